@@ -1,0 +1,226 @@
+"""Command line: parses options, calls the library, prints Japanese results.
+
+Start-up stays light: heavy modules (pandas, openpyxl, xlsxwriter) are imported inside the
+commands that need them, never at module level.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from consolidator.messages import cli_text
+
+PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False),
+                           help="計画カタログ(JSON)。省略時は同梱の既定計画。")
+
+
+@click.group()
+@click.version_option(package_name="consolidator")
+def main() -> None:
+    """地域福祉計画 実施状況報告の様式作成・検証・集約ツール。
+
+    \b
+    Example:
+        consolidator demo
+    """
+
+
+@main.group()
+def plan() -> None:
+    """計画カタログ(計画の構成・指標・担当)を扱います。
+
+    \b
+    Example:
+        consolidator plan show
+    """
+
+
+@plan.command("show")
+@PLAN_OPTION
+@click.option("--json", "as_json", is_flag=True, help="カタログ全体をJSONで出力します。")
+def plan_show(plan_path: str | None, as_json: bool) -> None:
+    """計画の概要(目標・取組み・報告単位ごとの担当指標)を表示します。
+
+    \b
+    Example:
+        consolidator plan show
+        consolidator plan show --json > plan.json
+    """
+    from consolidator.catalog import Catalog, dump_json
+    from consolidator.plan_summary import summary_lines
+
+    catalog = Catalog.load(plan_path)
+    if as_json:
+        click.echo(dump_json(catalog.doc), nl=False)
+        return
+    for line in summary_lines(catalog):
+        click.echo(line)
+
+
+@plan.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def plan_validate(file: str) -> None:
+    """計画カタログの形式と整合性をすべて検査します(問題があれば終了コード1)。
+
+    \b
+    Example:
+        consolidator plan validate my_plan.json
+    """
+    from consolidator.plan_check import check_plan
+    from consolidator.findings import Findings
+
+    found = Findings()
+    try:
+        doc = json.loads(Path(file).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found.add("plan-json", file=file, detail=str(exc))
+    else:
+        found = check_plan(doc)
+    for f in found:
+        click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
+    if found.valid:
+        click.echo(cli_text("plan-valid", file=file))
+        return
+    click.echo(cli_text("plan-invalid", file=file, count=len(found.errors)))
+    sys.exit(1)
+
+
+@plan.command("import")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="書き出す計画カタログ(JSON)。")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
+              help="手作業の補正ファイル(JSON)。")
+def plan_import(report: str, out: str, overrides: str | None) -> None:
+    """報告書のテキスト(前年度の実施状況報告)から計画カタログを作ります。
+
+    配置できなかった行は行番号つきで一覧にします(推測で埋めません)。
+
+    \b
+    Example:
+        consolidator plan import report.txt --overrides consolidator/data/plan_overrides.json -o plan.json
+    """
+    from consolidator.atomic import write_text_atomic
+    from consolidator.catalog import dump_json
+    from consolidator.report_import import import_report
+
+    text = Path(report).read_text("utf-8")
+    fixes = json.loads(Path(overrides).read_text("utf-8")) if overrides else None
+    doc, found = import_report(text, fixes)
+    for f in found:
+        click.echo(f"[{f.severity_label}] {f.code} {f.message}")
+    write_text_atomic(Path(out), dump_json(doc))
+    n_ind = sum(len(i["indicators"]) for g in doc["goals"] for a in g["activities"]
+                for i in a["initiatives"])
+    n_ini = sum(len(a["initiatives"]) for g in doc["goals"] for a in g["activities"])
+    click.echo(cli_text("import-findings", count=len(found)))
+    click.echo(cli_text("plan-imported", file=out, initiatives=n_ini, indicators=n_ind))
+
+
+@main.command()
+@PLAN_OPTION
+@click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+@click.option("--deadline", default="", help="提出期限(記入要領に表示)。")
+@click.option("--contact", default="", help="問い合わせ先(記入要領に表示)。")
+@click.option("--out", "out_dir", default="workbook_templates", show_default=True,
+              type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
+@click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
+             out_dir: str, only: tuple[str, ...]) -> None:
+    """担当(報告単位)ごとの記入用様式(.xlsx)を作ります。
+
+    \b
+    Example:
+        consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
+        consolidator generate --year 令和4 --only 高齢福祉課
+    """
+    from consolidator.catalog import Catalog
+    from consolidator.generate import generate_templates
+
+    catalog = Catalog.load(plan_path)
+    fiscal_year = _year(year, catalog)
+    try:
+        paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
+                                   contact=contact, only=list(only))
+    except KeyError as exc:
+        raise click.BadParameter(cli_text("unknown-unit", unit=exc.args[0]),
+                                 param_hint="--only") from None
+    for p in paths:
+        click.echo(str(p))
+    click.echo(cli_text("generated", count=len(paths), folder=out_dir))
+
+
+def _year(text: str | None, catalog: object) -> int:
+    from consolidator.generate import parse_year
+
+    try:
+        return parse_year(text, catalog)  # type: ignore[arg-type]
+    except ValueError:
+        raise click.BadParameter(cli_text("bad-year", value=text), param_hint="--year") from None
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="1行に1項目のJSONで出力します。")
+def fields(workbook: str, as_json: bool) -> None:
+    """様式(または返送されたブック)の入力項目を一覧にします。
+
+    \b
+    Example:
+        consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
+    """
+    from consolidator.field_map import field_map
+
+    try:
+        rows = field_map(Path(workbook))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    for row in rows:
+        click.echo(f"{row['field_id']:<28} {row['sheet']}!{row['cell']:<6} {row['kind']:<7} "
+                   f"{row['label']} = {'' if row['value'] is None else row['value']}")
+
+
+SUBMISSIONS_ARG = click.argument("submissions", default="submissions",
+                                 type=click.Path(exists=True, file_okay=False))
+OUT_OPTION = click.option("--out", "out_dir", default="output", show_default=True,
+                          type=click.Path(file_okay=False), help="ログ・マスターの出力先フォルダ。")
+YEAR_OPTION = click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+
+
+@main.command()
+@SUBMISSIONS_ARG
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str) -> None:
+    """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
+
+    \b
+    Example:
+        consolidator validate submissions/
+    """
+    from consolidator.catalog import Catalog
+    from consolidator.validation import validate_folder
+    from consolidator.validation_log import write_logs
+
+    catalog = Catalog.load(plan_path)
+    result = validate_folder(Path(submissions), catalog, _year(year, catalog))
+    paths = write_logs(Path(out_dir), list(result.findings), result.unit_rows())
+    _print_units(result.unit_rows())
+    click.echo(cli_text("log-written", path=paths["xlsx"]))
+    sys.exit(0 if result.valid else 1)
+
+
+def _print_units(rows: list[dict[str, object]]) -> None:
+    click.echo(cli_text("unit-table-header"))
+    for r in rows:
+        status = cli_text("received") if r["received"] else cli_text("not-received")
+        click.echo(f"  {r['unit']:<12}\t{status}\t{r['errors']}\t{r['warnings']}")

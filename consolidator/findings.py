@@ -1,0 +1,105 @@
+"""Findings: problems found in user data, as data (never raised one at a time).
+
+A finding has a stable English ``code`` (see :mod:`consolidator.messages`), a severity, a
+location (unit, file, sheet, cell, field, initiative, indicator, JSON path) and the Japanese
+message and action text rendered from the message table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from consolidator.messages import SEVERITY_LABELS, render
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    action: str = ""
+    unit: str | None = None
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    field_id: str | None = None
+    initiative_id: str | None = None
+    indicator: str | None = None
+    value: str | None = None
+    path: str | None = None
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def make(code: str, *, value: Any = None, **where: Any) -> Finding:
+    """Build a finding from the message table; ``where`` fills both the location fields and
+    the placeholders of the message template."""
+    severity, message, action = render(code, value=value, **where)
+    location = {k: where.get(k) for k in _LOCATION_FIELDS}
+    shown = None if value is None else _show(value)
+    return Finding(code=code, severity=severity, message=message, action=action,
+                   value=shown, **location)
+
+
+_LOCATION_FIELDS = ("unit", "file", "sheet", "cell", "field_id", "initiative_id",
+                    "indicator", "path")
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+@dataclass
+class Findings:
+    """An ordered collection of findings with the counts a report needs."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, code: str, *, value: Any = None, **where: Any) -> Finding:
+        item = make(code, value=value, **where)
+        self.items.append(item)
+        return item
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        self.items.extend(items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.items if f.severity == severity)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.severity == ERROR]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.items]
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        return [[getattr(f, k) for k in keys] for f in self.items]
+
+    def to_jsonl(self) -> str:
+        return "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in self.items)

@@ -1,0 +1,57 @@
+"""``generate``: one pre-filled template workbook per reporting unit."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from consolidator import __version__
+from consolidator.atomic import write_with
+from consolidator.catalog import Catalog
+from consolidator.plan_summary import wareki
+from consolidator.template_model import build
+from consolidator.template_writer import write_template
+
+
+def template_filename(unit: str, year: int) -> str:
+    return f"{wareki(year)}度_{unit}_実施状況報告.xlsx"
+
+
+def parse_year(text: str | int | None, catalog: Catalog) -> int:
+    """``--year``: 2022, 令和4, 令和4年度, R4; default: the catalog's report year."""
+    if text is None or text == "":
+        return catalog.report_year
+    s = str(text).strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if re.fullmatch(r"\d{4}", s):
+        return int(s)
+    m = re.fullmatch(r"(?:令和|R)\s*(\d{1,2}|元)\s*(?:年度?)?", s, flags=re.IGNORECASE)
+    if m:
+        n = 1 if m.group(1) == "元" else int(m.group(1))
+        return 2018 + n
+    raise ValueError(s)
+
+
+def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
+                       contact: str = "", only: list[str] | None = None,
+                       now: datetime | None = None) -> list[Path]:
+    """Write the templates; returns their paths in the catalog's unit order.
+
+    Raises ``KeyError`` naming a unit of ``only`` that the catalog does not have.
+    """
+    units = catalog.unit_names
+    for name in only or []:
+        if name not in units:
+            raise KeyError(name)
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    written = []
+    for unit in units:
+        if only and unit not in only:
+            continue
+        model = build(catalog, unit, year)
+        target = out_dir / template_filename(unit, year)
+        write_with(target, lambda tmp, m=model: write_template(
+            m, tmp, deadline=deadline, contact=contact, generated_at=stamp,
+            tool_version=__version__))
+        written.append(target)
+    return written
