@@ -92,7 +92,8 @@ class MeasureView:
     def name(self) -> str:
         """The indicator's name, with the part label for a compound target."""
         label = self.data.get("label")
-        return f"{self.indicator['name']}({label})" if label else str(self.indicator["name"])
+        name = str(self.indicator["name"])
+        return f"{name}({label})" if label and label != name else name
 
     @property
     def unit(self) -> str | None:
