@@ -115,6 +115,14 @@ class Catalog:
         self.doc = doc
         self.source = source
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled to worker processes: the document only, not the derived views.
+        return {"doc": self.doc, "source": self.source}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.doc = state["doc"]
+        self.source = state["source"]
+
     # ---- construction --------------------------------------------------------------------
     @classmethod
     def default(cls) -> Catalog:

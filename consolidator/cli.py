@@ -207,16 +207,68 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     Example:
         consolidator validate submissions/
     """
+    from consolidator.jobs import run_validate
+
+    job = _run(run_validate, submissions, plan_path, year, out_dir)
+    _print_units(job.validation.unit_rows())
+    click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    sys.exit(0 if job.validation.valid else 1)
+
+
+@main.command()
+@SUBMISSIONS_ARG
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str) -> None:
+    """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
+
+    以前のマスターは「以前のマスター」フォルダに残ります。エラーがあっても
+    マスターは作られ、該当箇所に色が付きます(終了コード1)。
+
+    \b
+    Example:
+        consolidator consolidate submissions/ --out output/
+    """
+    from consolidator.jobs import run_consolidate
+
+    job = _run(run_consolidate, submissions, plan_path, year, out_dir)
+    _print_units(job.validation.unit_rows())
+    click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    click.echo(cli_text("master-written", path=job.master))
+    sys.exit(0 if job.validation.valid else 1)
+
+
+def _run(job, submissions: str, plan_path: str | None, year: str | None,  # type: ignore[no-untyped-def]
+         out_dir: str):
     from consolidator.catalog import Catalog
-    from consolidator.validation import validate_folder
-    from consolidator.validation_log import write_logs
+    from consolidator.output_folder import OutputBusy
 
     catalog = Catalog.load(plan_path)
-    result = validate_folder(Path(submissions), catalog, _year(year, catalog))
-    paths = write_logs(Path(out_dir), list(result.findings), result.unit_rows())
-    _print_units(result.unit_rows())
-    click.echo(cli_text("log-written", path=paths["xlsx"]))
-    sys.exit(0 if result.valid else 1)
+    try:
+        return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir))
+    except OutputBusy:
+        raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo", show_default=True,
+              type=click.Path(file_okay=False), help="デモの作業フォルダ。")
+def demo(out_dir: str) -> None:
+    """既定の計画で一年分の流れを試します(様式作成→記入→検証→集約)。
+
+    様式を作り、各担当が記入したように(いくつかの間違いと未提出を含めて)記入し、
+    集約して、見る場所を表示します。
+
+    \b
+    Example:
+        consolidator demo --out demo/
+    """
+    from consolidator.demo import run_demo
+
+    result = run_demo(Path(out_dir))
+    for line in result.lines:
+        click.echo(line)
 
 
 def _print_units(rows: list[dict[str, object]]) -> None:

@@ -7,7 +7,6 @@ its ~2x slower writing does not matter.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
+from consolidator.text_layout import row_height
 from consolidator.template_model import (
     COVER_SHEET,
     INDICATOR_SHEET,
@@ -101,7 +101,7 @@ def _cover(ws: Worksheet, t: UnitTemplate, deadline: str, contact: str) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(name=FONT, size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
         cell.protection = LOCKED
-        ws.row_dimensions[i].height = 18.0 * max(1, math.ceil(len(line) / 52)) + 4
+        ws.row_dimensions[i].height = row_height([(line, 105)])
     ws.protection.sheet = True
 
 
@@ -154,15 +154,10 @@ def _input_cell(cell: Cell) -> None:
 
 
 def _height(row: Row, widths: dict[int, int]) -> float:
-    """Row height for wrapped text: about two width units per full-width character."""
     merged = row.style in ("goal", "initiative", "note", "sheet-title")
-    lines = 4 if row.style == "input" else 1
-    for col, text in row.cells.items():
-        width = sum(w for c, w in widths.items() if c >= col) if merged else widths.get(col, 10)
-        per_line = max(4, width // 2 + 1)
-        n = sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
-        lines = max(lines, n)
-    return min(409.0, 15.0 * lines + 3)
+    cells = [(str(text), sum(w for c, w in widths.items() if c >= col) if merged
+              else widths.get(col, 10)) for col, text in row.cells.items()]
+    return row_height(cells, min_lines=4 if row.style == "input" else 1)
 
 
 def _validations(ws: Worksheet, fields: list[Field]) -> None:

@@ -1,0 +1,121 @@
+"""The validation log: one row per finding, as .xlsx (for managers), .csv and .jsonl.
+
+All three are written atomically. The Excel log has a filterable table with a frozen header
+and a summary sheet per reporting unit; the CSV is UTF-8 with BOM so Excel shows the Japanese.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from consolidator.atomic import write_text_atomic, write_with
+from consolidator.cell_text import XLSX_OPTIONS, csv_cell
+from consolidator.findings import SEVERITY_ORDER, Finding
+
+LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
+              "メッセージ", "対処")
+SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告")
+LOG_WIDTHS = (8, 22, 14, 34, 10, 7, 9, 30, 20, 60, 50)
+SUMMARY_WIDTHS = (18, 8, 40, 40, 12, 8, 8)
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by unit and file; the order within a file is kept."""
+    order = {id(f): i for i, f in enumerate(findings)}
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.unit or "\uffff",
+                                           f.file or "", order[id(f)]))
+
+
+def log_row(f: Finding) -> list[Any]:
+    return [f.severity_label, f.code, f.unit or "", f.file or "", f.sheet or "", f.cell or "",
+            f.initiative_id or "", f.indicator or "", f.value or "", f.message, f.action]
+
+
+def summary_row(row: dict[str, Any]) -> list[Any]:
+    return [row["unit"], "済" if row["received"] else "未提出", row["file"],
+            "、".join(row["not_used"]), row["format_version"], row["errors"], row["warnings"]]
+
+
+def write_logs(out_dir: Path, findings: list[Finding], unit_rows: list[dict[str, Any]]) -> dict[
+        str, Path]:
+    ordered = sorted_findings(findings)
+    paths = {"xlsx": out_dir / "validation_log.xlsx", "csv": out_dir / "validation_log.csv",
+             "jsonl": out_dir / "validation_log.jsonl"}
+    write_with(paths["xlsx"], lambda tmp: _write_xlsx(tmp, ordered, unit_rows))
+    write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")
+    write_text_atomic(paths["jsonl"], "".join(
+        json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in ordered))
+    return paths
+
+
+def _csv_text(findings: list[Finding]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(LOG_HEADER)
+    for f in findings:
+        w.writerow([csv_cell(v) for v in log_row(f)])
+    return buf.getvalue()
+
+
+def _write_xlsx(path: Path, findings: list[Finding], unit_rows: list[dict[str, Any]]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    try:
+        add_log_sheet(wb, "検証ログ", findings)
+        add_table_sheet(wb, "担当別", SUMMARY_HEADER, [summary_row(r) for r in unit_rows],
+                        SUMMARY_WIDTHS)
+    finally:
+        wb.close()
+
+
+def add_log_sheet(wb: Any, name: str, findings: list[Finding]) -> Any:
+    return add_table_sheet(wb, name, LOG_HEADER, [log_row(f) for f in findings], LOG_WIDTHS)
+
+
+def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list[Any]],
+                    widths: tuple[int, ...]) -> Any:
+    """A sheet holding one Excel table: header, frozen, filterable; strings stay strings."""
+    ws = wb.add_worksheet(name)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": "游ゴシック"})
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w, wrap)
+    columns = [{"header": h} for h in header]
+    last_row = max(1, len(rows))
+    ws.add_table(0, 0, last_row, len(header) - 1, {
+        "columns": columns, "style": "Table Style Light 9", "autofilter": True})
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            write_cell(ws, r, c, v)
+    ws.freeze_panes(1, 0)
+    return ws
+
+
+MAX_CELL_TEXT = 32767
+TRUNCATED = "…(以下省略)"
+
+
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Numbers as numbers, everything else as a plain string (never a formula or a link).
+
+    Excel cells hold at most 32,767 characters: longer text is cut with a visible marker
+    (the validator has already reported it as too long). xlsxwriter answers problems with a
+    return code, not an exception: anything but 0 is raised here.
+    """
+    if value is None or value == "":
+        ret = ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ret = ws.write_string(row, col, "TRUE" if value else "FALSE", fmt)
+    elif isinstance(value, (int, float)):
+        ret = ws.write_number(row, col, value, fmt)
+    else:
+        text = str(value)
+        if len(text) > MAX_CELL_TEXT:
+            text = text[: MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED
+        ret = ws.write_string(row, col, text, fmt)
+    if ret not in (0, None):
+        raise RuntimeError(f"xlsxwriter returned {ret} for cell ({row}, {col})")

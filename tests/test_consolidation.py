@@ -1,0 +1,243 @@
+"""Issue 5: consolidation and the master report, through real files end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from consolidator.catalog import COUNCIL, Catalog
+from consolidator.cli import main
+from consolidator.consolidation import NOT_REPORTED
+from consolidator.generate import generate_templates
+from consolidator.jobs import master_path, run_consolidate
+from consolidator.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
+from consolidator.template_model import REASON_CHOICES
+from filling import complete_values, fields_of, fill_workbook
+
+SEED_YEAR = 2021
+
+
+def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
+    """Every field of a 令和3年度 template, filled from the seed's own 実績 and 予定."""
+    values: dict[str, Any] = {}
+    for fid, row in fields_of(template).items():
+        ini = catalog.initiative_by_id[row["initiative_id"]]
+        prev = ini.previous
+        if row["role"] in ("status", "plan"):
+            section = "status" if row["role"] == "status" else "plans"
+            texts = [r["text"] for r in prev[section]
+                     if row["unit"] in r["units"] and r.get("category") == row["category"]]
+            if texts:
+                values[fid] = "\n".join(texts)
+        elif row["role"] == "value":
+            measure_id = fid.rsplit(".", 1)[0]
+            actual = prev["values"].get(measure_id)
+            if actual and actual["value"] is not None:
+                values[fid] = actual["value"]
+            elif actual and actual["reason"]:
+                reason = actual["reason"]
+                if reason in REASON_CHOICES:
+                    values[f"{measure_id}.reason"] = reason
+                else:
+                    values[f"{measure_id}.reason"] = "その他"
+                    values[f"{measure_id}.reason_text"] = reason
+    return values
+
+
+def _sheet_rows(path: Path, name: str) -> list[list[Any]]:
+    wb = openpyxl.load_workbook(path)
+    return [[c.value for c in r] for r in wb[name].iter_rows()]
+
+
+def _report_texts(path: Path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [c.value for ws in wb.worksheets if ws.title.startswith("基本目標")
+            for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+
+
+@pytest.fixture(scope="module")
+def seed_round_trip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    catalog = Catalog.default()
+    root = tmp_path_factory.mktemp("seed")
+    templates = generate_templates(catalog, SEED_YEAR, root / "templates")
+    subs = root / "submissions"
+    subs.mkdir()
+    for t in templates:
+        fill_workbook(t, subs / t.name, seed_values(catalog, t))
+    job = run_consolidate(subs, catalog, SEED_YEAR, root / "output")
+    return {"catalog": catalog, "job": job, "root": root}
+
+
+def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str, Any]) -> None:
+    catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
+    rows = _sheet_rows(job.master, "指標一覧")
+    assert rows[0] == list(INDICATOR_HEADER)
+    by_id = {r[4]: dict(zip(INDICATOR_HEADER, r, strict=True)) for r in rows[1:]}
+    assert set(by_id) == {m.id for m in catalog.measures}
+    checked = 0
+    for m in catalog.measures:
+        actual = m.previous_actual()
+        row = by_id[m.id]
+        if actual and actual["value"] is not None:
+            assert row["実績値"] == actual["value"], m.id
+            assert row["判定"] != NOT_REPORTED
+            assert row["出典"] and "活動指標!G" in row["出典"]
+            checked += 1
+        else:
+            assert row["実績値"] is None and row["判定"] in (NOT_REPORTED, "評価対象外"), m.id
+    assert checked == 75
+
+
+def test_seed_round_trip_every_text_in_report_sheets(seed_round_trip: dict[str, Any]) -> None:
+    catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
+    texts = _report_texts(job.master)
+    joined = "\n".join(texts)
+    missing = []
+    for ini in catalog.initiatives:
+        for section in ("status", "plans"):
+            for r in ini.previous[section]:
+                if r["text"] and r["text"] not in joined:
+                    missing.append((ini.id, section, r["units"], r["text"][:30]))
+    assert missing == []
+    for m in job.consolidated.measures:
+        if m.value is not None:
+            assert any("・" + actual_text(m) in t for t in texts), m.measure.id
+    # the report writes values the way the seed does
+    assert any("・推進協議会への社会福祉法人の加入率 57.5%" in t for t in texts)
+    assert any("・地域子育て支援施設利用者数 54,604人" in t for t in texts)
+    assert any("・活動資金を調達するための講座 0回" in t for t in texts)
+
+
+def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
+        seed_round_trip: dict[str, Any]) -> None:
+    catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
+    rows = _sheet_rows(job.master, "未入力一覧")
+    assert rows[0] == list(MISSING_HEADER)
+    listed = {r[3] for r in rows[1:]}
+    no_value = {m.id for m in catalog.measures
+                if not m.previous_actual() or m.previous_actual()["value"] is None}
+    assert listed == no_value
+    reasons = {r[3]: r[5] for r in rows[1:]}
+    assert reasons["1-3-1-s2"] == "実績なし"
+    status = _sheet_rows(job.master, "提出状況")
+    assert [r[1] for r in status[1:]] == ["済"] * 17
+
+
+def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
+    job = seed_round_trip["job"]
+    wb = openpyxl.load_workbook(job.master)
+    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "未入力一覧",
+                             "提出状況", "検証ログ"]
+    assert [c.value for c in wb["提出状況"][1]] == ["担当", "提出", "使用ファイル", "不使用ファイル",
+                                                 "様式バージョン", "エラー", "警告"]
+    assert [c.value for c in wb["検証ログ"][1]][:3] == ["重大度", "コード", "担当"]
+    assert wb["概要"]._charts, "the overview has a native chart"
+    ws = wb["基本目標1"]
+    assert ws.page_setup.orientation == "landscape"
+    assert len(ws.row_breaks.brk) == 8  # 9 initiatives in 基本目標1, a page each
+
+
+def _default_submissions(templates: dict[str, Path], folder: Path, skip: str,
+                         blanks: dict[str, list[str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for unit, path in templates.items():
+        if unit == skip:
+            continue
+        values = complete_values(path)
+        for fid in blanks.get(unit, []):
+            values[fid] = None
+        fill_workbook(path, folder / path.name, values)
+
+
+def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
+                                                 default_templates: dict[str, Path],
+                                                 default_catalog: Catalog) -> None:
+    blanks = {COUNCIL: ["1-1-1-s1.value", "2-2-2-s2a.value"],
+              "高齢福祉課": ["2-3-2-c1.value"]}
+    skip = "中央図書館"
+    owned_by_skipped = {m.id for m in default_catalog.measures_owned_by(skip)}
+    _default_submissions(default_templates, tmp_path / "s", skip, blanks)
+    job = run_consolidate(tmp_path / "s", default_catalog, 2022, tmp_path / "out")
+    status = _sheet_rows(job.master, "提出状況")[1:]
+    assert [r[0] for r in status if r[1] == "未提出"] == [skip]
+    assert [r[0] for r in status if r[1] == "済"] == [u for u in default_catalog.unit_names
+                                                     if u != skip]
+    missing = _sheet_rows(job.master, "未入力一覧")[1:]
+    assert {(r[0], r[3], r[6]) for r in missing} == {
+        (COUNCIL, "1-1-1-s1", "value-missing"), (COUNCIL, "2-2-2-s2a", "value-missing"),
+        ("高齢福祉課", "2-3-2-c1", "value-missing")} | {
+        (skip, m, "unit-missing") for m in owned_by_skipped}
+    ind = {r[4]: r for r in _sheet_rows(job.master, "指標一覧")[1:]}
+    assert ind["1-1-1-s1"][15] == NOT_REPORTED and ind["1-1-2-s1"][15] != NOT_REPORTED
+    report = _report_texts(job.master)
+    assert any("地域ニーズに対するボランティア養成講座 未報告" in t for t in report)
+
+
+def test_consolidate_twice_same_values_previous_master_kept(tmp_path: Path,
+                                                            mini_templates: dict[str, Path],
+                                                            mini_catalog: Catalog) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    for unit, path in mini_templates.items():
+        fill_workbook(path, folder / path.name, complete_values(path))
+    out = tmp_path / "out"
+    first = run_consolidate(folder, mini_catalog, 2022, out)
+    values_1 = {ws.title: [[c.value for c in r] for r in ws.iter_rows()]
+                for ws in openpyxl.load_workbook(first.master).worksheets}
+    second = run_consolidate(folder, mini_catalog, 2022, out)
+    values_2 = {ws.title: [[c.value for c in r] for r in ws.iter_rows()]
+                for ws in openpyxl.load_workbook(second.master).worksheets}
+    assert values_1 == values_2
+    assert second.kept is not None and second.kept.exists()
+    assert first.kept is None
+    assert second.master == master_path(out, 2022)
+
+
+def test_department_text_is_never_a_formula(tmp_path: Path, mini_templates: dict[str, Path],
+                                            mini_catalog: Catalog) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    risky = ["=1+1", "+81 3 1234", "-5人", "@SUM(A1)", "=HYPERLINK(\"http://x\")",
+             "http://example.com"]
+    for unit, path in mini_templates.items():
+        values = complete_values(path)
+        texts = [fid for fid in values if fid.endswith((".status", ".plan", ".dokuji"))]
+        for fid, text in zip(texts, risky, strict=False):
+            values[fid] = text
+        fill_workbook(path, folder / path.name, values)
+    job = run_consolidate(folder, mini_catalog, 2022, tmp_path / "out")
+    wb = openpyxl.load_workbook(job.master)
+    found = set()
+    for ws in wb.worksheets:
+        for r in ws.iter_rows():
+            for c in r:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                assert c.hyperlink is None
+                if c.value in risky:
+                    found.add(c.value)
+    assert found == set(risky)
+    csv_text = (tmp_path / "out" / "validation_log.csv").read_text("utf-8-sig")
+    for line in csv_text.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_consolidate_cli_and_demo(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    master = tmp_path / "demo" / "output" / "master_2022.xlsx"
+    assert str(master) in result.output
+    assert "全角数字" in result.output and "中央図書館" in result.output
+    log = _sheet_rows(tmp_path / "demo" / "output" / "validation_log.xlsx", "検証ログ")
+    codes = {r[1] for r in log[1:]}
+    assert {"value-normalised", "value-missing", "unit-missing"} <= codes
+    again = CliRunner().invoke(main, ["consolidate", str(tmp_path / "demo" / "submissions"),
+                                      "--out", str(tmp_path / "demo" / "output")])
+    assert again.exit_code == 1  # the demo's deliberate mistakes are errors
+    assert "master_2022.xlsx" in again.output
+    shutil.rmtree(tmp_path / "demo")
