@@ -352,6 +352,10 @@ def test_broken_files_do_not_stop_the_others(tmp_path: Path, mini_templates: dic
     data = files["市社協"].read_bytes()
     (folder / "途中で切れた.xlsx").write_bytes(data[: len(data) // 2])
     (folder / "名簿.xlsx").write_text("担当,値\n高齢福祉課,12\n", encoding="utf-8")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(files["市社協"], "rb") as fh, open(folder / "鍵付き.xlsx", "wb") as out:
+        OOXMLFile(fh).encrypt("himitsu", out)
     shutil.copy(files["地域福祉課"], folder / "地域福祉課_再送.xlsx")
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*")
               if p.is_file()}
@@ -359,10 +363,10 @@ def test_broken_files_do_not_stop_the_others(tmp_path: Path, mini_templates: dic
     result = _validate(folder, mini_catalog)
     per_file = {}
     for f in result.findings:
-        if f.file in ("途中で切れた.xlsx", "名簿.xlsx") and f.severity == "error":
+        if f.file in ("途中で切れた.xlsx", "名簿.xlsx", "鍵付き.xlsx") and f.severity == "error":
             per_file.setdefault(f.file, []).append(f.code)
-    assert set(per_file) == {"途中で切れた.xlsx", "名簿.xlsx"}
-    assert all(len(codes) == 1 for codes in per_file.values()), per_file
+    assert per_file == {"途中で切れた.xlsx": ["file-broken-zip"],
+                        "名簿.xlsx": ["file-not-workbook"], "鍵付き.xlsx": ["file-encrypted"]}
     assert [f.unit for f in result.findings if f.code == "unit-missing"] == ["高齢福祉課"]
     assert [f.unit for f in result.findings if f.code == "duplicate-not-used"] == ["地域福祉課"]
     assert set(result.chosen) == {"市社協", "地域福祉課"}

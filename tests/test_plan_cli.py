@@ -1,0 +1,137 @@
+"""Issue 2: the plan commands (import, validate, show) and the plan consistency checks."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from consolidator.catalog import Catalog, default_plan_text, schema
+from consolidator.cli import main
+from consolidator.plan_check import check_plan
+
+ROOT = Path(__file__).parent.parent
+SEED = ROOT / "tests" / "data" / "seed_report_r3.txt"
+OVERRIDES = ROOT / "consolidator" / "data" / "plan_overrides.json"
+
+
+def test_import_cli_reproduces_the_embedded_default(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(main, ["plan", "import", str(SEED), "--overrides",
+                                       str(OVERRIDES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8") == default_plan_text()
+    assert "取組み 30 件、指標 78 件" in result.output
+
+
+def test_import_without_overrides_lists_lines(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = CliRunner().invoke(main, ["plan", "import", str(SEED), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "行目" in result.output  # what could not be placed, with its line number
+    assert json.loads(out.read_text("utf-8"))["schema_version"] == 1
+
+
+def test_show_summary_and_json() -> None:
+    result = CliRunner().invoke(main, ["plan", "show"])
+    assert result.exit_code == 0, result.output
+    assert "取組み 30 件 / 指標 78 件" in result.output
+    assert "高齢福祉課: 取組み" in result.output
+    as_json = CliRunner().invoke(main, ["plan", "show", "--json"])
+    doc = json.loads(as_json.output)
+    assert list(Draft202012Validator(schema()).iter_errors(doc)) == []
+    assert doc == Catalog.default().doc
+
+
+def test_validate_default_is_clean() -> None:
+    result = CliRunner().invoke(main, ["plan", "validate",
+                                       str(ROOT / "consolidator" / "data" / "default_plan.json")])
+    assert result.exit_code == 0, result.output
+    assert check_plan(Catalog.default().doc).errors == []
+
+
+def _broken() -> dict[str, Any]:
+    doc = copy.deepcopy(Catalog.default().doc)
+    ini = doc["goals"][0]["activities"][0]["initiatives"]
+    ini[1]["id"] = "1-1-1"  # duplicate initiative id (and not its number)
+    ini[0]["indicators"][1]["owner"] = "存在しない課"
+    ini[0]["indicators"][0]["measures"][0]["unit"] = None  # value 2 without a unit
+    ini[2]["reporters"].append({"unit": "謎の課"})
+    return doc
+
+
+def test_broken_catalog_reports_every_error_with_its_path() -> None:
+    doc = _broken()
+    found = check_plan(doc)
+    got = sorted((f.code, f.path) for f in found.errors)
+    base = "$.goals[0].activities[0].initiatives"
+    second = doc["goals"][0]["activities"][0]["initiatives"][1]
+    n_reporters = len(doc["goals"][0]["activities"][0]["initiatives"][2]["reporters"])
+    # 1-1-2 now claims id 1-1-1: its indicators and measures no longer start with its id
+    stale_ids = []
+    for k, ind in enumerate(second["indicators"]):
+        stale_ids.append(f"{base}[1].indicators[{k}].id")
+        stale_ids += [f"{base}[1].indicators[{k}].measures[{n}].id"
+                      for n, m in enumerate(ind["measures"]) if m["id"] != ind["id"]]
+    assert got == sorted([
+        ("plan-duplicate-id", f"{base}[1].id"),
+        ("plan-id-mismatch", f"{base}[1].id"),
+        ("plan-unknown-unit", f"{base}[0].indicators[1].owner"),
+        ("plan-target-unit-missing", f"{base}[0].indicators[0].measures[0].unit"),
+        ("plan-unknown-unit", f"{base}[2].reporters[{n_reporters - 1}].unit"),
+    ] + [("plan-id-mismatch", p) for p in stale_ids])
+    assert len(stale_ids) >= 3
+
+
+def test_schema_errors_all_at_once(tmp_path: Path) -> None:
+    doc = copy.deepcopy(Catalog.default().doc)
+    del doc["plan"]["vision"]
+    doc["units"][0]["organisation"] = "県"
+    doc["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["measures"][0][
+        "value"] = -1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    assert result.exit_code == 1
+    paths = [line for line in result.output.splitlines() if "plan-schema" in line]
+    assert len(paths) == 3
+    assert any("$.plan" in p and "vision" in p for p in paths)
+    assert any("$.units[0].organisation" in p for p in paths)
+    assert any("measures[0].value" in p for p in paths)
+
+
+@pytest.mark.parametrize("content", ["{not json", ""], ids=["broken-json", "empty"])
+def test_unreadable_catalog(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    assert result.exit_code == 1 and "plan-json" in result.output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    def walk(cmd: Any, prefix: list[str]) -> list[list[str]]:
+        out = [prefix]
+        for name, sub in getattr(cmd, "commands", {}).items():
+            out += walk(sub, [*prefix, name])
+        return out
+
+    for args in walk(main, []):
+        result = CliRunner().invoke(main, [*args, "--help"])
+        assert result.exit_code == 0, args
+        assert "Example:" in result.output, args
+
+
+def test_cli_startup_does_not_import_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, consolidator.cli; "
+            "print(sorted(m for m in ('pandas','openpyxl','xlsxwriter','python_calamine',"
+            "'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

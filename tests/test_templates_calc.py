@@ -1,0 +1,67 @@
+"""Issues 3 and 5 through LibreOffice Calc: templates and the master open in a real program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from calc.session import CalcSession, convert_to_xlsx
+from consolidator.catalog import Catalog
+from consolidator.jobs import run_consolidate
+from consolidator.template_model import TEXT_SHEET, build
+from filling import complete_values, fields_of, fill_workbook
+
+pytestmark = pytest.mark.calc
+
+
+def test_every_template_opens_and_resaves_in_calc(tmp_path: Path, calc: CalcSession,
+                                                  default_templates: dict[str, Path]) -> None:
+    jobs = [{"op": "resave", "src": str(p), "dst": str(tmp_path / p.name)}
+            for p in default_templates.values()]
+    results = calc.run(jobs)
+    assert [r.get("ok") for r in results] == [True] * len(jobs), results
+    for unit, src in default_templates.items():
+        saved = tmp_path / src.name
+        openpyxl.load_workbook(saved)  # opens without errors
+        before, after = fields_of(src), fields_of(saved)
+        assert {k: (v["sheet"], v["cell"]) for k, v in after.items()} == {
+            k: (v["sheet"], v["cell"]) for k, v in before.items()}, unit
+
+
+def test_soffice_convert_to_xlsx(tmp_path: Path, default_templates: dict[str, Path]) -> None:
+    out = convert_to_xlsx(default_templates["市社協"], tmp_path)
+    assert len(fields_of(out)) == len(fields_of(default_templates["市社協"]))
+
+
+def test_two_rows_inserted_above_an_initiative_in_calc(tmp_path: Path, calc: CalcSession,
+                                                       default_templates: dict[str, Path]) -> None:
+    src = default_templates["高齢福祉課"]
+    before = fields_of(src)
+    model = build(Catalog.default(), "高齢福祉課", 2022)
+    headings = [n for n, row in enumerate(model.text_rows, start=1) if row.style == "goal"]
+    insert_at = headings[1]  # the heading row of the unit's second initiative
+    dst = tmp_path / "inserted.xlsx"
+    calc.fill(src, dst, values={}, insert_rows=[{"sheet": TEXT_SHEET, "before_row": insert_at,
+                                                 "count": 2}])
+    after = fields_of(dst)
+    assert set(after) == set(before)
+    for fid, row in before.items():
+        r = int(row["cell"][1:])
+        expected = r + 2 if row["sheet"] == TEXT_SHEET and r >= insert_at else r
+        assert after[fid]["cell"] == f"{row['cell'][0]}{expected}", fid
+
+
+def test_master_opens_in_calc(tmp_path: Path, calc: CalcSession, mini_templates: dict[str, Path],
+                              mini_catalog: Catalog) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    for path in mini_templates.values():
+        fill_workbook(path, folder / path.name, complete_values(path))
+    job = run_consolidate(folder, mini_catalog, 2022, tmp_path / "out")
+    assert job.master is not None
+    result = calc.resave(job.master, tmp_path / "master_resaved.xlsx")
+    assert result.get("ok") is True, result
+    wb = openpyxl.load_workbook(tmp_path / "master_resaved.xlsx")
+    assert "指標一覧" in wb.sheetnames and "概要" in wb.sheetnames
