@@ -34,6 +34,7 @@ class FieldRead:
     raw: Any  # the cell's value as read (None when blank)
     formula: bool = False
     cached: bool = True
+    percent_format: bool = False  # the cell's number format shows a percentage
 
     @property
     def cell(self) -> str:
@@ -45,6 +46,7 @@ def read_fields(raw: RawWorkbook, model: UnitTemplate, file: str
     findings: list[Finding] = []
     reads: dict[str, FieldRead] = {}
     key_index = key_index_of(raw)
+    moved_rows: set[tuple[str, int]] = set()
     for f in model.fields:
         place = locate_field(raw, f, key_index)
         if place is None:
@@ -54,13 +56,15 @@ def read_fields(raw: RawWorkbook, model: UnitTemplate, file: str
             continue
         sheet, row, by_key = place
         col = f.col
-        if by_key:
+        if by_key and (sheet, row) not in moved_rows:  # once per row, not per field
+            moved_rows.add((sheet, row))
             findings.append(make("field-moved", file=file, unit=model.unit, field_id=f.field_id,
                                  initiative_id=f.initiative_id, indicator=f.indicator_name,
                                  sheet=sheet, cell=a1(row, col), label=f.label))
         cached = raw.formulas.get(sheet, {}).get((row, col))
-        reads[f.field_id] = FieldRead(f, sheet, row, col, raw.value(sheet, row, col),
-                                      formula=cached is not None, cached=bool(cached))
+        reads[f.field_id] = FieldRead(
+            f, sheet, row, col, raw.value(sheet, row, col), formula=cached is not None,
+            cached=bool(cached), percent_format=(row, col) in raw.percent_cells.get(sheet, ()))
     findings.extend(_references(raw, model, file))
     findings.extend(_stray_values(raw, model, reads, file))
     return reads, findings
@@ -103,9 +107,13 @@ def _references(raw: RawWorkbook, model: UnitTemplate, file: str) -> list[Findin
     out = []
     columns: dict[tuple[str, int], set[str]] = {}
     for ref in model.references:
-        named = raw.names.get(ref.defined_name)
-        if named is None:
-            continue  # a lost reference name is not a data problem; fields are checked above
+        if ref.defined_name not in raw.names:
+            continue  # a workbook without reference names (another tool's copy): nothing to check
+        named = raw.names[ref.defined_name]
+        if named is None:  # the name now says #REF!: its cell was deleted
+            out.append(make("reference-changed", file=file, unit=model.unit, sheet=ref.sheet,
+                            cell=None, value="(削除)"))
+            continue
         sheet, row, col = named
         now = raw.value(sheet, row, col)
         if _norm(now) == _norm(ref.text):

@@ -14,7 +14,9 @@ from typing import Any
 
 from consolidator.findings import Finding, make
 from consolidator.template_model import REASON_CHOICES, Field, UnitTemplate
-from consolidator.values import NumberReading, read_number
+from consolidator.values import DETAIL_TEXT, NumberReading, read_number
+
+PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
 ERROR_VALUES = re.compile(r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)")
 NUMBER_STATUS_CODES = {
@@ -128,6 +130,12 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None
     if isinstance(raw, (datetime, date, time)):
         ctx.add("value-not-number", read, value=_as_text(raw))
         return
+    if read.percent_format and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not f.percent:
+            ctx.add("value-unit-mismatch", read, value=f"{raw:.10g}（%表示）",
+                    expected=f.value_unit or "")
+            return
+        raw = _percent_cell(ctx, read, raw)
     reading: NumberReading = read_number(raw, f.value_unit, percent=f.percent)
     if reading.status == "empty":
         if reason is None:
@@ -149,6 +157,15 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None
         ctx.add("value-and-reason", read)
     ctx.accept(read, reading.value)
     _plausibility(ctx, read, reading.value)
+
+
+def _percent_cell(ctx: _Context, read: Any, raw: int | float) -> int | float:
+    """A cell formatted as % stores 57.5% as 0.575: the indicator's value is 57.5."""
+    value = round(raw * 100, 10)
+    value = int(value) if float(value).is_integer() else value
+    ctx.add("value-normalised", read, value=f"{value}%", normalised=value,
+            detail=PERCENT_FORMAT_DETAIL)
+    return value
 
 
 def _reason(ctx: _Context, reason_read: Any) -> str | None:

@@ -283,6 +283,7 @@ DETAIL_TEXT = {
     "comma": "桁区切りのカンマを削除",
     "unit": "単位「{unit}」を削除",
     "percent": "「%」を削除",
+    "percent-format": "セルの書式が「%」のため100倍して読み取り",
     "empty": "未入力",
     "unit-mismatch": "単位「{found}」が指標の単位「{unit}」と異なります",
     "approximate": "概数(約・程度・以上など)は入力できません",

@@ -58,6 +58,7 @@ class RawWorkbook:
     modified: str | None = None
     grids: dict[str, list[list[Any]]] = field(default_factory=dict)
     formulas: dict[str, dict[Cell, bool]] = field(default_factory=dict)  # cell → has cached value
+    percent_cells: dict[str, set[Cell]] = field(default_factory=dict)  # number format with %
 
     def sheet_state(self, name: str) -> str | None:
         for s in self.sheets:
@@ -116,8 +117,11 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
         raw.modified = _modified(zf, limits)
         targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
         parts = {s.name: s.part for s in raw.sheets if s.name in targets and s.part}
+        percent_styles = _percent_styles(zf, limits)
         for name, part in parts.items():
-            raw.formulas[name] = _formula_cells(read_xml_part(zf, part, limits))
+            xml = read_xml_part(zf, part, limits)
+            raw.formulas[name] = _formula_cells(xml)
+            raw.percent_cells[name] = _styled_cells(xml, percent_styles)
     _read_cells(raw, targets)
     raw.meta = _meta(raw.grids.get(_meta_sheet_name(raw), []))
     return raw
@@ -205,6 +209,41 @@ def _formula_cells(xml: bytes) -> dict[Cell, bool]:
         if addr:
             cell = (int(addr.group(2)), col_number(addr.group(1).decode()))
             found[cell] = CACHED_RE.search(body) is not None
+    return found
+
+
+BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00%
+STYLE_RE = re.compile(rb'\bs="(\d+)"')
+
+
+def _percent_styles(zf: zipfile.ZipFile, limits: Limits) -> set[int]:
+    """Indexes of the cell styles whose number format shows a percentage.
+
+    Excel stores "57.5%" typed into a cell as 0.575 with such a format: the validator needs
+    to know, or the value would be read a hundred times too small.
+    """
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    root = ET.fromstring(read_xml_part(zf, "xl/styles.xml", limits))
+    percent_ids = set(BUILTIN_PERCENT_FORMATS)
+    for el in root.iterfind("m:numFmts/m:numFmt", NS):
+        code = re.sub(r'"[^"]*"|\\.', "", el.get("formatCode", ""))
+        if "%" in code:
+            percent_ids.add(int(el.get("numFmtId", "-1")))
+    return {i for i, xf in enumerate(root.iterfind("m:cellXfs/m:xf", NS))
+            if int(xf.get("numFmtId", "0")) in percent_ids}
+
+
+def _styled_cells(xml: bytes, styles: set[int]) -> set[Cell]:
+    if not styles:
+        return set()
+    found = set()
+    for m in CELL_RE.finditer(xml):
+        style = STYLE_RE.search(m.group(1))
+        if style and int(style.group(1)) in styles:
+            addr = ADDR_RE.search(m.group(1))
+            if addr:
+                found.add((int(addr.group(2)), col_number(addr.group(1).decode())))
     return found
 
 

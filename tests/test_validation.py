@@ -407,3 +407,20 @@ def test_validate_cli_writes_three_logs_and_exit_code(tmp_path: Path,
     assert ok.exit_code == 0, ok.output
     usage = CliRunner().invoke(main, ["validate", str(tmp_path / "nonexistent")])
     assert usage.exit_code == 2
+
+
+def test_reference_row_deleted_is_reported(tmp_path: Path, mini_templates: dict[str, Path],
+                                           mini_catalog: Catalog) -> None:
+    """Deleting a named reference row leaves its name pointing at #REF! (as Excel writes)."""
+    folder = tmp_path / "s"
+    files = _submit(mini_templates, folder)
+    wb = openpyxl.load_workbook(files["地域福祉課"])
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb.defined_names["R_1_1_1_actions"] = DefinedName("R_1_1_1_actions",
+                                                      attr_text=f"'{TEXT_SHEET}'!#REF!")
+    wb.save(files["地域福祉課"])
+    result = _validate(folder, mini_catalog)
+    changed = [(f.unit, f.sheet, f.value) for f in result.findings
+               if f.code == "reference-changed"]
+    assert changed == [("地域福祉課", TEXT_SHEET, "(削除)")]
