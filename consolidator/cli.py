@@ -174,7 +174,12 @@ def fields(workbook: str, as_json: bool) -> None:
         consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
     """
     from consolidator.field_map import field_map
+    from consolidator.file_safety import check_workbook
 
+    safety = check_workbook(Path(workbook))
+    if not safety.ok:
+        raise click.ClickException("\n".join(f"{f.message} → {f.action}"
+                                             for f in safety.findings))
     try:
         rows = field_map(Path(workbook))
     except ValueError as exc:
@@ -189,7 +194,7 @@ def fields(workbook: str, as_json: bool) -> None:
 
 
 SUBMISSIONS_ARG = click.argument("submissions", default="submissions",
-                                 type=click.Path(exists=True, file_okay=False))
+                                 type=click.Path(file_okay=False))
 OUT_OPTION = click.option("--out", "out_dir", default="output", show_default=True,
                           type=click.Path(file_okay=False), help="ログ・マスターの出力先フォルダ。")
 YEAR_OPTION = click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
@@ -244,6 +249,8 @@ def _run(job, submissions: str, plan_path: str | None, year: str | None,  # type
     from consolidator.catalog import Catalog
     from consolidator.output_folder import OutputBusy
 
+    if not Path(submissions).is_dir():
+        raise click.UsageError(cli_text("no-submissions", folder=submissions))
     catalog = Catalog.load(plan_path)
     try:
         return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from consolidator.catalog import Catalog
 from consolidator.findings import Finding, make
+from consolidator.plan_summary import wareki
 from consolidator.template_model import FORMAT_VERSION, META_SHEET
 from consolidator.workbook_reader import RawWorkbook
 
@@ -81,7 +82,8 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     except ValueError:
         return None, findings + [make("not-a-template", file=file)]
     if wb_year != year:
-        return None, findings + [make("other-year", file=file, value=wb_year, expected=year)]
+        return None, findings + [make("other-year", file=file, value=wb_year,
+                                      year_label=wareki(wb_year), expected_label=wareki(year))]
     if ident["unit"] not in catalog.unit_names:
         return None, findings + [make("unknown-unit", file=file, value=ident["unit"])]
     if ident["catalog_hash"] != catalog.content_hash:
