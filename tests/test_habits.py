@@ -363,7 +363,7 @@ def test_last_years_workbook_returned_again(submit: Any, tmp_path: Path,
     result = _validate(submit.folder, mini_catalog)
     other = [f for f in result.findings if f.code == "other-year"]
     assert [(f.file, f.severity, f.value) for f in other] == [(sent.name, "error", "2021")]
-    assert "2021年度の様式です(今回は2022年度)" in other[0].message
+    assert "令和3年度の様式です(今回は令和4年度)" in other[0].message
     assert ELDER not in result.chosen
     assert sorted(_codes(result)) == sorted([("other-year", None, None, None),
                                              ("unit-missing", ELDER, None, None)])
