@@ -15,6 +15,7 @@ from typing import Any
 from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
 from consolidator.findings import SEVERITY_ORDER, Finding
+from consolidator.text_layout import row_height
 
 LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
               "メッセージ", "対処")
@@ -82,16 +83,24 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     """A sheet holding one Excel table: header, frozen, filterable; strings stay strings."""
     ws = wb.add_worksheet(name)
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": "游ゴシック"})
+    head = wb.add_format({"bold": True, "bg_color": "#D9E2F3", "border": 1, "text_wrap": True,
+                          "valign": "top", "font_name": "游ゴシック"})
     for c, w in enumerate(widths):
         ws.set_column(c, c, w, wrap)
-    columns = [{"header": h} for h in header]
+    columns = [{"header": h, "header_format": head} for h in header]
     last_row = max(1, len(rows))
     ws.add_table(0, 0, last_row, len(header) - 1, {
         "columns": columns, "style": "Table Style Light 9", "autofilter": True})
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
             write_cell(ws, r, c, v)
+        ws.set_row(r, row_height((str(v), w) for v, w in zip(row, widths, strict=False)
+                                 if isinstance(v, str)))
     ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     return ws
 
 
