@@ -1,0 +1,229 @@
+"""Benchmark ``consolidate`` on N returned workbooks, and the CLI's start-up.
+
+    python3 scripts/bench_consolidate.py              # N = 1000
+    python3 scripts/bench_consolidate.py -n 17 -n 200 -n 1000 --keep /tmp/bench
+
+Builds the 17 templates of the default plan, fills each the way a department would, then makes
+N submissions from them: per-unit variants (the texts and numbers differ per copy, and so do
+the file times — the re-sends the choose rule sorts out), each with its own name. Runs
+``python3 -m consolidator consolidate`` on them in a subprocess and reports
+
+* wall time and files per second;
+* peak memory: ``ru_maxrss`` of the CLI process (from ``os.wait4``, which — like
+  ``getrusage(RUSAGE_CHILDREN)`` — only covers descendants the process waited for: the
+  parsing workers are children of the multiprocessing fork server, which nobody waits for),
+  and the peak of the RSS summed over the whole process tree, sampled every 20 ms from /proc;
+* CLI start-up: ``python3 -m consolidator --help`` (median of 5) and the top entries of
+  ``python3 -X importtime -c "import consolidator.cli"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STATUS_TEXT = "実施しました。"
+
+
+@dataclass
+class Measured:
+    returncode: int
+    wall_s: float
+    maxrss_bytes: int
+    tree_peak_bytes: int
+    stderr: str
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            out.setdefault(ppid, []).append(int(entry))
+    return out
+
+
+def _tree_rss(root: int) -> int:
+    kids, total, stack = _children(), 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+        stack.extend(kids.get(pid, []))
+    return total
+
+
+def run_measured(args: list[str], timeout_s: float = 3600.0) -> Measured:
+    err = tempfile.TemporaryFile()
+    start = time.monotonic()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - start > timeout_s:
+            os.killpg(proc.pid, 9)
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.02)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - start
+    err.seek(0)
+    text = err.read().decode("utf-8", "replace")
+    err.close()
+    return Measured(proc.returncode, wall, usage.ru_maxrss * 1024, peak, text)
+
+
+# ---- the submissions -----------------------------------------------------------------------------
+
+def filled_17(folder: Path) -> list[Path]:
+    from consolidator.catalog import Catalog
+    from consolidator.field_map import field_map
+    from consolidator.generate import generate_templates
+    from consolidator.workbook_filler import fill_fields
+
+    catalog = Catalog.default()
+    templates = generate_templates(catalog, catalog.report_year, folder / "templates")
+    out = []
+    for t in templates:
+        values: dict[str, Any] = {}
+        for row in field_map(t):
+            if row["role"] in ("status", "plan"):
+                values[row["field_id"]] = f"{STATUS_TEXT}({row['field_id']})"
+            elif row["role"] == "value":
+                values[row["field_id"]] = 12
+        target = folder / "filled" / t.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fill_fields(t, target, values)
+        out.append(target)
+    return out
+
+
+def variant(src: bytes, k: int) -> bytes:
+    """Copy ``k`` of a filled workbook: its texts say which copy it is, its numbers differ."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(STATUS_TEXT.encode(), f"{STATUS_TEXT}[{k}]".encode())
+                data = re.sub(rb"<v>12</v>", f"<v>{12 + k % 7}</v>".encode(), data)
+            zout.writestr(info, data)
+    return out.getvalue()
+
+
+def build_submissions(n: int, filled: list[Path], folder: Path, seed: int = 1) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    base_time = time.time() - 30 * 86400
+    sources = [p.read_bytes() for p in filled]
+    for i in range(n):
+        j = i % len(filled)
+        k = i // len(filled)
+        name = filled[j].name if k == 0 else f"{filled[j].stem}_再送{k}.xlsx"
+        target = folder / name
+        target.write_bytes(sources[j] if k == 0 else variant(sources[j], k))
+        t = base_time + rng.uniform(0, 29 * 86400)
+        os.utime(target, (t, t))
+    return folder
+
+
+# ---- start-up ------------------------------------------------------------------------------------
+
+def startup() -> tuple[float, list[tuple[int, int, str]]]:
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "consolidator", "--help"], check=True,
+                       stdout=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - start)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import consolidator.cli"],
+                          capture_output=True, text=True, check=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m:
+            rows.append((int(m.group(2)), int(m.group(1)), m.group(3).count(" ") // 2 * " "
+                         + m.group(4)))
+    rows.sort(reverse=True)
+    return statistics.median(runs), rows
+
+
+# ---- main ----------------------------------------------------------------------------------------
+
+def consolidate(folder: Path, out: Path) -> Measured:
+    if out.exists():
+        shutil.rmtree(out)
+    return run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
+                         "--out", str(out)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, action="append", help="number of submissions (repeatable; "
+                                                          "default 1000)")
+    ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
+    args = ap.parse_args(argv)
+    sizes = args.n or [1000]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
+    try:
+        if not args.no_startup:
+            median, rows = startup()
+            print(f"start-up: python3 -m consolidator --help  median of 5: {median * 1e3:.0f} ms")
+            print("import time of consolidator.cli (cumulative µs, self µs, module), top 12:")
+            for cumulative, own, name in rows[:12]:
+                print(f"  {cumulative:>9,} {own:>9,}  {name}")
+            print()
+        t0 = time.perf_counter()
+        filled = filled_17(work)
+        print(f"built and filled the 17 templates in {time.perf_counter() - t0:.1f} s")
+        m = consolidate(work / "filled", work / "out17")
+        print(f"consolidate of the 17 filled: {m.wall_s:.2f} s, exit {m.returncode}, "
+              f"ru_maxrss {m.maxrss_bytes / 2**20:.0f} MiB, "
+              f"process-tree peak {m.tree_peak_bytes / 2**20:.0f} MiB")
+        print()
+        print(f"{'N':>6} {'wall s':>8} {'files/s':>8} {'ru_maxrss MiB':>14} "
+              f"{'tree peak MiB':>14} {'exit':>5}")
+        for n in sizes:
+            folder = build_submissions(n, filled, work / f"subs{n}")
+            m = consolidate(folder, work / f"out{n}")
+            print(f"{n:>6} {m.wall_s:>8.2f} {n / m.wall_s:>8.1f} "
+                  f"{m.maxrss_bytes / 2**20:>14.0f} {m.tree_peak_bytes / 2**20:>14.0f} "
+                  f"{m.returncode:>5}", flush=True)
+            if m.returncode not in (0, 1):
+                print(m.stderr[-2000:], file=sys.stderr)
+                return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

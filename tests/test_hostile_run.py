@@ -1,0 +1,323 @@
+"""Issue 7: one ``consolidate`` over the whole hostile corpus mixed with 17 clean submissions.
+
+One folder holds every file of :func:`hostile_corpus.build_corpus` (built from a clean
+generated template) and the 17 filled submissions of the default plan. The job is run three
+ways — :func:`run_consolidate`, the CLI through ``CliRunner``, and ``python3 -m consolidator``
+in a measured subprocess — and must:
+
+* finish, with the 17 clean units merged exactly (every accepted entry is what was typed, no
+  error on a clean file);
+* report every hostile file with exactly its expected code (one error finding for an error
+  code; the warning for a warning code; nothing for a harmless file); hostile files that pass
+  the safety checks are copies of the base unit's template, so they also get the
+  ``duplicate-not-used`` warning, which is expected here;
+* never hang (each file within ``parse_timeout_s``, the whole subprocess within 4 × that) and
+  stay under 1 GiB of memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from filling import complete_values, fill_workbook
+from hostile_corpus import EXPECTED, build_corpus
+
+from consolidator.catalog import Catalog
+from consolidator.cli import main
+from consolidator.findings import ERROR, Finding
+from consolidator.isolation import TIMEOUT, run_isolated
+from consolidator.jobs import JobResult, run_consolidate
+from consolidator.limits import DEFAULT_LIMITS, GiB
+from consolidator.master_writer import INDICATOR_HEADER
+from consolidator.messages import MESSAGES
+from consolidator.validation import _process_item
+
+YEAR = 2022
+OLD_NS = 1_600_000_000 * 10**9  # 2020-09-13: hostile files look older than the clean ones
+RUN_BOUND_S = 4 * DEFAULT_LIMITS.parse_timeout_s
+DUPLICATE = "duplicate-not-used"
+FILE_LEVEL = ("file-", "zip-", "xml-", "grid-", "string-", "parse-")
+
+# ---- known library bugs (see the issue-7 report) -------------------------------------------------
+
+EXTREMES_BUG = (
+    "workbook_reader._read_cells: python-calamine get_sheet_by_name() builds a dense range "
+    "(Range::from_sparse) for a sheet with cells at A1 and XFD1048576 — 17 billion cells, a "
+    "512 GiB allocation — so a file that passes the safety checks ends as parse-memory")
+ROW_TWICE_BUG = (
+    "file_safety.scan_parts reports one out-of-range row twice: once for <row r=\"1048577\"> "
+    "and once for its cell A1048577 (two grid-out-of-range errors for one fault)")
+DUPLICATE_HIDES_BUG = (
+    "validation.validate_folder keeps the findings of an unused duplicate out of the log "
+    "('if s.used or not s.usable'), so a not-used file's safety warning (macro, external "
+    "link, control characters) is reported nowhere; only duplicate-not-used is logged")
+SUBMISSION_BUGS = {"extremes.xlsx": EXTREMES_BUG, "row_1048577.xlsx": ROW_TWICE_BUG}
+LOG_BUGS = SUBMISSION_BUGS | {name: DUPLICATE_HIDES_BUG for name in (
+    "macro.xlsm", "external_link.xlsx", "control_chars.xlsx", "control_inline.xlsx")}
+
+
+def _cases(bugs: dict[str, str]) -> list[Any]:
+    return [pytest.param(name, id=name, marks=pytest.mark.xfail(strict=True, reason=bugs[name]))
+            if name in bugs else pytest.param(name, id=name) for name in sorted(EXPECTED)]
+
+
+# ---- the folder and the runs ---------------------------------------------------------------------
+
+@dataclass
+class Folder:
+    path: Path
+    expected: dict[str, str]  # hostile file -> expected code ("" = none)
+    typed: dict[str, tuple[str, dict[str, Any]]]  # unit -> (clean file, typed values)
+
+
+def build_folder(folder: Path, templates: dict[str, Path]) -> Folder:
+    """The hostile corpus (from the smallest generated template) plus 17 clean submissions."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = min(templates.values(), key=lambda p: p.stat().st_size)
+    expected = build_corpus(base, folder)
+    for name in expected:
+        os.utime(folder / name, ns=(OLD_NS, OLD_NS))
+    typed = {}
+    for unit, path in templates.items():
+        values = complete_values(path, text=f"{unit}の実施内容。")
+        fill_workbook(path, folder / path.name, values)
+        typed[unit] = (path.name, values)
+    return Folder(folder, expected, typed)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory, default_templates: dict[str, Path]
+            ) -> Folder:
+    return build_folder(tmp_path_factory.mktemp("hostile_run") / "submissions", default_templates)
+
+
+@pytest.fixture(scope="module")
+def api_run(hostile: Folder, default_catalog: Catalog) -> tuple[JobResult, float]:
+    start = time.perf_counter()
+    job = run_consolidate(hostile.path, default_catalog, YEAR, hostile.path.parent / "out_api")
+    return job, time.perf_counter() - start
+
+
+def _of(findings: list[Finding] | Any, name: str) -> list[Finding]:
+    return [f for f in findings if f.file == name]
+
+
+def _key(f: dict[str, Any] | Finding) -> tuple[Any, ...]:
+    d = f if isinstance(f, dict) else f.to_dict()
+    return tuple(d[k] for k in ("severity", "code", "unit", "file", "sheet", "cell", "field_id"))
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+# ---- measuring a subprocess ----------------------------------------------------------------------
+
+@dataclass
+class Measured:
+    returncode: int
+    wall_s: float
+    maxrss_bytes: int  # ru_maxrss of the child (and every descendant it waited for)
+    tree_peak_bytes: int  # sampled: largest sum of RSS over the child and all its descendants
+    stdout: str
+    stderr: str
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        out.append(pid)
+        stack.extend(children.get(pid, []))
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def run_measured(args: list[str], timeout_s: float, cwd: Path) -> Measured:
+    """Run ``args``; wall time, the child's ru_maxrss (``os.wait4``: only this child, not every
+    child this test process ever had) and the sampled peak RSS of the whole process tree.
+
+    ``ru_maxrss`` alone does not see the parsing workers: they are children of the
+    multiprocessing fork server, which the CLI process never waits for.
+    """
+    out, err = cwd / ".measured.out", cwd / ".measured.err"
+    start = time.monotonic()
+    with out.open("wb") as o, err.open("wb") as e:
+        proc = subprocess.Popen(args, cwd=cwd, stdout=o, stderr=e, start_new_session=True)
+    peak = 0
+    try:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout_s:
+                os.killpg(proc.pid, 9)
+                os.wait4(proc.pid, 0)
+                raise AssertionError(f"{args} still running after {timeout_s:g} s: a hang")
+            peak = max(peak, sum(_rss(p) for p in _descendants(proc.pid)))
+            time.sleep(0.02)
+    finally:
+        proc.returncode = -1  # reaped here, not by Popen
+    wall = time.monotonic() - start
+    return Measured(os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss * 1024, peak,
+                    out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"))
+
+
+# ---- the clean units -----------------------------------------------------------------------------
+
+def test_run_finishes_and_clean_units_are_merged_exactly(hostile: Folder,
+                                                         api_run: tuple[JobResult, float],
+                                                         default_catalog: Catalog) -> None:
+    job, seconds = api_run
+    print(f"\nconsolidate of {len(hostile.expected)} hostile + {len(hostile.typed)} clean files: "
+          f"{seconds:.2f} s")
+    assert set(hostile.typed) == set(default_catalog.unit_names) and len(hostile.typed) == 17
+    assert job.master is not None and job.master.exists()
+    for unit, (file, values) in hostile.typed.items():
+        chosen = job.validation.chosen[unit]
+        assert chosen.file == file, unit
+        accepted = {fid: e.value for fid, e in chosen.entries.items()}
+        assert accepted == values, unit
+        assert [f.code for f in _of(job.validation.findings.errors, file)] == [], unit
+    assert not [f for f in job.validation.findings.errors if f.unit in hostile.typed
+                and f.file not in hostile.expected], "an error on a clean unit"
+    wb = openpyxl.load_workbook(job.master, read_only=True)
+    try:
+        status = list(wb["提出状況"].iter_rows(min_row=2, values_only=True))
+        indicators = list(wb["指標一覧"].iter_rows(min_row=2, values_only=True))
+    finally:
+        wb.close()
+    assert [(r[0], r[1], r[2]) for r in status] == [
+        (u, "済", hostile.typed[u][0]) for u in default_catalog.unit_names]
+    value_col = INDICATOR_HEADER.index("実績値")
+    assert len(indicators) == len(default_catalog.measures)
+    assert {r[value_col] for r in indicators} == {3}  # complete_values types 3 everywhere
+
+
+def test_no_file_is_lost_or_timed_out(hostile: Folder, api_run: tuple[JobResult, float]) -> None:
+    job, _ = api_run
+    files = sorted(p.name for p in hostile.path.iterdir())
+    assert sorted(s.file for s in job.validation.submissions) == files
+    codes = {f.code for f in job.validation.findings}
+    assert not codes & {"parse-timeout", "parse-crashed", "parse-exception"}, codes
+
+
+# ---- each hostile file ---------------------------------------------------------------------------
+
+def _is_error(code: str) -> bool:
+    return bool(code) and MESSAGES[code][0] == ERROR
+
+
+@pytest.mark.parametrize("name", _cases(SUBMISSION_BUGS))
+def test_hostile_file_read_outcome(name: str, hostile: Folder,
+                                   api_run: tuple[JobResult, float]) -> None:
+    """What reading the file reported (its Submission), before the choice of one per unit."""
+    if name not in hostile.expected:
+        pytest.skip(f"{name} was not built (see the corpus builder's message)")
+    job, _ = api_run
+    code = hostile.expected[name]
+    (sub,) = [s for s in job.validation.submissions if s.file == name]
+    # a file that passes is a copy of the base unit's empty template: its own status-empty /
+    # plan-empty / value-missing findings are about content, not about the file
+    found = [(f.severity, f.code) for f in sub.findings if f.code.startswith(FILE_LEVEL)]
+    if _is_error(code):
+        assert found == [(ERROR, code)] and not sub.usable
+    elif code:
+        assert found == [("warning", code)]
+    else:
+        assert found == []
+
+
+@pytest.mark.parametrize("name", _cases(LOG_BUGS))
+def test_hostile_file_in_the_log(name: str, hostile: Folder,
+                                 api_run: tuple[JobResult, float]) -> None:
+    """What the validation log says about the file: exactly its code."""
+    if name not in hostile.expected:
+        pytest.skip(f"{name} was not built (see the corpus builder's message)")
+    job, _ = api_run
+    code = hostile.expected[name]
+    mine = _of(job.validation.findings, name)
+    errors = [f.code for f in mine if f.severity == ERROR]
+    if _is_error(code):
+        assert errors == [code]
+        assert [f.code for f in mine] == [code]
+    else:
+        assert errors == []
+        others = {f.code for f in mine} - {code, DUPLICATE}
+        assert others == set()
+        if code:
+            assert code in {f.code for f in mine}
+
+
+def test_each_file_within_its_time_limit(hostile: Folder, default_catalog: Catalog) -> None:
+    """Every file, parsed in isolation as ``validate`` does, ends within parse_timeout_s."""
+    limits = DEFAULT_LIMITS
+    items = [(str(p), p.name) for p in sorted(hostile.path.iterdir())]
+    task = partial(_process_item, default_catalog, YEAR, limits)
+    slow = []
+    for item, outcome in run_isolated(task, items, timeout_s=limits.parse_timeout_s,
+                                      memory_bytes=limits.child_memory_bytes, workers=2):
+        assert outcome.error_code != TIMEOUT, item[1]
+        assert outcome.elapsed_s < limits.parse_timeout_s, item[1]
+        slow.append((outcome.elapsed_s, item[1]))
+    slow.sort(reverse=True)
+    print("\nslowest files: " + ", ".join(f"{n} {t:.2f} s" for t, n in slow[:5]))
+
+
+# ---- the CLI -------------------------------------------------------------------------------------
+
+def test_cli_runner_reports_the_same(hostile: Folder, api_run: tuple[JobResult, float]) -> None:
+    job, _ = api_run
+    out = hostile.path.parent / "out_cli"
+    result = CliRunner().invoke(main, ["consolidate", str(hostile.path), "--out", str(out),
+                                       "--year", str(YEAR)])
+    assert result.exit_code == 1, result.output  # the hostile files are errors
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert str(out / "master_2022.xlsx") in result.output
+    assert [_key(f) for f in _jsonl(out / "validation_log.jsonl")] == [
+        _key(f) for f in _jsonl(job.logs["jsonl"])]
+    openpyxl.load_workbook(out / "master_2022.xlsx", read_only=True).close()
+
+
+def test_cli_subprocess_bounded_time_and_memory(hostile: Folder,
+                                                api_run: tuple[JobResult, float]) -> None:
+    job, _ = api_run
+    out = hostile.path.parent / "out_sub"
+    m = run_measured([sys.executable, "-m", "consolidator", "consolidate", str(hostile.path),
+                      "--out", str(out), "--year", str(YEAR)], RUN_BOUND_S, hostile.path.parent)
+    print(f"\nCLI subprocess: {m.wall_s:.2f} s, ru_maxrss {m.maxrss_bytes / 2**20:.0f} MiB, "
+          f"sampled process-tree peak {m.tree_peak_bytes / 2**20:.0f} MiB")
+    assert m.returncode == 1, m.stderr
+    assert "Traceback" not in m.stderr, m.stderr
+    assert m.wall_s < RUN_BOUND_S
+    assert m.maxrss_bytes < 1 * GiB
+    assert m.tree_peak_bytes < 1 * GiB
+    assert [_key(f) for f in _jsonl(out / "validation_log.jsonl")] == [
+        _key(f) for f in _jsonl(job.logs["jsonl"])]
