@@ -813,11 +813,16 @@ def _cell_ref(attrs: bytes | None) -> str | None:
 
 
 def _text_len(body: bytes) -> int:
-    """Characters of a rich/plain string body (phonetic runs excluded, escapes as one)."""
+    """Length of a rich/plain string body as Excel counts it: UTF-16 code units (a character
+    outside the BMP, such as 𠮷, counts two); phonetic runs excluded, escapes as one."""
     body = _RPH.sub(b"", body)
     text = "".join(html.unescape(m.group(1).decode("utf-8", "replace"))
                    for m in _T.finditer(body))
-    return len(text) - 6 * len(_XESC.findall(text))
+    return utf16_length(text) - 6 * len(_XESC.findall(text))
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _scan_shared_strings(data: bytes, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],

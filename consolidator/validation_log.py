@@ -14,6 +14,7 @@ from typing import Any
 
 from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
+from consolidator.file_safety import utf16_length
 from consolidator.findings import SEVERITY_ORDER, Finding
 from consolidator.text_layout import row_height
 
@@ -108,6 +109,15 @@ MAX_CELL_TEXT = 32767
 TRUNCATED = "…(以下省略)"
 
 
+def fit_cell_text(text: str) -> str:
+    """``text`` cut to Excel's cell limit, which counts UTF-16 code units, with a marker."""
+    if utf16_length(text) <= MAX_CELL_TEXT:
+        return text
+    room = (MAX_CELL_TEXT - utf16_length(TRUNCATED)) * 2
+    head = text.encode("utf-16-le")[:room].decode("utf-16-le", errors="ignore")
+    return head + TRUNCATED
+
+
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Numbers as numbers, everything else as a plain string (never a formula or a link).
 
@@ -122,9 +132,6 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
     elif isinstance(value, (int, float)):
         ret = ws.write_number(row, col, value, fmt)
     else:
-        text = str(value)
-        if len(text) > MAX_CELL_TEXT:
-            text = text[: MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED
-        ret = ws.write_string(row, col, text, fmt)
+        ret = ws.write_string(row, col, fit_cell_text(str(value)), fmt)
     if ret not in (0, None):
         raise RuntimeError(f"xlsxwriter returned {ret} for cell ({row}, {col})")
