@@ -256,6 +256,9 @@ def _run(job, submissions: str, plan_path: str | None, year: str | None,  # type
         return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir))
     except OutputBusy:
         raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
+    except OSError as exc:  # disk full, no permission: the previous outputs are intact
+        raise click.ClickException(cli_text("output-error", folder=out_dir,
+                                            detail=f"{exc.strerror or exc}")) from None
 
 
 @main.command()

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from consolidator.atomic import clean_stale_temporaries
+from consolidator.atomic import clean_stale_temporaries, write_with
 
 LOCK_NAME = ".consolidator.lock"
 HISTORY_DIR = "以前のマスター"
@@ -37,7 +37,7 @@ def exclusive(folder: Path) -> Iterator[list[Path]]:
             raise OutputBusy(str(folder)) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        yield clean_stale_temporaries(folder)
+        yield clean_stale_temporaries(folder) + clean_stale_temporaries(folder / HISTORY_DIR)
     finally:
         os.close(fd)
 
@@ -54,7 +54,8 @@ def keep_previous(master: Path, now: datetime | None = None) -> Path | None:
     history.mkdir(exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     kept = history / f"{master.stem}_{stamp}{master.suffix}"
-    shutil.copy2(master, kept)
+    # The copy is itself atomic: a copy cut short never sits there looking like a good master.
+    write_with(kept, lambda tmp: shutil.copy2(master, tmp))
     olds = sorted(history.glob(f"{master.stem}_*{master.suffix}"))
     for old in olds[:-KEEP_MASTERS]:
         old.unlink()

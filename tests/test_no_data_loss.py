@@ -218,10 +218,6 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: Path, default_cata
 
 # ---- what the previous master keeps around it ----------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "atomic.atomic_path creates the temporary with tempfile.mkstemp (mode 0600) and renames it "
-    "over the target: every output (master, logs) ends up -rw------- whatever the umask, and a "
-    "master the secretariat made group-readable loses that on the next run"))
 def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
                                             mini_catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "s"
@@ -235,10 +231,6 @@ def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
     assert stat.S_IMODE(master_path(out, YEAR).stat().st_mode) == 0o644
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "output_folder.keep_previous copies the master straight into 以前のマスター with "
-    "shutil.copy2: a copy cut short (disk full, or a kill mid-copy) stays there as a truncated "
-    "file named like a good earlier master, and counts towards the KEEP_MASTERS rotation"))
 def test_a_failed_history_copy_leaves_no_truncated_master(mini_templates: dict[str, Path],
                                                           mini_catalog: Catalog, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
