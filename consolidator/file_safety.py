@@ -735,14 +735,20 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
         ref = m.group(1).decode("utf-8", "replace")
         if _range_size(ref, limits, allow_range=True) is None:
             bad(f"シート「{sheet}」の使用範囲(dimension)", ref)
+    bad_rows: list[str] = []
+    cell_rows: set[str] = set()
     for m in _ODD_R.finditer(data):
         element = _attribute_owner(data, m.start())
         ref = m.group(1).decode("utf-8", "replace")
         if element == b"row":
             if not (ref.isdigit() and 1 <= int(ref) <= limits.max_rows):
-                bad(f"シート「{sheet}」の行番号", ref)
+                bad_rows.append(ref)
         elif element == b"c" and _range_size(ref, limits) is None:
             bad(_where(sheet, ref), ref, cell=ref)
+            cell_rows.add(ref.lstrip("$").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
+    for ref in bad_rows:
+        if ref not in cell_rows:  # a bad row is reported once: by its cell when it has one
+            bad(f"シート「{sheet}」の行番号", ref)
     for m in _ODD_COL.finditer(data):
         ref = m.group(1).decode("utf-8", "replace")
         if _is_element(data, m.start()) and not (ref.isdigit()

@@ -37,6 +37,7 @@ class Submission:
     mtime: float = 0.0
     entries: dict[str, Entry] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    file_findings: int = 0  # how many of ``findings`` are about the file (safety, identity)
     used: bool = False
 
     @property
@@ -102,6 +103,7 @@ def process_file(path: Path, display: str, catalog: Catalog, year: int,
         return sub
     sub.identity, sub.unit = identity, identity.unit
     sub.findings = [_with_unit(f, identity.unit) for f in sub.findings]
+    sub.file_findings = len(sub.findings)
     model = _model(catalog, identity.unit, year)
     reads, structural = read_fields(raw, model, display)
     entries, value_findings = check_values(model, reads, display)
@@ -150,8 +152,9 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
     for s in subs:
-        if s.used or not s.usable:
-            findings.extend(s.findings)  # an unused duplicate is reported once, below
+        # An unused duplicate keeps what concerns the file (a macro, an external link);
+        # its values are not used, so neither are the findings about them.
+        findings.extend(s.findings if s.used or not s.usable else s.findings[:s.file_findings])
     findings.extend(_duplicate_findings(subs, chosen))
     for unit in catalog.unit_names:
         if unit not in chosen:

@@ -55,16 +55,8 @@ EXTREMES_BUG = (
     "workbook_reader._read_cells: python-calamine get_sheet_by_name() builds a dense range "
     "(Range::from_sparse) for a sheet with cells at A1 and XFD1048576 — 17 billion cells, a "
     "512 GiB allocation — so a file that passes the safety checks ends as parse-memory")
-ROW_TWICE_BUG = (
-    "file_safety.scan_parts reports one out-of-range row twice: once for <row r=\"1048577\"> "
-    "and once for its cell A1048577 (two grid-out-of-range errors for one fault)")
-DUPLICATE_HIDES_BUG = (
-    "validation.validate_folder keeps the findings of an unused duplicate out of the log "
-    "('if s.used or not s.usable'), so a not-used file's safety warning (macro, external "
-    "link, control characters) is reported nowhere; only duplicate-not-used is logged")
-SUBMISSION_BUGS = {"extremes.xlsx": EXTREMES_BUG, "row_1048577.xlsx": ROW_TWICE_BUG}
-LOG_BUGS = SUBMISSION_BUGS | {name: DUPLICATE_HIDES_BUG for name in (
-    "macro.xlsm", "external_link.xlsx", "control_chars.xlsx", "control_inline.xlsx")}
+SUBMISSION_BUGS = {"extremes.xlsx": EXTREMES_BUG}
+LOG_BUGS = SUBMISSION_BUGS
 
 
 def _cases(bugs: dict[str, str]) -> list[Any]:
