@@ -148,6 +148,9 @@ def _stray_values(raw: RawWorkbook, model: UnitTemplate, reads: dict[str, FieldR
                     continue
                 out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
                                 cell=a1(r, c), value=v))
+        for r, c, v in raw.far_cells.get(sheet, []):
+            out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
+                            cell=a1(r, c), value=v))
     return out
 
 

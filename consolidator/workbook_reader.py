@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from consolidator import sparse_sheet
 from consolidator.file_safety import read_xml_part
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
@@ -59,6 +60,7 @@ class RawWorkbook:
     grids: dict[str, list[list[Any]]] = field(default_factory=dict)
     formulas: dict[str, dict[Cell, bool]] = field(default_factory=dict)  # cell → has cached value
     percent_cells: dict[str, set[Cell]] = field(default_factory=dict)  # number format with %
+    far_cells: dict[str, list[tuple[int, int, Any]]] = field(default_factory=dict)  # off-grid
 
     def sheet_state(self, name: str) -> str | None:
         for s in self.sheets:
@@ -118,11 +120,15 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
         targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
         parts = {s.name: s.part for s in raw.sheets if s.name in targets and s.part}
         percent_styles = _percent_styles(zf, limits)
+        sparse: set[str] = set()
         for name, part in parts.items():
             xml = read_xml_part(zf, part, limits)
             raw.formulas[name] = _formula_cells(xml)
             raw.percent_cells[name] = _styled_cells(xml, percent_styles)
-    _read_cells(raw, targets)
+            if sparse_sheet.extent(_addresses(xml)) > sparse_sheet.DENSE_CELL_LIMIT:
+                _read_sparse(raw, name, xml, zf, limits)
+                sparse.add(name)
+    _read_cells(raw, targets - sparse)
     raw.meta = _meta(raw.grids.get(_meta_sheet_name(raw), []))
     return raw
 
@@ -245,6 +251,28 @@ def _styled_cells(xml: bytes, styles: set[int]) -> set[Cell]:
             if addr:
                 found.add((int(addr.group(2)), col_number(addr.group(1).decode())))
     return found
+
+
+GRID_ROWS, GRID_COLS = 5_000, 100  # how much of a sparse sheet is kept as a grid
+
+
+def _addresses(xml: bytes) -> list[Cell]:
+    return [(int(m.group(2)), col_number(m.group(1).decode())) for m in ADDR_RE.finditer(xml)]
+
+
+def _read_sparse(raw: RawWorkbook, name: str, xml: bytes, zf: zipfile.ZipFile,
+                 limits: Limits) -> None:
+    """A sheet whose used range is huge: a small grid, and the cells outside it listed."""
+    cells = sparse_sheet.read_cells(xml, sparse_sheet.shared_strings(zf, limits))
+    inside = [(r, c) for r, c in cells if r <= GRID_ROWS and c <= GRID_COLS]
+    rows = max((r for r, _ in inside), default=0)
+    cols = max((c for _, c in inside), default=0)
+    grid: list[list[Any]] = [[""] * cols for _ in range(rows)]
+    for r, c in inside:
+        grid[r - 1][c - 1] = cells[(r, c)]
+    raw.grids[name] = grid
+    raw.far_cells[name] = sorted((r, c, v) for (r, c), v in cells.items()
+                                 if r > GRID_ROWS or c > GRID_COLS)
 
 
 def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:

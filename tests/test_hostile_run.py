@@ -51,11 +51,7 @@ FILE_LEVEL = ("file-", "zip-", "xml-", "grid-", "string-", "parse-")
 
 # ---- known library bugs (see the issue-7 report) -------------------------------------------------
 
-EXTREMES_BUG = (
-    "workbook_reader._read_cells: python-calamine get_sheet_by_name() builds a dense range "
-    "(Range::from_sparse) for a sheet with cells at A1 and XFD1048576 — 17 billion cells, a "
-    "512 GiB allocation — so a file that passes the safety checks ends as parse-memory")
-SUBMISSION_BUGS = {"extremes.xlsx": EXTREMES_BUG}
+SUBMISSION_BUGS: dict[str, str] = {}
 LOG_BUGS = SUBMISSION_BUGS
 
 
