@@ -70,8 +70,8 @@ def plan_validate(file: str) -> None:
     Example:
         consolidator plan validate my_plan.json
     """
-    from consolidator.plan_check import check_plan
     from consolidator.findings import Findings
+    from consolidator.plan_check import check_plan
 
     found = Findings()
     try:
@@ -102,7 +102,8 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
 
     \b
     Example:
-        consolidator plan import report.txt --overrides consolidator/data/plan_overrides.json -o plan.json
+        consolidator plan import report.txt -o plan.json \\
+            --overrides consolidator/data/plan_overrides.json
     """
     from consolidator.atomic import write_text_atomic
     from consolidator.catalog import dump_json
@@ -197,7 +198,8 @@ SUBMISSIONS_ARG = click.argument("submissions", default="submissions",
                                  type=click.Path(file_okay=False))
 OUT_OPTION = click.option("--out", "out_dir", default="output", show_default=True,
                           type=click.Path(file_okay=False), help="ログ・マスターの出力先フォルダ。")
-YEAR_OPTION = click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+YEAR_OPTION = click.option("--year",
+                           help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
 
 
 @main.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from consolidator import __version__
@@ -43,7 +43,7 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
     for name in only or []:
         if name not in units:
             raise KeyError(name)
-    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     written = []
     for unit in units:
         if only and unit not in only:

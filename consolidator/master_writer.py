@@ -50,7 +50,8 @@ def format_number(v: int | float) -> str:
 
 
 def actual_text(m: MeasureResult) -> str:
-    """An indicator's value as the report writes it: 「推進協議会への社会福祉法人の加入率 61.2%」."""
+    """An indicator's value as the report writes it:
+    「推進協議会への社会福祉法人の加入率 61.2%」."""
     if m.value is not None:
         return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}"
     if m.reason:
@@ -125,7 +126,7 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     last = 4 + len(c.catalog.goals)
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
-    for col, (j, color) in enumerate(zip(JUDGEMENTS, colors, strict=True), start=1):
+    for col, color in enumerate(colors, start=1):
         chart.add_series({"name": ["概要", 4, col], "categories": ["概要", 5, 0, last, 0],
                           "values": ["概要", 5, col, last, col], "fill": {"color": color}})
     chart.set_title({"name": "基本目標ごとの指標の達成状況"})

@@ -162,7 +162,7 @@ def _build_text_sheet(t: UnitTemplate) -> None:
     labels = year_labels(t.year)
     rows = t.text_rows
     rows.append(Row("sheet-title", {1: f"{t.unit} {labels['status']}・{labels['plan']}"}))
-    rows.append(Row("note", {1: "色付きのセルに入力してください。灰色のセルは参考(変更できません)。"}))
+    rows.append(Row("note", {1: TEMPLATE_TEXT["text-sheet-note"]}))
     rows.append(Row("header", {1: "ID", 2: "区分", 3: "項目", 4: "内容"}))
     for ini in t.catalog.initiatives_for(t.unit):
         _initiative_block(t, ini, labels)
@@ -174,8 +174,9 @@ def _ref(t: UnitTemplate, ref_id: str, sheet: str, row: int, col: int, text: str
 
 def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, str]) -> None:
     rows = t.text_rows
-    heading = (f"基本目標{ini.goal['number']} {ini.goal['title']} / 活動目標{ini.activity['number']} "
-               f"{ini.activity['title']}")
+    goal, activity = ini.goal, ini.activity
+    heading = (f"基本目標{goal['number']} {goal['title']} / "
+               f"活動目標{activity['number']} {activity['title']}")
     rows.append(Row("goal", {1: ini.id, 2: heading}))
     title = f"{ini.label} {ini.title}"
     rows.append(Row("initiative", {1: ini.id, 2: title}))
@@ -184,12 +185,14 @@ def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, st
     actions = [a for a in ini.data["actions"] if a["organisation"] == t.organisation]
     if actions:
         text = "\n".join(_action_line(a) for a in actions)
-        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: "計画の取り組み(参考)", 4: text}))
+        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: TEMPLATE_TEXT["plan-actions-label"],
+                                      4: text}))
         _ref(t, f"{ini.id}.actions", TEXT_SHEET, len(rows), 4, text)
     indicators = [ind for ind in ini.data["indicators"] if ind["organisation"] == t.organisation]
     if indicators:
         text = "\n".join(f"・{ind['name']} {ind['target']['text']}".rstrip() for ind in indicators)
-        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: "主な活動指標等(参考)", 4: text}))
+        label = TEMPLATE_TEXT["plan-indicators-label"]
+        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: label, 4: text}))
 
     for category in _categories(t, ini):
         cat_label = f"【{category}】" if category else t.unit
@@ -198,7 +201,7 @@ def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, st
         if prev_plan:
             rows.append(Row("reference", {1: ini.id, 2: cat_label, 3: labels["prev_plan"],
                                           4: prev_plan}))
-        note = "" if reported else "(前回報告なし。該当があれば記入)"
+        note = "" if reported else TEMPLATE_TEXT["not-reported-before"]
         for role in ("status", "plan"):
             fid = _text_field_id(ini.id, role, category)
             rows.append(Row("input", {1: fid, 2: cat_label, 3: labels[role] + note}))
@@ -241,8 +244,7 @@ def _build_indicator_sheet(t: UnitTemplate) -> None:
     labels = year_labels(t.year)
     rows = t.indicator_rows
     rows.append(Row("sheet-title", {1: f"{t.unit} 主な活動指標の{labels['value']}"}))
-    rows.append(Row("note", {1: "実績値は数値だけを入力してください(単位は不要)。値がない場合は"
-                                "「未記入の理由」を選んでください。"}))
+    rows.append(Row("note", {1: TEMPLATE_TEXT["indicator-sheet-note"]}))
     headers = list(INDICATOR_HEADERS)
     headers[5] = labels["prev_value"]
     headers[6] = labels["value"]

@@ -20,7 +20,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
-from consolidator.text_layout import row_height
 from consolidator.template_model import (
     COVER_SHEET,
     INDICATOR_SHEET,
@@ -32,6 +31,7 @@ from consolidator.template_model import (
     UnitTemplate,
     year_labels,
 )
+from consolidator.text_layout import row_height
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")
 REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")

@@ -9,14 +9,16 @@ compact :class:`Submission`, so memory stays flat in the number of files.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from consolidator.catalog import Catalog
 from consolidator.field_reading import read_fields
-from consolidator.file_safety import check_file, scan_parts
+from consolidator.file_safety import UnsafeContent, check_file, scan_parts
 from consolidator.findings import Finding, Findings, make
 from consolidator.intake import Candidate, Identity, discover, identify
 from consolidator.isolation import outcome_finding, run_isolated
@@ -95,7 +97,15 @@ def process_file(path: Path, display: str, catalog: Catalog, year: int,
     sub.findings.extend(_located(deep, display))
     if any(f.severity == "error" for f in deep):
         return sub
-    raw = read_workbook(path, limits)
+    try:
+        raw = read_workbook(path, limits)
+    except UnsafeContent as exc:
+        sub.findings.append(exc.finding(display))
+        return sub
+    except CORRUPT_ERRORS as exc:
+        sub.findings.append(make("file-corrupt", file=display,
+                                 detail=f"{type(exc).__name__}: {exc}"[:200]))
+        return sub
     sub.modified = raw.modified
     identity, found = identify(raw, catalog, year, display)
     sub.findings.extend(found)
@@ -111,6 +121,16 @@ def process_file(path: Path, display: str, catalog: Catalog, year: int,
     sub.findings.extend(structural)
     sub.findings.extend(value_findings)
     return sub
+
+
+def _corrupt_errors() -> tuple[type[BaseException], ...]:
+    import python_calamine
+
+    return (ET.ParseError, zipfile.BadZipFile, KeyError, ValueError, IndexError, UnicodeError,
+            EOFError, python_calamine.CalamineError)
+
+
+CORRUPT_ERRORS = _corrupt_errors()
 
 
 def _mtime(path: Path) -> float:

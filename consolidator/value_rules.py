@@ -18,7 +18,8 @@ from consolidator.values import DETAIL_TEXT, NumberReading, read_number
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
-ERROR_VALUES = re.compile(r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)")
+ERROR_VALUES = re.compile(
+    r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)")
 NUMBER_STATUS_CODES = {
     "not-a-number": "value-not-number",
     "unit-mismatch": "value-unit-mismatch",

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from filling import fields_of
 
 from consolidator.catalog import Catalog, MeasureView
 from consolidator.template_model import defined_name
+from filling import fields_of
 
 INDICATOR_SHEET_MASTER = "指標一覧"
 

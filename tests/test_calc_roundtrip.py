@@ -15,9 +15,14 @@ from typing import Any
 
 import openpyxl
 import pytest
-from calc.session import convert_to_xlsx
-from filling import fields_of
 from openpyxl.comments import Comment
+
+from calc.session import convert_to_xlsx
+from consolidator.catalog import Catalog
+from consolidator.jobs import run_consolidate
+from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
+from consolidator.validation import validate_folder
+from filling import fields_of
 from roundtrip_helpers import (
     by_name,
     empty_template_findings,
@@ -28,11 +33,6 @@ from roundtrip_helpers import (
     report_texts,
     table,
 )
-
-from consolidator.catalog import Catalog
-from consolidator.jobs import run_consolidate
-from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
-from consolidator.validation import validate_folder
 
 pytestmark = pytest.mark.calc
 

@@ -131,10 +131,10 @@ def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
 def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     job = seed_round_trip["job"]
     wb = openpyxl.load_workbook(job.master)
-    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "未入力一覧",
-                             "提出状況", "検証ログ"]
-    assert [c.value for c in wb["提出状況"][1]] == ["担当", "提出", "使用ファイル", "不使用ファイル",
-                                                 "様式バージョン", "エラー", "警告"]
+    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧",
+                             "未入力一覧", "提出状況", "検証ログ"]
+    assert [c.value for c in wb["提出状況"][1]] == [
+        "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告"]
     assert [c.value for c in wb["検証ログ"][1]][:3] == ["重大度", "コード", "担当"]
     assert wb["概要"]._charts, "the overview has a native chart"
     ws = wb["基本目標1"]
@@ -183,7 +183,7 @@ def test_consolidate_twice_same_values_previous_master_kept(tmp_path: Path,
                                                             mini_catalog: Catalog) -> None:
     folder = tmp_path / "s"
     folder.mkdir()
-    for unit, path in mini_templates.items():
+    for path in mini_templates.values():
         fill_workbook(path, folder / path.name, complete_values(path))
     out = tmp_path / "out"
     first = run_consolidate(folder, mini_catalog, 2022, out)
@@ -204,7 +204,7 @@ def test_department_text_is_never_a_formula(tmp_path: Path, mini_templates: dict
     folder.mkdir()
     risky = ["=1+1", "+81 3 1234", "-5人", "@SUM(A1)", "=HYPERLINK(\"http://x\")",
              "http://example.com"]
-    for unit, path in mini_templates.items():
+    for path in mini_templates.values():
         values = complete_values(path)
         texts = [fid for fid in values if fid.endswith((".status", ".plan", ".dokuji"))]
         for fid, text in zip(texts, risky, strict=False):

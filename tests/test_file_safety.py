@@ -9,18 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hostile_corpus import (
-    EXPECTED,
-    SHEET2,
-    build_corpus,
-    edit,
-    make_base,
-    minimal_png,
-    minimal_xls,
-    patch_declared_size,
-    read_entries,
-    write_zip,
-)
 
 from consolidator import file_safety
 from consolidator.file_safety import (
@@ -33,6 +21,18 @@ from consolidator.file_safety import (
 from consolidator.findings import ERROR
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES
+from hostile_corpus import (
+    EXPECTED,
+    SHEET2,
+    build_corpus,
+    edit,
+    make_base,
+    minimal_png,
+    minimal_xls,
+    patch_declared_size,
+    read_entries,
+    write_zip,
+)
 
 KINDS = {
     "legacy.xlsx": "xls", "encrypted.xlsx": "encrypted", "ods.xlsx": "ods",

@@ -14,15 +14,15 @@ from typing import Any
 
 import openpyxl
 import pytest
-from filling import fields_of, fill_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import quote_sheetname
-from roundtrip_helpers import of_file, realistic_values
 
 from consolidator.catalog import Catalog
 from consolidator.generate import generate_templates
 from consolidator.template_model import INDICATOR_SHEET, META_SHEET
 from consolidator.validation import ValidationResult, validate_folder
+from filling import fields_of, fill_workbook
+from roundtrip_helpers import of_file, realistic_values
 
 YEAR = 2022
 ELDER = "高齢福祉課"  # 1-1-1-c1: 人, last year 111

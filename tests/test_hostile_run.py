@@ -30,8 +30,6 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from filling import complete_values, fill_workbook
-from hostile_corpus import EXPECTED, build_corpus
 
 from consolidator.catalog import Catalog
 from consolidator.cli import main
@@ -42,6 +40,8 @@ from consolidator.limits import DEFAULT_LIMITS, GiB
 from consolidator.master_writer import INDICATOR_HEADER
 from consolidator.messages import MESSAGES
 from consolidator.validation import _process_item
+from filling import complete_values, fill_workbook
+from hostile_corpus import EXPECTED, build_corpus
 
 YEAR = 2022
 OLD_NS = 1_600_000_000 * 10**9  # 2020-09-13: hostile files look older than the clean ones

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_corpus import make_base
 
 from consolidator.file_safety import check_workbook
 from consolidator.isolation import Outcome, outcome_finding, run_isolated
+from hostile_corpus import make_base
 
 MiB = 1024 * 1024
 

@@ -27,7 +27,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from filling import complete_values, fill_workbook
 from test_hostile_run import build_folder, run_measured
 
 from consolidator.atomic import TEMP_PREFIX
@@ -35,6 +34,7 @@ from consolidator.catalog import Catalog
 from consolidator.jobs import master_path, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.output_folder import HISTORY_DIR, exclusive
+from filling import complete_values, fill_workbook
 
 YEAR = 2022
 KILLS = 8

@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
-from filling import complete_values, fields_of, fill_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +29,7 @@ from consolidator.catalog import Catalog
 from consolidator.cell_text import FORMULA_PREFIXES
 from consolidator.jobs import run_consolidate
 from consolidator.validation_log import TRUNCATED
+from filling import complete_values, fields_of, fill_workbook
 
 YEAR = 2022
 PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

@@ -22,15 +22,15 @@ from typing import Any
 
 import openpyxl
 import pytest
-from filling import fields_of, fill_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from roundtrip_helpers import formula_cells, master_actuals, report_texts
 
 from consolidator.catalog import Catalog
 from consolidator.jobs import run_consolidate
 from consolidator.template_model import build
 from consolidator.values import canonical_unit
+from filling import fields_of, fill_workbook
+from roundtrip_helpers import formula_cells, master_actuals, report_texts
 
 YEAR = 2022
 WIDE = str.maketrans("0123456789,.%", "０１２３４５６７８９，．％")

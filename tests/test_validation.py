@@ -215,7 +215,8 @@ def test_value_typed_outside_inputs_and_reference_changed(tmp_path: Path,
     wb = openpyxl.load_workbook(src)
     values = complete_values(src)
     fill_workbook(src, folder / "k.xlsx", values,
-                  cells={(INDICATOR_SHEET, "J4"): "15", (INDICATOR_SHEET, "C4"): "書き換えた指標名"})
+                  cells={(INDICATOR_SHEET, "J4"): "15",
+                         (INDICATOR_SHEET, "C4"): "書き換えた指標名"})
     del wb
     result = _validate(folder, mini_catalog)
     assert ("高齢福祉課", INDICATOR_SHEET, "J4") in _where(result, "value-outside-input")
