@@ -9,9 +9,9 @@ import pytest
 
 from calc.session import CalcSession, convert_to_xlsx
 from consolidator.catalog import Catalog
-from consolidator.jobs import run_consolidate
+from consolidator.demo import run_demo
 from consolidator.template_model import TEXT_SHEET, build
-from filling import complete_values, fields_of, fill_workbook
+from filling import fields_of
 
 pytestmark = pytest.mark.calc
 
@@ -53,15 +53,14 @@ def test_two_rows_inserted_above_an_initiative_in_calc(tmp_path: Path, calc: Cal
         assert after[fid]["cell"] == f"{row['cell'][0]}{expected}", fid
 
 
-def test_master_opens_in_calc(tmp_path: Path, calc: CalcSession, mini_templates: dict[str, Path],
-                              mini_catalog: Catalog) -> None:
-    folder = tmp_path / "s"
-    folder.mkdir()
-    for path in mini_templates.values():
-        fill_workbook(path, folder / path.name, complete_values(path))
-    job = run_consolidate(folder, mini_catalog, 2022, tmp_path / "out")
-    assert job.master is not None
-    result = calc.resave(job.master, tmp_path / "master_resaved.xlsx")
-    assert result.get("ok") is True, result
+def test_demo_master_opens_in_calc(tmp_path: Path, calc: CalcSession) -> None:
+    """Issue 5: the master that `consolidator demo` writes opens in LibreOffice."""
+    result = run_demo(tmp_path / "demo")
+    master = result.job.master
+    assert master is not None and str(master) in "\n".join(result.lines)
+    saved = calc.resave(master, tmp_path / "master_resaved.xlsx")
+    assert saved.get("ok") is True, saved
     wb = openpyxl.load_workbook(tmp_path / "master_resaved.xlsx")
-    assert "指標一覧" in wb.sheetnames and "概要" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["概要", "基本目標1"] and "指標一覧" in wb.sheetnames
+    rows = list(wb["指標一覧"].iter_rows(values_only=True))
+    assert len(rows) == 1 + len(Catalog.default().measures)
