@@ -243,6 +243,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     _print_units(job.validation.unit_rows())
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("master-written", path=job.master))
+    click.echo(cli_text("next-plan-written", path=job.next_plan))
     sys.exit(0 if job.validation.valid else 1)
 
 

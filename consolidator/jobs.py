@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consolidator.atomic import write_with
-from consolidator.catalog import Catalog
+from consolidator.atomic import write_text_atomic, write_with
+from consolidator.catalog import Catalog, dump_json
 from consolidator.consolidation import Consolidated, consolidate
 from consolidator.master_writer import write_master
+from consolidator.next_plan import next_catalog
 from consolidator.output_folder import exclusive, keep_previous
 from consolidator.validation import ValidationResult, validate_folder
 from consolidator.validation_log import write_logs
@@ -19,6 +20,7 @@ class JobResult:
     validation: ValidationResult
     logs: dict[str, Path]
     master: Path | None = None
+    next_plan: Path | None = None
     kept: Path | None = None
     consolidated: Consolidated | None = None
     cleaned: list[Path] = field(default_factory=list)
@@ -43,4 +45,6 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
         kept = keep_previous(target)
         write_with(target, lambda tmp: write_master(tmp, merged))
         logs = write_logs(out_dir, list(result.findings), result.unit_rows())
-    return JobResult(result, logs, target, kept, merged, cleaned)
+        plan = out_dir / f"plan_{year + 1}.json"
+        write_text_atomic(plan, dump_json(next_catalog(merged)))
+    return JobResult(result, logs, target, plan, kept, merged, cleaned)

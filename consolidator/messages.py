@@ -294,6 +294,7 @@ CLI_TEXT: dict[str, str] = {
     "demo-mistakes": "わざと入れた間違い:{mistakes}",
     "demo-findings": "検証結果:エラー {errors} 件、警告 {warnings} 件(検証ログで確認できます)",
     "no-submissions": "提出フォルダ {folder} がありません。返ってきたファイルを保存したフォルダを指定してください。",
+    "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は generate --plan でこのファイルを指定)",
     "output-error": "出力先フォルダ {folder} に書き込めませんでした({detail})。以前の出力はそのまま残っています。空き容量や書き込み権限を確認してから実行し直してください。",
     "output-busy": "出力先フォルダ {folder} は別の集約処理が使用中です。終わってから実行し直してください。",
     "unit-table-header": "  担当\t提出\tエラー\t警告",

@@ -16,6 +16,7 @@ from consolidator.consolidation import NOT_REPORTED
 from consolidator.generate import generate_templates
 from consolidator.jobs import master_path, run_consolidate
 from consolidator.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
+from consolidator.plan_check import check_plan
 from consolidator.template_model import REASON_CHOICES
 from filling import complete_values, fields_of, fill_workbook
 
@@ -241,3 +242,23 @@ def test_consolidate_cli_and_demo(tmp_path: Path) -> None:
     assert again.exit_code == 1  # the demo's deliberate mistakes are errors
     assert "master_2022.xlsx" in again.output
     shutil.rmtree(tmp_path / "demo")
+
+
+def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    """The cycle closes: consolidating the seed's year gives a catalog whose previous report
+    is what was consolidated, and next year's templates show it."""
+    catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
+    assert job.next_plan is not None and job.next_plan.name == "plan_2022.json"
+    nxt = Catalog.from_path(job.next_plan)
+    assert check_plan(nxt.doc).errors == []
+    assert nxt.report_year == 2022 and nxt.previous_year == 2021
+    for m in catalog.measures:
+        before, after = m.previous_actual(), nxt.measure_by_id[m.id].previous_actual()
+        if before and before["value"] is not None:
+            assert after is not None and after["value"] == before["value"], m.id
+    t = generate_templates(nxt, 2022, tmp_path, only=["市社協"])[0]
+    wb = openpyxl.load_workbook(t)
+    shown = {r[0].value: r[5].value for r in wb["活動指標"].iter_rows(min_row=4)}
+    assert shown["1-3-2-s1"] == "57.5%"
+    assert shown["1-1-3-s1"] == "0回"
