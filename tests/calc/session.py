@@ -19,6 +19,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -109,6 +110,29 @@ def _group_alive(pgid: int) -> bool:
         return True
 
 
+_WATCHDOG = """
+import os, signal, sys, time
+parent, group = int(sys.argv[1]), int(sys.argv[2])
+while True:
+    time.sleep(1)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        break
+"""
+
+
+def _start_watchdog(parent: int, group: int) -> subprocess.Popen:
+    """Kill the soffice process group we started if this process dies without closing it
+    (a test run killed by a timeout must not leave Calc running). By group id, never by name."""
+    return subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(parent), str(group)],
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+
+
 class CalcSession:
     """One private headless soffice for many jobs. Use as a context manager."""
 
@@ -148,6 +172,7 @@ class CalcSession:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
                                      stderr=subprocess.STDOUT, env=_soffice_env(),
                                      start_new_session=True)
+        self._watchdog = _start_watchdog(os.getpid(), self.proc.pid)
         try:
             self._wait_ready(t0)
         except BaseException:
@@ -181,6 +206,10 @@ class CalcSession:
             return ""
 
     def close(self) -> None:
+        watchdog, self._watchdog = getattr(self, "_watchdog", None), None
+        if watchdog is not None and watchdog.poll() is None:
+            watchdog.kill()
+            watchdog.wait()
         proc, self.proc = self.proc, None
         if proc is not None:
             if proc.poll() is None:
