@@ -217,7 +217,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     from consolidator.jobs import run_validate
 
     job = _run(run_validate, submissions, plan_path, year, out_dir)
-    _print_units(job.validation.unit_rows())
+    _print_units(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     sys.exit(0 if job.validation.valid else 1)
 
@@ -240,7 +240,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     from consolidator.jobs import run_consolidate
 
     job = _run(run_consolidate, submissions, plan_path, year, out_dir)
-    _print_units(job.validation.unit_rows())
+    _print_units(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("master-written", path=job.master))
     click.echo(cli_text("next-plan-written", path=job.next_plan))
@@ -284,8 +284,8 @@ def demo(out_dir: str) -> None:
         click.echo(line)
 
 
-def _print_units(rows: list[dict[str, object]]) -> None:
-    click.echo(cli_text("unit-table-header"))
-    for r in rows:
-        status = cli_text("received") if r["received"] else cli_text("not-received")
-        click.echo(f"  {r['unit']:<12}\t{status}\t{r['errors']}\t{r['warnings']}")
+def _print_units(job) -> None:  # type: ignore[no-untyped-def]
+    from consolidator.validation_log import console_lines
+
+    for line in console_lines(list(job.validation.findings), job.validation.unit_rows()):
+        click.echo(line)

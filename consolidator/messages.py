@@ -297,9 +297,18 @@ CLI_TEXT: dict[str, str] = {
     "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は generate --plan でこのファイルを指定)",
     "output-error": "出力先フォルダ {folder} に書き込めませんでした({detail})。以前の出力はそのまま残っています。空き容量や書き込み権限を確認してから実行し直してください。",
     "output-busy": "出力先フォルダ {folder} は別の集約処理が使用中です。終わってから実行し直してください。",
-    "unit-table-header": "  担当\t提出\tエラー\t警告",
-    "received": "済",
-    "not-received": "未提出",
+}
+
+
+CONSOLE: dict[str, str] = {
+    "unit": "担当",
+    "received": "提出",
+    "errors": "エラー",
+    "warnings": "警告",
+    "yes": "済",
+    "no": "未提出",
+    "total": "提出 {received} / {units} 担当、エラー {errors} 件、警告 {warnings} 件",
+    "unplaced": "担当を判定できなかったファイル:{count} 件(検証ログの「ファイル」列を確認してください)",
 }
 
 

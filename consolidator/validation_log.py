@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
 from consolidator.file_safety import utf16_length
 from consolidator.findings import SEVERITY_ORDER, Finding
+from consolidator.messages import CONSOLE, fill
 from consolidator.text_layout import row_height
 
 LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
@@ -41,6 +43,38 @@ def log_row(f: Finding) -> list[Any]:
 def summary_row(row: dict[str, Any]) -> list[Any]:
     return [row["unit"], "済" if row["received"] else "未提出", row["file"],
             "、".join(row["not_used"]), row["format_version"], row["errors"], row["warnings"]]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _display_width(text))
+
+
+def _rpad(text: str, width: int) -> str:
+    return " " * max(0, width - _display_width(text)) + text
+
+
+def console_lines(findings: list[Finding], unit_rows: list[dict[str, Any]]) -> list[str]:
+    """The short per-unit table the CLI prints, aligned for Japanese text."""
+    width = max([_display_width(CONSOLE["unit"])] + [_display_width(r["unit"]) for r in unit_rows])
+    lines = [f"  {_pad(CONSOLE['unit'], width)}  {_pad(CONSOLE['received'], 6)}  "
+             f"{_rpad(CONSOLE['errors'], 6)}  {_rpad(CONSOLE['warnings'], 6)}"]
+    for r in unit_rows:
+        status = CONSOLE["yes"] if r["received"] else CONSOLE["no"]
+        lines.append(f"  {_pad(r['unit'], width)}  {_pad(status, 6)}  {r['errors']:>6}  "
+                     f"{r['warnings']:>6}")
+    unplaced = {f.file for f in findings if f.unit is None and f.file and f.severity == "error"}
+    received = sum(1 for r in unit_rows if r["received"])
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    lines.append(fill(CONSOLE["total"], received=received, units=len(unit_rows), errors=errors,
+                      warnings=warnings))
+    if unplaced:
+        lines.append(fill(CONSOLE["unplaced"], count=len(unplaced)))
+    return lines
 
 
 def write_logs(out_dir: Path, findings: list[Finding], unit_rows: list[dict[str, Any]]) -> dict[
