@@ -425,3 +425,19 @@ def test_reference_row_deleted_is_reported(tmp_path: Path, mini_templates: dict[
     changed = [(f.unit, f.sheet, f.value) for f in result.findings
                if f.code == "reference-changed"]
     assert changed == [("地域福祉課", TEXT_SHEET, "(削除)")]
+
+
+def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates: dict[str, Path],
+                                                 mini_catalog: Catalog) -> None:
+    from consolidator.validation_log import console_lines
+
+    folder = tmp_path / "s"
+    _submit(mini_templates, folder, skip=("高齢福祉課",))
+    (folder / "名簿.xlsx").write_text("担当,値\n", encoding="utf-8")
+    result = _validate(folder, mini_catalog)
+    lines = console_lines(list(result.findings), result.unit_rows())
+    assert [line.split()[:2] for line in lines[1:4]] == [
+        ["市社協", "済"], ["地域福祉課", "済"], ["高齢福祉課", "未提出"]]
+    # errors: the CSV named .xlsx and the missing unit; warning: 地域福祉課's 3% vs 42.1% last year
+    assert lines[4] == "提出 2 / 3 担当、エラー 2 件、警告 1 件"
+    assert lines[5].startswith("担当を判定できなかったファイル:1 件")
