@@ -50,15 +50,47 @@ def plan_show(plan_path: str | None, as_json: bool) -> None:
         consolidator plan show
         consolidator plan show --json > plan.json
     """
-    from consolidator.catalog import Catalog, dump_json
+    from consolidator.catalog import dump_json
     from consolidator.plan_summary import summary_lines
 
-    catalog = Catalog.load(plan_path)
+    catalog = _catalog(plan_path)
     if as_json:
         click.echo(dump_json(catalog.doc), nl=False)
         return
     for line in summary_lines(catalog):
         click.echo(line)
+
+
+def _catalog(plan_path: str | None):  # type: ignore[no-untyped-def]
+    """The catalog to work with; a --plan file is checked first and refused when invalid."""
+    from consolidator.catalog import Catalog
+
+    if plan_path is None:
+        return Catalog.default()
+    found = _checked_plan(plan_path)
+    if not found.valid:
+        _print_findings(found)
+        raise click.ClickException(cli_text("plan-invalid", file=plan_path,
+                                            count=len(found.errors)))
+    return Catalog.from_path(plan_path)
+
+
+def _checked_plan(file: str):  # type: ignore[no-untyped-def]
+    from consolidator.findings import Findings
+    from consolidator.plan_check import check_plan
+
+    found = Findings()
+    try:
+        doc = json.loads(Path(file).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found.add("plan-json", file=file, detail=str(exc))
+        return found
+    return check_plan(doc)
+
+
+def _print_findings(found) -> None:  # type: ignore[no-untyped-def]
+    for f in found:
+        click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
 
 
 @plan.command("validate")
@@ -139,10 +171,9 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
         consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
         consolidator generate --year 令和4 --only 高齢福祉課
     """
-    from consolidator.catalog import Catalog
     from consolidator.generate import generate_templates
 
-    catalog = Catalog.load(plan_path)
+    catalog = _catalog(plan_path)
     fiscal_year = _year(year, catalog)
     try:
         paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
@@ -249,12 +280,11 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
 
 def _run(job, submissions: str, plan_path: str | None, year: str | None,  # type: ignore[no-untyped-def]
          out_dir: str):
-    from consolidator.catalog import Catalog
     from consolidator.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():
         raise click.UsageError(cli_text("no-submissions", folder=submissions))
-    catalog = Catalog.load(plan_path)
+    catalog = _catalog(plan_path)
     try:
         return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir))
     except OutputBusy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -10,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from consolidator.catalog import COUNCIL, schema
 from consolidator.findings import Findings
+from consolidator.messages import fill
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -24,13 +26,48 @@ def check_plan(doc: Any) -> Findings:
     found = Findings()
     validator = Draft202012Validator(schema())
     for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
-        found.add("plan-schema", path=json_path(err.absolute_path), detail=err.message)
+        found.add("plan-schema", path=json_path(err.absolute_path), detail=schema_detail(err))
     if found:
         return found
     _check_ids(doc, found)
     _check_units(doc, found)
     _check_targets_and_previous(doc, found)
     return found
+
+
+SCHEMA_DETAILS = {
+    "required": "必要な項目「{missing}」がありません",
+    "additionalProperties": "想定外の項目「{extra}」があります",
+    "type": "値の種類が違います(値: {value}、期待: {expected})",
+    "enum": "値「{value}」は使えません(使える値: {expected})",
+    "const": "値は {expected} でなければなりません(値: {value})",
+    "minimum": "{expected} 以上にしてください(値: {value})",
+    "maximum": "{expected} 以下にしてください(値: {value})",
+    "pattern": "形式が違います(値: {value})",
+    "minItems": "少なくとも {expected} 件必要です",
+    "minLength": "空にはできません",
+    "uniqueItems": "同じ値が重複しています",
+    "oneOf": "値「{value}」はどの形式にも合いません",
+}
+
+
+def schema_detail(err: Any) -> str:
+    """A JSON Schema error in Japanese (the validator's own text is English)."""
+    template = SCHEMA_DETAILS.get(err.validator)
+    if template is None:
+        return str(err.message)
+    instance, expected = err.instance, err.validator_value
+    missing = extra = ""
+    if err.validator == "required":  # one error per missing property, named in the message
+        m = re.match(r"^'(.+)' is a required property", str(err.message))
+        missing = m.group(1) if m else "、".join(map(str, expected))
+    if err.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = "」「".join(k for k in instance if k not in allowed)
+    shown = repr(instance) if not isinstance(instance, (dict, list)) else type(instance).__name__
+    if isinstance(expected, list):
+        expected = "、".join(map(str, expected))
+    return fill(template, missing=missing, extra=extra, value=shown, expected=expected)
 
 
 def _walk(doc: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any], str | None]]:

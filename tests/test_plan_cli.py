@@ -100,8 +100,8 @@ def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     assert result.exit_code == 1
     paths = [line for line in result.output.splitlines() if "plan-schema" in line]
     assert len(paths) == 3
-    assert any("$.plan" in p and "vision" in p for p in paths)
-    assert any("$.units[0].organisation" in p for p in paths)
+    assert any("$.plan" in p and "必要な項目「vision」がありません" in p for p in paths)
+    assert any("$.units[0].organisation" in p and "値「'県'」は使えません" in p for p in paths)
     assert any("measures[0].value" in p for p in paths)
 
 
@@ -135,3 +135,20 @@ def test_cli_startup_does_not_import_heavy_modules() -> None:
             "'jsonschema') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["generate", "--out", "OUT"], ["plan", "show"],
+                                     ["validate", "SUBS", "--out", "OUT"],
+                                     ["consolidate", "SUBS", "--out", "OUT"]],
+                         ids=["generate", "show", "validate", "consolidate"])
+def test_an_invalid_plan_file_is_refused_everywhere(tmp_path: Path, command: list[str]) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text('{"schema_version": 1}', "utf-8")
+    (tmp_path / "subs").mkdir()
+    args = [str(tmp_path / "subs") if a == "SUBS" else str(tmp_path / "out") if a == "OUT"
+            else a for a in command]
+    result = CliRunner().invoke(main, [*args, "--plan", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "必要な項目「plan」がありません" in result.output
+    assert "計画カタログに 3 件の問題があります" in result.output
+    assert not (tmp_path / "out").exists()
