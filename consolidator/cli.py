@@ -205,8 +205,8 @@ def fields(workbook: str, as_json: bool) -> None:
     Example:
         consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
     """
+    from consolidator.content_scan import check_workbook
     from consolidator.field_map import field_map
-    from consolidator.file_safety import check_workbook
 
     safety = check_workbook(Path(workbook))
     if not safety.ok:

@@ -14,8 +14,8 @@ import zipfile
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from consolidator.file_safety import read_xml_part
 from consolidator.limits import Limits
+from consolidator.xml_parts import read_xml_part
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ADDR = re.compile(r"([A-Z]{1,3})(\d+)")

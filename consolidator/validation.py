@@ -18,8 +18,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from consolidator.catalog import Catalog
+from consolidator.content_scan import scan_parts
 from consolidator.field_reading import read_fields
-from consolidator.file_safety import UnsafeContent, check_file, scan_parts
+from consolidator.file_safety import check_file
 from consolidator.findings import Finding, Findings, make
 from consolidator.intake import Candidate, Identity, discover, identify
 from consolidator.isolation import outcome_finding, run_isolated
@@ -27,6 +28,7 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.template_model import UnitTemplate, build
 from consolidator.value_rules import Entry, check_values
 from consolidator.workbook_reader import read_workbook
+from consolidator.xml_parts import UnsafeContent
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
-from consolidator.file_safety import utf16_length
+from consolidator.content_scan import utf16_length
 from consolidator.findings import SEVERITY_ORDER, Finding
 from consolidator.messages import CONSOLE, fill
 from consolidator.text_layout import row_height

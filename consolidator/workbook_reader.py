@@ -19,9 +19,9 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from consolidator import sparse_sheet
-from consolidator.file_safety import read_xml_part
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
+from consolidator.xml_parts import read_xml_part
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

@@ -10,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from consolidator import file_safety
-from consolidator.file_safety import (
-    UnsafeContent,
-    check_file,
-    check_workbook,
-    read_xml_part,
-    scan_parts,
-)
+from consolidator import content_scan
+from consolidator.content_scan import check_workbook, scan_parts
+from consolidator.file_safety import check_file
 from consolidator.findings import ERROR
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES
+from consolidator.xml_parts import UnsafeContent, read_xml_part
 from hostile_corpus import (
     EXPECTED,
     SHEET2,
@@ -263,7 +259,7 @@ def test_findings_per_code_are_capped(base: Path, tmp_path: Path) -> None:
     cells = "".join(f'<c r="XF{chr(69 + i % 20)}{i + 1}"><v>1</v></c>' for i in range(30))
     xml = f'<worksheet {MAIN}><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
     findings = scan_parts(_with_sheet2(base, tmp_path, xml))
-    assert len(findings) == file_safety.MAX_FINDINGS_PER_CODE + 1
+    assert len(findings) == content_scan.MAX_FINDINGS_PER_CODE + 1
     assert "ほか 10 か所" in findings[-1].message
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from consolidator.file_safety import check_workbook
+from consolidator.content_scan import check_workbook
 from consolidator.isolation import Outcome, outcome_finding, run_isolated
 from hostile_corpus import make_base
 
