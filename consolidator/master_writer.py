@@ -20,6 +20,7 @@ from consolidator.consolidation import (
     MeasureResult,
     TextRow,
 )
+from consolidator.messages import MASTER_TEXT
 from consolidator.plan_summary import wareki
 from consolidator.text_layout import row_height
 from consolidator.validation_log import (
@@ -124,6 +125,10 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
         for col, j in enumerate(JUDGEMENTS, start=1):
             ws.write_number(r, col, sum(1 for m in measures if m.judgement == j), fmt.cell)
     last = 4 + len(c.catalog.goals)
+    legend = last + 2
+    for k, (key, f) in enumerate((("legend-missing", fmt.missing),
+                                  ("legend-flagged", fmt.flagged), ("legend-rule", fmt.plain))):
+        ws.merge_range(legend + k, 0, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], f)
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
     for col, color in enumerate(colors, start=1):
@@ -134,7 +139,7 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 320})
-    ws.insert_chart(last + 2, 0, chart)
+    ws.insert_chart(legend + 4, 0, chart)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

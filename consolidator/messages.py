@@ -300,6 +300,12 @@ CLI_TEXT: dict[str, str] = {
 }
 
 
+MASTER_TEXT: dict[str, str] = {
+    "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
+    "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",
+    "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。数値目標のない指標は評価対象外。",
+}
+
 CONSOLE: dict[str, str] = {
     "unit": "担当",
     "received": "提出",
