@@ -31,69 +31,13 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from process_measure import Measured, run_measured  # noqa: E402
+
 STATUS_TEXT = "実施しました。"
-
-
-@dataclass
-class Measured:
-    returncode: int
-    wall_s: float
-    maxrss_bytes: int
-    tree_peak_bytes: int
-    stderr: str
-
-
-def _children() -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            out.setdefault(ppid, []).append(int(entry))
-    return out
-
-
-def _tree_rss(root: int) -> int:
-    kids, total, stack = _children(), 0, [root]
-    while stack:
-        pid = stack.pop()
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            pass
-        stack.extend(kids.get(pid, []))
-    return total
-
-
-def run_measured(args: list[str], timeout_s: float = 3600.0) -> Measured:
-    err = tempfile.TemporaryFile()
-    start = time.monotonic()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-    peak = 0
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - start > timeout_s:
-            os.killpg(proc.pid, 9)
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.02)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.monotonic() - start
-    err.seek(0)
-    text = err.read().decode("utf-8", "replace")
-    err.close()
-    return Measured(proc.returncode, wall, usage.ru_maxrss * 1024, peak, text)
 
 
 # ---- the submissions -----------------------------------------------------------------------------
@@ -180,7 +124,7 @@ def consolidate(folder: Path, out: Path) -> Measured:
     if out.exists():
         shutil.rmtree(out)
     return run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
-                         "--out", str(out)])
+                         "--out", str(out)], timeout_s=3600.0)
 
 
 def main(argv: list[str] | None = None) -> int:

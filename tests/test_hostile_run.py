@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from process_measure import run_measured
 
 from consolidator.catalog import Catalog
 from consolidator.cli import main
@@ -108,74 +108,6 @@ def _key(f: dict[str, Any] | Finding) -> tuple[Any, ...]:
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-
-
-# ---- measuring a subprocess ----------------------------------------------------------------------
-
-@dataclass
-class Measured:
-    returncode: int
-    wall_s: float
-    maxrss_bytes: int  # ru_maxrss of the child (and every descendant it waited for)
-    tree_peak_bytes: int  # sampled: largest sum of RSS over the child and all its descendants
-    stdout: str
-    stderr: str
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        out.append(pid)
-        stack.extend(children.get(pid, []))
-    return out
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def run_measured(args: list[str], timeout_s: float, cwd: Path) -> Measured:
-    """Run ``args``; wall time, the child's ru_maxrss (``os.wait4``: only this child, not every
-    child this test process ever had) and the sampled peak RSS of the whole process tree.
-
-    ``ru_maxrss`` alone does not see the parsing workers: they are children of the
-    multiprocessing fork server, which the CLI process never waits for.
-    """
-    out, err = cwd / ".measured.out", cwd / ".measured.err"
-    start = time.monotonic()
-    with out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=o, stderr=e, start_new_session=True)
-    peak = 0
-    try:
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > timeout_s:
-                os.killpg(proc.pid, 9)
-                os.wait4(proc.pid, 0)
-                raise AssertionError(f"{args} still running after {timeout_s:g} s: a hang")
-            peak = max(peak, sum(_rss(p) for p in _descendants(proc.pid)))
-            time.sleep(0.02)
-    finally:
-        proc.returncode = -1  # reaped here, not by Popen
-    wall = time.monotonic() - start
-    return Measured(os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss * 1024, peak,
-                    out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"))
 
 
 # ---- the clean units -----------------------------------------------------------------------------
