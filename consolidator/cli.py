@@ -250,6 +250,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     job = _run(run_validate, submissions, plan_path, year, out_dir)
     _print_units(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    click.echo(cli_text("unit-logs-written", path=job.logs["units"]))
     sys.exit(0 if job.validation.valid else 1)
 
 
@@ -273,6 +274,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     job = _run(run_consolidate, submissions, plan_path, year, out_dir)
     _print_units(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    click.echo(cli_text("unit-logs-written", path=job.logs["units"]))
     click.echo(cli_text("master-written", path=job.master))
     click.echo(cli_text("next-plan-written", path=job.next_plan))
     sys.exit(0 if job.validation.valid else 1)

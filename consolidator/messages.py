@@ -289,6 +289,7 @@ CLI_TEXT: dict[str, str] = {
     "not-a-template-file": "このツールで作成した様式ではありません:{file}",
     "log-written": "検証ログ:{path}",
     "master-written": "報告書(マスター):{path}",
+    "unit-logs-written": "担当課へ送る確認事項(担当ごと、エラー・警告のある担当のみ):{path}",
     "demo-templates": "様式 {count} 件を作成しました:{folder}",
     "demo-submissions": "{count} 担当の記入済みブックを置きました:{folder}({missing}は未提出の想定)",
     "demo-mistakes": "わざと入れた間違い:{mistakes}",

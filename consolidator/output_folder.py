@@ -37,7 +37,10 @@ def exclusive(folder: Path) -> Iterator[list[Path]]:
             raise OutputBusy(str(folder)) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        yield clean_stale_temporaries(folder) + clean_stale_temporaries(folder / HISTORY_DIR)
+        cleaned = clean_stale_temporaries(folder)
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            cleaned += clean_stale_temporaries(sub)  # the history and per-unit log folders
+        yield cleaned
     finally:
         os.close(fd)
 

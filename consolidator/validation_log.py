@@ -16,7 +16,7 @@ from typing import Any
 from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
 from consolidator.content_scan import utf16_length
-from consolidator.findings import SEVERITY_ORDER, Finding
+from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding
 from consolidator.messages import CONSOLE, fill
 from consolidator.text_layout import row_height
 
@@ -86,7 +86,45 @@ def write_logs(out_dir: Path, findings: list[Finding], unit_rows: list[dict[str,
     write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")
     write_text_atomic(paths["jsonl"], "".join(
         json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in ordered))
+    paths["units"] = write_unit_logs(out_dir / UNIT_LOG_DIR, ordered)
     return paths
+
+
+UNIT_LOG_DIR = "担当別"
+
+
+def unit_log_name(unit: str) -> str:
+    return f"{unit}_確認事項.xlsx"
+
+
+def write_unit_logs(folder: Path, findings: list[Finding]) -> Path:
+    """One log per unit with errors or warnings, to send back to the department as it is.
+
+    Files of units that have nothing left to correct are removed, so the folder always
+    matches the last run.
+    """
+    per_unit: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.unit and f.severity in (ERROR, WARNING):
+            per_unit.setdefault(f.unit, []).append(f)
+    wanted = {unit_log_name(u) for u in per_unit}
+    for unit, mine in per_unit.items():
+        write_with(folder / unit_log_name(unit), lambda tmp, m=mine: _write_unit_xlsx(tmp, m))
+    if folder.is_dir():
+        for old in folder.glob("*_確認事項.xlsx"):
+            if old.name not in wanted:
+                old.unlink()
+    return folder
+
+
+def _write_unit_xlsx(path: Path, findings: list[Finding]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    try:
+        add_log_sheet(wb, "確認事項", findings)
+    finally:
+        wb.close()
 
 
 def _csv_text(findings: list[Finding]) -> str:

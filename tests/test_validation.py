@@ -441,3 +441,26 @@ def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates:
     # errors: the CSV named .xlsx and the missing unit; warning: 地域福祉課's 3% vs 42.1% last year
     assert lines[4] == "提出 2 / 3 担当、エラー 2 件、警告 1 件"
     assert lines[5].startswith("担当を判定できなかったファイル:1 件")
+
+
+def test_per_unit_logs_follow_the_last_run(tmp_path: Path, mini_templates: dict[str, Path],
+                                           mini_catalog: Catalog) -> None:
+    """Each unit with something to correct gets its own log to send back; a unit that has
+    corrected everything loses its file on the next run."""
+    from consolidator.jobs import run_validate
+
+    folder, out = tmp_path / "s", tmp_path / "out"
+    _submit(mini_templates, folder, {"高齢福祉課": {"1-1-1-c1.value": "約10"},
+                                     "地域福祉課": {"2-1-1-c1.value": 40}})
+    first = run_validate(folder, mini_catalog, YEAR, out)
+    unit_dir = first.logs["units"]
+    assert sorted(p.name for p in unit_dir.iterdir()) == ["高齢福祉課_確認事項.xlsx"]
+    ws = openpyxl.load_workbook(unit_dir / "高齢福祉課_確認事項.xlsx")["確認事項"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [(r[1], r[2], r[5]) for r in rows] == [("value-approximate", "高齢福祉課", "G4")]
+    (unit_dir / ".consolidator-tmp-left-over.xlsx").write_bytes(b"partial")
+    fill_workbook(mini_templates["高齢福祉課"], folder / "高齢福祉課_提出.xlsx",
+                  {**complete_values(mini_templates["高齢福祉課"]), "1-1-1-c1.value": 115})
+    second = run_validate(folder, mini_catalog, YEAR, out)
+    assert [f.code for f in second.validation.findings if f.severity != "info"] == []
+    assert list(unit_dir.iterdir()) == []  # the old file and the stale temporary are gone
