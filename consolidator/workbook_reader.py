@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -289,11 +288,10 @@ def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:
 
 
 def _plain(v: Any) -> Any:
-    """Calamine values as plain Python: integral floats become int; dates stay dates."""
+    """Calamine values as plain Python: integral floats become int; the rest (str, bool,
+    dates) as calamine gives them."""
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
         return int(v)
-    if isinstance(v, (datetime, date, time)):
-        return v
     return v
 
 
