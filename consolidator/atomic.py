@@ -61,7 +61,7 @@ def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
         tmp.write_text(text, encoding=encoding)
 
 
-def write_with(target: Path, writer: Callable[[Path], None]) -> None:
+def write_with(target: Path, writer: Callable[[Path], object]) -> None:
     """Let ``writer`` produce the file at a temporary path, then move it into place."""
     with atomic_path(target) as tmp:
         writer(tmp)

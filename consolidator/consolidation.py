@@ -109,7 +109,8 @@ def consolidate(result: ValidationResult) -> Consolidated:
     errors = _error_fields(result)
     inis = []
     for ini in catalog.initiatives:
-        status, plans = [], []
+        status: list[TextRow] = []
+        plans: list[TextRow] = []
         for unit, category, required in _reporter_rows(ini):
             sub = result.chosen.get(unit)
             for rows, fid in ((status, status_field_id(ini.id, category)),

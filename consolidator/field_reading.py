@@ -132,8 +132,8 @@ def _stray_values(raw: RawWorkbook, model: UnitTemplate, reads: dict[str, FieldR
     """Values in the template's sheets that are neither input cells nor template text."""
     expected: Counter[str] = Counter()
     for rows in (model.text_rows, model.indicator_rows):
-        for row in rows:
-            expected.update(_norm(v) for v in row.cells.values())
+        for drawn in rows:
+            expected.update(_norm(v) for v in drawn.cells.values())
     inputs = {(r.sheet, r.row, r.col) for r in reads.values()}
     sheets = ({TEXT_SHEET, INDICATOR_SHEET} & raw.grids.keys()) | {r.sheet for r in reads.values()}
     out = []

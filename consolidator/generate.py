@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from consolidator import __version__
@@ -50,8 +51,7 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
             continue
         model = build(catalog, unit, year)
         target = out_dir / template_filename(unit, year)
-        write_with(target, lambda tmp, m=model: write_template(
-            m, tmp, deadline=deadline, contact=contact, generated_at=stamp,
-            tool_version=__version__))
+        write_with(target, partial(write_template, model, deadline=deadline, contact=contact,
+                                   generated_at=stamp, tool_version=__version__))
         written.append(target)
     return written

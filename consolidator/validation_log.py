@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import unicodedata
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,7 @@ def write_unit_logs(folder: Path, findings: list[Finding]) -> Path:
             per_unit.setdefault(f.unit, []).append(f)
     wanted = {unit_log_name(u) for u in per_unit}
     for unit, mine in per_unit.items():
-        write_with(folder / unit_log_name(unit), lambda tmp, m=mine: _write_unit_xlsx(tmp, m))
+        write_with(folder / unit_log_name(unit), partial(_write_unit_xlsx, findings=mine))
     if folder.is_dir():
         for old in folder.glob("*_確認事項.xlsx"):
             if old.name not in wanted:
