@@ -121,6 +121,29 @@ def plan_validate(file: str) -> None:
     sys.exit(1)
 
 
+@plan.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False), required=False)
+def plan_diff(old: str, new: str | None) -> None:
+    """2つの計画カタログの違い(担当・取組み・指標・目標)を表示します。
+
+    NEW を省略すると同梱の既定計画と比べます。様式が「以前の計画カタログから作成」と
+    検証されたとき、何が変わったかを確認するのに使います。
+
+    \b
+    Example:
+        consolidator plan diff plans/plan_2023_old.json output/plan_2023.json
+    """
+    from consolidator.messages import DIFF_TEXT
+    from consolidator.plan_diff import diff_plans
+
+    changes = diff_plans(_catalog(old), _catalog(new))
+    for change in changes:
+        click.echo(change.text)
+    if not changes:
+        click.echo(DIFF_TEXT["none"])
+
+
 @plan.command("import")
 @click.argument("report", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),

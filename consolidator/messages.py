@@ -301,6 +301,20 @@ CLI_TEXT: dict[str, str] = {
 }
 
 
+DIFF_TEXT: dict[str, str] = {
+    "unit-added": "担当を追加:{id}",
+    "unit-removed": "担当を削除:{id}",
+    "initiative-added": "取組みを追加:{id} {after}",
+    "initiative-removed": "取組みを削除:{id} {before}",
+    "initiative-renamed": "取組みの名称を変更:{id} 「{before}」→「{after}」",
+    "indicator-added": "指標を追加:{id} {after}",
+    "indicator-removed": "指標を削除:{id} {before}",
+    "indicator-renamed": "指標の名称を変更:{id} 「{before}」→「{after}」",
+    "owner-changed": "指標の担当を変更:{id} {before} → {after}",
+    "target-changed": "指標の目標を変更:{id} 「{before}」→「{after}」",
+    "none": "違いはありません。",
+}
+
 MASTER_TEXT: dict[str, str] = {
     "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
     "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",

@@ -152,3 +152,31 @@ def test_an_invalid_plan_file_is_refused_everywhere(tmp_path: Path, command: lis
     assert "必要な項目「plan」がありません" in result.output
     assert "計画カタログに 3 件の問題があります" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_plan_diff_names_every_kind_of_change(tmp_path: Path) -> None:
+    doc = copy.deepcopy(Catalog.default().doc)
+    doc["units"].append({"name": "新設課", "organisation": "市"})
+    ini = doc["goals"][0]["activities"][0]["initiatives"][0]
+    ini["title"] = "担い手の確保と育成"
+    ini["indicators"][1]["owner"] = "地域福祉課"
+    ini["indicators"][0]["target"]["text"] = "年3地区"
+    ini["indicators"][0]["measures"][0]["value"] = 3
+    last = doc["goals"][2]["activities"][0]["initiatives"][3]
+    removed = last["indicators"].pop()
+    for m in removed["measures"]:  # a valid catalog: its previous value goes with it
+        last["previous"]["values"].pop(m["id"], None)
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "diff", str(ROOT / "consolidator" / "data" /
+                                                           "default_plan.json"), str(new)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "担当を追加:新設課",
+        "取組みの名称を変更:1-1-1 「担い手の確保と育成の支援」→「担い手の確保と育成」",
+        f"指標を削除:{removed['id']} {removed['name']}",
+        "指標の担当を変更:1-1-1-c1 高齢福祉課 → 地域福祉課",
+        "指標の目標を変更:1-1-1-s1 「H30(2018)～ 年2地区」→「年3地区(3地区)」",
+    ]
+    same = CliRunner().invoke(main, ["plan", "diff", str(new), str(new)])
+    assert same.output.strip() == "違いはありません。"
