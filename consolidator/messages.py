@@ -38,7 +38,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "other-year": (E, "{year_label}度の様式です(今回は{expected_label}度):{file}",
                    "前年度の様式が返送された可能性があります。今年度の様式に記入して送付してください。"),
     "older-catalog": (W, "様式が現在と異なる計画カタログから作成されています:{file}",
-                      "計画の内容が変わった可能性があります。事務局で差異を確認してください。"),
+                      "計画の内容が変わった可能性があります。事務局で差異を確認してください(consolidator plan diff で確認できます)。"),
     "unknown-unit": (E, "計画にない担当の様式です(担当「{value}」):{file}",
                      "担当名を確認し、事務局に連絡してください。"),
     "duplicate-not-used": (W, "{unit}から複数のファイルが届いています。このファイルは使用しません"
