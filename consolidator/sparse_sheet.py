@@ -24,13 +24,6 @@ ADDR = re.compile(r"([A-Z]{1,3})(\d+)")
 DENSE_CELL_LIMIT = 2_000_000
 
 
-def extent(cells: list[tuple[int, int]]) -> int:
-    """Cells in the used range spanned by ``cells`` (from A1)."""
-    if not cells:
-        return 0
-    return max(r for r, _ in cells) * max(c for _, c in cells)
-
-
 def shared_strings(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
