@@ -16,8 +16,8 @@ from consolidator.catalog import Catalog, InitiativeView, MeasureView
 from consolidator.generate import generate_templates
 from consolidator.jobs import JobResult, run_consolidate
 from consolidator.messages import cli_text
-from consolidator.plan_summary import wareki
 from consolidator.template_model import UnitTemplate, build
+from consolidator.values import wareki
 from consolidator.workbook_filler import fill_fields
 
 NOT_RETURNING = "中央図書館"  # the department that does not send its workbook back

@@ -8,7 +8,6 @@ message and action text rendered from the message table.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +83,9 @@ class Findings:
     def __len__(self) -> int:
         return len(self.items)
 
+    def codes(self) -> list[str]:
+        return [f.code for f in self.items]
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.items if f.severity == severity)
 
@@ -94,12 +96,3 @@ class Findings:
     @property
     def valid(self) -> bool:
         return not self.errors
-
-    def codes(self) -> list[str]:
-        return [f.code for f in self.items]
-
-    def flatten(self, keys: list[str]) -> list[list[Any]]:
-        return [[getattr(f, k) for k in keys] for f in self.items]
-
-    def to_jsonl(self) -> str:
-        return "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in self.items)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -10,9 +9,9 @@ from pathlib import Path
 from consolidator import __version__
 from consolidator.atomic import write_with
 from consolidator.catalog import Catalog
-from consolidator.plan_summary import wareki
 from consolidator.template_model import build
 from consolidator.template_writer import write_template
+from consolidator.values import parse_fiscal_year, wareki
 
 
 def template_filename(unit: str, year: int) -> str:
@@ -20,17 +19,13 @@ def template_filename(unit: str, year: int) -> str:
 
 
 def parse_year(text: str | int | None, catalog: Catalog) -> int:
-    """``--year``: 2022, 令和4, 令和4年度, R4; default: the catalog's report year."""
+    """``--year``: 2022, 令和4, 令和4年度, R4 …; default: the catalog's report year."""
     if text is None or text == "":
         return catalog.report_year
-    s = str(text).strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if re.fullmatch(r"\d{4}", s):
-        return int(s)
-    m = re.fullmatch(r"(?:令和|R)\s*(\d{1,2}|元)\s*(?:年度?)?", s, flags=re.IGNORECASE)
-    if m:
-        n = 1 if m.group(1) == "元" else int(m.group(1))
-        return 2018 + n
-    raise ValueError(s)
+    year = parse_fiscal_year(str(text))
+    if year is None:
+        raise ValueError(text)
+    return year
 
 
 def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from consolidator.catalog import Catalog
 from consolidator.findings import Finding, make
-from consolidator.plan_summary import wareki
 from consolidator.template_model import FORMAT_VERSION, META_SHEET
+from consolidator.values import wareki
 from consolidator.workbook_reader import RawWorkbook
 
 IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")

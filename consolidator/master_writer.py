@@ -21,7 +21,6 @@ from consolidator.consolidation import (
     TextRow,
 )
 from consolidator.messages import MASTER_TEXT
-from consolidator.plan_summary import wareki
 from consolidator.text_layout import row_height
 from consolidator.validation_log import (
     SUMMARY_HEADER,
@@ -32,6 +31,7 @@ from consolidator.validation_log import (
     summary_row,
     write_cell,
 )
+from consolidator.values import wareki
 
 INDICATOR_HEADER = ("取組みID", "基本目標", "活動目標", "取組み", "指標ID", "指標", "担当", "目標",
                     "目標値", "単位", "目標年度", "前年度実績", "実績値", "未記入理由", "達成率",

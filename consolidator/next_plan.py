@@ -12,7 +12,7 @@ from typing import Any
 
 from consolidator.consolidation import Consolidated, InitiativeResult, TextRow
 from consolidator.master_writer import format_number
-from consolidator.plan_summary import wareki
+from consolidator.values import wareki
 
 
 def next_catalog(c: Consolidated) -> dict[str, Any]:

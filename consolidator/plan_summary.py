@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from consolidator.catalog import Catalog
+from consolidator.values import wareki
 
 
 def summary_lines(catalog: Catalog) -> list[str]:
@@ -34,11 +35,3 @@ def summary_lines(catalog: Catalog) -> list[str]:
         for m in owned:
             lines.append(f"    指標 {m.id} {m.name}")
     return lines
-
-
-def wareki(year: int) -> str:
-    """Western fiscal year → 令和N年 (2019 = 令和元年)."""
-    if year >= 2019:
-        n = year - 2018
-        return "令和元年" if n == 1 else f"令和{n}年"
-    return f"平成{year - 1988}年"

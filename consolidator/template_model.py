@@ -12,7 +12,7 @@ from typing import Any
 
 from consolidator.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
 from consolidator.messages import TEMPLATE_TEXT
-from consolidator.plan_summary import wareki
+from consolidator.values import wareki
 
 FORMAT_VERSION = "1"
 TEXT_SHEET = "実施状況"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -152,8 +152,6 @@ def _with_unit(f: Finding, unit: str) -> Finding:
 
 
 def _replace(f: Finding, **changes: object) -> Finding:
-    from dataclasses import replace
-
     return replace(f, **changes)  # type: ignore[arg-type]
 
 

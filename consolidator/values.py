@@ -265,6 +265,14 @@ def parse_target(text: str) -> list[TargetPart]:
     return parts
 
 
+def wareki(year: int) -> str:
+    """Western fiscal year → 令和N年 (2019 = 令和元年)."""
+    if year >= 2019:
+        n = year - 2018
+        return "令和元年" if n == 1 else f"令和{n}年"
+    return f"平成{year - 1988}年"
+
+
 # ---- what a person typed into a number cell -----------------------------------------------
 
 @dataclass(frozen=True)
