@@ -106,7 +106,10 @@ class Consolidated:
 
 def consolidate(result: ValidationResult) -> Consolidated:
     catalog, year = result.catalog, result.year
-    errors = _error_fields(result)
+    errors, codes = _index_findings(result)
+    by_initiative: dict[str, list[MeasureView]] = {}
+    for m in catalog.measures:
+        by_initiative.setdefault(m.initiative.id, []).append(m)
     inis = []
     for ini in catalog.initiatives:
         status: list[TextRow] = []
@@ -120,8 +123,8 @@ def consolidate(result: ValidationResult) -> Consolidated:
                     continue
                 rows.append(TextRow(unit, category, text, source, required,
                                     flagged=(unit, fid) in errors))
-        measures = [_measure(result, errors, m) for m in catalog.measures
-                    if m.initiative.id == ini.id]
+        measures = [_measure(result, errors, codes.get((m.owner, m.id), set()), m)
+                    for m in by_initiative.get(ini.id, [])]
         inis.append(InitiativeResult(ini, status, plans, measures))
     return Consolidated(catalog, year, inis, result)
 
@@ -146,23 +149,32 @@ def _entry(sub: Submission | None, field_id: str) -> tuple[Any, Source | None]:
     return e.value, Source(sub.file, e.sheet, e.cell)
 
 
-def _error_fields(result: ValidationResult) -> set[tuple[str, str]]:
-    return {(f.unit or "", f.field_id) for f in result.findings
-            if f.severity == "error" and f.field_id}
+def _index_findings(result: ValidationResult
+                    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], set[str]]]:
+    """One pass over the findings: the (unit, field) pairs with an error, and the codes
+    found on each (unit, measure) — the field id of a measure's cells is ``<measure>.<role>``."""
+    errors: set[tuple[str, str]] = set()
+    codes: dict[tuple[str, str], set[str]] = {}
+    for f in result.findings:
+        if not f.field_id:
+            continue
+        unit = f.unit or ""
+        if f.severity == "error":
+            errors.add((unit, f.field_id))
+        codes.setdefault((unit, f.field_id.rsplit(".", 1)[0]), set()).add(f.code)
+    return errors, codes
 
 
-def _measure(result: ValidationResult, errors: set[tuple[str, str]], m: MeasureView
-             ) -> MeasureResult:
+def _measure(result: ValidationResult, errors: set[tuple[str, str]], codes: set[str],
+             m: MeasureView) -> MeasureResult:
     sub = result.chosen.get(m.owner)
     value, source = _entry(sub, f"{m.id}.value")
     reason, reason_source = _entry(sub, f"{m.id}.reason")
     reason_text, _ = _entry(sub, f"{m.id}.reason_text")
-    codes = sorted({f.code for f in result.findings
-                    if f.unit == m.owner and f.field_id and f.field_id.startswith(m.id + ".")})
     return MeasureResult(
         measure=m, value=value, reason=None if value is not None else reason,
         reason_text=None if value is not None else reason_text,
         source=source or reason_source,
         flagged=any((m.owner, f"{m.id}.{r}") in errors for r in ("value", "reason",
                                                                   "reason_text")),
-        codes=codes)
+        codes=sorted(codes))
