@@ -9,8 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
+    from collections.abc import Callable
+
+    from consolidator.catalog import Catalog
+    from consolidator.findings import Findings
+    from consolidator.jobs import JobResult
 
 from consolidator.messages import cli_text
 
@@ -61,7 +69,7 @@ def plan_show(plan_path: str | None, as_json: bool) -> None:
         click.echo(line)
 
 
-def _catalog(plan_path: str | None):  # type: ignore[no-untyped-def]
+def _catalog(plan_path: str | None) -> Catalog:
     """The catalog to work with; a --plan file is checked first and refused when invalid."""
     from consolidator.catalog import Catalog
 
@@ -75,7 +83,7 @@ def _catalog(plan_path: str | None):  # type: ignore[no-untyped-def]
     return Catalog.from_path(plan_path)
 
 
-def _checked_plan(file: str):  # type: ignore[no-untyped-def]
+def _checked_plan(file: str) -> Findings:
     from consolidator.findings import Findings
     from consolidator.plan_check import check_plan
 
@@ -88,7 +96,7 @@ def _checked_plan(file: str):  # type: ignore[no-untyped-def]
     return check_plan(doc)
 
 
-def _print_findings(found) -> None:  # type: ignore[no-untyped-def]
+def _print_findings(found: Findings) -> None:
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
 
@@ -209,11 +217,11 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     click.echo(cli_text("generated", count=len(paths), folder=out_dir))
 
 
-def _year(text: str | None, catalog: object) -> int:
+def _year(text: str | None, catalog: Catalog) -> int:
     from consolidator.generate import parse_year
 
     try:
-        return parse_year(text, catalog)  # type: ignore[arg-type]
+        return parse_year(text, catalog)
     except ValueError:
         raise click.BadParameter(cli_text("bad-year", value=text), param_hint="--year") from None
 
@@ -303,7 +311,8 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     sys.exit(0 if job.validation.valid else 1)
 
 
-def _run(job, submissions: str, plan_path: str | None, year: str | None,  # type: ignore[no-untyped-def]
+def _run(job: Callable[[Path, Catalog, int, Path], JobResult], submissions: str,
+         plan_path: str | None, year: str | None,
          out_dir: str):
     from consolidator.output_folder import OutputBusy
 
@@ -339,7 +348,7 @@ def demo(out_dir: str) -> None:
         click.echo(line)
 
 
-def _print_units(job) -> None:  # type: ignore[no-untyped-def]
+def _print_units(job: JobResult) -> None:
     from consolidator.validation_log import console_lines
 
     for line in console_lines(list(job.validation.findings), job.validation.unit_rows()):
