@@ -49,15 +49,7 @@ RUN_BOUND_S = 4 * DEFAULT_LIMITS.parse_timeout_s
 DUPLICATE = "duplicate-not-used"
 FILE_LEVEL = ("file-", "zip-", "xml-", "grid-", "string-", "parse-")
 
-# ---- known library bugs (see the issue-7 report) -------------------------------------------------
-
-SUBMISSION_BUGS: dict[str, str] = {}
-LOG_BUGS = SUBMISSION_BUGS
-
-
-def _cases(bugs: dict[str, str]) -> list[Any]:
-    return [pytest.param(name, id=name, marks=pytest.mark.xfail(strict=True, reason=bugs[name]))
-            if name in bugs else pytest.param(name, id=name) for name in sorted(EXPECTED)]
+HOSTILE_NAMES = sorted(EXPECTED)
 
 
 # ---- the folder and the runs ---------------------------------------------------------------------
@@ -155,7 +147,7 @@ def _is_error(code: str) -> bool:
     return bool(code) and MESSAGES[code][0] == ERROR
 
 
-@pytest.mark.parametrize("name", _cases(SUBMISSION_BUGS))
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_file_read_outcome(name: str, hostile: Folder,
                                    api_run: tuple[JobResult, float]) -> None:
     """What reading the file reported (its Submission), before the choice of one per unit."""
@@ -175,7 +167,7 @@ def test_hostile_file_read_outcome(name: str, hostile: Folder,
         assert found == []
 
 
-@pytest.mark.parametrize("name", _cases(LOG_BUGS))
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_file_in_the_log(name: str, hostile: Folder,
                                  api_run: tuple[JobResult, float]) -> None:
     """What the validation log says about the file: exactly its code."""
