@@ -16,9 +16,9 @@ import click
 if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from collections.abc import Callable
 
-    from consolidator.catalog import Catalog
     from consolidator.findings import Findings
-    from consolidator.jobs import JobResult
+    from consolidator.jobs.runs import JobResult
+    from consolidator.plan.catalog import Catalog
 
 from consolidator.messages import cli_text
 
@@ -58,8 +58,8 @@ def plan_show(plan_path: str | None, as_json: bool) -> None:
         consolidator plan show
         consolidator plan show --json > plan.json
     """
-    from consolidator.catalog import dump_json
-    from consolidator.plan_summary import summary_lines
+    from consolidator.plan.catalog import dump_json
+    from consolidator.plan.summary import summary_lines
 
     catalog = _catalog(plan_path)
     if as_json:
@@ -71,7 +71,7 @@ def plan_show(plan_path: str | None, as_json: bool) -> None:
 
 def _catalog(plan_path: str | None) -> Catalog:
     """The catalog to work with; a --plan file is checked first and refused when invalid."""
-    from consolidator.catalog import Catalog
+    from consolidator.plan.catalog import Catalog
 
     if plan_path is None:
         return Catalog.default()
@@ -85,7 +85,7 @@ def _catalog(plan_path: str | None) -> Catalog:
 
 def _checked_plan(file: str) -> Findings:
     from consolidator.findings import Findings
-    from consolidator.plan_check import check_plan
+    from consolidator.plan.check import check_plan
 
     found = Findings()
     try:
@@ -111,7 +111,7 @@ def plan_validate(file: str) -> None:
         consolidator plan validate my_plan.json
     """
     from consolidator.findings import Findings
-    from consolidator.plan_check import check_plan
+    from consolidator.plan.check import check_plan
 
     found = Findings()
     try:
@@ -143,7 +143,7 @@ def plan_diff(old: str, new: str | None) -> None:
         consolidator plan diff plans/plan_2023_old.json output/plan_2023.json
     """
     from consolidator.messages import DIFF_TEXT
-    from consolidator.plan_diff import diff_plans
+    from consolidator.plan.diff import diff_plans
 
     changes = diff_plans(_catalog(old), _catalog(new))
     for change in changes:
@@ -169,8 +169,8 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
             --overrides consolidator/data/plan_overrides.json
     """
     from consolidator.atomic import write_text_atomic
-    from consolidator.catalog import dump_json
-    from consolidator.report_import import import_report
+    from consolidator.plan.catalog import dump_json
+    from consolidator.plan.report_import.importer import import_report
 
     text = Path(report).read_text("utf-8")
     fixes = json.loads(Path(overrides).read_text("utf-8")) if overrides else None
@@ -202,7 +202,7 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
         consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
         consolidator generate --year 令和4 --only 高齢福祉課
     """
-    from consolidator.generate import generate_templates
+    from consolidator.templates.generate import generate_templates
 
     catalog = _catalog(plan_path)
     fiscal_year = _year(year, catalog)
@@ -218,7 +218,7 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
 
 
 def _year(text: str | None, catalog: Catalog) -> int:
-    from consolidator.generate import parse_year
+    from consolidator.templates.generate import parse_year
 
     try:
         return parse_year(text, catalog)
@@ -236,8 +236,8 @@ def fields(workbook: str, as_json: bool) -> None:
     Example:
         consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
     """
-    from consolidator.content_scan import check_workbook
-    from consolidator.field_map import field_map
+    from consolidator.reading.field_map import field_map
+    from consolidator.safety.content_scan import check_workbook
 
     safety = check_workbook(Path(workbook))
     if not safety.ok:
@@ -276,7 +276,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     Example:
         consolidator validate submissions/
     """
-    from consolidator.jobs import run_validate
+    from consolidator.jobs.runs import run_validate
 
     job = _run(run_validate, submissions, plan_path, year, out_dir)
     _print_units(job)
@@ -300,7 +300,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     Example:
         consolidator consolidate submissions/ --out output/
     """
-    from consolidator.jobs import run_consolidate
+    from consolidator.jobs.runs import run_consolidate
 
     job = _run(run_consolidate, submissions, plan_path, year, out_dir)
     _print_units(job)
@@ -314,7 +314,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
 def _run(job: Callable[[Path, Catalog, int, Path], JobResult], submissions: str,
          plan_path: str | None, year: str | None,
          out_dir: str):
-    from consolidator.output_folder import OutputBusy
+    from consolidator.jobs.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():
         raise click.UsageError(cli_text("no-submissions", folder=submissions))
@@ -341,7 +341,7 @@ def demo(out_dir: str) -> None:
     Example:
         consolidator demo --out demo/
     """
-    from consolidator.demo import run_demo
+    from consolidator.jobs.demo import run_demo
 
     result = run_demo(Path(out_dir))
     for line in result.lines:
@@ -349,7 +349,7 @@ def demo(out_dir: str) -> None:
 
 
 def _print_units(job: JobResult) -> None:
-    from consolidator.validation_log import console_lines
+    from consolidator.checks.log import console_lines
 
     for line in console_lines(list(job.validation.findings), job.validation.unit_rows()):
         click.echo(line)

@@ -40,7 +40,7 @@ class Limits:
         max_entry_bytes: 100 MiB uncompressed per part, checked on the declared size in the
             central directory AND while reading (the declared size may lie). 100 MiB of sheet
             XML is ~1.5 million cells, far beyond ``max_cells``; also the hard cap of
-            :func:`consolidator.xml_parts.read_xml_part`.
+            :func:`consolidator.safety.xml_parts.read_xml_part`.
         max_total_bytes: 200 MiB uncompressed for all parts together (declared sizes, and the
             running total while scanning). Keeps a scan's memory and time bounded even when
             every part is just under ``max_entry_bytes``.

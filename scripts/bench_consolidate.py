@@ -43,10 +43,10 @@ STATUS_TEXT = "実施しました。"
 # ---- the submissions -----------------------------------------------------------------------------
 
 def filled_17(folder: Path) -> list[Path]:
-    from consolidator.catalog import Catalog
-    from consolidator.field_map import field_map
-    from consolidator.generate import generate_templates
-    from consolidator.workbook_filler import fill_fields
+    from consolidator.jobs.filling import fill_fields
+    from consolidator.plan.catalog import Catalog
+    from consolidator.reading.field_map import field_map
+    from consolidator.templates.generate import generate_templates
 
     catalog = Catalog.default()
     templates = generate_templates(catalog, catalog.report_year, folder / "templates")

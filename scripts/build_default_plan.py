@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from consolidator.catalog import dump_json  # noqa: E402
-from consolidator.report_import import import_report  # noqa: E402
+from consolidator.plan.catalog import dump_json  # noqa: E402
+from consolidator.plan.report_import.importer import import_report  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "seed_report_r3.txt"
 OVERRIDES = ROOT / "consolidator" / "data" / "plan_overrides.json"

@@ -14,7 +14,7 @@ Each mutant has its own seed (``SEED-N``), so any one can be made again::
     python3 scripts/fuzz_workbooks.py --seconds 60 --seed 7
     python3 scripts/fuzz_workbooks.py --reproduce 7-123 --out /tmp/m.xlsx
 
-The run validates the mutants in batches with :func:`consolidator.validation.validate_folder`
+The run validates the mutants in batches with :func:`consolidator.checks.validation.validate_folder`
 (each file parsed in an isolated child, as ``consolidate`` does), counts the finding codes, and
 prints every exception that escaped (with the seeds of its batch, then the one file that raises
 on its own), every batch that did not return in time, and every file whose reader raised inside
@@ -70,10 +70,10 @@ TEXT = re.compile(rb"<((?:\w+:)?(?:v|t|definedName|vt:lpwstr|dcterms:modified))(
 def make_bases(folder: Path) -> list[Path]:
     """A few templates of the default plan, each as sent and as returned (filled in), with fixed
     timestamps so that the same seed makes the same mutant on any machine and any day."""
-    from consolidator.catalog import Catalog
-    from consolidator.field_map import field_map
-    from consolidator.generate import generate_templates
-    from consolidator.workbook_filler import fill_fields
+    from consolidator.jobs.filling import fill_fields
+    from consolidator.plan.catalog import Catalog
+    from consolidator.reading.field_map import field_map
+    from consolidator.templates.generate import generate_templates
 
     folder.mkdir(parents=True, exist_ok=True)
     catalog = Catalog.default()
@@ -334,7 +334,7 @@ def _alarm(signum: int, frame: Any) -> None:
 
 def run_batch(folder: Path, catalog: Any, year: int, bound_s: float) -> Any:
     """``validate_folder`` on ``folder``; raises _Hang after ``bound_s`` seconds."""
-    from consolidator.validation import validate_folder
+    from consolidator.checks.validation import validate_folder
 
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, bound_s)
@@ -347,8 +347,8 @@ def run_batch(folder: Path, catalog: Any, year: int, bound_s: float) -> Any:
 
 def fuzz(seconds: float, seed: int, *, batch: int = 12, work: Path | None = None,
          save: Path | None = None, log: Callable[[str], None] = print) -> Report:
-    from consolidator.catalog import Catalog
     from consolidator.limits import DEFAULT_LIMITS
+    from consolidator.plan.catalog import Catalog
 
     catalog = Catalog.default()
     year = catalog.report_year

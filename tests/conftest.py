@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from calc.fixtures import calc  # noqa: F401  (LibreOffice session, see tests/calc)
-from consolidator.catalog import Catalog
-from consolidator.generate import generate_templates
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import generate_templates
 
 DATA = Path(__file__).parent / "data"
 

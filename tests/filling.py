@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from consolidator.field_map import field_map
-from consolidator.workbook_filler import fill_fields as fill_workbook  # noqa: F401
+from consolidator.jobs.filling import fill_fields as fill_workbook  # noqa: F401
+from consolidator.reading.field_map import field_map
 
 
 def fields_of(path: Path) -> dict[str, dict[str, Any]]:

@@ -13,8 +13,8 @@ from typing import Any
 
 import openpyxl
 
-from consolidator.catalog import Catalog, MeasureView
-from consolidator.template_model import defined_name
+from consolidator.plan.catalog import Catalog, MeasureView
+from consolidator.templates.model import defined_name
 from filling import fields_of
 
 INDICATOR_SHEET_MASTER = "指標一覧"
@@ -145,8 +145,8 @@ def empty_template_findings(template: Path) -> Counter[tuple[str, str, str]]:
 
 def _required_fields(template: Path) -> dict[str, bool]:
     """The ``required`` flag of every field, from the identity sheet the template carries."""
-    from consolidator.field_map import stored_fields
-    from consolidator.workbook_reader import read_workbook
+    from consolidator.reading.field_map import stored_fields
+    from consolidator.reading.workbook import read_workbook
 
     raw = read_workbook(template)
     grid = next(g for g in raw.grids.values() if g and g[0] and g[0][0] == "format_version")

@@ -18,10 +18,10 @@ import pytest
 from openpyxl.comments import Comment
 
 from calc.session import convert_to_xlsx
-from consolidator.catalog import Catalog
-from consolidator.jobs import run_consolidate
-from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
-from consolidator.validation import validate_folder
+from consolidator.checks.validation import validate_folder
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 from filling import fields_of
 from roundtrip_helpers import (
     by_name,

@@ -10,14 +10,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidator.catalog import COUNCIL, Catalog
 from consolidator.cli import main
-from consolidator.consolidation import NOT_REPORTED
-from consolidator.generate import generate_templates
-from consolidator.jobs import master_path, run_consolidate
-from consolidator.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
-from consolidator.plan_check import check_plan
-from consolidator.template_model import REASON_CHOICES
+from consolidator.jobs.runs import master_path, run_consolidate
+from consolidator.plan.catalog import COUNCIL, Catalog
+from consolidator.plan.check import check_plan
+from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
+from consolidator.report.merge import NOT_REPORTED
+from consolidator.templates.generate import generate_templates
+from consolidator.templates.model import REASON_CHOICES
 from filling import complete_values, fields_of, fill_workbook
 
 SEED_YEAR = 2021

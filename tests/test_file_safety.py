@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from consolidator import content_scan
-from consolidator.content_scan import check_workbook, scan_parts
-from consolidator.file_safety import check_file
 from consolidator.findings import ERROR
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES
-from consolidator.xml_parts import UnsafeContent, read_xml_part
+from consolidator.safety import content_scan
+from consolidator.safety.content_scan import check_workbook, scan_parts
+from consolidator.safety.file_check import check_file
+from consolidator.safety.xml_parts import UnsafeContent, read_xml_part
 from hostile_corpus import (
     EXPECTED,
     SHEET2,

@@ -17,8 +17,8 @@ from types import ModuleType
 
 import pytest
 
-from consolidator.catalog import Catalog
-from consolidator.validation import validate_folder
+from consolidator.checks.validation import validate_folder
+from consolidator.plan.catalog import Catalog
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "fuzz_workbooks.py"
 SEED = 20240401

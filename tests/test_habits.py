@@ -17,10 +17,10 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import quote_sheetname
 
-from consolidator.catalog import Catalog
-from consolidator.generate import generate_templates
-from consolidator.template_model import INDICATOR_SHEET, META_SHEET
-from consolidator.validation import ValidationResult, validate_folder
+from consolidator.checks.validation import ValidationResult, validate_folder
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import generate_templates
+from consolidator.templates.model import INDICATOR_SHEET, META_SHEET
 from filling import fields_of, fill_workbook
 from roundtrip_helpers import of_file, realistic_values
 

@@ -31,15 +31,15 @@ import pytest
 from click.testing import CliRunner
 from process_measure import run_measured
 
-from consolidator.catalog import Catalog
+from consolidator.checks.validation import _process_item
 from consolidator.cli import main
 from consolidator.findings import ERROR, Finding
-from consolidator.isolation import TIMEOUT, run_isolated
-from consolidator.jobs import JobResult, run_consolidate
+from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS, GiB
-from consolidator.master_writer import INDICATOR_HEADER
 from consolidator.messages import MESSAGES
-from consolidator.validation import _process_item
+from consolidator.plan.catalog import Catalog
+from consolidator.report.master_writer import INDICATOR_HEADER
+from consolidator.safety.isolation import TIMEOUT, run_isolated
 from filling import complete_values, fill_workbook
 from hostile_corpus import EXPECTED, build_corpus
 

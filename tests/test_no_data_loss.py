@@ -30,10 +30,10 @@ import pytest
 from test_hostile_run import build_folder, run_measured
 
 from consolidator.atomic import TEMP_PREFIX
-from consolidator.catalog import Catalog
-from consolidator.jobs import master_path, run_consolidate
+from consolidator.jobs.output_folder import HISTORY_DIR, exclusive
+from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.messages import cli_text
-from consolidator.output_folder import HISTORY_DIR, exclusive
+from consolidator.plan.catalog import Catalog
 from filling import complete_values, fill_workbook
 
 YEAR = 2022

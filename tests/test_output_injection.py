@@ -25,10 +25,10 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consolidator.catalog import Catalog
 from consolidator.cell_text import FORMULA_PREFIXES
-from consolidator.jobs import run_consolidate
-from consolidator.validation_log import TRUNCATED
+from consolidator.checks.log import TRUNCATED
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
 from filling import complete_values, fields_of, fill_workbook
 
 YEAR = 2022

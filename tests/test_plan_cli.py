@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from consolidator.catalog import Catalog, default_plan_text, schema
 from consolidator.cli import main
-from consolidator.plan_check import check_plan
+from consolidator.plan.catalog import Catalog, default_plan_text, schema
+from consolidator.plan.check import check_plan
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "tests" / "data" / "seed_report_r3.txt"

@@ -25,10 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consolidator.catalog import Catalog
-from consolidator.jobs import run_consolidate
-from consolidator.template_model import build
-from consolidator.values import canonical_unit
+from consolidator.japanese_values import canonical_unit
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.model import build
 from filling import fields_of, fill_workbook
 from roundtrip_helpers import formula_cells, master_actuals, report_texts
 

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from consolidator.catalog import Catalog, default_plan_text, dump_json, schema
-from consolidator.report_import import import_report
+from consolidator.plan.catalog import Catalog, default_plan_text, dump_json, schema
+from consolidator.plan.report_import.importer import import_report
 
 DATA = Path(__file__).parent / "data"
 OVERRIDES_PATH = Path(__file__).parents[1] / "consolidator" / "data" / "plan_overrides.json"

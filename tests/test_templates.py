@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidator.catalog import Catalog
 from consolidator.cli import main
-from consolidator.generate import generate_templates, parse_year, template_filename
-from consolidator.template_model import FORMAT_VERSION, INDICATOR_SHEET, META_SHEET, TEXT_SHEET
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import generate_templates, parse_year, template_filename
+from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 from filling import fields_of
 
 EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "unit", "initiative_id",

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from calc.session import CalcSession, convert_to_xlsx
-from consolidator.catalog import Catalog
-from consolidator.demo import run_demo
-from consolidator.template_model import TEXT_SHEET, build
+from consolidator.jobs.demo import run_demo
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.model import TEXT_SHEET, build
 from filling import fields_of
 
 pytestmark = pytest.mark.calc

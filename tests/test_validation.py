@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidator.catalog import Catalog
+from consolidator.checks.validation import ValidationResult, validate_folder
 from consolidator.cli import main
-from consolidator.generate import generate_templates
-from consolidator.template_model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
-from consolidator.validation import ValidationResult, validate_folder
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import generate_templates
+from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 from filling import complete_values, fields_of, fill_workbook
 
 YEAR = 2022
@@ -429,7 +429,7 @@ def test_reference_row_deleted_is_reported(tmp_path: Path, mini_templates: dict[
 
 def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates: dict[str, Path],
                                                  mini_catalog: Catalog) -> None:
-    from consolidator.validation_log import console_lines
+    from consolidator.checks.log import console_lines
 
     folder = tmp_path / "s"
     _submit(mini_templates, folder, skip=("高齢福祉課",))
@@ -447,7 +447,7 @@ def test_per_unit_logs_follow_the_last_run(tmp_path: Path, mini_templates: dict[
                                            mini_catalog: Catalog) -> None:
     """Each unit with something to correct gets its own log to send back; a unit that has
     corrected everything loses its file on the next run."""
-    from consolidator.jobs import run_validate
+    from consolidator.jobs.runs import run_validate
 
     folder, out = tmp_path / "s", tmp_path / "out"
     _submit(mini_templates, folder, {"高齢福祉課": {"1-1-1-c1.value": "約10"},

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from consolidator.values import (
+from consolidator.japanese_values import (
     REASONS,
     Quantity,
     TargetPart,

@@ -1,0 +1,6 @@
+"""Stage 5, validation: what a department typed, checked against the plan.
+
+- ``value_rules``: the rules on each value and text (where a value is checked).
+- ``validation``: one file, then the whole folder (duplicates, missing departments).
+- ``log``: the validation log (.xlsx, .csv, .jsonl) and the per-department logs.
+"""

@@ -1,0 +1,198 @@
+"""The checks on what a department typed: each rule a small function with stable codes.
+
+Input: the fields read from one workbook (:mod:`consolidator.reading.fields`). Output: the
+accepted entries (what the master may use) and the findings. A value that cannot be read is
+reported, never dropped and never turned into 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from consolidator.findings import Finding, make
+from consolidator.japanese_values import DETAIL_TEXT, NumberReading, read_number
+from consolidator.templates.model import REASON_CHOICES, Field, UnitTemplate
+
+PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
+
+ERROR_VALUES = re.compile(
+    r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)")
+NUMBER_STATUS_CODES = {
+    "not-a-number": "value-not-number",
+    "unit-mismatch": "value-unit-mismatch",
+    "approximate": "value-approximate",
+    "range": "value-range",
+    "reason-word": "value-reason-word",
+    "negative": "value-negative",
+    "percent-over": "value-percent-over",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An accepted value, with where it came from."""
+
+    field_id: str
+    value: Any  # number for values; str for texts and reasons
+    sheet: str
+    cell: str
+
+
+class _Context:
+    def __init__(self, model: UnitTemplate, file: str) -> None:
+        self.model = model
+        self.file = file
+        self.findings: list[Finding] = []
+        self.entries: dict[str, Entry] = {}
+
+    def add(self, code: str, read: Any, **extra: Any) -> None:
+        f: Field = read.field
+        self.findings.append(make(
+            code, file=self.file, unit=self.model.unit, sheet=read.sheet, cell=read.cell,
+            field_id=f.field_id, initiative_id=f.initiative_id, indicator=f.indicator_name,
+            label=f.label, **extra))
+
+    def accept(self, read: Any, value: Any) -> None:
+        self.entries[read.field.field_id] = Entry(read.field.field_id, value, read.sheet, read.cell)
+
+
+def check_values(model: UnitTemplate, reads: dict[str, Any], file: str
+                 ) -> tuple[dict[str, Entry], list[Finding]]:
+    ctx = _Context(model, file)
+    for f in model.fields:
+        read = reads.get(f.field_id)
+        if read is None or f.role in ("reason", "reason_text"):
+            continue
+        if f.role == "value":
+            _measure(ctx, read, reads.get(f"{f.measure_id}.reason"),
+                     reads.get(f"{f.measure_id}.reason_text"))
+        else:
+            _text_field(ctx, read)
+    return ctx.entries, ctx.findings
+
+
+def _cell_value(ctx: _Context, read: Any) -> tuple[bool, Any]:
+    """(usable, value) after the formula and error-value rules."""
+    if read.formula and not read.cached:
+        ctx.add("formula-no-cache", read)
+        return False, None
+    v = read.raw
+    if isinstance(v, str) and ERROR_VALUES.match(v.strip()):
+        ctx.add("value-error-cell", read, value=v)
+        return False, None
+    if read.formula and v is not None:
+        ctx.add("formula-cached", read, value=v)
+    return True, v
+
+
+def _as_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (datetime, date, time)):
+        return v.isoformat()
+    return str(v).replace("\r\n", "\n").strip()
+
+
+def _text_field(ctx: _Context, read: Any) -> None:
+    f: Field = read.field
+    usable, v = _cell_value(ctx, read)
+    if not usable:
+        return
+    text = _as_text(v)
+    if not text:
+        if f.required:
+            ctx.add("status-empty" if f.role == "status" else "plan-empty", read)
+        return
+    if f.max_length is not None and len(text) > f.max_length:
+        ctx.add("text-too-long", read, length=len(text), limit=f.max_length)
+    ctx.accept(read, text)
+
+
+def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None:
+    f: Field = read.field
+    usable, raw = _cell_value(ctx, read)
+    if not usable:
+        return
+    reason = _reason(ctx, reason_read)
+    reason_text = ""
+    if text_read is not None:
+        ok, t = _cell_value(ctx, text_read)
+        reason_text = _as_text(t) if ok else ""
+        limit = text_read.field.max_length
+        if limit is not None and len(reason_text) > limit:
+            ctx.add("text-too-long", text_read, length=len(reason_text), limit=limit)
+        if reason_text:
+            ctx.accept(text_read, reason_text)
+    if isinstance(raw, (datetime, date, time)):
+        ctx.add("value-not-number", read, value=_as_text(raw))
+        return
+    if read.percent_format and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not f.percent:
+            ctx.add("value-unit-mismatch", read, value=f"{raw:.10g}（%表示）",
+                    expected=f.value_unit or "")
+            return
+        raw = _percent_cell(ctx, read, raw)
+    reading: NumberReading = read_number(raw, f.value_unit, percent=f.percent)
+    if reading.status == "empty":
+        if reason is None:
+            if reason_read is None or not _as_text(reason_read.raw):
+                ctx.add("value-missing", read)
+        elif reason == "その他" and not reason_text:
+            ctx.add("reason-other-no-text", reason_read)
+        else:
+            ctx.add("value-reason-given", read, value=reason)
+        return
+    if reading.status in NUMBER_STATUS_CODES:
+        ctx.add(NUMBER_STATUS_CODES[reading.status], read, value=_as_text(raw),
+                expected=f.value_unit or "")
+        return
+    if reading.status == "normalised":
+        ctx.add("value-normalised", read, value=_as_text(raw), normalised=reading.value,
+                detail=reading.detail)
+    if reason is not None:
+        ctx.add("value-and-reason", read)
+    ctx.accept(read, reading.value)
+    _plausibility(ctx, read, reading.value)
+
+
+def _percent_cell(ctx: _Context, read: Any, raw: int | float) -> int | float:
+    """A cell formatted as % stores 57.5% as 0.575: the indicator's value is 57.5."""
+    value = round(raw * 100, 10)
+    value = int(value) if float(value).is_integer() else value
+    ctx.add("value-normalised", read, value=f"{value}%", normalised=value,
+            detail=PERCENT_FORMAT_DETAIL)
+    return value
+
+
+def _reason(ctx: _Context, reason_read: Any) -> str | None:
+    if reason_read is None:
+        return None
+    usable, v = _cell_value(ctx, reason_read)
+    text = _as_text(v) if usable else ""
+    if not text:
+        return None
+    if text not in REASON_CHOICES:
+        ctx.add("reason-invalid", reason_read, value=text)
+        return None
+    ctx.accept(reason_read, text)
+    return text
+
+
+def _plausibility(ctx: _Context, read: Any, value: Any) -> None:
+    f: Field = read.field
+    measure = ctx.model.catalog.measure_by_id.get(f.measure_id or "")
+    if measure is None or measure.initiative.previous.get("year") != ctx.model.year - 1:
+        return
+    prev = measure.previous_actual()
+    if not prev or prev.get("value") is None:
+        return
+    before = prev["value"]
+    if value == 0 and before != 0:
+        ctx.add("value-zero-was-nonzero", read, previous=prev.get("text") or before)
+    elif before and value and (value >= before * 10 or value * 10 <= before):
+        ctx.add("value-tenfold", read, value=value, previous=prev.get("text") or before)

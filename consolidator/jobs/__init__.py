@@ -1,0 +1,7 @@
+"""The jobs the CLI runs, as library calls.
+
+- ``runs``: ``validate`` and ``consolidate`` on a submissions folder.
+- ``output_folder``: one run at a time per output folder; earlier masters kept.
+- ``demo``: one year's cycle on the default plan.
+- ``filling``: typing values into a template through its field map (demo and tests).
+"""

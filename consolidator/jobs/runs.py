@@ -1,0 +1,50 @@
+"""The jobs the CLI runs, as library calls: validate and consolidate a submissions folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consolidator.atomic import write_text_atomic, write_with
+from consolidator.checks.log import write_logs
+from consolidator.checks.validation import ValidationResult, validate_folder
+from consolidator.jobs.output_folder import exclusive, keep_previous
+from consolidator.plan.catalog import Catalog, dump_json
+from consolidator.report.master_writer import write_master
+from consolidator.report.merge import Consolidated, consolidate
+from consolidator.report.next_plan import next_catalog
+
+
+@dataclass
+class JobResult:
+    validation: ValidationResult
+    logs: dict[str, Path]
+    master: Path | None = None
+    next_plan: Path | None = None
+    kept: Path | None = None
+    consolidated: Consolidated | None = None
+    cleaned: list[Path] = field(default_factory=list)
+
+
+def master_path(out_dir: Path, year: int) -> Path:
+    return out_dir / f"master_{year}.xlsx"
+
+
+def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
+    with exclusive(out_dir) as cleaned:
+        result = validate_folder(submissions, catalog, year)
+        logs = write_logs(out_dir, list(result.findings), result.unit_rows())
+    return JobResult(result, logs, cleaned=cleaned)
+
+
+def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
+    with exclusive(out_dir) as cleaned:
+        result = validate_folder(submissions, catalog, year)
+        merged = consolidate(result)
+        target = master_path(out_dir, year)
+        kept = keep_previous(target)
+        write_with(target, lambda tmp: write_master(tmp, merged))
+        logs = write_logs(out_dir, list(result.findings), result.unit_rows())
+        plan = out_dir / f"plan_{year + 1}.json"
+        write_text_atomic(plan, dump_json(next_catalog(merged)))
+    return JobResult(result, logs, target, plan, kept, merged, cleaned)

@@ -1,0 +1,164 @@
+"""Checking a plan catalog: every JSON Schema error and every consistency error, at once."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from consolidator.findings import Findings
+from consolidator.messages import fill
+from consolidator.plan.catalog import COUNCIL, schema
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    out = "$"
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return out
+
+
+def check_plan(doc: Any) -> Findings:
+    """All schema errors; when the document has the schema's shape, all consistency errors."""
+    found = Findings()
+    validator = Draft202012Validator(schema())
+    for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        found.add("plan-schema", path=json_path(err.absolute_path), detail=schema_detail(err))
+    if found:
+        return found
+    _check_ids(doc, found)
+    _check_units(doc, found)
+    _check_targets_and_previous(doc, found)
+    return found
+
+
+SCHEMA_DETAILS = {
+    "required": "必要な項目「{missing}」がありません",
+    "additionalProperties": "想定外の項目「{extra}」があります",
+    "type": "値の種類が違います(値: {value}、期待: {expected})",
+    "enum": "値「{value}」は使えません(使える値: {expected})",
+    "const": "値は {expected} でなければなりません(値: {value})",
+    "minimum": "{expected} 以上にしてください(値: {value})",
+    "maximum": "{expected} 以下にしてください(値: {value})",
+    "pattern": "形式が違います(値: {value})",
+    "minItems": "少なくとも {expected} 件必要です",
+    "minLength": "空にはできません",
+    "uniqueItems": "同じ値が重複しています",
+    "oneOf": "値「{value}」はどの形式にも合いません",
+}
+
+
+def schema_detail(err: Any) -> str:
+    """A JSON Schema error in Japanese (the validator's own text is English)."""
+    template = SCHEMA_DETAILS.get(err.validator)
+    if template is None:
+        return str(err.message)
+    instance, expected = err.instance, err.validator_value
+    missing = extra = ""
+    if err.validator == "required":  # one error per missing property, named in the message
+        m = re.match(r"^'(.+)' is a required property", str(err.message))
+        missing = m.group(1) if m else "、".join(map(str, expected))
+    if err.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = "」「".join(k for k in instance if k not in allowed)
+    shown = repr(instance) if not isinstance(instance, (dict, list)) else type(instance).__name__
+    if isinstance(expected, list):
+        expected = "、".join(map(str, expected))
+    return fill(template, missing=missing, extra=extra, value=shown, expected=expected)
+
+
+def _walk(doc: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any], str | None]]:
+    """(path, node, expected id) for every goal, activity and initiative."""
+    for gi, goal in enumerate(doc["goals"]):
+        gp = f"$.goals[{gi}]"
+        yield gp, goal, str(goal["number"])
+        for ai, act in enumerate(goal["activities"]):
+            ap = f"{gp}.activities[{ai}]"
+            yield ap, act, f"{goal['number']}-{act['number']}"
+            for ii, ini in enumerate(act["initiatives"]):
+                ip = f"{ap}.initiatives[{ii}]"
+                yield ip, ini, f"{goal['number']}-{act['number']}-{ini['number']}"
+
+
+def _initiatives(doc: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    for path, node, _ in _walk(doc):
+        if "indicators" in node:
+            yield path, node
+
+
+def _check_ids(doc: dict[str, Any], found: Findings) -> None:
+    seen: Counter[str] = Counter()
+    for path, node, expected in _walk(doc):
+        seen[node["id"]] += 1
+        if seen[node["id"]] == 2:
+            found.add("plan-duplicate-id", value=node["id"], path=f"{path}.id")
+        if node["id"] != expected:
+            found.add("plan-id-mismatch", value=node["id"], path=f"{path}.id", expected=expected)
+    for ipath, ini in _initiatives(doc):
+        for k, ind in enumerate(ini["indicators"]):
+            ids = [ind["id"]] + [m["id"] for m in ind["measures"] if m["id"] != ind["id"]]
+            for n, ident in enumerate(ids):
+                seen[ident] += 1
+                where = f"{ipath}.indicators[{k}]" + (f".measures[{n - 1}]" if n else "")
+                if seen[ident] == 2:
+                    found.add("plan-duplicate-id", value=ident, path=f"{where}.id")
+                if not ident.startswith(ini["id"] + "-"):
+                    found.add("plan-id-mismatch", value=ident, path=f"{where}.id",
+                              expected=f"{ini['id']}-…")
+
+
+def _check_units(doc: dict[str, Any], found: Findings) -> None:
+    units = {u["name"]: u["organisation"] for u in doc["units"]}
+    for dup, n in Counter(u["name"] for u in doc["units"]).items():
+        if n > 1:
+            found.add("plan-duplicate-id", value=dup, path="$.units")
+    used: set[str] = set()
+    for ipath, ini in _initiatives(doc):
+        reporters = {r["unit"] for r in ini["reporters"]}
+        used |= reporters
+        for k, r in enumerate(ini["reporters"]):
+            rpath = f"{ipath}.reporters[{k}]"
+            if r["unit"] not in units:
+                found.add("plan-unknown-unit", value=r["unit"], path=f"{rpath}.unit")
+            if r.get("categories") and r["unit"] != COUNCIL:
+                found.add("plan-category-not-council", value=r["unit"], path=f"{rpath}.categories")
+        for k, ind in enumerate(ini["indicators"]):
+            path = f"{ipath}.indicators[{k}].owner"
+            owner = ind["owner"]
+            used.add(owner)
+            if owner not in units:
+                found.add("plan-unknown-unit", value=owner, path=path)
+                continue
+            if units[owner] != ind["organisation"]:
+                found.add("plan-owner-organisation", value=owner, path=path,
+                          organisation=ind["organisation"])
+            if owner not in reporters:
+                found.add("plan-owner-not-reporter", value=owner, path=path,
+                          initiative_id=ini["id"])
+        for section in ("status", "plans"):
+            for k, row in enumerate((ini.get("previous") or {}).get(section, [])):
+                for unit in row["units"]:
+                    if unit not in units:
+                        found.add("plan-unknown-unit", value=unit,
+                                  path=f"{ipath}.previous.{section}[{k}].units")
+    for name in units:
+        if name not in used:
+            found.add("plan-unit-unused", value=name, path="$.units")
+
+
+def _check_targets_and_previous(doc: dict[str, Any], found: Findings) -> None:
+    for ipath, ini in _initiatives(doc):
+        measure_ids = set()
+        for k, ind in enumerate(ini["indicators"]):
+            for n, m in enumerate(ind["measures"]):
+                measure_ids.add(m["id"])
+                if m["value"] is not None and not m["unit"]:
+                    found.add("plan-target-unit-missing", value=m["value"], indicator=ind["name"],
+                              path=f"{ipath}.indicators[{k}].measures[{n}].unit")
+        for key in (ini.get("previous") or {}).get("values", {}):
+            if key not in measure_ids:
+                found.add("plan-previous-unknown-measure", value=key,
+                          path=f"{ipath}.previous.values.{key}")

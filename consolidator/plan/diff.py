@@ -1,0 +1,69 @@
+"""What changed between two plan catalogs (``consolidator plan diff``).
+
+Templates carry the hash of the catalog they were built from; when a returned file is
+reported as built from an older catalog, this says what is different: units, initiatives,
+indicators, owners and targets. The previous-report content is not compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from consolidator.messages import DIFF_TEXT, fill
+from consolidator.plan.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # a key of messages.DIFF_TEXT
+    ident: str
+    before: str = ""
+    after: str = ""
+
+    @property
+    def text(self) -> str:
+        return fill(DIFF_TEXT[self.kind], id=self.ident, before=self.before, after=self.after)
+
+
+def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
+    changes: list[Change] = []
+    _keyed(changes, "unit", {u["name"]: u["organisation"] for u in old.units},
+           {u["name"]: u["organisation"] for u in new.units}, compare=False)
+    old_ini = {i.id: i.title for i in old.initiatives}
+    new_ini = {i.id: i.title for i in new.initiatives}
+    _keyed(changes, "initiative", old_ini, new_ini)
+    old_ind = {ind["id"]: ind for _, ind in old.indicators()}
+    new_ind = {ind["id"]: ind for _, ind in new.indicators()}
+    _keyed(changes, "indicator", {k: v["name"] for k, v in old_ind.items()},
+           {k: v["name"] for k, v in new_ind.items()})
+    for key in sorted(old_ind.keys() & new_ind.keys()):
+        before, after = old_ind[key], new_ind[key]
+        if before["owner"] != after["owner"]:
+            changes.append(Change("owner-changed", key, before["owner"], after["owner"]))
+        if _targets(before) != _targets(after):
+            changes.append(Change("target-changed", key, before["target"]["text"],
+                                  after["target"]["text"] + _parts(after)))
+    return changes
+
+
+def _keyed(changes: list[Change], what: str, old: dict[str, str], new: dict[str, str],
+           compare: bool = True) -> None:
+    for key in sorted(old.keys() - new.keys()):
+        changes.append(Change(f"{what}-removed", key, old[key]))
+    for key in sorted(new.keys() - old.keys()):
+        changes.append(Change(f"{what}-added", key, after=new[key]))
+    if compare:
+        for key in sorted(old.keys() & new.keys()):
+            if old[key] != new[key]:
+                changes.append(Change(f"{what}-renamed", key, old[key], new[key]))
+
+
+def _targets(ind: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(m["id"], m["value"], m["unit"], m["period"], m["qualifier"], m["year"])
+            for m in ind["measures"]] + [(ind["target"]["text"],)]
+
+
+def _parts(ind: dict[str, Any]) -> str:
+    shown = [f"{m['value']}{m['unit'] or ''}" for m in ind["measures"] if m["value"] is not None]
+    return f"({'、'.join(shown)})" if shown else ""

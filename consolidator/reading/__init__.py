@@ -1,0 +1,8 @@
+"""Stage 4, reading a returned workbook (only after the safety checks passed).
+
+- ``workbook``: cells and structure (names, properties, formulas) as plain data.
+- ``sparse_sheet``: sheets too sparse and wide for a dense reader.
+- ``intake``: which files are in the folder and which department/year each is for.
+- ``fields``: finding every input field again (by name, confirmed by its row key).
+- ``field_map``: the public map of a workbook's fields (``consolidator fields``).
+"""

@@ -1,0 +1,160 @@
+"""Finding every field of a unit's template again in a returned workbook.
+
+A field is found through its workbook-level defined name (Excel and LibreOffice move names
+with their cells when rows are inserted or deleted). The row's key in column A confirms it:
+when someone sorted rows or moved a block, the name no longer points at the right row, and
+the field is found by its key instead, with a warning. Nothing is guessed: a field found
+neither way is reported missing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from consolidator.findings import Finding, make
+from consolidator.reading.workbook import RawWorkbook, a1
+from consolidator.templates.model import (
+    INDICATOR_SHEET,
+    KEY_COL,
+    META_SHEET,
+    TEXT_SHEET,
+    Field,
+    UnitTemplate,
+)
+
+
+@dataclass(frozen=True)
+class FieldRead:
+    field: Field
+    sheet: str
+    row: int
+    col: int
+    raw: Any  # the cell's value as read (None when blank)
+    formula: bool = False
+    cached: bool = True
+    percent_format: bool = False  # the cell's number format shows a percentage
+
+    @property
+    def cell(self) -> str:
+        return a1(self.row, self.col)
+
+
+def read_fields(raw: RawWorkbook, model: UnitTemplate, file: str
+                ) -> tuple[dict[str, FieldRead], list[Finding]]:
+    findings: list[Finding] = []
+    reads: dict[str, FieldRead] = {}
+    key_index = key_index_of(raw)
+    moved_rows: set[tuple[str, int]] = set()
+    for f in model.fields:
+        place = locate_field(raw, f, key_index)
+        if place is None:
+            findings.append(make("field-missing", file=file, unit=model.unit, field_id=f.field_id,
+                                 initiative_id=f.initiative_id, indicator=f.indicator_name,
+                                 sheet=f.sheet, label=f.label))
+            continue
+        sheet, row, by_key = place
+        col = f.col
+        if by_key and (sheet, row) not in moved_rows:  # once per row, not per field
+            moved_rows.add((sheet, row))
+            findings.append(make("field-moved", file=file, unit=model.unit, field_id=f.field_id,
+                                 initiative_id=f.initiative_id, indicator=f.indicator_name,
+                                 sheet=sheet, cell=a1(row, col), label=f.label))
+        cached = raw.formulas.get(sheet, {}).get((row, col))
+        reads[f.field_id] = FieldRead(
+            f, sheet, row, col, raw.value(sheet, row, col), formula=cached is not None,
+            cached=bool(cached), percent_format=(row, col) in raw.percent_cells.get(sheet, ()))
+    findings.extend(_references(raw, model, file))
+    findings.extend(_stray_values(raw, model, reads, file))
+    return reads, findings
+
+
+def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
+    """Every column-A key in the input sheets → where it stands now (the identity sheet,
+    whose field list repeats the keys, is not an input sheet)."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for sheet, grid in raw.grids.items():
+        if sheet == META_SHEET or (grid and grid[0] and grid[0][0] == "format_version"):
+            continue
+        for r, row in enumerate(grid, start=1):
+            if row and isinstance(row[0], str) and row[0]:
+                index.setdefault(row[0], []).append((sheet, r))
+    return index
+
+
+def locate_field(raw: RawWorkbook, f: Field,
+                 key_index: dict[str, list[tuple[str, int]]] | None = None
+                 ) -> tuple[str, int, bool] | None:
+    """(sheet, row, found by key?) of a field now, or None when it cannot be found."""
+    if key_index is None:
+        key_index = key_index_of(raw)
+    named = raw.names.get(f.defined_name)
+    if named is not None:
+        sheet, row, col = named
+        if col == f.col and raw.value(sheet, row, KEY_COL) == f.key:
+            return sheet, row, False
+    places = key_index.get(f.key, [])
+    if len(places) == 1:
+        sheet, row = places[0]
+        return sheet, row, True
+    return None
+
+
+def _references(raw: RawWorkbook, model: UnitTemplate, file: str) -> list[Finding]:
+    """A reference cell counts as changed when its text is found neither where its name points
+    nor anywhere else in its column (rows may have moved without the name)."""
+    out = []
+    columns: dict[tuple[str, int], set[str]] = {}
+    for ref in model.references:
+        if ref.defined_name not in raw.names:
+            continue  # a workbook without reference names (another tool's copy): nothing to check
+        named = raw.names[ref.defined_name]
+        if named is None:  # the name now says #REF!: its cell was deleted
+            out.append(make("reference-changed", file=file, unit=model.unit, sheet=ref.sheet,
+                            cell=None, value="(削除)"))
+            continue
+        sheet, row, col = named
+        now = raw.value(sheet, row, col)
+        if _norm(now) == _norm(ref.text):
+            continue
+        if (sheet, col) not in columns:
+            columns[sheet, col] = {_norm(r[col - 1]) for r in raw.grids.get(sheet, [])
+                                   if len(r) >= col}
+        if _norm(ref.text) not in columns[sheet, col]:
+            out.append(make("reference-changed", file=file, unit=model.unit, sheet=sheet,
+                            cell=a1(row, col), value=now))
+    return out
+
+
+def _stray_values(raw: RawWorkbook, model: UnitTemplate, reads: dict[str, FieldRead],
+                  file: str) -> list[Finding]:
+    """Values in the template's sheets that are neither input cells nor template text."""
+    expected: Counter[str] = Counter()
+    for rows in (model.text_rows, model.indicator_rows):
+        for drawn in rows:
+            expected.update(_norm(v) for v in drawn.cells.values())
+    inputs = {(r.sheet, r.row, r.col) for r in reads.values()}
+    sheets = ({TEXT_SHEET, INDICATOR_SHEET} & raw.grids.keys()) | {r.sheet for r in reads.values()}
+    out = []
+    for sheet in sorted(sheets):
+        for r, row in enumerate(raw.grids.get(sheet, []), start=1):
+            for c, v in enumerate(row, start=1):
+                if v in ("", None) or (sheet, r, c) in inputs:
+                    continue
+                key = _norm(v)
+                if expected[key] > 0:
+                    expected[key] -= 1
+                    continue
+                out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
+                                cell=a1(r, c), value=v))
+        for r, c, v in raw.far_cells.get(sheet, []):
+            out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
+                            cell=a1(r, c), value=v))
+    return out
+
+
+def _norm(v: Any) -> str:
+    if v is None:
+        return ""
+    return " ".join(str(v).replace("\r\n", "\n").split())

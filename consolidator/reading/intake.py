@@ -1,0 +1,92 @@
+"""Intake: which files are in the submissions folder, and what each one is.
+
+Files are identified by their content — the identity written into every template (hidden
+sheet ``_meta`` and the document properties) — never by their name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from consolidator.findings import Finding, make
+from consolidator.japanese_values import wareki
+from consolidator.plan.catalog import Catalog
+from consolidator.reading.workbook import RawWorkbook
+from consolidator.templates.model import FORMAT_VERSION, META_SHEET
+
+IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    display: str  # relative to the submissions folder, as the log shows it
+
+
+def discover(folder: Path) -> tuple[list[Candidate], list[Finding]]:
+    """Every regular file below ``folder`` in a stable order; lock and hidden files skipped."""
+    found: list[Candidate] = []
+    skipped: list[Finding] = []
+    for path in sorted(_walk(folder)):
+        display = path.relative_to(folder).as_posix()
+        if path.name.startswith("~$"):
+            skipped.append(make("file-skipped-lock", file=display))
+        elif any(part.startswith(".") for part in path.relative_to(folder).parts):
+            skipped.append(make("file-skipped-hidden", file=display))
+        else:
+            found.append(Candidate(path, display))
+    return found, skipped
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for p in folder.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            yield p
+
+
+@dataclass(frozen=True)
+class Identity:
+    unit: str
+    year: int
+    plan_id: str
+    catalog_hash: str
+    format_version: str
+
+
+def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
+             ) -> tuple[Identity | None, list[Finding]]:
+    """Work out which unit and year a workbook is for; None when it cannot be used."""
+    findings: list[Finding] = []
+    meta = {k: raw.meta.get(k, "") for k in IDENTITY_KEYS}
+    props = {k: raw.properties.get(k, "") for k in IDENTITY_KEYS}
+    if not any(meta.values()) and not any(props.values()):
+        return None, [make("not-a-template", file=file)]
+    for key in IDENTITY_KEYS:
+        if meta[key] and props[key] and meta[key] != props[key]:
+            findings.append(make("identity-mismatch", file=file, key=key, value=meta[key],
+                                 other=props[key], sheet=META_SHEET))
+    # Document properties are harder to edit by accident than a sheet someone unhid.
+    ident = {k: props[k] or meta[k] for k in IDENTITY_KEYS}
+    state = raw.sheet_state(META_SHEET)
+    if state == "visible":
+        findings.append(make("sheet-state-changed", file=file, sheet=META_SHEET))
+    if ident["format_version"] != FORMAT_VERSION:
+        return None, findings + [make("format-version-unknown", file=file,
+                                      value=ident["format_version"])]
+    if ident["plan_id"] != catalog.plan_id:
+        return None, findings + [make("other-plan", file=file, value=ident["plan_id"])]
+    try:
+        wb_year = int(ident["fiscal_year"])
+    except ValueError:
+        return None, findings + [make("not-a-template", file=file)]
+    if wb_year != year:
+        return None, findings + [make("other-year", file=file, value=wb_year,
+                                      year_label=wareki(wb_year), expected_label=wareki(year))]
+    if ident["unit"] not in catalog.unit_names:
+        return None, findings + [make("unknown-unit", file=file, value=ident["unit"])]
+    if ident["catalog_hash"] != catalog.content_hash:
+        findings.append(make("older-catalog", file=file, unit=ident["unit"]))
+    return Identity(ident["unit"], wb_year, ident["plan_id"], ident["catalog_hash"],
+                    ident["format_version"]), findings

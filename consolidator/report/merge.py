@@ -1,0 +1,180 @@
+"""Merging the accepted values of every chosen submission into the content of the master.
+
+Achievement rule (指標一覧 達成率 / 判定):
+- 評価対象外: the measure has no numeric target (or a target of 0).
+- 未報告: no accepted value this year (a reason, if given, is shown in 未記入理由).
+- otherwise 達成率 = 実績値 ÷ 目標値, and 判定 = 達成 when 達成率 ≥ 1. Targets qualified
+  以下/未満 (lower is better) use 目標値 ÷ 実績値 and 達成 when 実績値 ≤ 目標値 (< for 未満).
+  Yearly targets (年2回, 毎年8校, 隔年1回) are compared with this year's value. Targets with a
+  year (H32(2020) 250人, 累計) are levels or running totals: the value reported this year is
+  the current level, compared with the target as is, including after the target year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from consolidator.checks.validation import Submission, ValidationResult
+from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
+from consolidator.templates.model import plan_field_id, status_field_id
+
+ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED = "達成", "未達成", "未報告", "評価対象外"
+JUDGEMENTS = (ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED)
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    sheet: str
+    cell: str
+
+    def __str__(self) -> str:
+        return f"{self.file} {self.sheet}!{self.cell}"
+
+
+@dataclass
+class MeasureResult:
+    measure: MeasureView
+    value: int | float | None = None
+    reason: str | None = None
+    reason_text: str | None = None
+    source: Source | None = None
+    flagged: bool = False  # a finding of severity error on this measure
+    codes: list[str] = field(default_factory=list)
+
+    @property
+    def target(self) -> int | float | None:
+        v = self.measure.data.get("value")
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    @property
+    def achievement(self) -> float | None:
+        if self.value is None or not self.target:
+            return None
+        if self.measure.data.get("qualifier") in ("以下", "未満"):
+            return None if self.value == 0 else self.target / self.value
+        return self.value / self.target
+
+    @property
+    def judgement(self) -> str:
+        if not self.target:
+            return NOT_EVALUATED
+        if self.value is None:
+            return NOT_REPORTED
+        if self.measure.data.get("qualifier") == "以下":
+            return ACHIEVED if self.value <= self.target else NOT_ACHIEVED
+        if self.measure.data.get("qualifier") == "未満":
+            return ACHIEVED if self.value < self.target else NOT_ACHIEVED
+        return ACHIEVED if self.value >= self.target else NOT_ACHIEVED
+
+
+@dataclass
+class TextRow:
+    """One row of ■実績 or ■予定: a reporter (and 市社協's category) with its text."""
+
+    unit: str
+    category: str | None
+    text: str | None
+    source: Source | None
+    required: bool
+    flagged: bool = False
+
+
+@dataclass
+class InitiativeResult:
+    initiative: InitiativeView
+    status: list[TextRow]
+    plans: list[TextRow]
+    measures: list[MeasureResult]
+
+
+@dataclass
+class Consolidated:
+    catalog: Catalog
+    year: int
+    initiatives: list[InitiativeResult]
+    validation: ValidationResult
+
+    @property
+    def measures(self) -> list[MeasureResult]:
+        return [m for i in self.initiatives for m in i.measures]
+
+    def missing(self) -> list[MeasureResult]:
+        return [m for m in self.measures if m.value is None]
+
+
+def consolidate(result: ValidationResult) -> Consolidated:
+    catalog, year = result.catalog, result.year
+    errors, codes = _index_findings(result)
+    by_initiative: dict[str, list[MeasureView]] = {}
+    for m in catalog.measures:
+        by_initiative.setdefault(m.initiative.id, []).append(m)
+    inis = []
+    for ini in catalog.initiatives:
+        status: list[TextRow] = []
+        plans: list[TextRow] = []
+        for unit, category, required in _reporter_rows(ini):
+            sub = result.chosen.get(unit)
+            for rows, fid in ((status, status_field_id(ini.id, category)),
+                              (plans, plan_field_id(ini.id, category))):
+                text, source = _entry(sub, fid)
+                if text is None and not required:
+                    continue
+                rows.append(TextRow(unit, category, text, source, required,
+                                    flagged=(unit, fid) in errors))
+        measures = [_measure(result, errors, codes.get((m.owner, m.id), set()), m)
+                    for m in by_initiative.get(ini.id, [])]
+        inis.append(InitiativeResult(ini, status, plans, measures))
+    return Consolidated(catalog, year, inis, result)
+
+
+def _reporter_rows(ini: InitiativeView) -> list[tuple[str, str | None, bool]]:
+    """(unit, category, required) in the report's order: 市社協 by category, then 市 by unit."""
+    rows: list[tuple[str, str | None, bool]] = []
+    units = ini.reporter_units()
+    if COUNCIL in units:
+        reported = ini.categories(COUNCIL)
+        rows.extend((COUNCIL, c, c in reported) for c in CATEGORIES)
+    rows.extend((u, None, True) for u in units if u != COUNCIL)
+    return rows
+
+
+def _entry(sub: Submission | None, field_id: str) -> tuple[Any, Source | None]:
+    if sub is None:
+        return None, None
+    e = sub.entries.get(field_id)
+    if e is None:
+        return None, None
+    return e.value, Source(sub.file, e.sheet, e.cell)
+
+
+def _index_findings(result: ValidationResult
+                    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], set[str]]]:
+    """One pass over the findings: the (unit, field) pairs with an error, and the codes
+    found on each (unit, measure) — the field id of a measure's cells is ``<measure>.<role>``."""
+    errors: set[tuple[str, str]] = set()
+    codes: dict[tuple[str, str], set[str]] = {}
+    for f in result.findings:
+        if not f.field_id:
+            continue
+        unit = f.unit or ""
+        if f.severity == "error":
+            errors.add((unit, f.field_id))
+        codes.setdefault((unit, f.field_id.rsplit(".", 1)[0]), set()).add(f.code)
+    return errors, codes
+
+
+def _measure(result: ValidationResult, errors: set[tuple[str, str]], codes: set[str],
+             m: MeasureView) -> MeasureResult:
+    sub = result.chosen.get(m.owner)
+    value, source = _entry(sub, f"{m.id}.value")
+    reason, reason_source = _entry(sub, f"{m.id}.reason")
+    reason_text, _ = _entry(sub, f"{m.id}.reason_text")
+    return MeasureResult(
+        measure=m, value=value, reason=None if value is not None else reason,
+        reason_text=None if value is not None else reason_text,
+        source=source or reason_source,
+        flagged=any((m.owner, f"{m.id}.{r}") in errors for r in ("value", "reason",
+                                                                  "reason_text")),
+        codes=sorted(codes))

@@ -1,0 +1,464 @@
+"""Scanning a workbook's XML parts and grid before a parser reads them.
+
+:func:`scan_parts` reads every XML part once through
+:func:`consolidator.safety.xml_parts.read_xml_part` and scans the grid cheaply: cell and row
+references beyond ``XFD1048576``, too many cells, overlong strings (counted in UTF-16 units,
+as Excel does) and control characters. Every problem is a finding; nothing here raises for a
+bad file.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from consolidator.findings import ERROR, Finding, make
+from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.safety.file_check import SafetyReport, check_file
+from consolidator.safety.xml_parts import (
+    CORRUPT_ZIP_ERRORS,
+    RELATIONSHIP_RE,
+    UnsafeContent,
+    ascii_view,
+    describe_exception,
+    read_xml_part,
+    xml_attributes,
+)
+
+# ---- scan_parts: XML content and the grid ------------------------------------------------
+#
+# Speed: a large template has ~500 KB of sheet XML and Python's regex engine scans ~200 MB/s
+# for patterns without a literal prefix, so the clean path uses only bytes methods
+# (translate/find/count) and regexes that start with a literal; the exact, slower scans run
+# only where the fast ones found a candidate.
+
+MAX_FINDINGS_PER_CODE = 20  # per file; the rest are summarised in one more finding
+
+_P = rb"(?:[\w.-]+:)?"  # an optional namespace prefix
+_SHEET = re.compile(rb"<" + _P + rb"sheet\s([^>]*?)/?>")
+_CELL_TAG = re.compile(rb"<" + _P + rb"c[\s/>]")
+# Any r attribute whose value is not obviously legal (0-2 letters, then row 1..999,999):
+# cell references with 3-letter columns, rows >= 1,000,000, and anything malformed. Also
+# matches other attributes ending in "r" (header=, footer=): _attribute_owner() sorts them out.
+_ODD_R = re.compile(rb"r\s*=\s*[\"'](?![A-Z]{0,2}[1-9][0-9]{0,5}[\"'])([^\"']*)")
+
+
+# The element patterns start with the element's name, a literal the regex engine searches
+# for fast, and so match with or without a namespace prefix; _is_element() then checks that
+# the match is really a tag.
+_ODD_COL = re.compile(rb"col\s[^>]*?\b(?:min|max)\s*=\s*[\"'](?![1-9][0-9]{0,3}[\"'])([^\"']*)")
+_DIMENSION = re.compile(rb"dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)")
+_MERGE = re.compile(rb"mergeCell\s[^>]*?\bref\s*=\s*[\"']([^\"']*)")
+_TAG_NAME = re.compile(rb"<(" + _P + rb"[\w.-]+)")
+_TAG_PREFIX = re.compile(rb"<" + _P)
+_CELL_BLOCK = re.compile(rb"<" + _P + rb"c(\s[^>]*?)?(?:/>|>(.*?)</" + _P + rb"c>)", re.S)
+_SI = re.compile(rb"<" + _P + rb"si(?:\s[^>]*?)?(?:/>|>(.*?)</" + _P + rb"si>)", re.S)
+_RPH = re.compile(rb"<" + _P + rb"rPh\b.*?</" + _P + rb"rPh>", re.S)
+_T = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>(.*?)</" + _P + rb"t>", re.S)
+_V = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>(.*?)</" + _P + rb"v>", re.S)
+_IS = re.compile(rb"<" + _P + rb"is>(.*?)</" + _P + rb"is>", re.S)
+_S_CELL = re.compile(rb"<" + _P + rb"c\s([^>]*?)>\s*<" + _P + rb"v>\s*([0-9]+)\s*<")
+_T_S = re.compile(rb"\bt\s*=\s*[\"']s[\"']")
+_R_ATTR = re.compile(rb"\br\s*=\s*[\"']([^\"']*)")
+_XESC = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_WS = bytes.maketrans(b"\t\n\r", b"   ")
+# Control characters Excel cannot hold in a cell (tab, LF, CR are fine): raw, as the OOXML
+# escape _x0001_ (but not _x005F_x0001_, the escaped literal text "_x0001_"), or as an XML
+# character reference (illegal in XML 1.0 anyway).
+_NOT_CTRL = bytes(range(0x20, 0x100)) + b"\t\n\r"
+_ESC_CTRL = re.compile(rb"_x00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])_")
+_REF_CTRL = re.compile(rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|"
+                       rb"1[0-9a-fA-F]));")
+
+
+def _has_ctrl(data: bytes) -> bool:
+    """Whether ``data`` holds a control character, raw, escaped or as a reference."""
+    if data.translate(None, _NOT_CTRL):
+        return True
+    if b"_x00" in data:
+        for m in _ESC_CTRL.finditer(data):
+            if data[max(0, m.start() - 6):m.start()].upper() != b"_X005F":
+                return True
+    return b"&#" in data and _REF_CTRL.search(data) is not None
+
+
+def _may_hold_long_text(data: bytes, delimiter: bytes, limit: int) -> bool:
+    """False if no stretch of ``data`` between two ``delimiter``s can hold more than
+    ``limit`` characters (one character is at least one byte): then every aligned block of
+    ``limit // 2`` bytes contains a delimiter. A few ``find`` calls instead of a parse."""
+    if len(data) <= limit:
+        return False
+    block = max(limit // 2, 1)
+    extra = len(delimiter) - 1
+    return any(data.find(delimiter, start, start + block + extra) == -1
+               for start in range(0, len(data), block))
+
+
+def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
+    """Read every XML part once through :func:`read_xml_part` and scan the grid.
+
+    Meant for files :func:`check_file` passed (``ok``); on anything else it still never
+    raises for bad content. Findings name the sheet (by its name in the workbook when known)
+    and the cell where possible.
+    """
+    path = Path(path)
+    out = _Collector(path.name)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, UnicodeDecodeError) as exc:
+        out.add("file-broken-zip", detail=describe_exception(exc))
+        return out.finish()
+    with zf:
+        _scan_zip(zf, out, limits)
+    return out.finish()
+
+
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
+    """:func:`check_file`, then :func:`scan_parts` if the file passed: the full verdict."""
+    report = check_file(path, limits)
+    if report.ok and report.kind in ("xlsx", "xlsm"):
+        report.findings.extend(scan_parts(path, limits))
+        report.ok = not any(f.severity == ERROR for f in report.findings)
+    return report
+
+
+class _Collector:
+    """Findings of one file, at most MAX_FINDINGS_PER_CODE per code plus one summary."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.items: list[Finding] = []
+        self.per_code: dict[str, int] = {}
+
+    def add(self, code: str, **kw: object) -> None:
+        self.append(code, lambda: make(code, file=self.file, **kw))  # type: ignore[arg-type]
+
+    def append(self, code: str, build: Callable[[], Finding]) -> None:
+        n = self.per_code.get(code, 0) + 1
+        self.per_code[code] = n
+        if n <= MAX_FINDINGS_PER_CODE:
+            self.items.append(build())
+
+    def finish(self) -> list[Finding]:
+        for code, n in self.per_code.items():
+            if n > MAX_FINDINGS_PER_CODE:
+                more = f"ほか {n - MAX_FINDINGS_PER_CODE:,} か所"
+                self.items.append(make(code, file=self.file, where=more, part=more,
+                                       detail=more))
+        return self.items
+
+
+@dataclass
+class _Sheet:
+    name: str
+    part: str
+
+
+_XMLISH = (".xml", ".rels", ".vml")
+
+
+def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
+    infos = {i.filename.replace("\\", "/").casefold(): i for i in zf.infolist()}
+    budget = limits.max_total_bytes
+
+    def read(key: str) -> bytes | None:
+        nonlocal budget
+        info = infos[key]
+        try:
+            data = read_xml_part(zf, info, limits, max_bytes=budget)
+        except UnsafeContent as exc:
+            finding = exc.finding(out.file)
+            out.append(exc.code, lambda: finding)
+            return None
+        except CORRUPT_ZIP_ERRORS as exc:
+            out.add("file-broken-zip", detail=f"{info.filename}: {describe_exception(exc)}")
+            return None
+        budget -= len(data)
+        return _view(data)
+
+    # The workbook and its relationships first: they name the sheets and shared strings.
+    wb_key, rels_key = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+    wb = read(wb_key) if wb_key in infos else None
+    rels = read(rels_key) if rels_key in infos else None
+    sheets: list[_Sheet] = []
+    shared_key = "xl/sharedstrings.xml"
+    if wb is not None:
+        targets: dict[str, str] = {}
+        for attrs in (xml_attributes(m.group(1)) for m in RELATIONSHIP_RE.finditer(rels or b"")):
+            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+            if attrs.get("Type", "").endswith("/sharedStrings"):
+                shared_key = _resolve(attrs.get("Target", "")).casefold()
+        for m in _SHEET.finditer(wb):
+            attrs = xml_attributes(m.group(1))
+            name = attrs.get("name", "")
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+            target = targets.get(rid, "")
+            part = _resolve(target) if target else f"(関係 {rid or '未指定'})"
+            if not target or part.casefold() not in infos:
+                out.add("file-missing-part", part=part, sheet=name,
+                        where=f"(シート「{name}」の内容)")
+                continue
+            if all(s.part.casefold() != part.casefold() for s in sheets):
+                sheets.append(_Sheet(name, part))
+    listed = {s.part.casefold() for s in sheets}
+    for key, info in infos.items():  # worksheets the workbook does not list: scan them too
+        if key.startswith("xl/worksheets/") and key.endswith(".xml") and key not in listed:
+            sheets.append(_Sheet(info.filename, info.filename))
+    sheet_keys = {s.part.casefold() for s in sheets}
+
+    shared = None
+    for key, info in infos.items():  # every other XML part, once
+        if info.is_dir() or key in sheet_keys or key in (wb_key, rels_key):
+            continue
+        # A parser follows relationships, not file extensions: an XML part named .dat
+        # is still parsed, so anything that starts like XML is checked too.
+        if key.endswith(_XMLISH) or key == shared_key or _starts_like_xml(zf, info):
+            data = read(key)
+            if key == shared_key:
+                shared = data
+    # Only count cells if the sheets are big enough to hold too many (a cell is >= 4 bytes,
+    # "<c/>"); declared sizes cannot lie here, zipfile stops at them and checks the CRC.
+    count_cells = sum(infos[k].file_size for k in sheet_keys) >= 4 * limits.max_cells
+    cells = 0
+    for sheet in sheets:  # one sheet in memory at a time
+        data = read(sheet.part.casefold())
+        if data is not None:
+            cells += _scan_sheet(data, sheet.name, out, limits, count_cells=count_cells)
+    if cells > limits.max_cells:
+        out.add("grid-too-many-cells", count=f"{cells:,}", limit=f"{limits.max_cells:,}",
+                where="ブック全体")
+    if shared is not None:
+        _scan_shared_strings(shared, zf, infos, sheets, out, limits)
+
+
+def _starts_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(64)
+    except CORRUPT_ZIP_ERRORS:
+        return False
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def _view(data: bytes) -> bytes:
+    try:
+        return ascii_view(data, "")
+    except UnsafeContent:
+        return data
+
+
+def _resolve(target: str) -> str:
+    """A relationship target of ``xl/workbook.xml`` as a part name."""
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+_REF = re.compile(r"\$?([A-Za-z]{1,10})\$?([0-9]{1,12})(?::\$?([A-Za-z]{1,10})\$?([0-9]{1,12}))?")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _range_size(ref: str, limits: Limits, *, allow_range: bool = False) -> int | None:
+    """Number of cells of an A1 reference (or range, if allowed); None if it is malformed or
+    outside the sheet (row 1..max_rows, column A..max_columns)."""
+    m = _REF.fullmatch(ref.strip())
+    if not m or (m.group(3) and not allow_range):
+        return None
+    c1, r1 = _col_number(m.group(1)), int(m.group(2))
+    c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    for c, r in ((c1, r1), (c2, r2)):
+        if not (1 <= c <= limits.max_columns and 1 <= r <= limits.max_rows):
+            return None
+    return (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+
+
+def _where(sheet: str | None, cell: str | None = None) -> str:
+    if sheet and cell:
+        return f"シート「{sheet}」のセル {cell}"
+    if sheet:
+        return f"シート「{sheet}」"
+    return ""
+
+
+def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
+                count_cells: bool = True) -> int:
+    """Grid and string checks on one worksheet part; returns its number of cells (0 when
+    ``count_cells`` is False)."""
+    def bad(where: str, value: str, cell: str | None = None) -> None:
+        out.add("grid-out-of-range", sheet=sheet, cell=cell, where=where, value=value)
+
+    m = _DIMENSION.search(data)
+    while m and not _is_element(data, m.start()):
+        m = _DIMENSION.search(data, m.end())
+    if m:
+        ref = m.group(1).decode("utf-8", "replace")
+        if _range_size(ref, limits, allow_range=True) is None:
+            bad(f"シート「{sheet}」の使用範囲(dimension)", ref)
+    bad_rows: list[str] = []
+    cell_rows: set[str] = set()
+    for m in _ODD_R.finditer(data):
+        element = _attribute_owner(data, m.start())
+        ref = m.group(1).decode("utf-8", "replace")
+        if element == b"row":
+            if not (ref.isdigit() and 1 <= int(ref) <= limits.max_rows):
+                bad_rows.append(ref)
+        elif element == b"c" and _range_size(ref, limits) is None:
+            bad(_where(sheet, ref), ref, cell=ref)
+            cell_rows.add(ref.lstrip("$").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
+    for ref in bad_rows:
+        if ref not in cell_rows:  # a bad row is reported once: by its cell when it has one
+            bad(f"シート「{sheet}」の行番号", ref)
+    for m in _ODD_COL.finditer(data):
+        ref = m.group(1).decode("utf-8", "replace")
+        if _is_element(data, m.start()) and not (ref.isdigit()
+                                                 and 1 <= int(ref) <= limits.max_columns):
+            bad(f"シート「{sheet}」の列の設定(cols)", ref)
+    merged = 0
+    for m in _MERGE.finditer(data):
+        if not _is_element(data, m.start()):
+            continue
+        ref = m.group(1).decode("utf-8", "replace")
+        size = _range_size(ref, limits, allow_range=True)
+        if size is None:
+            bad(f"シート「{sheet}」の結合セル", ref)
+        else:
+            merged += size
+    if merged > limits.max_cells:  # openpyxl makes one object per merged cell
+        out.add("grid-too-many-cells", sheet=sheet, count=f"{merged:,}",
+                limit=f"{limits.max_cells:,}", where=f"シート「{sheet}」の結合範囲")
+
+    # Strings written in the sheet itself (inline strings, formula results).
+    if _has_ctrl(data):
+        located = False
+        for m in _CELL_BLOCK.finditer(data):
+            if m.group(2) and _has_ctrl(m.group(2)):
+                cell = _cell_ref(m.group(1))
+                out.add("string-control-char", sheet=sheet, cell=cell,
+                        where=_where(sheet, cell or "(位置不明)"))
+                located = True
+        if not located:
+            out.add("string-control-char", sheet=sheet, where=_where(sheet))
+    if _may_hold_long_text(data, b"<c ", limits.max_string_chars):
+        for m in _CELL_BLOCK.finditer(data):
+            body = m.group(2)
+            if body and len(body) > limits.max_string_chars:
+                inline = _IS.search(body)
+                if inline:
+                    length = _text_len(inline.group(1))
+                else:
+                    v = _V.search(body)
+                    length = _text_len(b"<t>" + v.group(1) + b"</t>") if v else 0
+                if length > limits.max_string_chars:
+                    cell = _cell_ref(m.group(1))
+                    out.add("string-too-long", sheet=sheet, cell=cell, length=f"{length:,}",
+                            limit=f"{limits.max_string_chars:,}",
+                            where=_where(sheet, cell or "(位置不明)"))
+    return len(_CELL_TAG.findall(data)) if count_cells else 0
+
+
+def _is_element(data: bytes, pos: int) -> bool:
+    """Whether the name matched at ``pos`` is an element's name: ``<name`` or ``<p:name``."""
+    lt = data.rfind(b"<", max(0, pos - 40), pos)
+    return lt != -1 and _TAG_PREFIX.fullmatch(data, lt, pos) is not None
+
+
+def _attribute_owner(data: bytes, pos: int) -> bytes | None:
+    """The local name of the element whose attribute ``r=`` starts at ``pos`` (None if the
+    match is the end of a longer attribute name such as ``header=``)."""
+    if pos == 0 or data[pos - 1] not in b" \t\r\n":
+        return None
+    lt = data.rfind(b"<", 0, pos)
+    tag = _TAG_NAME.match(data, lt) if lt != -1 else None
+    return tag.group(1).rsplit(b":", 1)[-1] if tag else None
+
+
+def _cell_ref(attrs: bytes | None) -> str | None:
+    m = _R_ATTR.search(attrs or b"")
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def _text_len(body: bytes) -> int:
+    """Length of a rich/plain string body as Excel counts it: UTF-16 code units (a character
+    outside the BMP, such as 𠮷, counts two); phonetic runs excluded, escapes as one."""
+    body = _RPH.sub(b"", body)
+    text = "".join(html.unescape(m.group(1).decode("utf-8", "replace"))
+                   for m in _T.finditer(body))
+    return utf16_length(text) - 6 * len(_XESC.findall(text))
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _scan_shared_strings(data: bytes, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
+                         sheets: list[_Sheet], out: _Collector, limits: Limits) -> None:
+    has_ctrl = _has_ctrl(data)
+    if b":si" in data:  # namespace prefixes: no cheap delimiter, look at every string
+        may_be_long = len(data) > limits.max_string_chars
+    else:
+        may_be_long = _may_hold_long_text(data, b"<si", limits.max_string_chars)
+    if not has_ctrl and not may_be_long:
+        return  # the fast path: a clean shared-string table
+    control: list[int] = []
+    long: dict[int, int] = {}
+    for index, m in enumerate(_SI.finditer(data)):
+        body = m.group(1)
+        if not body:
+            continue
+        if has_ctrl and _has_ctrl(body):
+            control.append(index)
+        if may_be_long and len(body) > limits.max_string_chars:
+            length = _text_len(body)
+            if length > limits.max_string_chars:
+                long[index] = length
+    if not control and not long:
+        return
+    cells = _cells_using(zf, infos, sheets, set(control) | set(long), limits)
+    for index in control:
+        sheet, cell = cells[index][0] if index in cells else (None, None)
+        out.add("string-control-char", sheet=sheet, cell=cell,
+                where=_shared_where(index, cells.get(index)))
+    for index, length in long.items():
+        sheet, cell = cells[index][0] if index in cells else (None, None)
+        out.add("string-too-long", sheet=sheet, cell=cell, length=f"{length:,}",
+                limit=f"{limits.max_string_chars:,}",
+                where=_shared_where(index, cells.get(index)))
+
+
+def _shared_where(index: int, used: list[tuple[str, str | None]] | None) -> str:
+    if not used:
+        return f"共有文字列(xl/sharedStrings.xml)の {index + 1} 番目"
+    sheet, cell = used[0]
+    text = _where(sheet, cell or "(位置不明)")
+    return text + (f"(ほか {len(used) - 1} か所)" if len(used) > 1 else "")
+
+
+def _cells_using(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], sheets: list[_Sheet],
+                 wanted: set[int], limits: Limits) -> dict[int, list[tuple[str, str | None]]]:
+    """Which cells show the shared strings ``wanted`` (second pass, only when needed)."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    for sheet in sheets:
+        try:
+            data = _view(read_xml_part(zf, infos[sheet.part.casefold()], limits))
+        except (UnsafeContent, KeyError, *CORRUPT_ZIP_ERRORS):
+            continue
+        for m in _S_CELL.finditer(data):
+            index = int(m.group(2))
+            if index in wanted and _T_S.search(m.group(1)):
+                found.setdefault(index, []).append((sheet.name, _cell_ref(m.group(1))))
+    return found

@@ -1,0 +1,6 @@
+"""Stage 2, template generation: one pre-filled workbook per reporting department.
+
+- ``model``: what a department's workbook holds (fields, reference texts, rows).
+- ``writer``: drawing the model as an .xlsx.
+- ``generate``: the ``generate`` command's library call.
+"""

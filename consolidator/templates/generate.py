@@ -1,0 +1,52 @@
+"""``generate``: one pre-filled template workbook per reporting unit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from consolidator import __version__
+from consolidator.atomic import write_with
+from consolidator.japanese_values import parse_fiscal_year, wareki
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.model import build
+from consolidator.templates.writer import write_template
+
+
+def template_filename(unit: str, year: int) -> str:
+    return f"{wareki(year)}度_{unit}_実施状況報告.xlsx"
+
+
+def parse_year(text: str | int | None, catalog: Catalog) -> int:
+    """``--year``: 2022, 令和4, 令和4年度, R4 …; default: the catalog's report year."""
+    if text is None or text == "":
+        return catalog.report_year
+    year = parse_fiscal_year(str(text))
+    if year is None:
+        raise ValueError(text)
+    return year
+
+
+def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
+                       contact: str = "", only: list[str] | None = None,
+                       now: datetime | None = None) -> list[Path]:
+    """Write the templates; returns their paths in the catalog's unit order.
+
+    Raises ``KeyError`` naming a unit of ``only`` that the catalog does not have.
+    """
+    units = catalog.unit_names
+    for name in only or []:
+        if name not in units:
+            raise KeyError(name)
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    written = []
+    for unit in units:
+        if only and unit not in only:
+            continue
+        model = build(catalog, unit, year)
+        target = out_dir / template_filename(unit, year)
+        write_with(target, partial(write_template, model, deadline=deadline, contact=contact,
+                                   generated_at=stamp, tool_version=__version__))
+        written.append(target)
+    return written

@@ -1,0 +1,291 @@
+"""What a reporting unit's workbook holds, independent of how it is drawn.
+
+The template writer renders this model into an .xlsx; the submission reader and the validator
+use the same model to know which fields to expect, where their row keys are and which
+reference texts must be unchanged. One model, so the two sides cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from consolidator.japanese_values import wareki
+from consolidator.messages import TEMPLATE_TEXT
+from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
+
+FORMAT_VERSION = "1"
+TEXT_SHEET = "実施状況"
+INDICATOR_SHEET = "活動指標"
+COVER_SHEET = "記入要領"
+META_SHEET = "_meta"
+
+CATEGORY_SLUGS = {"独自": "dokuji", "受託": "jutaku", "補助": "hojo"}
+REASON_CHOICES = ("中止", "実績なし", "未実施", "集計中", "その他")
+TEXT_LIMIT = 2000
+REASON_TEXT_LIMIT = 200
+
+# Columns (1-based) of the two input sheets.
+KEY_COL = 1
+TEXT_INPUT_COL = 4
+IND_VALUE_COL, IND_REASON_COL, IND_REASON_TEXT_COL = 7, 8, 9
+INDICATOR_HEADERS = ("ID", "取組み", "指標", "目標", "単位", "前年度実績", "実績値",
+                     "未記入の理由", "理由の説明")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input cell of a unit's workbook."""
+
+    field_id: str
+    sheet: str
+    row: int
+    col: int
+    kind: str  # number / text / choice
+    role: str  # status / plan / value / reason / reason_text
+    unit: str
+    initiative_id: str
+    key: str  # what column A of the field's row holds
+    label: str
+    indicator_id: str | None = None
+    indicator_name: str | None = None
+    measure_id: str | None = None
+    category: str | None = None
+    max_length: int | None = None
+    percent: bool = False
+    value_unit: str | None = None
+    required: bool = False
+
+    @property
+    def defined_name(self) -> str:
+        return defined_name(self.field_id)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A locked reference cell whose text the template fixes (checked when a file returns)."""
+
+    ref_id: str
+    sheet: str
+    row: int
+    col: int
+    text: str
+
+    @property
+    def defined_name(self) -> str:
+        return "R_" + _name_part(self.ref_id)
+
+
+@dataclass
+class Row:
+    """A row of an input sheet as drawn: cells (col → text) and a style name."""
+
+    style: str
+    cells: dict[int, str]
+    height: float | None = None
+
+
+@dataclass
+class UnitTemplate:
+    unit: str
+    organisation: str
+    year: int
+    catalog: Catalog
+    fields: list[Field] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    text_rows: list[Row] = field(default_factory=list)
+    indicator_rows: list[Row] = field(default_factory=list)
+
+    @property
+    def field_by_id(self) -> dict[str, Field]:
+        return {f.field_id: f for f in self.fields}
+
+    def identity(self, generated_at: str, tool_version: str) -> dict[str, str]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "plan_id": self.catalog.plan_id,
+            "catalog_hash": self.catalog.content_hash,
+            "fiscal_year": str(self.year),
+            "unit": self.unit,
+            "generated_at": generated_at,
+            "tool_version": tool_version,
+        }
+
+
+def defined_name(field_id: str) -> str:
+    return "F_" + _name_part(field_id)
+
+
+def _name_part(ident: str) -> str:
+    return ident.replace("-", "_").replace(".", "_")
+
+
+def status_field_id(initiative_id: str, category: str | None) -> str:
+    return _text_field_id(initiative_id, "status", category)
+
+
+def plan_field_id(initiative_id: str, category: str | None) -> str:
+    return _text_field_id(initiative_id, "plan", category)
+
+
+def _text_field_id(initiative_id: str, role: str, category: str | None) -> str:
+    suffix = f".{CATEGORY_SLUGS[category]}" if category else ""
+    return f"{initiative_id}.{role}{suffix}"
+
+
+def year_labels(year: int) -> dict[str, str]:
+    return {
+        "status": f"{wareki(year)}度 実施状況",
+        "plan": f"{wareki(year + 1)}度 予定",
+        "prev_plan": f"{wareki(year)}度の予定(前回報告・参考)",
+        "value": f"{wareki(year)}度 実績値",
+        "prev_value": f"{wareki(year - 1)}度 実績",
+    }
+
+
+def build(catalog: Catalog, unit: str, year: int) -> UnitTemplate:
+    organisation = catalog.organisation_of(unit)
+    if organisation is None:
+        raise KeyError(unit)
+    t = UnitTemplate(unit=unit, organisation=organisation, year=year, catalog=catalog)
+    _build_text_sheet(t)
+    _build_indicator_sheet(t)
+    return t
+
+
+# ---- 実施状況 sheet ----------------------------------------------------------------------------
+
+TEXT_HEADER_ROWS = 3  # title, note, column headers
+
+
+def _build_text_sheet(t: UnitTemplate) -> None:
+    labels = year_labels(t.year)
+    rows = t.text_rows
+    rows.append(Row("sheet-title", {1: f"{t.unit} {labels['status']}・{labels['plan']}"}))
+    rows.append(Row("note", {1: TEMPLATE_TEXT["text-sheet-note"]}))
+    rows.append(Row("header", {1: "ID", 2: "区分", 3: "項目", 4: "内容"}))
+    for ini in t.catalog.initiatives_for(t.unit):
+        _initiative_block(t, ini, labels)
+
+
+def _ref(t: UnitTemplate, ref_id: str, sheet: str, row: int, col: int, text: str) -> None:
+    t.references.append(Reference(ref_id, sheet, row, col, text))
+
+
+def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, str]) -> None:
+    rows = t.text_rows
+    goal, activity = ini.goal, ini.activity
+    heading = (f"基本目標{goal['number']} {goal['title']} / "
+               f"活動目標{activity['number']} {activity['title']}")
+    rows.append(Row("goal", {1: ini.id, 2: heading}))
+    title = f"{ini.label} {ini.title}"
+    rows.append(Row("initiative", {1: ini.id, 2: title}))
+    _ref(t, f"{ini.id}.title", TEXT_SHEET, len(rows), 2, title)
+
+    actions = [a for a in ini.data["actions"] if a["organisation"] == t.organisation]
+    if actions:
+        text = "\n".join(_action_line(a) for a in actions)
+        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: TEMPLATE_TEXT["plan-actions-label"],
+                                      4: text}))
+        _ref(t, f"{ini.id}.actions", TEXT_SHEET, len(rows), 4, text)
+    indicators = [ind for ind in ini.data["indicators"] if ind["organisation"] == t.organisation]
+    if indicators:
+        text = "\n".join(f"・{ind['name']} {ind['target']['text']}".rstrip() for ind in indicators)
+        label = TEMPLATE_TEXT["plan-indicators-label"]
+        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: label, 4: text}))
+
+    for category in _categories(t, ini):
+        cat_label = f"【{category}】" if category else t.unit
+        reported = category is None or category in ini.categories(t.unit)
+        prev_plan = _previous_text(ini, "plans", t.unit, category, t.year - 1)
+        if prev_plan:
+            rows.append(Row("reference", {1: ini.id, 2: cat_label, 3: labels["prev_plan"],
+                                          4: prev_plan}))
+        note = "" if reported else TEMPLATE_TEXT["not-reported-before"]
+        for role in ("status", "plan"):
+            fid = _text_field_id(ini.id, role, category)
+            rows.append(Row("input", {1: fid, 2: cat_label, 3: labels[role] + note}))
+            t.fields.append(Field(
+                field_id=fid, sheet=TEXT_SHEET, row=len(rows), col=TEXT_INPUT_COL, kind="text",
+                role=role, unit=t.unit, initiative_id=ini.id, key=fid,
+                label=f"{ini.id} {cat_label} {labels[role]}", category=category,
+                max_length=TEXT_LIMIT, required=reported,
+            ))
+
+
+def _categories(t: UnitTemplate, ini: InitiativeView) -> list[str | None]:
+    if t.unit != COUNCIL:
+        return [None]
+    return list(CATEGORIES)
+
+
+def _action_line(action: dict[str, Any]) -> str:
+    label = action.get("label") or "・"
+    new = "【新規】" if action.get("new") else ""
+    return f"{label}{action['text']}{new}"
+
+
+def _previous_text(ini: InitiativeView, section: str, unit: str, category: str | None,
+                   wanted_year: int) -> str:
+    prev = ini.previous
+    if prev.get("year") != wanted_year:
+        return ""
+    texts = [r["text"] for r in prev.get(section, [])
+             if unit in r["units"] and (r.get("category") or None) == category]
+    return "\n".join(texts)
+
+
+# ---- 活動指標 sheet ----------------------------------------------------------------------------
+
+INDICATOR_HEADER_ROW = 3
+
+
+def _build_indicator_sheet(t: UnitTemplate) -> None:
+    labels = year_labels(t.year)
+    rows = t.indicator_rows
+    rows.append(Row("sheet-title", {1: f"{t.unit} 主な活動指標の{labels['value']}"}))
+    rows.append(Row("note", {1: TEMPLATE_TEXT["indicator-sheet-note"]}))
+    headers = list(INDICATOR_HEADERS)
+    headers[5] = labels["prev_value"]
+    headers[6] = labels["value"]
+    rows.append(Row("header", dict(enumerate(headers, start=1))))
+    measures = t.catalog.measures_owned_by(t.unit)
+    for m in measures:
+        _indicator_row(t, m)
+    if not measures:
+        rows.append(Row("note", {1: TEMPLATE_TEXT["no-indicators"]}))
+
+
+def _indicator_row(t: UnitTemplate, m: MeasureView) -> None:
+    rows = t.indicator_rows
+    prev = m.previous_actual() if m.initiative.previous.get("year") == t.year - 1 else None
+    target = m.data.get("text") or m.indicator["target"]["text"]
+    cells = {
+        1: m.id,
+        2: f"{m.initiative.id} {m.initiative.title}",
+        3: m.name,
+        4: target,
+        5: m.unit or "",
+        6: _actual_text(prev),
+    }
+    rows.append(Row("indicator", cells))
+    r = len(rows)
+    _ref(t, f"{m.id}.name", INDICATOR_SHEET, r, 3, m.name)
+    common = dict(sheet=INDICATOR_SHEET, row=r, unit=t.unit, initiative_id=m.initiative.id,
+                  key=m.id, indicator_id=m.indicator["id"], indicator_name=m.indicator["name"],
+                  measure_id=m.id)
+    t.fields.append(Field(field_id=f"{m.id}.value", col=IND_VALUE_COL, kind="number",
+                          role="value", label=f"{m.name} 実績値", percent=m.percent,
+                          value_unit=m.unit, required=True, **common))  # type: ignore[arg-type]
+    t.fields.append(Field(field_id=f"{m.id}.reason", col=IND_REASON_COL, kind="choice",
+                          role="reason", label=f"{m.name} 未記入の理由",
+                          **common))  # type: ignore[arg-type]
+    t.fields.append(Field(field_id=f"{m.id}.reason_text", col=IND_REASON_TEXT_COL, kind="text",
+                          role="reason_text", label=f"{m.name} 理由の説明",
+                          max_length=REASON_TEXT_LIMIT, **common))  # type: ignore[arg-type]
+
+
+def _actual_text(prev: dict[str, Any] | None) -> str:
+    if not prev:
+        return ""
+    return str(prev.get("text") or prev.get("reason") or "")
