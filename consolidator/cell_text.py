@@ -1,14 +1,37 @@
-"""Department text is data, never a formula or a link, in every output we write."""
+"""Department text in the files we write: data, never a formula or a link, within Excel's
+cell limit.
+
+Excel counts a cell's characters in UTF-16 code units (𠮷, outside the BMP, counts two) and
+holds at most :data:`~consolidator.limits.EXCEL_MAX_CELL_CHARS` of them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from consolidator.limits import EXCEL_MAX_CELL_CHARS
+from consolidator.messages import OUTPUT_TEXT
 
 # xlsxwriter: never turn a string into a formula, a URL or a number.
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
                 "strings_to_numbers": False, "nan_inf_to_errors": True}
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def utf16_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit_cell_text(text: str) -> str:
+    """``text`` cut to Excel's cell limit, with a visible marker where it was cut."""
+    if utf16_length(text) <= EXCEL_MAX_CELL_CHARS:
+        return text
+    marker = OUTPUT_TEXT["truncated"]
+    room = (EXCEL_MAX_CELL_CHARS - utf16_length(marker)) * 2
+    head = text.encode("utf-16-le")[:room].decode("utf-16-le", errors="ignore")
+    return head + marker
 
 
 def csv_cell(value: Any) -> str:

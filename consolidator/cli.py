@@ -1,7 +1,8 @@
 """Command line: parses options, calls the library, prints Japanese results.
 
-Start-up stays light: heavy modules (pandas, openpyxl, xlsxwriter) are imported inside the
-commands that need them, never at module level.
+Start-up stays light: the library (and with it openpyxl, xlsxwriter, python-calamine,
+jsonschema) is imported inside the commands that need it, never at module level; a test checks
+that ``import consolidator.cli`` loads none of them. Only this module imports click.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from consolidator.jobs.runs import JobResult
     from consolidator.plan.catalog import Catalog
 
-from consolidator.messages import cli_text
+from consolidator.messages import cli_text, render
 
 PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False),
                            help="計画カタログ(JSON)。省略時は同梱の既定計画。")
@@ -210,7 +211,7 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
         paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
                                    contact=contact, only=list(only))
     except KeyError as exc:
-        raise click.BadParameter(cli_text("unknown-unit", unit=exc.args[0]),
+        raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
                                  param_hint="--only") from None
     for p in paths:
         click.echo(str(p))
@@ -236,8 +237,9 @@ def fields(workbook: str, as_json: bool) -> None:
     Example:
         consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
     """
-    from consolidator.reading.field_map import field_map
-    from consolidator.safety.content_scan import check_workbook
+    from consolidator.reading.field_map import NotATemplate, field_map
+    from consolidator.reading.malformed import MalformedWorkbook
+    from consolidator.safety.verdict import check_workbook
 
     safety = check_workbook(Path(workbook))
     if not safety.ok:
@@ -245,8 +247,10 @@ def fields(workbook: str, as_json: bool) -> None:
                                              for f in safety.findings))
     try:
         rows = field_map(Path(workbook))
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    except NotATemplate:
+        raise click.ClickException(cli_text("not-a-template-file", file=workbook)) from None
+    except MalformedWorkbook:
+        raise click.ClickException(render("file-corrupt", file=workbook)[1]) from None
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
@@ -279,9 +283,9 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     from consolidator.jobs.runs import run_validate
 
     job = _run(run_validate, submissions, plan_path, year, out_dir)
-    _print_units(job)
+    _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
-    click.echo(cli_text("unit-logs-written", path=job.logs["units"]))
+    click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
     sys.exit(0 if job.validation.valid else 1)
 
 
@@ -303,9 +307,9 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     from consolidator.jobs.runs import run_consolidate
 
     job = _run(run_consolidate, submissions, plan_path, year, out_dir)
-    _print_units(job)
+    _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
-    click.echo(cli_text("unit-logs-written", path=job.logs["units"]))
+    click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
     click.echo(cli_text("master-written", path=job.master))
     click.echo(cli_text("next-plan-written", path=job.next_plan))
     sys.exit(0 if job.validation.valid else 1)
@@ -348,8 +352,8 @@ def demo(out_dir: str) -> None:
         click.echo(line)
 
 
-def _print_units(job: JobResult) -> None:
+def _print_departments(job: JobResult) -> None:
     from consolidator.checks.log import console_lines
 
-    for line in console_lines(list(job.validation.findings), job.validation.unit_rows()):
+    for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)

@@ -1,8 +1,11 @@
 """Findings: problems found in user data, as data (never raised one at a time).
 
 A finding has a stable English ``code`` (see :mod:`consolidator.messages`), a severity, a
-location (unit, file, sheet, cell, field, initiative, indicator, JSON path) and the Japanese
-message and action text rendered from the message table.
+location (department, file, sheet, cell, field, initiative, indicator, JSON path) and the
+Japanese message and action text rendered from the message table.
+
+Severities live here and nowhere else: :data:`ERROR`, :data:`WARNING`, :data:`INFO`, typed
+:data:`Severity`.
 """
 
 from __future__ import annotations
@@ -10,23 +13,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from consolidator.messages import SEVERITY_LABELS, render
-
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+Severity = Literal["error", "warning", "info"]
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+INFO: Severity = "info"
+SEVERITY_ORDER: dict[Severity, int] = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
-    severity: str
+    severity: Severity
     message: str
     action: str = ""
-    unit: str | None = None
+    department: str | None = None
     file: str | None = None
     sheet: str | None = None
     cell: str | None = None
@@ -38,7 +40,17 @@ class Finding:
 
     @property
     def severity_label(self) -> str:
+        from consolidator.messages import SEVERITY_LABELS
+
         return SEVERITY_LABELS[self.severity]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -47,6 +59,9 @@ class Finding:
 def make(code: str, *, value: Any = None, **where: Any) -> Finding:
     """Build a finding from the message table; ``where`` fills both the location fields and
     the placeholders of the message template."""
+    # Imported here: the message tables import this module's severities.
+    from consolidator.messages import render
+
     severity, message, action = render(code, value=value, **where)
     location = {k: where.get(k) for k in _LOCATION_FIELDS}
     shown = None if value is None else _show(value)
@@ -54,13 +69,21 @@ def make(code: str, *, value: Any = None, **where: Any) -> Finding:
                    value=shown, **location)
 
 
-_LOCATION_FIELDS = ("unit", "file", "sheet", "cell", "field_id", "initiative_id",
+_LOCATION_FIELDS = ("department", "file", "sheet", "cell", "field_id", "initiative_id",
                     "indicator", "path")
 
 
 def _show(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def has_error(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
 
 
 @dataclass
@@ -86,8 +109,8 @@ class Findings:
     def codes(self) -> list[str]:
         return [f.code for f in self.items]
 
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.items if f.severity == severity)
+    def count(self, severity: Severity) -> int:
+        return count(self.items, severity)
 
     @property
     def errors(self) -> list[Finding]:

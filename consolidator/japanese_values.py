@@ -1,7 +1,8 @@
 """Japanese value parsing: numbers, units, reasons, fiscal years and plan targets.
 
-The one module everyone uses to read a value the way the report writes it. Pure functions,
-standard library only.
+The one module everyone uses to read a value the way the report writes it (and to write one
+back: :func:`format_number`, :func:`wareki`). Pure functions, standard library only; the
+Japanese descriptions of a reading are in :mod:`consolidator.messages`.
 
 Decisions (documented here because every caller depends on them):
 
@@ -18,6 +19,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from typing import Literal
+
+from consolidator.messages import NUMBER_DETAIL_TEXT as DETAIL_TEXT
 
 # ---- text normalisation -------------------------------------------------------------------
 
@@ -85,6 +89,7 @@ def canonical_unit(s: str | None) -> str | None:
 NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUALIFIERS = {"以上": "以上", "以下": "以下", "未満": "未満", "程度": "程度", "前後": "程度",
                "維持": "維持"}
+AT_MOST, BELOW = "以下", "未満"  # target qualifiers for which a lower value is better
 # a unit must end the word: what may follow it
 UNIT_END_PATTERN = _UNIT_END = (r"(?=$|[\s()（）【】\[\]〔〕、。,.・/※…~×xX*:]"
                                  r"|以上|以下|未満|程度|前後|維持|ずつ)")
@@ -265,6 +270,14 @@ def parse_target(text: str) -> list[TargetPart]:
     return parts
 
 
+def format_number(v: int | float) -> str:
+    """54604 → 54,604; 57.5 → 57.5 (Python's shortest float form, with separators): a
+    number as the report writes it. The inverse of :func:`to_number`."""
+    if isinstance(v, int) or float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,}"
+
+
 def wareki(year: int) -> str:
     """Western fiscal year → 令和N年 (2019 = 令和元年)."""
     if year >= 2019:
@@ -275,32 +288,19 @@ def wareki(year: int) -> str:
 
 # ---- what a person typed into a number cell -----------------------------------------------
 
+NumberStatus = Literal["ok", "empty", "normalised", "unit-mismatch", "approximate", "range",
+                       "reason-word", "negative", "percent-over", "not-a-number"]
+
+
 @dataclass(frozen=True)
 class NumberReading:
+    """What a number cell holds: a value (only for ok and normalised), how it was read, and a
+    short Japanese description of what was changed or why it was rejected."""
+
     value: int | float | None
-    status: str
+    status: NumberStatus
     detail: str
 
-
-# Short Japanese descriptions of what read_number changed or rejected. They are part of the
-# reading (shown after a finding's message), not messages of their own.
-DETAIL_TEXT = {
-    "strip": "前後の空白・改行を削除",
-    "apostrophe": "先頭のアポストロフィを削除",
-    "wide": "全角文字を半角に変換",
-    "comma": "桁区切りのカンマを削除",
-    "unit": "単位「{unit}」を削除",
-    "percent": "「%」を削除",
-    "percent-format": "セルの書式が「%」のため100倍して読み取り",
-    "empty": "未入力",
-    "unit-mismatch": "単位「{found}」が指標の単位「{unit}」と異なります",
-    "approximate": "概数(約・程度・以上など)は入力できません",
-    "range": "範囲(〜)は入力できません",
-    "reason-word": "数値欄に理由「{reason}」が入力されています",
-    "negative": "負の数です",
-    "percent-over": "割合が100%を超えています",
-    "not-a-number": "数値として読み取れません",
-}
 
 _PLAIN_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _APPROX_RE = re.compile(r"^(?:約|およそ|概ね)"

@@ -3,11 +3,13 @@
 The numbers are chosen from two sides: what a real returned report workbook looks like, and
 what a hostile or broken file needs to do damage.
 
-Measured reference (openpyxl 3.1, 2 sheets, ~3,000 filled cells of Japanese text and numbers):
-the .xlsx is 21 KB; its largest part, ``xl/worksheets/sheet1.xml``, is 207 KB uncompressed and
-16 KB compressed (ratio 0.078); all 10 parts together are ~225 KB uncompressed. A generated
-report template with styles, validations and merged cells is in the 50-100 KB range. Every
-default below leaves one to two orders of magnitude of headroom over that, and stays one to two
+Measured reference (a workbook written by openpyxl 3.1, 2 sheets, ~3,000 filled cells of
+Japanese text and numbers): the .xlsx is 21 KB; its largest part, ``xl/worksheets/sheet1.xml``,
+is 207 KB uncompressed and 16 KB compressed (ratio 0.078); all 10 parts together are ~225 KB
+uncompressed. A generated report template with styles, validations and merged cells is in the
+50-100 KB range. Cells are read by :mod:`consolidator.reading.workbook`: python-calamine for
+the values, the standard library for names, properties, formulas and styles. Every default
+below leaves one to two orders of magnitude of headroom over that, and stays one to two
 orders of magnitude under what hurts the machine (a zip bomb, a 17-billion-cell grid).
 
 ``Limits`` is frozen: build a variant with :func:`dataclasses.replace`, e.g. for tests::
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 KiB = 1024
 MiB = 1024 * KiB
 GiB = 1024 * MiB
+
+EXCEL_MAX_CELL_CHARS = 32_767  # one cell, in UTF-16 code units
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,24 @@ class Limits:
         max_rows: 1,048,576, Excel's row limit (``XFD1048576`` is the last legal cell).
         max_columns: 16,384, Excel's column limit (column ``XFD``).
         max_cells: 200,000 cells (``<c>`` elements) per file, all sheets together. A report
-            template has a few thousand (measured: 3,000 cells -> 21 KB file); 200,000 cells is
-            ~14 MB of sheet XML and already takes openpyxl several seconds and ~300 MB. A file
-            above it is a mistake (a whole column formatted down to row 1,048,576 written as
-            cells) or an attack; the department can delete the unused rows.
-        max_string_chars: 32,767 characters, Excel's limit for one cell. A longer string
-            cannot come from Excel and breaks writers (the master workbook).
-        parse_timeout_s: 20 s to parse one workbook in the isolated child. openpyxl reads a
-            template in ~0.1 s and 200,000 cells in a few seconds; 20 s means something is
-            pathological (quadratic merged-cell handling, a huge dimension) and the run must go
-            on with the other files.
-        child_memory_bytes: 1 GiB address space (RLIMIT_AS) for the parsing child. openpyxl
-            needs roughly 1-2 KB per cell, so 200,000 cells fit in well under 1 GiB; a reader
-            that tries to allocate a full 1,048,576 x 16,384 grid fails fast instead of taking
-            the machine's memory.
+            template has a few thousand (measured: 3,000 cells -> 21 KB file). 200,000 cells of
+            Japanese text and numbers are a 1.1 MB file with ~14 MB of sheet XML, which the
+            reader takes in 0.26 s and ~60 MB (calamine alone: 0.12 s); the limit is not about
+            our reader's cost but about what can be legitimate: a file above it is a mistake (a
+            whole column formatted down to row 1,048,576 written as cells) or an attack, and the
+            department can delete the unused rows.
+        max_string_chars: 32,767 characters (:data:`EXCEL_MAX_CELL_CHARS`), Excel's limit for
+            one cell, counted in UTF-16 units. A longer string cannot come from Excel and
+            breaks writers (the master workbook).
+        parse_timeout_s: 20 s to check and read one workbook in the isolated child. The
+            largest template (市社協) takes ~50 ms, 200,000 cells ~0.3 s; 20 s means something
+            is pathological (a regex or a parser gone quadratic, a huge dimension) and the run
+            must go on with the other files.
+        child_memory_bytes: 1 GiB address space for the reading child. 200,000 cells need
+            ~60 MB; what a dense reader allocates for a sparse sheet grows with the used range
+            (calamine tries to allocate 512 GiB for cells at A1 and XFD1048576, see
+            :mod:`consolidator.reading.sparse_sheet`), and such a reader fails fast under the
+            cap instead of taking the machine's memory.
     """
 
     max_file_bytes: int = 20 * MiB
@@ -80,7 +88,7 @@ class Limits:
     max_rows: int = 1_048_576
     max_columns: int = 16_384
     max_cells: int = 200_000
-    max_string_chars: int = 32_767
+    max_string_chars: int = EXCEL_MAX_CELL_CHARS
     parse_timeout_s: float = 20.0
     child_memory_bytes: int = 1 * GiB
 

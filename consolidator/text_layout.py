@@ -1,23 +1,42 @@
-"""Row heights for wrapped Japanese text (neither xlsxwriter nor openpyxl measures text)."""
+"""Laying out Japanese text: display width, and row heights for wrapped text (neither
+xlsxwriter nor openpyxl measures text).
+
+One rule for width everywhere (the console tables and the row heights): a character that
+Unicode calls wide or full-width (漢字, かな, full-width digits) takes two columns, any other
+one column.
+"""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 
+FONT = "游ゴシック"  # the font of every workbook we write (Excel's default Japanese font)
 POINTS_PER_LINE = 15.0
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a console or in a cell (wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` display columns (left-aligned)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def rpad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` display columns (right-aligned)."""
+    return " " * max(0, width - display_width(text)) + text
+
+
 def lines_needed(text: str, width: float) -> int:
-    """Lines a text takes in a column ``width`` characters wide (a full-width character
-    counts as two)."""
+    """Lines a text takes in a column ``width`` characters wide."""
     per_line = max(2.0, width)
-    total = 0
-    for part in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
-        total += max(1, math.ceil(units / per_line))
-    return total
+    return sum(max(1, math.ceil(display_width(part) / per_line))
+               for part in str(text).split("\n"))
 
 
 def row_height(cells: Iterable[tuple[str, float]], min_lines: int = 1) -> float:

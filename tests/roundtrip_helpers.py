@@ -61,7 +61,7 @@ def realistic_values(template: Path, catalog: Catalog, year: int) -> dict[str, A
     out: dict[str, Any] = {}
     for k, (fid, row) in enumerate(sorted(fields_of(template).items())):
         ini = catalog.initiative_by_id[row["initiative_id"]]
-        who = f"{row['unit']}【{row['category']}】" if row["category"] else row["unit"]
+        who = f"{row['department']}【{row['category']}】" if row["category"] else row["department"]
         ctx = {"who": who, "title": ini.title, "ini": ini.id}
         if row["role"] == "status":
             out[fid] = "\n".join(line.format(**ctx) for line in _STATUS_LINES)
@@ -121,7 +121,7 @@ def formula_cells(path: Path) -> list[str]:
 # ---- findings ----------------------------------------------------------------------------
 
 def where(findings: Any, code: str, file: str | None = None) -> list[tuple[Any, ...]]:
-    return [(f.unit, f.sheet, f.cell) for f in findings
+    return [(f.department, f.sheet, f.cell) for f in findings
             if f.code == code and (file is None or f.file == file)]
 
 

@@ -89,7 +89,7 @@ class Scenario:
 
     def __init__(self, unit: str, template: Path, dst: Path, typed: dict[str, Any],
                  edit: dict[str, Any] | None = None) -> None:
-        self.unit, self.template, self.dst, self.typed = unit, template, dst, typed
+        self.department, self.template, self.dst, self.typed = unit, template, dst, typed
         self.edit = edit or {}
 
     def job(self) -> dict[str, Any]:
@@ -195,7 +195,7 @@ def test_every_unit_filled_in_calc_arrives_exactly(calc_files: dict[str, Any],
     result = full_job.validation
     assert result.findings.errors == []
     # the values are plausible (next to last year's), the edits harmless: nothing at all
-    assert [(f.code, f.unit, f.sheet, f.cell) for f in result.findings] == []
+    assert [(f.code, f.department, f.sheet, f.cell) for f in result.findings] == []
     assert set(result.chosen) == set(calc_files["full"])
     typed_total = 0
     for unit, s in calc_files["full"].items():
@@ -253,7 +253,7 @@ def test_master_holds_every_typed_number_and_text(calc_files: dict[str, Any],
 def test_meta_sheet_saved_hidden_is_no_finding(calc_files: dict[str, Any],
                                                full_job: Any) -> None:
     for s in calc_files["full"].values():
-        assert sheet_state(s.dst, META_SHEET) == "hidden", s.unit  # was veryHidden
+        assert sheet_state(s.dst, META_SHEET) == "hidden", s.department  # was veryHidden
     codes = {f.code for f in full_job.validation.findings}
     assert not codes & {"sheet-state-changed", "identity-mismatch"}
 
@@ -270,7 +270,7 @@ def test_row_inserted_above_an_initiative(calc_files: dict[str, Any],
     s = calc_files["insert"]
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [(f.code, f.cell) for f in findings] == []
-    entries = result.chosen[s.unit].entries
+    entries = result.chosen[s.department].entries
     assert {k: e.value for k, e in entries.items()} == s.typed
     start = calc_files["insert_row"]
     for fid, row in fields_of(s.template).items():
@@ -286,7 +286,7 @@ def test_reference_row_deleted_inside_a_block(calc_files: dict[str, Any],
     s = calc_files["delete"]
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [(f.code, f.cell) for f in findings] == []
-    entries = result.chosen[s.unit].entries
+    entries = result.chosen[s.department].entries
     assert {k: e.value for k, e in entries.items()} == s.typed
     gone = calc_files["deleted_row"]
     for fid, row in fields_of(s.template).items():
@@ -313,7 +313,7 @@ def test_sorted_indicator_rows_values_found_by_key(calc_files: dict[str, Any],
     assert len(moved) >= 2, "the sort must reorder rows"
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [f for f in findings if f.severity == "error"] == []
-    entries = result.chosen[s.unit].entries
+    entries = result.chosen[s.department].entries
     assert {k: e.value for k, e in entries.items()} == s.typed
     for fid, e in entries.items():
         if e.sheet == INDICATOR_SHEET:
@@ -336,7 +336,7 @@ def test_numbers_typed_in_calc(calc_files: dict[str, Any], default_catalog: Cata
     assert (cells["A4"].value, g4.value, g4.data_type) == ("1-1-1-c1", "111", "s")
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [(f.code, f.cell) for f in findings] == []
-    entries = result.chosen[s.unit].entries
+    entries = result.chosen[s.department].entries
     assert entries["1-1-1-c1.value"].value == 111
     assert entries["2-1-2-c1.value"].value == 1100
     others = {k: e.value for k, e in entries.items()

@@ -15,7 +15,6 @@ from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.plan.catalog import COUNCIL, Catalog
 from consolidator.plan.check import check_plan
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
-from consolidator.report.merge import NOT_REPORTED
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import REASON_CHOICES
 from filling import complete_values, fields_of, fill_workbook
@@ -32,7 +31,8 @@ def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
         if row["role"] in ("status", "plan"):
             section = "status" if row["role"] == "status" else "plans"
             texts = [r["text"] for r in prev[section]
-                     if row["unit"] in r["units"] and r.get("category") == row["category"]]
+                     if row["department"] in r["departments"]
+                     and r.get("category") == row["category"]]
             if texts:
                 values[fid] = "\n".join(texts)
         elif row["role"] == "value":
@@ -86,11 +86,11 @@ def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str
         row = by_id[m.id]
         if actual and actual["value"] is not None:
             assert row["実績値"] == actual["value"], m.id
-            assert row["判定"] != NOT_REPORTED
+            assert row["判定"] != "未報告"
             assert row["出典"] and "活動指標!G" in row["出典"]
             checked += 1
         else:
-            assert row["実績値"] is None and row["判定"] in (NOT_REPORTED, "評価対象外"), m.id
+            assert row["実績値"] is None and row["判定"] in ("未報告", "評価対象外"), m.id
     assert checked == 75
 
 
@@ -103,7 +103,7 @@ def test_seed_round_trip_every_text_in_report_sheets(seed_round_trip: dict[str, 
         for section in ("status", "plans"):
             for r in ini.previous[section]:
                 if r["text"] and r["text"] not in joined:
-                    missing.append((ini.id, section, r["units"], r["text"][:30]))
+                    missing.append((ini.id, section, r["departments"], r["text"][:30]))
     assert missing == []
     for m in job.consolidated.measures:
         if m.value is not None:
@@ -166,7 +166,7 @@ def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
     job = run_consolidate(tmp_path / "s", default_catalog, 2022, tmp_path / "out")
     status = _sheet_rows(job.master, "提出状況")[1:]
     assert [r[0] for r in status if r[1] == "未提出"] == [skip]
-    assert [r[0] for r in status if r[1] == "済"] == [u for u in default_catalog.unit_names
+    assert [r[0] for r in status if r[1] == "済"] == [u for u in default_catalog.department_names
                                                      if u != skip]
     missing = _sheet_rows(job.master, "未入力一覧")[1:]
     assert {(r[0], r[3], r[6]) for r in missing} == {
@@ -174,7 +174,7 @@ def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
         ("高齢福祉課", "2-3-2-c1", "value-missing")} | {
         (skip, m, "unit-missing") for m in owned_by_skipped}
     ind = {r[4]: r for r in _sheet_rows(job.master, "指標一覧")[1:]}
-    assert ind["1-1-1-s1"][15] == NOT_REPORTED and ind["1-1-2-s1"][15] != NOT_REPORTED
+    assert ind["1-1-1-s1"][15] == "未報告" and ind["1-1-2-s1"][15] != "未報告"
     report = _report_texts(job.master)
     assert any("地域ニーズに対するボランティア養成講座 未報告" in t for t in report)
 
@@ -252,7 +252,7 @@ def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str
     assert job.next_plan is not None and job.next_plan.name == "plan_2022.json"
     nxt = Catalog.from_path(job.next_plan)
     assert check_plan(nxt.doc).errors == []
-    assert nxt.report_year == 2022 and nxt.previous_year == 2021
+    assert nxt.report_year == 2022 and nxt.plan["previous_report"]["year"] == 2021
     for m in catalog.measures:
         before, after = m.previous_actual(), nxt.measure_by_id[m.id].previous_actual()
         if before and before["value"] is not None:

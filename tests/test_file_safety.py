@@ -14,8 +14,9 @@ from consolidator.findings import ERROR
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES
 from consolidator.safety import content_scan
-from consolidator.safety.content_scan import check_workbook, scan_parts
+from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
+from consolidator.safety.verdict import check_workbook
 from consolidator.safety.xml_parts import UnsafeContent, read_xml_part
 from hostile_corpus import (
     EXPECTED,

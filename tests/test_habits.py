@@ -65,11 +65,12 @@ def _cell(template: Path, field_id: str) -> tuple[str, str]:
 
 
 def _at(result: ValidationResult, unit: str, sheet: str, cell: str) -> list[str]:
-    return [f.code for f in result.findings if (f.unit, f.sheet, f.cell) == (unit, sheet, cell)]
+    return [f.code for f in result.findings
+            if (f.department, f.sheet, f.cell) == (unit, sheet, cell)]
 
 
 def _codes(result: ValidationResult) -> list[tuple[Any, ...]]:
-    return [(f.code, f.unit, f.sheet, f.cell) for f in result.findings]
+    return [(f.code, f.department, f.sheet, f.cell) for f in result.findings]
 
 
 def test_baseline_plausible_filling_has_no_finding(submit: Any, mini_catalog: Catalog) -> None:
@@ -164,7 +165,7 @@ def test_percent_typed_with_a_percent_sign_in_excel(submit: Any, mini_templates:
     wb.save(paths[WELFARE])
     result = _validate(submit.folder, mini_catalog)
     entry = result.chosen[WELFARE].entries.get(PERCENT)
-    here = [f for f in result.findings if (f.unit, f.sheet, f.cell) == (WELFARE, sheet, cell)]
+    here = [f for f in result.findings if (f.department, f.sheet, f.cell) == (WELFARE, sheet, cell)]
     # read as 57.5, with a finding saying so: never 0.575
     assert entry is not None and entry.value == 57.5
     assert [f.code for f in here] == ["value-normalised"]
@@ -270,7 +271,7 @@ def test_hidden_sheet_unhidden_and_edited(submit: Any, mini_catalog: Catalog) ->
     meta["B4"] = "2021"
     wb.save(paths[WELFARE])
     result = _validate(submit.folder, mini_catalog)
-    got = [(f.code, f.severity, f.unit, f.file, f.sheet, f.value) for f in result.findings]
+    got = [(f.code, f.severity, f.department, f.file, f.sheet, f.value) for f in result.findings]
     assert sorted(got) == sorted([
         ("sheet-state-changed", "info", WELFARE, paths[WELFARE].name, META_SHEET, None),
         ("identity-mismatch", "warning", WELFARE, paths[WELFARE].name, META_SHEET, "2021"),
@@ -310,11 +311,11 @@ def test_same_workbook_sent_twice(submit: Any, mini_catalog: Catalog) -> None:
     os.utime(again, (first + 86400, first + 86400))
     result = _validate(submit.folder, mini_catalog)
     dup = [f for f in result.findings if f.code == "duplicate-not-used"]
-    assert [(f.unit, f.file, f.severity) for f in dup] == [
+    assert [(f.department, f.file, f.severity) for f in dup] == [
         (ELDER, paths[ELDER].name, "warning")]
     assert "異なる項目 0 件" in dup[0].message and "再送/高齢福祉課_提出.xlsx" in dup[0].message
     assert [c for c in _codes(result) if c[0] != "duplicate-not-used"] == []
-    assert [s.file for s in result.submissions if s.unit == ELDER and s.used] == [
+    assert [s.file for s in result.submissions if s.department == ELDER and s.used] == [
         "再送/高齢福祉課_提出.xlsx"]
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == typed[ELDER]
     # a full tie (same file time too): the first name in order is used
@@ -349,7 +350,7 @@ def test_other_units_template_returned_by_the_wrong_department(
     assert again.chosen[ELDER].file == own.name
     assert again.chosen[ELDER].entries[COUNT].value == 112
     dup = [f for f in again.findings if f.code == "duplicate-not-used"]
-    assert [(f.unit, f.file) for f in dup] == [(ELDER, wrong.name)]
+    assert [(f.department, f.file) for f in dup] == [(ELDER, wrong.name)]
     assert "異なる項目 2 件" in dup[0].message
     assert "1-1-1-c1.value" in dup[0].message and "1-1-1.status" in dup[0].message
 

@@ -95,7 +95,7 @@ def _of(findings: list[Finding] | Any, name: str) -> list[Finding]:
 
 def _key(f: dict[str, Any] | Finding) -> tuple[Any, ...]:
     d = f if isinstance(f, dict) else f.to_dict()
-    return tuple(d[k] for k in ("severity", "code", "unit", "file", "sheet", "cell", "field_id"))
+    return tuple(d[k] for k in ("severity", "code", "department", "file", "sheet", "cell", "field_id"))
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -110,7 +110,7 @@ def test_run_finishes_and_clean_units_are_merged_exactly(hostile: Folder,
     job, seconds = api_run
     print(f"\nconsolidate of {len(hostile.expected)} hostile + {len(hostile.typed)} clean files: "
           f"{seconds:.2f} s")
-    assert set(hostile.typed) == set(default_catalog.unit_names) and len(hostile.typed) == 17
+    assert set(hostile.typed) == set(default_catalog.department_names) and len(hostile.typed) == 17
     assert job.master is not None and job.master.exists()
     for unit, (file, values) in hostile.typed.items():
         chosen = job.validation.chosen[unit]
@@ -118,7 +118,7 @@ def test_run_finishes_and_clean_units_are_merged_exactly(hostile: Folder,
         accepted = {fid: e.value for fid, e in chosen.entries.items()}
         assert accepted == values, unit
         assert [f.code for f in _of(job.validation.findings.errors, file)] == [], unit
-    assert not [f for f in job.validation.findings.errors if f.unit in hostile.typed
+    assert not [f for f in job.validation.findings.errors if f.department in hostile.typed
                 and f.file not in hostile.expected], "an error on a clean unit"
     wb = openpyxl.load_workbook(job.master, read_only=True)
     try:
@@ -127,7 +127,7 @@ def test_run_finishes_and_clean_units_are_merged_exactly(hostile: Folder,
     finally:
         wb.close()
     assert [(r[0], r[1], r[2]) for r in status] == [
-        (u, "済", hostile.typed[u][0]) for u in default_catalog.unit_names]
+        (u, "済", hostile.typed[u][0]) for u in default_catalog.department_names]
     value_col = INDICATOR_HEADER.index("実績値")
     assert len(indicators) == len(default_catalog.measures)
     assert {r[value_col] for r in indicators} == {3}  # complete_values types 3 everywhere

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from consolidator.safety.content_scan import check_workbook
 from consolidator.safety.isolation import Outcome, outcome_finding, run_isolated
+from consolidator.safety.verdict import check_workbook
 from hostile_corpus import make_base
 
 MiB = 1024 * 1024

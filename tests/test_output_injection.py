@@ -26,10 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consolidator.cell_text import FORMULA_PREFIXES
-from consolidator.checks.log import TRUNCATED
 from consolidator.jobs.runs import run_consolidate
+from consolidator.messages import OUTPUT_TEXT
 from consolidator.plan.catalog import Catalog
 from filling import complete_values, fields_of, fill_workbook
+
+TRUNCATED = OUTPUT_TEXT["truncated"]
 
 YEAR = 2022
 PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

@@ -34,7 +34,7 @@ def test_import_without_overrides_lists_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "import", str(SEED), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "行目" in result.output  # what could not be placed, with its line number
-    assert json.loads(out.read_text("utf-8"))["schema_version"] == 1
+    assert json.loads(out.read_text("utf-8"))["schema_version"] == 2
 
 
 def test_show_summary_and_json() -> None:
@@ -61,7 +61,7 @@ def _broken() -> dict[str, Any]:
     ini[1]["id"] = "1-1-1"  # duplicate initiative id (and not its number)
     ini[0]["indicators"][1]["owner"] = "存在しない課"
     ini[0]["indicators"][0]["measures"][0]["unit"] = None  # value 2 without a unit
-    ini[2]["reporters"].append({"unit": "謎の課"})
+    ini[2]["reporters"].append({"department": "謎の課"})
     return doc
 
 
@@ -83,7 +83,7 @@ def test_broken_catalog_reports_every_error_with_its_path() -> None:
         ("plan-id-mismatch", f"{base}[1].id"),
         ("plan-unknown-unit", f"{base}[0].indicators[1].owner"),
         ("plan-target-unit-missing", f"{base}[0].indicators[0].measures[0].unit"),
-        ("plan-unknown-unit", f"{base}[2].reporters[{n_reporters - 1}].unit"),
+        ("plan-unknown-unit", f"{base}[2].reporters[{n_reporters - 1}].department"),
     ] + [("plan-id-mismatch", p) for p in stale_ids])
     assert len(stale_ids) >= 3
 
@@ -91,7 +91,7 @@ def test_broken_catalog_reports_every_error_with_its_path() -> None:
 def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     doc = copy.deepcopy(Catalog.default().doc)
     del doc["plan"]["vision"]
-    doc["units"][0]["organisation"] = "県"
+    doc["departments"][0]["organisation"] = "県"
     doc["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["measures"][0][
         "value"] = -1
     path = tmp_path / "bad.json"
@@ -101,7 +101,7 @@ def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     paths = [line for line in result.output.splitlines() if "plan-schema" in line]
     assert len(paths) == 3
     assert any("$.plan" in p and "必要な項目「vision」がありません" in p for p in paths)
-    assert any("$.units[0].organisation" in p and "値「'県'」は使えません" in p for p in paths)
+    assert any("$.departments[0].organisation" in p and "値「'県'」は使えません" in p for p in paths)
     assert any("measures[0].value" in p for p in paths)
 
 
@@ -156,7 +156,7 @@ def test_an_invalid_plan_file_is_refused_everywhere(tmp_path: Path, command: lis
 
 def test_plan_diff_names_every_kind_of_change(tmp_path: Path) -> None:
     doc = copy.deepcopy(Catalog.default().doc)
-    doc["units"].append({"name": "新設課", "organisation": "市"})
+    doc["departments"].append({"name": "新設課", "organisation": "市"})
     ini = doc["goals"][0]["activities"][0]["initiatives"][0]
     ini["title"] = "担い手の確保と育成"
     ini["indicators"][1]["owner"] = "地域福祉課"

@@ -120,7 +120,7 @@ def text_input(draw: Any) -> Typed:
 
 @dataclass(frozen=True)
 class Spec:
-    unit: str
+    department: str
     field_id: str
     role: str
     sheet: str
@@ -133,7 +133,7 @@ class Spec:
 def _specs(templates: dict[str, Path], catalog: Catalog) -> list[Spec]:
     out = []
     for unit, template in sorted(templates.items()):
-        model = build(catalog, unit, YEAR).field_by_id
+        model = {f.field_id: f for f in build(catalog, unit, YEAR).fields}
         for fid, row in sorted(fields_of(template).items()):
             if row["role"] not in ("status", "plan", "value"):
                 continue
@@ -145,10 +145,10 @@ def _specs(templates: dict[str, Path], catalog: Catalog) -> list[Spec]:
 
 @st.composite
 def submissions(draw: Any, specs: list[Spec]) -> tuple[set[str], dict[Spec, Typed]]:
-    units = draw(st.sets(st.sampled_from(sorted({s.unit for s in specs})), min_size=1))
+    units = draw(st.sets(st.sampled_from(sorted({s.department for s in specs})), min_size=1))
     typed: dict[Spec, Typed] = {}
     for s in specs:
-        if s.unit not in units or not draw(st.booleans()):
+        if s.department not in units or not draw(st.booleans()):
             continue
         typed[s] = draw(number_input(s.value_unit, s.percent) if s.role == "value"
                         else text_input())
@@ -174,7 +174,7 @@ def test_whatever_is_typed_arrives_exactly_or_is_reported(
     folder = case / "submissions"
     folder.mkdir(parents=True)
     for unit in units:
-        values = {s.field_id: t.raw for s, t in typed.items() if s.unit == unit}
+        values = {s.field_id: t.raw for s, t in typed.items() if s.department == unit}
         fill_workbook(mini_templates[unit], folder / f"{unit}.xlsx", values)
 
     job = run_consolidate(folder, mini_catalog, YEAR, case / "out")
@@ -184,17 +184,17 @@ def test_whatever_is_typed_arrives_exactly_or_is_reported(
     texts = report_texts(job.master)
     by_cell: dict[tuple[str | None, str | None, str | None], list[Any]] = {}
     for f in result.findings:
-        by_cell.setdefault((f.unit, f.sheet, f.cell), []).append(f)
+        by_cell.setdefault((f.department, f.sheet, f.cell), []).append(f)
 
     assert set(result.chosen) == units
     for s in mini_specs:
-        entries = result.chosen[s.unit].entries if s.unit in units else {}
+        entries = result.chosen[s.department].entries if s.department in units else {}
         entry = entries.get(s.field_id)
-        here = by_cell.get((s.unit, s.sheet, s.cell), [])
+        here = by_cell.get((s.department, s.sheet, s.cell), [])
         codes = sorted(f.code for f in here)
         t = typed.get(s)
         measure = s.field_id.rsplit(".", 1)[0]
-        if s.unit not in units:
+        if s.department not in units:
             assert entry is None
             if s.role == "value":
                 assert actuals[measure] is None

@@ -94,7 +94,7 @@ def test_plan_facts(catalog: Catalog) -> None:
 
 
 def test_units(catalog: Catalog) -> None:
-    assert catalog.unit_names == ["市社協", *DEPARTMENTS]
+    assert catalog.department_names == ["市社協", *DEPARTMENTS]
     assert catalog.organisation_of("市社協") == "市社協"
     assert {catalog.organisation_of(d) for d in DEPARTMENTS} == {"市"}
 
@@ -102,19 +102,19 @@ def test_units(catalog: Catalog) -> None:
 @pytest.mark.parametrize("unit", ["市社協", *DEPARTMENTS])
 def test_every_unit_reports_on_an_initiative(catalog: Catalog, unit: str) -> None:
     assert catalog.initiatives_for(unit)
-    assert any(unit in i.reporter_units() for i in catalog.initiatives)
+    assert any(unit in i.reporter_departments() for i in catalog.initiatives)
 
 
 def test_reporters(catalog: Catalog) -> None:
     i = catalog.initiative_by_id["1-1-1"]
-    assert i.reporter_units() == ["市社協", "地域福祉課", "高齢福祉課", "協働推進課"]
+    assert i.reporter_departments() == ["市社協", "地域福祉課", "高齢福祉課", "協働推進課"]
     assert i.categories("市社協") == ["独自", "受託", "補助"]
     assert catalog.initiative_by_id["1-2-2"].categories("市社協") == ["受託"]
     # brackets of the plan come first, then the results rows (2-4-1: 地域福祉課 row without 市)
-    assert catalog.initiative_by_id["2-4-1"].reporter_units() == ["市社協", "防災危機管理課",
+    assert catalog.initiative_by_id["2-4-1"].reporter_departments() == ["市社協", "防災危機管理課",
                                                                   "地域福祉課"]
     # the shared row of six departments (3-1-1, line 938)
-    assert catalog.initiative_by_id["3-1-1"].reporter_units() == [
+    assert catalog.initiative_by_id["3-1-1"].reporter_departments() == [
         "市社協", "地域福祉課", "高齢福祉課", "介護保険課", "障がい福祉課", "こども未来課",
         "子育て保健課"]
 
@@ -246,7 +246,7 @@ def test_indicator_departments(catalog: Catalog) -> None:
 # ---- owners -----------------------------------------------------------------------------
 
 def test_every_indicator_has_one_owner_in_units(catalog: Catalog) -> None:
-    units = set(catalog.unit_names)
+    units = set(catalog.department_names)
     for _, ind in catalog.indicators():
         assert ind["owner"] in units
         if ind["organisation"] == "市社協":
@@ -316,14 +316,14 @@ def test_extra_bullets_are_kept_in_notes(catalog: Catalog) -> None:
 def test_previous_status_and_plans(catalog: Catalog) -> None:
     prev = catalog.initiative_by_id["1-3-1"].previous
     assert prev["year"] == 2021
-    assert [s["units"] for s in prev["status"]] == [
+    assert [s["departments"] for s in prev["status"]] == [
         ["市社協"], ["ふるさと産業振興課"], ["地域福祉課"]]
     assert prev["status"][0]["category"] == "独自"
     assert prev["status"][2]["text"] == ("・市ボランティア連絡協議会事務局である"
                                          "市社協へ補助金を交付し、"
                                          "ボランティア研修会開催等を支援")
     shared = catalog.initiative_by_id["3-1-1"].previous["status"][1]
-    assert shared["units"] == ["地域福祉課", "高齢福祉課", "介護保険課", "障がい福祉課",
+    assert shared["departments"] == ["地域福祉課", "高齢福祉課", "介護保険課", "障がい福祉課",
                                "こども未来課",
                                "子育て保健課"]
     assert shared["text"].startswith("・「障がい福祉のご案内」2,800部を作成")
@@ -331,7 +331,7 @@ def test_previous_status_and_plans(catalog: Catalog) -> None:
     first = catalog.initiative_by_id["2-1-1"].previous["status"][0]["text"]
     assert first.startswith("③高齢者の安否確認") and "<" not in first
     plans = catalog.initiative_by_id["2-4-1"].previous["plans"]
-    assert [p["units"] for p in plans] == [["市社協"], ["防災危機管理課"], ["地域福祉課"]]
+    assert [p["departments"] for p in plans] == [["市社協"], ["防災危機管理課"], ["地域福祉課"]]
 
 
 def test_glossary(catalog: Catalog) -> None:
@@ -407,12 +407,12 @@ def test_snippet_inline_and_shared_departments() -> None:
     assert ini["id"] == "1-1-1"
     assert [a["new"] for a in ini["actions"]] == [True, False, False]
     assert ini["actions"][2]["departments"] == ["高齢福祉課"]
-    assert [s["units"] for s in ini["previous"]["status"]] == [
+    assert [s["departments"] for s in ini["previous"]["status"]] == [
         ["市社協"], ["地域福祉課"], ["高齢福祉課"], ["生活安全課", "協働推進課"]]
     assert ini["indicators"][1]["owner"] == "高齢福祉課"
     assert ini["previous"]["values"]["1-1-1-c1"]["value"] == 111
     assert ini["previous"]["values"]["1-1-1-s1"]["value"] == 1
-    assert [r["unit"] for r in ini["reporters"]] == [
+    assert [r["department"] for r in ini["reporters"]] == [
         "市社協", "高齢福祉課", "地域福祉課", "生活安全課", "協働推進課"]
     assert ini["reporters"][0]["categories"] == ["独自", "受託"]
     assert "import-unplaced" not in findings.codes()
@@ -456,7 +456,7 @@ def test_snippet_department_first_column_and_unmatched_value() -> None:
         "■令和4年度予定\n"
         "地域福祉課\t・マイプラン\n")
     ini = doc["goals"][0]["activities"][0]["initiatives"][0]
-    assert [s["units"] for s in ini["previous"]["status"]] == [
+    assert [s["departments"] for s in ini["previous"]["status"]] == [
         ["防災危機管理課"], ["地域福祉課"], ["市社協"]]
     assert ini["previous"]["values"]["1-1-1-c1"]["value"] == 66.5
     assert ini["indicators"][1]["measures"][0]["percent"] is True

@@ -17,7 +17,7 @@ from consolidator.templates.generate import generate_templates, parse_year, temp
 from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 from filling import fields_of
 
-EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "unit", "initiative_id",
+EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "department", "initiative_id",
                  "indicator_id", "indicator_name", "category", "label", "value"]
 
 
@@ -25,7 +25,7 @@ def test_default_plan_gives_17_workbooks_for_reiwa4(default_templates: dict[str,
                                                     default_catalog: Catalog) -> None:
     assert default_catalog.report_year == 2022
     assert len(default_templates) == 17
-    assert set(default_templates) == set(default_catalog.unit_names)
+    assert set(default_templates) == set(default_catalog.department_names)
     for unit, path in default_templates.items():
         assert path.name == f"令和4年度_{unit}_実施状況報告.xlsx"
 
@@ -40,7 +40,7 @@ def test_each_workbook_holds_exactly_its_units_part(default_templates: dict[str,
         measures = {fid.rsplit(".", 1)[0] for fid, r in rows.items() if r["role"] == "value"}
         assert measures == {m.id for m in default_catalog.measures_owned_by(unit)}, unit
         asked.update(measures)
-        assert {r["unit"] for r in rows.values()} == {unit}
+        assert {r["department"] for r in rows.values()} == {unit}
     assert set(asked) == {m.id for m in default_catalog.measures}
     assert max(asked.values()) == 1
 
@@ -62,7 +62,7 @@ def test_fields_json_has_exactly_the_public_keys(mini_templates: dict[str, Path]
     value = next(d for d in lines if d["role"] == "value")
     assert value == {
         "field_id": "1-1-1-c1.value", "sheet": INDICATOR_SHEET, "cell": "G4", "kind": "number",
-        "role": "value", "unit": "高齢福祉課", "initiative_id": "1-1-1",
+        "role": "value", "department": "高齢福祉課", "initiative_id": "1-1-1",
         "indicator_id": "1-1-1-c1", "indicator_name": "介護予防・生活支援サポーター登録者数",
         "category": None, "label": "介護予防・生活支援サポーター登録者数 実績値", "value": None}
 

@@ -43,7 +43,7 @@ def _validate(folder: Path, catalog: Catalog) -> ValidationResult:
 
 
 def _where(result: ValidationResult, code: str) -> list[tuple[Any, ...]]:
-    return [(f.unit, f.sheet, f.cell) for f in result.findings if f.code == code]
+    return [(f.department, f.sheet, f.cell) for f in result.findings if f.code == code]
 
 
 def _cell(template: Path, field_id: str) -> tuple[str, str]:
@@ -235,7 +235,7 @@ def test_field_deleted_is_missing(tmp_path: Path, mini_templates: dict[str, Path
     missing = [f for f in result.findings if f.code == "field-missing"]
     assert [f.field_id for f in missing] == ["1-1-1-c1.value", "1-1-1-c1.reason",
                                              "1-1-1-c1.reason_text"]
-    assert {f.unit for f in missing} == {"高齢福祉課"}
+    assert {f.department for f in missing} == {"高齢福祉課"}
 
 
 def test_rows_inserted_with_openpyxl_names_kept_found_by_key(tmp_path: Path,
@@ -250,7 +250,7 @@ def test_rows_inserted_with_openpyxl_names_kept_found_by_key(tmp_path: Path,
     result = _validate(folder, mini_catalog)
     assert result.findings.errors == []
     moved = [f for f in result.findings if f.code == "field-moved"]
-    assert moved and all(f.unit == "地域福祉課" and f.sheet == TEXT_SHEET for f in moved)
+    assert moved and all(f.department == "地域福祉課" and f.sheet == TEXT_SHEET for f in moved)
     status = result.chosen["地域福祉課"].entries["1-1-1.status"]
     assert status.value == "実施しました。(1-1-1.status)"
 
@@ -267,7 +267,7 @@ def test_identity_findings(tmp_path: Path, mini_templates: dict[str, Path],
     plain.active["A1"] = "自作の表"
     plain.save(folder / "自作.xlsx")
     changed = dict(mini_catalog.doc)
-    changed["units"] = [*mini_catalog.units, {"name": "架空課", "organisation": "市"}]
+    changed["departments"] = [*mini_catalog.departments, {"name": "架空課", "organisation": "市"}]
     unknown = generate_templates(Catalog(changed), 2022, tmp_path / "x", only=["架空課"])
     shutil.copy(unknown[0], folder / "架空課.xlsx")
     result = _validate(folder, mini_catalog)
@@ -284,7 +284,7 @@ def test_older_catalog_is_reported(tmp_path: Path, mini_templates: dict[str, Pat
     _submit(mini_templates, folder)
     newer = Catalog({**mini_catalog.doc, "plan": {**mini_catalog.plan, "name": "改訂後の計画"}})
     result = validate_folder(folder, newer, YEAR, workers=1)
-    assert sorted(f.unit for f in result.findings if f.code == "older-catalog") == [
+    assert sorted(f.department for f in result.findings if f.code == "older-catalog") == [
         "地域福祉課", "市社協", "高齢福祉課"]
 
 
@@ -317,7 +317,8 @@ def test_duplicates_latest_saved_is_used(tmp_path: Path, mini_templates: dict[st
     result = _validate(folder, mini_catalog)
     assert result.chosen["高齢福祉課"].file == "高齢福祉課_提出.xlsx"
     dup = [f for f in result.findings if f.code == "duplicate-not-used"]
-    assert [(f.unit, f.file) for f in dup] == [("高齢福祉課", "古い版/高齢福祉課(修正前).xlsx")]
+    assert [(f.department, f.file) for f in dup] == [
+        ("高齢福祉課", "古い版/高齢福祉課(修正前).xlsx")]
     assert "1-1-1-c1.value" in dup[0].message and "異なる項目 1 件" in dup[0].message
 
 
@@ -342,7 +343,7 @@ def test_lock_and_hidden_files_skipped_and_missing_unit(tmp_path: Path,
             if f.code.startswith("file-skipped")] == [
         ("file-skipped-hidden", ".DS_Store", "info"),
         ("file-skipped-lock", "~$地域福祉課_提出.xlsx", "info")]
-    assert [(f.unit, f.severity) for f in result.findings if f.code == "unit-missing"] == [
+    assert [(f.department, f.severity) for f in result.findings if f.code == "unit-missing"] == [
         ("高齢福祉課", "error")]
 
 
@@ -368,8 +369,9 @@ def test_broken_files_do_not_stop_the_others(tmp_path: Path, mini_templates: dic
             per_file.setdefault(f.file, []).append(f.code)
     assert per_file == {"途中で切れた.xlsx": ["file-broken-zip"],
                         "名簿.xlsx": ["file-not-workbook"], "鍵付き.xlsx": ["file-encrypted"]}
-    assert [f.unit for f in result.findings if f.code == "unit-missing"] == ["高齢福祉課"]
-    assert [f.unit for f in result.findings if f.code == "duplicate-not-used"] == ["地域福祉課"]
+    assert [f.department for f in result.findings if f.code == "unit-missing"] == ["高齢福祉課"]
+    assert [f.department for f in result.findings
+            if f.code == "duplicate-not-used"] == ["地域福祉課"]
     assert set(result.chosen) == {"市社協", "地域福祉課"}
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
     assert after == before
@@ -422,7 +424,7 @@ def test_reference_row_deleted_is_reported(tmp_path: Path, mini_templates: dict[
                                                       attr_text=f"'{TEXT_SHEET}'!#REF!")
     wb.save(files["地域福祉課"])
     result = _validate(folder, mini_catalog)
-    changed = [(f.unit, f.sheet, f.value) for f in result.findings
+    changed = [(f.department, f.sheet, f.value) for f in result.findings
                if f.code == "reference-changed"]
     assert changed == [("地域福祉課", TEXT_SHEET, "(削除)")]
 
@@ -435,7 +437,7 @@ def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates:
     _submit(mini_templates, folder, skip=("高齢福祉課",))
     (folder / "名簿.xlsx").write_text("担当,値\n", encoding="utf-8")
     result = _validate(folder, mini_catalog)
-    lines = console_lines(list(result.findings), result.unit_rows())
+    lines = console_lines(list(result.findings), result.department_rows())
     assert [line.split()[:2] for line in lines[1:4]] == [
         ["市社協", "済"], ["地域福祉課", "済"], ["高齢福祉課", "未提出"]]
     # errors: the CSV named .xlsx and the missing unit; warning: 地域福祉課's 3% vs 42.1% last year
@@ -453,7 +455,7 @@ def test_per_unit_logs_follow_the_last_run(tmp_path: Path, mini_templates: dict[
     _submit(mini_templates, folder, {"高齢福祉課": {"1-1-1-c1.value": "約10"},
                                      "地域福祉課": {"2-1-1-c1.value": 40}})
     first = run_validate(folder, mini_catalog, YEAR, out)
-    unit_dir = first.logs["units"]
+    unit_dir = first.logs["departments"]
     assert sorted(p.name for p in unit_dir.iterdir()) == ["高齢福祉課_確認事項.xlsx"]
     ws = openpyxl.load_workbook(unit_dir / "高齢福祉課_確認事項.xlsx")["確認事項"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]

@@ -1,34 +1,35 @@
 """``validate``: every file in the submissions folder checked against the plan.
 
 For each file, in an isolated child process: safety checks on the raw bytes, reading, identity,
-finding the fields again, the value rules. Back in the parent: one file chosen per unit, the
-others listed as not used, and every unit that sent nothing reported. No workbook is held in
-the parent: each file costs one compact :class:`Submission` (its accepted values and findings,
-about 20 KiB for a filled template), which is what the master is built from.
+finding the fields again, the value rules. Back in the parent: one file chosen per
+department, the others listed as not used, and every department that sent nothing reported.
+No workbook is held in the parent: each file costs one compact :class:`Submission` (its
+accepted values and findings, about 20 KiB for a filled template), which is what the master
+is built from.
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 from consolidator.checks.value_rules import Entry, check_values
-from consolidator.findings import Finding, Findings, make
+from consolidator.findings import ERROR, WARNING, Finding, Findings, count, has_error, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import read_fields
 from consolidator.reading.intake import Candidate, Identity, discover, identify
+from consolidator.reading.malformed import MalformedWorkbook
 from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.isolation import outcome_finding, run_isolated
 from consolidator.safety.xml_parts import UnsafeContent
-from consolidator.templates.model import UnitTemplate, build
+from consolidator.templates.model import TemplateModel, build
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Submission:
     """One file from the folder, as far as it could be read."""
 
     file: str
-    unit: str | None = None
+    department: str | None = None
     identity: Identity | None = None
     modified: str | None = None
     mtime: float = 0.0
@@ -62,22 +63,23 @@ class ValidationResult:
     def valid(self) -> bool:
         return self.findings.valid
 
-    def unit_rows(self) -> list[dict[str, object]]:
-        """Per reporting unit: received?, file used, files not used, errors, warnings."""
+    def department_rows(self) -> list[dict[str, object]]:
+        """Per department: received?, file used, files not used, errors, warnings."""
         rows = []
-        for unit in self.catalog.unit_names:
-            chosen = self.chosen.get(unit)
-            others = [s.file for s in self.submissions if s.unit == unit and s is not chosen]
-            mine = [f for f in self.findings if f.unit == unit]
+        for department in self.catalog.department_names:
+            chosen = self.chosen.get(department)
+            others = [s.file for s in self.submissions
+                      if s.department == department and s is not chosen]
+            mine = [f for f in self.findings if f.department == department]
             rows.append({
-                "unit": unit,
+                "department": department,
                 "received": chosen is not None,
                 "file": chosen.file if chosen else "",
                 "not_used": others,
                 "format_version": chosen.identity.format_version if chosen and chosen.identity
                 else "",
-                "errors": sum(1 for f in mine if f.severity == "error"),
-                "warnings": sum(1 for f in mine if f.severity == "warning"),
+                "errors": count(mine, ERROR),
+                "warnings": count(mine, WARNING),
             })
         return rows
 
@@ -85,55 +87,68 @@ class ValidationResult:
 # ---- one file ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=64)
-def _model(catalog: Catalog, unit: str, year: int) -> UnitTemplate:
-    return build(catalog, unit, year)
+def _model(catalog: Catalog, department: str, year: int) -> TemplateModel:
+    return build(catalog, department, year)
 
 
 def process_file(path: Path, display: str, catalog: Catalog, year: int,
                  limits: Limits = DEFAULT_LIMITS) -> Submission:
+    """Check one returned file end to end: its bytes and XML (safety), reading, identity,
+    its fields and the value rules. ``display`` is how the log names the file.
+
+    Returns the :class:`Submission`: the accepted entries and every finding. A malformed
+    workbook is a ``file-corrupt`` finding; any other exception raised on the way is a bug of
+    the toolkit and becomes an ``internal-error`` finding naming the file, so one file never
+    stops the others (and a bug never reaches a department as "your file is broken").
+    """
     sub = Submission(file=display, mtime=_mtime(path))
+    try:
+        return _process(path, display, catalog, year, limits, sub)
+    except Exception as exc:  # noqa: BLE001 - a bug: reported per file, the run goes on
+        sub.findings.append(make("internal-error", file=display, detail=_bug(exc)))
+        return sub
+
+
+def _bug(exc: BaseException) -> str:
+    """Where a bug happened, for the secretariat to pass on: the exception and its place."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}"[:200] + where
+
+
+def _process(path: Path, display: str, catalog: Catalog, year: int, limits: Limits,
+             sub: Submission) -> Submission:
     safety = check_file(path, limits)
     sub.findings.extend(_located(safety.findings, display))
     if not safety.ok:
         return sub
     deep = scan_parts(path, limits)
     sub.findings.extend(_located(deep, display))
-    if any(f.severity == "error" for f in deep):
+    if has_error(deep):
         return sub
     try:
         raw = read_workbook(path, limits)
     except UnsafeContent as exc:
         sub.findings.append(exc.finding(display))
         return sub
-    except CORRUPT_ERRORS as exc:
-        sub.findings.append(make("file-corrupt", file=display,
-                                 detail=f"{type(exc).__name__}: {exc}"[:200]))
+    except MalformedWorkbook as exc:
+        sub.findings.append(make("file-corrupt", file=display, detail=str(exc)))
         return sub
     sub.modified = raw.modified
     identity, found = identify(raw, catalog, year, display)
     sub.findings.extend(found)
     if identity is None:
         return sub
-    sub.identity, sub.unit = identity, identity.unit
-    sub.findings = [_with_unit(f, identity.unit) for f in sub.findings]
+    sub.identity, sub.department = identity, identity.department
+    sub.findings = [_with_department(f, identity.department) for f in sub.findings]
     sub.file_findings = len(sub.findings)
-    model = _model(catalog, identity.unit, year)
+    model = _model(catalog, identity.department, year)
     reads, structural = read_fields(raw, model, display)
     entries, value_findings = check_values(model, reads, display)
     sub.entries = entries
     sub.findings.extend(structural)
     sub.findings.extend(value_findings)
     return sub
-
-
-def _corrupt_errors() -> tuple[type[BaseException], ...]:
-    import python_calamine
-
-    return (ET.ParseError, zipfile.BadZipFile, KeyError, ValueError, IndexError, UnicodeError,
-            EOFError, python_calamine.CalamineError)
-
-
-CORRUPT_ERRORS = _corrupt_errors()
 
 
 def _mtime(path: Path) -> float:
@@ -147,8 +162,8 @@ def _located(findings: Iterable[Finding], display: str) -> list[Finding]:
     return [f if f.file else _replace(f, file=display) for f in findings]
 
 
-def _with_unit(f: Finding, unit: str) -> Finding:
-    return f if f.unit else _replace(f, unit=unit)
+def _with_department(f: Finding, department: str) -> Finding:
+    return f if f.department else _replace(f, department=department)
 
 
 def _replace(f: Finding, **changes: object) -> Finding:
@@ -166,6 +181,9 @@ def _process_item(catalog: Catalog, year: int, limits: Limits, item: tuple[str, 
 def validate_folder(folder: Path, catalog: Catalog, year: int,
                     limits: Limits = DEFAULT_LIMITS, workers: int | None = None
                     ) -> ValidationResult:
+    """Check every file below ``folder`` for fiscal ``year`` (each in an isolated child, see
+    :func:`process_file`), choose one file per department, and report the unused duplicates
+    and the departments that sent nothing. The input files are only read."""
     candidates, skipped = discover(folder)
     findings = Findings()
     findings.extend(skipped)
@@ -177,9 +195,9 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
         # its values are not used, so neither are the findings about them.
         findings.extend(s.findings if s.used or not s.usable else s.findings[:s.file_findings])
     findings.extend(_duplicate_findings(subs, chosen))
-    for unit in catalog.unit_names:
-        if unit not in chosen:
-            findings.add("unit-missing", unit=unit)
+    for department in catalog.department_names:
+        if department not in chosen:
+            findings.add("unit-missing", department=department)
     return ValidationResult(catalog, year, subs, chosen, findings)
 
 
@@ -199,15 +217,15 @@ def _process_all(candidates: list[Candidate], catalog: Catalog, year: int, limit
 
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
-    """One file per unit: the latest saved (document property ``modified``), then the latest
+    """One file per department: the latest saved (document property ``modified``), then the latest
     file time, then the first name; the others are listed as not used."""
     chosen: dict[str, Submission] = {}
     for s in subs:
-        if not s.usable or s.unit is None:
+        if not s.usable or s.department is None:
             continue
-        best = chosen.get(s.unit)
+        best = chosen.get(s.department)
         if best is None or _rank(s) > _rank(best):
-            chosen[s.unit] = s
+            chosen[s.department] = s
     for s in chosen.values():
         s.used = True
     return chosen
@@ -221,13 +239,13 @@ def _rank(s: Submission) -> tuple[str, float, str]:
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:
     out = []
     for s in subs:
-        if not s.usable or s.unit is None or s is chosen.get(s.unit):
+        if not s.usable or s.department is None or s is chosen.get(s.department):
             continue
-        used = chosen[s.unit]
+        used = chosen[s.department]
         keys = sorted(set(s.entries) | set(used.entries))
         differ = [k for k in keys if _entry_value(s, k) != _entry_value(used, k)]
         listed = "、".join(differ[:5]) + ("…" if len(differ) > 5 else "")
-        out.append(make("duplicate-not-used", file=s.file, unit=s.unit, used=used.file,
+        out.append(make("duplicate-not-used", file=s.file, department=s.department, used=used.file,
                         differ=len(differ), differ_list=f":{listed}" if differ else ""))
     return out
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import DETAIL_TEXT, NumberReading, read_number
-from consolidator.templates.model import REASON_CHOICES, Field, UnitTemplate
+from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
@@ -42,7 +42,7 @@ class Entry:
 
 
 class _Context:
-    def __init__(self, model: UnitTemplate, file: str) -> None:
+    def __init__(self, model: TemplateModel, file: str) -> None:
         self.model = model
         self.file = file
         self.findings: list[Finding] = []
@@ -51,7 +51,8 @@ class _Context:
     def add(self, code: str, read: Any, **extra: Any) -> None:
         f: Field = read.field
         self.findings.append(make(
-            code, file=self.file, unit=self.model.unit, sheet=read.sheet, cell=read.cell,
+            code, file=self.file, department=self.model.department, sheet=read.sheet,
+            cell=read.cell,
             field_id=f.field_id, initiative_id=f.initiative_id, indicator=f.indicator_name,
             label=f.label, **extra))
 
@@ -59,8 +60,12 @@ class _Context:
         self.entries[read.field.field_id] = Entry(read.field.field_id, value, read.sheet, read.cell)
 
 
-def check_values(model: UnitTemplate, reads: dict[str, Any], file: str
+def check_values(model: TemplateModel, reads: dict[str, Any], file: str
                  ) -> tuple[dict[str, Entry], list[Finding]]:
+    """Apply the rules to every field read from one workbook (``reads``: field id →
+    :class:`~consolidator.reading.fields.FieldRead`). Returns the accepted entries (field id →
+    value and its cell) and the findings; a value that breaks a rule is reported and not
+    accepted, never dropped silently and never turned into 0."""
     ctx = _Context(model, file)
     for f in model.fields:
         read = reads.get(f.field_id)

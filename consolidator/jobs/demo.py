@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import wareki
 from consolidator.jobs.filling import fill_fields
 from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.plan.catalog import Catalog, InitiativeView, MeasureView
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import UnitTemplate, build
+from consolidator.templates.model import TemplateModel, build
 
 NOT_RETURNING = "中央図書館"  # the department that does not send its workbook back
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -31,6 +32,8 @@ class DemoResult:
 
 
 def run_demo(root: Path, catalog: Catalog | None = None) -> DemoResult:
+    """Generate, fill (all departments but one, with a few mistakes), consolidate, all under
+    ``root``; returns the job and the lines telling the user where to look."""
     catalog = catalog or Catalog.default()
     year = catalog.report_year
     templates_dir, submissions, out = root / "workbook_templates", root / "submissions", \
@@ -42,12 +45,12 @@ def run_demo(root: Path, catalog: Catalog | None = None) -> DemoResult:
                                contact="地域福祉課 地域福祉担当")
     mistakes = _Mistakes()
     for path in paths:
-        unit = path.name.split("_")[1]
-        if unit == NOT_RETURNING:
+        department = path.name.split("_")[1]
+        if department == NOT_RETURNING:
             continue
-        model = build(catalog, unit, year)
+        model = build(catalog, department, year)
         values = _filled(model, mistakes)
-        dst = submissions / f"{unit}_回答.xlsx"
+        dst = submissions / f"{department}_回答.xlsx"
         dst.parent.mkdir(parents=True, exist_ok=True)
         fill_fields(path, dst, values)
     job = run_consolidate(submissions, catalog, year, out)
@@ -57,8 +60,8 @@ def run_demo(root: Path, catalog: Catalog | None = None) -> DemoResult:
                  missing=NOT_RETURNING),
         cli_text("demo-mistakes", mistakes="、".join(mistakes.done)),
         cli_text("log-written", path=job.logs["xlsx"]),
-        cli_text("demo-findings", errors=job.validation.findings.count("error"),
-                 warnings=job.validation.findings.count("warning")),
+        cli_text("demo-findings", errors=job.validation.findings.count(ERROR),
+                 warnings=job.validation.findings.count(WARNING)),
         cli_text("master-written", path=job.master),
     ]
     return DemoResult(job, lines)
@@ -77,7 +80,7 @@ class _Mistakes:
         return True
 
 
-def _filled(model: UnitTemplate, mistakes: _Mistakes) -> dict[str, Any]:
+def _filled(model: TemplateModel, mistakes: _Mistakes) -> dict[str, Any]:
     catalog = model.catalog
     values: dict[str, Any] = {}
     for f in model.fields:
@@ -92,11 +95,12 @@ def _filled(model: UnitTemplate, mistakes: _Mistakes) -> dict[str, Any]:
     return values
 
 
-def _text(ini: InitiativeView, model: UnitTemplate, role: str, category: str | None) -> str:
-    """This year's text: what the unit planned last time, written as done (or planned again)."""
+def _text(ini: InitiativeView, model: TemplateModel, role: str, category: str | None) -> str:
+    """This year's text: what the department planned last time, written as done (or planned
+    again)."""
     prev = ini.previous
     rows = [r["text"] for r in prev.get("plans", [])
-            if model.unit in r["units"] and (r.get("category") or None) == category]
+            if model.department in r["departments"] and (r.get("category") or None) == category]
     base = "\n".join(rows) or f"「{ini.title}」に関する取組みを実施"
     if role == "status":
         return base

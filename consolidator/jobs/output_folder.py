@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from consolidator.atomic import clean_stale_temporaries, write_with
+from consolidator.messages.outputs import MASTER_HISTORY_DIR
 
 LOCK_NAME = ".consolidator.lock"
-HISTORY_DIR = "以前のマスター"
+HISTORY_DIR = MASTER_HISTORY_DIR
 KEEP_MASTERS = 10
 
 
@@ -39,7 +40,7 @@ def exclusive(folder: Path) -> Iterator[list[Path]]:
         os.write(fd, f"{os.getpid()}\n".encode())
         cleaned = clean_stale_temporaries(folder)
         for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-            cleaned += clean_stale_temporaries(sub)  # the history and per-unit log folders
+            cleaned += clean_stale_temporaries(sub)  # the history and per-department log folders
         yield cleaned
     finally:
         os.close(fd)

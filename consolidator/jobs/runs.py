@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.atomic import write_text_atomic, write_with
@@ -17,13 +17,15 @@ from consolidator.report.next_plan import next_catalog
 
 @dataclass
 class JobResult:
+    """What a run produced: the validation, the log files, and for ``consolidate`` the
+    master, next year's catalog, the copy of the previous master and the merged content."""
+
     validation: ValidationResult
     logs: dict[str, Path]
     master: Path | None = None
     next_plan: Path | None = None
     kept: Path | None = None
     consolidated: Consolidated | None = None
-    cleaned: list[Path] = field(default_factory=list)
 
 
 def master_path(out_dir: Path, year: int) -> Path:
@@ -31,20 +33,25 @@ def master_path(out_dir: Path, year: int) -> Path:
 
 
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
-    with exclusive(out_dir) as cleaned:
+    """``consolidator validate``: check every file in ``submissions`` for ``year`` and write
+    the validation logs into ``out_dir`` (holding its lock). The submissions are only read."""
+    with exclusive(out_dir):
         result = validate_folder(submissions, catalog, year)
-        logs = write_logs(out_dir, list(result.findings), result.unit_rows())
-    return JobResult(result, logs, cleaned=cleaned)
+        logs = write_logs(out_dir, list(result.findings), result.department_rows())
+    return JobResult(result, logs)
 
 
 def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
-    with exclusive(out_dir) as cleaned:
+    """``consolidator consolidate``: validate, merge, and write into ``out_dir`` the master
+    (the previous one copied to the history first), the logs and next year's catalog, each
+    atomically, holding the folder's lock. The submissions are only read."""
+    with exclusive(out_dir):
         result = validate_folder(submissions, catalog, year)
         merged = consolidate(result)
         target = master_path(out_dir, year)
         kept = keep_previous(target)
         write_with(target, lambda tmp: write_master(tmp, merged))
-        logs = write_logs(out_dir, list(result.findings), result.unit_rows())
+        logs = write_logs(out_dir, list(result.findings), result.department_rows())
         plan = out_dir / f"plan_{year + 1}.json"
         write_text_atomic(plan, dump_json(next_catalog(merged)))
-    return JobResult(result, logs, target, plan, kept, merged, cleaned)
+    return JobResult(result, logs, target, plan, kept, merged)

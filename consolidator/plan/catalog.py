@@ -1,9 +1,13 @@
 """The plan catalog: loading, the embedded default, and read access for the rest of the toolkit.
 
-The catalog is a JSON document (schema: ``data/catalog.schema.json``). This module keeps it
-as plain dicts and offers flattened, ordered views (initiatives, indicators, measures, units)
-with their parents attached, so the template, the validator and the master walk the plan the
-same way.
+The catalog is a JSON document (schema: ``data/catalog.schema.json``; older versions are
+upgraded when read, see :mod:`.migrate`). This module keeps it as plain dicts and offers
+flattened, ordered views (initiatives, indicators, measures, departments) with their parents
+attached, so the template, the validator and the master walk the plan the same way.
+
+Words: a *department* is a reporting unit of the plan — 市社協 (the social welfare council)
+or a city 課 — and has a template of its own. A *unit* is only ever a counting unit of a
+measure (人, 回, 地区, %).
 """
 
 from __future__ import annotations
@@ -15,11 +19,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-COUNCIL = "市社協"
-CITY = "市"
-CATEGORIES = ("独自", "受託", "補助")
+from consolidator.plan.migrate import upgrade
+
+Organisation = Literal["市社協", "市"]
+COUNCIL: Organisation = "市社協"  # the city's social welfare council (a department of its own)
+CITY: Organisation = "市"
+ORGANISATIONS: tuple[Organisation, ...] = (COUNCIL, CITY)
+Category = Literal["独自", "受託", "補助"]
+# 市社協's categories: own programmes / commissioned by the city / subsidised by the city
+CATEGORIES: tuple[Category, ...] = ("独自", "受託", "補助")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NEW_TAG = "【新規】"
 DEFAULT_PLAN_NAME = "default_plan.json"
 
 
@@ -41,6 +53,22 @@ def dump_json(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def circled(n: int) -> str:
+    """An initiative's or action's mark as the report writes it: 1 → ①."""
+    return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
+
+
+def action_line(action: dict[str, Any]) -> str:
+    """A plan action as the report writes it: ``②ボランティア等の人材養成講座の開催【新規】``."""
+    new = NEW_TAG if action.get("new") else ""
+    return f"{action.get('label') or '・'}{action['text']}{new}"
+
+
+def indicator_line(indicator: dict[str, Any]) -> str:
+    """An indicator with its target as the plan writes it: ``・登録者数 H32(2020) 250人``."""
+    return f"・{indicator['name']} {indicator['target']['text']}".rstrip()
+
+
 @dataclass(frozen=True)
 class InitiativeView:
     goal: dict[str, Any]
@@ -60,12 +88,12 @@ class InitiativeView:
         """The initiative's mark as the report writes it: ① … ⑳."""
         return circled(int(self.data["number"]))
 
-    def reporter_units(self) -> list[str]:
-        return [r["unit"] for r in self.data.get("reporters", [])]
+    def reporter_departments(self) -> list[str]:
+        return [r["department"] for r in self.data.get("reporters", [])]
 
-    def categories(self, unit: str) -> list[str]:
+    def categories(self, department: str) -> list[str]:
         for r in self.data.get("reporters", []):
-            if r["unit"] == unit:
+            if r["department"] == department:
                 return list(r.get("categories", []))
         return []
 
@@ -86,6 +114,7 @@ class MeasureView:
 
     @property
     def owner(self) -> str:
+        """The department whose template asks for the value."""
         return str(self.indicator["owner"])
 
     @property
@@ -97,6 +126,7 @@ class MeasureView:
 
     @property
     def unit(self) -> str | None:
+        """The counting unit of the value (人, 回, %)."""
         return self.data.get("unit")
 
     @property
@@ -109,10 +139,10 @@ class MeasureView:
 
 
 class Catalog:
-    """Read access to a plan catalog document."""
+    """Read access to a plan catalog document (always at the current schema version)."""
 
     def __init__(self, doc: dict[str, Any], source: str = "(既定の計画)") -> None:
-        self.doc = doc
+        self.doc = upgrade(doc)
         self.source = source
 
     def __getstate__(self) -> dict[str, Any]:
@@ -133,10 +163,6 @@ class Catalog:
         p = Path(path)
         return cls(json.loads(p.read_text("utf-8")), source=str(p))
 
-    @classmethod
-    def load(cls, path: str | Path | None) -> Catalog:
-        return cls.default() if path is None else cls.from_path(path)
-
     # ---- plan-level facts ----------------------------------------------------------------
     @property
     def plan(self) -> dict[str, Any]:
@@ -149,11 +175,6 @@ class Catalog:
     @property
     def report_year(self) -> int:
         return int(self.plan["report_year"])
-
-    @property
-    def previous_year(self) -> int | None:
-        prev = self.plan.get("previous_report")
-        return int(prev["year"]) if prev else None
 
     @cached_property
     def content_hash(self) -> str:
@@ -186,37 +207,26 @@ class Catalog:
     def measure_by_id(self) -> dict[str, MeasureView]:
         return {m.id: m for m in self.measures}
 
-    # ---- reporting units -----------------------------------------------------------------
+    # ---- reporting departments -----------------------------------------------------------
     @property
-    def units(self) -> list[dict[str, Any]]:
-        return self.doc["units"]  # type: ignore[no-any-return]
+    def departments(self) -> list[dict[str, Any]]:
+        return self.doc["departments"]  # type: ignore[no-any-return]
 
     @property
-    def unit_names(self) -> list[str]:
-        return [u["name"] for u in self.units]
+    def department_names(self) -> list[str]:
+        return [d["name"] for d in self.departments]
 
-    def organisation_of(self, unit: str) -> str | None:
-        for u in self.units:
-            if u["name"] == unit:
-                return str(u["organisation"])
+    def organisation_of(self, department: str) -> str | None:
+        for d in self.departments:
+            if d["name"] == department:
+                return str(d["organisation"])
         return None
 
-    def initiatives_for(self, unit: str) -> list[InitiativeView]:
-        """Initiatives the unit reports on: it is a reporter, or it owns one of the indicators."""
-        owned = {m.initiative.id for m in self.measures if m.owner == unit}
-        return [i for i in self.initiatives if unit in i.reporter_units() or i.id in owned]
+    def initiatives_for(self, department: str) -> list[InitiativeView]:
+        """Initiatives the department reports on: it is a reporter, or it owns an indicator."""
+        owned = {m.initiative.id for m in self.measures if m.owner == department}
+        return [i for i in self.initiatives
+                if department in i.reporter_departments() or i.id in owned]
 
-    def measures_owned_by(self, unit: str) -> list[MeasureView]:
-        return [m for m in self.measures if m.owner == unit]
-
-
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def circled(n: int) -> str:
-    return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else f"({n})"
-
-
-def uncircle(mark: str) -> int | None:
-    idx = _CIRCLED.find(mark)
-    return idx + 1 if idx >= 0 else None
+    def measures_owned_by(self, department: str) -> list[MeasureView]:
+        return [m for m in self.measures if m.owner == department]

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from consolidator.findings import Findings
 from consolidator.messages import fill
 from consolidator.plan.catalog import COUNCIL, schema
+from consolidator.plan.migrate import upgrade
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -22,7 +23,12 @@ def json_path(parts: Iterable[Any]) -> str:
 
 
 def check_plan(doc: Any) -> Findings:
-    """All schema errors; when the document has the schema's shape, all consistency errors."""
+    """All schema errors; when the document has the schema's shape, all consistency errors.
+
+    A catalog of an older schema version is upgraded first (:mod:`.migrate`), as every
+    reader of catalogs does, so the paths in the findings are those of the current version.
+    """
+    doc = upgrade(doc)
     found = Findings()
     validator = Draft202012Validator(schema())
     for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
@@ -30,7 +36,7 @@ def check_plan(doc: Any) -> Findings:
     if found:
         return found
     _check_ids(doc, found)
-    _check_units(doc, found)
+    _check_departments(doc, found)
     _check_targets_and_previous(doc, found)
     return found
 
@@ -110,29 +116,30 @@ def _check_ids(doc: dict[str, Any], found: Findings) -> None:
                               expected=f"{ini['id']}-…")
 
 
-def _check_units(doc: dict[str, Any], found: Findings) -> None:
-    units = {u["name"]: u["organisation"] for u in doc["units"]}
-    for dup, n in Counter(u["name"] for u in doc["units"]).items():
+def _check_departments(doc: dict[str, Any], found: Findings) -> None:
+    departments = {d["name"]: d["organisation"] for d in doc["departments"]}
+    for dup, n in Counter(d["name"] for d in doc["departments"]).items():
         if n > 1:
-            found.add("plan-duplicate-id", value=dup, path="$.units")
+            found.add("plan-duplicate-id", value=dup, path="$.departments")
     used: set[str] = set()
     for ipath, ini in _initiatives(doc):
-        reporters = {r["unit"] for r in ini["reporters"]}
+        reporters = {r["department"] for r in ini["reporters"]}
         used |= reporters
         for k, r in enumerate(ini["reporters"]):
             rpath = f"{ipath}.reporters[{k}]"
-            if r["unit"] not in units:
-                found.add("plan-unknown-unit", value=r["unit"], path=f"{rpath}.unit")
-            if r.get("categories") and r["unit"] != COUNCIL:
-                found.add("plan-category-not-council", value=r["unit"], path=f"{rpath}.categories")
+            if r["department"] not in departments:
+                found.add("plan-unknown-unit", value=r["department"], path=f"{rpath}.department")
+            if r.get("categories") and r["department"] != COUNCIL:
+                found.add("plan-category-not-council", value=r["department"],
+                          path=f"{rpath}.categories")
         for k, ind in enumerate(ini["indicators"]):
             path = f"{ipath}.indicators[{k}].owner"
             owner = ind["owner"]
             used.add(owner)
-            if owner not in units:
+            if owner not in departments:
                 found.add("plan-unknown-unit", value=owner, path=path)
                 continue
-            if units[owner] != ind["organisation"]:
+            if departments[owner] != ind["organisation"]:
                 found.add("plan-owner-organisation", value=owner, path=path,
                           organisation=ind["organisation"])
             if owner not in reporters:
@@ -140,13 +147,13 @@ def _check_units(doc: dict[str, Any], found: Findings) -> None:
                           initiative_id=ini["id"])
         for section in ("status", "plans"):
             for k, row in enumerate((ini.get("previous") or {}).get(section, [])):
-                for unit in row["units"]:
-                    if unit not in units:
-                        found.add("plan-unknown-unit", value=unit,
-                                  path=f"{ipath}.previous.{section}[{k}].units")
-    for name in units:
+                for department in row["departments"]:
+                    if department not in departments:
+                        found.add("plan-unknown-unit", value=department,
+                                  path=f"{ipath}.previous.{section}[{k}].departments")
+    for name in departments:
         if name not in used:
-            found.add("plan-unit-unused", value=name, path="$.units")
+            found.add("plan-unit-unused", value=name, path="$.departments")
 
 
 def _check_targets_and_previous(doc: dict[str, Any], found: Findings) -> None:

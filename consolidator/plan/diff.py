@@ -1,7 +1,7 @@
 """What changed between two plan catalogs (``consolidator plan diff``).
 
 Templates carry the hash of the catalog they were built from; when a returned file is
-reported as built from an older catalog, this says what is different: units, initiatives,
+reported as built from an older catalog, this says what is different: departments, initiatives,
 indicators, owners and targets. The previous-report content is not compared.
 """
 
@@ -28,8 +28,8 @@ class Change:
 
 def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
     changes: list[Change] = []
-    _keyed(changes, "unit", {u["name"]: u["organisation"] for u in old.units},
-           {u["name"]: u["organisation"] for u in new.units}, compare=False)
+    _keyed(changes, "department", {d["name"]: d["organisation"] for d in old.departments},
+           {d["name"]: d["organisation"] for d in new.departments}, compare=False)
     old_ini = {i.id: i.title for i in old.initiatives}
     new_ini = {i.id: i.title for i in new.initiatives}
     _keyed(changes, "initiative", old_ini, new_ini)

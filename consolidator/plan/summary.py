@@ -14,7 +14,7 @@ def summary_lines(catalog: Catalog) -> list[str]:
         f"計画期間: {period['start']}年度〜{period['end']}年度 / 作成する報告: "
         f"{wareki(catalog.report_year)}度実績・{wareki(catalog.report_year + 1)}度予定",
         f"取組み {len(catalog.initiatives)} 件 / 指標 {sum(1 for _ in catalog.indicators())} 件"
-        f"(値の項目 {len(catalog.measures)} 件) / 報告単位 {len(catalog.units)}",
+        f"(値の項目 {len(catalog.measures)} 件) / 担当 {len(catalog.departments)}",
         "",
     ]
     for goal in catalog.goals:
@@ -27,10 +27,10 @@ def summary_lines(catalog: Catalog) -> list[str]:
                          f"・指標 {n_ind})")
     lines.append("")
     lines.append("報告単位ごとの取組みと担当指標:")
-    for unit in catalog.unit_names:
-        inis = catalog.initiatives_for(unit)
-        owned = catalog.measures_owned_by(unit)
-        lines.append(f"  {unit}: 取組み {len(inis)} 件、担当指標 {len(owned)} 件")
+    for department in catalog.department_names:
+        inis = catalog.initiatives_for(department)
+        owned = catalog.measures_owned_by(department)
+        lines.append(f"  {department}: 取組み {len(inis)} 件、担当指標 {len(owned)} 件")
         lines.append("    取組み: " + " ".join(i.id for i in inis))
         for m in owned:
             lines.append(f"    指標 {m.id} {m.name}")

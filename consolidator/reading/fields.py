@@ -13,16 +13,20 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from consolidator.cell_address import a1
 from consolidator.findings import Finding, make
-from consolidator.reading.workbook import RawWorkbook, a1
+from consolidator.messages import OUTPUT_TEXT
+from consolidator.reading.workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
     INDICATOR_SHEET,
     KEY_COL,
     META_SHEET,
     TEXT_SHEET,
     Field,
-    UnitTemplate,
+    TemplateModel,
 )
+
+DELETED = OUTPUT_TEXT["deleted-cell"]  # shown as the value of a reference cell that was deleted
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,11 @@ class FieldRead:
         return a1(self.row, self.col)
 
 
-def read_fields(raw: RawWorkbook, model: UnitTemplate, file: str
+def read_fields(raw: RawWorkbook, model: TemplateModel, file: str
                 ) -> tuple[dict[str, FieldRead], list[Finding]]:
+    """Every field of ``model`` found again in ``raw``: what each input cell holds now, and
+    the structural findings (missing or moved fields, changed reference texts, values typed
+    outside the input cells)."""
     findings: list[Finding] = []
     reads: dict[str, FieldRead] = {}
     key_index = key_index_of(raw)
@@ -50,17 +57,18 @@ def read_fields(raw: RawWorkbook, model: UnitTemplate, file: str
     for f in model.fields:
         place = locate_field(raw, f, key_index)
         if place is None:
-            findings.append(make("field-missing", file=file, unit=model.unit, field_id=f.field_id,
-                                 initiative_id=f.initiative_id, indicator=f.indicator_name,
-                                 sheet=f.sheet, label=f.label))
+            findings.append(make("field-missing", file=file, department=model.department,
+                                 field_id=f.field_id, initiative_id=f.initiative_id,
+                                 indicator=f.indicator_name, sheet=f.sheet, label=f.label))
             continue
         sheet, row, by_key = place
         col = f.col
         if by_key and (sheet, row) not in moved_rows:  # once per row, not per field
             moved_rows.add((sheet, row))
-            findings.append(make("field-moved", file=file, unit=model.unit, field_id=f.field_id,
-                                 initiative_id=f.initiative_id, indicator=f.indicator_name,
-                                 sheet=sheet, cell=a1(row, col), label=f.label))
+            findings.append(make("field-moved", file=file, department=model.department,
+                                 field_id=f.field_id, initiative_id=f.initiative_id,
+                                 indicator=f.indicator_name, sheet=sheet, cell=a1(row, col),
+                                 label=f.label))
         cached = raw.formulas.get(sheet, {}).get((row, col))
         reads[f.field_id] = FieldRead(
             f, sheet, row, col, raw.value(sheet, row, col), formula=cached is not None,
@@ -75,7 +83,7 @@ def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
     whose field list repeats the keys, is not an input sheet)."""
     index: dict[str, list[tuple[str, int]]] = {}
     for sheet, grid in raw.grids.items():
-        if sheet == META_SHEET or (grid and grid[0] and grid[0][0] == "format_version"):
+        if sheet == META_SHEET or is_identity_grid(grid):
             continue
         for r, row in enumerate(grid, start=1):
             if row and isinstance(row[0], str) and row[0]:
@@ -101,7 +109,7 @@ def locate_field(raw: RawWorkbook, f: Field,
     return None
 
 
-def _references(raw: RawWorkbook, model: UnitTemplate, file: str) -> list[Finding]:
+def _references(raw: RawWorkbook, model: TemplateModel, file: str) -> list[Finding]:
     """A reference cell counts as changed when its text is found neither where its name points
     nor anywhere else in its column (rows may have moved without the name)."""
     out = []
@@ -111,8 +119,8 @@ def _references(raw: RawWorkbook, model: UnitTemplate, file: str) -> list[Findin
             continue  # a workbook without reference names (another tool's copy): nothing to check
         named = raw.names[ref.defined_name]
         if named is None:  # the name now says #REF!: its cell was deleted
-            out.append(make("reference-changed", file=file, unit=model.unit, sheet=ref.sheet,
-                            cell=None, value="(削除)"))
+            out.append(make("reference-changed", file=file, department=model.department,
+                            sheet=ref.sheet, cell=None, value=DELETED))
             continue
         sheet, row, col = named
         now = raw.value(sheet, row, col)
@@ -122,12 +130,12 @@ def _references(raw: RawWorkbook, model: UnitTemplate, file: str) -> list[Findin
             columns[sheet, col] = {_norm(r[col - 1]) for r in raw.grids.get(sheet, [])
                                    if len(r) >= col}
         if _norm(ref.text) not in columns[sheet, col]:
-            out.append(make("reference-changed", file=file, unit=model.unit, sheet=sheet,
-                            cell=a1(row, col), value=now))
+            out.append(make("reference-changed", file=file, department=model.department,
+                            sheet=sheet, cell=a1(row, col), value=now))
     return out
 
 
-def _stray_values(raw: RawWorkbook, model: UnitTemplate, reads: dict[str, FieldRead],
+def _stray_values(raw: RawWorkbook, model: TemplateModel, reads: dict[str, FieldRead],
                   file: str) -> list[Finding]:
     """Values in the template's sheets that are neither input cells nor template text."""
     expected: Counter[str] = Counter()
@@ -146,11 +154,11 @@ def _stray_values(raw: RawWorkbook, model: UnitTemplate, reads: dict[str, FieldR
                 if expected[key] > 0:
                     expected[key] -= 1
                     continue
-                out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
-                                cell=a1(r, c), value=v))
+                out.append(make("value-outside-input", file=file, department=model.department,
+                                sheet=sheet, cell=a1(r, c), value=v))
         for r, c, v in raw.far_cells.get(sheet, []):
-            out.append(make("value-outside-input", file=file, unit=model.unit, sheet=sheet,
-                            cell=a1(r, c), value=v))
+            out.append(make("value-outside-input", file=file, department=model.department,
+                            sheet=sheet, cell=a1(r, c), value=v))
     return out
 
 

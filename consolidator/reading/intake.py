@@ -16,7 +16,10 @@ from consolidator.plan.catalog import Catalog
 from consolidator.reading.workbook import RawWorkbook
 from consolidator.templates.model import FORMAT_VERSION, META_SHEET
 
+# The identity written into every template (``_meta`` and the custom properties). "unit" is
+# the key of the department in format 1 of the workbook; it stays for files already sent out.
 IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")
+DEPARTMENT_KEY = "unit"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 @dataclass(frozen=True)
 class Identity:
-    unit: str
+    department: str
     year: int
     plan_id: str
     catalog_hash: str
@@ -57,7 +60,8 @@ class Identity:
 
 def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
              ) -> tuple[Identity | None, list[Finding]]:
-    """Work out which unit and year a workbook is for; None when it cannot be used."""
+    """Which department and year a workbook is for, from the identity the template writer
+    stored; None (with the finding saying why) when the file cannot be used."""
     findings: list[Finding] = []
     meta = {k: raw.meta.get(k, "") for k in IDENTITY_KEYS}
     props = {k: raw.properties.get(k, "") for k in IDENTITY_KEYS}
@@ -84,9 +88,10 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     if wb_year != year:
         return None, findings + [make("other-year", file=file, value=wb_year,
                                       year_label=wareki(wb_year), expected_label=wareki(year))]
-    if ident["unit"] not in catalog.unit_names:
-        return None, findings + [make("unknown-unit", file=file, value=ident["unit"])]
+    department = ident[DEPARTMENT_KEY]
+    if department not in catalog.department_names:
+        return None, findings + [make("unknown-unit", file=file, value=department)]
     if ident["catalog_hash"] != catalog.content_hash:
-        findings.append(make("older-catalog", file=file, unit=ident["unit"]))
-    return Identity(ident["unit"], wb_year, ident["plan_id"], ident["catalog_hash"],
+        findings.append(make("older-catalog", file=file, department=department))
+    return Identity(department, wb_year, ident["plan_id"], ident["catalog_hash"],
                     ident["format_version"]), findings

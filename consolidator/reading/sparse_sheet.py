@@ -14,8 +14,15 @@ import zipfile
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from consolidator.cell_address import col_number
 from consolidator.limits import Limits
-from consolidator.safety.xml_parts import read_xml_part
+from consolidator.reading.malformed import (
+    MalformedWorkbook,
+    describe,
+    strict_float,
+    strict_int,
+    strict_xml,
+)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ADDR = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -27,7 +34,7 @@ DENSE_CELL_LIMIT = 2_000_000
 def shared_strings(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
-    root = ET.fromstring(read_xml_part(zf, "xl/sharedStrings.xml", limits))
+    root = strict_xml(zf, "xl/sharedStrings.xml", limits)
     return [_text(si) for si in root.iter(f"{MAIN}si")]
 
 
@@ -45,19 +52,21 @@ def _text(el: ET.Element) -> str:
 def read_cells(xml: bytes, strings: list[str]) -> dict[tuple[int, int], Any]:
     """Every cell that holds a value: (row, col) → str, int, float or bool."""
     cells: dict[tuple[int, int], Any] = {}
-    for _, el in ET.iterparse(io.BytesIO(xml)):
-        if el.tag != f"{MAIN}c":
-            continue
-        m = ADDR.fullmatch(el.get("r", ""))
-        value = _value(el, strings)
-        el.clear()
-        if m is None or value is None:
-            continue
-        col = 0
-        for ch in m.group(1):
-            col = col * 26 + ord(ch) - 64
-        cells[(int(m.group(2)), col)] = value
+    try:
+        for _, el in ET.iterparse(io.BytesIO(xml)):
+            if el.tag == f"{MAIN}c":
+                _take(el, strings, cells)
+    except ET.ParseError as exc:
+        raise MalformedWorkbook(describe(exc)) from exc
     return cells
+
+
+def _take(el: ET.Element, strings: list[str], cells: dict[tuple[int, int], Any]) -> None:
+    m = ADDR.fullmatch(el.get("r", ""))
+    value = _value(el, strings)
+    el.clear()
+    if m is not None and value is not None:
+        cells[(int(m.group(2)), col_number(m.group(1)))] = value
 
 
 def _value(el: ET.Element, strings: list[str]) -> Any:
@@ -70,11 +79,11 @@ def _value(el: ET.Element, strings: list[str]) -> Any:
         return None
     text = v.text
     if kind == "s":
-        index = int(text)
+        index = strict_int(text, -1, "shared string index")
         return strings[index] if 0 <= index < len(strings) else None
     if kind == "b":
         return text == "1"
     if kind in ("str", "e", "d"):
         return text
-    number = float(text)
+    number = strict_float(text, "cell value")
     return int(number) if number.is_integer() and abs(number) < 2**53 else number

@@ -6,6 +6,11 @@ what a cell reader cannot see: defined names, sheet states, document properties,
 cells hold formulas. Cell values are read with python-calamine (the fastest correct reader we
 measured: ~3 ms a template). Nothing here judges the content: that is the validator's job.
 The result is picklable, so it can come back from an isolated child process.
+
+Error boundary: what a malformed file can make the libraries raise (a missing or corrupt
+part, XML that does not parse, an attribute that is not a number, calamine's own errors) is
+turned into :class:`MalformedWorkbook` here, where the reading happens. Any other exception
+is a bug of the toolkit and is left to propagate (the validator reports it as such).
 """
 
 from __future__ import annotations
@@ -13,13 +18,20 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
+from consolidator.cell_address import Cell, col_number, parse_ref
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.reading import sparse_sheet
-from consolidator.safety.xml_parts import read_xml_part
+from consolidator.reading.malformed import (
+    MalformedWorkbook,
+    describe,
+    strict_int,
+    strict_part,
+    strict_xml,
+)
+from consolidator.safety.xml_parts import CORRUPT_ZIP_ERRORS, resolve_target
 from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 
 NS = {
@@ -31,7 +43,7 @@ NS = {
     "op": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
 }
 PROP_PREFIX = "consolidator."
-REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+IDENTITY_FIRST_KEY = "format_version"  # A1 of the identity sheet, whatever its name
 CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
 ADDR_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 # A literal prefix keeps these fast (~1 ms for a large sheet, 4x faster than with \b); any
@@ -40,8 +52,6 @@ ROW_OF_CELL_RE = re.compile(rb'r="[A-Z]{1,3}(\d+)"')
 COL_OF_CELL_RE = re.compile(rb'r="([A-Z]{1,3})\d')
 FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, not <formula1> of a validation
 CACHED_RE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
-
-Cell = tuple[int, int]  # 1-based row, column
 
 
 @dataclass
@@ -80,34 +90,6 @@ class RawWorkbook:
         return None if v == "" else v
 
 
-def col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def a1(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
-
-
-def parse_ref(text: str) -> tuple[str, int, int] | None:
-    """``'実施状況'!$D$12`` → (sheet, row, col); None for #REF!, ranges and anything else."""
-    m = REF_RE.match(text.strip())
-    if not m:
-        return None
-    sheet = (m.group(1) or "").replace("''", "'") or (m.group(2) or "")
-    return sheet, int(m.group(4)), col_number(m.group(3))
-
-
 def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
                   sheets_wanted: tuple[str, ...] = (TEXT_SHEET, INDICATOR_SHEET, META_SHEET)
                   ) -> RawWorkbook:
@@ -117,7 +99,11 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
     defined names, so every sheet that a defined name points to is read as well.
     """
     raw = RawWorkbook(path=str(path))
-    with zipfile.ZipFile(path) as zf:
+    try:
+        zf = zipfile.ZipFile(path)
+    except CORRUPT_ZIP_ERRORS as exc:
+        raise MalformedWorkbook(describe(exc)) from exc
+    with zf:
         raw.sheets, raw.names = _workbook_structure(zf, limits)
         raw.properties = _custom_properties(zf, limits)
         raw.modified = _modified(zf, limits)
@@ -126,35 +112,38 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
         percent_styles = _percent_styles(zf, limits)
         sparse: set[str] = set()
         for name, part in parts.items():
-            xml = read_xml_part(zf, part, limits)
+            xml = strict_part(zf, part, limits)
             raw.formulas[name], raw.percent_cells[name], used = _scan_cells(xml, percent_styles)
             if used > sparse_sheet.DENSE_CELL_LIMIT:
                 _read_sparse(raw, name, xml, zf, limits)
                 sparse.add(name)
     _read_cells(raw, targets - sparse)
-    raw.meta = _meta(raw.grids.get(_meta_sheet_name(raw), []))
+    raw.meta = _meta(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
 
-def _meta_sheet_name(raw: RawWorkbook) -> str:
-    """The identity sheet: by name, or else any sheet whose A1 says format_version."""
+def is_identity_grid(grid: list[list[Any]]) -> bool:
+    """Whether a sheet's cells are the identity sheet the template writer wrote (``_meta``,
+    even when renamed): its A1 says ``format_version``."""
+    return bool(grid and grid[0] and grid[0][0] == IDENTITY_FIRST_KEY)
+
+
+def identity_sheet_name(raw: RawWorkbook) -> str | None:
+    """The identity sheet: by name, or else any sheet that looks like one."""
     if META_SHEET in raw.grids:
         return META_SHEET
-    for name, grid in raw.grids.items():
-        if grid and grid[0] and grid[0][0] == "format_version":
-            return name
-    return META_SHEET
+    return next((name for name, grid in raw.grids.items() if is_identity_grid(grid)), None)
 
 
 def _workbook_structure(zf: zipfile.ZipFile, limits: Limits
                         ) -> tuple[list[SheetInfo], dict[str, tuple[str, int, int] | None]]:
-    root = ET.fromstring(read_xml_part(zf, "xl/workbook.xml", limits))
+    root = strict_xml(zf, "xl/workbook.xml", limits)
     rels = _relationships(zf, "xl/_rels/workbook.xml.rels", limits)
     sheets = []
     for el in root.iterfind("m:sheets/m:sheet", NS):
         rid = el.get(f"{{{NS['r']}}}id", "")
         target = rels.get(rid)
-        part = _resolve("xl/workbook.xml", target) if target else None
+        part = resolve_target("xl/workbook.xml", target) if target else None
         sheets.append(SheetInfo(el.get("name", ""), el.get("state", "visible"), part))
     names: dict[str, tuple[str, int, int] | None] = {}
     for el in root.iterfind("m:definedNames/m:definedName", NS):
@@ -168,27 +157,14 @@ def _workbook_structure(zf: zipfile.ZipFile, limits: Limits
 def _relationships(zf: zipfile.ZipFile, part: str, limits: Limits) -> dict[str, str]:
     if part not in zf.namelist():
         return {}
-    root = ET.fromstring(read_xml_part(zf, part, limits))
+    root = strict_xml(zf, part, limits)
     return {el.get("Id", ""): el.get("Target", "") for el in root.iterfind("rel:Relationship", NS)}
-
-
-def _resolve(source: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = []
-    for piece in (PurePosixPath(source).parent / target).parts:
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
 
 
 def _custom_properties(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
     if "docProps/custom.xml" not in zf.namelist():
         return {}
-    root = ET.fromstring(read_xml_part(zf, "docProps/custom.xml", limits))
+    root = strict_xml(zf, "docProps/custom.xml", limits)
     props = {}
     for el in root.iterfind("op:property", NS):
         name = el.get("name", "")
@@ -200,7 +176,7 @@ def _custom_properties(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
 def _modified(zf: zipfile.ZipFile, limits: Limits) -> str | None:
     if "docProps/core.xml" not in zf.namelist():
         return None
-    root = ET.fromstring(read_xml_part(zf, "docProps/core.xml", limits))
+    root = strict_xml(zf, "docProps/core.xml", limits)
     el = root.find("dcterms:modified", NS)
     return el.text.strip() if el is not None and el.text else None
 
@@ -217,14 +193,14 @@ def _percent_styles(zf: zipfile.ZipFile, limits: Limits) -> set[int]:
     """
     if "xl/styles.xml" not in zf.namelist():
         return set()
-    root = ET.fromstring(read_xml_part(zf, "xl/styles.xml", limits))
+    root = strict_xml(zf, "xl/styles.xml", limits)
     percent_ids = set(BUILTIN_PERCENT_FORMATS)
     for el in root.iterfind("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\\.', "", el.get("formatCode", ""))
         if "%" in code:
-            percent_ids.add(int(el.get("numFmtId", "-1")))
+            percent_ids.add(strict_int(el.get("numFmtId"), -1, "xl/styles.xml numFmtId"))
     return {i for i, xf in enumerate(root.iterfind("m:cellXfs/m:xf", NS))
-            if int(xf.get("numFmtId", "0")) in percent_ids}
+            if strict_int(xf.get("numFmtId"), 0, "xl/styles.xml numFmtId") in percent_ids}
 
 
 GRID_ROWS, GRID_COLS = 5_000, 100  # how much of a sparse sheet is kept as a grid
@@ -280,14 +256,17 @@ def _read_sparse(raw: RawWorkbook, name: str, xml: bytes, zf: zipfile.ZipFile,
 def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:
     import python_calamine
 
-    book = python_calamine.CalamineWorkbook.from_path(raw.path)
     try:
-        for name in book.sheet_names:
-            if name in targets:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                raw.grids[name] = [[_plain(v) for v in row] for row in rows]
-    finally:
-        book.close()
+        book = python_calamine.CalamineWorkbook.from_path(raw.path)
+        try:
+            for name in book.sheet_names:
+                if name in targets:
+                    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    raw.grids[name] = [[_plain(v) for v in row] for row in rows]
+        finally:
+            book.close()
+    except python_calamine.CalamineError as exc:
+        raise MalformedWorkbook(describe(exc)) from exc
 
 
 def _plain(v: Any) -> Any:

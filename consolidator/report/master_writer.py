@@ -2,7 +2,7 @@
 
 Sheets: 概要 (achievement per 基本目標, with a native chart), one report sheet per 基本目標
 laid out like the published report, 指標一覧, 未入力一覧, 提出状況 and 検証ログ. Department
-text is always written as a string (see :mod:`consolidator.cell_text`).
+text is always written as a string (see :mod:`consolidator.table_sheets`).
 """
 
 from __future__ import annotations
@@ -11,18 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
-from consolidator.checks.log import (
-    SUMMARY_HEADER,
-    SUMMARY_WIDTHS,
-    add_log_sheet,
-    add_table_sheet,
-    sorted_findings,
-    summary_row,
-    write_cell,
-)
-from consolidator.japanese_values import wareki
-from consolidator.messages import MASTER_TEXT
-from consolidator.plan.catalog import CITY, COUNCIL
+from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_findings
+from consolidator.findings import ERROR, WARNING
+from consolidator.japanese_values import format_number, wareki
+from consolidator.messages import MASTER_TEXT, fill
+from consolidator.messages.outputs import INDICATOR_COLUMNS, JUDGEMENT_TEXT, MISSING_HEADER
+from consolidator.plan.catalog import CITY, COUNCIL, action_line, indicator_line
 from consolidator.report.merge import (
     JUDGEMENTS,
     NOT_REPORTED,
@@ -31,23 +25,14 @@ from consolidator.report.merge import (
     MeasureResult,
     TextRow,
 )
-from consolidator.text_layout import row_height
+from consolidator.table_sheets import A4, add_table_sheet, write_cell
+from consolidator.text_layout import FONT, row_height
 
-INDICATOR_HEADER = ("取組みID", "基本目標", "活動目標", "取組み", "指標ID", "指標", "担当", "目標",
-                    "目標値", "単位", "目標年度", "前年度実績", "実績値", "未記入理由", "達成率",
-                    "判定", "出典")
+INDICATOR_HEADER = tuple(INDICATOR_COLUMNS.values())
 INDICATOR_WIDTHS = (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 10, 12, 8, 9, 40)
-MISSING_HEADER = ("担当", "取組みID", "取組み", "指標ID", "指標", "未記入理由", "コード")
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (12, 16, 72, 44)
-NOT_REPORTED_TEXT = "未報告"
-
-
-def format_number(v: int | float) -> str:
-    """54604 → 54,604; 57.5 → 57.5 (Python's shortest float form, with separators)."""
-    if isinstance(v, int) or float(v).is_integer():
-        return f"{int(v):,}"
-    return f"{v:,}"
+NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 
 def actual_text(m: MeasureResult) -> str:
@@ -63,7 +48,7 @@ def actual_text(m: MeasureResult) -> str:
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        base = {"font_name": "游ゴシック", "font_size": 10, "text_wrap": True, "valign": "top"}
+        base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"}
         box = {**base, "border": 1, "border_color": "#A6A6A6"}
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False})
         self.goal = wb.add_format({**base, "bold": True, "font_size": 12})
@@ -80,6 +65,7 @@ class _Formats:
 
 
 def write_master(path: Path, c: Consolidated) -> None:
+    """Write the master workbook for ``c`` at ``path`` (the caller makes it atomic)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
@@ -90,38 +76,45 @@ def write_master(path: Path, c: Consolidated) -> None:
             inis = [i for i in c.initiatives if i.initiative.goal is goal]
             _report_sheet(wb, fmt, c, goal, inis)
         _indicator_sheet(wb, fmt, c)
-        add_table_sheet(wb, "未入力一覧", MISSING_HEADER, _missing_rows(c), MISSING_WIDTHS)
-        add_table_sheet(wb, "提出状況", SUMMARY_HEADER,
-                        [summary_row(r) for r in c.validation.unit_rows()], SUMMARY_WIDTHS)
-        add_log_sheet(wb, "検証ログ", sorted_findings(list(c.validation.findings)))
+        add_table_sheet(wb, MASTER_TEXT["missing-sheet"], MISSING_HEADER, _missing_rows(c),
+                        MISSING_WIDTHS)
+        add_summary_sheet(wb, MASTER_TEXT["status-sheet"], c.validation.department_rows())
+        add_log_sheet(wb, MASTER_TEXT["log-sheet"], sorted_findings(list(c.validation.findings)))
         wb.set_properties({"title": _title(c), "author": "consolidator"})
     finally:
         wb.close()
 
 
 def _title(c: Consolidated) -> str:
-    return (f"{c.catalog.plan['name']}実施状況報告({wareki(c.year)}度実施状況・"
-            f"{wareki(c.year + 1)}度実施予定)")
+    return fill(MASTER_TEXT["title"], plan=c.catalog.plan["name"], year=wareki(c.year),
+                next_year=wareki(c.year + 1))
+
+
+def _headers(ws: Any, row: int, key: str, fmt: Any, **values: Any) -> None:
+    for col, h in enumerate(fill(MASTER_TEXT[key], **values).split("\t")):
+        ws.write_string(row, col, h, fmt)
 
 
 # ---- 概要 ------------------------------------------------------------------------------------
 
 def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
-    ws = wb.add_worksheet("概要")
+    sheet = MASTER_TEXT["overview-sheet"]
+    ws = wb.add_worksheet(sheet)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 5, 11)
     ws.write_string(0, 0, _title(c), fmt.title)
-    rows = c.validation.unit_rows()
+    rows = c.validation.department_rows()
     received = sum(1 for r in rows if r["received"])
-    ws.write_string(2, 0, f"提出 {received} / {len(rows)} 担当、エラー "
-                          f"{c.validation.findings.count('error')} 件、警告 "
-                          f"{c.validation.findings.count('warning')} 件", fmt.plain)
-    header = ("基本目標",) + JUDGEMENTS
+    ws.write_string(2, 0, fill(MASTER_TEXT["overview-counts"], received=received,
+                               departments=len(rows),
+                               errors=c.validation.findings.count(ERROR),
+                               warnings=c.validation.findings.count(WARNING)), fmt.plain)
+    header = (MASTER_TEXT["overview-goal-column"],) + tuple(JUDGEMENT_TEXT[j] for j in JUDGEMENTS)
     for col, h in enumerate(header):
         ws.write_string(4, col, h, fmt.header)
     for r, goal in enumerate(c.catalog.goals, start=5):
         measures = [m for i in c.initiatives if i.initiative.goal is goal for m in i.measures]
-        ws.write_string(r, 0, f"基本目標{goal['number']} {goal['title']}", fmt.cell)
+        ws.write_string(r, 0, _goal_title(goal), fmt.cell)
         for col, j in enumerate(JUDGEMENTS, start=1):
             ws.write_number(r, col, sum(1 for m in measures if m.judgement == j), fmt.cell)
     last = 4 + len(c.catalog.goals)
@@ -132,27 +125,31 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
     for col, color in enumerate(colors, start=1):
-        chart.add_series({"name": ["概要", 4, col], "categories": ["概要", 5, 0, last, 0],
-                          "values": ["概要", 5, col, last, col], "fill": {"color": color}})
-    chart.set_title({"name": "基本目標ごとの指標の達成状況"})
-    chart.set_x_axis({"name": "指標の数"})
+        chart.add_series({"name": [sheet, 4, col], "categories": [sheet, 5, 0, last, 0],
+                          "values": [sheet, 5, col, last, col], "fill": {"color": color}})
+    chart.set_title({"name": MASTER_TEXT["chart-title"]})
+    chart.set_x_axis({"name": MASTER_TEXT["chart-axis"]})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 320})
     ws.insert_chart(legend + 4, 0, chart)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
+
+
+def _goal_title(goal: dict[str, Any]) -> str:
+    return fill(MASTER_TEXT["goal-title"], number=goal["number"], title=goal["title"])
 
 
 # ---- report sheets ---------------------------------------------------------------------------
 
 def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
                   inis: list[InitiativeResult]) -> None:
-    ws = wb.add_worksheet(f"基本目標{goal['number']}")
+    ws = wb.add_worksheet(fill(MASTER_TEXT["goal-sheet"], number=goal["number"]))
     for col, w in enumerate(REPORT_WIDTHS):
         ws.set_column(col, col, w)
-    ws.write_string(0, 0, f"基本目標{goal['number']} {goal['title']}", fmt.title)
+    ws.write_string(0, 0, _goal_title(goal), fmt.title)
     row = 2
     breaks = []
     for k, ini in enumerate(inis):
@@ -163,7 +160,7 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
     ws.set_h_pagebreaks(breaks)
     ws.repeat_rows(0)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
     ws.set_footer(f"&L{goal['title']}&R&P / &N")
 
@@ -176,35 +173,33 @@ def _merged(ws: Any, row: int, text: str, f: Any) -> None:
 def _initiative_block(ws: Any, fmt: _Formats, c: Consolidated, ir: InitiativeResult,
                       row: int) -> int:
     ini = ir.initiative
-    _merged(ws, row, f"活動目標{ini.activity['number']} {ini.activity['title']}", fmt.goal)
+    _merged(ws, row, fill(MASTER_TEXT["activity-title"], number=ini.activity["number"],
+                          title=ini.activity["title"]), fmt.goal)
     _merged(ws, row + 1, f"{ini.label} {ini.title}", fmt.initiative)
     row += 3
-    ws.write_string(row, 0, "■計画", fmt.block)
+    ws.write_string(row, 0, MASTER_TEXT["plan-block"], fmt.block)
     row += 1
-    for col, h in enumerate(("組織", "", "活動目標の実現に向けた取り組み", "主な活動指標等")):
-        ws.write_string(row, col, h, fmt.header)
+    _headers(ws, row, "plan-header", fmt.header)
     row += 1
     for org in (COUNCIL, CITY):
         actions = [a for a in ini.data["actions"] if a["organisation"] == org]
         indicators = [i for i in ini.data["indicators"] if i["organisation"] == org]
         if not actions and not indicators:
             continue
-        cells = [org, "", "\n".join(_action_line(a) for a in actions),
-                 "\n".join(f"・{i['name']} {i['target']['text']}".rstrip() for i in indicators)]
+        cells = [org, "", "\n".join(action_line(a) for a in actions),
+                 "\n".join(indicator_line(i) for i in indicators)]
         for col, v in enumerate(cells):
             write_cell(ws, row, col, v, fmt.cell)
         _fit(ws, row, cells)
         row += 1
     row += 1
-    ws.write_string(row, 0, f"■{wareki(c.year)}度実績", fmt.block)
+    ws.write_string(row, 0, fill(MASTER_TEXT["results-block"], year=wareki(c.year)), fmt.block)
     row += 1
-    for col, h in enumerate(("区分", "担当", f"{wareki(c.year)}度実施状況",
-                             f"{wareki(c.year)}度実績値")):
-        ws.write_string(row, col, h, fmt.header)
+    _headers(ws, row, "results-header", fmt.header, year=wareki(c.year))
     row += 1
     shown_values: set[str] = set()
     for tr in ir.status:
-        owned = [m for m in ir.measures if m.measure.owner == tr.unit
+        owned = [m for m in ir.measures if m.measure.owner == tr.department
                  and m.measure.id not in shown_values]
         shown_values.update(m.measure.id for m in owned)
         row = _text_row(ws, fmt, tr, row, owned)
@@ -213,18 +208,17 @@ def _initiative_block(ws: Any, fmt: _Formats, c: Consolidated, ir: InitiativeRes
         row = _text_row(ws, fmt, TextRow(orphans[0].measure.owner, None, None, None, False),
                         row, orphans)
     row += 1
-    ws.write_string(row, 0, f"■{wareki(c.year + 1)}度予定", fmt.block)
+    next_year = wareki(c.year + 1)
+    ws.write_string(row, 0, fill(MASTER_TEXT["plans-block"], year=next_year), fmt.block)
     row += 1
-    for col, h in enumerate(("区分", "担当", f"{wareki(c.year + 1)}度実施予定", "")):
-        ws.write_string(row, col, h, fmt.header)
+    _headers(ws, row, "plans-header", fmt.header, year=next_year)
     row += 1
     for tr in ir.plans:
         row = _text_row(ws, fmt, tr, row, None)
     glossary = ini.data.get("glossary", [])
     if glossary:
         row += 1
-        for col, h in enumerate(("用語", "", "説明", "")):
-            ws.write_string(row, col, h, fmt.header)
+        _headers(ws, row, "glossary-header", fmt.header)
         row += 1
         for term in glossary:
             ws.merge_range(row, 0, row, 1, "", fmt.cell)
@@ -237,15 +231,11 @@ def _initiative_block(ws: Any, fmt: _Formats, c: Consolidated, ir: InitiativeRes
     return row
 
 
-def _action_line(action: dict[str, Any]) -> str:
-    new = "【新規】" if action.get("new") else ""
-    return f"{action.get('label') or '・'}{action['text']}{new}"
-
-
 def _text_row(ws: Any, fmt: _Formats, tr: TextRow, row: int,
               measures: list[MeasureResult] | None) -> int:
-    org_label = COUNCIL if tr.unit == COUNCIL else CITY
-    category = f"【{tr.category}】" if tr.category else tr.unit
+    org_label = COUNCIL if tr.department == COUNCIL else CITY
+    category = (fill(MASTER_TEXT["category"], category=tr.category) if tr.category
+                else tr.department)
     write_cell(ws, row, 0, org_label, fmt.cell)
     write_cell(ws, row, 1, category, fmt.cell)
     if tr.text is None:
@@ -254,10 +244,9 @@ def _text_row(ws: Any, fmt: _Formats, tr: TextRow, row: int,
         write_cell(ws, row, 2, tr.text, fmt.flagged if tr.flagged else fmt.cell)
     values = ""
     if measures is not None:
-        lines = ["・" + actual_text(m) for m in measures]
-        values = "\n".join(lines)
+        values = "\n".join(fill(MASTER_TEXT["bullet"], text=actual_text(m)) for m in measures)
         missing = any(m.value is None and not m.reason for m in measures)
-        write_cell(ws, row, 3, "\n".join(lines),
+        write_cell(ws, row, 3, values,
                    fmt.missing if missing else fmt.flagged if any(m.flagged for m in measures)
                    else fmt.cell)
     else:
@@ -273,6 +262,7 @@ def _fit(ws: Any, row: int, texts: list[str]) -> None:
 # ---- tables ------------------------------------------------------------------------------------
 
 def indicator_rows(c: Consolidated) -> list[list[Any]]:
+    """指標一覧, one row per measure (columns: :data:`INDICATOR_HEADER`)."""
     rows = []
     for m in c.measures:
         mv = m.measure
@@ -285,7 +275,7 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
             mv.owner, mv.data.get("text") or mv.indicator["target"]["text"],
             m.target, mv.unit, mv.data.get("year"), prev_value, m.value,
-            m.reason if m.value is None else None, m.achievement, m.judgement,
+            m.reason if m.value is None else None, m.achievement, JUDGEMENT_TEXT[m.judgement],
             str(m.source) if m.source else None,
         ])
     return rows
@@ -293,14 +283,15 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
 
 def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     rows = indicator_rows(c)
-    ws = add_table_sheet(wb, "指標一覧", INDICATOR_HEADER, rows, INDICATOR_WIDTHS)
-    pct_col = INDICATOR_HEADER.index("達成率")
-    judge_col = INDICATOR_HEADER.index("判定")
+    ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], INDICATOR_HEADER, rows,
+                         INDICATOR_WIDTHS)
+    pct_col = list(INDICATOR_COLUMNS).index("achievement")
+    judge_col = list(INDICATOR_COLUMNS).index("judgement")
     for r, row in enumerate(rows, start=1):
         if row[pct_col] is not None:
             ws.write_number(r, pct_col, row[pct_col], fmt.percent)
-        if row[judge_col] == NOT_REPORTED:
-            ws.write_string(r, judge_col, NOT_REPORTED, fmt.missing)
+        if row[judge_col] == JUDGEMENT_TEXT[NOT_REPORTED]:
+            ws.write_string(r, judge_col, row[judge_col], fmt.missing)
 
 
 def _missing_rows(c: Consolidated) -> list[list[Any]]:

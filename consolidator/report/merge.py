@@ -13,14 +13,20 @@ Achievement rule (指標一覧 達成率 / 判定):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from consolidator.checks.validation import Submission, ValidationResult
+from consolidator.findings import ERROR
+from consolidator.japanese_values import AT_MOST, BELOW
 from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
 from consolidator.templates.model import plan_field_id, status_field_id
 
-ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED = "達成", "未達成", "未報告", "評価対象外"
-JUDGEMENTS = (ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED)
+Judgement = Literal["achieved", "not-achieved", "not-reported", "not-evaluated"]
+ACHIEVED: Judgement = "achieved"
+NOT_ACHIEVED: Judgement = "not-achieved"
+NOT_REPORTED: Judgement = "not-reported"
+NOT_EVALUATED: Judgement = "not-evaluated"
+JUDGEMENTS: tuple[Judgement, ...] = (ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED)
 
 
 @dataclass(frozen=True)
@@ -52,28 +58,28 @@ class MeasureResult:
     def achievement(self) -> float | None:
         if self.value is None or not self.target:
             return None
-        if self.measure.data.get("qualifier") in ("以下", "未満"):
+        if self.measure.data.get("qualifier") in (AT_MOST, BELOW):
             return None if self.value == 0 else self.target / self.value
         return self.value / self.target
 
     @property
-    def judgement(self) -> str:
+    def judgement(self) -> Judgement:
         if not self.target:
             return NOT_EVALUATED
         if self.value is None:
             return NOT_REPORTED
-        if self.measure.data.get("qualifier") == "以下":
+        if self.measure.data.get("qualifier") == AT_MOST:
             return ACHIEVED if self.value <= self.target else NOT_ACHIEVED
-        if self.measure.data.get("qualifier") == "未満":
+        if self.measure.data.get("qualifier") == BELOW:
             return ACHIEVED if self.value < self.target else NOT_ACHIEVED
         return ACHIEVED if self.value >= self.target else NOT_ACHIEVED
 
 
 @dataclass
 class TextRow:
-    """One row of ■実績 or ■予定: a reporter (and 市社協's category) with its text."""
+    """One row of ■実績 or ■予定: a reporting department (and 市社協's category) with its text."""
 
-    unit: str
+    department: str
     category: str | None
     text: str | None
     source: Source | None
@@ -105,6 +111,9 @@ class Consolidated:
 
 
 def consolidate(result: ValidationResult) -> Consolidated:
+    """Merge the accepted entries of the chosen files into the content of the master: per
+    initiative, the ■実績 and ■予定 rows of each reporting department (empty where nothing
+    was sent) and each measure's value or reason with its source cell and judgement."""
     catalog, year = result.catalog, result.year
     errors, codes = _index_findings(result)
     by_initiative: dict[str, list[MeasureView]] = {}
@@ -114,15 +123,15 @@ def consolidate(result: ValidationResult) -> Consolidated:
     for ini in catalog.initiatives:
         status: list[TextRow] = []
         plans: list[TextRow] = []
-        for unit, category, required in _reporter_rows(ini):
-            sub = result.chosen.get(unit)
+        for department, category, required in _reporter_rows(ini):
+            sub = result.chosen.get(department)
             for rows, fid in ((status, status_field_id(ini.id, category)),
                               (plans, plan_field_id(ini.id, category))):
                 text, source = _entry(sub, fid)
                 if text is None and not required:
                     continue
-                rows.append(TextRow(unit, category, text, source, required,
-                                    flagged=(unit, fid) in errors))
+                rows.append(TextRow(department, category, text, source, required,
+                                    flagged=(department, fid) in errors))
         measures = [_measure(result, errors, codes.get((m.owner, m.id), set()), m)
                     for m in by_initiative.get(ini.id, [])]
         inis.append(InitiativeResult(ini, status, plans, measures))
@@ -130,13 +139,14 @@ def consolidate(result: ValidationResult) -> Consolidated:
 
 
 def _reporter_rows(ini: InitiativeView) -> list[tuple[str, str | None, bool]]:
-    """(unit, category, required) in the report's order: 市社協 by category, then 市 by unit."""
+    """(department, category, required) in the report's order: 市社協 by category, then the
+    city's departments."""
     rows: list[tuple[str, str | None, bool]] = []
-    units = ini.reporter_units()
-    if COUNCIL in units:
+    departments = ini.reporter_departments()
+    if COUNCIL in departments:
         reported = ini.categories(COUNCIL)
         rows.extend((COUNCIL, c, c in reported) for c in CATEGORIES)
-    rows.extend((u, None, True) for u in units if u != COUNCIL)
+    rows.extend((d, None, True) for d in departments if d != COUNCIL)
     return rows
 
 
@@ -151,17 +161,17 @@ def _entry(sub: Submission | None, field_id: str) -> tuple[Any, Source | None]:
 
 def _index_findings(result: ValidationResult
                     ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], set[str]]]:
-    """One pass over the findings: the (unit, field) pairs with an error, and the codes
-    found on each (unit, measure) — the field id of a measure's cells is ``<measure>.<role>``."""
+    """One pass over the findings: the (department, field) pairs with an error, and the codes
+    found on each (department, measure) — a measure's field ids are ``<measure>.<role>``."""
     errors: set[tuple[str, str]] = set()
     codes: dict[tuple[str, str], set[str]] = {}
     for f in result.findings:
         if not f.field_id:
             continue
-        unit = f.unit or ""
-        if f.severity == "error":
-            errors.add((unit, f.field_id))
-        codes.setdefault((unit, f.field_id.rsplit(".", 1)[0]), set()).add(f.code)
+        department = f.department or ""
+        if f.severity == ERROR:
+            errors.add((department, f.field_id))
+        codes.setdefault((department, f.field_id.rsplit(".", 1)[0]), set()).add(f.code)
     return errors, codes
 
 

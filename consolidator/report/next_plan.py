@@ -1,7 +1,7 @@
 """Next year's catalog: this year's consolidated results become the "previous report".
 
 The yearly cycle starts again from this year's master: the plan stays the same, and what the
-units reported this year (values, implementation texts, next-year plans) is what next year's
+departments reported this year (values, implementation texts, next-year plans) is what next year's
 templates show as last year's actuals and last year's plans.
 """
 
@@ -10,17 +10,20 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from consolidator.japanese_values import wareki
-from consolidator.report.master_writer import format_number
+from consolidator.japanese_values import format_number, wareki
+from consolidator.messages import MASTER_TEXT, fill
 from consolidator.report.merge import Consolidated, InitiativeResult, TextRow
 
 
 def next_catalog(c: Consolidated) -> dict[str, Any]:
+    """Next year's catalog document: this plan, report year + 1, and this year's values,
+    reasons and texts as the previous report."""
     doc = copy.deepcopy(c.catalog.doc)
     doc["plan"]["report_year"] = c.year + 1
     doc["plan"]["previous_report"] = {
         "year": c.year,
-        "title": f"{wareki(c.year)}度実施状況・{wareki(c.year + 1)}度実施予定",
+        "title": fill(MASTER_TEXT["previous-report-title"], year=wareki(c.year),
+                      next_year=wareki(c.year + 1)),
         "source": "consolidator consolidate",
     }
     results = {r.initiative.id: r for r in c.initiatives}
@@ -46,5 +49,5 @@ def _previous(r: InitiativeResult, year: int) -> dict[str, Any]:
 
 
 def _texts(rows: list[TextRow]) -> list[dict[str, Any]]:
-    return [{"units": [t.unit], "category": t.category, "text": t.text}
+    return [{"departments": [t.department], "category": t.category, "text": t.text}
             for t in rows if t.text]

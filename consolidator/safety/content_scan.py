@@ -10,16 +10,16 @@ bad file.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.findings import ERROR, Finding, make
+from consolidator.cell_address import col_number
+from consolidator.cell_text import utf16_length
+from consolidator.findings import Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
-from consolidator.safety.file_check import SafetyReport, check_file
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
@@ -27,6 +27,7 @@ from consolidator.safety.xml_parts import (
     ascii_view,
     describe_exception,
     read_xml_part,
+    resolve_target,
     xml_attributes,
 )
 
@@ -119,15 +120,6 @@ def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     return out.finish()
 
 
-def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
-    """:func:`check_file`, then :func:`scan_parts` if the file passed: the full verdict."""
-    report = check_file(path, limits)
-    if report.ok and report.kind in ("xlsx", "xlsm"):
-        report.findings.extend(scan_parts(path, limits))
-        report.ok = not any(f.severity == ERROR for f in report.findings)
-    return report
-
-
 class _Collector:
     """Findings of one file, at most MAX_FINDINGS_PER_CODE per code plus one summary."""
 
@@ -193,13 +185,13 @@ def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
         for attrs in (xml_attributes(m.group(1)) for m in RELATIONSHIP_RE.finditer(rels or b"")):
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
             if attrs.get("Type", "").endswith("/sharedStrings"):
-                shared_key = _resolve(attrs.get("Target", "")).casefold()
+                shared_key = resolve_target(wb_key, attrs.get("Target", "")).casefold()
         for m in _SHEET.finditer(wb):
             attrs = xml_attributes(m.group(1))
             name = attrs.get("name", "")
             rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             target = targets.get(rid, "")
-            part = _resolve(target) if target else f"(関係 {rid or '未指定'})"
+            part = resolve_target(wb_key, target) if target else f"(関係 {rid or '未指定'})"
             if not target or part.casefold() not in infos:
                 out.add("file-missing-part", part=part, sheet=name,
                         where=f"(シート「{name}」の内容)")
@@ -255,22 +247,7 @@ def _view(data: bytes) -> bytes:
         return data
 
 
-def _resolve(target: str) -> str:
-    """A relationship target of ``xl/workbook.xml`` as a part name."""
-    target = target.replace("\\", "/")
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join("xl", target))
-
-
 _REF = re.compile(r"\$?([A-Za-z]{1,10})\$?([0-9]{1,12})(?::\$?([A-Za-z]{1,10})\$?([0-9]{1,12}))?")
-
-
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _range_size(ref: str, limits: Limits, *, allow_range: bool = False) -> int | None:
@@ -279,8 +256,8 @@ def _range_size(ref: str, limits: Limits, *, allow_range: bool = False) -> int |
     m = _REF.fullmatch(ref.strip())
     if not m or (m.group(3) and not allow_range):
         return None
-    c1, r1 = _col_number(m.group(1)), int(m.group(2))
-    c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    c1, r1 = col_number(m.group(1)), int(m.group(2))
+    c2, r2 = (col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
     for c, r in ((c1, r1), (c2, r2)):
         if not (1 <= c <= limits.max_columns and 1 <= r <= limits.max_rows):
             return None
@@ -399,10 +376,6 @@ def _text_len(body: bytes) -> int:
     text = "".join(html.unescape(m.group(1).decode("utf-8", "replace"))
                    for m in _T.finditer(body))
     return utf16_length(text) - 6 * len(_XESC.findall(text))
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _scan_shared_strings(data: bytes, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],

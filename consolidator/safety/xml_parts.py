@@ -9,6 +9,7 @@ laughs, external entities) or an encoding that could hide one is refused with
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import zipfile
 import zlib
@@ -35,6 +36,22 @@ def xml_attributes(text: bytes) -> dict[str, str]:
             html.unescape((m.group(2) if m.group(2) is not None else m.group(3) or b"")
                           .decode("utf-8", "replace"))
             for m in _ATTR.finditer(text)}
+
+
+def resolve_target(source: str, target: str) -> str:
+    """A relationship ``target`` of part ``source`` as a part name (OPC rules): relative to
+    the source's folder, or to the package root when it starts with ``/``; backslashes read
+    as slashes; ``..`` never climbs above the root."""
+    target = target.replace("\\", "/")
+    base = "" if target.startswith("/") else posixpath.dirname(source)
+    parts: list[str] = []
+    for piece in f"{base}/{target}".split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
 
 
 class UnsafeContent(Exception):

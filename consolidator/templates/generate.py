@@ -1,4 +1,4 @@
-"""``generate``: one pre-filled template workbook per reporting unit."""
+"""``generate``: one pre-filled template workbook per reporting department."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from consolidator.templates.model import build
 from consolidator.templates.writer import write_template
 
 
-def template_filename(unit: str, year: int) -> str:
-    return f"{wareki(year)}度_{unit}_実施状況報告.xlsx"
+def template_filename(department: str, year: int) -> str:
+    return f"{wareki(year)}度_{department}_実施状況報告.xlsx"
 
 
 def parse_year(text: str | int | None, catalog: Catalog) -> int:
@@ -31,21 +31,22 @@ def parse_year(text: str | int | None, catalog: Catalog) -> int:
 def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
                        contact: str = "", only: list[str] | None = None,
                        now: datetime | None = None) -> list[Path]:
-    """Write the templates; returns their paths in the catalog's unit order.
+    """Write one template per department (or only those of ``only``) into ``out_dir``, each
+    atomically; returns their paths in the catalog's department order.
 
-    Raises ``KeyError`` naming a unit of ``only`` that the catalog does not have.
+    Raises ``KeyError`` naming a department of ``only`` that the catalog does not have.
     """
-    units = catalog.unit_names
+    departments = catalog.department_names
     for name in only or []:
-        if name not in units:
+        if name not in departments:
             raise KeyError(name)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     written = []
-    for unit in units:
-        if only and unit not in only:
+    for department in departments:
+        if only and department not in only:
             continue
-        model = build(catalog, unit, year)
-        target = out_dir / template_filename(unit, year)
+        model = build(catalog, department, year)
+        target = out_dir / template_filename(department, year)
         write_with(target, partial(write_template, model, deadline=deadline, contact=contact,
                                    generated_at=stamp, tool_version=__version__))
         written.append(target)

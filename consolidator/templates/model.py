@@ -1,4 +1,4 @@
-"""What a reporting unit's workbook holds, independent of how it is drawn.
+"""What a department's workbook holds, independent of how it is drawn.
 
 The template writer renders this model into an .xlsx; the submission reader and the validator
 use the same model to know which fields to expect, where their row keys are and which
@@ -8,11 +8,19 @@ reference texts must be unchanged. One model, so the two sides cannot drift.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from consolidator.japanese_values import wareki
 from consolidator.messages import TEMPLATE_TEXT
-from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
+from consolidator.plan.catalog import (
+    CATEGORIES,
+    COUNCIL,
+    Catalog,
+    InitiativeView,
+    MeasureView,
+    action_line,
+    indicator_line,
+)
 
 FORMAT_VERSION = "1"
 TEXT_SHEET = "実施状況"
@@ -33,17 +41,23 @@ INDICATOR_HEADERS = ("ID", "取組み", "指標", "目標", "単位", "前年度
                      "未記入の理由", "理由の説明")
 
 
+FieldKind = Literal["number", "text", "choice"]
+FieldRole = Literal["status", "plan", "value", "reason", "reason_text"]
+TEXT_ROLES: tuple[FieldRole, ...] = ("status", "plan")
+MEASURE_ROLES: tuple[FieldRole, ...] = ("value", "reason", "reason_text")
+
+
 @dataclass(frozen=True)
 class Field:
-    """One input cell of a unit's workbook."""
+    """One input cell of a department's workbook."""
 
     field_id: str
     sheet: str
     row: int
     col: int
-    kind: str  # number / text / choice
-    role: str  # status / plan / value / reason / reason_text
-    unit: str
+    kind: FieldKind
+    role: FieldRole
+    department: str
     initiative_id: str
     key: str  # what column A of the field's row holds
     label: str
@@ -53,7 +67,7 @@ class Field:
     category: str | None = None
     max_length: int | None = None
     percent: bool = False
-    value_unit: str | None = None
+    value_unit: str | None = None  # the counting unit of a number field (人, 回, %)
     required: bool = False
 
     @property
@@ -76,18 +90,24 @@ class Reference:
         return "R_" + _name_part(self.ref_id)
 
 
+RowStyle = Literal["sheet-title", "note", "header", "goal", "initiative", "reference", "input",
+                   "indicator"]
+
+
 @dataclass
 class Row:
     """A row of an input sheet as drawn: cells (col → text) and a style name."""
 
-    style: str
+    style: RowStyle
     cells: dict[int, str]
-    height: float | None = None
 
 
 @dataclass
-class UnitTemplate:
-    unit: str
+class TemplateModel:
+    """Everything a department's workbook holds: its fields, its reference texts and the rows
+    of its two input sheets."""
+
+    department: str
     organisation: str
     year: int
     catalog: Catalog
@@ -96,17 +116,13 @@ class UnitTemplate:
     text_rows: list[Row] = field(default_factory=list)
     indicator_rows: list[Row] = field(default_factory=list)
 
-    @property
-    def field_by_id(self) -> dict[str, Field]:
-        return {f.field_id: f for f in self.fields}
-
     def identity(self, generated_at: str, tool_version: str) -> dict[str, str]:
         return {
             "format_version": FORMAT_VERSION,
             "plan_id": self.catalog.plan_id,
             "catalog_hash": self.catalog.content_hash,
             "fiscal_year": str(self.year),
-            "unit": self.unit,
+            "unit": self.department,  # the workbook's key for the department (format 1)
             "generated_at": generated_at,
             "tool_version": tool_version,
         }
@@ -143,11 +159,16 @@ def year_labels(year: int) -> dict[str, str]:
     }
 
 
-def build(catalog: Catalog, unit: str, year: int) -> UnitTemplate:
-    organisation = catalog.organisation_of(unit)
+def build(catalog: Catalog, department: str, year: int) -> TemplateModel:
+    """The workbook of ``department`` for fiscal ``year``: the initiatives it reports on, one
+    status and one plan field per initiative (per category for 市社協), and a value, a reason
+    and a reason-text field per measure it owns. Raises ``KeyError`` for a department the
+    catalog does not have."""
+    organisation = catalog.organisation_of(department)
     if organisation is None:
-        raise KeyError(unit)
-    t = UnitTemplate(unit=unit, organisation=organisation, year=year, catalog=catalog)
+        raise KeyError(department)
+    t = TemplateModel(department=department, organisation=organisation, year=year,
+                      catalog=catalog)
     _build_text_sheet(t)
     _build_indicator_sheet(t)
     return t
@@ -155,24 +176,21 @@ def build(catalog: Catalog, unit: str, year: int) -> UnitTemplate:
 
 # ---- 実施状況 sheet ----------------------------------------------------------------------------
 
-TEXT_HEADER_ROWS = 3  # title, note, column headers
-
-
-def _build_text_sheet(t: UnitTemplate) -> None:
+def _build_text_sheet(t: TemplateModel) -> None:
     labels = year_labels(t.year)
     rows = t.text_rows
-    rows.append(Row("sheet-title", {1: f"{t.unit} {labels['status']}・{labels['plan']}"}))
+    rows.append(Row("sheet-title", {1: f"{t.department} {labels['status']}・{labels['plan']}"}))
     rows.append(Row("note", {1: TEMPLATE_TEXT["text-sheet-note"]}))
     rows.append(Row("header", {1: "ID", 2: "区分", 3: "項目", 4: "内容"}))
-    for ini in t.catalog.initiatives_for(t.unit):
+    for ini in t.catalog.initiatives_for(t.department):
         _initiative_block(t, ini, labels)
 
 
-def _ref(t: UnitTemplate, ref_id: str, sheet: str, row: int, col: int, text: str) -> None:
+def _ref(t: TemplateModel, ref_id: str, sheet: str, row: int, col: int, text: str) -> None:
     t.references.append(Reference(ref_id, sheet, row, col, text))
 
 
-def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, str]) -> None:
+def _initiative_block(t: TemplateModel, ini: InitiativeView, labels: dict[str, str]) -> None:
     rows = t.text_rows
     goal, activity = ini.goal, ini.activity
     heading = (f"基本目標{goal['number']} {goal['title']} / "
@@ -184,20 +202,20 @@ def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, st
 
     actions = [a for a in ini.data["actions"] if a["organisation"] == t.organisation]
     if actions:
-        text = "\n".join(_action_line(a) for a in actions)
+        text = "\n".join(action_line(a) for a in actions)
         rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: TEMPLATE_TEXT["plan-actions-label"],
                                       4: text}))
         _ref(t, f"{ini.id}.actions", TEXT_SHEET, len(rows), 4, text)
     indicators = [ind for ind in ini.data["indicators"] if ind["organisation"] == t.organisation]
     if indicators:
-        text = "\n".join(f"・{ind['name']} {ind['target']['text']}".rstrip() for ind in indicators)
+        text = "\n".join(indicator_line(ind) for ind in indicators)
         label = TEMPLATE_TEXT["plan-indicators-label"]
         rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: label, 4: text}))
 
     for category in _categories(t, ini):
-        cat_label = f"【{category}】" if category else t.unit
-        reported = category is None or category in ini.categories(t.unit)
-        prev_plan = _previous_text(ini, "plans", t.unit, category, t.year - 1)
+        cat_label = f"【{category}】" if category else t.department
+        reported = category is None or category in ini.categories(t.department)
+        prev_plan = _previous_text(ini, "plans", t.department, category, t.year - 1)
         if prev_plan:
             rows.append(Row("reference", {1: ini.id, 2: cat_label, 3: labels["prev_plan"],
                                           4: prev_plan}))
@@ -207,56 +225,47 @@ def _initiative_block(t: UnitTemplate, ini: InitiativeView, labels: dict[str, st
             rows.append(Row("input", {1: fid, 2: cat_label, 3: labels[role] + note}))
             t.fields.append(Field(
                 field_id=fid, sheet=TEXT_SHEET, row=len(rows), col=TEXT_INPUT_COL, kind="text",
-                role=role, unit=t.unit, initiative_id=ini.id, key=fid,
+                role=role, department=t.department, initiative_id=ini.id, key=fid,
                 label=f"{ini.id} {cat_label} {labels[role]}", category=category,
                 max_length=TEXT_LIMIT, required=reported,
             ))
 
 
-def _categories(t: UnitTemplate, ini: InitiativeView) -> list[str | None]:
-    if t.unit != COUNCIL:
+def _categories(t: TemplateModel, ini: InitiativeView) -> list[str | None]:
+    if t.department != COUNCIL:
         return [None]
     return list(CATEGORIES)
 
 
-def _action_line(action: dict[str, Any]) -> str:
-    label = action.get("label") or "・"
-    new = "【新規】" if action.get("new") else ""
-    return f"{label}{action['text']}{new}"
-
-
-def _previous_text(ini: InitiativeView, section: str, unit: str, category: str | None,
+def _previous_text(ini: InitiativeView, section: str, department: str, category: str | None,
                    wanted_year: int) -> str:
     prev = ini.previous
     if prev.get("year") != wanted_year:
         return ""
     texts = [r["text"] for r in prev.get(section, [])
-             if unit in r["units"] and (r.get("category") or None) == category]
+             if department in r["departments"] and (r.get("category") or None) == category]
     return "\n".join(texts)
 
 
 # ---- 活動指標 sheet ----------------------------------------------------------------------------
 
-INDICATOR_HEADER_ROW = 3
-
-
-def _build_indicator_sheet(t: UnitTemplate) -> None:
+def _build_indicator_sheet(t: TemplateModel) -> None:
     labels = year_labels(t.year)
     rows = t.indicator_rows
-    rows.append(Row("sheet-title", {1: f"{t.unit} 主な活動指標の{labels['value']}"}))
+    rows.append(Row("sheet-title", {1: f"{t.department} 主な活動指標の{labels['value']}"}))
     rows.append(Row("note", {1: TEMPLATE_TEXT["indicator-sheet-note"]}))
     headers = list(INDICATOR_HEADERS)
     headers[5] = labels["prev_value"]
     headers[6] = labels["value"]
     rows.append(Row("header", dict(enumerate(headers, start=1))))
-    measures = t.catalog.measures_owned_by(t.unit)
+    measures = t.catalog.measures_owned_by(t.department)
     for m in measures:
         _indicator_row(t, m)
     if not measures:
         rows.append(Row("note", {1: TEMPLATE_TEXT["no-indicators"]}))
 
 
-def _indicator_row(t: UnitTemplate, m: MeasureView) -> None:
+def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
     rows = t.indicator_rows
     prev = m.previous_actual() if m.initiative.previous.get("year") == t.year - 1 else None
     target = m.data.get("text") or m.indicator["target"]["text"]
@@ -271,7 +280,8 @@ def _indicator_row(t: UnitTemplate, m: MeasureView) -> None:
     rows.append(Row("indicator", cells))
     r = len(rows)
     _ref(t, f"{m.id}.name", INDICATOR_SHEET, r, 3, m.name)
-    common = dict(sheet=INDICATOR_SHEET, row=r, unit=t.unit, initiative_id=m.initiative.id,
+    common = dict(sheet=INDICATOR_SHEET, row=r, department=t.department,
+                  initiative_id=m.initiative.id,
                   key=m.id, indicator_id=m.indicator["id"], indicator_name=m.indicator["name"],
                   measure_id=m.id)
     t.fields.append(Field(field_id=f"{m.id}.value", col=IND_VALUE_COL, kind="number",
@@ -289,3 +299,11 @@ def _actual_text(prev: dict[str, Any] | None) -> str:
     if not prev:
         return ""
     return str(prev.get("text") or prev.get("reason") or "")
+
+
+# The field list written into the identity sheet (``_meta``), one row per field, read back by
+# :mod:`consolidator.reading.field_map`. The department is in the identity block above it.
+META_COLUMNS = ("field_id", "defined_name", "sheet", "row", "col", "key", "kind", "role",
+                "initiative_id",
+                "indicator_id", "indicator_name", "measure_id", "category", "label",
+                "value_unit", "percent", "max_length", "required")

@@ -1,7 +1,7 @@
-"""Drawing a unit's template (:mod:`consolidator.templates.model`) as an .xlsx with openpyxl.
+"""Drawing a department's template (:mod:`consolidator.templates.model`) as an .xlsx with openpyxl.
 
 openpyxl rather than xlsxwriter here: it writes the ``imeMode`` of data validations (IME off
-for number cells), which xlsxwriter cannot; a template is written once per unit per year, so
+for number cells), which xlsxwriter cannot; a template is written once per department per year, so
 its ~2x slower writing does not matter.
 """
 
@@ -23,15 +23,16 @@ from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.templates.model import (
     COVER_SHEET,
     INDICATOR_SHEET,
+    META_COLUMNS,
     META_SHEET,
     REASON_CHOICES,
     TEXT_SHEET,
     Field,
     Row,
-    UnitTemplate,
+    TemplateModel,
     year_labels,
 )
-from consolidator.text_layout import row_height
+from consolidator.text_layout import FONT, row_height
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")
 REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -41,7 +42,6 @@ INITIATIVE_FILL = PatternFill("solid", fgColor="BDD7EE")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
-FONT = "游ゴシック"
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 
@@ -49,8 +49,11 @@ TEXT_WIDTHS = {1: 17, 2: 16, 3: 28, 4: 92}
 INDICATOR_WIDTHS = {1: 12, 2: 26, 3: 34, 4: 26, 5: 8, 6: 16, 7: 14, 8: 14, 9: 30}
 
 
-def write_template(t: UnitTemplate, path: Path, *, deadline: str, contact: str,
+def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
                    generated_at: str, tool_version: str) -> None:
+    """Draw ``t`` as an .xlsx at ``path``: the cover (記入要領), the two input sheets with
+    their input cells unlocked, validated and named ``F_<field id>``, the reference texts
+    named ``R_<id>``, and the identity (hidden sheet ``_meta`` and custom properties)."""
     wb = Workbook()
     cover = wb.active
     assert cover is not None
@@ -70,12 +73,12 @@ def write_template(t: UnitTemplate, path: Path, *, deadline: str, contact: str,
     for r in t.references:
         _name(wb, r.defined_name, r.sheet, r.row, r.col)
     for ws in (cover, text_ws, ind_ws):
-        _page_setup(ws, t.unit)
+        _page_setup(ws, t.department)
     ind_ws.auto_filter.ref = f"A3:I{max(3, len(t.indicator_rows))}"
     _meta(wb.create_sheet(META_SHEET), identity, t.fields)
     for key, value in identity.items():
         wb.custom_doc_props.append(StringProperty(name=f"consolidator.{key}", value=value))
-    wb.properties.title = f"{t.unit} {year_labels(t.year)['status']}"
+    wb.properties.title = f"{t.department} {year_labels(t.year)['status']}"
     wb.properties.creator = "consolidator"
     wb.active = 1
     wb.save(path)
@@ -88,9 +91,9 @@ def _text(cell: Cell, value: str | None) -> None:
         cell.data_type = "s"
 
 
-def _cover(ws: Worksheet, t: UnitTemplate, deadline: str, contact: str) -> None:
+def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None:
     labels = year_labels(t.year)
-    ctx = dict(unit=t.unit, status=labels["status"], plan=labels["plan"],
+    ctx = dict(department=t.department, status=labels["status"], plan=labels["plan"],
                value=labels["value"], deadline=deadline or "(事務局からの連絡のとおり)",
                contact=contact or "地域福祉課")
     lines = fill(TEMPLATE_TEXT["cover"], **ctx).split("\n")
@@ -205,21 +208,15 @@ def _name(wb: Workbook, name: str, sheet: str, row: int, col: int) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _page_setup(ws: Worksheet, unit: str) -> None:
+def _page_setup(ws: Worksheet, department: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.left.text = unit
+    ws.oddFooter.left.text = department
     ws.oddFooter.right.text = "&P / &N"
     ws.page_margins.left = ws.page_margins.right = 0.4
-
-
-META_COLUMNS = ("field_id", "defined_name", "sheet", "row", "col", "key", "kind", "role",
-                "initiative_id",
-                "indicator_id", "indicator_name", "measure_id", "category", "label",
-                "value_unit", "percent", "max_length", "required")
 
 
 def _meta(ws: Worksheet, identity: dict[str, str], fields: list[Field]) -> None:

@@ -38,7 +38,7 @@ class Segment:
 
     line: int
     organisation: str | None
-    units: list[str]
+    departments: list[str]
     name: str
     value: str
     cell: int
@@ -49,7 +49,7 @@ class Segment:
 @dataclass
 class Placement:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
-    reported_by: dict[str, list[str]] = field(default_factory=dict)  # indicator id → units
+    reported_by: dict[str, list[str]] = field(default_factory=dict)  # indicator id → departments
 
 
 _VALUE_START_RE = re.compile(
@@ -80,11 +80,12 @@ def segments_of(draft: InitiativeDraft) -> list[Segment]:
         if lead:
             name, value = split_name_value(lead)
             heading = bool(bullets) and not value
-            out.append(Segment(row.line, row.organisation, row.units, name.lstrip(_HEADING_MARKS),
+            out.append(Segment(row.line, row.organisation, row.departments,
+                               name.lstrip(_HEADING_MARKS),
                                value, cell, lead, heading))
         for b in bullets:
             name, value = split_name_value(b)
-            out.append(Segment(row.line, row.organisation, row.units, name, value, cell, b))
+            out.append(Segment(row.line, row.organisation, row.departments, name, value, cell, b))
     base = len(draft.results)
     for i, tv in enumerate(draft.trailing):
         value = " ".join(tv.values)
@@ -200,7 +201,7 @@ def place_actuals(indicators: list[dict[str, Any]], segments: list[Segment], fin
         for measure, actual in filled:
             free[ind["id"]].remove(measure)
             out.values[measure["id"]] = actual
-        out.reported_by.setdefault(ind["id"], seg.units)
+        out.reported_by.setdefault(ind["id"], seg.departments)
         placed[si] = filled[0][0]["id"]
     _keep_extras(segments, placed, out, findings)
     return out

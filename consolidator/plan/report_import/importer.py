@@ -15,6 +15,7 @@ from typing import Any
 
 from consolidator.findings import Findings
 from consolidator.japanese_values import parse_target, split_name_target
+from consolidator.plan.catalog import CATEGORIES, CIRCLED, CITY, COUNCIL
 from consolidator.plan.report_import import lines as rt
 from consolidator.plan.report_import.actuals import place_actuals, segments_of
 from consolidator.plan.report_import.layout import (
@@ -25,7 +26,7 @@ from consolidator.plan.report_import.layout import (
     walk,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PLACEHOLDER_PLAN_ID = "imported-plan"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -63,7 +64,7 @@ class _Builder:
         return {
             "schema_version": SCHEMA_VERSION,
             "plan": self.plan(),
-            "units": self.units(goals),
+            "departments": self.departments(goals),
             "goals": goals,
         }
 
@@ -108,14 +109,15 @@ class _Builder:
                     parts += parse_target(split_name_target(bullet)[1])
         return parts
 
-    def units(self, goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def departments(self, goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
         names: list[str] = []
         for g in goals:
             for a in g["activities"]:
                 for i in a["initiatives"]:
-                    names += [r["unit"] for r in i["reporters"] if r["unit"] not in names]
-        out = [{"name": rt.COUNCIL, "organisation": rt.COUNCIL}]
-        return out + [{"name": n, "organisation": rt.CITY} for n in names if n != rt.COUNCIL]
+                    names += [r["department"] for r in i["reporters"]
+                              if r["department"] not in names]
+        out = [{"name": COUNCIL, "organisation": COUNCIL}]
+        return out + [{"name": n, "organisation": CITY} for n in names if n != COUNCIL]
 
     # ---- table of contents ---------------------------------------------------------------
     def check_toc(self) -> None:
@@ -160,7 +162,7 @@ class _Builder:
             indicators += inds
         placement = place_actuals(indicators, segments_of(d), self.f)
         for ind in indicators:
-            if ind["organisation"] == rt.CITY:
+            if ind["organisation"] == CITY:
                 ind["owner"] = self.owner(ind, row_departments[ind["id"]],
                                           placement.reported_by.get(ind["id"], []))
         values = {m["id"]: placement.values[m["id"]] for ind in indicators
@@ -182,9 +184,9 @@ class _Builder:
         }
 
     def actions(self, d: InitiativeDraft, row: PlanRow) -> list[dict[str, Any]]:
-        if rt.starts_with_circled(row.actions) or row.organisation == rt.COUNCIL:
+        if rt.starts_with_circled(row.actions) or row.organisation == COUNCIL:
             lead, items = rt.split_circled(row.actions)
-            marked = [(mark, text, rt.CIRCLED.index(mark) + 1) for mark, text in items]
+            marked = [(mark, text, CIRCLED.index(mark) + 1) for mark, text in items]
         else:
             lead, bullets = rt.split_bullets(row.actions)
             marked = [("・", text, i) for i, text in enumerate(bullets, start=1)]
@@ -210,7 +212,7 @@ class _Builder:
         lead, lead_depts = rt.take_departments(lead)
         if lead:
             self.f.add("import-unplaced", value=lead, line=row.line)
-        prefix = "s" if row.organisation == rt.COUNCIL else "c"
+        prefix = "s" if row.organisation == COUNCIL else "c"
         out = []
         for n, bullet in enumerate(bullets, start=start):
             text, depts = rt.take_departments(bullet)
@@ -218,7 +220,7 @@ class _Builder:
             ind_id = f"{d.id}-{prefix}{n}"
             ind: dict[str, Any] = {
                 "id": ind_id, "organisation": row.organisation,
-                "owner": rt.COUNCIL if row.organisation == rt.COUNCIL else "",
+                "owner": COUNCIL if row.organisation == COUNCIL else "",
                 "name": name, "target": {"text": target},
                 "measures": _measures(ind_id, name, target),
             }
@@ -232,18 +234,19 @@ class _Builder:
         else the department whose results row holds the value. Empty when undecided."""
         if bracketed:
             return next((u for u in reported_by if u in bracketed), bracketed[0])
-        return next((u for u in reported_by if u != rt.CITY), "")
+        return next((u for u in reported_by if u != CITY), "")
 
     def reporters(self, d: InitiativeDraft, bracketed: list[str]) -> list[dict[str, Any]]:
         rows = d.results + d.plans
         out: list[dict[str, Any]] = []
-        council_rows = [r for r in rows if r.organisation == rt.COUNCIL]
-        if council_rows or any(r.organisation == rt.COUNCIL for r in d.plan_rows):
+        council_rows = [r for r in rows if r.organisation == COUNCIL]
+        if council_rows or any(r.organisation == COUNCIL for r in d.plan_rows):
             cats = {r.category for r in council_rows if r.category}
-            out.append({"unit": rt.COUNCIL, "categories": [c for c in rt.CATEGORIES if c in cats]})
-        names = _unique(bracketed + [u for r in rows if r.organisation == rt.CITY for u in r.units
-                                     if u != rt.CITY])
-        return out + [{"unit": n} for n in names]
+            out.append({"department": COUNCIL, "categories": [c for c in CATEGORIES if c in cats]})
+        names = _unique(bracketed + [u for r in rows if r.organisation == CITY
+                                     for u in r.departments
+                                     if u != CITY])
+        return out + [{"department": n} for n in names]
 
 
 def _measures(ind_id: str, name: str, target: str) -> list[dict[str, Any]]:
@@ -266,7 +269,7 @@ def _measures(ind_id: str, name: str, target: str) -> list[dict[str, Any]]:
 
 
 def _reporter_text(row: ReporterRow) -> dict[str, Any]:
-    return {"units": list(row.units), "category": row.category, "text": row.text}
+    return {"departments": list(row.departments), "category": row.category, "text": row.text}
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -388,10 +391,10 @@ def _final_checks(doc: dict[str, Any], applied: list[dict[str, Any]], findings: 
                      value=f"{plan['period']['start']}-{plan['period']['end']}")
     for ini in _initiatives(doc):
         values = ini.get("previous", {}).get("values", {})
-        city = [r["unit"] for r in ini["reporters"] if r["unit"] != rt.COUNCIL]
+        city = [r["department"] for r in ini["reporters"] if r["department"] != COUNCIL]
         for ind in ini["indicators"]:
             if not ind["owner"]:
-                ind["owner"] = city[0] if city else rt.CITY
+                ind["owner"] = city[0] if city else CITY
                 findings.add("import-no-owner", value=ind["owner"], indicator=ind["name"],
                              path=ind["id"], initiative_id=ini["id"])
             for m in ind["measures"]:

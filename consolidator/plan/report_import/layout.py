@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from consolidator.findings import Findings
 from consolidator.japanese_values import collapse_space, find_reason, parse_quantity
+from consolidator.plan.catalog import CIRCLED, CITY, COUNCIL, ORGANISATIONS
 from consolidator.plan.report_import import lines as rt
 
 
@@ -29,7 +30,7 @@ class ReporterRow:
 
     line: int
     organisation: str
-    units: list[str]
+    departments: list[str]
     category: str | None
     text: str
     values: str = ""
@@ -154,7 +155,7 @@ class _Walker:
             return
         for r, c in pairs:
             m = _NUMBERED_RE.match(c)
-            if c[0] in rt.CIRCLED:
+            if c[0] in CIRCLED:
                 self.toc_initiatives_cell(n, c)
             elif m and "<p>" in r:
                 self.toc_goal = int(m.group(1))
@@ -173,7 +174,7 @@ class _Walker:
             self.unplaced(n, lead)
         for mark, title in items:
             self.out.toc_initiatives.append(TocEntry(
-                self.toc_goal, self.toc_activity, rt.CIRCLED.index(mark) + 1, title))
+                self.toc_goal, self.toc_activity, CIRCLED.index(mark) + 1, title))
 
     # ---- body ------------------------------------------------------------------------------
     def body(self, n: int, raw: str, text: str) -> None:
@@ -253,7 +254,7 @@ class _Walker:
     # ---- rows ------------------------------------------------------------------------------
     def plan_row(self, n: int, row: list[str], text: str) -> None:
         assert self.current is not None
-        if row[0] not in rt.ORGANISATIONS or len([c for c in row[1:] if c]) > 2:
+        if row[0] not in ORGANISATIONS or len([c for c in row[1:] if c]) > 2:
             self.unplaced(n, text)
             return
         rest = row[1:] + ["", ""]
@@ -262,29 +263,30 @@ class _Walker:
     def reporter_row(self, n: int, row: list[str], text: str) -> None:
         assert self.current is not None
         first, rest = row[0], row[1:]
-        units: list[str] = []
-        if first in rt.ORGANISATIONS:
+        departments: list[str] = []
+        org: str
+        if first in ORGANISATIONS:
             org = first
         elif first == "" and self.org is not None:
             org = self.org
         elif (names := rt.department_list(first)) is not None:
-            org, units = rt.CITY, names
+            org, departments = CITY, names
         else:
             self.unplaced(n, text)
             return
         self.org = org
         filled = [c for c in rest if c]
         category = None
-        if filled and org == rt.COUNCIL:
+        if filled and org == COUNCIL:
             category, head = rt.take_category(filled[0])
             if category and not head:
                 filled = filled[1:]
             elif category:
                 filled[0] = head
-        elif filled and org == rt.CITY and not units:
+        elif filled and org == CITY and not departments:
             names = rt.department_list(filled[0])
             if names:
-                units, filled = names, filled[1:]
+                departments, filled = names, filled[1:]
         limit = 2 if self.block == "results" else 1
         if len(filled) > limit or not filled:
             self.f.add("import-structure", value=text, line=n,
@@ -294,17 +296,17 @@ class _Walker:
             filled = [" ".join(filled[:-1]), filled[-1]] if limit == 2 else [" ".join(filled)]
         body, values = filled[0], (filled[1] if len(filled) > 1 else "")
         target = self.current.results if self.block == "results" else self.current.plans
-        if org == rt.COUNCIL:
-            target.append(ReporterRow(n, org, [rt.COUNCIL], category, body, values))
+        if org == COUNCIL:
+            target.append(ReporterRow(n, org, [COUNCIL], category, body, values))
             return
-        if units:
-            target.append(ReporterRow(n, org, units, None, body, values))
+        if departments:
+            target.append(ReporterRow(n, org, departments, None, body, values))
             return
         segments = rt.split_inline_departments(body)
         for i, (names, seg_text) in enumerate(segments):
             if not names:
                 self.f.add("import-no-department", value=seg_text, line=n)
-                names = [rt.CITY]
+                names = [CITY]
             target.append(ReporterRow(n, org, names, None, seg_text, values if i == 0 else ""))
 
     def loose_line(self, n: int, text: str) -> None:

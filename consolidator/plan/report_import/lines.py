@@ -10,20 +10,14 @@ from __future__ import annotations
 import re
 
 from consolidator.japanese_values import collapse_space
-
-COUNCIL = "市社協"
-CITY = "市"
-ORGANISATIONS = (COUNCIL, CITY)
-CATEGORIES = ("独自", "受託", "補助")
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+from consolidator.plan.catalog import CATEGORIES, CIRCLED, NEW_TAG
 
 _TAG_RE = re.compile(r"<[^>]*>")
 _BULLET_RE = re.compile(r"(?:^|(?<=\s))・")
 _CIRCLED_RE = re.compile(f"[{CIRCLED}]")
 _BRACKET_RE = re.compile(r"\s*[〔\[［]([^〕\]］]+)[〕\]］]")
 _DEPARTMENT_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{1,12}(?:課|図書館)")
-_CATEGORY_RE = re.compile(r"^【(独自|受託|補助)】\s*")
-_NEW_TAG = "【新規】"
+_CATEGORY_RE = re.compile(rf"^【({'|'.join(CATEGORIES)})】\s*")
 _CAPTION_RE = re.compile(r"^【[^】]+】$")
 
 
@@ -96,9 +90,9 @@ def take_departments(text: str) -> tuple[str, list[str]]:
 
 def take_new_tag(text: str) -> tuple[str, bool]:
     """Remove 【新規】 from an action's text; True when it was there."""
-    if _NEW_TAG not in text:
+    if NEW_TAG not in text:
         return text, False
-    return collapse_space(text.replace(_NEW_TAG, " ")), True
+    return collapse_space(text.replace(NEW_TAG, " ")), True
 
 
 def take_category(text: str) -> tuple[str | None, str]:

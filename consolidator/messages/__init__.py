@@ -1,0 +1,61 @@
+"""Every user-facing text of the toolkit, in one package.
+
+- :data:`MESSAGES` maps a stable English finding code to (severity, Japanese message,
+  Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
+  (the file checks) and :mod:`.plan` (catalogs and the report importer). Codes are never
+  renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
+  (``unit-missing``), as it did when the codes were first published.
+- :mod:`.workbook`: the texts written into a template; :mod:`.outputs`: the command line,
+  the master workbook, the log's headings and the plan comparison.
+
+Templates use ``str.format`` placeholders filled from the finding's location and value:
+``{department} {file} {sheet} {cell} {field_id} {initiative_id} {indicator} {value} {path}``
+and any extra keyword given to :func:`consolidator.findings.make`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from consolidator.findings import ERROR, INFO, WARNING, Severity
+from consolidator.messages.outputs import (
+    CLI_TEXT,
+    CONSOLE,
+    DIFF_TEXT,
+    MASTER_TEXT,
+    OUTPUT_TEXT,
+)
+from consolidator.messages.plan import PLAN
+from consolidator.messages.safety import SAFETY
+from consolidator.messages.submission import NUMBER_DETAIL_TEXT, SUBMISSION
+from consolidator.messages.table import Message, fill
+from consolidator.messages.workbook import TEMPLATE_TEXT
+
+SEVERITY_LABELS: dict[Severity, str] = {ERROR: "エラー", WARNING: "警告", INFO: "情報"}
+
+
+def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
+    merged: dict[str, Message] = {}
+    for table in tables:
+        for code, message in table.items():
+            if code in merged:
+                raise ValueError(f"message code defined twice: {code}")
+            merged[code] = message
+    return merged
+
+
+MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN)
+
+
+def render(code: str, **values: Any) -> Message:
+    severity, message, action = MESSAGES[code]
+    return severity, fill(message, **values), fill(action, **values)
+
+
+def cli_text(key: str, **values: Any) -> str:
+    return fill(CLI_TEXT[key], **values)
+
+
+__all__ = ["CLI_TEXT", "CONSOLE", "DIFF_TEXT", "MASTER_TEXT", "MESSAGES", "NUMBER_DETAIL_TEXT",
+           "OUTPUT_TEXT", "SEVERITY_LABELS", "TEMPLATE_TEXT", "Message", "cli_text", "fill",
+           "render"]

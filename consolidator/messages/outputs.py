@@ -1,0 +1,120 @@
+"""Texts of the command line, the validation log, the master workbook and the plan comparison."""
+
+from __future__ import annotations
+
+CLI_TEXT: dict[str, str] = {
+    "plan-valid": "計画カタログに問題はありません:{file}",
+    "plan-invalid": "計画カタログに {count} 件の問題があります:{file}",
+    "plan-imported": "計画カタログを書き出しました:{file}(取組み {initiatives} 件、指標 {indicators} 件)",
+    "import-findings": "配置できなかった行・確認が必要な項目:{count} 件",
+    "unknown-department": "計画にない担当です:{department}",
+    "bad-year": "年度を読み取れません:{value}(例:令和4、2022)",
+    "generated": "{count} 件の様式を {folder} に作成しました。",
+    "not-a-template-file": "このツールで作成した様式ではありません:{file}",
+    "log-written": "検証ログ:{path}",
+    "master-written": "報告書(マスター):{path}",
+    "department-logs-written": "担当課へ送る確認事項(担当ごと、エラー・警告のある担当のみ):{path}",
+    "demo-templates": "様式 {count} 件を作成しました:{folder}",
+    "demo-submissions": "{count} 担当の記入済みブックを置きました:{folder}({missing}は未提出の想定)",
+    "demo-mistakes": "わざと入れた間違い:{mistakes}",
+    "demo-findings": "検証結果:エラー {errors} 件、警告 {warnings} 件(検証ログで確認できます)",
+    "no-submissions": "提出フォルダ {folder} がありません。返ってきたファイルを保存したフォルダを指定してください。",
+    "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は generate --plan でこのファイルを指定)",
+    "output-error": "出力先フォルダ {folder} に書き込めませんでした({detail})。以前の出力はそのまま残っています。空き容量や書き込み権限を確認してから実行し直してください。",
+    "output-busy": "出力先フォルダ {folder} は別の集約処理が使用中です。終わってから実行し直してください。",
+}
+
+
+DIFF_TEXT: dict[str, str] = {
+    "department-added": "担当を追加:{id}",
+    "department-removed": "担当を削除:{id}",
+    "initiative-added": "取組みを追加:{id} {after}",
+    "initiative-removed": "取組みを削除:{id} {before}",
+    "initiative-renamed": "取組みの名称を変更:{id} 「{before}」→「{after}」",
+    "indicator-added": "指標を追加:{id} {after}",
+    "indicator-removed": "指標を削除:{id} {before}",
+    "indicator-renamed": "指標の名称を変更:{id} 「{before}」→「{after}」",
+    "owner-changed": "指標の担当を変更:{id} {before} → {after}",
+    "target-changed": "指標の目標を変更:{id} 「{before}」→「{after}」",
+    "none": "違いはありません。",
+}
+
+MASTER_TEXT: dict[str, str] = {
+    "title": "{plan}実施状況報告({year}度実施状況・{next_year}度実施予定)",
+    "overview-sheet": "概要",
+    "goal-sheet": "基本目標{number}",
+    "goal-title": "基本目標{number} {title}",
+    "activity-title": "活動目標{number} {title}",
+    "indicator-sheet": "指標一覧",
+    "missing-sheet": "未入力一覧",
+    "status-sheet": "提出状況",
+    "log-sheet": "検証ログ",
+    "overview-counts": "提出 {received} / {departments} 担当、エラー {errors} 件、警告 {warnings} 件",
+    "overview-goal-column": "基本目標",
+    "chart-title": "基本目標ごとの指標の達成状況",
+    "chart-axis": "指標の数",
+    "plan-block": "■計画",
+    "results-block": "■{year}度実績",
+    "plans-block": "■{year}度予定",
+    "plan-header": "組織\t\t活動目標の実現に向けた取り組み\t主な活動指標等",
+    "results-header": "区分\t担当\t{year}度実施状況\t{year}度実績値",
+    "plans-header": "区分\t担当\t{year}度実施予定\t",
+    "glossary-header": "用語\t\t説明\t",
+    "category": "【{category}】",
+    "bullet": "・{text}",
+    "not-reported": "未報告",
+    "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
+    "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
+    "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",
+    "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。数値目標のない指標は評価対象外。",
+}
+
+CONSOLE: dict[str, str] = {
+    "department": "担当",
+    "received": "提出",
+    "errors": "エラー",
+    "warnings": "警告",
+    "yes": "済",
+    "no": "未提出",
+    "total": "提出 {received} / {departments} 担当、エラー {errors} 件、警告 {warnings} 件",
+    "unplaced": "担当を判定できなかったファイル:{count} 件(検証ログの「ファイル」列を確認してください)",
+}
+
+
+OUTPUT_TEXT: dict[str, str] = {
+    "truncated": "…(以下省略)",  # where a text longer than an Excel cell holds was cut
+    "received": "済",
+    "not-received": "未提出",
+    "list-separator": "、",
+    "deleted-cell": "(削除)",
+}
+
+# ---- the validation log ------------------------------------------------------------------------
+LOG_SHEET = "検証ログ"
+LOG_SUMMARY_SHEET = "担当別"
+DEPARTMENT_LOG_SHEET = "確認事項"
+MASTER_HISTORY_DIR = "以前のマスター"  # output/以前のマスター/master_<年度>_<日時>.xlsx
+DEPARTMENT_LOG_DIR = "担当別"  # output/担当別/<担当>_確認事項.xlsx
+DEPARTMENT_LOG_SUFFIX = "_確認事項.xlsx"
+LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
+              "メッセージ", "対処")
+SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告")
+
+# ---- the master's tables --------------------------------------------------------------------
+# 指標一覧: column key → heading, in the sheet's order.
+INDICATOR_COLUMNS: dict[str, str] = {
+    "initiative_id": "取組みID", "goal": "基本目標", "activity": "活動目標", "initiative": "取組み",
+    "measure_id": "指標ID", "measure": "指標", "owner": "担当", "target_text": "目標",
+    "target": "目標値", "unit": "単位", "target_year": "目標年度", "previous": "前年度実績",
+    "value": "実績値", "reason": "未記入理由", "achievement": "達成率", "judgement": "判定",
+    "source": "出典",
+}
+MISSING_HEADER = ("担当", "取組みID", "取組み", "指標ID", "指標", "未記入理由", "コード")
+
+# 判定 of a measure in 指標一覧 and 概要 (see consolidator.report.merge for the rule).
+JUDGEMENT_TEXT: dict[str, str] = {
+    "achieved": "達成",
+    "not-achieved": "未達成",
+    "not-reported": "未報告",
+    "not-evaluated": "評価対象外",
+}

@@ -1,0 +1,111 @@
+"""Findings about a returned workbook: which file it is, its structure, what was typed."""
+
+from __future__ import annotations
+
+from consolidator.findings import ERROR as E
+from consolidator.findings import INFO as I  # noqa: E741
+from consolidator.findings import WARNING as W
+from consolidator.messages.table import Message
+
+SUBMISSION: dict[str, Message] = {
+    # ---- intake and identity ------------------------------------------------------------------
+    "file-skipped-lock": (I, "Officeの一時ファイル(~$で始まる)のため読み飛ばしました:{file}",
+                          "対応は不要です。"),
+    "file-skipped-hidden": (I, "隠しファイルのため読み飛ばしました:{file}", "対応は不要です。"),
+    "not-a-template": (E, "このツールで作成した様式ではありません:{file}",
+                       "事務局が配布した様式(.xlsx)に記入して送付してください。"),
+    "internal-error": (E, "ツールの内部エラーのため、このファイルを処理できませんでした({detail}):{file}",
+                       "ファイルの誤りとは限りません。担当課へは連絡せず、事務局からツールの保守担当に"
+                       "このログの行(コード internal-error)を知らせてください。他のファイルは処理されています。"),
+    "file-corrupt": (E, "ファイルの中身が壊れていて読み取れません:{file}",
+                     "Excelで開けるか確認し、開ける場合は「名前を付けて保存」で.xlsx形式で保存し直して送付してください。"
+                     "開けない場合は配布した様式に記入し直してください。"),
+    "identity-mismatch": (W, "様式の識別情報(非表示シート「_meta」)の {key} が文書プロパティと異なります"
+                             "(シート:{value}、プロパティ:{other}):{file}",
+                          "非表示シートは編集しないでください。配布した様式に記入し直してください。"),
+    "format-version-unknown": (E, "様式の形式バージョン {value} はこのツールでは読めません:{file}",
+                               "今年度配布した様式に記入して送付してください。"),
+    "other-plan": (E, "別の計画の様式です(計画ID {value}):{file}",
+                   "今回の計画の様式に記入して送付してください。"),
+    "other-year": (E, "{year_label}度の様式です(今回は{expected_label}度):{file}",
+                   "前年度の様式が返送された可能性があります。今年度の様式に記入して送付してください。"),
+    "older-catalog": (W, "様式が現在と異なる計画カタログから作成されています:{file}",
+                      "計画の内容が変わった可能性があります。事務局で差異を確認してください(consolidator plan diff で確認できます)。"),
+    "unknown-unit": (E, "計画にない担当の様式です(担当「{value}」):{file}",
+                     "担当名を確認し、事務局に連絡してください。"),
+    "duplicate-not-used": (W, "{department}から複数のファイルが届いています。このファイルは使用しません"
+                              "(使用:{used}、異なる項目 {differ} 件{differ_list}):{file}",
+                           "使用するファイルが正しいか確認してください。不要なファイルは提出フォルダから移動してください。"),
+    "unit-missing": (E, "{department}の提出がありません", "{department}に提出を依頼してください。"),
+    "sheet-state-changed": (I, "非表示のシート「{sheet}」が表示されています:{file}",
+                            "内容が変わっていなければ対応は不要です。"),
+    # ---- structure ----------------------------------------------------------------------------
+    "field-missing": (E, "入力欄が見つかりません({label}):{file}",
+                      "行や列、シートを削除していないか確認し、配布した様式に記入し直してください。"),
+    "field-moved": (W, "入力欄が元の行にありませんでした。ID列で見つけて {sheet}!{cell} から読み取りました({label})",
+                    "並べ替えや行の移動をした場合は、値が正しい行にあるか確認してください。"),
+    "reference-changed": (W, "参考欄(変更不可)の内容が変わっています:{sheet}!{cell}",
+                          "参考欄は変更しないでください。意図した変更でなければ元に戻してください。"),
+    "value-outside-input": (W, "入力欄以外のセルに値があります:{sheet}!{cell}「{value}」",
+                            "入力は黄色いセルにしてください。この値は集計されません。"),
+    # ---- values -------------------------------------------------------------------------------
+    "value-normalised": (W, "実績値「{value}」を {normalised} として読み取りました({detail}):{indicator}",
+                         "次回からは数値だけを入力してください。読み取った値が正しいか確認してください。"),
+    "value-not-number": (E, "実績値が数値ではありません:「{value}」({indicator})",
+                         "{sheet}!{cell} に数値だけを入力してください。値がない場合は空欄にして理由を選んでください。"),
+    "value-unit-mismatch": (E, "実績値の単位が指標の単位({expected})と異なります:「{value}」({indicator})",
+                            "{expected}で数えた数値だけを入力してください。"),
+    "value-approximate": (E, "実績値が概数です:「{value}」({indicator})",
+                          "確定した数値を入力してください。確定していなければ空欄にして理由「集計中」を選んでください。"),
+    "value-range": (E, "実績値が範囲で書かれています:「{value}」({indicator})",
+                    "一つの数値を入力してください。"),
+    "value-reason-word": (E, "実績値の欄に理由が書かれています:「{value}」({indicator})",
+                          "実績値は空欄にし、「未記入の理由」の欄で理由を選んでください。"),
+    "value-negative": (E, "実績値がマイナスです:「{value}」({indicator})", "0以上の数値を入力してください。"),
+    "value-percent-over": (E, "割合が100を超えています:「{value}」({indicator})",
+                           "0〜100 の数値(%は不要)を入力してください。"),
+    "value-missing": (E, "実績値も未記入の理由もありません({indicator})",
+                      "{sheet}!{cell} に実績値を入力するか、「未記入の理由」を選んでください。"),
+    "reason-other-no-text": (E, "未記入の理由が「その他」ですが説明がありません({indicator})",
+                             "「理由の説明」に内容を書いてください。"),
+    "reason-invalid": (E, "未記入の理由「{value}」は選択肢にありません({indicator})",
+                       "一覧(中止/実績なし/未実施/集計中/その他)から選んでください。"),
+    "value-reason-given": (I, "実績値の代わりに未記入の理由「{value}」が記入されています({indicator})",
+                           "対応は不要です。報告書では理由を表示します。"),
+    "value-and-reason": (W, "実績値と未記入の理由の両方が入力されています({indicator})",
+                         "実績値がある場合は理由を消してください。実績値を採用しました。"),
+    "status-empty": (E, "{label} が空欄です", "{sheet}!{cell} に今年度の実施状況を入力してください。"),
+    "plan-empty": (W, "{label} が空欄です", "予定がある場合は {sheet}!{cell} に入力してください。"),
+    "formula-cached": (W, "入力欄に数式があります。保存されている計算結果「{value}」を使いました:{sheet}!{cell}",
+                       "数式ではなく値を入力してください。"),
+    "formula-no-cache": (E, "入力欄に計算結果のない数式があります:{sheet}!{cell}",
+                         "数式ではなく値を入力してください。"),
+    "value-tenfold": (W, "実績値 {value} が前年度({previous})の10倍以上または10分の1以下です({indicator})",
+                      "入力の誤り(桁・単位)がないか確認してください。正しければ対応は不要です。"),
+    "value-zero-was-nonzero": (W, "実績値が0です(前年度は {previous})({indicator})",
+                               "0で正しいか確認してください。実施しなかった場合は理由を選ぶこともできます。"),
+    "text-too-long": (E, "入力が長すぎます({length}文字、上限{limit}文字):{label}",
+                      "{limit}文字以内にまとめてください。"),
+    "value-error-cell": (E, "セルがエラー値です:「{value}」({label})", "値を入力し直してください。"),
+}
+
+
+# Short descriptions of what japanese_values.read_number changed or rejected. They are part of
+# the reading (shown after a finding's message), not messages of their own.
+NUMBER_DETAIL_TEXT: dict[str, str] = {
+    "strip": "前後の空白・改行を削除",
+    "apostrophe": "先頭のアポストロフィを削除",
+    "wide": "全角文字を半角に変換",
+    "comma": "桁区切りのカンマを削除",
+    "unit": "単位「{unit}」を削除",
+    "percent": "「%」を削除",
+    "percent-format": "セルの書式が「%」のため100倍して読み取り",
+    "empty": "未入力",
+    "unit-mismatch": "単位「{found}」が指標の単位「{unit}」と異なります",
+    "approximate": "概数(約・程度・以上など)は入力できません",
+    "range": "範囲(〜)は入力できません",
+    "reason-word": "数値欄に理由「{reason}」が入力されています",
+    "negative": "負の数です",
+    "percent-over": "割合が100%を超えています",
+    "not-a-number": "数値として読み取れません",
+}
