@@ -16,7 +16,11 @@ from consolidator.messages import OUTPUT_TEXT
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
                 "strings_to_numbers": False, "nan_inf_to_errors": True}
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# What a formula may start with: = + - @, a tab or a line break, and the full-width forms of
+# = + - @ (＝ ＋ － ＠). Those are characters, not texts: each is its ASCII form + 0xFEE0.
+_FORMULA_SIGNS = ("=", "+", "-", "@")
+FORMULA_PREFIXES = (*_FORMULA_SIGNS, "\t", "\r", "\n",
+                    *(chr(ord(sign) + 0xFEE0) for sign in _FORMULA_SIGNS))
 
 
 def utf16_length(text: str) -> int:

@@ -13,76 +13,26 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
 
-from consolidator.checks.value_rules import Entry, check_values
-from consolidator.findings import ERROR, WARNING, Finding, Findings, count, has_error, make
+from consolidator.checks.result import ValidationResult
+from consolidator.checks.value_rules import check_values
+from consolidator.findings import Finding, Findings, has_error, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.messages import OUTPUT_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import read_fields
-from consolidator.reading.intake import Candidate, Identity, discover, identify
+from consolidator.reading.intake import Candidate, discover, identify
 from consolidator.reading.malformed import MalformedWorkbook
 from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.isolation import outcome_finding, run_isolated
 from consolidator.safety.xml_parts import UnsafeContent
+from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
-
-
-@dataclass
-class Submission:
-    """One file from the folder, as far as it could be read."""
-
-    file: str
-    department: str | None = None
-    identity: Identity | None = None
-    modified: str | None = None
-    mtime: float = 0.0
-    entries: dict[str, Entry] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    file_findings: int = 0  # how many of ``findings`` are about the file (safety, identity)
-    used: bool = False
-
-    @property
-    def usable(self) -> bool:
-        return self.identity is not None
-
-
-@dataclass
-class ValidationResult:
-    catalog: Catalog
-    year: int
-    submissions: list[Submission]
-    chosen: dict[str, Submission]
-    findings: Findings
-
-    @property
-    def valid(self) -> bool:
-        return self.findings.valid
-
-    def department_rows(self) -> list[dict[str, object]]:
-        """Per department: received?, file used, files not used, errors, warnings."""
-        rows = []
-        for department in self.catalog.department_names:
-            chosen = self.chosen.get(department)
-            others = [s.file for s in self.submissions
-                      if s.department == department and s is not chosen]
-            mine = [f for f in self.findings if f.department == department]
-            rows.append({
-                "department": department,
-                "received": chosen is not None,
-                "file": chosen.file if chosen else "",
-                "not_used": others,
-                "format_version": chosen.identity.format_version if chosen and chosen.identity
-                else "",
-                "errors": count(mine, ERROR),
-                "warnings": count(mine, WARNING),
-            })
-        return rows
-
 
 # ---- one file ---------------------------------------------------------------------------------
 
@@ -105,8 +55,13 @@ def process_file(path: Path, display: str, catalog: Catalog, year: int,
     try:
         return _process(path, display, catalog, year, limits, sub)
     except Exception as exc:  # noqa: BLE001 - a bug: reported per file, the run goes on
-        sub.findings.append(make("internal-error", file=display, detail=_bug(exc)))
-        return sub
+        # Nothing of this file is used; the department it named (if known) stays attributed,
+        # so the log groups the error with it and it is not reported as never sent.
+        failed = Submission(file=display, department=sub.department, mtime=sub.mtime,
+                            findings=sub.findings[:sub.file_findings])
+        failed.findings.append(make("internal-error", file=display, department=sub.department,
+                                    detail=_bug(exc)))
+        return failed
 
 
 def _bug(exc: BaseException) -> str:
@@ -195,8 +150,9 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
         # its values are not used, so neither are the findings about them.
         findings.extend(s.findings if s.used or not s.usable else s.findings[:s.file_findings])
     findings.extend(_duplicate_findings(subs, chosen))
+    arrived = {s.department for s in subs if s.department}  # incl. files a bug stopped
     for department in catalog.department_names:
-        if department not in chosen:
+        if department not in chosen and department not in arrived:
             findings.add("unit-missing", department=department)
     return ValidationResult(catalog, year, subs, chosen, findings)
 
@@ -244,7 +200,8 @@ def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -
         used = chosen[s.department]
         keys = sorted(set(s.entries) | set(used.entries))
         differ = [k for k in keys if _entry_value(s, k) != _entry_value(used, k)]
-        listed = "、".join(differ[:5]) + ("…" if len(differ) > 5 else "")
+        listed = (OUTPUT_TEXT["list-separator"].join(differ[:5])
+                  + ("…" if len(differ) > 5 else ""))
         out.append(make("duplicate-not-used", file=s.file, department=s.department, used=used.file,
                         differ=len(differ), differ_list=f":{listed}" if differ else ""))
     return out

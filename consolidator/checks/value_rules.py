@@ -8,12 +8,13 @@ reported, never dropped and never turned into 0.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import DETAIL_TEXT, NumberReading, read_number
+from consolidator.messages import REASONS, fill
+from consolidator.submission import Entry
 from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
@@ -29,16 +30,6 @@ NUMBER_STATUS_CODES = {
     "negative": "value-negative",
     "percent-over": "value-percent-over",
 }
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An accepted value, with where it came from."""
-
-    field_id: str
-    value: Any  # number for values; str for texts and reasons
-    sheet: str
-    cell: str
 
 
 class _Context:
@@ -138,7 +129,8 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None
         return
     if read.percent_format and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if not f.percent:
-            ctx.add("value-unit-mismatch", read, value=f"{raw:.10g}（%表示）",
+            shown = fill(DETAIL_TEXT["percent-shown"], value=f"{raw:.10g}")
+            ctx.add("value-unit-mismatch", read, value=shown,
                     expected=f.value_unit or "")
             return
         raw = _percent_cell(ctx, read, raw)
@@ -147,7 +139,7 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None
         if reason is None:
             if reason_read is None or not _as_text(reason_read.raw):
                 ctx.add("value-missing", read)
-        elif reason == "その他" and not reason_text:
+        elif reason == REASONS["other"] and not reason_text:
             ctx.add("reason-other-no-text", reason_read)
         else:
             ctx.add("value-reason-given", read, value=reason)

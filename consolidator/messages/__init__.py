@@ -5,8 +5,13 @@
   (the file checks) and :mod:`.plan` (catalogs and the report importer). Codes are never
   renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
   (``unit-missing``), as it did when the codes were first published.
-- :mod:`.workbook`: the texts written into a template; :mod:`.outputs`: the command line,
-  the master workbook, the log's headings and the plan comparison.
+- Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
+  :data:`SAFETY_TEXT`) and :mod:`.plan` the schema errors' details (:data:`SCHEMA_DETAILS`)
+  and the lines of ``plan show`` (:data:`PLAN_SUMMARY_TEXT`).
+- :mod:`.workbook`: the texts written into a template (sheet names, headers, year labels, the
+  reasons of the drop-down, the file name); :mod:`.outputs`: the command line, the master
+  workbook, the log's headings, the plan comparison and small separators; :mod:`.table`:
+  the shape of a message and :func:`fill`.
 
 Templates use ``str.format`` placeholders filled from the finding's location and value:
 ``{department} {file} {sheet} {cell} {field_id} {initiative_id} {indicator} {value} {path}``
@@ -19,17 +24,25 @@ from typing import Any
 
 from consolidator.findings import ERROR, INFO, WARNING, Severity
 from consolidator.messages.outputs import (
+    ANALYSIS_COLUMNS,
     CLI_TEXT,
     CONSOLE,
     DIFF_TEXT,
     MASTER_TEXT,
     OUTPUT_TEXT,
 )
-from consolidator.messages.plan import PLAN
-from consolidator.messages.safety import SAFETY
+from consolidator.messages.plan import PLAN, PLAN_SUMMARY_TEXT, SCHEMA_DETAILS
+from consolidator.messages.safety import LOOKS_LIKE, SAFETY, SAFETY_TEXT
 from consolidator.messages.submission import NUMBER_DETAIL_TEXT, SUBMISSION
 from consolidator.messages.table import Message, fill
-from consolidator.messages.workbook import TEMPLATE_TEXT
+from consolidator.messages.workbook import (
+    INDICATOR_HEADERS,
+    REASON_CHOICES,
+    REASONS,
+    TEMPLATE_TEXT,
+    TEXT_HEADERS,
+    YEAR_LABELS,
+)
 
 SEVERITY_LABELS: dict[Severity, str] = {ERROR: "エラー", WARNING: "警告", INFO: "情報"}
 
@@ -56,6 +69,7 @@ def cli_text(key: str, **values: Any) -> str:
     return fill(CLI_TEXT[key], **values)
 
 
-__all__ = ["CLI_TEXT", "CONSOLE", "DIFF_TEXT", "MASTER_TEXT", "MESSAGES", "NUMBER_DETAIL_TEXT",
-           "OUTPUT_TEXT", "SEVERITY_LABELS", "TEMPLATE_TEXT", "Message", "cli_text", "fill",
-           "render"]
+__all__ = ["ANALYSIS_COLUMNS", "CLI_TEXT", "CONSOLE", "DIFF_TEXT", "INDICATOR_HEADERS",
+           "LOOKS_LIKE", "MASTER_TEXT", "MESSAGES", "NUMBER_DETAIL_TEXT", "OUTPUT_TEXT", "PLAN_SUMMARY_TEXT", "REASONS",
+           "REASON_CHOICES", "SAFETY_TEXT", "SCHEMA_DETAILS", "SEVERITY_LABELS", "TEMPLATE_TEXT",
+           "TEXT_HEADERS", "YEAR_LABELS", "Message", "cli_text", "fill", "render"]

@@ -86,6 +86,7 @@ OUTPUT_TEXT: dict[str, str] = {
     "received": "済",
     "not-received": "未提出",
     "list-separator": "、",
+    "quote-separator": "」「",  # between names quoted together: 「a」「b」
     "deleted-cell": "(削除)",
 }
 
@@ -118,3 +119,6 @@ JUDGEMENT_TEXT: dict[str, str] = {
     "not-reported": "未報告",
     "not-evaluated": "評価対象外",
 }
+
+# The columns consolidator.analysis adds to 指標一覧.
+ANALYSIS_COLUMNS: dict[str, str] = {"year": "年度", "file": "ファイル"}

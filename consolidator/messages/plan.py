@@ -1,4 +1,5 @@
-"""Findings about a plan catalog and about importing one from a report's text."""
+"""Findings about a plan catalog and about importing one from a report's text; the texts of
+the catalog check's details and of its summary (``plan show``)."""
 
 from __future__ import annotations
 
@@ -64,4 +65,35 @@ PLAN: dict[str, Message] = {
                             "補正ファイル(overrides)で正しい値を指定してください。"),
     "import-override-invalid": (W, "補正ファイルの項目の形式が正しくありません:{value}({detail})",
                                 "why、対象(path / initiative / indicator / measure / previous)、value を確認してください。"),
+}
+
+
+# The {detail} of plan-schema: a JSON Schema error in Japanese, by the failing keyword (the
+# validator's own text is English). {value}: the value found; {expected}: the schema's value.
+SCHEMA_DETAILS: dict[str, str] = {
+    "required": "必要な項目「{missing}」がありません",
+    "additionalProperties": "想定外の項目「{extra}」があります",
+    "type": "値の種類が違います(値: {value}、期待: {expected})",
+    "enum": "値「{value}」は使えません(使える値: {expected})",
+    "const": "値は {expected} でなければなりません(値: {value})",
+    "minimum": "{expected} 以上にしてください(値: {value})",
+    "maximum": "{expected} 以下にしてください(値: {value})",
+    "pattern": "形式が違います(値: {value})",
+    "minItems": "少なくとも {expected} 件必要です",
+    "minLength": "空にはできません",
+    "uniqueItems": "同じ値が重複しています",
+    "oneOf": "値「{value}」はどの形式にも合いません",
+}
+
+# The lines of ``consolidator plan show``.
+PLAN_SUMMARY_TEXT: dict[str, str] = {
+    "title": "{name}(計画ID: {id})",
+    "period": "計画期間: {start}年度〜{end}年度 / 作成する報告: {year}度実績・{next_year}度予定",
+    "counts": "取組み {initiatives} 件 / 指標 {indicators} 件(値の項目 {measures} 件) / 担当 {departments}",
+    "goal": "基本目標{number} {title}(活動目標 {activities}・取組み {initiatives})",
+    "activity": "  活動目標{id} {title}(取組み {initiatives}・指標 {indicators})",
+    "department-heading": "報告単位ごとの取組みと担当指標:",
+    "department": "  {department}: 取組み {initiatives} 件、担当指標 {measures} 件",
+    "department-initiatives": "    取組み: {ids}",
+    "department-measure": "    指標 {id} {name}",
 }

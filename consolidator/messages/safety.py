@@ -1,4 +1,5 @@
-"""Findings of the safety checks on a returned file (bytes, zip, XML, grid, parsing)."""
+"""Findings of the safety checks on a returned file (bytes, zip, XML, grid, parsing), and the
+texts that go into them (what a file looks like, where in a workbook, details)."""
 
 from __future__ import annotations
 
@@ -86,4 +87,60 @@ SAFETY: dict[str, Message] = {
                      "使っていない行・列やシートを削除して保存し直すか、事務局に連絡してください。"),
     "parse-exception": (E, "ファイルを読み取れませんでした({detail}):{file}",
                         "ファイルを開いて保存し直すか、事務局に連絡してください。"),
+}
+
+
+# What a file that is not a workbook looks like ({looks_like} of file-not-workbook), by kind.
+LOOKS_LIKE: dict[str, str] = {
+    "doc": "Word文書(.doc)",
+    "ppt": "PowerPointファイル(.ppt)",
+    "ole": "古いOffice形式(OLE2)のファイル",
+    "docx": "Word文書(.docx)",
+    "pptx": "PowerPointファイル(.pptx)",
+    "xlsb": "Excelバイナリブック(.xlsb)",
+    "odf": "OpenDocument形式の文書(.odt/.odp)",
+    "zip": "ZIP圧縮ファイル",
+    "pdf": "PDF",
+    "png": "PNG画像",
+    "jpeg": "JPEG画像",
+    "gif": "GIF画像",
+    "rtf": "RTF文書",
+    "binary": "不明な形式(テキストでも画像でもないデータ)",
+    "html": "HTML(Webページ)",
+    "mhtml": "Webページ(MHTML)",
+    "xml-spreadsheet": "Excel 2003 XMLスプレッドシート",
+    "xml": "XMLファイル",
+    "csv": "CSV(テキスト)",
+    "text": "テキストファイル",
+}
+
+# The parts of the safety findings' texts: {detail}, {part}, {where} and sizes.
+SAFETY_TEXT: dict[str, str] = {
+    # ---- the zip directory (file_check) -------------------------------------------------------
+    "encrypted-part": "暗号化された部品",
+    "unsupported-compression": "未対応の圧縮方式 {method}",
+    "declared-sizes": "圧縮後 {compressed} バイト、展開後 {uncompressed} バイトと記録",
+    "whole-file": "(全体)",
+    "size-over": "{size} 超",  # a part larger than the cap: it was not read to its end
+    "unknown-link-target": "リンク先不明",
+    # ---- where in the workbook (content_scan) -------------------------------------------------
+    "whole-workbook": "ブック全体",
+    "sheet": "シート「{sheet}」",
+    "sheet-cell": "シート「{sheet}」のセル {cell}",
+    "unknown-cell": "(位置不明)",
+    "sheet-content": "(シート「{sheet}」の内容)",
+    "relationship": "(関係 {id})",
+    "no-relationship-id": "未指定",
+    "sheet-dimension": "シート「{sheet}」の使用範囲(dimension)",
+    "sheet-row-number": "シート「{sheet}」の行番号",
+    "sheet-columns": "シート「{sheet}」の列の設定(cols)",
+    "sheet-merged-cell": "シート「{sheet}」の結合セル",
+    "sheet-merged-ranges": "シート「{sheet}」の結合範囲",
+    "shared-string": "共有文字列(xl/sharedStrings.xml)の {number} 番目",
+    "also-elsewhere": "(ほか {count} か所)",
+    "more-places": "ほか {count} か所",  # the summary of a code found more often than listed
+    # ---- reading in a worker process (isolation) ----------------------------------------------
+    "result-not-sendable": "結果を受け渡せません: {detail}",
+    "item-not-sendable": "項目を受け渡せません: {detail}",
+    "timed-out": "{seconds}秒を超えたため中止しました",
 }

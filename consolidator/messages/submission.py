@@ -100,6 +100,7 @@ NUMBER_DETAIL_TEXT: dict[str, str] = {
     "unit": "単位「{unit}」を削除",
     "percent": "「%」を削除",
     "percent-format": "セルの書式が「%」のため100倍して読み取り",
+    "percent-shown": "{value}（%表示）",  # a number of a %-formatted cell, as the finding shows it
     "empty": "未入力",
     "unit-mismatch": "単位「{found}」が指標の単位「{unit}」と異なります",
     "approximate": "概数(約・程度・以上など)は入力できません",

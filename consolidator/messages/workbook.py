@@ -1,8 +1,23 @@
-"""Texts written into a department's template: instructions, prompts, notes."""
+"""Texts written into a department's template: sheet names, headings, labels, instructions,
+prompts, notes, and the template's file name."""
 
 from __future__ import annotations
 
 TEMPLATE_TEXT: dict[str, str] = {
+    # ---- the sheets (returned files are read by these names: do not change them) -------------
+    "cover-sheet": "記入要領",
+    "text-sheet": "実施状況",
+    "indicator-sheet": "活動指標",
+    # ---- the file, the headings and the labels ------------------------------------------------
+    "file-name": "{year}度_{department}_実施状況報告.xlsx",
+    "text-sheet-title": "{department} {status}・{plan}",
+    "indicator-sheet-title": "{department} 主な活動指標の{value}",
+    "goal-heading": "基本目標{goal} {goal_title} / 活動目標{activity} {activity_title}",
+    "plan-label": "■計画",
+    "category": "【{category}】",
+    "default-deadline": "(事務局からの連絡のとおり)",
+    "default-contact": "地域福祉課",
+    # ---- the cover, notes and the input cells' prompts ----------------------------------------
     "cover": (
         "{department} 地域福祉計画 実施状況報告 記入用ブック\n"
         "\n"
@@ -48,3 +63,30 @@ TEMPLATE_TEXT: dict[str, str] = {
     "text-prompt": "文章で入力してください({limit}文字以内)。",
     "text-error": "{limit}文字以内で入力してください。",
 }
+
+# The labels of a year's columns and fields; {year} is the fiscal year in wareki (令和4年).
+# status, prev_plan and value are of the report year; plan of the next, prev_value of the last.
+YEAR_LABELS: dict[str, str] = {
+    "status": "{year}度 実施状況",
+    "plan": "{year}度 予定",
+    "prev_plan": "{year}度の予定(前回報告・参考)",
+    "value": "{year}度 実績値",
+    "prev_value": "{year}度 実績",
+}
+
+# The header rows of the two input sheets, one text per column. In 活動指標, the columns of the
+# previous and of this year's value (前年度実績, 実績値) show the year (YEAR_LABELS) instead.
+TEXT_HEADERS: tuple[str, ...] = ("ID", "区分", "項目", "内容")
+INDICATOR_HEADERS: tuple[str, ...] = ("ID", "取組み", "指標", "目標", "単位", "前年度実績", "実績値",
+                                      "未記入の理由", "理由の説明")
+
+# The reasons a department may give instead of a value: the drop-down of 未記入の理由, in this
+# order. With "other" the department explains in 理由の説明.
+REASONS: dict[str, str] = {
+    "discontinued": "中止",
+    "no-results": "実績なし",
+    "not-done": "未実施",
+    "counting": "集計中",
+    "other": "その他",
+}
+REASON_CHOICES: tuple[str, ...] = tuple(REASONS.values())

@@ -1,6 +1,7 @@
 """Stage 1, the plan catalog: what the plan holds and who reports on what.
 
 - ``catalog``: loading a catalog (the embedded default or a file) and read access to it.
+- ``migrate``: catalogs of earlier schema versions, upgraded when read.
 - ``check``: every schema and consistency error of a catalog, as findings.
 - ``diff``: what changed between two catalogs.
 - ``summary``: the readable overview ``plan show`` prints.

@@ -10,7 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from consolidator.findings import Findings
-from consolidator.messages import fill
+from consolidator.messages import OUTPUT_TEXT, SCHEMA_DETAILS, fill
 from consolidator.plan.catalog import COUNCIL, schema
 from consolidator.plan.migrate import upgrade
 
@@ -41,38 +41,23 @@ def check_plan(doc: Any) -> Findings:
     return found
 
 
-SCHEMA_DETAILS = {
-    "required": "必要な項目「{missing}」がありません",
-    "additionalProperties": "想定外の項目「{extra}」があります",
-    "type": "値の種類が違います(値: {value}、期待: {expected})",
-    "enum": "値「{value}」は使えません(使える値: {expected})",
-    "const": "値は {expected} でなければなりません(値: {value})",
-    "minimum": "{expected} 以上にしてください(値: {value})",
-    "maximum": "{expected} 以下にしてください(値: {value})",
-    "pattern": "形式が違います(値: {value})",
-    "minItems": "少なくとも {expected} 件必要です",
-    "minLength": "空にはできません",
-    "uniqueItems": "同じ値が重複しています",
-    "oneOf": "値「{value}」はどの形式にも合いません",
-}
-
-
 def schema_detail(err: Any) -> str:
     """A JSON Schema error in Japanese (the validator's own text is English)."""
     template = SCHEMA_DETAILS.get(err.validator)
     if template is None:
         return str(err.message)
     instance, expected = err.instance, err.validator_value
+    separator = OUTPUT_TEXT["list-separator"]
     missing = extra = ""
     if err.validator == "required":  # one error per missing property, named in the message
         m = re.match(r"^'(.+)' is a required property", str(err.message))
-        missing = m.group(1) if m else "、".join(map(str, expected))
+        missing = m.group(1) if m else separator.join(map(str, expected))
     if err.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = set(err.schema.get("properties", {}))
-        extra = "」「".join(k for k in instance if k not in allowed)
+        extra = OUTPUT_TEXT["quote-separator"].join(k for k in instance if k not in allowed)
     shown = repr(instance) if not isinstance(instance, (dict, list)) else type(instance).__name__
     if isinstance(expected, list):
-        expected = "、".join(map(str, expected))
+        expected = separator.join(map(str, expected))
     return fill(template, missing=missing, extra=extra, value=shown, expected=expected)
 
 

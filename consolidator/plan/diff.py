@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from consolidator.messages import DIFF_TEXT, fill
+from consolidator.messages import DIFF_TEXT, OUTPUT_TEXT, fill
 from consolidator.plan.catalog import Catalog
 
 
@@ -66,4 +66,4 @@ def _targets(ind: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def _parts(ind: dict[str, Any]) -> str:
     shown = [f"{m['value']}{m['unit'] or ''}" for m in ind["measures"] if m["value"] is not None]
-    return f"({'、'.join(shown)})" if shown else ""
+    return f"({OUTPUT_TEXT['list-separator'].join(shown)})" if shown else ""

@@ -14,6 +14,7 @@ from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.workbook import RawWorkbook
+from consolidator.submission import Identity
 from consolidator.templates.model import FORMAT_VERSION, META_SHEET
 
 # The identity written into every template (``_meta`` and the custom properties). "unit" is
@@ -47,15 +48,6 @@ def _walk(folder: Path) -> Iterator[Path]:
     for p in folder.rglob("*"):
         if p.is_file() and not p.is_symlink():
             yield p
-
-
-@dataclass(frozen=True)
-class Identity:
-    department: str
-    year: int
-    plan_id: str
-    catalog_hash: str
-    format_version: str
 
 
 def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from consolidator.checks.validation import Submission, ValidationResult
+from consolidator.checks.result import ValidationResult
 from consolidator.findings import ERROR
 from consolidator.japanese_values import AT_MOST, BELOW
 from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
+from consolidator.submission import Submission
 from consolidator.templates.model import plan_field_id, status_field_id
 
 Judgement = Literal["achieved", "not-achieved", "not-reported", "not-evaluated"]

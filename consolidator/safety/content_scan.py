@@ -20,6 +20,7 @@ from consolidator.cell_address import col_number
 from consolidator.cell_text import utf16_length
 from consolidator.findings import Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.messages import SAFETY_TEXT, fill
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
@@ -140,7 +141,7 @@ class _Collector:
     def finish(self) -> list[Finding]:
         for code, n in self.per_code.items():
             if n > MAX_FINDINGS_PER_CODE:
-                more = f"ほか {n - MAX_FINDINGS_PER_CODE:,} か所"
+                more = fill(SAFETY_TEXT["more-places"], count=f"{n - MAX_FINDINGS_PER_CODE:,}")
                 self.items.append(make(code, file=self.file, where=more, part=more,
                                        detail=more))
         return self.items
@@ -191,10 +192,11 @@ def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
             name = attrs.get("name", "")
             rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             target = targets.get(rid, "")
-            part = resolve_target(wb_key, target) if target else f"(関係 {rid or '未指定'})"
+            part = resolve_target(wb_key, target) if target else fill(
+                SAFETY_TEXT["relationship"], id=rid or SAFETY_TEXT["no-relationship-id"])
             if not target or part.casefold() not in infos:
                 out.add("file-missing-part", part=part, sheet=name,
-                        where=f"(シート「{name}」の内容)")
+                        where=fill(SAFETY_TEXT["sheet-content"], sheet=name))
                 continue
             if all(s.part.casefold() != part.casefold() for s in sheets):
                 sheets.append(_Sheet(name, part))
@@ -224,7 +226,7 @@ def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
             cells += _scan_sheet(data, sheet.name, out, limits, count_cells=count_cells)
     if cells > limits.max_cells:
         out.add("grid-too-many-cells", count=f"{cells:,}", limit=f"{limits.max_cells:,}",
-                where="ブック全体")
+                where=SAFETY_TEXT["whole-workbook"])
     if shared is not None:
         _scan_shared_strings(shared, zf, infos, sheets, out, limits)
 
@@ -266,10 +268,15 @@ def _range_size(ref: str, limits: Limits, *, allow_range: bool = False) -> int |
 
 def _where(sheet: str | None, cell: str | None = None) -> str:
     if sheet and cell:
-        return f"シート「{sheet}」のセル {cell}"
+        return fill(SAFETY_TEXT["sheet-cell"], sheet=sheet, cell=cell)
     if sheet:
-        return f"シート「{sheet}」"
+        return fill(SAFETY_TEXT["sheet"], sheet=sheet)
     return ""
+
+
+def _sheet_part(key: str, sheet: str) -> str:
+    """Where in ``sheet``: a key of :data:`~consolidator.messages.SAFETY_TEXT`, filled."""
+    return fill(SAFETY_TEXT[key], sheet=sheet)
 
 
 def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
@@ -285,7 +292,7 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
     if m:
         ref = m.group(1).decode("utf-8", "replace")
         if _range_size(ref, limits, allow_range=True) is None:
-            bad(f"シート「{sheet}」の使用範囲(dimension)", ref)
+            bad(_sheet_part("sheet-dimension", sheet), ref)
     bad_rows: list[str] = []
     cell_rows: set[str] = set()
     for m in _ODD_R.finditer(data):
@@ -299,12 +306,12 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
             cell_rows.add(ref.lstrip("$").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
     for ref in bad_rows:
         if ref not in cell_rows:  # a bad row is reported once: by its cell when it has one
-            bad(f"シート「{sheet}」の行番号", ref)
+            bad(_sheet_part("sheet-row-number", sheet), ref)
     for m in _ODD_COL.finditer(data):
         ref = m.group(1).decode("utf-8", "replace")
         if _is_element(data, m.start()) and not (ref.isdigit()
                                                  and 1 <= int(ref) <= limits.max_columns):
-            bad(f"シート「{sheet}」の列の設定(cols)", ref)
+            bad(_sheet_part("sheet-columns", sheet), ref)
     merged = 0
     for m in _MERGE.finditer(data):
         if not _is_element(data, m.start()):
@@ -312,12 +319,12 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
         ref = m.group(1).decode("utf-8", "replace")
         size = _range_size(ref, limits, allow_range=True)
         if size is None:
-            bad(f"シート「{sheet}」の結合セル", ref)
+            bad(_sheet_part("sheet-merged-cell", sheet), ref)
         else:
             merged += size
     if merged > limits.max_cells:  # openpyxl makes one object per merged cell
         out.add("grid-too-many-cells", sheet=sheet, count=f"{merged:,}",
-                limit=f"{limits.max_cells:,}", where=f"シート「{sheet}」の結合範囲")
+                limit=f"{limits.max_cells:,}", where=_sheet_part("sheet-merged-ranges", sheet))
 
     # Strings written in the sheet itself (inline strings, formula results).
     if _has_ctrl(data):
@@ -326,7 +333,7 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
             if m.group(2) and _has_ctrl(m.group(2)):
                 cell = _cell_ref(m.group(1))
                 out.add("string-control-char", sheet=sheet, cell=cell,
-                        where=_where(sheet, cell or "(位置不明)"))
+                        where=_where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
                 located = True
         if not located:
             out.add("string-control-char", sheet=sheet, where=_where(sheet))
@@ -344,7 +351,7 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
                     cell = _cell_ref(m.group(1))
                     out.add("string-too-long", sheet=sheet, cell=cell, length=f"{length:,}",
                             limit=f"{limits.max_string_chars:,}",
-                            where=_where(sheet, cell or "(位置不明)"))
+                            where=_where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
     return len(_CELL_TAG.findall(data)) if count_cells else 0
 
 
@@ -415,10 +422,12 @@ def _scan_shared_strings(data: bytes, zf: zipfile.ZipFile, infos: dict[str, zipf
 
 def _shared_where(index: int, used: list[tuple[str, str | None]] | None) -> str:
     if not used:
-        return f"共有文字列(xl/sharedStrings.xml)の {index + 1} 番目"
+        return fill(SAFETY_TEXT["shared-string"], number=index + 1)
     sheet, cell = used[0]
-    text = _where(sheet, cell or "(位置不明)")
-    return text + (f"(ほか {len(used) - 1} か所)" if len(used) > 1 else "")
+    text = _where(sheet, cell or SAFETY_TEXT["unknown-cell"])
+    if len(used) > 1:
+        text += fill(SAFETY_TEXT["also-elsewhere"], count=len(used) - 1)
+    return text
 
 
 def _cells_using(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], sheets: list[_Sheet],

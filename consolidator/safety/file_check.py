@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 from consolidator.findings import ERROR, Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
+from consolidator.messages import LOOKS_LIKE, SAFETY_TEXT, fill
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
@@ -108,10 +109,11 @@ def _check_ole(path: Path, file: str) -> SafetyReport:
         return _report("encrypted", [make("file-encrypted", file=file)])
     if {"Workbook", "Book"} & streams:
         return _report("xls", [make("file-legacy-xls", file=file)])
-    looks = ("Word文書(.doc)" if "WordDocument" in streams
-             else "PowerPointファイル(.ppt)" if "PowerPoint Document" in streams
-             else "古いOffice形式(OLE2)のファイル")
-    return _report("not-workbook", [make("file-not-workbook", file=file, looks_like=looks)])
+    looks = ("doc" if "WordDocument" in streams
+             else "ppt" if "PowerPoint Document" in streams
+             else "ole")
+    return _report("not-workbook", [make("file-not-workbook", file=file,
+                                         looks_like=LOOKS_LIKE[looks])])
 
 
 def _ole_stream_names(data: bytes, wanted: Iterable[str]) -> set[str]:
@@ -195,8 +197,8 @@ def _directory_findings(infos: list[zipfile.ZipInfo], file: str,
             out.append(make("zip-unsafe-path", file=file, part=name))
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED,
                                                                zipfile.ZIP_DEFLATED):
-            what = "暗号化された部品" if info.flag_bits & 0x1 else \
-                f"未対応の圧縮方式 {info.compress_type}"
+            what = SAFETY_TEXT["encrypted-part"] if info.flag_bits & 0x1 else \
+                fill(SAFETY_TEXT["unsupported-compression"], method=info.compress_type)
             out.append(make("file-broken-zip", file=file, detail=f"{name}: {what}"))
             continue
         usize, csize = info.file_size, info.compress_size
@@ -206,7 +208,8 @@ def _directory_findings(infos: list[zipfile.ZipInfo], file: str,
                  else csize > usize + usize // 1000 + 64)
         if lying:
             out.append(make("zip-size-mismatch", file=file, part=name,
-                            detail=f"圧縮後 {csize:,} バイト、展開後 {usize:,} バイトと記録"))
+                            detail=fill(SAFETY_TEXT["declared-sizes"], compressed=f"{csize:,}",
+                                        uncompressed=f"{usize:,}")))
             flagged_size = True
         elif usize > limits.ratio_check_min_bytes and csize / usize < limits.min_inflate_ratio:
             out.append(make("zip-bomb-ratio", file=file, part=name,
@@ -219,7 +222,8 @@ def _directory_findings(infos: list[zipfile.ZipInfo], file: str,
                             limit_mb=f"{limits.max_entry_bytes / MiB:.0f}"))
             flagged_size = True
     if total > limits.max_total_bytes and not flagged_size:
-        out.append(make("zip-bomb-size", file=file, part="(全体)", size_mb=f"{total / MiB:.1f}",
+        out.append(make("zip-bomb-size", file=file, part=SAFETY_TEXT["whole-file"],
+                        size_mb=f"{total / MiB:.1f}",
                         limit_mb=f"{limits.max_total_bytes / MiB:.0f}"))
     return out
 
@@ -247,15 +251,15 @@ def _classify_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], file: 
             return _report("ods", [make("file-ods", file=file)])
         if mimetype.startswith(ODF_PREFIX):
             return _report("not-workbook", [make("file-not-workbook", file=file,
-                                                 looks_like="OpenDocument形式の文書(.odt/.odp)")])
+                                                 looks_like=LOOKS_LIKE["odf"])])
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-        looks = ("Word文書(.docx)" if "word/document.xml" in names
-                 else "PowerPointファイル(.pptx)" if "ppt/presentation.xml" in names
-                 else "Excelバイナリブック(.xlsb)" if "xl/workbook.bin" in names
+        looks = ("docx" if "word/document.xml" in names
+                 else "pptx" if "ppt/presentation.xml" in names
+                 else "xlsb" if "xl/workbook.bin" in names
                  else None)
         if looks or "[content_types].xml" not in names:
             return _report("not-workbook", [make("file-not-workbook", file=file,
-                                                 looks_like=looks or "ZIP圧縮ファイル")])
+                                                 looks_like=LOOKS_LIKE[looks or "zip"])])
         return _report("xlsx", [make("file-missing-part", file=file, part="xl/workbook.xml")])
 
     findings: list[Finding] = []
@@ -273,7 +277,7 @@ def _classify_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], file: 
         if key.startswith("xl/externallinks/") and key.endswith(".xml"):
             target = _external_target(zf, names, key, limits)
             findings.append(make("file-external-link", file=file, part=info.filename,
-                                 value=target or "リンク先不明"))
+                                 value=target or SAFETY_TEXT["unknown-link-target"]))
     return _report(kind, findings)
 
 
@@ -304,34 +308,39 @@ def _external_target(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], key
 
 def _looks_like(head: bytes) -> str:
     """What a non-workbook file looks like, from its first bytes (for the message)."""
+    return LOOKS_LIKE[_kind_of(head)]
+
+
+def _kind_of(head: bytes) -> str:
+    """The key of :data:`~consolidator.messages.LOOKS_LIKE` for a file starting with ``head``."""
     if head.startswith(b"%PDF"):
-        return "PDF"
+        return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG画像"
+        return "png"
     if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG画像"
+        return "jpeg"
     if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF画像"
+        return "gif"
     if head.startswith(b"PK"):
-        return "ZIP圧縮ファイル"
+        return "zip"
     if head.startswith(b"{\\rtf"):
-        return "RTF文書"
+        return "rtf"
     text = _as_text(head)
     if text is None:
-        return "不明な形式(テキストでも画像でもないデータ)"
+        return "binary"
     low = text.lstrip().lower()
     if low.startswith("<!doctype html") or "<html" in low[:2048]:
-        return "HTML(Webページ)"
+        return "html"
     if "mime-version:" in low[:1024]:
-        return "Webページ(MHTML)"
+        return "mhtml"
     if low.startswith("<?xml"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in low:
-            return "Excel 2003 XMLスプレッドシート"
-        return "XMLファイル"
+            return "xml-spreadsheet"
+        return "xml"
     first = low.splitlines()[0] if low else ""
     if "," in first or "\t" in first:
-        return "CSV(テキスト)"
-    return "テキストファイル"
+        return "csv"
+    return "text"
 
 
 def _as_text(head: bytes) -> str | None:

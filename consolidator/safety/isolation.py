@@ -37,6 +37,7 @@ from multiprocessing.reduction import ForkingPickler as _ForkingPickler
 from typing import Any, TypeVar
 
 from consolidator.findings import Finding, make
+from consolidator.messages import SAFETY_TEXT, fill
 
 T = TypeVar("T")
 
@@ -168,7 +169,7 @@ def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_bytes: int
         try:
             conn.send(reply)
         except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
-            conn.send((EXCEPTION, "結果を受け渡せません: " + _describe(exc)))
+            conn.send((EXCEPTION, fill(SAFETY_TEXT["result-not-sendable"], detail=_describe(exc))))
         if reply[0] == MEMORY:
             return  # start afresh rather than go on with a fragmented heap
 
@@ -262,8 +263,8 @@ class _Pool:
         try:
             payload = _ForkingPickler.dumps((item,))
         except Exception as exc:  # noqa: BLE001 - an item that cannot be sent
-            self.pending.append((item, Outcome(False, None, EXCEPTION,
-                                               "項目を受け渡せません: " + _describe(exc))))
+            detail = fill(SAFETY_TEXT["item-not-sendable"], detail=_describe(exc))
+            self.pending.append((item, Outcome(False, None, EXCEPTION, detail)))
             return
         worker = next((w for w in self.workers if not w.busy), None) or self._start()
         worker.item, worker.busy = item, True
@@ -300,8 +301,8 @@ class _Pool:
             if worker.busy and worker.deadline is not None and now >= worker.deadline:
                 item = worker.item
                 self._retire(worker, kill=True)
-                done.append((item, Outcome(False, None, TIMEOUT,
-                                           f"{worker.timeout_s:g}秒を超えたため中止しました",
+                detail = fill(SAFETY_TEXT["timed-out"], seconds=f"{worker.timeout_s:g}")
+                done.append((item, Outcome(False, None, TIMEOUT, detail,
                                            now - worker.started, worker.timeout_s)))
         yield from done
 
@@ -323,7 +324,7 @@ class _Pool:
         except (EOFError, OSError):
             closed = True
         except Exception as exc:  # noqa: BLE001 - a result the parent cannot unpickle
-            reply = (EXCEPTION, "結果を受け渡せません: " + _describe(exc))
+            reply = (EXCEPTION, fill(SAFETY_TEXT["result-not-sendable"], detail=_describe(exc)))
         elapsed = time.monotonic() - worker.started
         if reply is None and not closed and worker.process.is_alive():
             return None  # only "ready", or a wake-up without news

@@ -16,6 +16,7 @@ import zlib
 
 from consolidator.findings import Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
+from consolidator.messages import SAFETY_TEXT, fill
 
 # What reading a part of a corrupt zip can raise (besides UnsafeContent).
 CORRUPT_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
@@ -105,7 +106,8 @@ def read_xml_part(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo,
                 break
             total += len(chunk)
             if total > cap:
-                raise UnsafeContent("zip-bomb-size", part, size_mb=f"{cap / MiB:.1f} 超",
+                raise UnsafeContent("zip-bomb-size", part,
+                                    size_mb=fill(SAFETY_TEXT["size-over"], size=f"{cap / MiB:.1f}"),
                                     limit_mb=f"{cap / MiB:.1f}")
             chunks.append(chunk)
     data = b"".join(chunks)

@@ -9,13 +9,14 @@ from pathlib import Path
 from consolidator import __version__
 from consolidator.atomic import write_with
 from consolidator.japanese_values import parse_fiscal_year, wareki
+from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.model import build
 from consolidator.templates.writer import write_template
 
 
 def template_filename(department: str, year: int) -> str:
-    return f"{wareki(year)}度_{department}_実施状況報告.xlsx"
+    return fill(TEMPLATE_TEXT["file-name"], year=wareki(year), department=department)
 
 
 def parse_year(text: str | int | None, catalog: Catalog) -> int:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from consolidator.japanese_values import wareki
-from consolidator.messages import TEMPLATE_TEXT
+from consolidator.messages import INDICATOR_HEADERS as INDICATOR_HEADERS
+from consolidator.messages import REASON_CHOICES as REASON_CHOICES
+from consolidator.messages import TEMPLATE_TEXT, TEXT_HEADERS, YEAR_LABELS, fill
 from consolidator.plan.catalog import (
     CATEGORIES,
     COUNCIL,
@@ -23,22 +25,21 @@ from consolidator.plan.catalog import (
 )
 
 FORMAT_VERSION = "1"
-TEXT_SHEET = "実施状況"
-INDICATOR_SHEET = "活動指標"
-COVER_SHEET = "記入要領"
+TEXT_SHEET = TEMPLATE_TEXT["text-sheet"]
+INDICATOR_SHEET = TEMPLATE_TEXT["indicator-sheet"]
+COVER_SHEET = TEMPLATE_TEXT["cover-sheet"]
 META_SHEET = "_meta"
 
-CATEGORY_SLUGS = {"独自": "dokuji", "受託": "jutaku", "補助": "hojo"}
-REASON_CHOICES = ("中止", "実績なし", "未実施", "集計中", "その他")
+# The ASCII part of a category's field ids (1-1-1.status.dokuji), by category.
+CATEGORY_SLUGS: dict[str, str] = dict(zip(CATEGORIES, ("dokuji", "jutaku", "hojo"), strict=True))
 TEXT_LIMIT = 2000
 REASON_TEXT_LIMIT = 200
 
-# Columns (1-based) of the two input sheets.
+# Columns (1-based) of the two input sheets; their headers are TEXT_HEADERS and
+# INDICATOR_HEADERS (the drop-down of the reason column: REASON_CHOICES).
 KEY_COL = 1
 TEXT_INPUT_COL = 4
 IND_VALUE_COL, IND_REASON_COL, IND_REASON_TEXT_COL = 7, 8, 9
-INDICATOR_HEADERS = ("ID", "取組み", "指標", "目標", "単位", "前年度実績", "実績値",
-                     "未記入の理由", "理由の説明")
 
 
 FieldKind = Literal["number", "text", "choice"]
@@ -150,13 +151,10 @@ def _text_field_id(initiative_id: str, role: str, category: str | None) -> str:
 
 
 def year_labels(year: int) -> dict[str, str]:
-    return {
-        "status": f"{wareki(year)}度 実施状況",
-        "plan": f"{wareki(year + 1)}度 予定",
-        "prev_plan": f"{wareki(year)}度の予定(前回報告・参考)",
-        "value": f"{wareki(year)}度 実績値",
-        "prev_value": f"{wareki(year - 1)}度 実績",
-    }
+    """The labels of YEAR_LABELS for a report on fiscal ``year``."""
+    of_year = {"status": year, "plan": year + 1, "prev_plan": year, "value": year,
+               "prev_value": year - 1}
+    return {key: fill(YEAR_LABELS[key], year=wareki(y)) for key, y in of_year.items()}
 
 
 def build(catalog: Catalog, department: str, year: int) -> TemplateModel:
@@ -179,9 +177,11 @@ def build(catalog: Catalog, department: str, year: int) -> TemplateModel:
 def _build_text_sheet(t: TemplateModel) -> None:
     labels = year_labels(t.year)
     rows = t.text_rows
-    rows.append(Row("sheet-title", {1: f"{t.department} {labels['status']}・{labels['plan']}"}))
+    title = fill(TEMPLATE_TEXT["text-sheet-title"], department=t.department,
+                 status=labels["status"], plan=labels["plan"])
+    rows.append(Row("sheet-title", {1: title}))
     rows.append(Row("note", {1: TEMPLATE_TEXT["text-sheet-note"]}))
-    rows.append(Row("header", {1: "ID", 2: "区分", 3: "項目", 4: "内容"}))
+    rows.append(Row("header", dict(enumerate(TEXT_HEADERS, start=1))))
     for ini in t.catalog.initiatives_for(t.department):
         _initiative_block(t, ini, labels)
 
@@ -193,8 +193,8 @@ def _ref(t: TemplateModel, ref_id: str, sheet: str, row: int, col: int, text: st
 def _initiative_block(t: TemplateModel, ini: InitiativeView, labels: dict[str, str]) -> None:
     rows = t.text_rows
     goal, activity = ini.goal, ini.activity
-    heading = (f"基本目標{goal['number']} {goal['title']} / "
-               f"活動目標{activity['number']} {activity['title']}")
+    heading = fill(TEMPLATE_TEXT["goal-heading"], goal=goal["number"], goal_title=goal["title"],
+                   activity=activity["number"], activity_title=activity["title"])
     rows.append(Row("goal", {1: ini.id, 2: heading}))
     title = f"{ini.label} {ini.title}"
     rows.append(Row("initiative", {1: ini.id, 2: title}))
@@ -203,17 +203,19 @@ def _initiative_block(t: TemplateModel, ini: InitiativeView, labels: dict[str, s
     actions = [a for a in ini.data["actions"] if a["organisation"] == t.organisation]
     if actions:
         text = "\n".join(action_line(a) for a in actions)
-        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: TEMPLATE_TEXT["plan-actions-label"],
-                                      4: text}))
+        rows.append(Row("reference", {1: ini.id, 2: TEMPLATE_TEXT["plan-label"],
+                                      3: TEMPLATE_TEXT["plan-actions-label"], 4: text}))
         _ref(t, f"{ini.id}.actions", TEXT_SHEET, len(rows), 4, text)
     indicators = [ind for ind in ini.data["indicators"] if ind["organisation"] == t.organisation]
     if indicators:
         text = "\n".join(indicator_line(ind) for ind in indicators)
         label = TEMPLATE_TEXT["plan-indicators-label"]
-        rows.append(Row("reference", {1: ini.id, 2: "■計画", 3: label, 4: text}))
+        rows.append(Row("reference", {1: ini.id, 2: TEMPLATE_TEXT["plan-label"], 3: label,
+                                      4: text}))
 
     for category in _categories(t, ini):
-        cat_label = f"【{category}】" if category else t.department
+        cat_label = (fill(TEMPLATE_TEXT["category"], category=category) if category
+                     else t.department)
         reported = category is None or category in ini.categories(t.department)
         prev_plan = _previous_text(ini, "plans", t.department, category, t.year - 1)
         if prev_plan:
@@ -252,7 +254,9 @@ def _previous_text(ini: InitiativeView, section: str, department: str, category:
 def _build_indicator_sheet(t: TemplateModel) -> None:
     labels = year_labels(t.year)
     rows = t.indicator_rows
-    rows.append(Row("sheet-title", {1: f"{t.department} 主な活動指標の{labels['value']}"}))
+    title = fill(TEMPLATE_TEXT["indicator-sheet-title"], department=t.department,
+                 value=labels["value"])
+    rows.append(Row("sheet-title", {1: title}))
     rows.append(Row("note", {1: TEMPLATE_TEXT["indicator-sheet-note"]}))
     headers = list(INDICATOR_HEADERS)
     headers[5] = labels["prev_value"]
@@ -285,14 +289,19 @@ def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
                   key=m.id, indicator_id=m.indicator["id"], indicator_name=m.indicator["name"],
                   measure_id=m.id)
     t.fields.append(Field(field_id=f"{m.id}.value", col=IND_VALUE_COL, kind="number",
-                          role="value", label=f"{m.name} 実績値", percent=m.percent,
+                          role="value", label=_label(m, IND_VALUE_COL), percent=m.percent,
                           value_unit=m.unit, required=True, **common))  # type: ignore[arg-type]
     t.fields.append(Field(field_id=f"{m.id}.reason", col=IND_REASON_COL, kind="choice",
-                          role="reason", label=f"{m.name} 未記入の理由",
+                          role="reason", label=_label(m, IND_REASON_COL),
                           **common))  # type: ignore[arg-type]
     t.fields.append(Field(field_id=f"{m.id}.reason_text", col=IND_REASON_TEXT_COL, kind="text",
-                          role="reason_text", label=f"{m.name} 理由の説明",
+                          role="reason_text", label=_label(m, IND_REASON_TEXT_COL),
                           max_length=REASON_TEXT_LIMIT, **common))  # type: ignore[arg-type]
+
+
+def _label(m: MeasureView, col: int) -> str:
+    """A measure's field label: its name and the column's name in INDICATOR_HEADERS."""
+    return f"{m.name} {INDICATOR_HEADERS[col - 1]}"
 
 
 def _actual_text(prev: dict[str, Any] | None) -> str:

@@ -94,8 +94,8 @@ def _text(cell: Cell, value: str | None) -> None:
 def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None:
     labels = year_labels(t.year)
     ctx = dict(department=t.department, status=labels["status"], plan=labels["plan"],
-               value=labels["value"], deadline=deadline or "(事務局からの連絡のとおり)",
-               contact=contact or "地域福祉課")
+               value=labels["value"], deadline=deadline or TEMPLATE_TEXT["default-deadline"],
+               contact=contact or TEMPLATE_TEXT["default-contact"])
     lines = fill(TEMPLATE_TEXT["cover"], **ctx).split("\n")
     ws.column_dimensions["A"].width = 110
     for i, line in enumerate(lines, start=1):

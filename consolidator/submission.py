@@ -1,0 +1,53 @@
+"""A submission: one returned file as the checks left it — which department and year it is
+for, the values accepted from it and the findings about it.
+
+Plain data shared by the stages: made by :mod:`consolidator.checks.validation`, read by
+:mod:`consolidator.report` (which therefore never depends on how a file is read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from consolidator.findings import Finding
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Which department, year and plan a workbook says it is for (written by ``generate``)."""
+
+    department: str
+    year: int
+    plan_id: str
+    catalog_hash: str
+    format_version: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An accepted value, with where it came from."""
+
+    field_id: str
+    value: Any  # number for values; str for texts and reasons
+    sheet: str
+    cell: str
+
+
+@dataclass
+class Submission:
+    """One file from the folder, as far as it could be read."""
+
+    file: str
+    department: str | None = None
+    identity: Identity | None = None
+    modified: str | None = None
+    mtime: float = 0.0
+    entries: dict[str, Entry] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    file_findings: int = 0  # how many of ``findings`` are about the file (safety, identity)
+    used: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.identity is not None

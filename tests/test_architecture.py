@@ -1,0 +1,168 @@
+"""The package's shape: one-way imports, messages in one place, small modules, true docs.
+
+The import rules themselves are the import-linter contracts in pyproject.toml; these tests
+run them on the package as it is, and show that they catch a stage importing the CLI and a
+writer importing a reader.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "consolidator"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+# Where Japanese string literals may stand: the message tables, and the modules whose job is
+# the Japanese vocabulary itself (parsing values and the report's text, the plan's words).
+# The CLI's help texts and the demo's simulated department input are Japanese by nature.
+JAPANESE_ALLOWED = ("messages/", "japanese_values.py", "plan/report_import/", "plan/catalog.py",
+                    "text_layout.py", "cli.py", "jobs/demo.py")
+
+
+def _lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    exe = shutil.which("lint-imports")
+    assert exe, "lint-imports is not installed (pip install -e '.[dev]')"
+    return subprocess.run([exe, "--no-cache"], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_import_contracts_hold() -> None:
+    done = _lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 kept, 0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(("module", "bad_import", "contract"), [
+    ("checks/log.py", "import consolidator.cli", "cli → jobs"),
+    ("templates/writer.py", "import consolidator.reading.workbook", "Writers never import"),
+    ("report/master_writer.py", "from consolidator.safety import file_check", "Writers never"),
+    ("plan/catalog.py", "import consolidator.templates.model", "cli → jobs"),
+    ("reading/intake.py", "import click", "Only the CLI imports click"),
+    ("checks/validation.py", "import pandas", "pandas is optional"),
+], ids=["stage-imports-cli", "writer-imports-reader", "writer-imports-safety",
+        "plan-imports-templates", "stage-imports-click", "stage-imports-pandas"])
+def test_contracts_catch_a_wrong_import(tmp_path: Path, module: str, bad_import: str,
+                                        contract: str) -> None:
+    copy = tmp_path / "consolidator"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (copy / module).open("a", encoding="utf-8") as fh:
+        fh.write(f"\n{bad_import}  # noqa\n")
+    done = _lint_imports(tmp_path, pythonpath=tmp_path)
+    assert done.returncode == 1, done.stdout
+    broken = done.stdout.split("Broken contracts", 1)[1]
+    assert contract in broken
+
+
+def _literals(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
+
+
+def test_japanese_texts_are_in_the_messages_package() -> None:
+    found = []
+    for path in MODULES:
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel.startswith(JAPANESE_ALLOWED):
+            continue
+        found += [f"{rel}:{line}: {text[:40]!r}" for line, text in _literals(path)
+                  if JAPANESE.search(text)]
+    assert found == []
+
+
+def test_the_japanese_check_sees_a_literal(tmp_path: Path) -> None:
+    sample = tmp_path / "m.py"
+    sample.write_text('"""説明は対象外。"""\nX = "未報告"\n', "utf-8")
+    assert [(line, text) for line, text in _literals(sample) if JAPANESE.search(text)] == [
+        (2, "未報告")]
+
+
+def test_no_bare_severity_outside_findings() -> None:
+    found = [f"{p.relative_to(PACKAGE)}:{line}" for p in MODULES if p.name != "findings.py"
+             for line, text in _literals(p) if text in ("error", "warning", "info")]
+    assert found == []
+
+
+def test_no_module_over_500_lines() -> None:
+    sizes = {p.relative_to(PACKAGE).as_posix(): len(p.read_text("utf-8").splitlines())
+             for p in MODULES}
+    assert {m: n for m, n in sizes.items() if n > 500} == {}
+
+
+def test_readme_developer_map_names_every_module() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Developers", 1)[1]
+    missing = [p.relative_to(PACKAGE).as_posix() for p in MODULES
+               if p.name not in ("__init__.py", "__main__.py")
+               and p.relative_to(PACKAGE).as_posix() not in section]
+    assert missing == []
+
+
+STAGE_ENTRY_POINTS = [
+    ("consolidator.templates.model", "build"),
+    ("consolidator.templates.writer", "write_template"),
+    ("consolidator.templates.generate", "generate_templates"),
+    ("consolidator.safety.verdict", "check_workbook"),
+    ("consolidator.reading.workbook", "read_workbook"),
+    ("consolidator.reading.intake", "identify"),
+    ("consolidator.reading.fields", "read_fields"),
+    ("consolidator.checks.validation", "process_file"),
+    ("consolidator.checks.validation", "validate_folder"),
+    ("consolidator.checks.value_rules", "check_values"),
+    ("consolidator.checks.log", "write_logs"),
+    ("consolidator.report.merge", "consolidate"),
+    ("consolidator.report.master_writer", "write_master"),
+    ("consolidator.report.next_plan", "next_catalog"),
+    ("consolidator.jobs.runs", "run_validate"),
+    ("consolidator.jobs.runs", "run_consolidate"),
+    ("consolidator.plan.check", "check_plan"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), STAGE_ENTRY_POINTS,
+                         ids=[f"{m.rsplit('.', 1)[1]}.{n}" for m, n in STAGE_ENTRY_POINTS])
+def test_stage_entry_points_say_what_goes_in_and_out(module: str, name: str) -> None:
+    doc = inspect.getdoc(getattr(importlib.import_module(module), name))
+    assert doc and len(doc) > 60, f"{module}.{name} needs a docstring"
+
+
+def test_every_package_says_what_it_holds() -> None:
+    for init in PACKAGE.rglob("__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text("utf-8")))
+        assert doc, init
+        for module in init.parent.glob("*.py"):
+            if module.name != "__init__.py" and init.parent != PACKAGE:
+                assert f"``{module.stem}``" in doc or f":mod:`.{module.stem}`" in doc, \
+                    f"{init.relative_to(ROOT)} does not name {module.name}"
+
+
+def test_cli_start_up_imports_no_heavy_library() -> None:
+    code = ("import sys, consolidator.cli; "
+            "print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'python_calamine', 'pandas', "
+            "'jsonschema', 'consolidator.checks', 'consolidator.report') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
