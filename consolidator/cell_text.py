@@ -39,7 +39,8 @@ def fit_cell_text(text: str) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """A CSV cell Excel will not read as a formula: risky text gets a leading apostrophe."""
+    """A CSV cell Excel will not read as a formula (risky text gets a leading apostrophe)
+    and can hold (cut to Excel's cell limit with a marker, as in the .xlsx log)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -47,4 +48,4 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return fit_cell_text("'" + text if text.startswith(FORMULA_PREFIXES) else text)

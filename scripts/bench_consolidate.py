@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from process_measure import Measured, run_measured  # noqa: E402
+from helpers.processes import Measured, run_measured  # noqa: E402
 
 STATUS_TEXT = "実施しました。"
 

@@ -1,8 +1,10 @@
-"""Shared fixtures: catalogs, generated templates, filled workbooks (all under tmp_path)."""
+"""Shared fixtures: catalogs, generated templates, the hostile folder (all under tmp dirs).
+
+Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on sys.path).
+"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,14 @@ import pytest
 from calc.fixtures import calc  # noqa: F401  (LibreOffice session, see tests/calc)
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
-
-DATA = Path(__file__).parent / "data"
+from helpers.filling import by_department
+from helpers.hostile_folder import HostileFolder, build_hostile_folder
+from helpers.paths import MINI_PLAN
 
 
 @pytest.fixture(scope="session")
 def mini_catalog() -> Catalog:
-    return Catalog.from_path(DATA / "mini_plan.json")
+    return Catalog.from_path(MINI_PLAN)
 
 
 @pytest.fixture(scope="session")
@@ -27,24 +30,23 @@ def default_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def mini_templates(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catalog
                    ) -> dict[str, Path]:
+    """department → its generated template (令和4年度, the mini plan)."""
     out = tmp_path_factory.mktemp("mini_templates")
-    paths = generate_templates(mini_catalog, 2022, out)
-    return {p.name.split("_")[1]: p for p in paths}
+    return by_department(generate_templates(mini_catalog, 2022, out))
 
 
 @pytest.fixture(scope="session")
 def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                       ) -> dict[str, Path]:
+    """department → its generated template (the default plan's report year)."""
     out = tmp_path_factory.mktemp("default_templates")
-    paths = generate_templates(default_catalog, default_catalog.report_year, out)
-    return {p.name.split("_")[1]: p for p in paths}
+    return by_department(generate_templates(default_catalog, default_catalog.report_year, out))
 
 
-@pytest.fixture
-def copy_to(tmp_path: Path):  # type: ignore[no-untyped-def]
-    def _copy(src: Path, name: str | None = None) -> Path:
-        dst = tmp_path / "submissions" / (name or src.name)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
-        return dst
-    return _copy
+@pytest.fixture(scope="session")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
+                   default_templates: dict[str, Path]) -> HostileFolder:
+    """Every hostile-corpus file and the 17 clean submissions in one folder, built once. Read
+    only: each test writes its output next to it (``hostile_folder.path.parent / "out_…"``)."""
+    return build_hostile_folder(tmp_path_factory.mktemp("hostile") / "submissions",
+                                default_templates)

@@ -20,7 +20,7 @@ def _year(catalog: Catalog, year: int, value: int, root: Path) -> Path:
     folder = root / f"s{year}"
     folder.mkdir()
     for template in templates:
-        values = {row["field_id"]: ("実施しました。" if row["role"] in ("status", "plan") else value)
+        values = {row["field_id"]: "実施しました。" if row["role"] in ("status", "plan") else value
                   for row in field_map(template) if row["role"] in ("status", "plan", "value")}
         fill_fields(template, folder / template.name, values)
     job = run_consolidate(folder, catalog, year, root / "out")

@@ -21,10 +21,9 @@ from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-try:  # tests/ is on sys.path (pytest "prepend" import mode, no tests/__init__.py)
-    from calc.session import convert_to_xlsx
-except ImportError:  # pragma: no cover - repo root on sys.path instead
-    from tests.calc.session import convert_to_xlsx
+from calc.session import convert_to_xlsx
+from consolidator.cell_address import col_letters
+from helpers.cells import row_col, shifted
 
 pytestmark = pytest.mark.calc
 
@@ -84,9 +83,9 @@ def build_template(path: Path) -> Path:
         memo.cell(i, 2, v)
 
     for name, (sheet, cell) in NAMES.items():
-        col = "".join(ch for ch in cell if ch.isalpha())
-        row = "".join(ch for ch in cell if ch.isdigit())
-        wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${col}${row}")
+        row, col = row_col(cell)
+        wb.defined_names[name] = DefinedName(name,
+                                             attr_text=f"'{sheet}'!${col_letters(col)}${row}")
     wb.save(path)
     return path
 
@@ -100,11 +99,6 @@ def _dest(wb, name: str) -> tuple[str, str]:
     dn = wb.defined_names[name]
     (sheet, ref), = list(dn.destinations)
     return sheet, ref.replace("$", "")
-
-
-def _shift(cell: str, rows: int) -> str:
-    col = "".join(ch for ch in cell if ch.isalpha())
-    return f"{col}{int(cell[len(col):]) + rows}"
 
 
 FILL_VALUES = {
@@ -131,7 +125,7 @@ def test_fill_after_inserting_rows(calc, template, tmp_path):
 
     wb = openpyxl.load_workbook(dst)
     for name, (sheet, cell) in NAMES.items():
-        expect = _shift(cell, 2) if sheet == INPUT else cell
+        expect = shifted(cell, 2) if sheet == INPUT else cell
         assert _dest(wb, name) == (sheet, expect), name
 
     def cell_of(name):
@@ -255,10 +249,10 @@ def observe(path: Path, shift: int = 0) -> dict:
         "comments": {f"{s.title}!{c.coordinate}": [c.comment.text, c.comment.author]
                      for s in wb.worksheets for row in s.iter_rows() for c in row
                      if c.comment},
-        "formats": {c: [repr(ws[_shift(c, shift)].value), ws[_shift(c, shift)].data_type,
-                        ws[_shift(c, shift)].number_format]
+        "formats": {c: [repr(ws[shifted(c, shift)].value), ws[shifted(c, shift)].data_type,
+                        ws[shifted(c, shift)].number_format]
                     for c in ("G5", "G6", "G7", "G8", "G9", "G10")},
-        "formula_cached_value": repr(cached[_shift("G8", shift)].value),
+        "formula_cached_value": repr(cached[shifted("G8", shift)].value),
         "validation_messages": [[v.errorTitle, v.error, v.promptTitle, v.prompt]
                                 for v in ws.data_validations.dataValidation],
     }

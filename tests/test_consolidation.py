@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from consolidator.cell_text import FORMULA_PREFIXES
 from consolidator.cli import main
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.plan.catalog import COUNCIL, Catalog
@@ -17,7 +18,15 @@ from consolidator.plan.check import check_plan
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import REASON_CHOICES
-from filling import complete_values, fields_of, fill_workbook
+from helpers.filling import by_department, complete_values, fields_of, submit_all
+from helpers.master import (
+    all_texts,
+    cell_values,
+    csv_cells,
+    formula_or_link_cells,
+    report_texts,
+    sheet_rows,
+)
 
 SEED_YEAR = 2021
 
@@ -50,33 +59,20 @@ def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
     return values
 
 
-def _sheet_rows(path: Path, name: str) -> list[list[Any]]:
-    wb = openpyxl.load_workbook(path)
-    return [[c.value for c in r] for r in wb[name].iter_rows()]
-
-
-def _report_texts(path: Path) -> list[str]:
-    wb = openpyxl.load_workbook(path)
-    return [c.value for ws in wb.worksheets if ws.title.startswith("基本目標")
-            for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
-
-
 @pytest.fixture(scope="module")
 def seed_round_trip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     catalog = Catalog.default()
     root = tmp_path_factory.mktemp("seed")
-    templates = generate_templates(catalog, SEED_YEAR, root / "templates")
-    subs = root / "submissions"
-    subs.mkdir()
-    for t in templates:
-        fill_workbook(t, subs / t.name, seed_values(catalog, t))
-    job = run_consolidate(subs, catalog, SEED_YEAR, root / "output")
+    templates = by_department(generate_templates(catalog, SEED_YEAR, root / "templates"))
+    submit_all(templates, root / "submissions",
+               values=lambda _department, template: seed_values(catalog, template))
+    job = run_consolidate(root / "submissions", catalog, SEED_YEAR, root / "output")
     return {"catalog": catalog, "job": job, "root": root}
 
 
 def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str, Any]) -> None:
     catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
-    rows = _sheet_rows(job.master, "指標一覧")
+    rows = sheet_rows(job.master, "指標一覧")
     assert rows[0] == list(INDICATOR_HEADER)
     by_id = {r[4]: dict(zip(INDICATOR_HEADER, r, strict=True)) for r in rows[1:]}
     assert set(by_id) == {m.id for m in catalog.measures}
@@ -96,18 +92,24 @@ def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str
 
 def test_seed_round_trip_every_text_in_report_sheets(seed_round_trip: dict[str, Any]) -> None:
     catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
-    texts = _report_texts(job.master)
+    texts = report_texts(job.master)
     joined = "\n".join(texts)
-    missing = []
+    missing, seed_texts = [], 0
     for ini in catalog.initiatives:
         for section in ("status", "plans"):
             for r in ini.previous[section]:
-                if r["text"] and r["text"] not in joined:
-                    missing.append((ini.id, section, r["departments"], r["text"][:30]))
+                if r["text"]:
+                    seed_texts += 1
+                    if r["text"] not in joined:
+                        missing.append((ini.id, section, r["departments"], r["text"][:30]))
     assert missing == []
+    assert seed_texts > 0
+    shown = 0
     for m in job.consolidated.measures:
         if m.value is not None:
             assert any("・" + actual_text(m) in t for t in texts), m.measure.id
+            shown += 1
+    assert shown == 75  # every measure with a value in the seed
     # the report writes values the way the seed does
     assert any("・推進協議会への社会福祉法人の加入率 57.5%" in t for t in texts)
     assert any("・地域子育て支援施設利用者数 54,604人" in t for t in texts)
@@ -117,7 +119,7 @@ def test_seed_round_trip_every_text_in_report_sheets(seed_round_trip: dict[str, 
 def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
         seed_round_trip: dict[str, Any]) -> None:
     catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
-    rows = _sheet_rows(job.master, "未入力一覧")
+    rows = sheet_rows(job.master, "未入力一覧")
     assert rows[0] == list(MISSING_HEADER)
     listed = {r[3] for r in rows[1:]}
     no_value = {m.id for m in catalog.measures
@@ -125,7 +127,7 @@ def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
     assert listed == no_value
     reasons = {r[3]: r[5] for r in rows[1:]}
     assert reasons["1-3-1-s2"] == "実績なし"
-    status = _sheet_rows(job.master, "提出状況")
+    status = sheet_rows(job.master, "提出状況")
     assert [r[1] for r in status[1:]] == ["済"] * 17
 
 
@@ -143,18 +145,6 @@ def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     assert len(ws.row_breaks.brk) == 8  # 9 initiatives in 基本目標1, a page each
 
 
-def _default_submissions(templates: dict[str, Path], folder: Path, skip: str,
-                         blanks: dict[str, list[str]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for unit, path in templates.items():
-        if unit == skip:
-            continue
-        values = complete_values(path)
-        for fid in blanks.get(unit, []):
-            values[fid] = None
-        fill_workbook(path, folder / path.name, values)
-
-
 def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
                                                  default_templates: dict[str, Path],
                                                  default_catalog: Catalog) -> None:
@@ -162,20 +152,21 @@ def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
               "高齢福祉課": ["2-3-2-c1.value"]}
     skip = "中央図書館"
     owned_by_skipped = {m.id for m in default_catalog.measures_owned_by(skip)}
-    _default_submissions(default_templates, tmp_path / "s", skip, blanks)
+    submit_all(default_templates, tmp_path / "s", skip=[skip],
+               overrides={d: dict.fromkeys(fields, None) for d, fields in blanks.items()})
     job = run_consolidate(tmp_path / "s", default_catalog, 2022, tmp_path / "out")
-    status = _sheet_rows(job.master, "提出状況")[1:]
+    status = sheet_rows(job.master, "提出状況")[1:]
     assert [r[0] for r in status if r[1] == "未提出"] == [skip]
     assert [r[0] for r in status if r[1] == "済"] == [u for u in default_catalog.department_names
                                                      if u != skip]
-    missing = _sheet_rows(job.master, "未入力一覧")[1:]
+    missing = sheet_rows(job.master, "未入力一覧")[1:]
     assert {(r[0], r[3], r[6]) for r in missing} == {
         (COUNCIL, "1-1-1-s1", "value-missing"), (COUNCIL, "2-2-2-s2a", "value-missing"),
         ("高齢福祉課", "2-3-2-c1", "value-missing")} | {
         (skip, m, "unit-missing") for m in owned_by_skipped}
-    ind = {r[4]: r for r in _sheet_rows(job.master, "指標一覧")[1:]}
+    ind = {r[4]: r for r in sheet_rows(job.master, "指標一覧")[1:]}
     assert ind["1-1-1-s1"][15] == "未報告" and ind["1-1-2-s1"][15] != "未報告"
-    report = _report_texts(job.master)
+    report = report_texts(job.master)
     assert any("地域ニーズに対するボランティア養成講座 未報告" in t for t in report)
 
 
@@ -183,49 +174,48 @@ def test_consolidate_twice_same_values_previous_master_kept(tmp_path: Path,
                                                             mini_templates: dict[str, Path],
                                                             mini_catalog: Catalog) -> None:
     folder = tmp_path / "s"
-    folder.mkdir()
-    for path in mini_templates.values():
-        fill_workbook(path, folder / path.name, complete_values(path))
+    submit_all(mini_templates, folder)
     out = tmp_path / "out"
     first = run_consolidate(folder, mini_catalog, 2022, out)
-    values_1 = {ws.title: [[c.value for c in r] for r in ws.iter_rows()]
-                for ws in openpyxl.load_workbook(first.master).worksheets}
+    values_1 = cell_values(first.master)  # type: ignore[arg-type]
     second = run_consolidate(folder, mini_catalog, 2022, out)
-    values_2 = {ws.title: [[c.value for c in r] for r in ws.iter_rows()]
-                for ws in openpyxl.load_workbook(second.master).worksheets}
-    assert values_1 == values_2
+    assert cell_values(second.master) == values_1  # type: ignore[arg-type]
     assert second.kept is not None and second.kept.exists()
     assert first.kept is None
     assert second.master == master_path(out, 2022)
 
 
+TEXT_RISKY = ("=1+1", "+81 3 1234", "-5人", "@SUM(A1)", '=HYPERLINK("http://x")',
+              "http://example.com")
+# rejected values and an invalid reason: the validation log quotes what was typed
+LOGGED_RISKY = {"高齢福祉課": {"1-1-1-c1.value": "=1+1"},
+                "地域福祉課": {"2-1-1-c1.value": "+cmd|' /C calc'!A0"},
+                COUNCIL: {"1-1-1-s1.value": None, "1-1-1-s1.reason": "@SUM(A1)"}}
+
+
 def test_department_text_is_never_a_formula(tmp_path: Path, mini_templates: dict[str, Path],
                                             mini_catalog: Catalog) -> None:
-    folder = tmp_path / "s"
-    folder.mkdir()
-    risky = ["=1+1", "+81 3 1234", "-5人", "@SUM(A1)", "=HYPERLINK(\"http://x\")",
-             "http://example.com"]
-    for path in mini_templates.values():
-        values = complete_values(path)
-        texts = [fid for fid in values if fid.endswith((".status", ".plan", ".dokuji"))]
-        for fid, text in zip(texts, risky, strict=False):
-            values[fid] = text
-        fill_workbook(path, folder / path.name, values)
-    job = run_consolidate(folder, mini_catalog, 2022, tmp_path / "out")
-    wb = openpyxl.load_workbook(job.master)
-    found = set()
-    for ws in wb.worksheets:
-        for r in ws.iter_rows():
-            for c in r:
-                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
-                assert c.hyperlink is None
-                if c.value in risky:
-                    found.add(c.value)
-    assert found == set(risky)
-    csv_text = (tmp_path / "out" / "validation_log.csv").read_text("utf-8-sig")
-    for line in csv_text.splitlines()[1:]:
-        for cell in line.split(","):
-            assert not cell.startswith(("=", "+", "-", "@"))
+    def values(department: str, template: Path) -> dict[str, Any]:
+        typed = complete_values(template)
+        texts = [fid for fid in typed if fid.endswith((".status", ".plan", ".dokuji"))]
+        typed.update(zip(texts, TEXT_RISKY, strict=False))
+        return typed
+
+    submit_all(mini_templates, tmp_path / "s", LOGGED_RISKY, values=values)
+    job = run_consolidate(tmp_path / "s", mini_catalog, 2022, tmp_path / "out")
+    assert job.master is not None
+    assert formula_or_link_cells(job.master) == []
+    assert formula_or_link_cells(job.logs["xlsx"]) == []
+    assert set(TEXT_RISKY) <= set(all_texts(job.master))  # as text, exactly as typed
+
+    header, *rows = csv_cells(tmp_path / "out" / "validation_log.csv")
+    typed = header.index("入力値")
+    for row in rows:
+        assert not [cell for cell in row if cell.startswith(FORMULA_PREFIXES)], row
+    logged = {row[typed] for row in rows}
+    for department_values in LOGGED_RISKY.values():
+        for risky in filter(None, department_values.values()):
+            assert "'" + risky in logged, risky
 
 
 def test_consolidate_cli_and_demo(tmp_path: Path) -> None:
@@ -234,7 +224,7 @@ def test_consolidate_cli_and_demo(tmp_path: Path) -> None:
     master = tmp_path / "demo" / "output" / "master_2022.xlsx"
     assert str(master) in result.output
     assert "全角数字" in result.output and "中央図書館" in result.output
-    log = _sheet_rows(tmp_path / "demo" / "output" / "validation_log.xlsx", "検証ログ")
+    log = sheet_rows(tmp_path / "demo" / "output" / "validation_log.xlsx", "検証ログ")
     codes = {r[1] for r in log[1:]}
     assert {"value-normalised", "value-missing", "unit-missing"} <= codes
     again = CliRunner().invoke(main, ["consolidate", str(tmp_path / "demo" / "submissions"),
@@ -253,10 +243,13 @@ def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str
     nxt = Catalog.from_path(job.next_plan)
     assert check_plan(nxt.doc).errors == []
     assert nxt.report_year == 2022 and nxt.plan["previous_report"]["year"] == 2021
+    carried = 0
     for m in catalog.measures:
         before, after = m.previous_actual(), nxt.measure_by_id[m.id].previous_actual()
         if before and before["value"] is not None:
             assert after is not None and after["value"] == before["value"], m.id
+            carried += 1
+    assert carried == 75  # every measure with a value in the seed
     t = generate_templates(nxt, 2022, tmp_path, only=["市社協"])[0]
     wb = openpyxl.load_workbook(t)
     shown = {r[0].value: r[5].value for r in wb["活動指標"].iter_rows(min_row=4)}

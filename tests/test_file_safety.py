@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+import olefile
 import pytest
 
 from consolidator.findings import ERROR
@@ -18,7 +17,7 @@ from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.verdict import check_workbook
 from consolidator.safety.xml_parts import UnsafeContent, read_xml_part
-from hostile_corpus import (
+from helpers.hostile_corpus import (
     EXPECTED,
     SHEET2,
     build_corpus,
@@ -59,8 +58,6 @@ def corpus(base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 def test_corpus_file_reports_exactly_its_code(name: str, corpus: tuple[Path, dict[str, str]]
                                               ) -> None:
     out, built = corpus
-    if name not in built:
-        pytest.skip(f"{name} was not built (see the corpus builder's message)")
     expected = built[name]
     report = check_workbook(out / name)
     codes = report.codes()
@@ -119,27 +116,15 @@ def test_corpus_from_a_generated_template(mini_templates: dict[str, Path],
     template = min(mini_templates.values(), key=lambda p: p.stat().st_size)
     assert check_workbook(template).findings == []
     built = build_corpus(template, tmp_path)
+    assert set(built) == set(EXPECTED)
     for name, code in built.items():
         assert set(check_workbook(tmp_path / name).codes()) == ({code} if code else set()), name
 
 
-def test_generated_templates_are_clean_and_fast(default_templates: dict[str, Path]) -> None:
-    per_file = []
+def test_generated_templates_are_clean(default_templates: dict[str, Path]) -> None:
     for path in default_templates.values():
         report = check_workbook(path)
         assert (report.ok, report.findings) == (True, []), path.name
-        runs = []
-        for _ in range(5):
-            start = time.perf_counter()
-            check_file(path)
-            scan_parts(path)
-            runs.append(time.perf_counter() - start)
-        per_file.append((statistics.median(runs), path))
-    per_file.sort()
-    print(f"\ncheck_file + scan_parts on {len(per_file)} templates: median "
-          f"{statistics.median(t for t, _ in per_file) * 1e3:.2f} ms, max "
-          f"{per_file[-1][0] * 1e3:.2f} ms ({per_file[-1][1].name}, "
-          f"{per_file[-1][1].stat().st_size:,} bytes)")
 
 
 # ---- limits -----------------------------------------------------------------------------------
@@ -205,9 +190,10 @@ def test_read_xml_part_accepts_plain_and_utf16(tmp_path: Path) -> None:
 
 # ---- the grid and strings -------------------------------------------------------------------
 
-def _with_sheet2(base: Path, tmp_path: Path, xml: str, name: str = "s.xlsx") -> Path:
-    return write_zip(tmp_path / name, [(n, xml.encode() if n == SHEET2 else d)
-                                       for n, d in read_entries(base)])
+def _with_sheet2(base: Path, tmp_path: Path, xml: str) -> Path:
+    """``base`` with its second worksheet replaced by ``xml``."""
+    return write_zip(tmp_path / "s.xlsx",
+                     edit(read_entries(base), SHEET2, lambda _old: xml.encode()))
 
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -293,7 +279,6 @@ def test_ole_stream_names_are_read_from_directory_entries(tmp_path: Path) -> Non
     path = tmp_path / "x.xlsx"
     path.write_bytes(bytes(data))
     assert check_file(path).kind == "xls"
-    olefile = pytest.importorskip("olefile")
     with olefile.OleFileIO(str(path)) as ole:  # the builder writes a real compound file
         assert ole.exists("Workbook")
 

@@ -1,14 +1,14 @@
 """Issue 6: what people do to a workbook, each habit on a real generated workbook.
 
-Each test fills every unit of the mini plan plausibly (no finding at all on its own), applies
-one habit, validates, and asserts the exact value read or the exact finding code and cell.
+Each test fills every department of the mini plan plausibly (no finding at all on its own),
+applies one habit, validates, and asserts the exact value read or the exact finding code and
+cell.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,13 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import quote_sheetname
 
-from consolidator.checks.validation import ValidationResult, validate_folder
+from consolidator.checks.validation import ValidationResult
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import INDICATOR_SHEET, META_SHEET
-from filling import fields_of, fill_workbook
-from roundtrip_helpers import of_file, realistic_values
+from helpers.filling import cell_of, fill_workbook, realistic_values, set_modified, submit_all
+from helpers.findings import YEAR, of_file, validate
 
-YEAR = 2022
 ELDER = "高齢福祉課"  # 1-1-1-c1: 人, last year 111
 WELFARE = "地域福祉課"  # 2-1-1-c1: %, last year 42.1
 COUNT = "1-1-1-c1.value"
@@ -33,40 +32,24 @@ PERCENT = "2-1-1-c1.value"
 
 @pytest.fixture
 def submit(tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog):  # type: ignore[no-untyped-def]
-    """Fill every unit plausibly into tmp_path/s (``overrides`` per unit, ``skip`` units);
-    returns the paths and the typed values."""
+    """Fill every department plausibly into tmp_path/s (``overrides`` per department,
+    ``skip`` departments); returns the paths and the typed values."""
     folder = tmp_path / "s"
 
     def _submit(overrides: dict[str, dict[str, Any]] | None = None,
                 skip: tuple[str, ...] = ()) -> tuple[dict[str, Path], dict[str, dict[str, Any]]]:
-        folder.mkdir(exist_ok=True)
-        paths, typed = {}, {}
-        for unit, template in mini_templates.items():
-            if unit in skip:
-                continue
-            values = realistic_values(template, mini_catalog, YEAR)
-            values.update((overrides or {}).get(unit, {}))
-            dst = folder / f"{unit}_提出.xlsx"
-            fill_workbook(template, dst, values)
-            paths[unit], typed[unit] = dst, values
-        return paths, typed
+        paths = submit_all(mini_templates, folder, overrides, skip,
+                           values=lambda _department, template: realistic_values(
+                               template, mini_catalog, YEAR))
+        return paths, paths.typed
 
     _submit.folder = folder  # type: ignore[attr-defined]
     return _submit
 
 
-def _validate(folder: Path, catalog: Catalog) -> ValidationResult:
-    return validate_folder(folder, catalog, YEAR, workers=1)
-
-
-def _cell(template: Path, field_id: str) -> tuple[str, str]:
-    row = fields_of(template)[field_id]
-    return row["sheet"], row["cell"]
-
-
-def _at(result: ValidationResult, unit: str, sheet: str, cell: str) -> list[str]:
+def _at(result: ValidationResult, department: str, sheet: str, cell: str) -> list[str]:
     return [f.code for f in result.findings
-            if (f.department, f.sheet, f.cell) == (unit, sheet, cell)]
+            if (f.department, f.sheet, f.cell) == (department, sheet, cell)]
 
 
 def _codes(result: ValidationResult) -> list[tuple[Any, ...]]:
@@ -75,10 +58,10 @@ def _codes(result: ValidationResult) -> list[tuple[Any, ...]]:
 
 def test_baseline_plausible_filling_has_no_finding(submit: Any, mini_catalog: Catalog) -> None:
     _paths, typed = submit()
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
-    for unit, values in typed.items():
-        assert {k: e.value for k, e in result.chosen[unit].entries.items()} == values
+    for department, values in typed.items():
+        assert {k: e.value for k, e in result.chosen[department].entries.items()} == values
 
 
 # ---- numbers the way people type them --------------------------------------------------
@@ -110,13 +93,13 @@ NUMBER_HABITS = [
 def test_numbers_as_people_type_them(submit: Any, mini_templates: dict[str, Path],
                                      mini_catalog: Catalog, field_id: str, typed: Any,
                                      value: Any, codes: list[str]) -> None:
-    unit = ELDER if field_id == COUNT else WELFARE
-    submit({unit: {field_id: typed}})
-    result = _validate(submit.folder, mini_catalog)
-    sheet, cell = _cell(mini_templates[unit], field_id)
-    assert _at(result, unit, sheet, cell) == codes
+    department = ELDER if field_id == COUNT else WELFARE
+    submit({department: {field_id: typed}})
+    result = validate(submit.folder, mini_catalog)
+    sheet, cell = cell_of(mini_templates[department], field_id)
+    assert _at(result, department, sheet, cell) == codes
     assert [c for c in _codes(result) if c[2:] != (sheet, cell)] == []  # nothing elsewhere
-    entry = result.chosen[unit].entries.get(field_id)
+    entry = result.chosen[department].entries.get(field_id)
     assert (entry.value if entry else None) == value
     if value is not None:
         assert entry is not None and type(entry.value) is type(value)
@@ -126,15 +109,14 @@ def test_quote_prefix_cell_is_read_as_the_number(submit: Any, mini_templates: di
                                                  mini_catalog: Catalog) -> None:
     """In a real Excel file '112 is stored as the text 112 with quotePrefix in its style."""
     paths, _ = submit()
-    sheet, cell = _cell(mini_templates[ELDER], COUNT)
+    sheet, cell = cell_of(mini_templates[ELDER], COUNT)
     wb = openpyxl.load_workbook(paths[ELDER])
     c = wb[sheet][cell]
     c.value = "112"
     c.data_type = "s"
     c.quotePrefix = True
     wb.save(paths[ELDER])
-    assert openpyxl.load_workbook(paths[ELDER])[sheet][cell].quotePrefix
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
     assert result.chosen[ELDER].entries[COUNT].value == 112
 
@@ -145,7 +127,7 @@ def test_texts_lose_surrounding_spaces_and_breaks_only(submit: Any,
     typed = {"1-1-1.status": "\u3000 研修会を２回開催しました。\r\n参加者は延べ４８人。\n\n",
              "1-1-1.plan": "  ①継続して実施\n②周知を強化 "}
     submit({ELDER: typed})
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
     entries = result.chosen[ELDER].entries
     assert entries["1-1-1.status"].value == "研修会を２回開催しました。\n参加者は延べ４８人。"
@@ -157,13 +139,13 @@ def test_percent_typed_with_a_percent_sign_in_excel(submit: Any, mini_templates:
     """Typing 57.5% in Excel (or pasting a % cell) stores the fraction 0.575 with a percent
     number format; the measure's scale is 0-100."""
     paths, _ = submit()
-    sheet, cell = _cell(mini_templates[WELFARE], PERCENT)
+    sheet, cell = cell_of(mini_templates[WELFARE], PERCENT)
     wb = openpyxl.load_workbook(paths[WELFARE])
     c = wb[sheet][cell]
     c.value = 0.575
     c.number_format = "0.0%"
     wb.save(paths[WELFARE])
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     entry = result.chosen[WELFARE].entries.get(PERCENT)
     here = [f for f in result.findings if (f.department, f.sheet, f.cell) == (WELFARE, sheet, cell)]
     # read as 57.5, with a finding saying so: never 0.575
@@ -177,8 +159,8 @@ def test_value_pasted_from_another_workbook(submit: Any, mini_templates: dict[st
                                             mini_catalog: Catalog) -> None:
     """A paste replaces the cell's style and removes its data validation: still read."""
     paths, _ = submit()
-    sheet, cell = _cell(mini_templates[ELDER], COUNT)
-    tsheet, tcell = _cell(mini_templates[ELDER], "1-1-1.status")
+    sheet, cell = cell_of(mini_templates[ELDER], COUNT)
+    tsheet, tcell = cell_of(mini_templates[ELDER], "1-1-1.status")
     wb = openpyxl.load_workbook(paths[ELDER])
     for ws in (wb[sheet], wb[tsheet]):
         ws.data_validations.dataValidation = []
@@ -192,10 +174,7 @@ def test_value_pasted_from_another_workbook(submit: Any, mini_templates: dict[st
     t.fill = PatternFill("solid", fgColor="CCFFCC")
     t.number_format = "@"
     wb.save(paths[ELDER])
-    check = openpyxl.load_workbook(paths[ELDER])
-    assert len(check[sheet].data_validations.dataValidation) == 0
-    assert check[sheet][cell].number_format == "#,##0"
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
     entries = result.chosen[ELDER].entries
     assert entries[COUNT].value == 1100 and entries[COUNT].cell == cell
@@ -205,8 +184,8 @@ def test_value_pasted_from_another_workbook(submit: Any, mini_templates: dict[st
 def test_typed_next_to_the_input_after_removing_protection(
         submit: Any, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
     t = mini_templates[ELDER]
-    vsheet, vcell = _cell(t, COUNT)  # 活動指標!G4
-    ssheet, scell = _cell(t, "1-1-1.status")  # 実施状況!D9
+    vsheet, vcell = cell_of(t, COUNT)  # 活動指標!G4
+    ssheet, scell = cell_of(t, "1-1-1.status")  # 実施状況!D9
     assert (vcell, scell) == ("G4", "D9")
     paths, _ = submit({ELDER: {COUNT: None, "1-1-1.status": None}})
     wb = openpyxl.load_workbook(paths[ELDER])
@@ -215,7 +194,7 @@ def test_typed_next_to_the_input_after_removing_protection(
     wb[vsheet]["F4"] = 112  # the locked 前年度実績 cell left of the input
     wb[ssheet]["E9"] = "右隣のセルに書いた実施状況"  # right of the input, outside the table
     wb.save(paths[ELDER])
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert sorted(_codes(result)) == sorted([
         ("value-outside-input", ELDER, vsheet, "F4"),
         ("value-missing", ELDER, vsheet, "G4"),
@@ -243,7 +222,7 @@ def test_sheet_renamed_fields_found_through_names(submit: Any, mini_templates: d
                 dn.attr_text = quote_sheetname(new) + dn.attr_text[len(old):]
                 break
     wb.save(paths[ELDER])
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
     entries = result.chosen[ELDER].entries
     assert {k: e.value for k, e in entries.items()} == typed[ELDER]
@@ -257,7 +236,7 @@ def test_extra_sheet_added_is_silent(submit: Any, mini_catalog: Catalog) -> None
     memo["A1"], memo["B1"] = "集計メモ", 999
     memo["A2"] = "=SUM(B1:B1)"
     wb.save(paths[ELDER])
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []  # the extra sheet is not read and not reported
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == typed[ELDER]
 
@@ -270,7 +249,7 @@ def test_hidden_sheet_unhidden_and_edited(submit: Any, mini_catalog: Catalog) ->
     assert meta["A4"].value == "fiscal_year"
     meta["B4"] = "2021"
     wb.save(paths[WELFARE])
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     got = [(f.code, f.severity, f.department, f.file, f.sheet, f.value) for f in result.findings]
     assert sorted(got) == sorted([
         ("sheet-state-changed", "info", WELFARE, paths[WELFARE].name, META_SHEET, None),
@@ -284,17 +263,11 @@ def test_hidden_sheet_unhidden_and_edited(submit: Any, mini_catalog: Catalog) ->
 
 # ---- files: names, copies, the wrong sender, last year ---------------------------------------
 
-def _set_modified(path: Path, stamp: str) -> None:
-    wb = openpyxl.load_workbook(path)
-    wb.properties.modified = datetime.fromisoformat(stamp)
-    wb.save(path)
-
-
 def test_saved_as_under_a_new_name(submit: Any, mini_catalog: Catalog) -> None:
     paths, typed = submit()
     renamed = paths[ELDER].with_name("R4実績_高齢福祉課(最終版)コピー.xlsx")
     paths[ELDER].rename(renamed)
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     assert _codes(result) == []
     assert result.chosen[ELDER].file == renamed.name
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == typed[ELDER]
@@ -309,7 +282,7 @@ def test_same_workbook_sent_twice(submit: Any, mini_catalog: Catalog) -> None:
     shutil.copy2(paths[ELDER], again)
     first = paths[ELDER].stat().st_mtime
     os.utime(again, (first + 86400, first + 86400))
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     dup = [f for f in result.findings if f.code == "duplicate-not-used"]
     assert [(f.department, f.file, f.severity) for f in dup] == [
         (ELDER, paths[ELDER].name, "warning")]
@@ -320,12 +293,12 @@ def test_same_workbook_sent_twice(submit: Any, mini_catalog: Catalog) -> None:
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == typed[ELDER]
     # a full tie (same file time too): the first name in order is used
     os.utime(again, (first, first))
-    tie = _validate(submit.folder, mini_catalog)
+    tie = validate(submit.folder, mini_catalog)
     assert tie.chosen[ELDER].file == min("再送/高齢福祉課_提出.xlsx", paths[ELDER].name)
     assert len([f for f in tie.findings if f.code == "duplicate-not-used"]) == 1
 
 
-def test_other_units_template_returned_by_the_wrong_department(
+def test_other_departments_template_returned_by_the_wrong_department(
         submit: Any, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
     """地域福祉課 fills 高齢福祉課's workbook and returns it under its own name: the file is
     高齢福祉課's (its identity says so); 地域福祉課 has sent nothing."""
@@ -334,8 +307,8 @@ def test_other_units_template_returned_by_the_wrong_department(
     wrong_values = {**realistic_values(mini_templates[ELDER], mini_catalog, YEAR),
                     "1-1-1.status": "地域福祉課が記入しました。", COUNT: 110}
     fill_workbook(mini_templates[ELDER], wrong, wrong_values)
-    _set_modified(wrong, "2023-05-20T10:00:00")
-    result = _validate(submit.folder, mini_catalog)
+    set_modified(wrong, "2023-05-20T10:00:00")
+    result = validate(submit.folder, mini_catalog)
     assert result.chosen[ELDER].file == wrong.name
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == wrong_values
     assert WELFARE not in result.chosen
@@ -345,8 +318,8 @@ def test_other_units_template_returned_by_the_wrong_department(
     own = submit.folder / "高齢福祉課_提出.xlsx"
     own_values = {**realistic_values(mini_templates[ELDER], mini_catalog, YEAR), COUNT: 112}
     fill_workbook(mini_templates[ELDER], own, own_values)
-    _set_modified(own, "2023-05-25T09:00:00")
-    again = _validate(submit.folder, mini_catalog)
+    set_modified(own, "2023-05-25T09:00:00")
+    again = validate(submit.folder, mini_catalog)
     assert again.chosen[ELDER].file == own.name
     assert again.chosen[ELDER].entries[COUNT].value == 112
     dup = [f for f in again.findings if f.code == "duplicate-not-used"]
@@ -361,7 +334,7 @@ def test_last_years_workbook_returned_again(submit: Any, tmp_path: Path,
     old = generate_templates(mini_catalog, 2021, tmp_path / "r3", only=[ELDER])[0]
     sent = submit.folder / "高齢福祉課_提出.xlsx"
     fill_workbook(old, sent, realistic_values(old, mini_catalog, 2021))
-    result = _validate(submit.folder, mini_catalog)
+    result = validate(submit.folder, mini_catalog)
     other = [f for f in result.findings if f.code == "other-year"]
     assert [(f.file, f.severity, f.value) for f in other] == [(sent.name, "error", "2021")]
     assert "令和3年度の様式です(今回は令和4年度)" in other[0].message

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import random
 import shutil
 import signal
@@ -27,14 +26,16 @@ from typing import Any
 
 import openpyxl
 import pytest
-from test_hostile_run import build_folder, run_measured
 
 from consolidator.atomic import TEMP_PREFIX
 from consolidator.jobs.output_folder import HISTORY_DIR, exclusive
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.plan.catalog import Catalog
-from filling import complete_values, fill_workbook
+from helpers.filling import submit_all
+from helpers.hostile_folder import HostileFolder
+from helpers.master import cell_values
+from helpers.processes import run_measured, signal_group
 
 YEAR = 2022
 KILLS = 8
@@ -46,15 +47,6 @@ def cli(submissions: Path, out: Path) -> list[str]:
             str(out), "--year", str(YEAR)]
 
 
-def cell_values(path: Path) -> dict[str, list[list[Any]]]:
-    wb = openpyxl.load_workbook(path)
-    try:
-        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()]
-                for ws in wb.worksheets}
-    finally:
-        wb.close()
-
-
 def temporaries(folder: Path) -> list[Path]:
     return sorted(folder.glob(TEMP_PREFIX + "*"))
 
@@ -63,9 +55,7 @@ def temporaries(folder: Path) -> list[Path]:
 def clean_folder(tmp_path_factory: pytest.TempPathFactory, default_templates: dict[str, Path]
                  ) -> Path:
     folder = tmp_path_factory.mktemp("no_loss_clean") / "submissions"
-    folder.mkdir()
-    for path in default_templates.values():
-        fill_workbook(path, folder / path.name, complete_values(path))
+    submit_all(default_templates, folder)
     return folder
 
 
@@ -90,14 +80,7 @@ def _write_window(submissions: Path, out: Path) -> tuple[float, float, float]:
     return total, first[0], max(first[1] - first[0], 0.005)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """The parsing workers and the fork server of a killed run, if any are left."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
+@pytest.mark.slow
 def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     total, write_start, window = _write_window(clean_folder, out)
@@ -125,7 +108,7 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
         strays_at_kill = [p.suffix for p in set(temporaries(out)) - stale]
         proc.send_signal(signal.SIGKILL)
         rc = proc.wait()
-        _kill_group(proc)
+        signal_group(proc.pid)  # the parsing workers and the fork server, if any are left
         after = master.read_bytes()
         assert zipfile.ZipFile(master).testzip() is None
         if after == before:
@@ -144,8 +127,10 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
     assert intact >= KILLS // 2
     assert mid_write >= 1, "no kill landed while a temporary existed: timing off"
     assert temporaries(out), "a mid-write kill leaves its temporary (cleaned by the next run)"
-    for kept in (out / HISTORY_DIR).iterdir():
-        assert zipfile.ZipFile(kept).testzip() is None, kept.name
+    kept = list((out / HISTORY_DIR).iterdir())
+    assert kept, "a run copies the previous master into the history before writing"
+    for previous in kept:
+        assert zipfile.ZipFile(previous).testzip() is None, previous.name
     # the next successful run removes every stale temporary
     done = subprocess.run(cli(clean_folder, out), capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
@@ -180,30 +165,24 @@ def _snapshot(folder: Path) -> dict[str, tuple[str, int, int, int]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def hostile_folder(tmp_path_factory: pytest.TempPathFactory, default_templates: dict[str, Path]
-                   ) -> Path:
-    return build_folder(tmp_path_factory.mktemp("no_loss_hostile") / "submissions",
-                        default_templates).path
-
-
-def test_submissions_keep_bytes_and_times(hostile_folder: Path) -> None:
-    before = _snapshot(hostile_folder)
-    assert len(before) > 17 + 25
-    m = run_measured(cli(hostile_folder, hostile_folder.parent / "out_snapshot"), 80.0,
-                     hostile_folder.parent)
+def test_submissions_keep_bytes_and_times(hostile_folder: HostileFolder) -> None:
+    folder = hostile_folder.path
+    before = _snapshot(folder)
+    assert len(before) == len(hostile_folder.expected) + len(hostile_folder.typed)
+    m = run_measured(cli(folder, folder.parent / "out_snapshot"), 80.0, folder.parent)
     assert m.returncode == 1, m.stderr
-    assert _snapshot(hostile_folder) == before
+    assert _snapshot(folder) == before
 
 
-def test_rerun_gives_the_same_master_and_logs(hostile_folder: Path, default_catalog: Catalog
-                                              ) -> None:
-    before = _snapshot(hostile_folder)
-    out = hostile_folder.parent / "out_rerun"
-    first = run_consolidate(hostile_folder, default_catalog, YEAR, out)
+def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
+                                              default_catalog: Catalog) -> None:
+    folder = hostile_folder.path
+    before = _snapshot(folder)
+    out = folder.parent / "out_rerun"
+    first = run_consolidate(folder, default_catalog, YEAR, out)
     runs: list[dict[str, Any]] = []
     for _ in range(2):
-        job = first if not runs else run_consolidate(hostile_folder, default_catalog, YEAR, out)
+        job = first if not runs else run_consolidate(folder, default_catalog, YEAR, out)
         runs.append({
             "master": cell_values(job.master),  # type: ignore[arg-type]
             "log": cell_values(job.logs["xlsx"]),
@@ -211,7 +190,7 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: Path, default_cata
             "jsonl": job.logs["jsonl"].read_bytes(),
         })
     assert runs[0] == runs[1]
-    assert _snapshot(hostile_folder) == before
+    assert _snapshot(folder) == before
     kept = list((out / HISTORY_DIR).iterdir())
     assert len(kept) == 1 and cell_values(kept[0]) == runs[0]["master"]
 
@@ -221,9 +200,7 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: Path, default_cata
 def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
                                             mini_catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "s"
-    folder.mkdir()
-    for path in mini_templates.values():
-        fill_workbook(path, folder / path.name, complete_values(path))
+    submit_all(mini_templates, folder)
     out = tmp_path / "out"
     job = run_consolidate(folder, mini_catalog, YEAR, out)
     job.master.chmod(0o644)  # type: ignore[union-attr]
@@ -236,9 +213,7 @@ def test_a_failed_history_copy_leaves_no_truncated_master(mini_templates: dict[s
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     folder = tmp_path / "s"
-    folder.mkdir()
-    for path in mini_templates.values():
-        fill_workbook(path, folder / path.name, complete_values(path))
+    submit_all(mini_templates, folder)
     out = tmp_path / "out"
     run_consolidate(folder, mini_catalog, YEAR, out)
     before = master_path(out, YEAR).read_bytes()
@@ -249,6 +224,8 @@ def test_a_failed_history_copy_leaves_no_truncated_master(mini_templates: dict[s
     monkeypatch.setattr(shutil, "copy2", disk_full)
     with pytest.raises(OSError):
         run_consolidate(folder, mini_catalog, YEAR, out)
-    assert master_path(out, YEAR).read_bytes() == before  # this part holds
-    for kept in (out / HISTORY_DIR).iterdir():
-        assert zipfile.is_zipfile(kept), f"truncated history copy {kept.name}"
+    assert master_path(out, YEAR).read_bytes() == before
+    # the copy of the previous master into the history failed: nothing of it is left there,
+    # and no temporary file anywhere in the output folder
+    assert list((out / HISTORY_DIR).iterdir()) == []
+    assert sorted(out.rglob(TEMP_PREFIX + "*")) == []

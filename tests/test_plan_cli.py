@@ -14,15 +14,12 @@ from jsonschema import Draft202012Validator
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, default_plan_text, schema
 from consolidator.plan.check import check_plan
-
-ROOT = Path(__file__).parent.parent
-SEED = ROOT / "tests" / "data" / "seed_report_r3.txt"
-OVERRIDES = ROOT / "consolidator" / "data" / "plan_overrides.json"
+from helpers.paths import DEFAULT_PLAN, OVERRIDES, SEED_REPORT
 
 
 def test_import_cli_reproduces_the_embedded_default(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    result = CliRunner().invoke(main, ["plan", "import", str(SEED), "--overrides",
+    result = CliRunner().invoke(main, ["plan", "import", str(SEED_REPORT), "--overrides",
                                        str(OVERRIDES), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8") == default_plan_text()
@@ -31,7 +28,7 @@ def test_import_cli_reproduces_the_embedded_default(tmp_path: Path) -> None:
 
 def test_import_without_overrides_lists_lines(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    result = CliRunner().invoke(main, ["plan", "import", str(SEED), "-o", str(out)])
+    result = CliRunner().invoke(main, ["plan", "import", str(SEED_REPORT), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "行目" in result.output  # what could not be placed, with its line number
     assert json.loads(out.read_text("utf-8"))["schema_version"] == 2
@@ -49,8 +46,7 @@ def test_show_summary_and_json() -> None:
 
 
 def test_validate_default_is_clean() -> None:
-    result = CliRunner().invoke(main, ["plan", "validate",
-                                       str(ROOT / "consolidator" / "data" / "default_plan.json")])
+    result = CliRunner().invoke(main, ["plan", "validate", str(DEFAULT_PLAN)])
     assert result.exit_code == 0, result.output
     assert check_plan(Catalog.default().doc).errors == []
 
@@ -101,7 +97,8 @@ def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     paths = [line for line in result.output.splitlines() if "plan-schema" in line]
     assert len(paths) == 3
     assert any("$.plan" in p and "必要な項目「vision」がありません" in p for p in paths)
-    assert any("$.departments[0].organisation" in p and "値「'県'」は使えません" in p for p in paths)
+    assert any("$.departments[0].organisation" in p and "値「'県'」は使えません" in p
+               for p in paths)
     assert any("measures[0].value" in p for p in paths)
 
 
@@ -168,8 +165,7 @@ def test_plan_diff_names_every_kind_of_change(tmp_path: Path) -> None:
         last["previous"]["values"].pop(m["id"], None)
     new = tmp_path / "new.json"
     new.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    result = CliRunner().invoke(main, ["plan", "diff", str(ROOT / "consolidator" / "data" /
-                                                           "default_plan.json"), str(new)])
+    result = CliRunner().invoke(main, ["plan", "diff", str(DEFAULT_PLAN), str(new)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "担当を追加:新設課",

@@ -1,7 +1,7 @@
 """Issue 6: a property test of the whole job on the mini plan.
 
-Random values for random subsets of fields of random units, written with openpyxl through the
-public ``fields`` map, then ``run_consolidate``. Whatever was typed:
+Random values for random subsets of fields of random departments, written with openpyxl
+through the public ``fields`` map, then ``run_consolidate``. Whatever was typed:
 
 * every value the validator accepted is in the master exactly — numbers in 指標一覧 実績値,
   texts as cell text in the 基本目標N report sheets — and is what an independent oracle
@@ -10,7 +10,8 @@ public ``fields`` map, then ``run_consolidate``. Whatever was typed:
 * a field nobody wrote keeps its template value (empty): no accepted entry, only the
   status-empty / plan-empty / value-missing finding a required field gets;
 * no cell of the master (or the validation log) is a formula: department text "=1+1" comes
-  out as the string "=1+1".
+  out as the string "=1+1" (an explicit example types formula-looking text into every text
+  field, so that this is checked on every run).
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consolidator.japanese_values import canonical_unit
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.model import build
-from filling import fields_of, fill_workbook
-from roundtrip_helpers import formula_cells, master_actuals, report_texts
+from helpers.filling import fields_of, submit_all
+from helpers.master import formula_or_link_cells, master_actuals, report_texts
 
 YEAR = 2022
 WIDE = str.maketrans("0123456789,.%", "０１２３４５６７８９，．％")
@@ -132,27 +133,40 @@ class Spec:
 
 def _specs(templates: dict[str, Path], catalog: Catalog) -> list[Spec]:
     out = []
-    for unit, template in sorted(templates.items()):
-        model = {f.field_id: f for f in build(catalog, unit, YEAR).fields}
+    for department, template in sorted(templates.items()):
+        model = {f.field_id: f for f in build(catalog, department, YEAR).fields}
         for fid, row in sorted(fields_of(template).items()):
             if row["role"] not in ("status", "plan", "value"):
                 continue
             f = model[fid]
-            out.append(Spec(unit, fid, row["role"], row["sheet"], row["cell"], f.required,
+            out.append(Spec(department, fid, row["role"], row["sheet"], row["cell"], f.required,
                             f.value_unit, f.percent))
     return out
 
 
 @st.composite
 def submissions(draw: Any, specs: list[Spec]) -> tuple[set[str], dict[Spec, Typed]]:
-    units = draw(st.sets(st.sampled_from(sorted({s.department for s in specs})), min_size=1))
+    departments = draw(st.sets(st.sampled_from(sorted({s.department for s in specs})),
+                               min_size=1))
     typed: dict[Spec, Typed] = {}
     for s in specs:
-        if s.department not in units or not draw(st.booleans()):
+        if s.department not in departments or not draw(st.booleans()):
             continue
         typed[s] = draw(number_input(s.value_unit, s.percent) if s.role == "value"
                         else text_input())
-    return units, typed
+    return departments, typed
+
+
+# An explicit example (see the test): every department sends, every text field holds
+# formula-looking text, "=1+1" first; the numbers are left empty.
+FORMULA_IN_EVERY_TEXT = "formula-looking text in every text field"
+
+
+def formula_in_every_text(specs: list[Spec]) -> tuple[set[str], dict[Spec, Typed]]:
+    texts = itertools.cycle(FORMULA_LOOKING)
+    typed = {s: Typed(raw, "accept", raw) for s in specs if s.role != "value"
+             for raw in [next(texts)]}
+    return {s.department for s in specs}, typed
 
 
 _COUNTER = itertools.count()
@@ -163,19 +177,23 @@ def mini_specs(mini_templates: dict[str, Path], mini_catalog: Catalog) -> list[S
     return _specs(mini_templates, mini_catalog)
 
 
+@pytest.mark.slow
 @given(data=st.data())
+@example(data=FORMULA_IN_EVERY_TEXT)
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_whatever_is_typed_arrives_exactly_or_is_reported(
         data: Any, tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog,
         mini_specs: list[Spec]) -> None:
-    units, typed = data.draw(submissions(mini_specs), label="typed")
+    if data == FORMULA_IN_EVERY_TEXT:
+        departments, typed = formula_in_every_text(mini_specs)
+    else:
+        departments, typed = data.draw(submissions(mini_specs), label="typed")
     case = tmp_path / f"case{next(_COUNTER)}"
     folder = case / "submissions"
-    folder.mkdir(parents=True)
-    for unit in units:
-        values = {s.field_id: t.raw for s, t in typed.items() if s.department == unit}
-        fill_workbook(mini_templates[unit], folder / f"{unit}.xlsx", values)
+    submit_all({d: mini_templates[d] for d in departments}, folder,
+               values=lambda department, _template: {
+                   s.field_id: t.raw for s, t in typed.items() if s.department == department})
 
     job = run_consolidate(folder, mini_catalog, YEAR, case / "out")
     result = job.validation
@@ -186,15 +204,15 @@ def test_whatever_is_typed_arrives_exactly_or_is_reported(
     for f in result.findings:
         by_cell.setdefault((f.department, f.sheet, f.cell), []).append(f)
 
-    assert set(result.chosen) == units
+    assert set(result.chosen) == departments
     for s in mini_specs:
-        entries = result.chosen[s.department].entries if s.department in units else {}
+        entries = result.chosen[s.department].entries if s.department in departments else {}
         entry = entries.get(s.field_id)
         here = by_cell.get((s.department, s.sheet, s.cell), [])
         codes = sorted(f.code for f in here)
         t = typed.get(s)
         measure = s.field_id.rsplit(".", 1)[0]
-        if s.department not in units:
+        if s.department not in departments:
             assert entry is None
             if s.role == "value":
                 assert actuals[measure] is None
@@ -227,11 +245,18 @@ def test_whatever_is_typed_arrives_exactly_or_is_reported(
                 assert texts[t.value] >= 1, (s.field_id, t.value)
 
     # department text stays text everywhere we write it
-    assert formula_cells(job.master) == []
-    assert formula_cells(job.logs["xlsx"]) == []
-    for s, t in typed.items():
-        if s.role != "value" and t.outcome == "accept" and t.value.startswith(("=", "+", "@")):
-            cells = [c for ws in openpyxl.load_workbook(job.master).worksheets
-                     if ws.title.startswith("基本目標") for row in ws.iter_rows() for c in row
-                     if c.value == t.value]
-            assert cells and all(c.data_type == "s" for c in cells), t.value
+    assert formula_or_link_cells(job.master) == []
+    assert formula_or_link_cells(job.logs["xlsx"]) == []
+    formula_like = {t.value for s, t in typed.items() if s.role != "value"
+                    and t.outcome == "accept" and t.value.startswith(("=", "+", "@"))}
+    if data == FORMULA_IN_EVERY_TEXT:
+        assert "=1+1" in formula_like
+    if formula_like:
+        types: dict[str, set[str]] = {}  # formula-looking text -> the types of its cells
+        for ws in openpyxl.load_workbook(job.master).worksheets:
+            if ws.title.startswith("基本目標"):
+                for row in ws.iter_rows():
+                    for c in row:
+                        if c.value in formula_like:
+                            types.setdefault(c.value, set()).add(c.data_type)
+        assert types == dict.fromkeys(formula_like, {"s"})

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
-from consolidator.plan.catalog import Catalog, default_plan_text, dump_json, schema
+from consolidator.plan.catalog import Catalog, default_plan_text, dump_json
 from consolidator.plan.report_import.importer import import_report
+from helpers.paths import OVERRIDES, SEED_REPORT
 
-DATA = Path(__file__).parent / "data"
-OVERRIDES_PATH = Path(__file__).parents[1] / "consolidator" / "data" / "plan_overrides.json"
 DEPARTMENTS = ["地域福祉課", "高齢福祉課", "協働推進課", "障がい福祉課", "子育て保健課",
                "学校教育課",
                "生活安全課", "介護保険課", "ふるさと産業振興課", "社会教育課", "こども未来課",
@@ -22,12 +19,12 @@ DEPARTMENTS = ["地域福祉課", "高齢福祉課", "協働推進課", "障が�
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    return (DATA / "seed_report_r3.txt").read_text(encoding="utf-8")
+    return SEED_REPORT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def overrides() -> dict[str, Any]:
-    return json.loads(OVERRIDES_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(OVERRIDES.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -93,16 +90,16 @@ def test_plan_facts(catalog: Catalog) -> None:
     assert catalog.plan_id == "yamaguchi-chiiki-fukushi-2018"
 
 
-def test_units(catalog: Catalog) -> None:
+def test_departments(catalog: Catalog) -> None:
     assert catalog.department_names == ["市社協", *DEPARTMENTS]
     assert catalog.organisation_of("市社協") == "市社協"
     assert {catalog.organisation_of(d) for d in DEPARTMENTS} == {"市"}
 
 
-@pytest.mark.parametrize("unit", ["市社協", *DEPARTMENTS])
-def test_every_unit_reports_on_an_initiative(catalog: Catalog, unit: str) -> None:
-    assert catalog.initiatives_for(unit)
-    assert any(unit in i.reporter_departments() for i in catalog.initiatives)
+@pytest.mark.parametrize("department", ["市社協", *DEPARTMENTS])
+def test_every_department_reports_on_an_initiative(catalog: Catalog, department: str) -> None:
+    assert catalog.initiatives_for(department)
+    assert any(department in i.reporter_departments() for i in catalog.initiatives)
 
 
 def test_reporters(catalog: Catalog) -> None:
@@ -245,10 +242,10 @@ def test_indicator_departments(catalog: Catalog) -> None:
 
 # ---- owners -----------------------------------------------------------------------------
 
-def test_every_indicator_has_one_owner_in_units(catalog: Catalog) -> None:
-    units = set(catalog.department_names)
+def test_every_indicator_has_one_owner_among_the_departments(catalog: Catalog) -> None:
+    departments = set(catalog.department_names)
     for _, ind in catalog.indicators():
-        assert ind["owner"] in units
+        assert ind["owner"] in departments
         if ind["organisation"] == "市社協":
             assert ind["owner"] == "市社協"
         else:
@@ -345,12 +342,6 @@ def test_glossary(catalog: Catalog) -> None:
 
 def test_default_plan_is_the_import(imported: tuple[dict[str, Any], Any]) -> None:
     assert dump_json(imported[0]) == default_plan_text()
-
-
-def test_default_plan_validates() -> None:
-    doc = json.loads(default_plan_text())
-    errors = list(jsonschema.Draft202012Validator(schema()).iter_errors(doc))
-    assert errors == []
 
 
 def test_every_override_is_used(imported: tuple[dict[str, Any], Any]) -> None:

@@ -11,11 +11,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from consolidator.cell_address import col_letters
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates, parse_year, template_filename
 from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET, META_SHEET, TEXT_SHEET
-from filling import fields_of
+from helpers.cells import row_col
+from helpers.filling import fields_of
+from helpers.paths import MINI_PLAN
 
 EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "department", "initiative_id",
                  "indicator_id", "indicator_name", "category", "label", "value"]
@@ -23,24 +26,23 @@ EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "department", "ini
 
 def test_default_plan_gives_17_workbooks_for_reiwa4(default_templates: dict[str, Path],
                                                     default_catalog: Catalog) -> None:
-    assert default_catalog.report_year == 2022
     assert len(default_templates) == 17
     assert set(default_templates) == set(default_catalog.department_names)
-    for unit, path in default_templates.items():
-        assert path.name == f"令和4年度_{unit}_実施状況報告.xlsx"
+    for department, path in default_templates.items():
+        assert path.name == f"令和4年度_{department}_実施状況報告.xlsx"
 
 
-def test_each_workbook_holds_exactly_its_units_part(default_templates: dict[str, Path],
-                                                     default_catalog: Catalog) -> None:
+def test_each_workbook_holds_exactly_its_departments_part(default_templates: dict[str, Path],
+                                                           default_catalog: Catalog) -> None:
     asked: Counter[str] = Counter()
-    for unit, path in default_templates.items():
+    for department, path in default_templates.items():
         rows = fields_of(path)
         initiatives = {r["initiative_id"] for r in rows.values()}
-        assert initiatives == {i.id for i in default_catalog.initiatives_for(unit)}, unit
+        assert initiatives == {i.id for i in default_catalog.initiatives_for(department)}
         measures = {fid.rsplit(".", 1)[0] for fid, r in rows.items() if r["role"] == "value"}
-        assert measures == {m.id for m in default_catalog.measures_owned_by(unit)}, unit
+        assert measures == {m.id for m in default_catalog.measures_owned_by(department)}
         asked.update(measures)
-        assert {r["department"] for r in rows.values()} == {unit}
+        assert {r["department"] for r in rows.values()} == {department}
     assert set(asked) == {m.id for m in default_catalog.measures}
     assert max(asked.values()) == 1
 
@@ -74,16 +76,17 @@ def _validation_for(ws, cell: str):  # type: ignore[no-untyped-def]
     return None
 
 
-@pytest.mark.parametrize("unit", ["市社協", "地域福祉課", "高齢福祉課"])
+@pytest.mark.parametrize("department", ["市社協", "地域福祉課", "高齢福祉課"])
 def test_fields_have_names_validation_and_are_unlocked(mini_templates: dict[str, Path],
-                                                       unit: str) -> None:
-    path = mini_templates[unit]
+                                                       department: str) -> None:
+    path = mini_templates[department]
     wb = openpyxl.load_workbook(path)
     for fid, row in fields_of(path).items():
         ws = wb[row["sheet"]]
         name = "F_" + fid.replace("-", "_").replace(".", "_")
         dests = list(wb.defined_names[name].destinations)
-        assert dests == [(row["sheet"], "$" + row["cell"][0] + "$" + row["cell"][1:])], fid
+        r, c = row_col(row["cell"])
+        assert dests == [(row["sheet"], f"${col_letters(c)}${r}")], fid
         assert ws[row["cell"]].protection.locked is False, fid
         dv = _validation_for(ws, row["cell"])
         assert dv is not None, fid
@@ -159,12 +162,12 @@ def test_print_setup(mini_templates: dict[str, Path]) -> None:
 
 def test_generate_cli_only_and_year(tmp_path: Path) -> None:
     out = tmp_path / "tpl"
-    result = CliRunner().invoke(main, ["generate", "--plan", "tests/data/mini_plan.json",
+    result = CliRunner().invoke(main, ["generate", "--plan", str(MINI_PLAN),
                                        "--year", "令和5", "--only", "高齢福祉課",
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert [p.name for p in out.iterdir()] == [template_filename("高齢福祉課", 2023)]
-    bad = CliRunner().invoke(main, ["generate", "--plan", "tests/data/mini_plan.json",
+    bad = CliRunner().invoke(main, ["generate", "--plan", str(MINI_PLAN),
                                     "--only", "存在しない課", "--out", str(out)])
     assert bad.exit_code == 2 and "存在しない課" in bad.output
 

@@ -11,7 +11,9 @@ from calc.session import CalcSession, convert_to_xlsx
 from consolidator.jobs.demo import run_demo
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.model import TEXT_SHEET, build
-from filling import fields_of
+from helpers.cells import row_of, shifted
+from helpers.filling import fields_of
+from helpers.master import sheet_rows
 
 pytestmark = pytest.mark.calc
 
@@ -22,15 +24,17 @@ def test_every_template_opens_and_resaves_in_calc(tmp_path: Path, calc: CalcSess
             for p in default_templates.values()]
     results = calc.run(jobs)
     assert [r.get("ok") for r in results] == [True] * len(jobs), results
-    for unit, src in default_templates.items():
+    for department, src in default_templates.items():
         saved = tmp_path / src.name
         openpyxl.load_workbook(saved)  # opens without errors
         before, after = fields_of(src), fields_of(saved)
         assert {k: (v["sheet"], v["cell"]) for k, v in after.items()} == {
-            k: (v["sheet"], v["cell"]) for k, v in before.items()}, unit
+            k: (v["sheet"], v["cell"]) for k, v in before.items()}, department
 
 
-def test_soffice_convert_to_xlsx(tmp_path: Path, default_templates: dict[str, Path]) -> None:
+def test_soffice_convert_to_xlsx(tmp_path: Path, calc: CalcSession,
+                                 default_templates: dict[str, Path]) -> None:
+    # the calc fixture for its skip/fail policy only: the conversion runs its own soffice
     out = convert_to_xlsx(default_templates["市社協"], tmp_path)
     assert len(fields_of(out)) == len(fields_of(default_templates["市社協"]))
 
@@ -41,16 +45,15 @@ def test_two_rows_inserted_above_an_initiative_in_calc(tmp_path: Path, calc: Cal
     before = fields_of(src)
     model = build(Catalog.default(), "高齢福祉課", 2022)
     headings = [n for n, row in enumerate(model.text_rows, start=1) if row.style == "goal"]
-    insert_at = headings[1]  # the heading row of the unit's second initiative
+    insert_at = headings[1]  # the heading row of the department's second initiative
     dst = tmp_path / "inserted.xlsx"
     calc.fill(src, dst, values={}, insert_rows=[{"sheet": TEXT_SHEET, "before_row": insert_at,
                                                  "count": 2}])
     after = fields_of(dst)
     assert set(after) == set(before)
     for fid, row in before.items():
-        r = int(row["cell"][1:])
-        expected = r + 2 if row["sheet"] == TEXT_SHEET and r >= insert_at else r
-        assert after[fid]["cell"] == f"{row['cell'][0]}{expected}", fid
+        below = row["sheet"] == TEXT_SHEET and row_of(row["cell"]) >= insert_at
+        assert after[fid]["cell"] == shifted(row["cell"], 2 if below else 0), fid
 
 
 def test_demo_master_opens_in_calc(tmp_path: Path, calc: CalcSession) -> None:
@@ -62,5 +65,5 @@ def test_demo_master_opens_in_calc(tmp_path: Path, calc: CalcSession) -> None:
     assert saved.get("ok") is True, saved
     wb = openpyxl.load_workbook(tmp_path / "master_resaved.xlsx")
     assert wb.sheetnames[:2] == ["概要", "基本目標1"] and "指標一覧" in wb.sheetnames
-    rows = list(wb["指標一覧"].iter_rows(values_only=True))
+    rows = sheet_rows(tmp_path / "master_resaved.xlsx", "指標一覧")
     assert len(rows) == 1 + len(Catalog.default().measures)

@@ -26,6 +26,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from helpers.processes import group_alive, signal_group
+
 UNO_PYTHON = os.environ.get("CALC_UNO_PYTHON", "/usr/bin/python3")
 DRIVER = Path(__file__).with_name("uno_driver.py")
 START_TIMEOUT = float(os.environ.get("CALC_START_TIMEOUT", "90"))
@@ -79,35 +81,18 @@ def _kill_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
     """SIGTERM the process group of *proc* (which we started), then SIGKILL."""
     if proc.poll() is not None:
         # leader is gone; children (soffice.bin) may survive in the group
-        _signal_group(proc.pid, signal.SIGKILL)
+        signal_group(proc.pid, signal.SIGKILL)
         return
-    _signal_group(proc.pid, signal.SIGTERM)
+    signal_group(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         pass
-    _signal_group(proc.pid, signal.SIGKILL)
+    signal_group(proc.pid, signal.SIGKILL)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:  # pragma: no cover
         pass
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # pragma: no cover
-        return True
 
 
 _WATCHDOG = """
@@ -183,7 +168,7 @@ class CalcSession:
     def _wait_ready(self, t0: float) -> None:
         last = ""
         while True:
-            if self.proc.poll() is not None and not _group_alive(self.proc.pid):
+            if self.proc.poll() is not None and not group_alive(self.proc.pid):
                 raise CalcError(f"soffice exited early (rc={self.proc.returncode}): "
                                 f"{self._log_tail()}")
             remaining = self.start_timeout - (time.monotonic() - t0)
@@ -329,7 +314,7 @@ def convert_to_xlsx(src: str | os.PathLike, outdir: str | os.PathLike,
         _kill_group(proc, grace=5)
         raise CalcError(f"soffice --convert-to timed out after {timeout}s") from e
     finally:
-        if proc.poll() is None or _group_alive(proc.pid):
+        if proc.poll() is None or group_alive(proc.pid):
             _kill_group(proc, grace=5)
         shutil.rmtree(tmp, ignore_errors=True)
     dst = outdir / (src.stem + ".xlsx")

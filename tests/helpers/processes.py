@@ -1,18 +1,41 @@
-"""Running a command and measuring it: wall time, ru_maxrss, and the whole process tree's RSS.
+"""Processes the tests start: signalling their process group, and running a command measured
+(wall time, ru_maxrss, and the whole process tree's RSS).
 
-Shared by the hostile-run test and scripts/bench_consolidate.py. ``ru_maxrss`` alone does not
-see the parsing workers (children of the multiprocessing fork server, which the CLI never
-waits for), so the RSS of the child and all its descendants is also sampled from /proc.
+Used by the hostile-run and no-data-loss tests, tests/calc/session.py and
+scripts/bench_consolidate.py. Only process groups the caller started are ever signalled, by
+their id. ``ru_maxrss`` alone does not see the parsing workers (children of the
+multiprocessing fork server, which the CLI never waits for), so the RSS of the child and all
+its descendants is also sampled from /proc.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def signal_group(pgid: int, sig: int = signal.SIGKILL) -> None:
+    """Send ``sig`` to the process group ``pgid`` (one this process started with
+    ``start_new_session=True``); a group that is already gone is no error."""
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover
+        return True
 
 
 @dataclass
@@ -67,7 +90,7 @@ def run_measured(args: list[str], timeout_s: float, cwd: Path | None = None) -> 
                 if pid:
                     break
                 if time.monotonic() - start > timeout_s:
-                    os.killpg(proc.pid, 9)
+                    signal_group(proc.pid)
                     os.wait4(proc.pid, 0)
                     raise TimeoutError(f"{args} still running after {timeout_s:g} s")
                 peak = max(peak, sum(_rss(p) for p in _descendants(proc.pid)))

@@ -1,0 +1,161 @@
+"""Filling templates the way a department would, through the public ``fields`` map.
+
+:func:`submit_all` fills every department's template into one folder; the value functions
+(:func:`complete_values`, :func:`realistic_values`) say what is typed. Everything here is
+built from the public ``fields`` map and the plan catalog, never from private library state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from consolidator.jobs.filling import fill_fields as fill_workbook
+from consolidator.plan.catalog import Catalog, MeasureView
+from consolidator.reading.field_map import field_map
+from consolidator.templates.model import defined_name
+
+__all__ = ["Submitted", "by_department", "by_name", "cell_of", "complete_values", "fields_of",
+           "fill_workbook", "measure_of", "plausible_number", "previous_value",
+           "realistic_values", "set_modified", "submit_all"]
+
+Values = dict[str, Any]
+
+
+def fields_of(path: Path) -> dict[str, dict[str, Any]]:
+    """field id → its row of the public ``fields`` map (sheet, cell, role, department …)."""
+    return {row["field_id"]: row for row in field_map(path)}
+
+
+def cell_of(template: Path, field_id: str) -> tuple[str, str]:
+    """(sheet, cell) of a field in ``template``."""
+    row = fields_of(template)[field_id]
+    return row["sheet"], row["cell"]
+
+
+def complete_values(path: Path, text: str = "実施しました。", number: float = 3) -> Values:
+    """A plausible complete filling of every field: texts for texts, a number per indicator."""
+    out: Values = {}
+    for fid, row in fields_of(path).items():
+        if row["role"] in ("status", "plan"):
+            out[fid] = f"{text}({fid})"
+        elif row["role"] == "value":
+            out[fid] = number
+    return out
+
+
+# ---- realistic department input --------------------------------------------------------------
+
+# What departments write: several sentences, line breaks, ①②, 【】, 〔〕, full-width digits
+# inside the text, the odd ～ and ％ (texts are taken as they are, only trimmed).
+_STATUS_LINES = (
+    "{who}では「{title}」に取り組みました。",
+    "・地区社会福祉協議会と連携し、研修会を年２回開催(延べ４８人参加)。",
+    "・新型コロナウイルス感染症の影響で一部の行事は中止〔{ini}〕。",
+)
+_PLAN_LINES = (
+    "{who}は令和５年度も「{title}」を継続します。",
+    "①関係機関との情報共有の場を設ける　②広報紙・ウェブサイトで周知(４月～６月)",
+)
+_REASON_TEXT = "速報値(３月末時点)。確定値は{ini}の担当から追って報告します。"
+
+
+def measure_of(catalog: Catalog, field_id: str) -> MeasureView:
+    return catalog.measure_by_id[field_id.rsplit(".", 1)[0]]
+
+
+def previous_value(m: MeasureView, year: int) -> int | float | None:
+    prev = m.previous_actual() if m.initiative.previous.get("year") == year - 1 else None
+    v = prev.get("value") if prev else None
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def plausible_number(m: MeasureView, year: int, k: int = 0) -> int | float:
+    """This year's value: last year's when there is one (no ten-fold / zero warnings; 57.5
+    stays 57.5, 54,604 stays 54604), else a small integer varying with ``k``."""
+    before = previous_value(m, year)
+    if before is None or before <= 0:
+        return 2 + k % 3
+    if isinstance(before, float) and before.is_integer():
+        return int(before)
+    return before
+
+
+def realistic_values(template: Path, catalog: Catalog, year: int) -> Values:
+    """Every status, plan, value and reason_text field of ``template``: Japanese texts with
+    line breaks, plausible numbers (float for decimal percentages, large integers as they
+    are); reason choices stay empty (a reason next to a value is a warning by design)."""
+    out: Values = {}
+    for k, (fid, row) in enumerate(sorted(fields_of(template).items())):
+        ini = catalog.initiative_by_id[row["initiative_id"]]
+        who = f"{row['department']}【{row['category']}】" if row["category"] else row["department"]
+        ctx = {"who": who, "title": ini.title, "ini": ini.id}
+        if row["role"] == "status":
+            out[fid] = "\n".join(line.format(**ctx) for line in _STATUS_LINES)
+        elif row["role"] == "plan":
+            out[fid] = "\n".join(line.format(**ctx) for line in _PLAN_LINES)
+        elif row["role"] == "value":
+            out[fid] = plausible_number(measure_of(catalog, fid), year, k)
+        elif row["role"] == "reason_text":
+            out[fid] = _REASON_TEXT.format(**ctx)
+    return out
+
+
+def by_name(values: Mapping[str, Any]) -> Values:
+    """field id → value  as  defined name → value (what ``calc.fill`` takes)."""
+    return {defined_name(fid): v for fid, v in values.items()}
+
+
+# ---- a whole folder of submissions -------------------------------------------------------------
+
+def by_department(templates: Iterable[Path]) -> dict[str, Path]:
+    """Generated templates (``令和4年度_<department>_実施状況報告.xlsx``) by department."""
+    return {p.name.split("_")[1]: p for p in templates}
+
+
+class Submitted(dict[str, Path]):
+    """department → the file written for it; ``typed`` holds department → the values typed."""
+
+    typed: dict[str, Values]
+
+
+def _complete(department: str, template: Path) -> Values:
+    return complete_values(template)
+
+
+def submit_all(templates: Mapping[str, Path], folder: Path,
+               overrides: Mapping[str, Mapping[str, Any]] | None = None,
+               skip: Iterable[str] = (),
+               values: Callable[[str, Path], Values] = _complete) -> Submitted:
+    """Fill every department's template (``templates``: department → template) into
+    ``folder`` as ``<department>_提出.xlsx``: ``values(department, template)`` (default: a
+    complete filling), then that department's ``overrides`` (None empties a field); the
+    departments in ``skip`` send nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    skipped = set(skip)
+    out = Submitted()
+    out.typed = {}
+    for department, template in templates.items():
+        if department in skipped:
+            continue
+        typed = values(department, template)
+        typed.update((overrides or {}).get(department, {}))
+        dst = folder / f"{department}_提出.xlsx"
+        fill_workbook(template, dst, typed)
+        out[department], out.typed[department] = dst, typed
+    return out
+
+
+def set_modified(path: Path, stamp: str) -> None:
+    """Set the workbook's saved time (document properties) to ``stamp`` (ISO 8601; a "Z" or
+    an offset is converted to UTC, which is what the property holds)."""
+    when = datetime.fromisoformat(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    wb = openpyxl.load_workbook(path)
+    wb.properties.modified = when
+    wb.save(path)

@@ -1,0 +1,15 @@
+"""Where things are: the test data, the package's data files, the scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+MINI_PLAN = DATA / "mini_plan.json"  # three departments, five measures (catalog schema 2)
+MINI_PLAN_V1 = DATA / "mini_plan_v1.json"  # the same plan in catalog schema 1
+SEED_REPORT = DATA / "seed_report_r3.txt"  # last year's real report, as text
+PACKAGE_DATA = ROOT / "consolidator" / "data"
+DEFAULT_PLAN = PACKAGE_DATA / "default_plan.json"
+OVERRIDES = PACKAGE_DATA / "plan_overrides.json"
+SCRIPTS = ROOT / "scripts"
