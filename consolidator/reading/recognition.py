@@ -32,7 +32,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import key_index_of
 from consolidator.reading.workbook import RawWorkbook
 from consolidator.submission import Identity
-from consolidator.templates.model import build, year_labels
+from consolidator.templates.model import TemplateModel, build, year_labels
 
 TITLE_TEMPLATES = ("text-sheet-title", "indicator-sheet-title")  # keys of TEMPLATE_TEXT
 # What a key of some plan looks like: ASCII, a digit first, a hyphen (1-1-1, 1-1-1-c1,
@@ -118,10 +118,13 @@ class PlanKeys:
         self.year = year
 
     @cached_property
+    def models(self) -> dict[str, TemplateModel]:
+        return {d: build(self.catalog, d, self.year) for d in self.catalog.department_names}
+
+    @cached_property
     def fields(self) -> dict[str, set[str]]:
         """department → the keys of its fields."""
-        return {d: {f.key for f in build(self.catalog, d, self.year).fields}
-                for d in self.catalog.department_names}
+        return {d: {f.key for f in model.fields} for d, model in self.models.items()}
 
     @cached_property
     def owners(self) -> dict[str, list[str]]:
@@ -135,8 +138,7 @@ class PlanKeys:
     @cached_property
     def known(self) -> set[str]:
         out = set(self.owners)
-        for department in self.catalog.department_names:
-            model = build(self.catalog, department, self.year)
+        for model in self.models.values():
             out.update(str(row.cells.get(1, "")) for row in model.text_rows + model.indicator_rows)
         return out
 
