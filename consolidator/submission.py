@@ -15,13 +15,15 @@ from consolidator.findings import Finding
 
 @dataclass(frozen=True)
 class Identity:
-    """Which department, year and plan a workbook says it is for (written by ``generate``)."""
+    """Which department, year and plan a workbook says it is for (written by ``generate``,
+    or recognised from its content when a copy lost it: then hash and version are empty)."""
 
     department: str
     year: int
     plan_id: str
     catalog_hash: str
     format_version: str
+    recovered: bool = False  # recognised from the content: the stored identity was missing
 
 
 @dataclass(frozen=True)

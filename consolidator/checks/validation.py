@@ -173,8 +173,9 @@ def _process_all(candidates: list[Candidate], catalog: Catalog, year: int, limit
 
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
-    """One file per department: the latest saved (document property ``modified``), then the latest
-    file time, then the first name; the others are listed as not used."""
+    """One file per department: a distributed template over a copy recognised from its content,
+    then the latest saved (document property ``modified``), then the latest file time, then
+    the first name; the others are listed as not used."""
     chosen: dict[str, Submission] = {}
     for s in subs:
         if not s.usable or s.department is None:
@@ -187,9 +188,10 @@ def choose(subs: list[Submission]) -> dict[str, Submission]:
     return chosen
 
 
-def _rank(s: Submission) -> tuple[str, float, str]:
+def _rank(s: Submission) -> tuple[bool, str, float, str]:
     # Larger is better; the file name is inverted so the first name wins a full tie.
-    return (s.modified or "", s.mtime, "".join(chr(0x10FFFF - ord(c)) for c in s.file))
+    template = s.identity is not None and not s.identity.recovered
+    return (template, s.modified or "", s.mtime, "".join(chr(0x10FFFF - ord(c)) for c in s.file))
 
 
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:

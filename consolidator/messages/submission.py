@@ -33,6 +33,14 @@ SUBMISSION: dict[str, Message] = {
                       "計画の内容が変わった可能性があります。事務局で差異を確認してください(consolidator plan diff で確認できます)。"),
     "unknown-unit": (E, "計画にない担当の様式です(担当「{value}」):{file}",
                      "担当名を確認し、事務局に連絡してください。"),
+    "identity-recovered": (W, "配布した様式そのものではありません(様式の識別情報がありません)。内容から"
+                              "{department}の{year_label}度の様式と判定して読み取りました:{file}",
+                           "次回は配布したファイルにそのまま記入して送付してください。"
+                           "読み取った内容が正しいか確認してください。"),
+    "identity-not-recovered": (E, "様式の識別情報がなく、内容からも担当と年度を判定できません。{detail}。"
+                                  "このファイルは読み取りません:{file}",
+                               "配布した様式(.xlsx)に記入して送付してください。シートを別のブックに"
+                               "コピーした場合は、配布したファイルに入力し直してください。"),
     "duplicate-not-used": (W, "{department}から複数のファイルが届いています。このファイルは使用しません"
                               "(使用:{used}、異なる項目 {differ} 件{differ_list}):{file}",
                            "使用するファイルが正しいか確認してください。不要なファイルは提出フォルダから移動してください。"),
@@ -87,6 +95,23 @@ SUBMISSION: dict[str, Message] = {
     "text-too-long": (E, "入力が長すぎます({length}文字、上限{limit}文字):{label}",
                       "{limit}文字以内にまとめてください。"),
     "value-error-cell": (E, "セルがエラー値です:「{value}」({label})", "値を入力し直してください。"),
+}
+
+
+# What recognising a file by its content found and missed (reading/recognition.py), joined
+# into the {detail} of identity-not-recovered.
+RECOGNITION_TEXT: dict[str, str] = {
+    "no-title": "シートの見出し(担当名と年度の行)がありません",
+    "titles-of": "見出しの担当が{departments}と複数あります",
+    "title-unknown": "見出しの担当「{department}」は計画にありません",
+    "title-year": "見出しは{departments}の{year_label}度の様式です(今回は{expected_label}度)",
+    "no-keys": "ID列(A列)に{department}の入力欄のIDがありません",
+    "keys-fit": "ID列のIDは{departments}の様式のものです",
+    "keys-fit-any": "ID列のIDは{departments}のどの様式にも合います",
+    "keys-of": "ID列に{departments}のIDがあります",
+    "keys-of-others": "ID列に{department}の様式にないID「{keys}」があります({departments}のID)",
+    "keys-unknown": "ID列に計画にないID「{keys}」があります",
+    "separator": "。",
 }
 
 

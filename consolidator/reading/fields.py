@@ -61,9 +61,9 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str
                                  field_id=f.field_id, initiative_id=f.initiative_id,
                                  indicator=f.indicator_name, sheet=f.sheet, label=f.label))
             continue
-        sheet, row, by_key = place
+        sheet, row, moved = place
         col = f.col
-        if by_key and (sheet, row) not in moved_rows:  # once per row, not per field
+        if moved and (sheet, row) not in moved_rows:  # once per row, not per field
             moved_rows.add((sheet, row))
             findings.append(make("field-moved", file=file, department=model.department,
                                  field_id=f.field_id, initiative_id=f.initiative_id,
@@ -94,7 +94,9 @@ def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
 def locate_field(raw: RawWorkbook, f: Field,
                  key_index: dict[str, list[tuple[str, int]]] | None = None
                  ) -> tuple[str, int, bool] | None:
-    """(sheet, row, found by key?) of a field now, or None when it cannot be found."""
+    """(sheet, row, moved?) of a field now, or None when it cannot be found. Found by its
+    key, a field counts as moved unless the workbook has no names at all for it (a copy of
+    the sheets) and the key is still in the template's row."""
     if key_index is None:
         key_index = key_index_of(raw)
     named = raw.names.get(f.defined_name)
@@ -105,7 +107,8 @@ def locate_field(raw: RawWorkbook, f: Field,
     places = key_index.get(f.key, [])
     if len(places) == 1:
         sheet, row = places[0]
-        return sheet, row, True
+        in_place = f.defined_name not in raw.names and (sheet, row) == (f.sheet, f.row)
+        return sheet, row, not in_place
     return None
 
 

@@ -1,7 +1,9 @@
 """Intake: which files are in the submissions folder, and what each one is.
 
 Files are identified by their content — the identity written into every template (hidden
-sheet ``_meta`` and the document properties) — never by their name.
+sheet ``_meta`` and the document properties) — never by their name. A file that lost both
+(a copy of the sheets into another workbook) is recognised from its titles and keys
+(:mod:`consolidator.reading.recognition`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.plan.catalog import Catalog
+from consolidator.reading.recognition import recognise
 from consolidator.reading.workbook import RawWorkbook
 from consolidator.submission import Identity
 from consolidator.templates.model import FORMAT_VERSION, META_SHEET
@@ -53,12 +56,13 @@ def _walk(folder: Path) -> Iterator[Path]:
 def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
              ) -> tuple[Identity | None, list[Finding]]:
     """Which department and year a workbook is for, from the identity the template writer
-    stored; None (with the finding saying why) when the file cannot be used."""
+    stored, or else from its content (:func:`~consolidator.reading.recognition.recognise`);
+    None (with the finding saying why) when the file cannot be used."""
     findings: list[Finding] = []
     meta = {k: raw.meta.get(k, "") for k in IDENTITY_KEYS}
     props = {k: raw.properties.get(k, "") for k in IDENTITY_KEYS}
     if not any(meta.values()) and not any(props.values()):
-        return None, [make("not-a-template", file=file)]
+        return recognise(raw, catalog, year, file)
     for key in IDENTITY_KEYS:
         if meta[key] and props[key] and meta[key] != props[key]:
             findings.append(make("identity-mismatch", file=file, key=key, value=meta[key],

@@ -274,6 +274,13 @@ class CalcSession:
     def resave(self, src: str | os.PathLike, dst: str | os.PathLike) -> dict:
         return self._one({"op": "resave", "src": src, "dst": dst})
 
+    def copy_sheets(self, src: str | os.PathLike, dst: str | os.PathLike, *,
+                    sheets: list[str] | None = None, format: str = "xlsx") -> dict:
+        """The visible sheets of ``src`` (or ``sheets``) copied into a new document, saved
+        as ``dst`` in ``format`` ("xlsx" or "ods"); returns its sheets and defined names."""
+        return self._one({"op": "copy_sheets", "src": src, "dst": dst, "sheets": sheets,
+                          "format": format})
+
     def read(self, src: str | os.PathLike, names: list[str]) -> dict:
         """{"values": {name: {sheet, cell, type, value, format, content, scope}},
         "sheets": [{name, visible, protected}], "names": [...]}"""

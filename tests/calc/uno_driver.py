@@ -18,6 +18,9 @@ Jobs (see tests/calc/session.py for the Python API):
   "sort", "protect_off", "cells"}``
 * ``{"op": "resave", "src", "dst"}``
 * ``{"op": "read", "src", "names"}``
+* ``{"op": "copy_sheets", "src", "dst", "sheets", "format"}`` -- the visible sheets of
+  ``src`` (or ``sheets``, in that order) copied into a NEW document (Sheet > Move or Copy
+  Sheet > "- new document -"), saved as ``dst`` ("xlsx", the default, or "ods")
 * ``{"op": "shutdown"}`` -- asks soffice to terminate (desktop.terminate()).
 
 Value encoding (for ``values`` and ``cells``):
@@ -59,6 +62,7 @@ from com.sun.star.connection import NoConnectException
 from com.sun.star.table import CellAddress, TableSortField  # noqa: F401
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
+FILTERS = {"xlsx": XLSX_FILTER, "ods": "calc8"}
 MACRO_NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 UPDATE_NO = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -264,10 +268,10 @@ def _load(desktop, src: str):
     return doc
 
 
-def _store(doc, dst: str):
+def _store(doc, dst: str, filter_name: str = XLSX_FILTER):
     d = os.path.dirname(os.path.abspath(dst))
     os.makedirs(d, exist_ok=True)
-    doc.storeToURL(_url(dst), _props(FilterName=XLSX_FILTER, Overwrite=True))
+    doc.storeToURL(_url(dst), _props(FilterName=filter_name, Overwrite=True))
 
 
 def _close(doc):
@@ -367,6 +371,32 @@ def job_resave(desktop, job: dict) -> dict:
     return {"ok": True}
 
 
+def job_copy_sheets(desktop, job: dict) -> dict:
+    src = _load(desktop, job["src"])
+    try:
+        names = job.get("sheets") or [s.getName() for s in src.getSheets() if s.IsVisible]
+        new = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0,
+                                           _props(Hidden=True))
+        try:
+            sheets = new.getSheets()
+            blank = list(sheets.getElementNames())
+            # Appended after the new document's own sheet, which goes afterwards: importing
+            # a second sheet in front of it crashes soffice 7.4 now and then.
+            for name in names:
+                sheets.importSheet(src, name, sheets.getCount())
+            for name in blank:
+                if name not in names:
+                    sheets.removeByName(name)
+            _store(new, job["dst"], FILTERS[job.get("format") or "xlsx"])
+            copied = list(sheets.getElementNames())
+            named = list(new.NamedRanges.getElementNames())
+        finally:
+            _close(new)
+    finally:
+        _close(src)
+    return {"ok": True, "sheets": copied, "names": named}
+
+
 def job_read(desktop, job: dict) -> dict:
     doc = _load(desktop, job["src"])
     try:
@@ -426,7 +456,8 @@ def main(argv):
     except Exception as e:
         return emit({"fatal": "%s: %s" % (type(e).__name__, _msg(e))}, 2)
 
-    handlers = {"fill": job_fill, "resave": job_resave, "read": job_read}
+    handlers = {"fill": job_fill, "resave": job_resave, "read": job_read,
+                "copy_sheets": job_copy_sheets}
     results = []
     for job in jobs:
         op = job.get("op")

@@ -6,6 +6,8 @@ imported as ``helpers`` (``from helpers.filling import submit_all``), like ``cal
 - :mod:`helpers.paths`: where the test data, the package data and the scripts are.
 - :mod:`helpers.filling`: filling templates the way a department would, one or all of them.
 - :mod:`helpers.findings`: validating a folder and querying its findings.
+- :mod:`helpers.copies`: copies of a filled workbook that lose its identity (values only into
+  a new workbook; properties, ``_meta`` or names removed).
 - :mod:`helpers.master`: reading the master, the logs and their CSV back.
 - :mod:`helpers.hostile_corpus`: hostile and broken "workbooks" built from a clean one.
 - :mod:`helpers.hostile_folder`: that corpus mixed with the 17 clean submissions.

@@ -7,12 +7,12 @@ built from the public ``fields`` map and the plan catalog, never from private li
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import openpyxl
 
 from consolidator.jobs.filling import fill_fields as fill_workbook
 from consolidator.plan.catalog import Catalog, MeasureView
@@ -152,10 +152,23 @@ def submit_all(templates: Mapping[str, Path], folder: Path,
 
 def set_modified(path: Path, stamp: str) -> None:
     """Set the workbook's saved time (document properties) to ``stamp`` (ISO 8601; a "Z" or
-    an offset is converted to UTC, which is what the property holds)."""
+    an offset is converted to UTC, which is what the property holds).
+
+    The part is rewritten in the zip: openpyxl (3.1) stamps ``modified`` with the current
+    time on every save, whatever the workbook says.
+    """
     when = datetime.fromisoformat(stamp)
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
-    wb = openpyxl.load_workbook(path)
-    wb.properties.modified = when
-    wb.save(path)
+    text = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    out = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data, n = re.subn(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                  rb"\g<1>" + text.encode() + rb"\g<2>", data)
+                assert n == 1, "docProps/core.xml has no modified time"
+            zf.writestr(info, data)
+    out.replace(path)
