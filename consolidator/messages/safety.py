@@ -143,4 +143,5 @@ SAFETY_TEXT: dict[str, str] = {
     "result-not-sendable": "結果を受け渡せません: {detail}",
     "item-not-sendable": "項目を受け渡せません: {detail}",
     "timed-out": "{seconds}秒を超えたため中止しました",
+    "memory-watched": "使用メモリが {used} MB になり上限を超えたため中止しました",
 }
