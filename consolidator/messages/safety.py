@@ -138,6 +138,7 @@ SAFETY_TEXT: dict[str, str] = {
     "sheet-merged-ranges": "シート「{sheet}」の結合範囲",
     "shared-string": "共有文字列(xl/sharedStrings.xml)の {number} 番目",
     "also-elsewhere": "(ほか {count} か所)",
+    "named-range": "名前付き範囲「{name}」",
     "more-places": "ほか {count} か所",  # the summary of a code found more often than listed
     # ---- reading in a worker process (isolation) ----------------------------------------------
     "result-not-sendable": "結果を受け渡せません: {detail}",
