@@ -52,7 +52,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
 @contextmanager
 def _temporary(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    # The target's name in the temporary's: which output an interrupted run was writing.
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem[:40]}-",
+                                    suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the target's mode, or umask's

@@ -214,14 +214,17 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
 @click.option("--out", "out_dir", default="workbook_templates", show_default=True,
               type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
 @click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
+              show_default=True, help="様式の形式(ods: LibreOffice の OpenDocument 形式)。")
 def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
-             out_dir: str, only: tuple[str, ...]) -> None:
-    """担当(報告単位)ごとの記入用様式(.xlsx)を作ります。
+             out_dir: str, only: tuple[str, ...], fmt: str) -> None:
+    """担当(報告単位)ごとの記入用様式(.xlsx または .ods)を作ります。
 
     \b
     Example:
         consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
         consolidator generate --year 令和4 --only 高齢福祉課
+        consolidator generate --format ods
     """
     from consolidator.templates.generate import generate_templates
 
@@ -229,7 +232,7 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     fiscal_year = _year(year, catalog)
     try:
         paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
-                                   contact=contact, only=list(only))
+                                   contact=contact, only=list(only), fmt=fmt)
     except KeyError as exc:
         raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
                                  param_hint="--only") from None
