@@ -81,6 +81,7 @@ def _write_window(submissions: Path, out: Path) -> tuple[float, float, float]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and process groups are POSIX")
 def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     total, write_start, window = _write_window(clean_folder, out)
@@ -199,6 +200,7 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
 
 # ---- what the previous master keeps around it ----------------------------------------------------
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no POSIX file modes")
 def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
                                             mini_catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "s"

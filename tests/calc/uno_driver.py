@@ -59,6 +59,7 @@ from com.sun.star.connection import NoConnectException
 from com.sun.star.table import CellAddress, TableSortField  # noqa: F401
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
+ODS_FILTER = "calc8"
 MACRO_NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 UPDATE_NO = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -265,9 +266,11 @@ def _load(desktop, src: str):
 
 
 def _store(doc, dst: str):
+    """Save as .xlsx, or as OpenDocument (Calc's own format) when ``dst`` ends in .ods."""
     d = os.path.dirname(os.path.abspath(dst))
     os.makedirs(d, exist_ok=True)
-    doc.storeToURL(_url(dst), _props(FilterName=XLSX_FILTER, Overwrite=True))
+    flt = ODS_FILTER if dst.lower().endswith(".ods") else XLSX_FILTER
+    doc.storeToURL(_url(dst), _props(FilterName=flt, Overwrite=True))
 
 
 def _close(doc):
