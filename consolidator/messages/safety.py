@@ -24,6 +24,7 @@ SAFETY: dict[str, Message] = {
     "file-encrypted": (E, "パスワードで保護(暗号化)されているため読み取れません:{file}",
                        "パスワードを解除して保存し直して送付してください(Excelで開き、「ファイル」→「情報」→"
                        "「ブックの保護」→「パスワードを使用して暗号化」でパスワードを空欄にします)。"),
+    # Not emitted since .ods files are read (issue 11); kept: published codes stay.
     "file-ods": (E, "OpenDocument スプレッドシート(.ods)形式で保存されています:{file}",
                  "Excelブック(.xlsx)形式で保存し直して送付してください"
                  "(「名前を付けて保存」で「ファイルの種類」を「Excelブック」にします)。"),
