@@ -106,6 +106,7 @@ def _same_source(rows: list[list[Any]]) -> list[list[Any]]:
             for row in rows]
 
 
+@pytest.mark.slow  # 51 files filled and three folders consolidated
 @pytest.mark.parametrize("name", ["ods", "mixed"])
 def test_ods_submissions_give_the_same_master(three_folders: dict[str, Any], name: str) -> None:
     xlsx, other = three_folders["xlsx"], three_folders[name]
