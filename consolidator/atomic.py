@@ -1,4 +1,11 @@
-"""Writing outputs safely: a temporary file in the same folder, flushed, renamed into place."""
+"""Writing outputs safely: a temporary file in the same folder, flushed, renamed into place.
+
+When the file to replace is held open by another program (Excel locks an open workbook on
+Windows: renaming onto it fails with ``PermissionError``), :func:`write_with` and
+:func:`write_text_atomic` leave it untouched and put the new file beside it under the first free
+name ``<name> (2)<suffix>``, ``(3)`` …; they return the path actually written, and inside
+:func:`placed_beside` every such move is recorded so a run can say so.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +14,81 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 TEMP_PREFIX = ".consolidator-tmp-"
+MAX_BESIDE = 99  # master_2022 (2).xlsx … master_2022 (99).xlsx
+
+# (target, the file written instead) of every output written beside its held target.
+_BESIDE: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("beside", default=None)
+
+
+@contextmanager
+def placed_beside() -> Iterator[list[tuple[Path, Path]]]:
+    """Record, while the block runs, each ``(target, written)`` whose target was held open."""
+    moved: list[tuple[Path, Path]] = []
+    token = _BESIDE.set(moved)
+    try:
+        yield moved
+    finally:
+        _BESIDE.reset(token)
 
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success fsync and rename it into place.
 
-    On any exception the temporary file is removed and ``target`` is untouched.
+    On any exception the temporary file is removed and ``target`` is untouched. A held-open
+    target raises ``PermissionError`` here; :func:`write_with` writes beside it instead.
     """
+    with _temporary(target) as tmp:
+        yield tmp
+        _sync(tmp)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+
+
+@contextmanager
+def _temporary(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+    # The target's name in the temporary's: which output an interrupted run was writing.
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem[:40]}-",
+                                    suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600: keep the target's mode, or umask's
     try:
         yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _sync(tmp: Path) -> None:
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _place(tmp: Path, target: Path) -> Path:
+    """Rename ``tmp`` onto ``target``; if another program holds ``target``, onto the first
+    free ``<stem> (n)<suffix>`` beside it. Returns where the file went."""
+    try:
+        os.replace(tmp, target)
+        return target
+    except PermissionError:
+        if not target.exists():
+            raise  # not a held file: a folder we may not write into
+    for n in range(2, MAX_BESIDE + 1):
+        beside = target.with_name(f"{target.stem} ({n}){target.suffix}")
+        if beside.exists():
+            continue  # never replace an earlier run's file: it may be open too, or wanted
+        os.replace(tmp, beside)
+        moved = _BESIDE.get()
+        if moved is not None:
+            moved.append((target, beside))
+        return beside
+    raise PermissionError(f"{target}: held open, and no free name beside it")
 
 
 def _mode_for(target: Path) -> int:
@@ -44,6 +101,8 @@ def _mode_for(target: Path) -> int:
 
 
 def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return  # a folder cannot be opened as a file on Windows; NTFS journals the rename
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -56,15 +115,24 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding=encoding)
+def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically; returns the path written (beside ``target`` if held).
+
+    Written as bytes, so the line ends are the text's own on every system (a text-mode write
+    on Windows would turn the CSV's ``\\r\\n`` into ``\\r\\r\\n``)."""
+    data = text.encode(encoding)
+    return write_with(target, lambda tmp: tmp.write_bytes(data))
 
 
-def write_with(target: Path, writer: Callable[[Path], object]) -> None:
-    """Let ``writer`` produce the file at a temporary path, then move it into place."""
-    with atomic_path(target) as tmp:
+def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
+    """Let ``writer`` produce the file at a temporary path, then move it into place; returns
+    the path written: ``target``, or the name beside it when ``target`` is held open."""
+    with _temporary(target) as tmp:
         writer(tmp)
+        _sync(tmp)
+        placed = _place(tmp, target)
+        _fsync_dir(target.parent)
+        return placed
 
 
 def clean_stale_temporaries(folder: Path) -> list[Path]:

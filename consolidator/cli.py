@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,7 +27,27 @@ PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, d
                            help="計画カタログ(JSON)。省略時は同梱の既定計画。")
 
 
-@click.group()
+def _safe_console() -> None:
+    """Never crash on a console that cannot show a character (a cp932 console or a redirect on
+    Windows): such a character is printed as ``?``. Files are UTF-8 whatever the console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
+class _Group(click.Group):
+    """The command group, with a console that never fails on a character (help included)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _safe_console()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="consolidator")
 def main() -> None:
     """地域福祉計画 実施状況報告の様式作成・検証・集約ツール。
@@ -194,14 +214,17 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
 @click.option("--out", "out_dir", default="workbook_templates", show_default=True,
               type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
 @click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
+              show_default=True, help="様式の形式(ods: LibreOffice の OpenDocument 形式)。")
 def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
-             out_dir: str, only: tuple[str, ...]) -> None:
-    """担当(報告単位)ごとの記入用様式(.xlsx)を作ります。
+             out_dir: str, only: tuple[str, ...], fmt: str) -> None:
+    """担当(報告単位)ごとの記入用様式(.xlsx または .ods)を作ります。
 
     \b
     Example:
         consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
         consolidator generate --year 令和4 --only 高齢福祉課
+        consolidator generate --format ods
     """
     from consolidator.templates.generate import generate_templates
 
@@ -209,7 +232,7 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     fiscal_year = _year(year, catalog)
     try:
         paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
-                                   contact=contact, only=list(only))
+                                   contact=contact, only=list(only), fmt=fmt)
     except KeyError as exc:
         raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
                                  param_hint="--only") from None
@@ -286,6 +309,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
+    _print_held(job)
     sys.exit(0 if job.validation.valid else 1)
 
 
@@ -312,6 +336,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
     click.echo(cli_text("master-written", path=job.master))
     click.echo(cli_text("next-plan-written", path=job.next_plan))
+    _print_held(job)
     sys.exit(0 if job.validation.valid else 1)
 
 
@@ -350,6 +375,11 @@ def demo(out_dir: str) -> None:
     result = run_demo(Path(out_dir))
     for line in result.lines:
         click.echo(line)
+
+
+def _print_held(job: JobResult) -> None:
+    for old, new in job.held:  # an output open in Excel: the new file is beside it
+        click.echo(cli_text("output-held-open", old=old, new=new))
 
 
 def _print_departments(job: JobResult) -> None:

@@ -2,6 +2,7 @@
 
     python3 scripts/bench_consolidate.py              # N = 1000
     python3 scripts/bench_consolidate.py -n 17 -n 200 -n 1000 --keep /tmp/bench
+    python3 scripts/bench_consolidate.py -n 200 --compare-isolation 3 --no-startup
 
 Builds the 17 templates of the default plan, fills each the way a department would, then makes
 N submissions from them: per-unit variants (the texts and numbers differ per copy, and so do
@@ -120,11 +121,40 @@ def startup() -> tuple[float, list[tuple[int, int, str]]]:
 
 # ---- main ----------------------------------------------------------------------------------------
 
-def consolidate(folder: Path, out: Path) -> Measured:
+def consolidate(folder: Path, out: Path, portable: bool | None = None) -> Measured:
+    """One ``consolidate`` in a subprocess; ``portable``: with CONSOLIDATOR_PORTABLE=1 (spawn
+    + psutil watch) or =0 (Linux: forkserver + RLIMIT_AS); None: as the environment says."""
     if out.exists():
         shutil.rmtree(out)
-    return run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
-                         "--out", str(out)], timeout_s=3600.0)
+    saved = os.environ.get("CONSOLIDATOR_PORTABLE")
+    if portable is not None:
+        os.environ["CONSOLIDATOR_PORTABLE"] = "1" if portable else "0"
+    try:
+        return run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
+                             "--out", str(out)], timeout_s=3600.0)
+    finally:
+        if saved is None:
+            os.environ.pop("CONSOLIDATOR_PORTABLE", None)
+        else:
+            os.environ["CONSOLIDATOR_PORTABLE"] = saved
+
+
+def compare_isolation(folders: dict[str, Path], work: Path, repeat: int) -> None:
+    """Both ways to isolate the reading workers on the same folders, alternating, ``repeat``
+    times each: the median wall time and the largest process-tree peak."""
+    print(f"{'files':>8} {'isolation':<22} {'median wall s':>14} {'runs':>24} "
+          f"{'tree peak MiB':>14}")
+    for label, folder in folders.items():
+        runs: dict[bool, list[Measured]] = {False: [], True: []}
+        for _ in range(repeat):
+            for portable in (False, True):
+                runs[portable].append(consolidate(folder, work / "out_cmp", portable))
+        for portable, measured in runs.items():
+            name = "spawn + psutil watch" if portable else "forkserver + RLIMIT_AS"
+            walls = [m.wall_s for m in measured]
+            print(f"{label:>8} {name:<22} {statistics.median(walls):>14.2f} "
+                  f"{' '.join(f'{w:.2f}' for w in walls):>24} "
+                  f"{max(m.tree_peak_bytes for m in measured) / 2**20:>14.0f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
                                                           "default 1000)")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
+    ap.add_argument("--compare-isolation", type=int, metavar="REPEAT", default=0,
+                    help="also run the 17 and every N both ways (forkserver + RLIMIT_AS, and "
+                         "spawn + psutil as on Windows), REPEAT times each")
     args = ap.parse_args(argv)
     sizes = args.n or [1000]
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
@@ -163,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             if m.returncode not in (0, 1):
                 print(m.stderr[-2000:], file=sys.stderr)
                 return 1
+        if args.compare_isolation:
+            print()
+            compare_isolation({"17": work / "filled",
+                               **{str(n): work / f"subs{n}" for n in sizes}},
+                              work, args.compare_isolation)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -44,9 +44,20 @@ def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog:
 
 
 @pytest.fixture(scope="session")
+def default_ods_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
+                          ) -> dict[str, Path]:
+    """department → its template drawn as .ods (``generate --format ods``)."""
+    out = tmp_path_factory.mktemp("default_ods_templates")
+    return by_department(generate_templates(default_catalog, default_catalog.report_year, out,
+                                            fmt="ods"))
+
+
+@pytest.fixture(scope="session")
 def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
-                   default_templates: dict[str, Path]) -> HostileFolder:
-    """Every hostile-corpus file and the 17 clean submissions in one folder, built once. Read
-    only: each test writes its output next to it (``hostile_folder.path.parent / "out_…"``)."""
+                   default_templates: dict[str, Path],
+                   default_ods_templates: dict[str, Path]) -> HostileFolder:
+    """Every hostile-corpus file (the .xlsx and the .ods sets) and the 17 clean submissions in
+    one folder, built once. Read only: each test writes its output next to it
+    (``hostile_folder.path.parent / "out_…"``)."""
     return build_hostile_folder(tmp_path_factory.mktemp("hostile") / "submissions",
-                                default_templates)
+                                default_templates, default_ods_templates)

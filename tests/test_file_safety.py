@@ -31,7 +31,7 @@ from helpers.hostile_corpus import (
 )
 
 KINDS = {
-    "legacy.xlsx": "xls", "encrypted.xlsx": "encrypted", "ods.xlsx": "ods",
+    "legacy.xlsx": "xls", "encrypted.xlsx": "encrypted", "odt.xlsx": "not-workbook",
     "empty.xlsx": "empty", "truncated.xlsx": "broken-zip", "macro.xlsm": "xlsm",
     "csv.xlsx": "not-workbook", "pdf.xlsx": "not-workbook", "png.xlsx": "not-workbook",
     "random.xlsx": "not-workbook", "html.xlsx": "not-workbook", "extremes.xlsx": "xlsx",

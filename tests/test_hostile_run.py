@@ -41,6 +41,7 @@ from helpers.findings import of_file
 from helpers.hostile_corpus import EXPECTED
 from helpers.hostile_folder import HostileFolder
 from helpers.master import sheet_rows
+from helpers.ods_files import ODS_EXPECTED
 from helpers.processes import run_measured
 
 YEAR = 2022
@@ -48,7 +49,7 @@ RUN_BOUND_S = 4 * DEFAULT_LIMITS.parse_timeout_s
 DUPLICATE = "duplicate-not-used"
 FILE_LEVEL = ("file-", "zip-", "xml-", "grid-", "string-", "parse-")
 
-HOSTILE_NAMES = sorted(EXPECTED)
+HOSTILE_NAMES = sorted(EXPECTED | ODS_EXPECTED)
 
 
 # ---- the run -----------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ def _write_window(submissions: Path, out: Path) -> tuple[float, float, float]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and process groups are POSIX")
 def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     total, write_start, window = _write_window(clean_folder, out)
@@ -105,7 +106,7 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
                 time.sleep(0.0005)
             time.sleep(rng.uniform(0.0, 0.8 * window))
             delay = time.monotonic() - start
-        strays_at_kill = [p.suffix for p in set(temporaries(out)) - stale]
+        strays_at_kill = [p.name for p in set(temporaries(out)) - stale]
         proc.send_signal(signal.SIGKILL)
         rc = proc.wait()
         signal_group(proc.pid)  # the parsing workers and the fork server, if any are left
@@ -116,7 +117,9 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
         else:  # the run got past the rename before the kill: the new master is complete
             assert cell_values(master) == reference, f"kill {i} after {delay:.3f} s"
             replaced += 1
-        if ".xlsx" in strays_at_kill and rc == -signal.SIGKILL:
+        # the master's own temporary (a log's may be there after the master was renamed)
+        if any(n.startswith(f"{TEMP_PREFIX}master_") for n in strays_at_kill) and \
+                rc == -signal.SIGKILL:
             mid_write += 1
             assert after == before, f"kill {i} mid-write after {delay:.3f} s changed the master"
         log.append(f"{delay:.3f}s rc={rc} strays={strays_at_kill}")
@@ -197,6 +200,7 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
 
 # ---- what the previous master keeps around it ----------------------------------------------------
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no POSIX file modes")
 def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
                                             mini_catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "s"

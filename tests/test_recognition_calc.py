@@ -88,8 +88,6 @@ def test_calc_copy_beside_the_template_is_not_used(calc_copies: dict[str, Any],
                                 if f.code == "duplicate-not-used"][0].message
 
 
-@pytest.mark.xfail(strict=True, reason="needs the ODF reader of issue 11: today .ods is "
-                   "rejected (file-ods) before it is read; remove this mark when it lands")
 def test_calc_copy_saved_as_ods_arrives_exactly(calc_copies: dict[str, Any],
                                                 default_catalog: Catalog) -> None:
     result = validate_folder(calc_copies["root"] / "ods", default_catalog, calc_copies["year"],

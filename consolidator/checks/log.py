@@ -109,7 +109,10 @@ def write_department_logs(folder: Path, findings: list[Finding]) -> Path:
     if folder.is_dir():
         for old in folder.glob(f"*{DEPARTMENT_LOG_SUFFIX}"):
             if old.name not in wanted:
-                old.unlink()
+                try:
+                    old.unlink()
+                except PermissionError:  # open in Excel (Windows): left, the run goes on
+                    pass
     return folder
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,24 +24,26 @@ class OutputBusy(Exception):
 def exclusive(folder: Path) -> Iterator[list[Path]]:
     """Hold the folder's lock for the run; yields the stale temporaries cleaned at start.
 
-    The lock is an OS file lock (released by the kernel when the process dies), so a killed
-    run never leaves the folder locked.
+    The lock is an OS file lock taken through ``filelock`` (``flock`` on Linux and macOS,
+    ``msvcrt.locking`` on Windows), released by the system when the process dies, so a killed
+    run never leaves the folder locked. Raises :class:`OutputBusy` at once when another run
+    holds it.
     """
+    from filelock import FileLock, Timeout
+
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(folder / LOCK_NAME, timeout=0)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputBusy(str(folder)) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        lock.acquire()
+    except Timeout:
+        raise OutputBusy(str(folder)) from None
+    try:
         cleaned = clean_stale_temporaries(folder)
         for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
             cleaned += clean_stale_temporaries(sub)  # the history and per-department log folders
         yield cleaned
     finally:
-        os.close(fd)
+        lock.release()
 
 
 def keep_previous(master: Path, now: datetime | None = None) -> Path | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from consolidator.atomic import write_text_atomic, write_with
+from consolidator.atomic import placed_beside, write_text_atomic, write_with
 from consolidator.checks.log import write_logs
 from consolidator.checks.validation import ValidationResult, validate_folder
 from consolidator.jobs.output_folder import exclusive, keep_previous
@@ -18,7 +18,9 @@ from consolidator.report.next_plan import next_catalog
 @dataclass
 class JobResult:
     """What a run produced: the validation, the log files, and for ``consolidate`` the
-    master, next year's catalog, the copy of the previous master and the merged content."""
+    master, next year's catalog, the copy of the previous master and the merged content.
+    ``held``: (file, the file written instead) for every output another program held open
+    (the paths above are the files actually written)."""
 
     validation: ValidationResult
     logs: dict[str, Path]
@@ -26,6 +28,7 @@ class JobResult:
     next_plan: Path | None = None
     kept: Path | None = None
     consolidated: Consolidated | None = None
+    held: list[tuple[Path, Path]] = field(default_factory=list)
 
 
 def master_path(out_dir: Path, year: int) -> Path:
@@ -35,23 +38,31 @@ def master_path(out_dir: Path, year: int) -> Path:
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
     """``consolidator validate``: check every file in ``submissions`` for ``year`` and write
     the validation logs into ``out_dir`` (holding its lock). The submissions are only read."""
-    with exclusive(out_dir):
+    with exclusive(out_dir), placed_beside() as held:
         result = validate_folder(submissions, catalog, year)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
-    return JobResult(result, logs)
+    return JobResult(result, _actual(logs, held), held=held)
 
 
 def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
     """``consolidator consolidate``: validate, merge, and write into ``out_dir`` the master
     (the previous one copied to the history first), the logs and next year's catalog, each
     atomically, holding the folder's lock. The submissions are only read."""
-    with exclusive(out_dir):
+    with exclusive(out_dir), placed_beside() as held:
         result = validate_folder(submissions, catalog, year)
         merged = consolidate(result)
         target = master_path(out_dir, year)
         kept = keep_previous(target)
-        write_with(target, lambda tmp: write_master(tmp, merged))
+        master = write_with(target, lambda tmp: write_master(tmp, merged))
+        for old, new in held:  # the master held open in Excel: said in the log too
+            result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
-        plan = out_dir / f"plan_{year + 1}.json"
-        write_text_atomic(plan, dump_json(next_catalog(merged)))
-    return JobResult(result, logs, target, plan, kept, merged)
+        plan = write_text_atomic(out_dir / f"plan_{year + 1}.json",
+                                 dump_json(next_catalog(merged)))
+    return JobResult(result, _actual(logs, held), master, plan, kept, merged, held)
+
+
+def _actual(logs: dict[str, Path], held: list[tuple[Path, Path]]) -> dict[str, Path]:
+    """The log paths as written: a log held open was written beside it."""
+    instead = dict(held)
+    return {key: instead.get(path, path) for key, path in logs.items()}

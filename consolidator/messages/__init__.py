@@ -2,7 +2,8 @@
 
 - :data:`MESSAGES` maps a stable English finding code to (severity, Japanese message,
   Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
-  (the file checks) and :mod:`.plan` (catalogs and the report importer). Codes are never
+  (the file checks), :mod:`.plan` (catalogs and the report importer) and :mod:`.outputs`
+  (the run's own output files, e.g. a master held open in Excel). Codes are never
   renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
   (``unit-missing``), as it did when the codes were first published.
 - Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
@@ -30,6 +31,7 @@ from consolidator.messages.outputs import (
     DIFF_TEXT,
     MASTER_TEXT,
     OUTPUT_TEXT,
+    OUTPUTS,
 )
 from consolidator.messages.plan import PLAN, PLAN_SUMMARY_TEXT, SCHEMA_DETAILS
 from consolidator.messages.safety import LOOKS_LIKE, SAFETY, SAFETY_TEXT
@@ -57,7 +59,7 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
     return merged
 
 
-MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN)
+MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, OUTPUTS)
 
 
 def render(code: str, **values: Any) -> Message:

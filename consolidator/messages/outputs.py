@@ -1,6 +1,18 @@
-"""Texts of the command line, the validation log, the master workbook and the plan comparison."""
+"""Texts of the command line, the validation log, the master workbook and the plan comparison;
+the findings about the run's own outputs (:data:`OUTPUTS`)."""
 
 from __future__ import annotations
+
+from consolidator.findings import WARNING as W
+from consolidator.messages.table import Message
+
+# Findings about the files a run writes (not about a returned workbook).
+OUTPUTS: dict[str, Message] = {
+    "output-held-open": (W, "{old} は Excel など別のソフトで開かれているため置き換えられませんでした。"
+                            "元のファイルはそのまま残し、今回の結果は {new} に保存しました。",
+                         "今回の結果は {new} を開いて確認してください。{old} を閉じてから実行し直すと、"
+                         "{old} が更新されます({new} は不要になれば削除してください)。"),
+}
 
 CLI_TEXT: dict[str, str] = {
     "plan-valid": "計画カタログに問題はありません:{file}",
@@ -22,6 +34,7 @@ CLI_TEXT: dict[str, str] = {
     "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は generate --plan でこのファイルを指定)",
     "output-error": "出力先フォルダ {folder} に書き込めませんでした({detail})。以前の出力はそのまま残っています。空き容量や書き込み権限を確認してから実行し直してください。",
     "output-busy": "出力先フォルダ {folder} は別の集約処理が使用中です。終わってから実行し直してください。",
+    "output-held-open": "注意:{old} は Excel などで開かれているため置き換えられませんでした(元のファイルはそのままです)。今回の結果は {new} に保存しました。",
 }
 
 

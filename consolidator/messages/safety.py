@@ -24,6 +24,7 @@ SAFETY: dict[str, Message] = {
     "file-encrypted": (E, "パスワードで保護(暗号化)されているため読み取れません:{file}",
                        "パスワードを解除して保存し直して送付してください(Excelで開き、「ファイル」→「情報」→"
                        "「ブックの保護」→「パスワードを使用して暗号化」でパスワードを空欄にします)。"),
+    # Not emitted since .ods files are read (issue 11); kept: published codes stay.
     "file-ods": (E, "OpenDocument スプレッドシート(.ods)形式で保存されています:{file}",
                  "Excelブック(.xlsx)形式で保存し直して送付してください"
                  "(「名前を付けて保存」で「ファイルの種類」を「Excelブック」にします)。"),
@@ -138,9 +139,11 @@ SAFETY_TEXT: dict[str, str] = {
     "sheet-merged-ranges": "シート「{sheet}」の結合範囲",
     "shared-string": "共有文字列(xl/sharedStrings.xml)の {number} 番目",
     "also-elsewhere": "(ほか {count} か所)",
+    "named-range": "名前付き範囲「{name}」",
     "more-places": "ほか {count} か所",  # the summary of a code found more often than listed
     # ---- reading in a worker process (isolation) ----------------------------------------------
     "result-not-sendable": "結果を受け渡せません: {detail}",
     "item-not-sendable": "項目を受け渡せません: {detail}",
     "timed-out": "{seconds}秒を超えたため中止しました",
+    "memory-watched": "使用メモリが {used} MB になり上限を超えたため中止しました",
 }

@@ -1,6 +1,8 @@
 """Stage 4, reading a returned workbook (only after the safety checks passed).
 
 - ``workbook``: cells and structure (names, properties, formulas) as plain data.
+- ``ods_workbook``: the same from an OpenDocument spreadsheet (.ods); its identity in one
+  function (``read_ods_identity``).
 - ``malformed``: the reader's own error (a malformed file) and the strict helpers raising it.
 - ``sparse_sheet``: sheets too sparse and wide for a dense reader.
 - ``intake``: which files are in the folder and which department/year each is for.

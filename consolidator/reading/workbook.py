@@ -31,6 +31,7 @@ from consolidator.reading.malformed import (
     strict_part,
     strict_xml,
 )
+from consolidator.safety.odf_check import is_odf
 from consolidator.safety.xml_parts import CORRUPT_ZIP_ERRORS, resolve_target
 from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 
@@ -96,13 +97,20 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
     """Read structure, identity and the cells of the sheets a template has.
 
     Sheets are matched by name; a renamed sheet is found again by the validator through the
-    defined names, so every sheet that a defined name points to is read as well.
+    defined names, so every sheet that a defined name points to is read as well. An
+    OpenDocument spreadsheet (whatever its file name) is read by
+    :func:`consolidator.reading.ods_workbook.read_ods_workbook` into the same data.
     """
     raw = RawWorkbook(path=str(path))
     try:
         zf = zipfile.ZipFile(path)
     except CORRUPT_ZIP_ERRORS as exc:
         raise MalformedWorkbook(describe(exc)) from exc
+    if is_odf({n.casefold() for n in zf.namelist()}):
+        zf.close()
+        from consolidator.reading.ods_workbook import read_ods_workbook  # imports this module
+
+        return read_ods_workbook(path, limits, sheets_wanted)
     with zf:
         raw.sheets, raw.names = _workbook_structure(zf, limits)
         raw.properties = _custom_properties(zf, limits)
@@ -118,7 +126,7 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
                 _read_sparse(raw, name, xml, zf, limits)
                 sparse.add(name)
     _read_cells(raw, targets - sparse)
-    raw.meta = _meta(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
+    raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
 
@@ -241,7 +249,12 @@ def _scan_cells(xml: bytes, percent_styles: set[int]
 def _read_sparse(raw: RawWorkbook, name: str, xml: bytes, zf: zipfile.ZipFile,
                  limits: Limits) -> None:
     """A sheet whose used range is huge: a small grid, and the cells outside it listed."""
-    cells = sparse_sheet.read_cells(xml, sparse_sheet.shared_strings(zf, limits))
+    place_sparse(raw, name, sparse_sheet.read_cells(xml, sparse_sheet.shared_strings(zf, limits)))
+
+
+def place_sparse(raw: RawWorkbook, name: str, cells: dict[Cell, Any]) -> None:
+    """A sparse sheet's cells as a small grid (up to GRID_ROWS × GRID_COLS) and, listed, the
+    cells outside it."""
     inside = [(r, c) for r, c in cells if r <= GRID_ROWS and c <= GRID_COLS]
     rows = max((r for r, _ in inside), default=0)
     cols = max((c for _, c in inside), default=0)
@@ -262,14 +275,14 @@ def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:
             for name in book.sheet_names:
                 if name in targets:
                     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                    raw.grids[name] = [[_plain(v) for v in row] for row in rows]
+                    raw.grids[name] = [[plain(v) for v in row] for row in rows]
         finally:
             book.close()
     except python_calamine.CalamineError as exc:
         raise MalformedWorkbook(describe(exc)) from exc
 
 
-def _plain(v: Any) -> Any:
+def plain(v: Any) -> Any:
     """Calamine values as plain Python: integral floats become int; the rest (str, bool,
     dates) as calamine gives them."""
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
@@ -277,7 +290,8 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _meta(grid: list[list[Any]]) -> dict[str, str]:
+def meta_of_grid(grid: list[list[Any]]) -> dict[str, str]:
+    """The identity on the ``_meta`` sheet: key in column A, value in B, to the first blank."""
     meta = {}
     for row in grid:
         if not row or row[0] in ("", None):

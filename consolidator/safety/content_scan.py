@@ -12,15 +12,25 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.cell_address import col_number
 from consolidator.cell_text import utf16_length
-from consolidator.findings import Finding, make
+from consolidator.findings import Finding
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import SAFETY_TEXT, fill
+from consolidator.safety.odf_check import is_odf
+from consolidator.safety.odf_scan import scan_odf
+from consolidator.safety.scan_common import (
+    MAX_FINDINGS_PER_CODE as MAX_FINDINGS_PER_CODE,
+)
+from consolidator.safety.scan_common import (
+    Collector,
+    PartReader,
+    range_size,
+    sheet_part,
+    where,
+)
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
@@ -38,8 +48,6 @@ from consolidator.safety.xml_parts import (
 # for patterns without a literal prefix, so the clean path uses only bytes methods
 # (translate/find/count) and regexes that start with a literal; the exact, slower scans run
 # only where the fast ones found a candidate.
-
-MAX_FINDINGS_PER_CODE = 20  # per file; the rest are summarised in one more finding
 
 _P = rb"(?:[\w.-]+:)?"  # an optional namespace prefix
 _SHEET = re.compile(rb"<" + _P + rb"sheet\s([^>]*?)/?>")
@@ -109,7 +117,7 @@ def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     and the cell where possible.
     """
     path = Path(path)
-    out = _Collector(path.name)
+    out = Collector(path.name)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
@@ -121,59 +129,22 @@ def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     return out.finish()
 
 
-class _Collector:
-    """Findings of one file, at most MAX_FINDINGS_PER_CODE per code plus one summary."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.items: list[Finding] = []
-        self.per_code: dict[str, int] = {}
-
-    def add(self, code: str, **kw: object) -> None:
-        self.append(code, lambda: make(code, file=self.file, **kw))  # type: ignore[arg-type]
-
-    def append(self, code: str, build: Callable[[], Finding]) -> None:
-        n = self.per_code.get(code, 0) + 1
-        self.per_code[code] = n
-        if n <= MAX_FINDINGS_PER_CODE:
-            self.items.append(build())
-
-    def finish(self) -> list[Finding]:
-        for code, n in self.per_code.items():
-            if n > MAX_FINDINGS_PER_CODE:
-                more = fill(SAFETY_TEXT["more-places"], count=f"{n - MAX_FINDINGS_PER_CODE:,}")
-                self.items.append(make(code, file=self.file, where=more, part=more,
-                                       detail=more))
-        return self.items
-
-
 @dataclass
 class _Sheet:
     name: str
     part: str
 
 
-_XMLISH = (".xml", ".rels", ".vml")
-
-
-def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
+def _scan_zip(zf: zipfile.ZipFile, out: Collector, limits: Limits) -> None:
     infos = {i.filename.replace("\\", "/").casefold(): i for i in zf.infolist()}
-    budget = limits.max_total_bytes
+    if is_odf(infos):
+        scan_odf(zf, infos, out, limits)
+        return
+    parts = PartReader(zf, out, limits)
 
     def read(key: str) -> bytes | None:
-        nonlocal budget
-        info = infos[key]
-        try:
-            data = read_xml_part(zf, info, limits, max_bytes=budget)
-        except UnsafeContent as exc:
-            finding = exc.finding(out.file)
-            out.append(exc.code, lambda: finding)
-            return None
-        except CORRUPT_ZIP_ERRORS as exc:
-            out.add("file-broken-zip", detail=f"{info.filename}: {describe_exception(exc)}")
-            return None
-        budget -= len(data)
-        return _view(data)
+        data = parts.read(infos[key])
+        return None if data is None else _view(data)
 
     # The workbook and its relationships first: they name the sheets and shared strings.
     wb_key, rels_key = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
@@ -212,7 +183,7 @@ def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
             continue
         # A parser follows relationships, not file extensions: an XML part named .dat
         # is still parsed, so anything that starts like XML is checked too.
-        if key.endswith(_XMLISH) or key == shared_key or _starts_like_xml(zf, info):
+        if key == shared_key or parts.is_xml(key, info):
             data = read(key)
             if key == shared_key:
                 shared = data
@@ -231,17 +202,6 @@ def _scan_zip(zf: zipfile.ZipFile, out: _Collector, limits: Limits) -> None:
         _scan_shared_strings(shared, zf, infos, sheets, out, limits)
 
 
-def _starts_like_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    try:
-        with zf.open(info) as fh:
-            head = fh.read(64)
-    except CORRUPT_ZIP_ERRORS:
-        return False
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
-        return True
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
-
-
 def _view(data: bytes) -> bytes:
     try:
         return ascii_view(data, "")
@@ -249,37 +209,7 @@ def _view(data: bytes) -> bytes:
         return data
 
 
-_REF = re.compile(r"\$?([A-Za-z]{1,10})\$?([0-9]{1,12})(?::\$?([A-Za-z]{1,10})\$?([0-9]{1,12}))?")
-
-
-def _range_size(ref: str, limits: Limits, *, allow_range: bool = False) -> int | None:
-    """Number of cells of an A1 reference (or range, if allowed); None if it is malformed or
-    outside the sheet (row 1..max_rows, column A..max_columns)."""
-    m = _REF.fullmatch(ref.strip())
-    if not m or (m.group(3) and not allow_range):
-        return None
-    c1, r1 = col_number(m.group(1)), int(m.group(2))
-    c2, r2 = (col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-    for c, r in ((c1, r1), (c2, r2)):
-        if not (1 <= c <= limits.max_columns and 1 <= r <= limits.max_rows):
-            return None
-    return (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
-
-
-def _where(sheet: str | None, cell: str | None = None) -> str:
-    if sheet and cell:
-        return fill(SAFETY_TEXT["sheet-cell"], sheet=sheet, cell=cell)
-    if sheet:
-        return fill(SAFETY_TEXT["sheet"], sheet=sheet)
-    return ""
-
-
-def _sheet_part(key: str, sheet: str) -> str:
-    """Where in ``sheet``: a key of :data:`~consolidator.messages.SAFETY_TEXT`, filled."""
-    return fill(SAFETY_TEXT[key], sheet=sheet)
-
-
-def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
+def _scan_sheet(data: bytes, sheet: str, out: Collector, limits: Limits, *,
                 count_cells: bool = True) -> int:
     """Grid and string checks on one worksheet part; returns its number of cells (0 when
     ``count_cells`` is False)."""
@@ -291,8 +221,8 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
         m = _DIMENSION.search(data, m.end())
     if m:
         ref = m.group(1).decode("utf-8", "replace")
-        if _range_size(ref, limits, allow_range=True) is None:
-            bad(_sheet_part("sheet-dimension", sheet), ref)
+        if range_size(ref, limits, allow_range=True) is None:
+            bad(sheet_part("sheet-dimension", sheet), ref)
     bad_rows: list[str] = []
     cell_rows: set[str] = set()
     for m in _ODD_R.finditer(data):
@@ -301,30 +231,30 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
         if element == b"row":
             if not (ref.isdigit() and 1 <= int(ref) <= limits.max_rows):
                 bad_rows.append(ref)
-        elif element == b"c" and _range_size(ref, limits) is None:
-            bad(_where(sheet, ref), ref, cell=ref)
+        elif element == b"c" and range_size(ref, limits) is None:
+            bad(where(sheet, ref), ref, cell=ref)
             cell_rows.add(ref.lstrip("$").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"))
     for ref in bad_rows:
         if ref not in cell_rows:  # a bad row is reported once: by its cell when it has one
-            bad(_sheet_part("sheet-row-number", sheet), ref)
+            bad(sheet_part("sheet-row-number", sheet), ref)
     for m in _ODD_COL.finditer(data):
         ref = m.group(1).decode("utf-8", "replace")
         if _is_element(data, m.start()) and not (ref.isdigit()
                                                  and 1 <= int(ref) <= limits.max_columns):
-            bad(_sheet_part("sheet-columns", sheet), ref)
+            bad(sheet_part("sheet-columns", sheet), ref)
     merged = 0
     for m in _MERGE.finditer(data):
         if not _is_element(data, m.start()):
             continue
         ref = m.group(1).decode("utf-8", "replace")
-        size = _range_size(ref, limits, allow_range=True)
+        size = range_size(ref, limits, allow_range=True)
         if size is None:
-            bad(_sheet_part("sheet-merged-cell", sheet), ref)
+            bad(sheet_part("sheet-merged-cell", sheet), ref)
         else:
             merged += size
     if merged > limits.max_cells:  # openpyxl makes one object per merged cell
         out.add("grid-too-many-cells", sheet=sheet, count=f"{merged:,}",
-                limit=f"{limits.max_cells:,}", where=_sheet_part("sheet-merged-ranges", sheet))
+                limit=f"{limits.max_cells:,}", where=sheet_part("sheet-merged-ranges", sheet))
 
     # Strings written in the sheet itself (inline strings, formula results).
     if _has_ctrl(data):
@@ -333,10 +263,10 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
             if m.group(2) and _has_ctrl(m.group(2)):
                 cell = _cell_ref(m.group(1))
                 out.add("string-control-char", sheet=sheet, cell=cell,
-                        where=_where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
+                        where=where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
                 located = True
         if not located:
-            out.add("string-control-char", sheet=sheet, where=_where(sheet))
+            out.add("string-control-char", sheet=sheet, where=where(sheet))
     if _may_hold_long_text(data, b"<c ", limits.max_string_chars):
         for m in _CELL_BLOCK.finditer(data):
             body = m.group(2)
@@ -351,7 +281,7 @@ def _scan_sheet(data: bytes, sheet: str, out: _Collector, limits: Limits, *,
                     cell = _cell_ref(m.group(1))
                     out.add("string-too-long", sheet=sheet, cell=cell, length=f"{length:,}",
                             limit=f"{limits.max_string_chars:,}",
-                            where=_where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
+                            where=where(sheet, cell or SAFETY_TEXT["unknown-cell"]))
     return len(_CELL_TAG.findall(data)) if count_cells else 0
 
 
@@ -386,7 +316,7 @@ def _text_len(body: bytes) -> int:
 
 
 def _scan_shared_strings(data: bytes, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
-                         sheets: list[_Sheet], out: _Collector, limits: Limits) -> None:
+                         sheets: list[_Sheet], out: Collector, limits: Limits) -> None:
     has_ctrl = _has_ctrl(data)
     if b":si" in data:  # namespace prefixes: no cheap delimiter, look at every string
         may_be_long = len(data) > limits.max_string_chars
@@ -424,7 +354,7 @@ def _shared_where(index: int, used: list[tuple[str, str | None]] | None) -> str:
     if not used:
         return fill(SAFETY_TEXT["shared-string"], number=index + 1)
     sheet, cell = used[0]
-    text = _where(sheet, cell or SAFETY_TEXT["unknown-cell"])
+    text = where(sheet, cell or SAFETY_TEXT["unknown-cell"])
     if len(used) > 1:
         text += fill(SAFETY_TEXT["also-elsewhere"], count=len(used) - 1)
     return text

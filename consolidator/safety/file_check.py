@@ -7,7 +7,8 @@ all of that, so this module looks at the bytes first:
 
 * :func:`check_file` — file size and signature, then the zip central directory only (entry
   count, duplicate names, declared sizes, compression ratios, unsafe paths, the parts an
-  .xlsx must have, macros, external links). Nothing large is decompressed.
+  .xlsx must have, macros, external links; for an OpenDocument spreadsheet the manifest, see
+  :mod:`consolidator.safety.odf_check`). Nothing large is decompressed.
 
 The next steps live beside it: :mod:`consolidator.safety.xml_parts` (reading one part, capped and
 never with a DTD) and :mod:`consolidator.safety.content_scan` (every part and the grid:
@@ -31,6 +32,7 @@ from urllib.parse import unquote
 from consolidator.findings import ERROR, Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import LOOKS_LIKE, SAFETY_TEXT, fill
+from consolidator.safety.odf_check import check_odf_package, is_odf
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
@@ -42,8 +44,6 @@ from consolidator.safety.xml_parts import (
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-ODF_PREFIX = b"application/vnd.oasis.opendocument."
 
 KINDS = ("xlsx", "xlsm", "xls", "encrypted", "ods", "not-workbook", "empty", "broken-zip")
 
@@ -231,7 +231,7 @@ def _directory_findings(infos: list[zipfile.ZipInfo], file: str,
 def _kind_from_names(names: dict[str, zipfile.ZipInfo]) -> str:
     if "[content_types].xml" in names and "xl/workbook.xml" in names:
         return "xlsm" if _has_macro_parts(names) else "xlsx"
-    if "mimetype" in names:
+    if is_odf(names):
         return "ods"
     return "not-workbook"
 
@@ -245,13 +245,10 @@ def _has_macro_parts(names: Iterable[str]) -> bool:
 
 def _classify_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], file: str,
                   limits: Limits) -> SafetyReport:
-    if "mimetype" in names and "xl/workbook.xml" not in names:
-        mimetype = _read_small(zf, names["mimetype"], 256).strip()
-        if mimetype == ODS_MIMETYPE:
-            return _report("ods", [make("file-ods", file=file)])
-        if mimetype.startswith(ODF_PREFIX):
-            return _report("not-workbook", [make("file-not-workbook", file=file,
-                                                 looks_like=LOOKS_LIKE["odf"])])
+    if is_odf(names):  # OpenDocument: the manifest instead of [Content_Types].xml
+        odf = check_odf_package(zf, names, file, limits)
+        if odf is not None:
+            return _report(*odf)
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
         looks = ("docx" if "word/document.xml" in names
                  else "pptx" if "ppt/presentation.xml" in names
@@ -279,16 +276,6 @@ def _classify_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], file: 
             findings.append(make("file-external-link", file=file, part=info.filename,
                                  value=target or SAFETY_TEXT["unknown-link-target"]))
     return _report(kind, findings)
-
-
-def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
-    if info.file_size > cap:
-        return b""
-    try:
-        with zf.open(info) as fh:
-            return fh.read(cap)
-    except CORRUPT_ZIP_ERRORS:
-        return b""
 
 
 def _external_target(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], key: str,

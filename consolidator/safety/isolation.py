@@ -7,14 +7,27 @@ processes, each with an address-space cap (``RLIMIT_AS``) and, per item, a time 
 worker that dies or runs out of time is killed and replaced; the other items go on. Every item
 yields exactly one :class:`Outcome`, in completion order.
 
-Workers are started with the ``forkserver`` context by default: they fork from a small, clean
-server process, not from the caller, so the memory cap is not eaten by whatever the caller
-has mapped (and no caller threads or locks are inherited). ``func`` must therefore be a
-picklable top-level function, and items and results must be picklable.
+Two ways to start and cap a worker, chosen by :func:`portable_mode`:
 
-Overhead: the fork server starts once per process (and imports ``func``'s module once);
-a worker start is then a fork, one per ``max_tasks_per_worker`` items and one per crash or
-timeout; per item, one round trip over a pipe (~0.1-1 ms).
+* Linux (the default there): the ``forkserver`` context — workers fork from a small, clean
+  server process, not from the caller, so the memory cap is not eaten by whatever the caller
+  has mapped — and ``RLIMIT_AS`` set in the worker: an allocation past the cap fails at once.
+* Windows and macOS, or anywhere with ``CONSOLIDATOR_PORTABLE=1`` (so the Windows path is
+  tested on Linux): the ``spawn`` context (a fresh interpreter per worker) and no ``resource``
+  call; instead the parent watches each busy worker's memory with ``psutil`` every
+  :data:`WATCH_S` seconds and ends the worker past the cap (``parse-memory``, as under
+  ``RLIMIT_AS``). The watch is a sample: a worker may overshoot the cap by what it allocates
+  in one interval before it is ended, and a single huge allocation fails on its own as the
+  system refuses it (a crash with an out-of-memory message, reported as ``parse-memory``).
+
+Either way ``func`` must be a picklable top-level function, and items and results must be
+picklable. Nothing here uses signals to end a worker, process groups, ``/proc`` or file modes:
+a worker is ended with :meth:`multiprocessing.Process.kill` (``TerminateProcess`` on Windows).
+
+Overhead: the fork server starts once per process (and imports ``func``'s module once); a
+worker start is then a fork. A spawned worker imports ``func``'s module itself (a few hundred
+ms). Either happens once per ``max_tasks_per_worker`` items and once per crash or timeout;
+per item, one round trip over a pipe (~0.1-1 ms).
 
 As with any ``forkserver``/``spawn`` use of :mod:`multiprocessing`, a script that calls
 :func:`run_isolated` at import time must guard it with ``if __name__ == "__main__":``.
@@ -41,6 +54,9 @@ from consolidator.messages import SAFETY_TEXT, fill
 
 T = TypeVar("T")
 
+PORTABLE_ENV = "CONSOLIDATOR_PORTABLE"
+WATCH_S = 0.02  # how often the portable cap samples a busy worker's memory
+
 TIMEOUT, CRASHED, MEMORY, EXCEPTION = "timeout", "crashed", "memory", "exception"
 ERROR_CODES = (TIMEOUT, CRASHED, MEMORY, EXCEPTION)
 FINDING_CODES = {TIMEOUT: "parse-timeout", CRASHED: "parse-crashed", MEMORY: "parse-memory",
@@ -52,6 +68,12 @@ _WHY_SIGNS = ("Fatal Python error", "memory allocation", "panicked", "terminate 
               "MemoryError")
 _DETAIL_MAX = 300
 _STARTUP_S = 30.0  # how long a worker may take to start before its item counts as timed out
+
+
+def portable_mode() -> bool:
+    """Whether workers are spawned and their memory watched by the parent (Windows, macOS,
+    or ``CONSOLIDATOR_PORTABLE=1``) rather than forked with ``RLIMIT_AS`` (Linux)."""
+    return os.environ.get(PORTABLE_ENV, "") == "1" or not sys.platform.startswith("linux")
 
 
 @dataclass
@@ -77,7 +99,7 @@ class Outcome:
 
 def run_isolated(func: Callable[[T], Any], items: Iterable[T], *, timeout_s: float | None,
                  memory_bytes: int | None, workers: int = 2, max_tasks_per_worker: int = 100,
-                 context: str = "forkserver") -> Iterator[tuple[T, Outcome]]:
+                 portable: bool | None = None) -> Iterator[tuple[T, Outcome]]:
     """Yield ``(item, outcome)`` for every item, in completion order.
 
     ``timeout_s``: wall-clock seconds per item, counted from when its worker is up (None: no
@@ -85,10 +107,14 @@ def run_isolated(func: Callable[[T], Any], items: Iterable[T], *, timeout_s: flo
     address-space cap of each worker (None: no cap). Items are taken from ``items`` lazily and
     outcomes are not kept, so memory stays flat however many items there are; workers are
     replaced after ``max_tasks_per_worker`` items to bound leaks in the parser. Closing the
-    generator early stops and reaps all workers.
+    generator early stops and reaps all workers. ``portable``: spawn and watch (True) or
+    forkserver and ``RLIMIT_AS`` (False); None: :func:`portable_mode`.
     """
     if workers < 1:
         raise ValueError("workers must be >= 1")
+    if portable is None:
+        portable = portable_mode()
+    context = "spawn" if portable else "forkserver"
     ctx = mp.get_context(context)
     target: Any = func
     while isinstance(target, functools.partial):
@@ -99,7 +125,7 @@ def run_isolated(func: Callable[[T], Any], items: Iterable[T], *, timeout_s: flo
         # or replacing a worker is a bare fork, not a fresh import. Only takes effect when the
         # server starts (its first use in this process); harmless afterwards.
         ctx.set_forkserver_preload(["__main__", module])
-    pool = _Pool(ctx, func, memory_bytes, workers, max_tasks_per_worker)
+    pool = _Pool(ctx, func, memory_bytes, workers, max_tasks_per_worker, watch=portable)
     source = iter(items)
     exhausted = False
     try:
@@ -134,17 +160,11 @@ def outcome_finding(outcome: Outcome, file: str | None) -> Finding:
 # ---- the worker process ---------------------------------------------------------------------
 
 def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_bytes: int | None,
-                 stderr_path: str) -> None:
+                 stderr_path: str, rlimit: bool) -> None:
     """Loop: receive an item, run ``func``, send ("ok", value) or (error_code, detail)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core files of big parsers
-        if memory_bytes:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    except (ImportError, ValueError, OSError):
-        pass
+    if rlimit:
+        _set_rlimits(memory_bytes)
     fd = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
     os.dup2(fd, 2)  # native crash messages land where the parent can read them
     os.close(fd)
@@ -174,6 +194,21 @@ def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_bytes: int
             return  # start afresh rather than go on with a fragmented heap
 
 
+def _set_rlimits(memory_bytes: int | None) -> None:
+    """No core files, and the address-space cap (POSIX only; the portable path never calls
+    this)."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core files of big parsers
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    except (ValueError, OSError):
+        pass
+
+
 def _describe(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -195,12 +230,14 @@ class _Worker:
     deadline: float | None = None
     timeout_s: float | None = None
     ready: bool = False  # the worker has started and said so; its item's clock runs
+    watch: Any = None  # psutil.Process of the worker (portable memory cap)
 
 
 class _Pool:
     def __init__(self, ctx: Any, func: Callable[[Any], Any], memory_bytes: int | None,
-                 size: int, max_tasks: int):
+                 size: int, max_tasks: int, *, watch: bool = False):
         self.ctx = ctx
+        self.watch = watch and memory_bytes is not None
         self.func = func
         self.memory_bytes = memory_bytes
         self.size = size
@@ -213,7 +250,8 @@ class _Pool:
         fd, stderr_path = tempfile.mkstemp(prefix="consolidator-worker-", suffix=".log")
         parent, child = self.ctx.Pipe(duplex=True)
         process = self.ctx.Process(target=_worker_main, daemon=True,
-                                   args=(child, self.func, self.memory_bytes, stderr_path))
+                                   args=(child, self.func, self.memory_bytes, stderr_path,
+                                         not self.watch))
         try:
             process.start()
         except BaseException:
@@ -222,6 +260,13 @@ class _Pool:
             raise
         child.close()
         worker = _Worker(process, parent, stderr_path, fd)
+        if self.watch:
+            import psutil
+
+            try:
+                worker.watch = psutil.Process(process.pid)
+            except psutil.Error:
+                pass  # already gone: its sentinel reports it
         self.workers.append(worker)
         return worker
 
@@ -245,8 +290,7 @@ class _Pool:
         except ValueError:
             pass
         os.close(worker.stderr_fd)
-        if not worker.ready:
-            _unlink(worker.stderr_path)
+        _unlink(worker.stderr_path)  # Windows: only now, the worker no longer holds it
 
     def close(self) -> None:
         for worker in list(self.workers):
@@ -288,6 +332,8 @@ class _Pool:
         busy = [w for w in self.workers if w.busy]
         deadlines = [w.deadline for w in busy if w.deadline is not None]
         wait_s = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        if self.watch:
+            wait_s = WATCH_S if wait_s is None else min(wait_s, WATCH_S)
         ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_s))
         done: list[tuple[Any, Outcome]] = []
         for worker in busy:
@@ -298,13 +344,34 @@ class _Pool:
                     worker.item, worker.busy = None, False
         now = time.monotonic()
         for worker in busy:
-            if worker.busy and worker.deadline is not None and now >= worker.deadline:
+            used = self._over_cap(worker) if worker.busy and self.watch else None
+            if used is not None:
+                item = worker.item
+                self._retire(worker, kill=True)
+                detail = fill(SAFETY_TEXT["memory-watched"], used=f"{used / 2**20:,.0f}")
+                done.append((item, Outcome(False, None, MEMORY, detail, now - worker.started,
+                                           self.memory_bytes)))
+            elif worker.busy and worker.deadline is not None and now >= worker.deadline:
                 item = worker.item
                 self._retire(worker, kill=True)
                 detail = fill(SAFETY_TEXT["timed-out"], seconds=f"{worker.timeout_s:g}")
                 done.append((item, Outcome(False, None, TIMEOUT, detail,
                                            now - worker.started, worker.timeout_s)))
         yield from done
+
+    def _over_cap(self, worker: _Worker) -> int | None:
+        """The worker's memory if it is past the cap (portable path), else None."""
+        if worker.watch is None or self.memory_bytes is None:
+            return None
+        import psutil
+
+        try:
+            info = worker.watch.memory_info()
+        except psutil.Error:
+            return None  # gone: its sentinel reports it
+        # Windows: private bytes (committed memory), else the resident set
+        used = max(info.rss, getattr(info, "private", 0))
+        return used if used > self.memory_bytes else None
 
     def _finish(self, worker: _Worker) -> Outcome | None:
         """The outcome of ``worker``'s item if it is done (None: still working)."""
@@ -365,13 +432,21 @@ def _unlink(path: str) -> None:
         pass
 
 
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    """``os.pread`` where it exists; else seek and read (Windows: the parent's own handle)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
 def _tail(fd: int) -> str:
     """The line of a dead worker's stderr that says why it died (faulthandler's "Fatal Python
     error", a Rust "memory allocation ... failed" or panic), else its last line."""
     try:
         size = os.fstat(fd).st_size
-        head = os.pread(fd, 8192, 0)
-        tail = os.pread(fd, 2048, max(len(head), size - 2048))
+        head = _read_at(fd, 8192, 0)
+        tail = _read_at(fd, 2048, max(len(head), size - 2048))
     except OSError:
         return ""
     lines = [line.strip() for line in (head + b"\n" + tail).decode("utf-8", "replace")

@@ -2,8 +2,9 @@
 
 :func:`check_workbook` = :func:`~consolidator.safety.file_check.check_file` (bytes and zip
 directory), then, if the file passed, :func:`~consolidator.safety.content_scan.scan_parts`
-(every XML part and the grid). Used where one verdict is wanted at once (``consolidator
-fields``); the validator runs the two steps itself so it can stop early.
+(every XML part and the grid; an .ods through :mod:`consolidator.safety.odf_scan`). Used
+where one verdict is wanted at once (``consolidator fields``); the validator runs the two steps
+itself so it can stop early.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from consolidator.safety.file_check import SafetyReport, check_file
 def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
     """The verdict on ``path``: its kind, whether a parser may read it, and the findings."""
     report = check_file(path, limits)
-    if report.ok and report.kind in ("xlsx", "xlsm"):
+    if report.ok and report.kind in ("xlsx", "xlsm", "ods"):
         report.findings.extend(scan_parts(path, limits))
         report.ok = not has_error(report.findings)
     return report

@@ -12,11 +12,13 @@ from consolidator.japanese_values import parse_fiscal_year, wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.model import build
-from consolidator.templates.writer import write_template
+
+FORMATS = ("xlsx", "ods")
 
 
-def template_filename(department: str, year: int) -> str:
-    return fill(TEMPLATE_TEXT["file-name"], year=wareki(year), department=department)
+def template_filename(department: str, year: int, fmt: str = "xlsx") -> str:
+    name = fill(TEMPLATE_TEXT["file-name"], year=wareki(year), department=department)
+    return name.removesuffix(".xlsx") + f".{fmt}"
 
 
 def parse_year(text: str | int | None, catalog: Catalog) -> int:
@@ -31,12 +33,20 @@ def parse_year(text: str | int | None, catalog: Catalog) -> int:
 
 def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
                        contact: str = "", only: list[str] | None = None,
-                       now: datetime | None = None) -> list[Path]:
+                       now: datetime | None = None, fmt: str = "xlsx") -> list[Path]:
     """Write one template per department (or only those of ``only``) into ``out_dir``, each
-    atomically; returns their paths in the catalog's department order.
+    atomically, as .xlsx (``fmt="xlsx"``, openpyxl) or OpenDocument .ods (``fmt="ods"``,
+    odfpy); returns their paths in the catalog's department order.
 
-    Raises ``KeyError`` naming a department of ``only`` that the catalog does not have.
+    Raises ``KeyError`` naming a department of ``only`` that the catalog does not have, and
+    ``ValueError`` for another ``fmt``.
     """
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    if fmt == "ods":
+        from consolidator.templates.ods_writer import write_ods_template as writer
+    else:
+        from consolidator.templates.writer import write_template as writer
     departments = catalog.department_names
     for name in only or []:
         if name not in departments:
@@ -47,8 +57,8 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
         if only and department not in only:
             continue
         model = build(catalog, department, year)
-        target = out_dir / template_filename(department, year)
-        write_with(target, partial(write_template, model, deadline=deadline, contact=contact,
-                                   generated_at=stamp, tool_version=__version__))
-        written.append(target)
+        target = out_dir / template_filename(department, year, fmt)
+        written.append(write_with(target, partial(writer, model, deadline=deadline,
+                                                  contact=contact, generated_at=stamp,
+                                                  tool_version=__version__)))
     return written

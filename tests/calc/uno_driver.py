@@ -62,7 +62,8 @@ from com.sun.star.connection import NoConnectException
 from com.sun.star.table import CellAddress, TableSortField  # noqa: F401
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
-FILTERS = {"xlsx": XLSX_FILTER, "ods": "calc8"}
+ODS_FILTER = "calc8"
+FILTERS = {"xlsx": XLSX_FILTER, "ods": ODS_FILTER}
 MACRO_NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 UPDATE_NO = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -268,10 +269,13 @@ def _load(desktop, src: str):
     return doc
 
 
-def _store(doc, dst: str, filter_name: str = XLSX_FILTER):
+def _store(doc, dst: str, filter_name=None):
+    """Save as ``filter_name``; by default .xlsx, or OpenDocument (Calc's own format) when
+    ``dst`` ends in .ods."""
     d = os.path.dirname(os.path.abspath(dst))
     os.makedirs(d, exist_ok=True)
-    doc.storeToURL(_url(dst), _props(FilterName=filter_name, Overwrite=True))
+    flt = filter_name or (ODS_FILTER if dst.lower().endswith(".ods") else XLSX_FILTER)
+    doc.storeToURL(_url(dst), _props(FilterName=flt, Overwrite=True))
 
 
 def _close(doc):

@@ -1,4 +1,5 @@
-"""One submissions folder: every file of the hostile corpus plus 17 clean submissions.
+"""One submissions folder: every file of the hostile corpora (.xlsx and .ods) plus 17 clean
+submissions.
 
 Built once per test session (the ``hostile_folder`` fixture in tests/conftest.py) and only
 read by the tests: every run writes its output next to the folder, never into it.
@@ -13,6 +14,7 @@ from typing import Any
 
 from helpers.filling import complete_values, submit_all
 from helpers.hostile_corpus import build_corpus
+from helpers.ods_files import build_ods_corpus
 
 OLD_NS = 1_600_000_000 * 10**9  # 2020-09-13: hostile files look older than the clean ones
 
@@ -24,12 +26,13 @@ class HostileFolder:
     typed: dict[str, tuple[str, dict[str, Any]]]  # department -> (clean file, typed values)
 
 
-def build_hostile_folder(folder: Path, templates: dict[str, Path]) -> HostileFolder:
-    """The hostile corpus (from the smallest generated template) plus one complete clean
-    submission per department, each with its own text."""
+def build_hostile_folder(folder: Path, templates: dict[str, Path],
+                         ods_templates: dict[str, Path]) -> HostileFolder:
+    """The hostile corpora (from the smallest generated template, .xlsx and .ods) plus one
+    complete clean submission per department, each with its own text."""
     folder.mkdir(parents=True, exist_ok=True)
-    base = min(templates.values(), key=lambda p: p.stat().st_size)
-    expected = build_corpus(base, folder)
+    department, base = min(templates.items(), key=lambda kv: kv[1].stat().st_size)
+    expected = build_corpus(base, folder) | build_ods_corpus(ods_templates[department], folder)
     for name in expected:
         os.utime(folder / name, ns=(OLD_NS, OLD_NS))
     clean = submit_all(templates, folder, values=lambda department, template: complete_values(

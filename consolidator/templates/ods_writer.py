@@ -1,0 +1,309 @@
+"""Drawing a department's template (:mod:`consolidator.templates.model`) as an OpenDocument
+spreadsheet (.ods) with odfpy, for offices whose standard suite is LibreOffice.
+
+The same workbook as :mod:`consolidator.templates.writer` draws as .xlsx, in ODF terms: the
+cover, the two input sheets (protected, input cells unprotected and yellow), every input cell
+a workbook-level named range ``F_<field id>`` and every reference text ``R_<id>`` (Calc moves
+them with inserted rows), the same data validity rules with their help and error messages,
+the identity as user-defined document properties (``meta.xml``) and on the hidden ``_meta``
+sheet. What ODF has no word for is left out: the IME mode of a cell (Calc switches the input
+method itself), and the frozen header rows and the filter (view settings only).
+
+odfpy writes any ODF element, so named ranges (``table:named-range``) and validity
+(``table:content-validation``) are written as Calc writes them itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from odf.dc import Title
+from odf.element import Element
+from odf.meta import InitialCreator, UserDefined
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.style import (
+    Footer,
+    MasterPage,
+    PageLayout,
+    PageLayoutProperties,
+    ParagraphProperties,
+    Style,
+    TableCellProperties,
+    TableColumnProperties,
+    TableProperties,
+    TableRowProperties,
+    TextProperties,
+)
+from odf.table import (
+    ContentValidation,
+    ContentValidations,
+    CoveredTableCell,
+    ErrorMessage,
+    HelpMessage,
+    NamedExpressions,
+    NamedRange,
+    Table,
+    TableCell,
+    TableColumn,
+    TableRow,
+)
+from odf.text import P
+
+from consolidator.cell_address import col_letters
+from consolidator.messages import TEMPLATE_TEXT, fill
+from consolidator.templates.model import (
+    COVER_SHEET,
+    INDICATOR_SHEET,
+    META_COLUMNS,
+    META_SHEET,
+    REASON_CHOICES,
+    TEXT_SHEET,
+    Field,
+    Row,
+    TemplateModel,
+    year_labels,
+)
+from consolidator.templates.writer import (
+    GOAL_FILL,
+    HEADER_FILL,
+    INDICATOR_WIDTHS,
+    INITIATIVE_FILL,
+    INPUT_FILL,
+    REFERENCE_FILL,
+    TEXT_WIDTHS,
+    _height,
+)
+from consolidator.text_layout import FONT, row_height
+
+FILLS = {"header": HEADER_FILL, "goal": GOAL_FILL, "initiative": INITIATIVE_FILL,
+         "reference": REFERENCE_FILL, "indicator": REFERENCE_FILL, "input": REFERENCE_FILL}
+BORDER = "0.74pt solid #a6a6a6"
+COVER_WIDTH = 110
+
+
+def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
+                       generated_at: str, tool_version: str) -> None:
+    """Draw ``t`` as an .ods at ``path``: what :func:`~consolidator.templates.writer.
+    write_template` draws as .xlsx — cover, input sheets with named, validated, unprotected
+    input cells, named reference texts, and the identity (hidden ``_meta`` and ``meta.xml``)."""
+    doc = OpenDocumentSpreadsheet()
+    book = _Book(doc, t.department)
+    identity = t.identity(generated_at, tool_version)
+    validations = book.validations(t.fields)
+    tables = [
+        _cover(book, t, deadline, contact),
+        book.sheet(TEXT_SHEET, t.text_rows, TEXT_WIDTHS, 4, t.fields, validations),
+        book.sheet(INDICATOR_SHEET, t.indicator_rows, INDICATOR_WIDTHS, 9, t.fields,
+                   validations),
+        _meta(book, identity, t.fields),
+    ]
+    doc.spreadsheet.addElement(book.content_validations)
+    for table in tables:
+        doc.spreadsheet.addElement(table)
+    names = NamedExpressions()
+    for f in t.fields:
+        names.addElement(_named(f.defined_name, f.sheet, f.row, f.col))
+    for r in t.references:
+        names.addElement(_named(r.defined_name, r.sheet, r.row, r.col))
+    doc.spreadsheet.addElement(names)
+    for key, value in identity.items():
+        doc.meta.addElement(UserDefined(name=f"consolidator.{key}", valuetype="string",
+                                        text=value))
+    doc.meta.addElement(Title(text=f"{t.department} {year_labels(t.year)['status']}"))
+    doc.meta.addElement(InitialCreator(text="consolidator"))
+    doc.save(str(path))
+
+
+def _address(sheet: str, row: int, col: int) -> str:
+    return "$'" + sheet.replace("'", "''") + f"'.${col_letters(col)}${row}"
+
+
+def _named(name: str, sheet: str, row: int, col: int) -> NamedRange:
+    return NamedRange(name=name, cellrangeaddress=_address(sheet, row, col),
+                      basecelladdress=_address(sheet, 1, 1))
+
+
+class _Book:
+    """The document's automatic styles (made once each) and validity rules."""
+
+    def __init__(self, doc: OpenDocumentSpreadsheet, footer: str) -> None:
+        self.doc = doc
+        self.footer = footer
+        self.cache: dict[tuple[Any, ...], Style] = {}
+        self.content_validations = ContentValidations()
+
+    def _style(self, key: tuple[Any, ...], family: str, *children: Element,
+               **attrs: str) -> str:
+        if key not in self.cache:
+            style = Style(name=f"s{len(self.cache) + 1}", family=family, **attrs)
+            for child in children:
+                style.addElement(child)
+            self.doc.automaticstyles.addElement(style)
+            self.cache[key] = style
+        return str(self.cache[key].getAttribute("name"))
+
+    def table_style(self, hidden: bool) -> str:
+        if ("page",) not in self.cache:  # A4 landscape, one page wide, the department in the footer
+            layout = PageLayout(name="A4Landscape")
+            layout.addElement(PageLayoutProperties(
+                pagewidth="29.7cm", pageheight="21cm", printorientation="landscape",
+                scaletox="1", scaletoy="0", margin="1cm"))
+            self.doc.automaticstyles.addElement(layout)
+            page = MasterPage(name="Report", pagelayoutname=layout)
+            footer = Footer()
+            footer.addElement(P(text=self.footer))
+            page.addElement(footer)
+            self.doc.masterstyles.addElement(page)
+            self.cache["page",] = page
+        return self._style(("table", hidden), "table",
+                           TableProperties(display="false" if hidden else "true"),
+                           masterpagename="Report")
+
+    def column(self, width_chars: float) -> str:
+        inches = (width_chars * 7 + 5) / 96  # Excel's character width at 96 dpi
+        return self._style(("col", width_chars), "table-column",
+                           TableColumnProperties(columnwidth=f"{inches:.3f}in"))
+
+    def row(self, points: float) -> str:
+        return self._style(("row", points), "table-row",
+                           TableRowProperties(rowheight=f"{points:.1f}pt",
+                                              useoptimalrowheight="false"))
+
+    def cell(self, *, size: float = 10, bold: bool = False, grey: bool = False,
+             fill: str | None = None, border: bool = False, unlocked: bool = False) -> str:
+        cell_props: dict[str, str] = {"wrapoption": "wrap", "verticalalign": "top",
+                                      "cellprotect": "none" if unlocked else "protected"}
+        if fill:
+            cell_props["backgroundcolor"] = f"#{fill.lower()}"
+        if border:
+            cell_props["border"] = BORDER
+        text = {"fontname": FONT, "fontnameasian": FONT, "fontsize": f"{size}pt",
+                "fontsizeasian": f"{size}pt", "fontweight": "bold" if bold else "normal",
+                "fontweightasian": "bold" if bold else "normal"}
+        if grey:
+            text["color"] = "#808080"
+        key = ("cell", size, bold, grey, fill, border, unlocked)
+        return self._style(key, "table-cell", TableCellProperties(**cell_props),
+                           ParagraphProperties(), TextProperties(**text))
+
+    def validations(self, fields: list[Field]) -> dict[tuple[Any, ...], str]:
+        """One validity rule per (kind, percent, length), named val1 … as Calc names them."""
+        names: dict[tuple[Any, ...], str] = {}
+        for f in fields:
+            key = (f.kind, f.percent, f.max_length)
+            if key not in names:
+                names[key] = f"val{len(names) + 1}"
+                self.content_validations.addElement(_validation(names[key], *key, f))
+        return names
+
+    def sheet(self, name: str, rows: list[Row], widths: dict[int, int], merge_to: int,
+              fields: list[Field], validations: dict[tuple[Any, ...], str]) -> Table:
+        inputs = {(f.row, f.col): validations[(f.kind, f.percent, f.max_length)]
+                  for f in fields if f.sheet == name}
+        table = Table(name=name, stylename=self.table_style(False), protected="true")
+        for col in range(1, merge_to + 1):
+            table.addElement(TableColumn(stylename=self.column(widths.get(col, 10))))
+        for r, drawn in enumerate(rows, start=1):
+            row = TableRow(stylename=self.row(_height(drawn, widths)))
+            span_from = {"goal": 2, "initiative": 2, "sheet-title": 1, "note": 1}.get(drawn.style)
+            for col in range(1, merge_to + 1):
+                if span_from is not None and col > span_from:
+                    row.addElement(CoveredTableCell())
+                    continue
+                attrs: dict[str, Any] = {}
+                if span_from == col:
+                    attrs["numbercolumnsspanned"] = merge_to - col + 1
+                if (r, col) in inputs:
+                    attrs["contentvalidationname"] = inputs[(r, col)]
+                    style = self.cell(fill=_rgb(INPUT_FILL), border=True, unlocked=True)
+                else:
+                    style = self._drawn_style(drawn.style, col)
+                row.addElement(_text_cell(drawn.cells.get(col), stylename=style, **attrs))
+            table.addElement(row)
+        return table
+
+    def _drawn_style(self, style: str, col: int) -> str:
+        if style == "sheet-title":
+            return self.cell(size=14, bold=True)
+        fill = FILLS.get(style)
+        return self.cell(size=9 if col == 1 else 10, grey=col == 1 and style != "note",
+                         bold=style in ("header", "goal", "initiative"),
+                         fill=_rgb(fill) if fill else None, border=fill is not None)
+
+
+def _rgb(fill: Any) -> str:
+    return str(fill.fgColor.rgb)[-6:]
+
+
+def _text_cell(value: str | None, **attrs: Any) -> TableCell:
+    """A cell holding ``value`` as text (one paragraph per line; never a formula)."""
+    if value is None:
+        return TableCell(**attrs)
+    cell = TableCell(valuetype="string", **attrs)
+    for line in value.split("\n"):
+        cell.addElement(P(text=line))
+    return cell
+
+
+def _validation(name: str, kind: str, percent: bool, max_length: int | None,
+                f: Field) -> ContentValidation:
+    t = TEMPLATE_TEXT
+    if kind == "number":
+        if percent:
+            condition = "of:cell-content-is-decimal-number() and cell-content-is-between(0,100)"
+            prompt, error = t["number-percent-prompt"], t["number-percent-error"]
+        else:
+            condition = "of:cell-content-is-decimal-number() and cell-content()>=0"
+            prompt, error = t["number-prompt"], t["number-error"]
+    elif kind == "choice":
+        condition = "of:cell-content-is-in-list(" + ";".join(
+            f'"{c}"' for c in REASON_CHOICES) + ")"
+        prompt, error = t["choice-prompt"], t["choice-error"]
+    else:
+        condition = f"of:cell-content-text-length()<={max_length}"
+        prompt = fill(t["text-prompt"], limit=max_length)
+        error = fill(t["text-error"], limit=max_length)
+    rule = ContentValidation(name=name, condition=condition, allowemptycell="true",
+                             basecelladdress=_address(f.sheet, f.row, f.col),
+                             **({"displaylist": "unsorted"} if kind == "choice" else {}))
+    help_message = HelpMessage(title=t["prompt-title"], display="true")
+    help_message.addElement(P(text=prompt))
+    error_message = ErrorMessage(title=t["error-title"], messagetype="stop", display="true")
+    error_message.addElement(P(text=error))
+    rule.addElement(help_message)
+    rule.addElement(error_message)
+    return rule
+
+
+def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
+    labels = year_labels(t.year)
+    lines = fill(TEMPLATE_TEXT["cover"], department=t.department, status=labels["status"],
+                 plan=labels["plan"], value=labels["value"],
+                 deadline=deadline or TEMPLATE_TEXT["default-deadline"],
+                 contact=contact or TEMPLATE_TEXT["default-contact"]).split("\n")
+    table = Table(name=COVER_SHEET, stylename=book.table_style(False), protected="true")
+    table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))
+    for i, line in enumerate(lines, start=1):
+        row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)])))
+        style = book.cell(size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
+        row.addElement(_text_cell(line or None, stylename=style))
+        table.addElement(row)
+    return table
+
+
+def _meta(book: _Book, identity: dict[str, str], fields: list[Field]) -> Table:
+    table = Table(name=META_SHEET, stylename=book.table_style(True), protected="true")
+    style = book.cell()
+    rows: list[list[str | None]] = [[k, v] for k, v in identity.items()]
+    rows.append([])
+    rows.append(list(META_COLUMNS))
+    for f in fields:
+        attrs = {**f.__dict__, "defined_name": f.defined_name}
+        rows.append([None if attrs.get(c) is None else str(attrs.get(c)) for c in META_COLUMNS])
+    for cells in rows:
+        row = TableRow()
+        for value in cells or [None]:
+            row.addElement(_text_cell(value, stylename=style))
+        table.addElement(row)
+    return table

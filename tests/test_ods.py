@@ -1,0 +1,178 @@
+"""Issue 11: OpenDocument spreadsheets (.ods) are identified, checked, read and merged exactly
+like .xlsx; ``generate --format ods`` draws the templates as .ods.
+
+Without Calc (the Calc round trip is in test_calc_ods.py): the .ods templates are read back
+like the .xlsx ones, filled .ods files (typed with :func:`helpers.ods_files.fill_ods`) give the
+same master as the same values sent as .xlsx, and the ODS hostile set is contained.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from consolidator.checks.validation import validate_folder
+from consolidator.cli import main
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
+from consolidator.reading.ods_workbook import read_ods_identity
+from consolidator.reading.workbook import RawWorkbook, read_workbook
+from consolidator.safety.verdict import check_workbook
+from helpers.filling import complete_values, fill_workbook, realistic_values
+from helpers.hostile_corpus import minimal_xls
+from helpers.master import report_texts, sheet_rows
+from helpers.ods_files import ODS_EXPECTED, build_ods_corpus, fill_ods
+
+YEAR = 2022
+GENERATED = "generated_at"  # the one identity entry that differs between two generate runs
+
+
+def _comparable(raw: RawWorkbook) -> dict[str, Any]:
+    grids = {name: [[None if v == "" else v for v in row] for row in grid
+                    if not (row and row[0] == GENERATED)]
+             for name, grid in raw.grids.items()}
+    return {"sheets": [(s.name, s.state != "visible") for s in raw.sheets],
+            "names": raw.names, "grids": grids,
+            "properties": {k: v for k, v in raw.properties.items() if k != GENERATED},
+            "meta": {k: v for k, v in raw.meta.items() if k != GENERATED}}
+
+
+def test_every_ods_template_reads_like_its_xlsx(default_templates: dict[str, Path],
+                                                default_ods_templates: dict[str, Path]) -> None:
+    assert set(default_ods_templates) == set(default_templates) and len(default_templates) == 17
+    for department, ods in default_ods_templates.items():
+        assert ods.suffix == ".ods"
+        verdict = check_workbook(ods)
+        assert (verdict.kind, verdict.ok, verdict.findings) == ("ods", True, []), department
+        assert _comparable(read_workbook(ods)) == _comparable(
+            read_workbook(default_templates[department])), department
+
+
+def test_identity_in_one_function(default_ods_templates: dict[str, Path]) -> None:
+    import zipfile
+
+    from consolidator.limits import DEFAULT_LIMITS
+
+    with zipfile.ZipFile(default_ods_templates["高齢福祉課"]) as zf:
+        props, saved = read_ods_identity(zf, DEFAULT_LIMITS)
+    assert props["unit"] == "高齢福祉課" and props["fiscal_year"] == str(YEAR)
+    assert saved is None  # odfpy writes no save time; Calc does (dc:date)
+
+
+def _findings(folder: Path, catalog: Catalog) -> Counter[tuple[Any, ...]]:
+    result = validate_folder(folder, catalog, YEAR, workers=2)
+    return Counter((f.code, f.severity, f.department, f.sheet, f.cell, f.field_id)
+                   for f in result.findings)
+
+
+def test_empty_templates_give_the_same_findings(tmp_path: Path, default_catalog: Catalog,
+                                                default_templates: dict[str, Path],
+                                                default_ods_templates: dict[str, Path]) -> None:
+    for name, templates in (("xlsx", default_templates), ("ods", default_ods_templates)):
+        (tmp_path / name).mkdir()
+        for t in templates.values():
+            (tmp_path / name / t.name).write_bytes(t.read_bytes())
+    found = _findings(tmp_path / "ods", default_catalog)
+    assert found == _findings(tmp_path / "xlsx", default_catalog)
+    assert {code for code, *_ in found} >= {"status-empty", "value-missing"}
+
+
+@pytest.fixture(scope="module")
+def three_folders(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog,
+                  default_templates: dict[str, Path],
+                  default_ods_templates: dict[str, Path]) -> dict[str, Any]:
+    """The same values typed into the 17 .xlsx, the 17 .ods, and 16 .xlsx beside one .ods."""
+    root = tmp_path_factory.mktemp("ods_vs_xlsx")
+    jobs = {}
+    for name in ("xlsx", "ods", "mixed"):
+        folder = root / name
+        folder.mkdir()
+        for department, template in default_templates.items():
+            typed = realistic_values(template, default_catalog, YEAR)
+            if name == "ods" or (name == "mixed" and department == "高齢福祉課"):
+                fill_ods(default_ods_templates[department], folder / f"{department}.ods", typed)
+            else:
+                fill_workbook(template, folder / f"{department}.xlsx", typed)
+        jobs[name] = run_consolidate(folder, default_catalog, YEAR, root / f"out_{name}")
+    return jobs
+
+
+def _same_source(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[v.replace(".ods ", ".xlsx ") if isinstance(v, str) else v for v in row]
+            for row in rows]
+
+
+@pytest.mark.slow  # 51 files filled and three folders consolidated
+@pytest.mark.parametrize("name", ["ods", "mixed"])
+def test_ods_submissions_give_the_same_master(three_folders: dict[str, Any], name: str) -> None:
+    xlsx, other = three_folders["xlsx"], three_folders[name]
+    # the last column names the source file: 高齢福祉課.ods instead of .xlsx, nothing else
+    assert _same_source(sheet_rows(other.master, "指標一覧")) == sheet_rows(xlsx.master,
+                                                                         "指標一覧")
+    assert report_texts(other.master) == report_texts(xlsx.master)
+    assert other.validation.findings.errors == []
+    for department, sub in xlsx.validation.chosen.items():
+        ods = other.validation.chosen[department]
+        assert ({k: (e.value, e.sheet, e.cell) for k, e in ods.entries.items()}
+                == {k: (e.value, e.sheet, e.cell) for k, e in sub.entries.items()}), department
+    assert [(f.code, f.department) for f in other.validation.findings] == [
+        (f.code, f.department) for f in xlsx.validation.findings]
+
+
+def test_a_finding_names_the_cell_the_same_way(tmp_path: Path, default_catalog: Catalog,
+                                               default_templates: dict[str, Path],
+                                               default_ods_templates: dict[str, Path]) -> None:
+    """約12 in a number cell and a value typed beside the input cells: the same findings,
+    the same sheet and cell, from the .ods as from the .xlsx."""
+    department = "高齢福祉課"
+    values = complete_values(default_templates[department])
+    value_field = next(k for k in values if k.endswith(".value"))
+    values[value_field] = "約12"
+    stray = {("活動指標", "K5"): "メモ"}
+    (tmp_path / "x").mkdir()
+    (tmp_path / "o").mkdir()
+    fill_workbook(default_templates[department], tmp_path / "x" / "a.xlsx", values, stray)
+    fill_ods(default_ods_templates[department], tmp_path / "o" / "a.ods", values, stray)
+    xlsx, ods = _findings(tmp_path / "x", default_catalog), _findings(tmp_path / "o",
+                                                                     default_catalog)
+    assert ods == xlsx
+    assert {(c, sheet, cell) for c, _s, _d, sheet, cell, _f in ods if c == "value-outside-input"
+            } == {("value-outside-input", "活動指標", "K5")}
+
+
+def test_generate_format_ods(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["generate", "--format", "ods", "--only", "高齢福祉課",
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    [made] = list(tmp_path.iterdir())
+    assert made.name == "令和4年度_高齢福祉課_実施状況報告.ods"
+    assert check_workbook(made).ok
+
+
+@pytest.fixture(scope="module")
+def ods_corpus(tmp_path_factory: pytest.TempPathFactory,
+               default_ods_templates: dict[str, Path]) -> Path:
+    out = tmp_path_factory.mktemp("ods_corpus")
+    assert build_ods_corpus(default_ods_templates["人権推進課"], out) == ODS_EXPECTED
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(ODS_EXPECTED))
+def test_ods_hostile_file_reports_exactly_its_code(name: str, ods_corpus: Path) -> None:
+    verdict = check_workbook(ods_corpus / name)
+    code = ODS_EXPECTED[name]
+    assert [f.code for f in verdict.findings] == ([code] if code else []), verdict.findings
+    assert verdict.ok == (code in ("", "file-macro"))
+    assert all(f.file == name and f.message and f.action for f in verdict.findings)
+
+
+def test_legacy_xls_stays_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "昔の様式.xls"
+    path.write_bytes(minimal_xls())
+    verdict = check_workbook(path)
+    assert (verdict.kind, verdict.ok, [f.code for f in verdict.findings]) == (
+        "xls", False, ["file-legacy-xls"])
