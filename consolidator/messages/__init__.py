@@ -2,7 +2,8 @@
 
 - :data:`MESSAGES` maps a stable English finding code to (severity, Japanese message,
   Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
-  (the file checks) and :mod:`.plan` (catalogs and the report importer). Codes are never
+  (the file checks), :mod:`.plan` (catalogs and the report importer) and :mod:`.plan_book`
+  (the plan as a workbook, and the plan's changes; with that workbook's texts). Codes are never
   renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
   (``unit-missing``), as it did when the codes were first published.
 - Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
@@ -32,6 +33,7 @@ from consolidator.messages.outputs import (
     OUTPUT_TEXT,
 )
 from consolidator.messages.plan import PLAN, PLAN_SUMMARY_TEXT, SCHEMA_DETAILS
+from consolidator.messages.plan_book import PLAN_BOOK
 from consolidator.messages.safety import LOOKS_LIKE, SAFETY, SAFETY_TEXT
 from consolidator.messages.submission import NUMBER_DETAIL_TEXT, SUBMISSION
 from consolidator.messages.table import Message, fill
@@ -57,7 +59,7 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
     return merged
 
 
-MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN)
+MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK)
 
 
 def render(code: str, **values: Any) -> Message:

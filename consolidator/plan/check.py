@@ -37,7 +37,7 @@ def check_plan(doc: Any) -> Findings:
         return found
     _check_ids(doc, found)
     _check_departments(doc, found)
-    _check_targets_and_previous(doc, found)
+    _check_targets_and_history(doc, found)
     return found
 
 
@@ -106,6 +106,7 @@ def _check_departments(doc: dict[str, Any], found: Findings) -> None:
     for dup, n in Counter(d["name"] for d in doc["departments"]).items():
         if n > 1:
             found.add("plan-duplicate-id", value=dup, path="$.departments")
+    former = _check_aliases(doc, departments, found)
     used: set[str] = set()
     for ipath, ini in _initiatives(doc):
         reporters = {r["department"] for r in ini["reporters"]}
@@ -133,7 +134,7 @@ def _check_departments(doc: dict[str, Any], found: Findings) -> None:
         for section in ("status", "plans"):
             for k, row in enumerate((ini.get("previous") or {}).get(section, [])):
                 for department in row["departments"]:
-                    if department not in departments:
+                    if department not in departments and department not in former:
                         found.add("plan-unknown-unit", value=department,
                                   path=f"{ipath}.previous.{section}[{k}].departments")
     for name in departments:
@@ -141,16 +142,29 @@ def _check_departments(doc: dict[str, Any], found: Findings) -> None:
             found.add("plan-unit-unused", value=name, path="$.departments")
 
 
-def _check_targets_and_previous(doc: dict[str, Any], found: Findings) -> None:
+def _check_aliases(doc: dict[str, Any], departments: dict[str, str], found: Findings
+                   ) -> set[str]:
+    """A former name (alias) belongs to one department and is no department's name now."""
+    former: set[str] = set()
+    for k, d in enumerate(doc["departments"]):
+        for n, alias in enumerate(d.get("aliases") or []):
+            path = f"$.departments[{k}].aliases[{n}]"
+            if alias in departments or alias in former:
+                found.add("plan-alias-conflict", value=alias, path=path)
+            former.add(alias)
+    return former
+
+
+def _check_targets_and_history(doc: dict[str, Any], found: Findings) -> None:
     for ipath, ini in _initiatives(doc):
-        measure_ids = set()
         for k, ind in enumerate(ini["indicators"]):
             for n, m in enumerate(ind["measures"]):
-                measure_ids.add(m["id"])
+                mpath = f"{ipath}.indicators[{k}].measures[{n}]"
                 if m["value"] is not None and not m["unit"]:
                     found.add("plan-target-unit-missing", value=m["value"], indicator=ind["name"],
-                              path=f"{ipath}.indicators[{k}].measures[{n}].unit")
-        for key in (ini.get("previous") or {}).get("values", {}):
-            if key not in measure_ids:
-                found.add("plan-previous-unknown-measure", value=key,
-                          path=f"{ipath}.previous.values.{key}")
+                              path=f"{mpath}.unit")
+                years = [h["year"] for h in m.get("history", [])]
+                for h, year in enumerate(years):
+                    if year in years[:h]:
+                        found.add("plan-history-duplicate-year", value=year,
+                                  indicator=ind["name"], path=f"{mpath}.history[{h}].year")
