@@ -308,8 +308,8 @@ def test_numbers_typed_in_calc(calc_files: dict[str, Any], default_catalog: Cata
     read as the numbers, without any finding."""
     s = calc_files["typed"]
     cells = openpyxl.load_workbook(s.dst)[INDICATOR_SHEET]
-    g4 = cells["G4"]
-    assert (cells["A4"].value, g4.value, g4.data_type) == ("1-1-1-c1", "111", "s")
+    i4 = cells["I4"]
+    assert (cells["A4"].value, i4.value, i4.data_type) == ("1-1-1-c1", "111", "s")
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [(f.code, f.cell) for f in findings] == []
     entries = result.chosen[s.department].entries

@@ -17,7 +17,7 @@ from consolidator.plan.catalog import COUNCIL, Catalog
 from consolidator.plan.check import check_plan
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import REASON_CHOICES
+from consolidator.templates.model import IND_COL, REASON_CHOICES
 from helpers.filling import by_department, complete_values, fields_of, submit_all
 from helpers.master import (
     all_texts,
@@ -46,7 +46,7 @@ def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
                 values[fid] = "\n".join(texts)
         elif row["role"] == "value":
             measure_id = fid.rsplit(".", 1)[0]
-            actual = prev["values"].get(measure_id)
+            actual = catalog.measure_by_id[measure_id].previous_actual()
             if actual and actual["value"] is not None:
                 values[fid] = actual["value"]
             elif actual and actual["reason"]:
@@ -83,7 +83,7 @@ def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str
         if actual and actual["value"] is not None:
             assert row["実績値"] == actual["value"], m.id
             assert row["判定"] != "未報告"
-            assert row["出典"] and "活動指標!G" in row["出典"]
+            assert row["出典"] and "活動指標!I" in row["出典"]
             checked += 1
         else:
             assert row["実績値"] is None and row["判定"] in ("未報告", "評価対象外"), m.id
@@ -134,7 +134,7 @@ def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
 def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     job = seed_round_trip["job"]
     wb = openpyxl.load_workbook(job.master)
-    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧",
+    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "推移",
                              "未入力一覧", "提出状況", "検証ログ"]
     assert [c.value for c in wb["提出状況"][1]] == [
         "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告"]
@@ -252,6 +252,7 @@ def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str
     assert carried == 75  # every measure with a value in the seed
     t = generate_templates(nxt, 2022, tmp_path, only=["市社協"])[0]
     wb = openpyxl.load_workbook(t)
-    shown = {r[0].value: r[5].value for r in wb["活動指標"].iter_rows(min_row=4)}
+    last_year = IND_COL["actual-1"] - 1
+    shown = {r[0].value: r[last_year].value for r in wb["活動指標"].iter_rows(min_row=4)}
     assert shown["1-3-2-s1"] == "57.5%"
     assert shown["1-1-3-s1"] == "0回"

@@ -4,6 +4,7 @@
 - ``malformed``: the reader's own error (a malformed file) and the strict helpers raising it.
 - ``sparse_sheet``: sheets too sparse and wide for a dense reader.
 - ``intake``: which files are in the folder and which department/year each is for.
+- ``field_list``: the field list a workbook carries (what the template that went out held).
 - ``fields``: finding every input field again (by name, confirmed by its row key).
 - ``field_map``: the public map of a workbook's fields (``consolidator fields``).
 """
