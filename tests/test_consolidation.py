@@ -17,8 +17,8 @@ from consolidator.plan.catalog import COUNCIL, Catalog
 from consolidator.plan.check import check_plan
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import IND_COL, REASON_CHOICES
-from helpers.filling import by_department, complete_values, fields_of, submit_all
+from consolidator.templates.model import IND_COL
+from helpers.filling import by_department, complete_values, seed_values, submit_all
 from helpers.master import (
     all_texts,
     cell_values,
@@ -29,34 +29,6 @@ from helpers.master import (
 )
 
 SEED_YEAR = 2021
-
-
-def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
-    """Every field of a 令和3年度 template, filled from the seed's own 実績 and 予定."""
-    values: dict[str, Any] = {}
-    for fid, row in fields_of(template).items():
-        ini = catalog.initiative_by_id[row["initiative_id"]]
-        prev = ini.previous
-        if row["role"] in ("status", "plan"):
-            section = "status" if row["role"] == "status" else "plans"
-            texts = [r["text"] for r in prev[section]
-                     if row["department"] in r["departments"]
-                     and r.get("category") == row["category"]]
-            if texts:
-                values[fid] = "\n".join(texts)
-        elif row["role"] == "value":
-            measure_id = fid.rsplit(".", 1)[0]
-            actual = catalog.measure_by_id[measure_id].previous_actual()
-            if actual and actual["value"] is not None:
-                values[fid] = actual["value"]
-            elif actual and actual["reason"]:
-                reason = actual["reason"]
-                if reason in REASON_CHOICES:
-                    values[f"{measure_id}.reason"] = reason
-                else:
-                    values[f"{measure_id}.reason"] = "その他"
-                    values[f"{measure_id}.reason_text"] = reason
-    return values
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ PLAN_BOOK: dict[str, Message] = {
     "plan-book-item-missing": (E, "シート「{sheet}」に項目「{value}」の行がありません",
                                "A列の項目名を plan export で書き出したとおりに戻し、B列に値を入力してください。"),
     "plan-book-required": (E, "{sheet}!{cell} の「{label}」が空欄です",
-                           "値を入力してください(使わない行は行ごと削除してください)。"),
+                           "値を入力してください(表のシートで使わない行は、行ごと削除してください)。"),
     "plan-book-not-number": (E, "{sheet}!{cell} の「{label}」が数値ではありません:「{value}」",
                              "半角の数値だけを入力してください(単位は「単位」の列に、年度は 2024 のような西暦で)。"),
     "plan-book-bad-choice": (E, "{sheet}!{cell} の「{label}」に使えない値です:「{value}」(使える値:{choices})",
@@ -120,8 +120,12 @@ PLAN_BOOK_HEADERS: dict[str, dict[str, str]] = {
                 "target": "その年度の目標値"},
     "old_measures": {"measure_id": "指標ID", "name": "指標", "owner": "担当", "target": "目標",
                      "unit": "単位"},
+    "old_history": {"measure_id": "指標ID", "name": "指標(参考)", "year": "年度", "text": "実績",
+                    "value": "値", "unit": "単位", "reason": "理由", "note": "備考",
+                    "target": "その年度の目標値"},
     "choices": {"organisation": "組織", "unit": "単位", "period": "期間", "qualifier": "条件",
-                "year_role": "目標年度の意味", "reason": "理由", "flag": "○", "section": "欄"},
+                "year_role": "目標年度の意味", "reason": "理由", "flag": "○", "section": "欄",
+                "category": "区分"},
 }
 
 # The rows of the 計画 sheet: item key → (the item's name in column A, its explanation).
@@ -145,6 +149,8 @@ PLAN_BOOK_WORDS: dict[str, str] = {
     "status": "実施状況",
     "plans": "予定",
     "list-separator": "、",
+    "choose-title": "一覧から選んでください",
+    "choose": "ドロップダウンの一覧から選んでください(担当は「担当一覧」、単位などは「選択肢」シートの一覧です)。",
 }
 
 # The 記入要領 sheet, one line per row.
