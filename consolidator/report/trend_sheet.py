@@ -22,6 +22,7 @@ from consolidator.text_layout import FONT
 CHART_WIDTH, CHART_HEIGHT = 420, 250  # pixels
 CHART_GAP = 12
 CHARTS_PER_ROW = 3
+ROWS_PER_PAGE = 3  # rows of charts on an A4 page (landscape, three charts wide)
 ROW_PIXELS = 20  # xlsxwriter's default row height
 CHART_ROWS = (CHART_HEIGHT + CHART_GAP) // ROW_PIXELS + 1
 TITLE_LENGTH = 34  # a longer measure name is cut in the chart's title (the table has it all)
@@ -94,9 +95,15 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
     table_row = 3 + sum(_group_rows(members) for _, members in groups) + 1
     row_of = _table(ws, lines, labels, table_row, (heading, header, cell, number))
     row = 3
-    for goal, members in groups:
+    breaks = []
+    for g, (goal, members) in enumerate(groups):
+        if g:
+            breaks.append(row)
         ws.write_string(row, 0, fill(MASTER_TEXT["goal-title"], number=goal["number"],
                                      title=goal["title"]), heading)
+        breaks += [row + 1 + j * CHART_ROWS
+                   for j in range(ROWS_PER_PAGE, -(-len(members) // CHARTS_PER_ROW),
+                                  ROWS_PER_PAGE)]
         for k, line in enumerate(members):
             chart = _chart(wb, ws.get_name(), line, row_of[line.result.measure.id],
                            table_row + 1, len(years))
@@ -104,6 +111,7 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
                             {"x_offset": (k % CHARTS_PER_ROW) * (CHART_WIDTH + CHART_GAP),
                              "y_offset": 4})
         row += _group_rows(members)
+    ws.set_h_pagebreaks([*breaks, table_row - 1])
     ws.set_landscape()
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
