@@ -138,6 +138,10 @@ def test_edited_workbook_imports(edited: dict[str, Any]) -> None:
     added = catalog.measure_by_id[ADDED]
     assert (added.owner, added.data["value"], added.unit, added.data["period"]) == (
         ADDED_OWNER, 5, "校", "年")
+    # the changed catalog (with a former name) round-trips like any other
+    doc, found = round_trip(catalog, edited["root"] / "again.xlsx")
+    assert list(found) == [] and doc is not None
+    assert canonical_json(doc) == canonical_json(catalog.doc)
 
 
 def test_generate_from_the_edited_plan(edited: dict[str, Any]) -> None:

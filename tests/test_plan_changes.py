@@ -180,3 +180,22 @@ def test_format_1_field_found_by_key_in_its_own_column(tmp_path: Path) -> None:
     assert not [f for f in result.findings if f.code in ("field-missing", "value-outside-input")]
     assert {f.code for f in result.findings if f.department == "市社協"} == {
         "older-catalog", "field-moved"}
+
+
+def test_a_shortened_field_list_does_not_hide_a_field(tmp_path: Path,
+                                                      mini_templates: dict[str, Path],
+                                                      mini_catalog: Catalog) -> None:
+    """The field list in _meta only decides for a workbook of another catalog: with the
+    current catalog, a field missing from a tampered list is still read where it is."""
+    typed = submit_all({ELDER: mini_templates[ELDER]}, tmp_path / "s")
+    path = typed[ELDER]
+    wb = openpyxl.load_workbook(path)
+    meta = wb["_meta"]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == f"{MOVED}.value")
+    meta.delete_rows(row)
+    wb.save(path)
+    result = validate(tmp_path / "s", mini_catalog)
+    assert [f.code for f in result.findings if f.department == ELDER] == [
+        "value-tenfold"]  # 3 after 111: the value was read
+    assert result.chosen[ELDER].entries[f"{MOVED}.value"].value == typed.typed[ELDER][
+        f"{MOVED}.value"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.findings import Findings
+from consolidator.messages.plan_book import PLAN_BOOK_ITEMS
 from consolidator.plan.catalog import CATEGORIES, COUNCIL
 from consolidator.plan.check import check_plan
 from consolidator.plan.migrate import CURRENT_VERSION
@@ -101,6 +102,11 @@ def _build(book: Book, plan_grid: Grid, t: dict[str, list[Row]]) -> dict[str, An
                                    "title": items.get("previous_title") or ""}
         if items.get("previous_source"):
             plan["previous_report"]["source"] = items["previous_source"]
+    elif (items.get("previous_title") or items.get("previous_source")) \
+            and "plan.previous_year" in book.where:  # a previous report needs its year
+        book.cells.report("plan-book-required", PLAN_SHEET,
+                          book.where["plan.previous_year"][1],
+                          label=PLAN_BOOK_ITEMS["previous_year"][0])
     book.where["$.departments"] = (DEPARTMENTS.name, "A2")  # "at least one" is about a sheet
     book.where["$.goals"] = (GOALS.name, "A2")
     doc = {"schema_version": CURRENT_VERSION, "plan": plan,

@@ -68,14 +68,15 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
     own = workbook_fields(raw)
     moved_rows: set[tuple[str, int]] = set()
     for f in model.fields:
-        if own and f.field_id not in own:  # the template that went out did not have it
+        if older_catalog and own and f.field_id not in own:  # the template never had it
             if f.required:
                 findings.append(make("field-not-in-template", file=file,
                                      department=model.department, field_id=f.field_id,
                                      initiative_id=f.initiative_id,
                                      indicator=f.indicator_name, sheet=f.sheet, label=f.label))
             continue
-        place = locate_field(raw, f, key_index, own[f.field_id].col if own else None)
+        mine = own.get(f.field_id)
+        place = locate_field(raw, f, key_index, mine.col if mine else None)
         if place is None:
             findings.append(make("field-missing", file=file, department=model.department,
                                  field_id=f.field_id, initiative_id=f.initiative_id,
@@ -92,10 +93,13 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
         reads[f.field_id] = FieldRead(
             f, sheet, row, col, raw.value(sheet, row, col), formula=cached is not None,
             cached=bool(cached), percent_format=(row, col) in raw.percent_cells.get(sheet, ()))
-    retired = _retired(raw, model, own, key_index, file, findings)
-    if not older_catalog:
+    retired: set[tuple[str, int, int]] = set()
+    template_rows: set[tuple[str, int]] = set()
+    if older_catalog:
+        retired = _retired(raw, model, own, key_index, file, findings)
+        template_rows = _template_rows(raw, own)
+    else:
         findings.extend(_references(raw, model, file))
-    template_rows = _template_rows(raw, own) if older_catalog else set()
     findings.extend(_stray_values(raw, model, reads, file, retired, template_rows))
     return reads, findings
 
