@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 
 from consolidator.jobs.runs import run_consolidate
-from consolidator.plan.catalog import Catalog
+from consolidator.plan.catalog import Catalog, canonical_json
+from consolidator.plan.workbook_export import export_workbook
+from consolidator.plan.workbook_import import import_workbook
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import IND_COL
 from helpers.filling import by_department, complete_values, fields_of, seed_values, submit_all
@@ -101,6 +103,17 @@ def test_the_written_catalog_carries_every_year(three_years: dict[str, Any]) -> 
         (FIRST, 57.5, m.data["value"]),
         (FIRST + 1, typed[FIRST + 1]["1-3-2-s1.value"], m.data["value"]),
         (FIRST + 2, typed[FIRST + 2]["1-3-2-s1.value"], m.data["value"])]
+
+
+def test_the_catalogs_consolidate_wrote_round_trip_through_the_workbook(
+        three_years: dict[str, Any]) -> None:
+    for year, job in three_years["jobs"].items():
+        catalog = Catalog.from_path(job.next_plan)
+        book = three_years["root"] / f"plan_{year + 1}.xlsx"
+        export_workbook(catalog, book)
+        doc, found = import_workbook(book)
+        assert list(found) == [] and doc is not None, year
+        assert canonical_json(doc) == canonical_json(catalog.doc), year
 
 
 def test_trend_sheet_has_a_chart_per_measure(three_years: dict[str, Any]) -> None:
