@@ -9,7 +9,9 @@ year side by side::
     table.pivot(index="指標ID", columns="年度", values="実績値")
 
 The columns are those of 指標一覧 (取組みID … 出典) plus 年度 (the fiscal year of the
-report, a western year such as 2022) and ファイル (where the row came from).
+report, a western year such as 2022) and ファイル (where the row came from). 指標一覧's columns
+of past years (令和N年度実績) are left out: each year's value is the 実績値 of its own master,
+so every master gives the same columns.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from consolidator.japanese_values import parse_fiscal_year
 from consolidator.messages import ANALYSIS_COLUMNS, MASTER_TEXT
+from consolidator.messages.outputs import PAST_YEAR_COLUMN
 
 if TYPE_CHECKING:
     import pandas
@@ -45,6 +48,7 @@ def indicator_table(masters: Iterable[str | Path]) -> pandas.DataFrame:
         year = _fiscal_year(Path(path))
         frame = pandas.read_excel(path, sheet_name=MASTER_TEXT["indicator-sheet"],
                                   engine="calamine")
+        frame = frame.drop(columns=[c for c in frame.columns if is_past_year_column(str(c))])
         frame.insert(0, YEAR_COLUMN, year)
         frame[FILE_COLUMN] = Path(path).name
         frames.append(frame)
@@ -52,6 +56,14 @@ def indicator_table(masters: Iterable[str | Path]) -> pandas.DataFrame:
         return pandas.DataFrame()
     table = pandas.concat(frames, ignore_index=True)
     return table.sort_values(YEAR_COLUMN, kind="stable", ignore_index=True)
+
+
+def is_past_year_column(heading: str) -> bool:
+    """Whether a heading of 指標一覧 is a past year's column (令和3年度実績)."""
+    prefix, suffix = PAST_YEAR_COLUMN.split("{year}")
+    middle = heading[len(prefix):len(heading) - len(suffix)]
+    return (heading.startswith(prefix) and heading.endswith(suffix) and len(heading) > len(suffix)
+            and parse_fiscal_year(middle + suffix) is not None)
 
 
 def _fiscal_year(path: Path) -> int:

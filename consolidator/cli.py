@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-    from consolidator.findings import Findings
+    from consolidator.findings import Finding, Findings
     from consolidator.jobs.runs import JobResult
     from consolidator.plan.catalog import Catalog
 
@@ -117,7 +117,7 @@ def _checked_plan(file: str) -> Findings:
     return check_plan(doc)
 
 
-def _print_findings(found: Findings) -> None:
+def _print_findings(found: Iterable[Finding]) -> None:
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
 
@@ -178,17 +178,23 @@ def plan_diff(old: str, new: str | None) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="書き出す計画カタログ(JSON)。")
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
-              help="手作業の補正ファイル(JSON)。")
+              help="手作業の補正ファイル(JSON、報告書のテキストのとき)。")
 def plan_import(report: str, out: str, overrides: str | None) -> None:
-    """報告書のテキスト(前年度の実施状況報告)から計画カタログを作ります。
+    """計画カタログ(JSON)を作ります:計画のブック(.xlsx)から、または報告書のテキストから。
 
-    配置できなかった行は行番号つきで一覧にします(推測で埋めません)。
+    計画のブック(plan export で書き出して編集したもの)は、問題をシートとセルで示し、
+    問題があればカタログを書き出しません(終了コード1)。報告書のテキスト(前年度の
+    実施状況報告)は、配置できなかった行を行番号つきで一覧にします(推測で埋めません)。
 
     \b
     Example:
+        consolidator plan import 計画.xlsx -o plans/plan_2024.json
         consolidator plan import report.txt -o plan.json \\
             --overrides consolidator/data/plan_overrides.json
     """
+    if _is_workbook(Path(report)):
+        _import_workbook(Path(report), Path(out))
+        return
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
     from consolidator.plan.report_import.importer import import_report
@@ -199,11 +205,73 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message}")
     write_text_atomic(Path(out), dump_json(doc))
-    n_ind = sum(len(i["indicators"]) for g in doc["goals"] for a in g["activities"]
-                for i in a["initiatives"])
-    n_ini = sum(len(a["initiatives"]) for g in doc["goals"] for a in g["activities"])
     click.echo(cli_text("import-findings", count=len(found)))
-    click.echo(cli_text("plan-imported", file=out, initiatives=n_ini, indicators=n_ind))
+    _print_imported(out, doc)
+
+
+def _is_workbook(path: Path) -> bool:
+    """A workbook by its name or its first bytes (a zip), else the report's text."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+def _print_imported(out: str, doc: dict[str, object]) -> None:
+    from consolidator.plan.catalog import Catalog
+
+    catalog = Catalog(doc)
+    click.echo(cli_text("plan-imported", file=out, initiatives=len(catalog.initiatives),
+                        indicators=sum(1 for _ in catalog.indicators())))
+
+
+def _import_workbook(path: Path, out: Path) -> None:
+    from consolidator.atomic import write_text_atomic
+    from consolidator.plan.catalog import dump_json
+    from consolidator.plan.workbook_import import import_workbook
+    from consolidator.safety.verdict import check_workbook
+
+    safety = check_workbook(path)
+    if not safety.ok:
+        _print_findings(safety.findings)
+        raise click.ClickException(cli_text("plan-book-not-written", file=path,
+                                            count=sum(1 for f in safety.findings
+                                                      if f.is_error)))
+    doc, found = import_workbook(path)
+    _print_findings(found)
+    if doc is None:
+        click.echo(cli_text("plan-book-not-written", file=path, count=len(found.errors)))
+        sys.exit(1)
+    write_text_atomic(out, dump_json(doc))
+    _print_imported(str(out), doc)
+
+
+@plan.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@PLAN_OPTION
+@click.option("--blank", is_flag=True,
+              help="空のブック(新しい計画期間の計画を作るため)。前計画の指標と実績を含めます。")
+def plan_export(file: str, plan_path: str | None, blank: bool) -> None:
+    """計画カタログを編集用のExcelブックに書き出します(plan import で戻せます)。
+
+    シートごとに1行1件(基本目標・活動目標、取組み、取組み内容、指標、報告担当、担当一覧、
+    用語、前回報告、過去の実績)。--blank は同じ形の空のブックで、--plan の計画(省略時は
+    既定の計画)の指標と実績を「前計画の指標」「前計画の実績」として含めます。
+
+    \b
+    Example:
+        consolidator plan export 計画.xlsx --plan plans/plan_2023.json
+        consolidator plan export --blank 新しい計画.xlsx --plan plans/plan_2023.json
+    """
+    from consolidator.atomic import write_with
+    from consolidator.plan.workbook_export import export_workbook
+
+    catalog = _catalog(plan_path)
+    write_with(Path(file), lambda tmp: export_workbook(catalog, tmp, blank=blank))
+    click.echo(cli_text("plan-exported", file=file, initiatives=len(catalog.initiatives),
+                        indicators=sum(1 for _ in catalog.indicators()))
+               if not blank else cli_text("plan-exported-blank", file=file,
+                                          measures=len(catalog.measures)))
 
 
 @main.command()

@@ -18,10 +18,17 @@ import pytest
 from openpyxl.comments import Comment
 
 from calc.session import convert_to_xlsx
+from consolidator.cell_address import a1
 from consolidator.checks.validation import validate_folder
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
-from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
+from consolidator.templates.model import (
+    IND_VALUE_COL,
+    INDICATOR_LAYOUT,
+    INDICATOR_SHEET,
+    META_SHEET,
+    TEXT_SHEET,
+)
 from helpers.cells import row_of
 from helpers.filling import by_name, fields_of, measure_of, realistic_values
 from helpers.findings import empty_template_findings, of_file
@@ -127,7 +134,8 @@ def calc_files(calc: Any, default_templates: dict[str, Path], default_catalog: C
     jobs.append(filled.job())
     out["sort"] = Scenario("高齢福祉課", t, root / "sort" / "高齢福祉課.xlsx", filled.typed)
     jobs.append({"op": "fill", "src": filled.dst, "dst": out["sort"].dst,
-                 "sort": {"sheet": INDICATOR_SHEET, "range": f"A4:I{last}", "key_column": 2,
+                 "sort": {"sheet": INDICATOR_SHEET,
+                          "range": f"A4:{a1(last, len(INDICATOR_LAYOUT))}", "key_column": 2,
                           "descending": True}})
 
     # 5. numbers typed the way Calc parses typing: '111 (apostrophe: text), 1,100 (number)
@@ -295,7 +303,7 @@ def test_sorted_indicator_rows_values_found_by_key(calc_files: dict[str, Any],
         if e.sheet == INDICATOR_SHEET:
             assert row_of(e.cell) == layout[measure_of(default_catalog, fid).id][1], fid
     # one warning per moved row (on its value cell), not one per field of the row
-    expected_moved = sorted((f"{m}.value", f"G{layout[m][1]}") for m in moved)
+    expected_moved = sorted((f"{m}.value", a1(layout[m][1], IND_VALUE_COL)) for m in moved)
     got_moved = sorted((f.field_id, f.cell) for f in findings if f.code == "field-moved")
     assert got_moved == expected_moved
     assert all(f.severity == "warning" for f in findings if f.code == "field-moved")
@@ -308,8 +316,8 @@ def test_numbers_typed_in_calc(calc_files: dict[str, Any], default_catalog: Cata
     read as the numbers, without any finding."""
     s = calc_files["typed"]
     cells = openpyxl.load_workbook(s.dst)[INDICATOR_SHEET]
-    g4 = cells["G4"]
-    assert (cells["A4"].value, g4.value, g4.data_type) == ("1-1-1-c1", "111", "s")
+    i4 = cells["I4"]
+    assert (cells["A4"].value, i4.value, i4.data_type) == ("1-1-1-c1", "111", "s")
     result, findings = _validate_one(s, default_catalog, calc_files["year"])
     assert [(f.code, f.cell) for f in findings] == []
     entries = result.chosen[s.department].entries

@@ -17,8 +17,8 @@ from consolidator.plan.catalog import COUNCIL, Catalog
 from consolidator.plan.check import check_plan
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import REASON_CHOICES
-from helpers.filling import by_department, complete_values, fields_of, submit_all
+from consolidator.templates.model import IND_COL
+from helpers.filling import by_department, complete_values, seed_values, submit_all
 from helpers.master import (
     all_texts,
     cell_values,
@@ -29,34 +29,6 @@ from helpers.master import (
 )
 
 SEED_YEAR = 2021
-
-
-def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
-    """Every field of a 令和3年度 template, filled from the seed's own 実績 and 予定."""
-    values: dict[str, Any] = {}
-    for fid, row in fields_of(template).items():
-        ini = catalog.initiative_by_id[row["initiative_id"]]
-        prev = ini.previous
-        if row["role"] in ("status", "plan"):
-            section = "status" if row["role"] == "status" else "plans"
-            texts = [r["text"] for r in prev[section]
-                     if row["department"] in r["departments"]
-                     and r.get("category") == row["category"]]
-            if texts:
-                values[fid] = "\n".join(texts)
-        elif row["role"] == "value":
-            measure_id = fid.rsplit(".", 1)[0]
-            actual = prev["values"].get(measure_id)
-            if actual and actual["value"] is not None:
-                values[fid] = actual["value"]
-            elif actual and actual["reason"]:
-                reason = actual["reason"]
-                if reason in REASON_CHOICES:
-                    values[f"{measure_id}.reason"] = reason
-                else:
-                    values[f"{measure_id}.reason"] = "その他"
-                    values[f"{measure_id}.reason_text"] = reason
-    return values
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +55,7 @@ def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str
         if actual and actual["value"] is not None:
             assert row["実績値"] == actual["value"], m.id
             assert row["判定"] != "未報告"
-            assert row["出典"] and "活動指標!G" in row["出典"]
+            assert row["出典"] and "活動指標!I" in row["出典"]
             checked += 1
         else:
             assert row["実績値"] is None and row["判定"] in ("未報告", "評価対象外"), m.id
@@ -134,7 +106,7 @@ def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
 def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     job = seed_round_trip["job"]
     wb = openpyxl.load_workbook(job.master)
-    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧",
+    assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "推移",
                              "未入力一覧", "提出状況", "検証ログ"]
     assert [c.value for c in wb["提出状況"][1]] == [
         "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告"]
@@ -252,6 +224,7 @@ def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str
     assert carried == 75  # every measure with a value in the seed
     t = generate_templates(nxt, 2022, tmp_path, only=["市社協"])[0]
     wb = openpyxl.load_workbook(t)
-    shown = {r[0].value: r[5].value for r in wb["活動指標"].iter_rows(min_row=4)}
+    last_year = IND_COL["actual-1"] - 1
+    shown = {r[0].value: r[last_year].value for r in wb["活動指標"].iter_rows(min_row=4)}
     assert shown["1-3-2-s1"] == "57.5%"
     assert shown["1-1-3-s1"] == "0回"

@@ -184,25 +184,25 @@ def test_value_pasted_from_another_workbook(submit: Any, mini_templates: dict[st
 def test_typed_next_to_the_input_after_removing_protection(
         submit: Any, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
     t = mini_templates[ELDER]
-    vsheet, vcell = cell_of(t, COUNT)  # 活動指標!G4
+    vsheet, vcell = cell_of(t, COUNT)  # 活動指標!I4
     ssheet, scell = cell_of(t, "1-1-1.status")  # 実施状況!D9
-    assert (vcell, scell) == ("G4", "D9")
+    assert (vcell, scell) == ("I4", "D9")
     paths, _ = submit({ELDER: {COUNT: None, "1-1-1.status": None}})
     wb = openpyxl.load_workbook(paths[ELDER])
     for ws in (wb[vsheet], wb[ssheet]):
         ws.protection.sheet = False
-    wb[vsheet]["F4"] = 112  # the locked 前年度実績 cell left of the input
+    wb[vsheet]["H4"] = 112  # the locked 前年度実績 cell left of the input
     wb[ssheet]["E9"] = "右隣のセルに書いた実施状況"  # right of the input, outside the table
     wb.save(paths[ELDER])
     result = validate(submit.folder, mini_catalog)
     assert sorted(_codes(result)) == sorted([
-        ("value-outside-input", ELDER, vsheet, "F4"),
-        ("value-missing", ELDER, vsheet, "G4"),
+        ("value-outside-input", ELDER, vsheet, "H4"),
+        ("value-missing", ELDER, vsheet, "I4"),
         ("value-outside-input", ELDER, ssheet, "E9"),
         ("status-empty", ELDER, ssheet, "D9"),
     ])
     outside = {f.cell: f.value for f in result.findings if f.code == "value-outside-input"}
-    assert outside == {"F4": "112", "E9": "右隣のセルに書いた実施状況"}
+    assert outside == {"H4": "112", "E9": "右隣のセルに書いた実施状況"}
     entries = result.chosen[ELDER].entries
     assert COUNT not in entries and "1-1-1.status" not in entries
 
@@ -226,7 +226,7 @@ def test_sheet_renamed_fields_found_through_names(submit: Any, mini_templates: d
     assert _codes(result) == []
     entries = result.chosen[ELDER].entries
     assert {k: e.value for k, e in entries.items()} == typed[ELDER]
-    assert (entries[COUNT].sheet, entries[COUNT].cell) == (new, "G4")
+    assert (entries[COUNT].sheet, entries[COUNT].cell) == (new, "I4")
 
 
 def test_extra_sheet_added_is_silent(submit: Any, mini_catalog: Catalog) -> None:

@@ -35,7 +35,6 @@ from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS, GiB
 from consolidator.messages import MESSAGES
 from consolidator.plan.catalog import Catalog
-from consolidator.report.master_writer import INDICATOR_HEADER
 from consolidator.safety.isolation import TIMEOUT, run_isolated
 from helpers.findings import of_file
 from helpers.hostile_corpus import EXPECTED
@@ -86,10 +85,10 @@ def test_run_finishes_and_clean_departments_are_merged_exactly(
     assert not [f for f in errors if f.department in typed
                 and f.file not in hostile_folder.expected], "an error on a clean department"
     status = sheet_rows(api_job.master, "提出状況")[1:]
-    indicators = sheet_rows(api_job.master, "指標一覧")[1:]
+    header, *indicators = sheet_rows(api_job.master, "指標一覧")
     assert [(r[0], r[1], r[2]) for r in status] == [
         (d, "済", typed[d][0]) for d in default_catalog.department_names]
-    value_col = INDICATOR_HEADER.index("実績値")
+    value_col = header.index("実績値")
     assert len(indicators) == len(default_catalog.measures)
     assert {r[value_col] for r in indicators} == {3}  # complete_values types 3 everywhere
 

@@ -132,7 +132,7 @@ def test_a_finding_names_the_cell_the_same_way(tmp_path: Path, default_catalog: 
     values = complete_values(default_templates[department])
     value_field = next(k for k in values if k.endswith(".value"))
     values[value_field] = "約12"
-    stray = {("活動指標", "K5"): "メモ"}
+    stray = {("活動指標", "N5"): "メモ"}  # right of the last column of the sheet
     (tmp_path / "x").mkdir()
     (tmp_path / "o").mkdir()
     fill_workbook(default_templates[department], tmp_path / "x" / "a.xlsx", values, stray)
@@ -141,7 +141,7 @@ def test_a_finding_names_the_cell_the_same_way(tmp_path: Path, default_catalog: 
                                                                      default_catalog)
     assert ods == xlsx
     assert {(c, sheet, cell) for c, _s, _d, sheet, cell, _f in ods if c == "value-outside-input"
-            } == {("value-outside-input", "活動指標", "K5")}
+            } == {("value-outside-input", "活動指標", "N5")}
 
 
 def test_generate_format_ods(tmp_path: Path) -> None:

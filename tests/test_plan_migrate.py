@@ -2,7 +2,9 @@
 
 tests/data/mini_plan_v1.json is tests/data/mini_plan.json as catalog schema version 1 wrote
 it: the reporting departments were called ``units`` (``units``, ``reporters[].unit``,
-``previous.status[].units``, ``previous.plans[].units``).
+``previous.status[].units``, ``previous.plans[].units``). tests/data/mini_plan_v2.json is the
+same plan as version 2 wrote it: the previous year's values in ``previous.values`` (version 3
+keeps every past year in each measure's ``history``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.check import check_plan
 from consolidator.plan.migrate import CURRENT_VERSION, upgrade
-from helpers.paths import MINI_PLAN, MINI_PLAN_V1
+from helpers.paths import MINI_PLAN, MINI_PLAN_V1, MINI_PLAN_V2
 
 
 @pytest.fixture
@@ -28,24 +30,75 @@ def v1() -> dict[str, Any]:
 
 @pytest.fixture
 def v2() -> dict[str, Any]:
+    return json.loads(MINI_PLAN_V2.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def v3() -> dict[str, Any]:
     return json.loads(MINI_PLAN.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
-def test_the_files_are_the_two_versions(v1: dict[str, Any], v2: dict[str, Any]) -> None:
-    assert (v1["schema_version"], v2["schema_version"]) == (1, CURRENT_VERSION)
+def test_the_files_are_the_three_versions(v1: dict[str, Any], v2: dict[str, Any],
+                                          v3: dict[str, Any]) -> None:
+    assert (v1["schema_version"], v2["schema_version"], v3["schema_version"]) == (
+        1, 2, CURRENT_VERSION)
     assert "units" in v1 and "departments" not in v1
+    assert all("values" in i["previous"] for g in v2["goals"] for a in g["activities"]
+               for i in a["initiatives"])
 
 
-def test_upgrade_gives_the_current_version(v1: dict[str, Any], v2: dict[str, Any]) -> None:
-    before = copy.deepcopy(v1)
-    upgraded = upgrade(v1)
-    assert upgraded == v2
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_upgrade_gives_the_current_version(version: str, request: pytest.FixtureRequest,
+                                           v3: dict[str, Any]) -> None:
+    doc = request.getfixturevalue(version)
+    before = copy.deepcopy(doc)
+    upgraded = upgrade(doc)
+    assert upgraded == v3
     assert dump_json(upgraded) == MINI_PLAN.read_text("utf-8")  # the file's key order kept
-    assert v1 == before  # the document read is not changed: the upgrade is a copy
+    assert doc == before  # the document read is not changed: the upgrade is a copy
 
 
-def test_a_v1_catalog_reads_like_v2() -> None:
-    old, new = Catalog.from_path(MINI_PLAN_V1), Catalog.from_path(MINI_PLAN)
+def test_v2_values_move_into_each_measures_history(v2: dict[str, Any]) -> None:
+    """2 → 3: the one year of previous.values becomes the first entry of each measure's
+    history, with the measure's target; measures without a value get no history."""
+    upgraded = upgrade(v2)
+    for g2, g3 in zip(v2["goals"], upgraded["goals"], strict=True):
+        for a2, a3 in zip(g2["activities"], g3["activities"], strict=True):
+            for i2, i3 in zip(a2["initiatives"], a3["initiatives"], strict=True):
+                values, year = i2["previous"]["values"], i2["previous"]["year"]
+                assert "values" not in i3["previous"]
+                assert i3["previous"] == {k: v for k, v in i2["previous"].items()
+                                          if k != "values"}
+                for ind in i3["indicators"]:
+                    for m in ind["measures"]:
+                        expected = ([{"year": year, **values[m["id"]], "target": m["value"]}]
+                                    if m["id"] in values else None)
+                        assert m.get("history") == expected, m["id"]
+    catalog = Catalog(v2)
+    assert catalog.measure_by_id["1-1-1-c1"].previous_actual() == {
+        "year": 2021, "text": "登録者累計111人", "value": 111, "unit": "人", "reason": None,
+        "note": None, "target": 250}
+
+
+def test_a_v2_value_for_no_measure_is_left_for_the_checker(v2: dict[str, Any]) -> None:
+    ini = v2["goals"][0]["activities"][0]["initiatives"][0]
+    ini["previous"]["values"]["9-9-9-c9"] = ini["previous"]["values"]["1-1-1-c1"]
+    upgraded = upgrade(v2)
+    left = upgraded["goals"][0]["activities"][0]["initiatives"][0]["previous"]["values"]
+    assert list(left) == ["9-9-9-c9"]
+    found = check_plan(v2)
+    assert [(f.code, f.path) for f in found] == [
+        ("plan-schema", "$.goals[0].activities[0].initiatives[0].previous")]
+    assert "想定外の項目「values」" in found.errors[0].message
+
+
+def test_older_catalogs_read_like_the_current_one() -> None:
+    new = Catalog.from_path(MINI_PLAN)
+    for path in (MINI_PLAN_V1, MINI_PLAN_V2):
+        _reads_the_same(Catalog.from_path(path), new)
+
+
+def _reads_the_same(old: Catalog, new: Catalog) -> None:
     assert old.departments == new.departments
     assert old.department_names == ["市社協", "地域福祉課", "高齢福祉課"]
     assert [i.data for i in old.initiatives] == [i.data for i in new.initiatives]
@@ -54,19 +107,22 @@ def test_a_v1_catalog_reads_like_v2() -> None:
     assert old.content_hash == new.content_hash
 
 
-def test_check_plan_accepts_a_v1_document(v1: dict[str, Any]) -> None:
-    assert list(check_plan(v1)) == []
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_check_plan_accepts_an_older_document(version: str,
+                                              request: pytest.FixtureRequest) -> None:
+    assert list(check_plan(request.getfixturevalue(version))) == []
 
 
-def test_plan_validate_accepts_the_v1_file() -> None:
-    result = CliRunner().invoke(main, ["plan", "validate", str(MINI_PLAN_V1)])
+@pytest.mark.parametrize("path", [MINI_PLAN_V1, MINI_PLAN_V2], ids=["v1", "v2"])
+def test_plan_validate_accepts_the_older_files(path: Any) -> None:
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
     assert result.exit_code == 0, result.output
 
 
-def test_a_current_document_passes_unchanged(v2: dict[str, Any]) -> None:
-    before = copy.deepcopy(v2)
-    assert upgrade(v2) == before
-    assert v2 == before
+def test_a_current_document_passes_unchanged(v3: dict[str, Any]) -> None:
+    before = copy.deepcopy(v3)
+    assert upgrade(v3) == before
+    assert v3 == before
 
 
 @pytest.mark.parametrize("doc", [None, [], ["units"], "units", 1, {"schema_version": 99},

@@ -16,15 +16,18 @@ from typing import Any
 import openpyxl
 import pytest
 
+from consolidator.cell_address import col_letters
 from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.recognition import title_of
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import INDICATOR_SHEET, TEXT_SHEET, build
+from consolidator.templates.model import IND_VALUE_COL, INDICATOR_SHEET, TEXT_SHEET, build
 from helpers.copies import row_values, strip_identity, values_copy
 from helpers.filling import complete_values, fill_workbook, realistic_values, set_modified
 from helpers.findings import YEAR, of_file, validate
+
+VALUE = col_letters(IND_VALUE_COL)  # the value column of 活動指標 in the current format
 
 RECOVERED = "identity-recovered"
 REJECTED = "identity-not-recovered"
@@ -122,7 +125,7 @@ def test_copy_with_rows_inserted_is_read_by_key(tmp_path: Path, mini_templates: 
     result = validate(folder, mini_catalog)
     findings = of_file(result.findings, "高齢.xlsx")
     assert [(f.code, f.sheet, f.cell) for f in findings] == [
-        (RECOVERED, None, None), ("field-moved", INDICATOR_SHEET, "G5"),
+        (RECOVERED, None, None), ("field-moved", INDICATOR_SHEET, f"{VALUE}5"),
         ("value-outside-input", INDICATOR_SHEET, "D6")]
     assert {k: e.value for k, e in result.chosen["高齢福祉課"].entries.items()} == typed
 
@@ -134,7 +137,7 @@ def test_percent_formatted_value_copied_with_its_format(
     template = mini_templates["地域福祉課"]
     filled, _typed = _filled(tmp_path, template, mini_catalog)
     wb = openpyxl.load_workbook(filled)
-    cell = wb[INDICATOR_SHEET]["G4"]
+    cell = wb[INDICATOR_SHEET][f"{VALUE}4"]
     assert wb[INDICATOR_SHEET]["A4"].value == "2-1-1-c1"  # the percent measure
     cell.value, cell.number_format = 0.575, "0.0%"
     wb.save(filled)
@@ -149,7 +152,8 @@ def test_percent_formatted_value_copied_with_its_format(
                 if f.code not in (RECOVERED, "unit-missing")]
 
     assert read(copy.findings) == read(template.findings)
-    assert [(code, cell) for code, cell, _ in read(copy.findings)] == [("value-normalised", "G4")]
+    assert [(code, cell) for code, cell, _ in read(copy.findings)] == [
+        ("value-normalised", f"{VALUE}4")]
     for result in (template, copy):
         assert result.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 57.5
 

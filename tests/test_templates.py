@@ -63,7 +63,7 @@ def test_fields_json_has_exactly_the_public_keys(mini_templates: dict[str, Path]
     assert [list(d) for d in lines] == [EXPECTED_KEYS] * len(lines)
     value = next(d for d in lines if d["role"] == "value")
     assert value == {
-        "field_id": "1-1-1-c1.value", "sheet": INDICATOR_SHEET, "cell": "G4", "kind": "number",
+        "field_id": "1-1-1-c1.value", "sheet": INDICATOR_SHEET, "cell": "I4", "kind": "number",
         "role": "value", "department": "高齢福祉課", "initiative_id": "1-1-1",
         "indicator_id": "1-1-1-c1", "indicator_name": "介護予防・生活支援サポーター登録者数",
         "category": None, "label": "介護予防・生活支援サポーター登録者数 実績値", "value": None}
@@ -118,9 +118,11 @@ def test_prefilled_with_previous_plan_and_actuals(mini_templates: dict[str, Path
     texts = [c.value for row in wb[TEXT_SHEET].iter_rows() for c in row if c.value]
     assert "・新規サポーター養成講座を開催" in texts
     ind = wb[INDICATOR_SHEET]
-    assert [c.value for c in ind[4]][:6] == [
+    assert [c.value for c in ind[3]][5:9] == ["令和元年度 実績", "令和2年度 実績", "令和3年度 実績",
+                                             "令和4年度 実績値"]
+    assert [c.value for c in ind[4]][:8] == [
         "1-1-1-c1", "1-1-1 担い手の確保と育成の支援", "介護予防・生活支援サポーター登録者数",
-        "H32(2020) 250人", "人", "登録者累計111人"]
+        "H32(2020) 250人", "人", None, None, "登録者累計111人"]
 
 
 def test_department_text_starting_with_equals_stays_text(mini_templates: dict[str, Path]) -> None:

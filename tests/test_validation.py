@@ -33,7 +33,7 @@ def test_clean_set_has_no_errors(tmp_path: Path, mini_templates: dict[str, Path]
     entries = result.chosen["高齢福祉課"].entries
     assert entries["1-1-1-c1.value"].value == 3
     assert (entries["1-1-1-c1.value"].sheet, entries["1-1-1-c1.value"].cell) == (
-        INDICATOR_SHEET, "G4")
+        INDICATOR_SHEET, "I4")
 
 
 # ---- value rules: one test per code, asserting code, department, sheet and cell -------------
@@ -68,11 +68,11 @@ def test_percent_rules(tmp_path: Path, mini_templates: dict[str, Path],
                        mini_catalog: Catalog) -> None:
     submit_all(mini_templates, tmp_path / "a", {"地域福祉課": {"2-1-1-c1.value": "57.5%"}})
     a = validate(tmp_path / "a", mini_catalog)
-    assert where(a.findings, "value-normalised") == [("地域福祉課", INDICATOR_SHEET, "G4")]
+    assert where(a.findings, "value-normalised") == [("地域福祉課", INDICATOR_SHEET, "I4")]
     assert a.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 57.5
     submit_all(mini_templates, tmp_path / "b", {"地域福祉課": {"2-1-1-c1.value": 120}})
     b = validate(tmp_path / "b", mini_catalog)
-    assert where(b.findings, "value-percent-over") == [("地域福祉課", INDICATOR_SHEET, "G4")]
+    assert where(b.findings, "value-percent-over") == [("地域福祉課", INDICATOR_SHEET, "I4")]
 
 
 def test_missing_value_and_reasons(tmp_path: Path, mini_templates: dict[str, Path],
@@ -186,10 +186,10 @@ def test_value_typed_outside_inputs_and_reference_changed(tmp_path: Path,
     submit_all(mini_templates, folder, skip=("高齢福祉課",))
     src = mini_templates["高齢福祉課"]
     fill_workbook(src, folder / "k.xlsx", complete_values(src),
-                  cells={(INDICATOR_SHEET, "J4"): "15",
+                  cells={(INDICATOR_SHEET, "L4"): "15",
                          (INDICATOR_SHEET, "C4"): "書き換えた指標名"})
     result = validate(folder, mini_catalog)
-    assert ("高齢福祉課", INDICATOR_SHEET, "J4") in where(result.findings, "value-outside-input")
+    assert ("高齢福祉課", INDICATOR_SHEET, "L4") in where(result.findings, "value-outside-input")
     assert where(result.findings, "reference-changed") == [("高齢福祉課", INDICATOR_SHEET, "C4")]
 
 
@@ -353,7 +353,7 @@ def test_validate_cli_writes_three_logs_and_exit_code(tmp_path: Path,
     assert ws.freeze_panes == "A2"
     rows = sheet_rows(out / "validation_log.xlsx", "検証ログ")[1:]
     assert rows[0][:6] == ["エラー", "value-approximate", "高齢福祉課", "高齢福祉課_提出.xlsx",
-                           INDICATOR_SHEET, "G4"]
+                           INDICATOR_SHEET, "I4"]
     assert rows[0][8] == "約10"
     summary = sheet_rows(out / "validation_log.xlsx", "担当別")[1:]
     assert [r[0] for r in summary] == ["市社協", "地域福祉課", "高齢福祉課"]
@@ -417,7 +417,7 @@ def test_per_department_logs_follow_the_last_run(tmp_path: Path,
     department_dir = first.logs["departments"]
     assert sorted(p.name for p in department_dir.iterdir()) == ["高齢福祉課_確認事項.xlsx"]
     rows = sheet_rows(department_dir / "高齢福祉課_確認事項.xlsx", "確認事項")[1:]
-    assert [(r[1], r[2], r[5]) for r in rows] == [("value-approximate", "高齢福祉課", "G4")]
+    assert [(r[1], r[2], r[5]) for r in rows] == [("value-approximate", "高齢福祉課", "I4")]
     (department_dir / ".consolidator-tmp-left-over.xlsx").write_bytes(b"partial")
     fill_workbook(mini_templates["高齢福祉課"], folder / "高齢福祉課_提出.xlsx",
                   {**complete_values(mini_templates["高齢福祉課"]), "1-1-1-c1.value": 115})

@@ -98,7 +98,8 @@ def _process(path: Path, display: str, catalog: Catalog, year: int, limits: Limi
     sub.findings = [_with_department(f, identity.department) for f in sub.findings]
     sub.file_findings = len(sub.findings)
     model = _model(catalog, identity.department, year)
-    reads, structural = read_fields(raw, model, display)
+    reads, structural = read_fields(raw, model, display,
+                                    older_catalog=identity.catalog_hash != catalog.content_hash)
     entries, value_findings = check_values(model, reads, display)
     sub.entries = entries
     sub.findings.extend(structural)

@@ -19,6 +19,9 @@ CLI_TEXT: dict[str, str] = {
     "plan-invalid": "計画カタログに {count} 件の問題があります:{file}",
     "plan-imported": "計画カタログを書き出しました:{file}(取組み {initiatives} 件、指標 {indicators} 件)",
     "import-findings": "配置できなかった行・確認が必要な項目:{count} 件",
+    "plan-exported": "計画のブックを書き出しました:{file}(取組み {initiatives} 件、指標 {indicators} 件)。編集したら plan import {file} -o 計画.json で戻してください。",
+    "plan-exported-blank": "空の計画のブックを書き出しました:{file}(前計画の指標 {measures} 件を「前計画の指標」シートに収録)。",
+    "plan-book-not-written": "計画のブックに {count} 件のエラーがあるため、計画カタログは書き出していません:{file}",
     "unknown-department": "計画にない担当です:{department}",
     "bad-year": "年度を読み取れません:{value}(例:令和4、2022)",
     "generated": "{count} 件の様式を {folder} に作成しました。",
@@ -41,6 +44,7 @@ CLI_TEXT: dict[str, str] = {
 DIFF_TEXT: dict[str, str] = {
     "department-added": "担当を追加:{id}",
     "department-removed": "担当を削除:{id}",
+    "department-renamed": "担当の名称を変更:{before} → {after}(旧名称として「{before}」を保持)",
     "initiative-added": "取組みを追加:{id} {after}",
     "initiative-removed": "取組みを削除:{id} {before}",
     "initiative-renamed": "取組みの名称を変更:{id} 「{before}」→「{after}」",
@@ -115,13 +119,31 @@ LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "
 SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告")
 
 # ---- the master's tables --------------------------------------------------------------------
-# 指標一覧: column key → heading, in the sheet's order.
+# 指標一覧: column key → heading, in the sheet's order. "past_years" stands for one column per
+# past year, oldest first, headed PAST_YEAR_COLUMN (none when the catalog has no history).
 INDICATOR_COLUMNS: dict[str, str] = {
     "initiative_id": "取組みID", "goal": "基本目標", "activity": "活動目標", "initiative": "取組み",
     "measure_id": "指標ID", "measure": "指標", "owner": "担当", "target_text": "目標",
-    "target": "目標値", "unit": "単位", "target_year": "目標年度", "previous": "前年度実績",
+    "target": "目標値", "unit": "単位", "target_year": "目標年度", "past_years": "",
     "value": "実績値", "reason": "未記入理由", "achievement": "達成率", "judgement": "判定",
     "source": "出典",
+}
+PAST_YEAR_COLUMN = "{year}度実績"  # {year}: 令和3年
+
+# 推移: the trend of every measure over the years, a line chart each.
+TREND_TEXT: dict[str, str] = {
+    "sheet": "推移",
+    "title": "指標の推移(実績と目標、{first}〜{last})",
+    "note": "数値の実績がある指標ごとのグラフです。実線が実績、破線が目標。数値は下の表にあります。",
+    "table-title": "推移の数値",
+    "measure": "指標",
+    "unit": "単位",
+    "actual": "実績",
+    "target": "目標",
+    "year": "{year}度",
+    "chart-title": "{id} {name}",
+    "chart-unit": " [{unit}]",
+    "none": "数値の実績がある指標はありません。",
 }
 MISSING_HEADER = ("担当", "取組みID", "取組み", "指標ID", "指標", "未記入理由", "コード")
 

@@ -74,11 +74,15 @@ YEAR_LABELS: dict[str, str] = {
     "prev_value": "{year}度 実績",
 }
 
-# The header rows of the two input sheets, one text per column. In 活動指標, the columns of the
-# previous and of this year's value (前年度実績, 実績値) show the year (YEAR_LABELS) instead.
+# The header rows of the two input sheets, one text per column (活動指標: by the column keys
+# of templates.model.INDICATOR_LAYOUT). In 活動指標, the columns of past years' actuals and of
+# this year's value show the year (YEAR_LABELS) instead.
 TEXT_HEADERS: tuple[str, ...] = ("ID", "区分", "項目", "内容")
-INDICATOR_HEADERS: tuple[str, ...] = ("ID", "取組み", "指標", "目標", "単位", "前年度実績", "実績値",
-                                      "未記入の理由", "理由の説明")
+INDICATOR_HEADERS: dict[str, str] = {
+    "id": "ID", "initiative": "取組み", "indicator": "指標", "target": "目標", "unit": "単位",
+    "actual-3": "3年前の実績", "actual-2": "2年前の実績", "actual-1": "前年度実績",
+    "value": "実績値", "reason": "未記入の理由", "reason_text": "理由の説明",
+}
 
 # The reasons a department may give instead of a value: the drop-down of 未記入の理由, in this
 # order. With "other" the department explains in 理由の説明.

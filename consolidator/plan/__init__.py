@@ -6,4 +6,9 @@
 - ``diff``: what changed between two catalogs.
 - ``summary``: the readable overview ``plan show`` prints.
 - ``report_import``: building a catalog from last year's report text.
+- ``workbook_layout``: the catalog as an editable workbook — its sheets, columns, drop-downs.
+- ``workbook_export``: ``plan export``, the catalog written as that workbook.
+- ``workbook_cells``: reading the workbook's cells, each by its column's kind.
+- ``workbook_sheets``: reading its sheets into rows, each value with its cell.
+- ``workbook_import``: ``plan import FILE.xlsx``, the rows assembled into a catalog and checked.
 """

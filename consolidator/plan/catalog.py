@@ -99,7 +99,9 @@ class InitiativeView:
 
     @property
     def previous(self) -> dict[str, Any]:
-        return self.data.get("previous") or {"year": None, "values": {}, "status": [], "plans": []}
+        """The previous report's year and texts (実施状況, 予定); its values are in each
+        measure's history."""
+        return self.data.get("previous") or {"year": None, "status": [], "plans": []}
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,20 @@ class MeasureView:
     def percent(self) -> bool:
         return bool(self.data.get("percent")) or self.data.get("unit") == "%"
 
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """Every past year's actual (value or reason), oldest first, each with the target of
+        that year's plan."""
+        return list(self.data.get("history") or [])
+
+    def actual_of(self, year: int | None) -> dict[str, Any] | None:
+        """The actual reported for fiscal ``year``, if the catalog carries one."""
+        return next((h for h in self.history if h.get("year") == year), None)
+
     def previous_actual(self) -> dict[str, Any] | None:
-        values = self.initiative.previous.get("values", {})
-        return values.get(self.id)  # type: ignore[no-any-return]
+        """The actual of the previous report's year."""
+        year = self.initiative.previous.get("year")
+        return None if year is None else self.actual_of(year)
 
 
 class Catalog:
@@ -215,6 +228,21 @@ class Catalog:
     @property
     def department_names(self) -> list[str]:
         return [d["name"] for d in self.departments]
+
+    @cached_property
+    def _current_names(self) -> dict[str, str]:
+        names = {alias: d["name"] for d in self.departments for alias in d.get("aliases") or []}
+        names.update((d["name"], d["name"]) for d in self.departments)
+        return names
+
+    def department_for(self, name: str) -> str | None:
+        """The department's name now, for its name or a former name (alias); None when the
+        catalog knows neither."""
+        return self._current_names.get(name)
+
+    def names_of(self, department: str) -> set[str]:
+        """The department's name and its former names."""
+        return {n for n, now in self._current_names.items() if now == department}
 
     def organisation_of(self, department: str) -> str | None:
         for d in self.departments:

@@ -1,10 +1,15 @@
-"""Checking a plan catalog: every JSON Schema error and every consistency error, at once."""
+"""Checking a plan catalog: every JSON Schema error and every consistency error, at once.
+
+Each finding names the JSON path it is about. A caller whose catalog came from somewhere
+else (the plan workbook) passes ``locate`` to turn each path into its own place (a sheet and
+a cell) and code.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -22,14 +27,33 @@ def json_path(parts: Iterable[Any]) -> str:
     return out
 
 
-def check_plan(doc: Any) -> Findings:
+Locate = Callable[[str, str], tuple[str, dict[str, Any]]]
+"""(code, JSON path) → the code to report instead and the location fields to add."""
+
+
+class _Located(Findings):
+    """Findings whose JSON paths are turned into places by ``locate``."""
+
+    def __init__(self, locate: Locate) -> None:
+        super().__init__()
+        self.locate = locate
+
+    def add(self, code: str, *, value: Any = None, **where: Any) -> Any:
+        if "path" in where:
+            code, place = self.locate(code, str(where["path"]))
+            where = {**where, **place}
+        return super().add(code, value=value, **where)
+
+
+def check_plan(doc: Any, locate: Locate | None = None) -> Findings:
     """All schema errors; when the document has the schema's shape, all consistency errors.
 
     A catalog of an older schema version is upgraded first (:mod:`.migrate`), as every
     reader of catalogs does, so the paths in the findings are those of the current version.
+    With ``locate``, each finding is reported under the code and at the place it gives.
     """
     doc = upgrade(doc)
-    found = Findings()
+    found = _Located(locate) if locate else Findings()
     validator = Draft202012Validator(schema())
     for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         found.add("plan-schema", path=json_path(err.absolute_path), detail=schema_detail(err))
@@ -37,7 +61,7 @@ def check_plan(doc: Any) -> Findings:
         return found
     _check_ids(doc, found)
     _check_departments(doc, found)
-    _check_targets_and_previous(doc, found)
+    _check_targets_and_history(doc, found)
     return found
 
 
@@ -103,9 +127,12 @@ def _check_ids(doc: dict[str, Any], found: Findings) -> None:
 
 def _check_departments(doc: dict[str, Any], found: Findings) -> None:
     departments = {d["name"]: d["organisation"] for d in doc["departments"]}
-    for dup, n in Counter(d["name"] for d in doc["departments"]).items():
-        if n > 1:
-            found.add("plan-duplicate-id", value=dup, path="$.departments")
+    seen: Counter[str] = Counter()
+    for k, d in enumerate(doc["departments"]):
+        seen[d["name"]] += 1
+        if seen[d["name"]] == 2:
+            found.add("plan-duplicate-id", value=d["name"], path=f"$.departments[{k}].name")
+    former = _check_aliases(doc, departments, found)
     used: set[str] = set()
     for ipath, ini in _initiatives(doc):
         reporters = {r["department"] for r in ini["reporters"]}
@@ -133,24 +160,38 @@ def _check_departments(doc: dict[str, Any], found: Findings) -> None:
         for section in ("status", "plans"):
             for k, row in enumerate((ini.get("previous") or {}).get(section, [])):
                 for department in row["departments"]:
-                    if department not in departments:
+                    if department not in departments and department not in former:
                         found.add("plan-unknown-unit", value=department,
                                   path=f"{ipath}.previous.{section}[{k}].departments")
-    for name in departments:
-        if name not in used:
-            found.add("plan-unit-unused", value=name, path="$.departments")
+    for k, d in enumerate(doc["departments"]):
+        if d["name"] not in used and d["name"] in departments:
+            found.add("plan-unit-unused", value=d["name"], path=f"$.departments[{k}].name")
+            departments.pop(d["name"])  # once per name
 
 
-def _check_targets_and_previous(doc: dict[str, Any], found: Findings) -> None:
+def _check_aliases(doc: dict[str, Any], departments: dict[str, str], found: Findings
+                   ) -> set[str]:
+    """A former name (alias) belongs to one department and is no department's name now."""
+    former: set[str] = set()
+    for k, d in enumerate(doc["departments"]):
+        for n, alias in enumerate(d.get("aliases") or []):
+            path = f"$.departments[{k}].aliases[{n}]"
+            if alias in departments or alias in former:
+                found.add("plan-alias-conflict", value=alias, path=path)
+            former.add(alias)
+    return former
+
+
+def _check_targets_and_history(doc: dict[str, Any], found: Findings) -> None:
     for ipath, ini in _initiatives(doc):
-        measure_ids = set()
         for k, ind in enumerate(ini["indicators"]):
             for n, m in enumerate(ind["measures"]):
-                measure_ids.add(m["id"])
+                mpath = f"{ipath}.indicators[{k}].measures[{n}]"
                 if m["value"] is not None and not m["unit"]:
                     found.add("plan-target-unit-missing", value=m["value"], indicator=ind["name"],
-                              path=f"{ipath}.indicators[{k}].measures[{n}].unit")
-        for key in (ini.get("previous") or {}).get("values", {}):
-            if key not in measure_ids:
-                found.add("plan-previous-unknown-measure", value=key,
-                          path=f"{ipath}.previous.values.{key}")
+                              path=f"{mpath}.unit")
+                years = [h["year"] for h in m.get("history", [])]
+                for h, year in enumerate(years):
+                    if year in years[:h]:
+                        found.add("plan-history-duplicate-year", value=year,
+                                  indicator=ind["name"], path=f"{mpath}.history[{h}].year")

@@ -1,8 +1,10 @@
 """What changed between two plan catalogs (``consolidator plan diff``).
 
 Templates carry the hash of the catalog they were built from; when a returned file is
-reported as built from an older catalog, this says what is different: departments, initiatives,
-indicators, owners and targets. The previous-report content is not compared.
+reported as built from an older catalog, this says what is different: departments (a
+department of the new catalog naming an old one as its former name is a rename),
+initiatives, indicators, owners and targets. The previous-report content and the past
+years' values are not compared.
 """
 
 from __future__ import annotations
@@ -27,9 +29,17 @@ class Change:
 
 
 def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
+    """Every change from ``old`` to ``new``, in a stable order: departments, initiatives,
+    indicators, then each kept indicator's owner and target."""
     changes: list[Change] = []
-    _keyed(changes, "department", {d["name"]: d["organisation"] for d in old.departments},
-           {d["name"]: d["organisation"] for d in new.departments}, compare=False)
+    renamed = {d: now for d in old.department_names
+               if d not in new.department_names and (now := new.department_for(d)) is not None}
+    for old_name, new_name in renamed.items():
+        changes.append(Change("department-renamed", new_name, old_name, new_name))
+    _keyed(changes, "department",
+           {d["name"]: d["organisation"] for d in old.departments if d["name"] not in renamed},
+           {d["name"]: d["organisation"] for d in new.departments
+            if d["name"] not in renamed.values()}, compare=False)
     old_ini = {i.id: i.title for i in old.initiatives}
     new_ini = {i.id: i.title for i in new.initiatives}
     _keyed(changes, "initiative", old_ini, new_ini)
@@ -39,7 +49,7 @@ def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
            {k: v["name"] for k, v in new_ind.items()})
     for key in sorted(old_ind.keys() & new_ind.keys()):
         before, after = old_ind[key], new_ind[key]
-        if before["owner"] != after["owner"]:
+        if new.department_for(before["owner"]) != after["owner"]:  # not a rename
             changes.append(Change("owner-changed", key, before["owner"], after["owner"]))
         if _targets(before) != _targets(after):
             changes.append(Change("target-changed", key, before["target"]["text"],

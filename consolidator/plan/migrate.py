@@ -8,6 +8,10 @@ document is what every other module sees; the file itself is never rewritten.
 - 1 → 2: the reporting departments were called ``units`` (``units``, ``reporters[].unit``,
   ``previous.status[].units``, ``previous.plans[].units``); "unit" now only means a counting
   unit (人, 回).
+- 2 → 3: the previous year's values (``previous.values``, keyed by measure id) move into
+  each measure's ``history`` (one entry per past year, with that year's numeric target), so
+  a catalog can carry every past year, not only the last. A value keyed by an id the
+  initiative has no measure for stays in ``previous.values``, for the checker to report.
 """
 
 from __future__ import annotations
@@ -15,18 +19,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def upgrade(doc: Any) -> Any:
     """``doc`` at the current schema version (a copy when anything changed). Anything that is
     not a catalog of a known older version is returned as it is, for the checker to report."""
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict) or doc.get("schema_version") not in (1, 2):
         return doc
-    version = doc.get("schema_version")
-    if version == 1:
-        doc = _v1_to_v2(copy.deepcopy(doc))
-    return doc
+    doc = copy.deepcopy(doc)
+    if doc.get("schema_version") == 1:
+        doc = _v1_to_v2(doc)
+    return _v2_to_v3(doc)
 
 
 def _rename(node: Any, old: str, new: str) -> None:
@@ -48,6 +52,44 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
                 for row in previous.get(section) or []:
                     _rename(row, "units", "departments")
     return ordered
+
+
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["schema_version"] = 3
+    for initiative in _initiatives(doc):
+        previous = initiative.get("previous")
+        if isinstance(previous, dict) and isinstance(previous.get("values"), dict):
+            left = values_into_history(initiative, previous["values"], previous.get("year"))
+            if left:
+                previous["values"] = left
+            else:
+                del previous["values"]
+    return doc
+
+
+def values_into_history(initiative: dict[str, Any], values: dict[str, Any], year: Any
+                        ) -> dict[str, Any]:
+    """Put one year's ``values`` (measure id → actual) into the history of the initiative's
+    measures, with each measure's numeric target; return the values no measure took."""
+    measures = {m["id"]: m for ind in initiative.get("indicators") or [] if isinstance(ind, dict)
+                for m in ind.get("measures") or [] if isinstance(m, dict) and "id" in m}
+    left = {}
+    for key, actual in values.items():
+        measure = measures.get(key)
+        if measure is None or not isinstance(actual, dict):
+            left[key] = actual
+            continue
+        entry = {"year": year, **actual, "target": measure.get("value")}
+        before = measure.get("history")
+        history = [h for h in (before if isinstance(before, list) else [])
+                   if not (isinstance(h, dict) and h.get("year") == year)]
+        measure["history"] = sorted([*history, entry], key=_year_of)
+    return left
+
+
+def _year_of(entry: Any) -> int:
+    year = entry.get("year") if isinstance(entry, dict) else None
+    return year if isinstance(year, int) else 0
 
 
 def _initiatives(doc: dict[str, Any]) -> list[dict[str, Any]]:

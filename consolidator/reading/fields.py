@@ -1,10 +1,17 @@
-"""Finding every field of a unit's template again in a returned workbook.
+"""Finding every field of a department's template again in a returned workbook.
 
 A field is found through its workbook-level defined name (Excel and LibreOffice move names
-with their cells when rows are inserted or deleted). The row's key in column A confirms it:
-when someone sorted rows or moved a block, the name no longer points at the right row, and
-the field is found by its key instead, with a warning. Nothing is guessed: a field found
-neither way is reported missing.
+with their cells when rows or columns are inserted or deleted). The row's key in column A
+confirms it, and the value is read where the name points, so a workbook of another layout
+(an earlier format) reads the same. When someone sorted rows or moved a block, the name no
+longer points at the right row: the field is found by its key instead, in the column the
+workbook's own field list gives, with a warning. Nothing is guessed: a field found neither
+way is reported missing.
+
+A workbook made from an older catalog is matched field by field on the ids that still
+exist: a field of the current plan the workbook never had is reported as not in its
+template, and a value typed into a field the current plan no longer asks this department
+for is reported as not used.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ from typing import Any
 from consolidator.cell_address import a1
 from consolidator.findings import Finding, make
 from consolidator.messages import OUTPUT_TEXT
+from consolidator.reading.field_list import workbook_fields
 from consolidator.reading.workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
+    HEADER_ROWS,
     INDICATOR_SHEET,
     KEY_COL,
     META_SHEET,
@@ -45,24 +54,35 @@ class FieldRead:
         return a1(self.row, self.col)
 
 
-def read_fields(raw: RawWorkbook, model: TemplateModel, file: str
-                ) -> tuple[dict[str, FieldRead], list[Finding]]:
+def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
+                older_catalog: bool = False) -> tuple[dict[str, FieldRead], list[Finding]]:
     """Every field of ``model`` found again in ``raw``: what each input cell holds now, and
     the structural findings (missing or moved fields, changed reference texts, values typed
-    outside the input cells)."""
+    outside the input cells). With ``older_catalog`` (the workbook was made from another
+    catalog), fields are matched on the ids both have: the model's fields the workbook
+    never had and the workbook's fields the model no longer has are reported as such, and
+    its reference texts (those of the other catalog) are not compared."""
     findings: list[Finding] = []
     reads: dict[str, FieldRead] = {}
     key_index = key_index_of(raw)
+    own = workbook_fields(raw)
     moved_rows: set[tuple[str, int]] = set()
     for f in model.fields:
-        place = locate_field(raw, f, key_index)
+        if older_catalog and own and f.field_id not in own:  # the template never had it
+            if f.required:
+                findings.append(make("field-not-in-template", file=file,
+                                     department=model.department, field_id=f.field_id,
+                                     initiative_id=f.initiative_id,
+                                     indicator=f.indicator_name, sheet=f.sheet, label=f.label))
+            continue
+        mine = own.get(f.field_id)
+        place = locate_field(raw, f, key_index, mine.col if mine else None)
         if place is None:
             findings.append(make("field-missing", file=file, department=model.department,
                                  field_id=f.field_id, initiative_id=f.initiative_id,
                                  indicator=f.indicator_name, sheet=f.sheet, label=f.label))
             continue
-        sheet, row, moved = place
-        col = f.col
+        sheet, row, col, moved = place
         if moved and (sheet, row) not in moved_rows:  # once per row, not per field
             moved_rows.add((sheet, row))
             findings.append(make("field-moved", file=file, department=model.department,
@@ -73,9 +93,52 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str
         reads[f.field_id] = FieldRead(
             f, sheet, row, col, raw.value(sheet, row, col), formula=cached is not None,
             cached=bool(cached), percent_format=(row, col) in raw.percent_cells.get(sheet, ()))
-    findings.extend(_references(raw, model, file))
-    findings.extend(_stray_values(raw, model, reads, file))
+    retired: set[tuple[str, int, int]] = set()
+    template_rows: set[tuple[str, int]] = set()
+    if older_catalog:
+        retired = _retired(raw, model, own, key_index, file, findings)
+        template_rows = _template_rows(raw, own)
+    else:
+        findings.extend(_references(raw, model, file))
+    findings.extend(_stray_values(raw, model, reads, file, retired, template_rows))
     return reads, findings
+
+
+def _retired(raw: RawWorkbook, model: TemplateModel, own: dict[str, Field],
+             key_index: dict[str, list[tuple[str, int]]], file: str, findings: list[Finding]
+             ) -> set[tuple[str, int, int]]:
+    """The cells of the workbook's fields the model no longer has; a value typed into one
+    is reported (it is not used)."""
+    current = {f.field_id for f in model.fields}
+    cells: set[tuple[str, int, int]] = set()
+    for f in own.values():
+        if f.field_id in current:
+            continue
+        place = locate_field(raw, f, key_index, f.col)
+        if place is None:
+            continue
+        sheet, row, col, _ = place
+        cells.add((sheet, row, col))
+        value = raw.value(sheet, row, col)
+        if value not in (None, ""):
+            findings.append(make("field-retired", file=file, department=model.department,
+                                 field_id=f.field_id, initiative_id=f.initiative_id,
+                                 indicator=f.indicator_name, sheet=sheet, cell=a1(row, col),
+                                 label=f.label, value=value))
+    return cells
+
+
+def _template_rows(raw: RawWorkbook, own: dict[str, Field]) -> set[tuple[str, int]]:
+    """The rows the template of another catalog drew: its header rows and every row keyed
+    by one of its fields or initiatives (their texts are that catalog's, not ours)."""
+    keys = {f.key for f in own.values()} | {f.initiative_id for f in own.values()}
+    rows = {(sheet, r) for sheet in (TEXT_SHEET, INDICATOR_SHEET)
+            for r in range(1, HEADER_ROWS + 1)}
+    for sheet, grid in raw.grids.items():
+        for r, row in enumerate(grid, start=1):
+            if row and row[0] in keys:
+                rows.add((sheet, r))
+    return rows
 
 
 def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
@@ -92,23 +155,27 @@ def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
 
 
 def locate_field(raw: RawWorkbook, f: Field,
-                 key_index: dict[str, list[tuple[str, int]]] | None = None
-                 ) -> tuple[str, int, bool] | None:
-    """(sheet, row, moved?) of a field now, or None when it cannot be found. Found by its
-    key, a field counts as moved unless the workbook has no names at all for it (a copy of
-    the sheets) and the key is still in the template's row."""
+                 key_index: dict[str, list[tuple[str, int]]] | None = None,
+                 column: int | None = None) -> tuple[str, int, int, bool] | None:
+    """(sheet, row, column, moved?) of a field now, or None when it cannot be found.
+
+    Where the field's defined name points, when that row holds the field's key: the
+    workbook's own layout, whatever the model's. Otherwise the one row holding the key, in
+    ``column`` (the column the workbook's own field list gives; the model's by default).
+    Found by its key, a field counts as moved unless the workbook has no name at all for it
+    (a copy of the sheets) and the key is still in the template's row."""
     if key_index is None:
         key_index = key_index_of(raw)
     named = raw.names.get(f.defined_name)
     if named is not None:
         sheet, row, col = named
-        if col == f.col and raw.value(sheet, row, KEY_COL) == f.key:
-            return sheet, row, False
+        if raw.value(sheet, row, KEY_COL) == f.key:
+            return sheet, row, col, False
     places = key_index.get(f.key, [])
     if len(places) == 1:
         sheet, row = places[0]
         in_place = f.defined_name not in raw.names and (sheet, row) == (f.sheet, f.row)
-        return sheet, row, not in_place
+        return sheet, row, column or f.col, not in_place
     return None
 
 
@@ -139,17 +206,21 @@ def _references(raw: RawWorkbook, model: TemplateModel, file: str) -> list[Findi
 
 
 def _stray_values(raw: RawWorkbook, model: TemplateModel, reads: dict[str, FieldRead],
-                  file: str) -> list[Finding]:
-    """Values in the template's sheets that are neither input cells nor template text."""
+                  file: str, retired: set[tuple[str, int, int]],
+                  template_rows: set[tuple[str, int]]) -> list[Finding]:
+    """Values in the template's sheets that are neither input cells nor template text (nor,
+    for a template of another catalog, in the rows that template drew)."""
     expected: Counter[str] = Counter()
     for rows in (model.text_rows, model.indicator_rows):
         for drawn in rows:
             expected.update(_norm(v) for v in drawn.cells.values())
-    inputs = {(r.sheet, r.row, r.col) for r in reads.values()}
+    inputs = {(r.sheet, r.row, r.col) for r in reads.values()} | retired
     sheets = ({TEXT_SHEET, INDICATOR_SHEET} & raw.grids.keys()) | {r.sheet for r in reads.values()}
     out = []
     for sheet in sorted(sheets):
         for r, row in enumerate(raw.grids.get(sheet, []), start=1):
+            if (sheet, r) in template_rows:
+                continue
             for c, v in enumerate(row, start=1):
                 if v in ("", None) or (sheet, r, c) in inputs:
                     continue

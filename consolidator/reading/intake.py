@@ -18,12 +18,10 @@ from consolidator.plan.catalog import Catalog
 from consolidator.reading.recognition import recognise
 from consolidator.reading.workbook import RawWorkbook
 from consolidator.submission import Identity
-from consolidator.templates.model import FORMAT_VERSION, META_SHEET
+from consolidator.templates.model import DEPARTMENT_KEY, META_SHEET, READABLE_FORMATS
 
-# The identity written into every template (``_meta`` and the custom properties). "unit" is
-# the key of the department in format 1 of the workbook; it stays for files already sent out.
-IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")
-DEPARTMENT_KEY = "unit"
+# The identity written into every template (``_meta`` and the custom properties).
+IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", DEPARTMENT_KEY)
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     state = raw.sheet_state(META_SHEET)
     if state == "visible":
         findings.append(make("sheet-state-changed", file=file, sheet=META_SHEET))
-    if ident["format_version"] != FORMAT_VERSION:
+    if ident["format_version"] not in READABLE_FORMATS:
         return None, findings + [make("format-version-unknown", file=file,
                                       value=ident["format_version"])]
     if ident["plan_id"] != catalog.plan_id:
@@ -84,9 +82,12 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     if wb_year != year:
         return None, findings + [make("other-year", file=file, value=wb_year,
                                       year_label=wareki(wb_year), expected_label=wareki(year))]
-    department = ident[DEPARTMENT_KEY]
-    if department not in catalog.department_names:
-        return None, findings + [make("unknown-unit", file=file, value=department)]
+    department = catalog.department_for(ident[DEPARTMENT_KEY])  # also under a former name
+    if department is None:
+        return None, findings + [make("unknown-unit", file=file, value=ident[DEPARTMENT_KEY])]
+    if department != ident[DEPARTMENT_KEY]:
+        findings.append(make("department-renamed", file=file, department=department,
+                             value=ident[DEPARTMENT_KEY]))
     if ident["catalog_hash"] != catalog.content_hash:
         findings.append(make("older-catalog", file=file, department=department))
     return Identity(department, wb_year, ident["plan_id"], ident["catalog_hash"],

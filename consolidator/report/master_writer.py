@@ -1,8 +1,9 @@
 """Writing the master report workbook (the next edition of the report) with xlsxwriter.
 
 Sheets: 概要 (achievement per 基本目標, with a native chart), one report sheet per 基本目標
-laid out like the published report, 指標一覧, 未入力一覧, 提出状況 and 検証ログ. Department
-text is always written as a string (see :mod:`consolidator.table_sheets`).
+laid out like the published report, 指標一覧 (with every past year's actual the catalog
+carries), 推移 (:mod:`.trend_sheet`), 未入力一覧, 提出状況 and 検証ログ. Department text is
+always written as a string (see :mod:`consolidator.table_sheets`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_fin
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import format_number, wareki
 from consolidator.messages import MASTER_TEXT, fill
-from consolidator.messages.outputs import INDICATOR_COLUMNS, JUDGEMENT_TEXT, MISSING_HEADER
+from consolidator.messages.outputs import (
+    INDICATOR_COLUMNS,
+    JUDGEMENT_TEXT,
+    MISSING_HEADER,
+    PAST_YEAR_COLUMN,
+)
 from consolidator.plan.catalog import CITY, COUNCIL, action_line, indicator_line
 from consolidator.report.merge import (
     JUDGEMENTS,
@@ -25,11 +31,14 @@ from consolidator.report.merge import (
     MeasureResult,
     TextRow,
 )
+from consolidator.report.trend_sheet import add_trend_sheet, past_years
 from consolidator.table_sheets import A4, add_table_sheet, write_cell
 from consolidator.text_layout import FONT, row_height
 
-INDICATOR_HEADER = tuple(INDICATOR_COLUMNS.values())
-INDICATOR_WIDTHS = (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 10, 12, 8, 9, 40)
+# 指標一覧's columns when the catalog carries no past year (see indicator_header).
+INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_years")
+INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 10,
+                                                12, 8, 9, 40), strict=True))
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (12, 16, 72, 44)
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
@@ -76,6 +85,7 @@ def write_master(path: Path, c: Consolidated) -> None:
             inis = [i for i in c.initiatives if i.initiative.goal is goal]
             _report_sheet(wb, fmt, c, goal, inis)
         _indicator_sheet(wb, fmt, c)
+        add_trend_sheet(wb, c)
         add_table_sheet(wb, MASTER_TEXT["missing-sheet"], MISSING_HEADER, _missing_rows(c),
                         MISSING_WIDTHS)
         add_summary_sheet(wb, MASTER_TEXT["status-sheet"], c.validation.department_rows())
@@ -261,32 +271,54 @@ def _fit(ws: Any, row: int, texts: list[str]) -> None:
 
 # ---- tables ------------------------------------------------------------------------------------
 
+def indicator_keys(c: Consolidated) -> list[str]:
+    """指標一覧's column keys: those of INDICATOR_COLUMNS, with ``past_years`` expanded into
+    one ``year-<western year>`` per past year the catalog carries, oldest first."""
+    keys: list[str] = []
+    for key in INDICATOR_COLUMNS:
+        keys += [f"year-{y}" for y in past_years(c)] if key == "past_years" else [key]
+    return keys
+
+
+def indicator_header(c: Consolidated) -> list[str]:
+    """指標一覧's headings: a past year's column is headed 令和N年度実績."""
+    return [fill(PAST_YEAR_COLUMN, year=wareki(int(k[5:]))) if k.startswith("year-")
+            else INDICATOR_COLUMNS[k] for k in indicator_keys(c)]
+
+
 def indicator_rows(c: Consolidated) -> list[list[Any]]:
-    """指標一覧, one row per measure (columns: :data:`INDICATOR_HEADER`)."""
+    """指標一覧, one row per measure (columns: :func:`indicator_header`); a past year holds
+    the value, or the reason given instead."""
     rows = []
+    years = past_years(c)
     for m in c.measures:
         mv = m.measure
         ini = mv.initiative
-        prev = mv.previous_actual() if ini.previous.get("year") == c.year - 1 else None
-        prev_value: Any = None
-        if prev:
-            prev_value = prev["value"] if prev.get("value") is not None else prev.get("reason")
+        past = [_past_value(mv.actual_of(y)) for y in years]
         rows.append([
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
             mv.owner, mv.data.get("text") or mv.indicator["target"]["text"],
-            m.target, mv.unit, mv.data.get("year"), prev_value, m.value,
+            m.target, mv.unit, mv.data.get("year"), *past, m.value,
             m.reason if m.value is None else None, m.achievement, JUDGEMENT_TEXT[m.judgement],
             str(m.source) if m.source else None,
         ])
     return rows
 
 
+def _past_value(actual: dict[str, Any] | None) -> Any:
+    if not actual:
+        return None
+    return actual["value"] if actual.get("value") is not None else actual.get("reason")
+
+
 def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     rows = indicator_rows(c)
-    ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], INDICATOR_HEADER, rows,
-                         INDICATOR_WIDTHS)
-    pct_col = list(INDICATOR_COLUMNS).index("achievement")
-    judge_col = list(INDICATOR_COLUMNS).index("judgement")
+    keys = indicator_keys(c)
+    widths = tuple(INDICATOR_WIDTHS.get(k, 11) for k in keys)
+    ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], tuple(indicator_header(c)), rows,
+                         widths)
+    pct_col = keys.index("achievement")
+    judge_col = keys.index("judgement")
     for r, row in enumerate(rows, start=1):
         if row[pct_col] is not None:
             ws.write_number(r, pct_col, row[pct_col], fmt.percent)

@@ -24,7 +24,15 @@ from consolidator.plan.catalog import (
     indicator_line,
 )
 
-FORMAT_VERSION = "1"
+# The layout of a department's workbook. Format 1 (until 2023): 活動指標 showed last year's
+# actual only. Format 2: the last HISTORY_YEARS years' actuals. Workbooks of every format in
+# READABLE_FORMATS are read: each field is found by its defined name (confirmed by the row
+# key), so its column is wherever that workbook put it.
+FORMAT_VERSION = "2"
+# The key of the department in a workbook's identity (``_meta`` and the custom properties);
+# "unit" since format 1, kept for the files already sent out.
+DEPARTMENT_KEY = "unit"
+READABLE_FORMATS = ("1", "2")
 TEXT_SHEET = TEMPLATE_TEXT["text-sheet"]
 INDICATOR_SHEET = TEMPLATE_TEXT["indicator-sheet"]
 COVER_SHEET = TEMPLATE_TEXT["cover-sheet"]
@@ -35,11 +43,32 @@ CATEGORY_SLUGS: dict[str, str] = dict(zip(CATEGORIES, ("dokuji", "jutaku", "hojo
 TEXT_LIMIT = 2000
 REASON_TEXT_LIMIT = 200
 
-# Columns (1-based) of the two input sheets; their headers are TEXT_HEADERS and
-# INDICATOR_HEADERS (the drop-down of the reason column: REASON_CHOICES).
+# Both input sheets start with a title, a note and the header row.
+HEADER_ROWS = 3
+# Columns (1-based) of 実施状況; its headers are TEXT_HEADERS.
 KEY_COL = 1
 TEXT_INPUT_COL = 4
-IND_VALUE_COL, IND_REASON_COL, IND_REASON_TEXT_COL = 7, 8, 9
+
+# The columns of 活動指標, left to right, with their widths: the one table of its layout
+# (adding a column is adding a line). Headers: INDICATOR_HEADERS by key; "actual-<k>" is the
+# actual of k years before the report year (YEAR_LABELS["prev_value"]), "actual-1" last
+# year's. The drop-down of the reason column: REASON_CHOICES.
+HISTORY_YEARS = 3  # the actuals of the last three years are shown
+INDICATOR_LAYOUT: tuple[tuple[str, int], ...] = (
+    ("id", 12),
+    ("initiative", 24),
+    ("indicator", 32),
+    ("target", 24),
+    ("unit", 7),
+    *((f"actual-{k}", 12 if k > 1 else 15) for k in range(HISTORY_YEARS, 0, -1)),
+    ("value", 14),
+    ("reason", 14),
+    ("reason_text", 30),
+)
+IND_COL: dict[str, int] = {key: n for n, (key, _) in enumerate(INDICATOR_LAYOUT, start=1)}
+IND_VALUE_COL = IND_COL["value"]
+IND_REASON_COL = IND_COL["reason"]
+IND_REASON_TEXT_COL = IND_COL["reason_text"]
 
 
 FieldKind = Literal["number", "text", "choice"]
@@ -123,7 +152,7 @@ class TemplateModel:
             "plan_id": self.catalog.plan_id,
             "catalog_hash": self.catalog.content_hash,
             "fiscal_year": str(self.year),
-            "unit": self.department,  # the workbook's key for the department (format 1)
+            DEPARTMENT_KEY: self.department,
             "generated_at": generated_at,
             "tool_version": tool_version,
         }
@@ -217,7 +246,7 @@ def _initiative_block(t: TemplateModel, ini: InitiativeView, labels: dict[str, s
         cat_label = (fill(TEMPLATE_TEXT["category"], category=category) if category
                      else t.department)
         reported = category is None or category in ini.categories(t.department)
-        prev_plan = _previous_text(ini, "plans", t.department, category, t.year - 1)
+        prev_plan = _previous_text(t, ini, "plans", category)
         if prev_plan:
             rows.append(Row("reference", {1: ini.id, 2: cat_label, 3: labels["prev_plan"],
                                           4: prev_plan}))
@@ -239,13 +268,15 @@ def _categories(t: TemplateModel, ini: InitiativeView) -> list[str | None]:
     return list(CATEGORIES)
 
 
-def _previous_text(ini: InitiativeView, section: str, department: str, category: str | None,
-                   wanted_year: int) -> str:
+def _previous_text(t: TemplateModel, ini: InitiativeView, section: str, category: str | None
+                   ) -> str:
+    """The previous report's text of the department (also under a former name)."""
     prev = ini.previous
-    if prev.get("year") != wanted_year:
+    if prev.get("year") != t.year - 1:
         return ""
+    names = t.catalog.names_of(t.department)
     texts = [r["text"] for r in prev.get(section, [])
-             if department in r["departments"] and (r.get("category") or None) == category]
+             if names & set(r["departments"]) and (r.get("category") or None) == category]
     return "\n".join(texts)
 
 
@@ -258,10 +289,10 @@ def _build_indicator_sheet(t: TemplateModel) -> None:
                  value=labels["value"])
     rows.append(Row("sheet-title", {1: title}))
     rows.append(Row("note", {1: TEMPLATE_TEXT["indicator-sheet-note"]}))
-    headers = list(INDICATOR_HEADERS)
-    headers[5] = labels["prev_value"]
-    headers[6] = labels["value"]
-    rows.append(Row("header", dict(enumerate(headers, start=1))))
+    headers = {**INDICATOR_HEADERS, "value": labels["value"]}
+    for k in range(1, HISTORY_YEARS + 1):
+        headers[f"actual-{k}"] = fill(YEAR_LABELS["prev_value"], year=wareki(t.year - k))
+    rows.append(Row("header", {col: headers[key] for key, col in IND_COL.items()}))
     measures = t.catalog.measures_owned_by(t.department)
     for m in measures:
         _indicator_row(t, m)
@@ -271,19 +302,19 @@ def _build_indicator_sheet(t: TemplateModel) -> None:
 
 def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
     rows = t.indicator_rows
-    prev = m.previous_actual() if m.initiative.previous.get("year") == t.year - 1 else None
     target = m.data.get("text") or m.indicator["target"]["text"]
     cells = {
-        1: m.id,
-        2: f"{m.initiative.id} {m.initiative.title}",
-        3: m.name,
-        4: target,
-        5: m.unit or "",
-        6: _actual_text(prev),
+        IND_COL["id"]: m.id,
+        IND_COL["initiative"]: f"{m.initiative.id} {m.initiative.title}",
+        IND_COL["indicator"]: m.name,
+        IND_COL["target"]: target,
+        IND_COL["unit"]: m.unit or "",
     }
-    rows.append(Row("indicator", cells))
+    for k in range(1, HISTORY_YEARS + 1):
+        cells[IND_COL[f"actual-{k}"]] = _actual_text(m.actual_of(t.year - k))
+    rows.append(Row("indicator", {col: text for col, text in sorted(cells.items())}))
     r = len(rows)
-    _ref(t, f"{m.id}.name", INDICATOR_SHEET, r, 3, m.name)
+    _ref(t, f"{m.id}.name", INDICATOR_SHEET, r, IND_COL["indicator"], m.name)
     common = dict(sheet=INDICATOR_SHEET, row=r, department=t.department,
                   initiative_id=m.initiative.id,
                   key=m.id, indicator_id=m.indicator["id"], indicator_name=m.indicator["name"],
@@ -301,7 +332,7 @@ def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
 
 def _label(m: MeasureView, col: int) -> str:
     """A measure's field label: its name and the column's name in INDICATOR_HEADERS."""
-    return f"{m.name} {INDICATOR_HEADERS[col - 1]}"
+    return f"{m.name} {INDICATOR_HEADERS[INDICATOR_LAYOUT[col - 1][0]]}"
 
 
 def _actual_text(prev: dict[str, Any] | None) -> str:

@@ -94,7 +94,8 @@ def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: 
     tables = [
         _cover(book, t, deadline, contact),
         book.sheet(TEXT_SHEET, t.text_rows, TEXT_WIDTHS, 4, t.fields, validations),
-        book.sheet(INDICATOR_SHEET, t.indicator_rows, INDICATOR_WIDTHS, 9, t.fields,
+        book.sheet(INDICATOR_SHEET, t.indicator_rows, INDICATOR_WIDTHS, len(INDICATOR_WIDTHS),
+                   t.fields,
                    validations),
         _meta(book, identity, t.fields),
     ]

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.templates.model import (
     COVER_SHEET,
+    INDICATOR_LAYOUT,
     INDICATOR_SHEET,
     META_COLUMNS,
     META_SHEET,
@@ -46,7 +47,7 @@ LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 
 TEXT_WIDTHS = {1: 17, 2: 16, 3: 28, 4: 92}
-INDICATOR_WIDTHS = {1: 12, 2: 26, 3: 34, 4: 26, 5: 8, 6: 16, 7: 14, 8: 14, 9: 30}
+INDICATOR_WIDTHS = {n: width for n, (_, width) in enumerate(INDICATOR_LAYOUT, start=1)}
 
 
 def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
@@ -63,7 +64,7 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
     text_ws = wb.create_sheet(TEXT_SHEET)
     _rows(text_ws, t.text_rows, TEXT_WIDTHS, merge_to=4)
     ind_ws = wb.create_sheet(INDICATOR_SHEET)
-    _rows(ind_ws, t.indicator_rows, INDICATOR_WIDTHS, merge_to=9)
+    _rows(ind_ws, t.indicator_rows, INDICATOR_WIDTHS, merge_to=len(INDICATOR_WIDTHS))
     for f in t.fields:
         _input_cell((text_ws if f.sheet == TEXT_SHEET else ind_ws).cell(row=f.row, column=f.col))
     _validations(text_ws, [f for f in t.fields if f.sheet == TEXT_SHEET])
@@ -74,7 +75,8 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
         _name(wb, r.defined_name, r.sheet, r.row, r.col)
     for ws in (cover, text_ws, ind_ws):
         _page_setup(ws, t.department)
-    ind_ws.auto_filter.ref = f"A3:I{max(3, len(t.indicator_rows))}"
+    last = get_column_letter(len(INDICATOR_WIDTHS))
+    ind_ws.auto_filter.ref = f"A3:{last}{max(3, len(t.indicator_rows))}"
     _meta(wb.create_sheet(META_SHEET), identity, t.fields)
     for key, value in identity.items():
         wb.custom_doc_props.append(StringProperty(name=f"consolidator.{key}", value=value))

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.jobs.filling import fill_fields as fill_workbook
+from consolidator.messages import REASONS
 from consolidator.plan.catalog import Catalog, MeasureView
 from consolidator.reading.field_map import field_map
-from consolidator.templates.model import defined_name
+from consolidator.templates.model import REASON_CHOICES, defined_name
 
 __all__ = ["Submitted", "by_department", "by_name", "cell_of", "complete_values", "fields_of",
            "fill_workbook", "measure_of", "plausible_number", "previous_value",
-           "realistic_values", "set_modified", "submit_all"]
+           "realistic_values", "seed_values", "set_modified", "submit_all"]
 
 Values = dict[str, Any]
 
@@ -103,6 +104,34 @@ def realistic_values(template: Path, catalog: Catalog, year: int) -> Values:
         elif row["role"] == "reason_text":
             out[fid] = _REASON_TEXT.format(**ctx)
     return out
+
+
+def seed_values(catalog: Catalog, template: Path) -> dict[str, Any]:
+    """Every field of a 令和3年度 template, filled from the seed's own 実績 and 予定."""
+    values: dict[str, Any] = {}
+    for fid, row in fields_of(template).items():
+        ini = catalog.initiative_by_id[row["initiative_id"]]
+        prev = ini.previous
+        if row["role"] in ("status", "plan"):
+            section = "status" if row["role"] == "status" else "plans"
+            texts = [r["text"] for r in prev[section]
+                     if row["department"] in r["departments"]
+                     and r.get("category") == row["category"]]
+            if texts:
+                values[fid] = "\n".join(texts)
+        elif row["role"] == "value":
+            measure_id = fid.rsplit(".", 1)[0]
+            actual = catalog.measure_by_id[measure_id].previous_actual()
+            if actual and actual["value"] is not None:
+                values[fid] = actual["value"]
+            elif actual and actual["reason"]:
+                reason = actual["reason"]
+                if reason in REASON_CHOICES:
+                    values[f"{measure_id}.reason"] = reason
+                else:
+                    values[f"{measure_id}.reason"] = REASONS["other"]
+                    values[f"{measure_id}.reason_text"] = reason
+    return values
 
 
 def by_name(values: Mapping[str, Any]) -> Values:

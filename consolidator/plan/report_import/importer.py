@@ -16,6 +16,7 @@ from typing import Any
 from consolidator.findings import Findings
 from consolidator.japanese_values import parse_target, split_name_target
 from consolidator.plan.catalog import CATEGORIES, CIRCLED, CITY, COUNCIL
+from consolidator.plan.migrate import upgrade
 from consolidator.plan.report_import import lines as rt
 from consolidator.plan.report_import.actuals import place_actuals, segments_of
 from consolidator.plan.report_import.layout import (
@@ -26,20 +27,24 @@ from consolidator.plan.report_import.layout import (
     walk,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # built in version 2's shape (previous.values), then upgraded
 PLACEHOLDER_PLAN_ID = "imported-plan"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def import_report(text: str, overrides: dict[str, Any] | None = None
                   ) -> tuple[dict[str, Any], Findings]:
-    """Parse ``text`` into a catalog document, apply ``overrides``; return both and findings."""
+    """Parse ``text`` into a catalog document, apply ``overrides``; return both and findings.
+
+    The document is built in catalog schema version 2's shape (the report's values keyed by
+    measure in ``previous.values``, which is also what the overrides address) and upgraded
+    to the current version at the end (:mod:`consolidator.plan.migrate`)."""
     findings = Findings()
     layout = walk(text, findings)
     doc = _Builder(layout, findings).build()
     applied = apply_overrides(doc, overrides or {}, findings)
     _final_checks(doc, applied, findings)
-    return doc, findings
+    return upgrade(doc), findings
 
 
 # ---- building ------------------------------------------------------------------------------
