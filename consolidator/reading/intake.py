@@ -21,6 +21,7 @@ from consolidator.templates.model import FORMAT_VERSION, META_SHEET
 # the key of the department in format 1 of the workbook; it stays for files already sent out.
 IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")
 DEPARTMENT_KEY = "unit"
+REQUEST_KEYS = ("deadline", "contact")  # what the department was asked (not its identity)
 
 
 @dataclass(frozen=True)
@@ -86,4 +87,9 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     if ident["catalog_hash"] != catalog.content_hash:
         findings.append(make("older-catalog", file=file, department=department))
     return Identity(department, wb_year, ident["plan_id"], ident["catalog_hash"],
-                    ident["format_version"]), findings
+                    ident["format_version"], **_request(raw)), findings
+
+
+def _request(raw: RawWorkbook) -> dict[str, str]:
+    """The deadline and the contact ``generate`` wrote into the template (if it did)."""
+    return {k: raw.properties.get(k) or raw.meta.get(k) or "" for k in REQUEST_KEYS}

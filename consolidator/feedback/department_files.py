@@ -1,0 +1,144 @@
+"""What each department gets back after a run, in ``output/担当別/``.
+
+- A department whose file has open errors or warnings: ``<担当>_確認事項.xlsx``, its own
+  workbook annotated (:mod:`consolidator.feedback.annotate`), and ``<担当>_依頼.eml``, the
+  e-mail draft asking for the correction with that workbook attached.
+- A department whose file could not be read at all (or could not be annotated safely): the
+  table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
+- A clean department, and one that sent nothing: nothing.
+
+Files of an earlier run that no longer apply are removed, so the folder always matches the
+last run. Writing one department's files never stops the others: a workbook that cannot be
+annotated gets the table instead, and the log says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from consolidator.atomic import write_with
+from consolidator.checks.log import write_department_table
+from consolidator.checks.result import ValidationResult
+from consolidator.feedback.annotate import Request, annotate_workbook
+from consolidator.feedback.drafts import draft, draft_name, items_text
+from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
+from consolidator.japanese_values import wareki
+from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.messages import TEMPLATE_TEXT, fill
+from consolidator.messages.correction import MAIL_TEXT
+from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
+from consolidator.submission import Submission
+
+
+@dataclass
+class Sent:
+    """What was written for one department."""
+
+    department: str
+    workbook: Path
+    draft: Path
+    annotated: bool  # its own workbook marked (False: the table of findings)
+    findings: list[Finding]
+
+
+@dataclass
+class DepartmentFiles:
+    folder: Path
+    sent: list[Sent] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # for the run's log
+
+
+def workbook_name(department: str) -> str:
+    return f"{department}{DEPARTMENT_LOG_SUFFIX}"
+
+
+def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
+                           limits: Limits = DEFAULT_LIMITS) -> DepartmentFiles:
+    """Write into ``folder`` what goes back to each department after the run ``result`` of
+    the files in ``submissions`` (which are only read); see the module."""
+    out = DepartmentFiles(folder)
+    request_default = _usual_request(result)
+    for department in result.catalog.department_names:
+        mine = sorted((f for f in result.findings if f.department == department
+                       and f.severity in (ERROR, WARNING) and f.accepted is None),
+                      key=lambda f: SEVERITY_ORDER[f.severity])
+        chosen = result.chosen.get(department)
+        request = _request(department, result.year, chosen, request_default)
+        target = folder / workbook_name(department)
+        if chosen is not None:
+            on_file = [f for f in mine if f.file == chosen.file]
+            if not on_file:
+                continue
+            annotated = _annotate(submissions / chosen.file, target, on_file, request,
+                                  chosen.file, limits, out)
+            if not annotated:
+                write_with(target, partial(write_department_table, findings=on_file))
+            out.sent.append(_with_draft(out, department, target, annotated, on_file, request,
+                                        result))
+        else:
+            files = {s.file for s in result.submissions if s.department == department}
+            unread = [f for f in mine if f.file in files]
+            if not unread:
+                continue  # nothing sent: a reminder, not a correction
+            write_with(target, partial(write_department_table, findings=unread))
+            out.sent.append(_with_draft(out, department, target, False, unread, request,
+                                        result))
+    _remove_stale(folder, {p for s in out.sent for p in (s.workbook, s.draft)})
+    return out
+
+
+def _annotate(src: Path, target: Path, findings: list[Finding], request: Request, label: str,
+              limits: Limits, out: DepartmentFiles) -> bool:
+    try:
+        write_with(target, partial(annotate_workbook, src, findings=findings, request=request,
+                                   file_label=label, limits=limits))
+        return True
+    except Exception as exc:  # noqa: BLE001 - any problem: the table instead, and say why
+        # Not the department's finding (it did nothing wrong): no department, named in text.
+        out.findings.append(make("feedback-table-only", file=label, target=request.department,
+                                 detail=f"{type(exc).__name__}: {exc}"[:200]))
+        return False
+
+
+def _with_draft(out: DepartmentFiles, department: str, workbook: Path, annotated: bool,
+                findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
+    values = dict(department=department, year=request.year_label, deadline=request.deadline,
+                  contact=request.contact, file=workbook.name,
+                  errors=count(findings, ERROR), warnings=count(findings, WARNING),
+                  items=items_text(findings))
+    body = MAIL_TEXT["fix-body"] if annotated else MAIL_TEXT["fix-body-table"]
+    path = out.folder / draft_name(department)
+    message = draft(result.catalog.email_of(department), fill(MAIL_TEXT["fix-subject"], **values),
+                    fill(body, **values), workbook)
+    write_with(path, lambda tmp: tmp.write_bytes(message))
+    return Sent(department, workbook, path, annotated, findings)
+
+
+def _request(department: str, year: int, chosen: Submission | None,
+             usual: tuple[str, str]) -> Request:
+    """The deadline and contact of the department's template (else the ones most templates
+    of this run carry, else the defaults of the cover)."""
+    identity = chosen.identity if chosen else None
+    deadline = (identity.deadline if identity else "") or usual[0]
+    contact = (identity.contact if identity else "") or usual[1]
+    return Request(department, wareki(year), deadline, contact)
+
+
+def _usual_request(result: ValidationResult) -> tuple[str, str]:
+    pairs = Counter((s.identity.deadline, s.identity.contact) for s in result.chosen.values()
+                    if s.identity and (s.identity.deadline or s.identity.contact))
+    if pairs:
+        return pairs.most_common(1)[0][0]
+    return TEMPLATE_TEXT["default-deadline"], TEMPLATE_TEXT["default-contact"]
+
+
+def _remove_stale(folder: Path, wanted: set[Path]) -> None:
+    if not folder.is_dir():
+        return
+    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{MAIL_TEXT['file-suffix']}"):
+        for old in folder.glob(pattern):
+            if old not in wanted:
+                old.unlink()
