@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -21,7 +21,10 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from consolidator.jobs.runs import JobResult
     from consolidator.plan.catalog import Catalog
 
-from consolidator.messages import cli_text, render
+from consolidator.messages import cli_text, fill, render
+from consolidator.messages.correction import MAIL_TEXT
+
+T = TypeVar("T")
 
 PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False),
                            help="計画カタログ(JSON)。省略時は同梱の既定計画。")
@@ -194,13 +197,18 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
 @click.option("--out", "out_dir", default="workbook_templates", show_default=True,
               type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
 @click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+@click.option("--mail", is_flag=True, help="様式を添付したメールの下書き(.eml)も作ります。")
 def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
-             out_dir: str, only: tuple[str, ...]) -> None:
+             out_dir: str, only: tuple[str, ...], mail: bool) -> None:
     """担当(報告単位)ごとの記入用様式(.xlsx)を作ります。
+
+    --mail を付けると、様式を添付したメールの下書き(<担当>_依頼.eml)も作ります。
+    ダブルクリックで開き、宛先を確かめて送信してください(カタログにメールアドレスが
+    あれば宛先も入っています)。
 
     \b
     Example:
-        consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
+        consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234" --mail
         consolidator generate --year 令和4 --only 高齢福祉課
     """
     from consolidator.templates.generate import generate_templates
@@ -216,6 +224,11 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     for p in paths:
         click.echo(str(p))
     click.echo(cli_text("generated", count=len(paths), folder=out_dir))
+    if mail:
+        from consolidator.feedback.drafts import write_send_out_drafts
+
+        drafts = write_send_out_drafts(catalog, fiscal_year, paths, deadline, contact)
+        click.echo(fill(MAIL_TEXT["drafts-written"], count=len(drafts), folder=out_dir))
 
 
 def _year(text: str | None, catalog: Catalog) -> int:
@@ -266,6 +279,8 @@ OUT_OPTION = click.option("--out", "out_dir", default="output", show_default=Tru
                           type=click.Path(file_okay=False), help="ログ・マスターの出力先フォルダ。")
 YEAR_OPTION = click.option("--year",
                            help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+LEDGER_OPTION = click.option("--ledger", type=click.Path(dir_okay=False),
+                             help="提出台帳(SQLite)。省略時は出力先フォルダの ledger.sqlite3。")
 
 
 @main.command()
@@ -273,7 +288,9 @@ YEAR_OPTION = click.option("--year",
 @PLAN_OPTION
 @YEAR_OPTION
 @OUT_OPTION
-def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str) -> None:
+@LEDGER_OPTION
+def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
+            ledger: str | None) -> None:
     """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
 
     \b
@@ -282,7 +299,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     """
     from consolidator.jobs.runs import run_validate
 
-    job = _run(run_validate, submissions, plan_path, year, out_dir)
+    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -294,7 +311,9 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
 @PLAN_OPTION
 @YEAR_OPTION
 @OUT_OPTION
-def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str) -> None:
+@LEDGER_OPTION
+def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
+               ledger: str | None) -> None:
     """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
 
     以前のマスターは「以前のマスター」フォルダに残ります。エラーがあっても
@@ -306,7 +325,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     """
     from consolidator.jobs.runs import run_consolidate
 
-    job = _run(run_consolidate, submissions, plan_path, year, out_dir)
+    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -315,16 +334,16 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     sys.exit(0 if job.validation.valid else 1)
 
 
-def _run(job: Callable[[Path, Catalog, int, Path], JobResult], submissions: str,
-         plan_path: str | None, year: str | None,
-         out_dir: str):
+def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,
+         year: str | None, out_dir: str, ledger: str | None = None) -> JobResult:
     from consolidator.jobs.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():
         raise click.UsageError(cli_text("no-submissions", folder=submissions))
     catalog = _catalog(plan_path)
     try:
-        return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir))
+        return job(Path(submissions), catalog, _year(year, catalog), Path(out_dir),
+                   ledger=Path(ledger) if ledger else None)
     except OutputBusy:
         raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
     except OSError as exc:  # disk full, no permission: the previous outputs are intact
@@ -357,3 +376,106 @@ def _print_departments(job: JobResult) -> None:
 
     for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@PLAN_OPTION
+@YEAR_OPTION
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False),
+              help="変更箇所の一覧をExcelブックにも書き出します。")
+def diff(old: str, new: str, plan_path: str | None, year: str | None,
+         xlsx_path: str | None) -> None:
+    """同じ担当のブックの2つの版を比べ、変わった項目(実績値・実施状況・予定)を一覧にします。
+
+    \b
+    Example:
+        consolidator diff submissions/高齢福祉課_提出.xlsx submissions/高齢福祉課_修正.xlsx
+    """
+    from consolidator.atomic import write_with
+    from consolidator.checks.changes import diff_lines, diff_workbooks, write_changes_xlsx
+    from consolidator.messages.correction import VERSION_DIFF_TEXT
+
+    catalog = _catalog(plan_path)
+    changes, problems = diff_workbooks(Path(old), Path(new), catalog, _year(year, catalog))
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    for line in diff_lines(changes):
+        click.echo(line)
+    if xlsx_path:
+        write_with(Path(xlsx_path), lambda tmp: write_changes_xlsx(tmp, changes))
+        click.echo(fill(VERSION_DIFF_TEXT["xlsx-written"], path=xlsx_path))
+
+
+@main.command()
+@click.argument("log", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", help="承認した人の名前(省略時はログインユーザー名)。")
+@LEDGER_OPTION
+def accept(log: str, by: str | None, ledger: str | None) -> None:
+    """検証ログで「承認する」を選んだ警告を、承認として提出台帳に記録します。
+
+    値が変わらない限り、その警告は「承認済み」と表示され、未対応の件数に数えません。
+    エラーは承認できません(行ごとに理由を表示し、終了コード1)。
+
+    \b
+    Example:
+        consolidator accept output/validation_log.xlsx --by 山田
+    """
+    from consolidator.ledger.acceptance import accept_log
+    from consolidator.messages.correction import ACCEPT_TEXT
+
+    result = _ledger_call(lambda: accept_log(Path(log), _ledger(log, ledger), by))
+    if result.problem:
+        raise click.ClickException(result.problem)
+    for line in result.refused:
+        click.echo(line)
+    click.echo(fill(ACCEPT_TEXT["done"], accepted=len(result.accepted),
+                    already=len(result.already), refused=len(result.refused)))
+    sys.exit(1 if result.refused else 0)
+
+
+@main.command()
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+@LEDGER_OPTION
+@click.option("--json", "as_json", is_flag=True, help="担当ごとに1行のJSONで出力します。")
+def status(plan_path: str | None, year: str | None, out_dir: str, ledger: str | None,
+           as_json: bool) -> None:
+    """提出台帳から、担当ごとの提出・エラー・警告・承認の状況と未入力の実績値の数を表示します。
+
+    すべての担当が提出済みで、エラーも未承認の警告もなければ終了コード0。
+
+    \b
+    Example:
+        consolidator status
+        consolidator status --json
+    """
+    from consolidator.japanese_values import wareki
+    from consolidator.ledger.status import ledger_status, status_lines
+    from consolidator.messages.correction import STATUS_TEXT
+
+    catalog = _catalog(plan_path)
+    fiscal_year = _year(year, catalog)
+    path = Path(ledger) if ledger else Path(out_dir) / "ledger.sqlite3"
+    found = _ledger_call(lambda: ledger_status(path, catalog.department_names, fiscal_year))
+    if found is None:
+        raise click.ClickException(fill(STATUS_TEXT["no-runs"], ledger=path))
+    for line in found.json_lines() if as_json else status_lines(found, wareki(fiscal_year)):
+        click.echo(line)
+    sys.exit(0 if found.clean else 1)
+
+
+def _ledger(log: str, ledger: str | None) -> Path:
+    """``--ledger``, else the ledger beside the log (both are in the output folder)."""
+    return Path(ledger) if ledger else Path(log).parent / "ledger.sqlite3"
+
+
+def _ledger_call(call: Callable[[], T]) -> T:
+    import sqlite3
+
+    try:
+        return call()
+    except sqlite3.Error as exc:
+        raise click.ClickException(cli_text("ledger-broken", detail=str(exc))) from None

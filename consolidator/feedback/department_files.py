@@ -23,7 +23,7 @@ from consolidator.atomic import write_with
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.drafts import draft, draft_name, items_text
+from consolidator.feedback.drafts import draft, draft_name, items_text, write_draft
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
 from consolidator.japanese_values import wareki
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -113,7 +113,7 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, annotated
     path = out.folder / draft_name(department)
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT["fix-subject"], **values),
                     fill(body, **values), workbook)
-    write_with(path, lambda tmp: tmp.write_bytes(message))
+    write_draft(path, message)
     return Sent(department, workbook, path, annotated, findings)
 
 

@@ -1,22 +1,31 @@
 """E-mail drafts (.eml) with a workbook attached, one double-click from being sent.
 
-Written with the standard library's ``email`` package: ``X-Unsent: 1`` makes Outlook open
-the file as an editable draft (Thunderbird opens it as a message it can forward or edit as
-new), the subject is RFC 2047 encoded UTF-8, the body UTF-8 in base64, the attachment's
-Japanese name is given both ways clients read it (RFC 2231 ``filename*`` in the disposition,
-an RFC 2047 word in the content type's ``name``), lines end in CRLF.
+Written with the standard library's ``email`` package, in the long-established form every
+client reads: ``X-Unsent: 1`` makes Outlook open the file as an editable draft (Thunderbird
+opens it too), the subject is RFC 2047 encoded UTF-8, the body UTF-8 text in base64 with
+CRLF line ends, and the attachment's Japanese name is given both ways clients read it (RFC
+2231 ``filename*`` in the disposition, one RFC 2047 word in the content type's ``name``).
+The ``email.mime`` classes are used rather than ``EmailMessage``: the latter's header folding
+splits a long content type into encoded words and the name into RFC 2231 continuations,
+which Outlook does not read.
 """
 
 from __future__ import annotations
 
-from email import policy
+from email import encoders, policy
 from email.header import Header
-from email.message import EmailMessage
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 
+from consolidator.atomic import write_with
 from consolidator.findings import Finding
-from consolidator.messages import fill
+from consolidator.japanese_values import wareki
+from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_TEXT
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import template_filename
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_ITEMS = 10  # findings listed in the body; the attachment has them all
@@ -26,18 +35,21 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
           attachment_name: str | None = None) -> bytes:
     """The bytes of an .eml draft: addressed when ``to`` is known, ``attachment`` attached
     under ``attachment_name`` (default: its file name)."""
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = MIMEMultipart()
     msg["X-Unsent"] = "1"
     if to:
         msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content(body, charset="utf-8", cte="base64")
+    msg["Subject"] = Header(subject, "utf-8").encode()
+    text = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    msg.attach(MIMEText(text, "plain", "utf-8"))
     name = attachment_name or attachment.name
-    msg.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                       filename=name)
-    part = list(msg.iter_attachments())[-1]
-    part.set_param("name", Header(name, "utf-8").encode(), header="Content-Type")
-    return msg.as_bytes()
+    part = MIMEBase(*XLSX_TYPE)
+    part.set_param("name", Header(name, "utf-8").encode(maxlinelen=10_000))
+    part.set_payload(attachment.read_bytes())
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+    msg.attach(part)
+    return msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
 def draft_name(department: str) -> str:
@@ -63,3 +75,26 @@ def send_out_draft(department: str, email: str | None, year_label: str, deadline
                   file=template.name)
     return draft(email, fill(MAIL_TEXT["send-subject"], **values),
                  fill(MAIL_TEXT["send-body"], **values), template)
+
+
+def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], deadline: str,
+                          contact: str) -> list[Path]:
+    """``generate --mail``: beside each generated template, ``<担当>_依頼.eml`` with the
+    template attached (addressed when the catalog has the department's e-mail address)."""
+    deadline = deadline or TEMPLATE_TEXT["default-deadline"]
+    contact = contact or TEMPLATE_TEXT["default-contact"]
+    by_name = {template_filename(d, year): d for d in catalog.department_names}
+    written = []
+    for template in templates:
+        department = by_name[template.name]
+        message = send_out_draft(department, catalog.email_of(department), wareki(year),
+                                 deadline, contact, template)
+        target = template.with_name(draft_name(department))
+        write_draft(target, message)
+        written.append(target)
+    return written
+
+
+def write_draft(target: Path, message: bytes) -> None:
+    """Write a draft atomically (a half-written .eml never sits there)."""
+    write_with(target, lambda tmp: tmp.write_bytes(message))

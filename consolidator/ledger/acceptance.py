@@ -62,6 +62,35 @@ class AcceptResult:
     accepted: list[int] = field(default_factory=list)  # the log's row numbers
     already: list[int] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # one Japanese message per row
+    problem: str = ""  # why nothing could be read or recorded (Japanese), if so
+
+
+def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
+    """``consolidator accept``: read the rows of ``log`` marked 承認する into ``ledger``
+    (see :func:`accept_rows`). A missing ledger, one without runs, or a log that cannot be
+    read is a ``problem``, and nothing is recorded."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
+    try:
+        rows = read_log_rows(log)
+    except Exception as exc:  # noqa: BLE001 - calamine's errors, a missing sheet: say so
+        return AcceptResult(problem=fill(ACCEPT_TEXT["no-log"], file=log,
+                                         detail=f"{type(exc).__name__}: {exc}"))
+    conn = connect(ledger)
+    try:
+        migrate(conn)
+        if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
+            return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
+        conn.execute("BEGIN IMMEDIATE")
+        result = accept_rows(conn, rows, by)
+        conn.execute("COMMIT")
+        return result
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
 
 
 def read_log_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:

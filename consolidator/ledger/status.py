@@ -9,8 +9,10 @@ without errors or open warnings.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from consolidator.findings import ERROR, WARNING
@@ -48,6 +50,27 @@ class Status:
     @property
     def clean(self) -> bool:
         return all(d.submitted and not d.errors and not d.warnings for d in self.departments)
+
+    def json_lines(self) -> list[str]:
+        """``status --json``: one object per department, then ``{"missing_values": n}``."""
+        return [json.dumps(d.to_json(), ensure_ascii=False) for d in self.departments] + [
+            json.dumps({"missing_values": self.missing_values})]
+
+
+def ledger_status(ledger: Path, departments: list[str], year: int) -> Status | None:
+    """``consolidator status``: the status in the ledger file (None when there is no ledger
+    or it has no run for ``year``). The ledger is only read (and brought to the current
+    schema version)."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return None
+    conn = connect(ledger)
+    try:
+        migrate(conn)
+        return read_status(conn, departments, year)
+    finally:
+        conn.close()
 
 
 def read_status(conn: sqlite3.Connection, departments: list[str], year: int) -> Status | None:
