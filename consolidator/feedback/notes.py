@@ -9,7 +9,6 @@ annotation (same author) are replaced.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -29,12 +28,11 @@ from consolidator.feedback.package import (
     r_id_attribute,
     relationships,
 )
-from consolidator.text_layout import FONT, display_width
+from consolidator.feedback.vml import free_block, new_vml, with_shapes, without_shapes
+from consolidator.text_layout import FONT
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-V_NS, O_NS, X_NS = ("urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office",
-                    "urn:schemas-microsoft-com:office:excel")
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,11 @@ def add_notes(pkg: Package, sheet_part: str, notes: list[Note], author: str, mar
         element = f"<{qualified(p, 'legacyDrawing')} {r_id_attribute(sheet_xml, rid)}/>"
         pkg.write(sheet_part, insert_child(sheet_xml, element.encode(), "legacyDrawing",
                                            WORKSHEET_ORDER))
-        pkg.write(vml, _new_vml(_free_block(pkg)))
-    vml_xml = _without_shapes(pkg.read(vml), removed)
-    pkg.write(vml, _with_shapes(vml_xml, placed))
+        pkg.write(vml, new_vml(free_block(pkg)))
+    where = [(n, _row_col(n.cell)) for n in placed]
+    vml_xml = without_shapes(pkg.read(vml), {_row_col(c) for c in removed if c})
+    pkg.write(vml, with_shapes(vml_xml, [(row, col, f"{n.title}\n{n.text}")
+                                         for n, (row, col) in where]))
     return [n.cell for n in placed]
 
 
@@ -173,84 +173,3 @@ def _text(xml: bytes) -> str:
     import html
 
     return html.unescape(re.sub(rb"<[^>]+>", b"", xml).decode("utf-8", "replace"))
-
-
-# ---- VML: where Excel draws each note ---------------------------------------------------------
-
-_SHAPE = re.compile(rb"<v:shape\b[^>]*>.*?</v:shape>", re.S)
-_SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
-_IDMAP = re.compile(rb"<o:idmap\b[^>]*\bdata=\"([\d,\s]+)\"")
-
-
-def _free_block(pkg: Package) -> int:
-    """A shape-id block (``o:idmap``) no other VML drawing of the workbook uses."""
-    used = {0}
-    for name in pkg.names():
-        if name.lower().endswith(".vml"):
-            for m in _IDMAP.finditer(pkg.read(name)):
-                used |= {int(x) for x in re.findall(rb"\d+", m.group(1))}
-    return max(used) + 1
-
-
-def _new_vml(block: int) -> bytes:
-    return (f'<xml xmlns:v="{V_NS}" xmlns:o="{O_NS}" xmlns:x="{X_NS}">'
-            f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/>'
-            "</o:shapelayout></xml>").encode()
-
-
-_SHAPETYPE = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-              'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
-              '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
-
-
-def _without_shapes(vml: bytes, cells: set[str]) -> bytes:
-    """The VML without the note shapes of ``cells`` (our earlier notes)."""
-    where = {_row_col(c) for c in cells if c}
-
-    def keep(m: re.Match[bytes]) -> bytes:
-        shape = m.group(0)
-        if b'ObjectType="Note"' not in shape:
-            return shape
-        row = re.search(rb"<x:Row>\s*(\d+)\s*</x:Row>", shape)
-        col = re.search(rb"<x:Column>\s*(\d+)\s*</x:Column>", shape)
-        if row and col and (int(row.group(1)), int(col.group(1))) in where:
-            return b""
-        return shape
-
-    return _SHAPE.sub(keep, vml) if where else vml
-
-
-def _with_shapes(vml: bytes, notes: list[Note]) -> bytes:
-    for prefix, ns in (("v", V_NS), ("o", O_NS), ("x", X_NS)):
-        if f'xmlns:{prefix}="{ns}"'.encode() not in vml:
-            raise PackageError("VML without the usual namespace prefixes")
-    end = vml.rfind(b"</xml>")
-    if end == -1:
-        raise PackageError("VML without its end")
-    idmap = _IDMAP.search(vml)
-    block = int(re.findall(rb"\d+", idmap.group(1))[0]) if idmap else 1
-    next_id = max([block * 1024] + [int(x) for x in _SHAPE_ID.findall(vml)]) + 1
-    head = "" if b'id="_x0000_t202"' in vml else _SHAPETYPE
-    shapes = "".join(_shape(n, next_id + i) for i, n in enumerate(notes))
-    return vml[:end] + (head + shapes).encode() + vml[end:]
-
-
-NOTE_COLUMNS = 4  # how many columns wide a note is drawn
-CHARS_PER_LINE = 30  # half-width characters in a line of that width
-
-
-def _shape(note: Note, shape_id: int) -> str:
-    row, col = _row_col(note.cell)
-    lines = sum(max(1, math.ceil(display_width(part) / CHARS_PER_LINE))
-                for part in f"{note.title}\n{note.text}".split("\n"))
-    anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 10, {col + 1 + NOTE_COLUMNS}, 15, " \
-             f"{max(row - 1, 0) + lines + 1}, 4"
-    return (f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202" '
-            'style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;'
-            f'height:{15 * (lines + 1)}pt;z-index:{shape_id};visibility:hidden" '
-            'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
-            '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
-            '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
-            '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-            f"<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
-            f"<x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>")
