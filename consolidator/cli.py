@@ -376,6 +376,9 @@ def _print_departments(job: JobResult) -> None:
 
     for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)
+    for f in job.validation.findings:  # the ledger set aside or not used: say it here too
+        if f.code.startswith("ledger-"):
+            click.echo(f"[{f.severity_label}] {f.message} → {f.action}")
 
 
 @main.command()

@@ -39,7 +39,9 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
     msg["X-Unsent"] = "1"
     if to:
         msg["To"] = to
-    msg["Subject"] = Header(subject, "utf-8").encode()
+    # A Header object (compat32 takes one) folds knowing the field's name: the first encoded
+    # word stays on the Subject line instead of a continuation line.
+    msg["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
     text = body.replace("\r\n", "\n").replace("\n", "\r\n")
     msg.attach(MIMEText(text, "plain", "utf-8"))
     name = attachment_name or attachment.name

@@ -6,7 +6,8 @@ Each run adds one row to ``runs`` and one per file name to ``run_files``, with t
 its findings. When a department's used file changes, the file used before is marked as
 superseded by the new one, and the run gets a finding saying so, with how many fields changed
 (compared with the values the ledger kept of the earlier file, which may be gone from the
-folder by then).
+folder by then). An earlier version left in the folder beside the new one is information,
+not a duplicate to puzzle over.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path,
     conn.execute("BEGIN IMMEDIATE")
     try:
         ids = {s.file: _file(conn, s, d, result.year, stamp) for s, d in known}
+        _earlier_versions(conn, result, ids)
         record = _decide(conn, result, ids)
         run_id = _run(conn, result, command, folder, len(known), missing_values, stamp)
         record.run_id = run_id
@@ -74,6 +76,31 @@ def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path,
         conn.execute("ROLLBACK")
         raise
     return record
+
+
+def _earlier_versions(conn: sqlite3.Connection, result: ValidationResult,
+                      ids: dict[str, int]) -> None:
+    """An unused file that came in an earlier run than the file used now is the
+    department's earlier version, not a puzzling duplicate: its ``duplicate-not-used``
+    warning becomes ``superseded-version`` (information) in ``result``."""
+    def first_run(file_id: int) -> int | None:
+        row = conn.execute("SELECT MIN(run_id) FROM run_files WHERE file_id = ?",
+                           (file_id,)).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    earlier: dict[str, str] = {}
+    for s in result.submissions:
+        chosen = result.chosen.get(s.department or "")
+        if s.used or not s.usable or chosen is None or s.file not in ids \
+                or chosen.file not in ids:
+            continue
+        mine, theirs = first_run(ids[s.file]), first_run(ids[chosen.file])
+        if mine is not None and (theirs is None or mine < theirs):
+            earlier[s.file] = chosen.file
+    result.findings.items = [
+        make("superseded-version", file=f.file, department=f.department,
+             used=earlier[f.file]) if f.code == "duplicate-not-used" and f.file in earlier
+        else f for f in result.findings]
 
 
 def _file(conn: sqlite3.Connection, s: Submission, d: tuple[str, int], year: int,

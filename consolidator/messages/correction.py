@@ -17,6 +17,8 @@ CORRECTION: dict[str, Message] = {
                            "台帳のファイルが他のプログラムで開かれていないか、書き込みできる場所にあるかを確認してください。"),
     "resubmission-used": (I, "{department}の使用するファイルが変わりました:{file}(前回まで使用:{previous}、{previous_seen}受付。変わった項目 {changed} 件)",
                           "変わった項目は consolidator diff 前回のファイル 今回のファイル で確認できます。"),
+    "superseded-version": (I, "{department}の以前の版のため使用しません(使用:{used}):{file}",
+                           "対応は不要です。以前の版は提出フォルダから移動してもかまいません(履歴は提出台帳に残ります)。"),
     # ---- the files sent back to departments --------------------------------------------------------
     "feedback-table-only": (I, "{target}へ返す確認事項は、提出されたブックに書き込めないため一覧表だけにしました({detail}):{file}",
                             "一覧表のシート名とセル番地で修正箇所を伝えてください。"),
