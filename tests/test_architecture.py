@@ -139,6 +139,14 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.jobs.runs", "run_validate"),
     ("consolidator.jobs.runs", "run_consolidate"),
     ("consolidator.plan.check", "check_plan"),
+    ("consolidator.checks.changes", "diff_workbooks"),
+    ("consolidator.feedback.annotate", "annotate_workbook"),
+    ("consolidator.feedback.department_files", "write_department_files"),
+    ("consolidator.ledger.schema", "open_ledger"),
+    ("consolidator.ledger.records", "record_run"),
+    ("consolidator.ledger.acceptance", "accept_log"),
+    ("consolidator.ledger.status", "ledger_status"),
+    ("consolidator.jobs.correction", "record_in_ledger"),
 ]
 
 

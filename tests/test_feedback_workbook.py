@@ -257,14 +257,32 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
 def test_only_an_unreadable_file_gets_the_table_and_a_missing_one_nothing(
         tmp_path: Path, mini_catalog: Catalog) -> None:
     """Decided on the validation alone: a department whose only file could not be read gets
-    the table; one that sent nothing gets nothing (that is a reminder, not a correction)."""
-    broken = make("internal-error", file="高齢.xlsx", department="高齢福祉課", detail="x")
-    found = Findings([broken, make("unit-missing", department="地域福祉課")])
-    subs = [Submission(file="高齢.xlsx", department="高齢福祉課", findings=[broken])]
+    the table; one that sent nothing gets nothing (that is a reminder, not a correction), and
+    a bug of the toolkit is never forwarded to a department."""
+    corrupt = make("file-corrupt", file="高齢.xlsx", department="高齢福祉課")
+    bug = make("internal-error", file="地域.xlsx", department="地域福祉課", detail="x")
+    found = Findings([corrupt, bug, make("unit-missing", department="市社協")])
+    subs = [Submission(file="高齢.xlsx", department="高齢福祉課", findings=[corrupt]),
+            Submission(file="地域.xlsx", department="地域福祉課", findings=[bug])]
     result = ValidationResult(mini_catalog, YEAR, subs, {}, found)
     sent = write_department_files(tmp_path / "out", result, tmp_path)
     assert [(s.department, s.annotated, [f.code for f in s.findings]) for s in sent.sent] == [
-        ("高齢福祉課", False, ["internal-error"])]
+        ("高齢福祉課", False, ["file-corrupt"])]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "高齢福祉課_依頼.eml", "高齢福祉課_確認事項.xlsx"]
-    assert broken.severity == ERROR
+    assert corrupt.severity == bug.severity == ERROR
+
+
+def test_a_file_that_cannot_be_written_does_not_stop_the_others(
+        tmp_path: Path, templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """One department's file cannot be replaced (here a folder stands in its way, as a file
+    held open in Excel would on Windows): the others get theirs, the log says which not."""
+    _submit(templates, mini_catalog, tmp_path / "s",
+            {COUNCIL: THREE_ERRORS, "高齢福祉課": {"1-1-1.plan": None}})
+    blocked = tmp_path / "out" / "担当別" / f"{COUNCIL}_確認事項.xlsx"
+    blocked.mkdir(parents=True)
+    job = _run(tmp_path / "s", tmp_path / "out", mini_catalog)
+    assert [s.department for s in job.departments.sent] == ["高齢福祉課"]  # type: ignore[union-attr]
+    (why,) = [f for f in job.validation.findings if f.code == "feedback-not-written"]
+    assert COUNCIL in why.message and why.file == blocked.name
+    assert (tmp_path / "out" / "担当別" / "高齢福祉課_確認事項.xlsx").is_file()

@@ -5,7 +5,8 @@
   e-mail draft asking for the correction with that workbook attached.
 - A department whose file could not be read at all (or could not be annotated safely): the
   table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
-- A clean department, and one that sent nothing: nothing.
+- A clean department, and one that sent nothing: nothing. Findings that concern the
+  secretariat only (:data:`NOT_FOR_DEPARTMENTS`) are not sent.
 
 Files of an earlier run that no longer apply are removed, so the folder always matches the
 last run. Writing one department's files never stops the others: a workbook that cannot be
@@ -31,6 +32,12 @@ from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
 from consolidator.submission import Submission
+
+# Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
+# a template made from an older catalog (the secretariat compares the catalogs), and the
+# choice between several files of one department.
+NOT_FOR_DEPARTMENTS = frozenset({"internal-error", "older-catalog", "duplicate-not-used",
+                                 "superseded-version"})
 
 
 @dataclass
@@ -63,29 +70,29 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
     request_default = _usual_request(result)
     for department in result.catalog.department_names:
         mine = sorted((f for f in result.findings if f.department == department
-                       and f.severity in (ERROR, WARNING) and f.accepted is None),
+                       and f.severity in (ERROR, WARNING) and f.accepted is None
+                       and f.code not in NOT_FOR_DEPARTMENTS),
                       key=lambda f: SEVERITY_ORDER[f.severity])
         chosen = result.chosen.get(department)
+        if chosen is not None:
+            mine = [f for f in mine if f.file == chosen.file]
+        else:  # only what its unreadable files got; nothing sent: a reminder, not a correction
+            files = {s.file for s in result.submissions if s.department == department}
+            mine = [f for f in mine if f.file in files]
+        if not mine:
+            continue
         request = _request(department, result.year, chosen, request_default)
         target = folder / workbook_name(department)
-        if chosen is not None:
-            on_file = [f for f in mine if f.file == chosen.file]
-            if not on_file:
-                continue
-            annotated = _annotate(submissions / chosen.file, target, on_file, request,
-                                  chosen.file, limits, out)
+        try:
+            annotated = chosen is not None and _annotate(
+                submissions / chosen.file, target, mine, request, chosen.file, limits, out)
             if not annotated:
-                write_with(target, partial(write_department_table, findings=on_file))
-            out.sent.append(_with_draft(out, department, target, annotated, on_file, request,
+                write_with(target, partial(write_department_table, findings=mine))
+            out.sent.append(_with_draft(out, department, target, annotated, mine, request,
                                         result))
-        else:
-            files = {s.file for s in result.submissions if s.department == department}
-            unread = [f for f in mine if f.file in files]
-            if not unread:
-                continue  # nothing sent: a reminder, not a correction
-            write_with(target, partial(write_department_table, findings=unread))
-            out.sent.append(_with_draft(out, department, target, False, unread, request,
-                                        result))
+        except OSError as exc:  # held open in Excel, no room: the others still get theirs
+            out.findings.append(make("feedback-not-written", file=target.name,
+                                     target=department, detail=f"{exc.strerror or exc}"))
     _remove_stale(folder, {p for s in out.sent for p in (s.workbook, s.draft)})
     return out
 
@@ -141,4 +148,7 @@ def _remove_stale(folder: Path, wanted: set[Path]) -> None:
     for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{MAIL_TEXT['file-suffix']}"):
         for old in folder.glob(pattern):
             if old not in wanted:
-                old.unlink()
+                try:
+                    old.unlink()
+                except OSError:  # held open (Windows): it stays until the next run
+                    pass

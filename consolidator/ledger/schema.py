@@ -112,8 +112,9 @@ MIGRATIONS: tuple[str, ...] = (
 CURRENT_VERSION = len(MIGRATIONS)
 
 
-class NewerLedger(Exception):
-    """The ledger was written by a newer version of the toolkit."""
+class NewerLedger(sqlite3.DatabaseError):
+    """The ledger was written by a newer version of the toolkit (a database error to those
+    that only read it: ``status``, ``accept``)."""
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -141,7 +142,7 @@ def migrate(conn: sqlite3.Connection, upto: int = CURRENT_VERSION) -> int:
     version."""
     version = version_of(conn)
     if version > CURRENT_VERSION:
-        raise NewerLedger(str(version))
+        raise NewerLedger(f"schema version {version} > {CURRENT_VERSION}")
     if version >= upto:
         return version
     conn.execute("BEGIN IMMEDIATE")

@@ -111,13 +111,14 @@ def status_lines(status: Status, year_label: str) -> list[str]:
     header = [t["department"], t["submitted"], t["file"], t["versions"], t["errors"],
               t["warnings"], t["accepted"], t["last-seen"]]
     rows = [[d.unit, t["yes"] if d.submitted else t["no"], d.file or "", str(d.versions),
-             str(d.errors), str(d.warnings), str(d.accepted), (d.last_seen or "")[:16]]
+             str(d.errors), str(d.warnings), str(d.accepted), _when(d.last_seen)]
             for d in status.departments]
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     numeric = {3, 4, 5, 6}
     lines = ["  ".join((rpad if i in numeric else pad)(cell, widths[i])
                        for i, cell in enumerate(r)).rstrip() for r in [header, *rows]]
-    lines.append(fill(t["run"], at=status.run_at[:16], command=status.command, year=year_label))
+    lines.append(fill(t["run"], at=_when(status.run_at), command=status.command,
+                      year=year_label))
     lines.append(fill(t["missing"], count=status.missing_values))
     if status.clean:
         lines.append(t["clean"])
@@ -127,3 +128,8 @@ def status_lines(status: Status, year_label: str) -> list[str]:
                           errors=sum(d.errors > 0 for d in ds),
                           warnings=sum(d.warnings > 0 for d in ds)))
     return lines
+
+
+def _when(stamp: str | None) -> str:
+    """An ISO time as a person reads it: 2023-05-20 14:03."""
+    return (stamp or "")[:16].replace("T", " ")

@@ -20,6 +20,8 @@ CORRECTION: dict[str, Message] = {
     "superseded-version": (I, "{department}の以前の版のため使用しません(使用:{used}):{file}",
                            "対応は不要です。以前の版は提出フォルダから移動してもかまいません(履歴は提出台帳に残ります)。"),
     # ---- the files sent back to departments --------------------------------------------------------
+    "feedback-not-written": (W, "{target}へ返す確認事項を書き込めませんでした({detail}):{file}",
+                             "そのファイルがExcelなどで開かれていれば閉じて、実行し直してください。"),
     "feedback-table-only": (I, "{target}へ返す確認事項は、提出されたブックに書き込めないため一覧表だけにしました({detail}):{file}",
                             "一覧表のシート名とセル番地で修正箇所を伝えてください。"),
 }
