@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from consolidator.atomic import write_with
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.drafts import draft, draft_name, items_text, write_draft
+from consolidator.feedback.drafts import draft, draft_name, items_text, write_draft, write_file
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
 from consolidator.japanese_values import wareki
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -84,11 +83,12 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
         request = _request(department, result.year, chosen, request_default)
         target = folder / workbook_name(department)
         try:
-            annotated = chosen is not None and _annotate(
+            written = None if chosen is None else _annotate(
                 submissions / chosen.file, target, mine, request, chosen.file, limits, out)
-            if not annotated:
-                write_with(target, partial(write_department_table, findings=mine))
-            out.sent.append(_with_draft(out, department, target, annotated, mine, request,
+            annotated = written is not None
+            if written is None:
+                written = write_file(target, partial(write_department_table, findings=mine))
+            out.sent.append(_with_draft(out, department, written, annotated, mine, request,
                                         result))
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
             out.findings.append(make("feedback-not-written", file=target.name,
@@ -98,16 +98,16 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
 
 
 def _annotate(src: Path, target: Path, findings: list[Finding], request: Request, label: str,
-              limits: Limits, out: DepartmentFiles) -> bool:
+              limits: Limits, out: DepartmentFiles) -> Path | None:
+    """The annotated workbook written (its path), or None when it could not be."""
     try:
-        write_with(target, partial(annotate_workbook, src, findings=findings, request=request,
-                                   file_label=label, limits=limits))
-        return True
+        return write_file(target, partial(annotate_workbook, src, findings=findings,
+                                          request=request, file_label=label, limits=limits))
     except Exception as exc:  # noqa: BLE001 - any problem: the table instead, and say why
         # Not the department's finding (it did nothing wrong): no department, named in text.
         out.findings.append(make("feedback-table-only", file=label, target=request.department,
                                  detail=f"{type(exc).__name__}: {exc}"[:200]))
-        return False
+        return None
 
 
 def _with_draft(out: DepartmentFiles, department: str, workbook: Path, annotated: bool,
@@ -117,10 +117,9 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, annotated
                   errors=count(findings, ERROR), warnings=count(findings, WARNING),
                   items=items_text(findings))
     body = MAIL_TEXT["fix-body"] if annotated else MAIL_TEXT["fix-body-table"]
-    path = out.folder / draft_name(department)
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT["fix-subject"], **values),
-                    fill(body, **values), workbook)
-    write_draft(path, message)
+                    fill(body, **values), workbook, workbook_name(department))
+    path = write_draft(out.folder / draft_name(department), message)
     return Sent(department, workbook, path, annotated, findings)
 
 

@@ -12,6 +12,7 @@ which Outlook does not read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email import encoders, policy
 from email.header import Header
 from email.mime.base import MIMEBase
@@ -91,12 +92,20 @@ def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], de
         department = by_name[template.name]
         message = send_out_draft(department, catalog.email_of(department), wareki(year),
                                  deadline, contact, template)
-        target = template.with_name(draft_name(department))
-        write_draft(target, message)
-        written.append(target)
+        written.append(write_draft(template.with_name(draft_name(department)), message))
     return written
 
 
-def write_draft(target: Path, message: bytes) -> None:
-    """Write a draft atomically (a half-written .eml never sits there)."""
-    write_with(target, lambda tmp: tmp.write_bytes(message))
+def write_draft(target: Path, message: bytes) -> Path:
+    """Write a draft atomically (a half-written .eml never sits there); the path written."""
+    return write_file(target, lambda tmp: tmp.write_bytes(message))
+
+
+def write_file(target: Path, writer: Callable[[Path], object]) -> Path:
+    """:func:`consolidator.atomic.write_with`, returning the path actually written: once
+    ``write_with`` writes beside a target another program holds open and returns that path
+    (issue 11), the draft attaches the file really written; until then it returns nothing
+    and the target is the file."""
+    write: Callable[..., object] = write_with
+    written = write(target, writer)
+    return written if isinstance(written, Path) else target
