@@ -29,6 +29,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import template_filename
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+ODS_TYPE = ("application", "vnd.oasis.opendocument.spreadsheet")
 MAX_ITEMS = 10  # findings listed in the body; the attachment has them all
 
 
@@ -46,7 +47,7 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
     text = body.replace("\r\n", "\n").replace("\n", "\r\n")
     msg.attach(MIMEText(text, "plain", "utf-8"))
     name = attachment_name or attachment.name
-    part = MIMEBase(*XLSX_TYPE)
+    part = MIMEBase(*(ODS_TYPE if name.lower().endswith(".ods") else XLSX_TYPE))
     part.set_param("name", Header(name, "utf-8").encode(maxlinelen=10_000))
     part.set_payload(attachment.read_bytes())
     encoders.encode_base64(part)
@@ -86,10 +87,10 @@ def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], de
     template attached (addressed when the catalog has the department's e-mail address)."""
     deadline = deadline or TEMPLATE_TEXT["default-deadline"]
     contact = contact or TEMPLATE_TEXT["default-contact"]
-    by_name = {template_filename(d, year): d for d in catalog.department_names}
+    by_stem = {Path(template_filename(d, year)).stem: d for d in catalog.department_names}
     written = []
-    for template in templates:
-        department = by_name[template.name]
+    for template in templates:  # .xlsx, or .ods: the same name otherwise
+        department = by_stem[template.stem]
         message = send_out_draft(department, catalog.email_of(department), wareki(year),
                                  deadline, contact, template)
         written.append(write_draft(template.with_name(draft_name(department)), message))
