@@ -21,7 +21,6 @@ from consolidator.templates.model import FORMAT_VERSION, META_SHEET
 # the key of the department in format 1 of the workbook; it stays for files already sent out.
 IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", "unit")
 DEPARTMENT_KEY = "unit"
-REQUEST_KEYS = ("deadline", "contact")  # what the department was asked (not its identity)
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,11 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     if ident["catalog_hash"] != catalog.content_hash:
         findings.append(make("older-catalog", file=file, department=department))
     return Identity(department, wb_year, ident["plan_id"], ident["catalog_hash"],
-                    ident["format_version"], **_request(raw)), findings
+                    ident["format_version"], deadline=_asked(raw, "deadline"),
+                    contact=_asked(raw, "contact")), findings
 
 
-def _request(raw: RawWorkbook) -> dict[str, str]:
-    """The deadline and the contact ``generate`` wrote into the template (if it did)."""
-    return {k: raw.properties.get(k) or raw.meta.get(k) or "" for k in REQUEST_KEYS}
+def _asked(raw: RawWorkbook, key: str) -> str:
+    """What ``generate`` wrote into the template about the request (``deadline``,
+    ``contact``: not part of the identity), if it did."""
+    return raw.properties.get(key) or raw.meta.get(key) or ""
