@@ -7,9 +7,11 @@ copy is opened with openpyxl as a department's Excel would show it.
 
 from __future__ import annotations
 
+import email
 import re
 import shutil
 import warnings
+from email import policy
 from pathlib import Path
 from typing import Any
 
@@ -254,11 +256,11 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
     assert COUNCIL in why.message and why.department is None
 
 
-def test_only_an_unreadable_file_gets_the_table_and_a_missing_one_nothing(
-        tmp_path: Path, mini_catalog: Catalog) -> None:
+def test_an_unreadable_file_and_a_missing_one_get_the_table(tmp_path: Path,
+                                                             mini_catalog: Catalog) -> None:
     """Decided on the validation alone: a department whose only file could not be read gets
-    the table; one that sent nothing gets nothing (that is a reminder, not a correction), and
-    a bug of the toolkit is never forwarded to a department."""
+    the table of its findings; one from which nothing readable arrived gets the table and a
+    draft asking for its workbook; a bug of the toolkit is never forwarded."""
     corrupt = make("file-corrupt", file="高齢.xlsx", department="高齢福祉課")
     bug = make("internal-error", file="地域.xlsx", department="地域福祉課", detail="x")
     found = Findings([corrupt, bug, make("unit-missing", department="市社協")])
@@ -267,9 +269,13 @@ def test_only_an_unreadable_file_gets_the_table_and_a_missing_one_nothing(
     result = ValidationResult(mini_catalog, YEAR, subs, {}, found)
     sent = write_department_files(tmp_path / "out", result, tmp_path)
     assert [(s.department, s.annotated, [f.code for f in s.findings]) for s in sent.sent] == [
-        ("高齢福祉課", False, ["file-corrupt"])]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "高齢福祉課_依頼.eml", "高齢福祉課_確認事項.xlsx"]
+        (COUNCIL, False, ["unit-missing"]), ("高齢福祉課", False, ["file-corrupt"])]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{d}_{kind}" for d in (COUNCIL, "高齢福祉課") for kind in ("依頼.eml", "確認事項.xlsx"))
+    subjects = {s.department: str(email.message_from_bytes(
+        s.draft.read_bytes(), policy=policy.default)["Subject"]) for s in sent.sent}
+    assert subjects[COUNCIL].startswith("【ご提出のお願い】")
+    assert subjects["高齢福祉課"].startswith("【修正のお願い】")
     assert corrupt.severity == bug.severity == ERROR
 
 

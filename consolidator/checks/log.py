@@ -21,6 +21,7 @@ from consolidator.messages import CONSOLE, OUTPUT_TEXT, fill
 from consolidator.messages.correction import ACCEPT_TEXT
 from consolidator.messages.outputs import (
     DEPARTMENT_LOG_SHEET,
+    DEPARTMENT_LOG_SUFFIX,
     LOG_HEADER,
     LOG_SHEET,
     LOG_SUMMARY_SHEET,
@@ -87,6 +88,11 @@ def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dic
     write_text_atomic(paths["jsonl"], "".join(
         json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in ordered))
     return paths
+
+
+def department_log_name(department: str) -> str:
+    """``<担当>_確認事項.xlsx``: what goes back to a department (marked workbook or table)."""
+    return f"{department}{DEPARTMENT_LOG_SUFFIX}"
 
 
 def write_department_table(path: Path, findings: list[Finding]) -> None:

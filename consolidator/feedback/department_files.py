@@ -5,8 +5,10 @@
   e-mail draft asking for the correction with that workbook attached.
 - A department whose file could not be read at all (or could not be annotated safely): the
   table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
-- A clean department, and one that sent nothing: nothing. Findings that concern the
-  secretariat only (:data:`NOT_FOR_DEPARTMENTS`) are not sent.
+- A department from which nothing readable arrived (not sent, or a file that could not even
+  be attributed to it): the table saying so, and a draft asking for the workbook.
+- A clean department: nothing. Findings that concern the secretariat only
+  (:data:`NOT_FOR_DEPARTMENTS`) are never sent.
 
 Files of an earlier run that no longer apply are removed, so the folder always matches the
 last run. Writing one department's files never stops the others: a workbook that cannot be
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from consolidator.checks.log import department_log_name as workbook_name
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
@@ -57,10 +60,6 @@ class DepartmentFiles:
     findings: list[Finding] = field(default_factory=list)  # for the run's log
 
 
-def workbook_name(department: str) -> str:
-    return f"{department}{DEPARTMENT_LOG_SUFFIX}"
-
-
 def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
                            limits: Limits = DEFAULT_LIMITS) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
@@ -73,11 +72,13 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                        and f.code not in NOT_FOR_DEPARTMENTS),
                       key=lambda f: SEVERITY_ORDER[f.severity])
         chosen = result.chosen.get(department)
+        files = {s.file for s in result.submissions if s.department == department}
         if chosen is not None:
-            mine = [f for f in mine if f.file == chosen.file]
-        else:  # only what its unreadable files got; nothing sent: a reminder, not a correction
-            files = {s.file for s in result.submissions if s.department == department}
-            mine = [f for f in mine if f.file in files]
+            mine, kind = [f for f in mine if f.file == chosen.file], "fix-body"
+        elif files:  # what its unreadable files got
+            mine, kind = [f for f in mine if f.file in files], "fix-body-table"
+        else:  # nothing readable arrived (or its file could not even be attributed)
+            kind = "missing-body"
         if not mine:
             continue
         request = _request(department, result.year, chosen, request_default)
@@ -85,11 +86,10 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
         try:
             written = None if chosen is None else _annotate(
                 submissions / chosen.file, target, mine, request, chosen.file, limits, out)
-            annotated = written is not None
             if written is None:
                 written = write_file(target, partial(write_department_table, findings=mine))
-            out.sent.append(_with_draft(out, department, written, annotated, mine, request,
-                                        result))
+                kind = "fix-body-list" if chosen is not None else kind
+            out.sent.append(_with_draft(out, department, written, kind, mine, request, result))
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
             out.findings.append(make("feedback-not-written", file=target.name,
                                      target=department, detail=f"{exc.strerror or exc}"))
@@ -110,17 +110,19 @@ def _annotate(src: Path, target: Path, findings: list[Finding], request: Request
         return None
 
 
-def _with_draft(out: DepartmentFiles, department: str, workbook: Path, annotated: bool,
+def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str,
                 findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
+    """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_TEXT): the
+    marked workbook, the list of a file that was read, of one that was not, or a reminder."""
     values = dict(department=department, year=request.year_label, deadline=request.deadline,
                   contact=request.contact, file=workbook.name,
                   errors=count(findings, ERROR), warnings=count(findings, WARNING),
                   items=items_text(findings))
-    body = MAIL_TEXT["fix-body"] if annotated else MAIL_TEXT["fix-body-table"]
-    message = draft(result.catalog.email_of(department), fill(MAIL_TEXT["fix-subject"], **values),
-                    fill(body, **values), workbook, workbook_name(department))
+    subject = "missing-subject" if kind == "missing-body" else "fix-subject"
+    message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
+                    fill(MAIL_TEXT[kind], **values), workbook, workbook_name(department))
     path = write_draft(out.folder / draft_name(department), message)
-    return Sent(department, workbook, path, annotated, findings)
+    return Sent(department, workbook, path, kind == "fix-body", findings)
 
 
 def _request(department: str, year: int, chosen: Submission | None,
