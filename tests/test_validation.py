@@ -420,7 +420,8 @@ def test_per_department_logs_follow_the_last_run(tmp_path: Path,
                                                                 "高齢福祉課_確認事項.xlsx"]
     rows = sheet_rows(department_dir / "高齢福祉課_確認事項.xlsx", "確認事項")
     header = next(i for i, r in enumerate(rows) if r[0] == "重大度")
-    assert [tuple(r[:3]) for r in rows[header + 1:]] == [("エラー", INDICATOR_SHEET, "G4")]
+    assert [tuple(r[:3]) for r in rows[header + 1:]] == [
+        ("エラー", *cell_of(mini_templates["高齢福祉課"], "1-1-1-c1.value"))]
     (department_dir / ".consolidator-tmp-left-over.xlsx").write_bytes(b"partial")
     fill_workbook(mini_templates["高齢福祉課"], folder / "高齢福祉課_提出.xlsx",
                   {**complete_values(mini_templates["高齢福祉課"]), "1-1-1-c1.value": 115})
