@@ -292,3 +292,28 @@ def test_a_file_that_cannot_be_written_does_not_stop_the_others(
     (why,) = [f for f in job.validation.findings if f.code == "feedback-not-written"]
     assert COUNCIL in why.message and why.file == blocked.name
     assert (tmp_path / "out" / "担当別" / "高齢福祉課_確認事項.xlsx").is_file()
+
+
+def test_a_file_held_open_is_not_deleted(tmp_path: Path, templates: dict[str, Path],
+                                         mini_catalog: Catalog,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The department's 確認事項 of the last run is open in Excel (renaming onto it fails as
+    on Windows): this run does not delete it, and the log says it could not be replaced."""
+    import os
+
+    _submit(templates, mini_catalog, tmp_path / "s", {COUNCIL: THREE_ERRORS})
+    first = _run(tmp_path / "s", tmp_path / "out", mini_catalog)
+    held = first.logs["departments"] / f"{COUNCIL}_確認事項.xlsx"
+    before = held.read_bytes()
+    real = os.replace
+
+    def replace(src: Any, dst: Any, *args: Any, **kw: Any) -> None:
+        if Path(dst).resolve() == held.resolve():
+            raise PermissionError(13, "used by another process", str(dst))
+        real(src, dst, *args, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    second = _run(tmp_path / "s", tmp_path / "out", mini_catalog)
+    assert held.read_bytes() == before
+    codes = [f.code for f in second.validation.findings if f.code.startswith("feedback")]
+    assert codes in (["feedback-not-written"], [])  # [] once a held file is written beside it

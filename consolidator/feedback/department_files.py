@@ -66,6 +66,7 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
     the files in ``submissions`` (which are only read); see the module."""
     out = DepartmentFiles(folder)
     request_default = _usual_request(result)
+    tried: set[str] = set()  # departments something was (to be) written for
     for department in result.catalog.department_names:
         mine = sorted((f for f in result.findings if f.department == department
                        and f.severity in (ERROR, WARNING) and f.accepted is None
@@ -83,6 +84,7 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             continue
         request = _request(department, result.year, chosen, request_default)
         target = folder / workbook_name(department)
+        tried.add(department)
         try:
             written = None if chosen is None else _annotate(
                 submissions / chosen.file, target, mine, request, chosen.file, limits, out)
@@ -93,7 +95,11 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
             out.findings.append(make("feedback-not-written", file=target.name,
                                      target=department, detail=f"{exc.strerror or exc}"))
-    _remove_stale(folder, {p for s in out.sent for p in (s.workbook, s.draft)})
+    # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
+    # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
+    kept = {p for s in out.sent for p in (s.workbook, s.draft)}
+    kept |= {folder / name(d) for d in tried for name in (workbook_name, draft_name)}
+    _remove_stale(folder, kept)
     return out
 
 
@@ -103,6 +109,8 @@ def _annotate(src: Path, target: Path, findings: list[Finding], request: Request
     try:
         return write_file(target, partial(annotate_workbook, src, findings=findings,
                                           request=request, file_label=label, limits=limits))
+    except OSError:
+        raise  # the file could not be written (held open, no room): the table could not either
     except Exception as exc:  # noqa: BLE001 - any problem: the table instead, and say why
         # Not the department's finding (it did nothing wrong): no department, named in text.
         out.findings.append(make("feedback-table-only", file=label, target=request.department,
