@@ -26,7 +26,14 @@ from consolidator.checks.log import department_log_name as workbook_name
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.drafts import draft, draft_name, items_text, write_draft, write_file
+from consolidator.feedback.drafts import (
+    draft,
+    draft_name,
+    items_text,
+    mail_body,
+    write_draft,
+    write_file,
+)
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
 from consolidator.japanese_values import wareki
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -75,11 +82,11 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
         chosen = result.chosen.get(department)
         files = {s.file for s in result.submissions if s.department == department}
         if chosen is not None:
-            mine, kind = [f for f in mine if f.file == chosen.file], "fix-body"
+            mine, kind = [f for f in mine if f.file == chosen.file], "fix"
         elif files:  # what its unreadable files got
-            mine, kind = [f for f in mine if f.file in files], "fix-body-table"
+            mine, kind = [f for f in mine if f.file in files], "fix-table"
         else:  # nothing readable arrived (or its file could not even be attributed)
-            kind = "missing-body"
+            kind = "missing"
         if not mine:
             continue
         request = _request(department, result.year, chosen, request_default)
@@ -90,7 +97,7 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                 submissions / chosen.file, target, mine, request, chosen.file, limits, out)
             if written is None:
                 written = write_file(target, partial(write_department_table, findings=mine))
-                kind = "fix-body-list" if chosen is not None else kind
+                kind = "fix-list" if chosen is not None else kind
             out.sent.append(_with_draft(out, department, written, kind, mine, request, result))
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
             out.findings.append(make("feedback-not-written", file=target.name,
@@ -120,17 +127,17 @@ def _annotate(src: Path, target: Path, findings: list[Finding], request: Request
 
 def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str,
                 findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
-    """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_TEXT): the
+    """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_BODIES): the
     marked workbook, the list of a file that was read, of one that was not, or a reminder."""
     values = dict(department=department, year=request.year_label, deadline=request.deadline,
                   contact=request.contact, file=workbook.name,
                   errors=count(findings, ERROR), warnings=count(findings, WARNING),
                   items=items_text(findings))
-    subject = "missing-subject" if kind == "missing-body" else "fix-subject"
+    subject = "missing-subject" if kind == "missing" else "fix-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    fill(MAIL_TEXT[kind], **values), workbook, workbook_name(department))
+                    mail_body(kind, **values), workbook, workbook_name(department))
     path = write_draft(out.folder / draft_name(department), message)
-    return Sent(department, workbook, path, kind == "fix-body", findings)
+    return Sent(department, workbook, path, kind == "fix", findings)
 
 
 def _request(department: str, year: int, chosen: Submission | None,

@@ -24,7 +24,7 @@ from consolidator.atomic import write_with
 from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
-from consolidator.messages.correction import MAIL_TEXT
+from consolidator.messages.correction import MAIL_BODIES, MAIL_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import template_filename
 
@@ -56,6 +56,11 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
     return msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
+def mail_body(kind: str, **values: object) -> str:
+    """The body of a draft of ``kind`` (a key of MAIL_BODIES), its parts filled in."""
+    return "".join(fill(MAIL_TEXT[part], **values) for part in MAIL_BODIES[kind])
+
+
 def draft_name(department: str) -> str:
     return f"{department}{MAIL_TEXT['file-suffix']}"
 
@@ -77,8 +82,8 @@ def send_out_draft(department: str, email: str | None, year_label: str, deadline
     """The yearly send-out: the template attached, what to do, by when, whom to ask."""
     values = dict(department=department, year=year_label, deadline=deadline, contact=contact,
                   file=template.name)
-    return draft(email, fill(MAIL_TEXT["send-subject"], **values),
-                 fill(MAIL_TEXT["send-body"], **values), template)
+    return draft(email, fill(MAIL_TEXT["send-subject"], **values), mail_body("send", **values),
+                 template)
 
 
 def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], deadline: str,

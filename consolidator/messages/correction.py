@@ -99,77 +99,44 @@ STATUS_TEXT: dict[str, str] = {
 MAIL_TEXT: dict[str, str] = {
     "file-suffix": "_依頼.eml",
     "send-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)様式({department})",
-    "send-body": (
-        "{department} ご担当者様\n"
-        "\n"
+    "fix-subject": "【修正のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
+    "missing-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)({department})",
+    # The parts of the bodies (MAIL_BODIES puts them together).
+    "greeting": "{department} ご担当者様\n\n",
+    "send": (
         "地域福祉計画 実施状況報告({year}度)の作成にご協力をお願いします。\n"
         "添付の記入用ブック「{file}」に、{year}度の実施状況・実績値と翌年度の予定を入力してください。\n"
         "入力のしかたはブックの「記入要領」シートにあります。\n"
-        "\n"
-        "提出期限:{deadline}\n"
-        "提出方法:入力したブックをこのメールへの返信に添付してください(ファイル名は変えてもかまいません)。\n"
-        "問い合わせ先:{contact}\n"
     ),
-    "fix-subject": "【修正のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
-    "fix-body": (
-        "{department} ご担当者様\n"
-        "\n"
-        "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n"
-        "確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、内容の確認をお願いしたい箇所(警告)が {warnings} 件ありました。\n"
-        "\n"
-        "{items}"
-        "\n"
-        "添付のブック「{file}」は、ご提出いただいたブックに印を付けたものです。最初のシート「確認事項」に一覧があり、"
-        "セル番地をクリックすると該当のセルに移動します(赤:エラー、橙:警告。セルのメモに対処を書いています)。\n"
-        "このブックで修正して保存し、このメールへの返信に添付して送ってください。\n"
-        "\n"
-        "提出期限:{deadline}\n"
-        "問い合わせ先:{contact}\n"
-    ),
-    "fix-body-list": (
-        "{department} ご担当者様\n"
-        "\n"
-        "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n"
-        "確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、内容の確認をお願いしたい箇所(警告)が {warnings} 件ありました。\n"
-        "\n"
-        "{items}"
-        "\n"
-        "添付の一覧「{file}」にシート名とセル番地があります。ご提出いただいたブックで修正して保存し、"
-        "このメールへの返信に添付して送ってください。\n"
-        "\n"
-        "提出期限:{deadline}\n"
-        "問い合わせ先:{contact}\n"
-    ),
-    "missing-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)({department})",
-    "missing-body": (
-        "{department} ご担当者様\n"
-        "\n"
-        "地域福祉計画 実施状況報告({year}度)について、{department}のご提出(読み取れるブック)がまだ確認できていません。\n"
-        "\n"
-        "{items}"
-        "\n"
-        "配布した記入用ブックに入力して保存し、このメールへの返信に添付して送ってください。"
-        "すでに送っていただいた場合は、ファイルが開けるか(Excelブック .xlsx のままか)をご確認のうえ、もう一度送ってください。\n"
-        "\n"
-        "提出期限:{deadline}\n"
-        "問い合わせ先:{contact}\n"
-    ),
-    "fix-body-table": (
-        "{department} ご担当者様\n"
-        "\n"
-        "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n"
-        "お送りいただいたファイルを読み取れませんでした(エラー {errors} 件)。\n"
-        "\n"
-        "{items}"
-        "\n"
-        "添付の一覧「{file}」に内容があります。配布した様式に記入し直すか、Excelで開いて「名前を付けて保存」で"
-        "Excelブック(.xlsx)として保存し直し、このメールへの返信に添付して送ってください。\n"
-        "\n"
-        "提出期限:{deadline}\n"
-        "問い合わせ先:{contact}\n"
-    ),
+    "thanks": "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n",
+    "counts": ("確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、"
+               "内容の確認をお願いしたい箇所(警告)が {warnings} 件ありました。\n\n{items}\n"),
+    "unreadable": "お送りいただいたファイルを読み取れませんでした(エラー {errors} 件)。\n\n{items}\n",
+    "missing": ("地域福祉計画 実施状況報告({year}度)について、{department}のご提出(読み取れるブック)が"
+                "まだ確認できていません。\n\n{items}\n"),
+    "fix": ("添付のブック「{file}」は、ご提出いただいたブックに印を付けたものです。最初のシート「確認事項」に一覧があり、"
+            "セル番地をクリックすると該当のセルに移動します(赤:エラー、橙:警告。セルのメモに対処を書いています)。\n"
+            "このブックで修正して保存し、このメールへの返信に添付して送ってください。\n"),
+    "fix-list": ("添付の一覧「{file}」にシート名とセル番地があります。ご提出いただいたブックで修正して保存し、"
+                 "このメールへの返信に添付して送ってください。\n"),
+    "fix-table": ("添付の一覧「{file}」に内容があります。配布した様式に記入し直すか、Excelで開いて「名前を付けて保存」で"
+                  "Excelブック(.xlsx)として保存し直し、このメールへの返信に添付して送ってください。\n"),
+    "send-again": ("配布した記入用ブックに入力して保存し、このメールへの返信に添付して送ってください。"
+                   "すでに送っていただいた場合は、ファイルが開けるか(Excelブック .xlsx のままか)をご確認のうえ、"
+                   "もう一度送ってください。\n"),
+    "deadline": "\n提出期限:{deadline}\n",
+    "how-to-send": "提出方法:入力したブックをこのメールへの返信に添付してください(ファイル名は変えてもかまいません)。\n",
+    "contact": "問い合わせ先:{contact}\n",
     "item": "・{where}{message}\n",
     "item-where": "{sheet}!{cell}:",
     "more-items": "・ほか {count} 件(添付の一覧をご覧ください)\n",
     "drafts-written": "メールの下書き(ダブルクリックで開いて送信できます):{count} 件({folder})",
+}
+# Each draft's body: the parts of MAIL_TEXT, in order.
+MAIL_BODIES: dict[str, tuple[str, ...]] = {
+    "send": ("greeting", "send", "deadline", "how-to-send", "contact"),
+    "fix": ("greeting", "thanks", "counts", "fix", "deadline", "contact"),
+    "fix-list": ("greeting", "thanks", "counts", "fix-list", "deadline", "contact"),
+    "fix-table": ("greeting", "thanks", "unreadable", "fix-table", "deadline", "contact"),
+    "missing": ("greeting", "missing", "send-again", "deadline", "contact"),
 }
