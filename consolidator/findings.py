@@ -37,6 +37,9 @@ class Finding:
     indicator: str | None = None
     value: str | None = None
     path: str | None = None
+    # A warning a manager accepted (``consolidator accept``): who, when and why. It is shown
+    # as 承認済み and no longer counted as open (see :func:`count`).
+    accepted: str | None = None
 
     @property
     def severity_label(self) -> str:
@@ -79,7 +82,12 @@ def _show(value: Any) -> str:
 
 
 def count(findings: Iterable[Finding], severity: Severity) -> int:
-    return sum(1 for f in findings if f.severity == severity)
+    """How many open findings of ``severity`` (an accepted warning is not open)."""
+    return sum(1 for f in findings if f.severity == severity and f.accepted is None)
+
+
+def count_accepted(findings: Iterable[Finding]) -> int:
+    return sum(1 for f in findings if f.accepted is not None)
 
 
 def has_error(findings: Iterable[Finding]) -> bool:

@@ -24,6 +24,9 @@ class Identity:
     catalog_hash: str
     format_version: str
     recovered: bool = False  # recognised from the content: the stored identity was missing
+    # What the department was asked, as ``generate`` wrote it (empty in older templates).
+    deadline: str = ""
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Submission:
     findings: list[Finding] = field(default_factory=list)
     file_findings: int = 0  # how many of ``findings`` are about the file (safety, identity)
     used: bool = False
+    # What every input cell held as read, accepted or not (field id → value; None = blank):
+    # what two versions of a department's workbook are compared on.
+    typed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:

@@ -1,9 +1,10 @@
 """The achievement rule of 指標一覧 (達成率, 判定), lower-is-better targets (以下/未満) included.
 
-Rule (consolidator.report.merge): no numeric target (or a target of 0) is 評価対象外, no value
-is 未報告; otherwise 達成率 = 実績値 ÷ 目標値 and 達成 when 実績値 ≥ 目標値 — except for targets
-qualified 以下 / 未満 (lower is better): 達成率 = 目標値 ÷ 実績値, 達成 when 実績値 ≤ 目標値
-(以下) or < 目標値 (未満); a value of 0 has no 達成率 and is 達成.
+Rule (consolidator.report.merge): no value is 未報告 (with or without a numeric target); a
+value without a numeric target (or with a target of 0) is 評価対象外; otherwise
+達成率 = 実績値 ÷ 目標値 and 達成 when 実績値 ≥ 目標値 — except for targets qualified
+以下 / 未満 (lower is better): 達成率 = 目標値 ÷ 実績値, 達成 when 実績値 ≤ 目標値 (以下) or
+< 目標値 (未満); a value of 0 has no 達成率 and is 達成.
 """
 
 from __future__ import annotations
@@ -81,11 +82,22 @@ def test_achievement_and_judgement(qualifier: str | None, target: float, value: 
 
 @pytest.mark.parametrize("qualifier", [AT_MOST, BELOW, "以上", None])
 @pytest.mark.parametrize("target", [0, None], ids=["target-0", "no-target"])
-@pytest.mark.parametrize("value", [0, 3, None], ids=["value-0", "value-3", "no-value"])
+@pytest.mark.parametrize("value", [0, 3], ids=["value-0", "value-3"])
 def test_without_a_target_nothing_is_evaluated(qualifier: str | None, target: int | None,
-                                               value: int | None) -> None:
+                                               value: int) -> None:
     result = MeasureResult(measure_view(target, qualifier), value=value)
     assert (result.achievement, result.judgement) == (None, NOT_EVALUATED)
+
+
+@pytest.mark.parametrize("qualifier", [AT_MOST, BELOW, "以上", None])
+@pytest.mark.parametrize("target", [0, None], ids=["target-0", "no-target"])
+@pytest.mark.parametrize("reason", [None, "集計中"], ids=["blank", "with-reason"])
+def test_a_missing_value_is_never_hidden(qualifier: str | None, target: int | None,
+                                         reason: str | None) -> None:
+    """Without a value a measure is 未報告 even when it has no numeric target (it used to
+    show 評価対象外, and a manager scanning for 未報告 missed it)."""
+    result = MeasureResult(measure_view(target, qualifier), reason=reason)
+    assert (result.achievement, result.judgement) == (None, NOT_REPORTED)
 
 
 @pytest.mark.parametrize("qualifier", [AT_MOST, BELOW, "以上", None])

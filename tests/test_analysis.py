@@ -39,8 +39,11 @@ def test_two_years_side_by_side(tmp_path: Path, mini_catalog: Catalog) -> None:
     assert set(wide.index) == measures
     assert (wide[2022] == 5).all() and (wide[2023] == 7).all()
     # the same rows as the master's own sheet, read independently
-    ws = openpyxl.load_workbook(first, read_only=True)["指標一覧"]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(first, read_only=True)
+    try:
+        rows = list(wb["指標一覧"].iter_rows(values_only=True))
+    finally:
+        wb.close()
     assert "令和3年度実績" in rows[0]  # the year before, from the catalog's history
     assert list(table.columns[1:-1]) == [h for h in rows[0] if not is_past_year_column(h)]
     assert len(table[table["年度"] == 2022]) == len(rows) - 1

@@ -28,7 +28,7 @@ JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # the Japanese vocabulary itself (parsing values and the report's text, the plan's words).
 # The CLI's help texts and the demo's simulated department input are Japanese by nature.
 JAPANESE_ALLOWED = ("messages/", "japanese_values.py", "plan/report_import/", "plan/catalog.py",
-                    "text_layout.py", "cli.py", "jobs/demo.py")
+                    "text_layout.py", "cli/", "jobs/demo.py")
 
 
 def _lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -139,6 +139,14 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.jobs.runs", "run_validate"),
     ("consolidator.jobs.runs", "run_consolidate"),
     ("consolidator.plan.check", "check_plan"),
+    ("consolidator.checks.changes", "diff_workbooks"),
+    ("consolidator.feedback.annotate", "annotate_workbook"),
+    ("consolidator.feedback.department_files", "write_department_files"),
+    ("consolidator.ledger.schema", "open_ledger"),
+    ("consolidator.ledger.records", "record_run"),
+    ("consolidator.ledger.acceptance", "accept_log"),
+    ("consolidator.ledger.status", "ledger_status"),
+    ("consolidator.jobs.correction", "record_in_ledger"),
 ]
 
 

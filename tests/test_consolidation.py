@@ -58,7 +58,7 @@ def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str
             assert row["出典"] and "活動指標!I" in row["出典"]
             checked += 1
         else:
-            assert row["実績値"] is None and row["判定"] in ("未報告", "評価対象外"), m.id
+            assert row["実績値"] is None and row["判定"] == "未報告", m.id
     assert checked == 75
 
 
@@ -109,7 +109,8 @@ def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "推移",
                              "未入力一覧", "提出状況", "検証ログ"]
     assert [c.value for c in wb["提出状況"][1]] == [
-        "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告"]
+        "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告",
+        "承認済み", "版数", "以前の版"]
     assert [c.value for c in wb["検証ログ"][1]][:3] == ["重大度", "コード", "担当"]
     assert wb["概要"]._charts, "the overview has a native chart"
     ws = wb["基本目標1"]

@@ -41,6 +41,13 @@ MAY_READ_CLEAN = {
     "set_attribute": "a style index, a row height, a calculation flag or a property id",
     "set_cell_type": "the type of a label cell, or nothing (workbook.xml and the document "
                      "properties have no cells)",
+    # Measured on 40 seeded drops over these parts: 7 read differently. Most elements are
+    # ones the reader does not use (the cover's rows and texts, headings, print titles, filter
+    # names, reference names, properties other than the identity), so 4 drops all reading
+    # clean happens about half the time, and any change to the template's content reshuffles
+    # which element is picked.
+    "drop_element": "an element the reader does not use (cover text, a heading, a print "
+                    "title, a filter name, a property other than the identity)",
 }
 
 

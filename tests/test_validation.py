@@ -349,7 +349,8 @@ def test_validate_cli_writes_three_logs_and_exit_code(tmp_path: Path,
     wb = openpyxl.load_workbook(out / "validation_log.xlsx")
     ws = wb["検証ログ"]
     assert [c.value for c in ws[1]] == ["重大度", "コード", "担当", "ファイル", "シート", "セル",
-                                        "取組み", "指標", "入力値", "メッセージ", "対処"]
+                                        "取組み", "指標", "入力値", "メッセージ", "対処",
+                                        "承認", "承認理由", "項目ID"]
     assert ws.freeze_panes == "A2"
     rows = sheet_rows(out / "validation_log.xlsx", "検証ログ")[1:]
     assert rows[0][:6] == ["エラー", "value-approximate", "高齢福祉課", "高齢福祉課_提出.xlsx",
@@ -406,8 +407,8 @@ def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates:
 def test_per_department_logs_follow_the_last_run(tmp_path: Path,
                                                  mini_templates: dict[str, Path],
                                                  mini_catalog: Catalog) -> None:
-    """Each department with something to correct gets its own log to send back; one that has
-    corrected everything loses its file on the next run."""
+    """Each department with something to correct gets its own workbook marked and a draft to
+    send it back with; one that has corrected everything loses its files on the next run."""
     from consolidator.jobs.runs import run_validate
 
     folder, out = tmp_path / "s", tmp_path / "out"
@@ -415,9 +416,12 @@ def test_per_department_logs_follow_the_last_run(tmp_path: Path,
                                         "地域福祉課": {"2-1-1-c1.value": 40}})
     first = run_validate(folder, mini_catalog, YEAR, out)
     department_dir = first.logs["departments"]
-    assert sorted(p.name for p in department_dir.iterdir()) == ["高齢福祉課_確認事項.xlsx"]
-    rows = sheet_rows(department_dir / "高齢福祉課_確認事項.xlsx", "確認事項")[1:]
-    assert [(r[1], r[2], r[5]) for r in rows] == [("value-approximate", "高齢福祉課", "I4")]
+    assert sorted(p.name for p in department_dir.iterdir()) == ["高齢福祉課_依頼.eml",
+                                                                "高齢福祉課_確認事項.xlsx"]
+    rows = sheet_rows(department_dir / "高齢福祉課_確認事項.xlsx", "確認事項")
+    header = next(i for i, r in enumerate(rows) if r[0] == "重大度")
+    assert [tuple(r[:3]) for r in rows[header + 1:]] == [
+        ("エラー", *cell_of(mini_templates["高齢福祉課"], "1-1-1-c1.value"))]
     (department_dir / ".consolidator-tmp-left-over.xlsx").write_bytes(b"partial")
     fill_workbook(mini_templates["高齢福祉課"], folder / "高齢福祉課_提出.xlsx",
                   {**complete_values(mini_templates["高齢福祉課"]), "1-1-1-c1.value": 115})

@@ -3,5 +3,6 @@
 - ``value_rules``: the rules on each value and text (where a value is checked).
 - ``validation``: one file, then the whole folder (duplicates, missing departments).
 - ``result``: what validating a folder gives (submissions, the file chosen per department).
-- ``log``: the validation log (.xlsx, .csv, .jsonl) and the per-department logs.
+- ``log``: the validation log (.xlsx, .csv, .jsonl) and the table of one department's findings.
+- ``changes``: what changed between two versions of a department's workbook (``diff``).
 """

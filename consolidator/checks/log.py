@@ -1,8 +1,9 @@
 """The validation log: one row per finding, as .xlsx (for managers), .csv and .jsonl.
 
-All three are written atomically. The Excel log has a filterable table with a frozen header
-and a summary sheet per department; the CSV is UTF-8 with BOM so Excel shows the Japanese.
-Each department with errors or warnings also gets its own log to be sent back as it is.
+All three are written atomically. The Excel log has a filterable table with a frozen header,
+a drop-down column 承認 where a manager accepts a warning (read back by ``consolidator
+accept``), and a summary sheet per department; the CSV is UTF-8 with BOM so Excel shows the
+Japanese. What goes back to each department is written by :mod:`consolidator.feedback`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ from consolidator.atomic import write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count
 from consolidator.messages import CONSOLE, OUTPUT_TEXT, fill
+from consolidator.messages.correction import ACCEPT_TEXT
 from consolidator.messages.outputs import (
-    DEPARTMENT_LOG_DIR,
     DEPARTMENT_LOG_SHEET,
     DEPARTMENT_LOG_SUFFIX,
     LOG_HEADER,
@@ -30,8 +30,8 @@ from consolidator.messages.outputs import (
 from consolidator.table_sheets import add_table_sheet
 from consolidator.text_layout import display_width, pad, rpad
 
-LOG_WIDTHS = (8, 22, 14, 34, 10, 7, 9, 30, 20, 60, 50)
-SUMMARY_WIDTHS = (18, 8, 40, 40, 12, 8, 8)
+LOG_WIDTHS = (8, 22, 14, 34, 10, 7, 9, 30, 20, 60, 50, 10, 30, 20)
+SUMMARY_WIDTHS = (18, 8, 40, 40, 12, 8, 8, 8, 6, 40)
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
@@ -44,14 +44,16 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
 def log_row(f: Finding) -> list[Any]:
     return [f.severity_label, f.code, f.department or "", f.file or "", f.sheet or "",
             f.cell or "", f.initiative_id or "", f.indicator or "", f.value or "", f.message,
-            f.action]
+            f.action, ACCEPT_TEXT["accepted"] if f.accepted else "", f.accepted or "",
+            f.field_id or ""]
 
 
 def summary_row(row: dict[str, Any]) -> list[Any]:
     received = OUTPUT_TEXT["received"] if row["received"] else OUTPUT_TEXT["not-received"]
-    return [row["department"], received, row["file"],
-            OUTPUT_TEXT["list-separator"].join(row["not_used"]), row["format_version"],
-            row["errors"], row["warnings"]]
+    separator = OUTPUT_TEXT["list-separator"]
+    return [row["department"], received, row["file"], separator.join(row["not_used"]),
+            row["format_version"], row["errors"], row["warnings"], row.get("accepted", 0),
+            row.get("versions", 0), separator.join(row.get("superseded", []))]
 
 
 def console_lines(findings: list[Finding], department_rows: list[dict[str, Any]]) -> list[str]:
@@ -75,8 +77,9 @@ def console_lines(findings: list[Finding], department_rows: list[dict[str, Any]]
 
 def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dict[str, Any]]
                ) -> dict[str, Path]:
-    """Write ``validation_log.xlsx`` / ``.csv`` / ``.jsonl`` and the per-department logs into
-    ``out_dir``; returns their paths (keys ``xlsx``, ``csv``, ``jsonl``, ``departments``)."""
+    """Write ``validation_log.xlsx`` / ``.csv`` / ``.jsonl`` into ``out_dir``; returns their
+    paths (keys ``xlsx``, ``csv``, ``jsonl``). What goes back to each department is written
+    by :mod:`consolidator.feedback`."""
     ordered = sorted_findings(findings)
     paths = {"xlsx": out_dir / "validation_log.xlsx", "csv": out_dir / "validation_log.csv",
              "jsonl": out_dir / "validation_log.jsonl"}
@@ -84,39 +87,17 @@ def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dic
     write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")
     write_text_atomic(paths["jsonl"], "".join(
         json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in ordered))
-    paths["departments"] = write_department_logs(out_dir / DEPARTMENT_LOG_DIR, ordered)
     return paths
 
 
 def department_log_name(department: str) -> str:
+    """``<担当>_確認事項.xlsx``: what goes back to a department (marked workbook or table)."""
     return f"{department}{DEPARTMENT_LOG_SUFFIX}"
 
 
-def write_department_logs(folder: Path, findings: list[Finding]) -> Path:
-    """One log per department with errors or warnings, to send back to it as it is.
-
-    Files of departments that have nothing left to correct are removed, so the folder always
-    matches the last run.
-    """
-    per_department: dict[str, list[Finding]] = {}
-    for f in findings:
-        if f.department and f.severity in (ERROR, WARNING):
-            per_department.setdefault(f.department, []).append(f)
-    wanted = {department_log_name(d) for d in per_department}
-    for department, mine in per_department.items():
-        write_with(folder / department_log_name(department),
-                   partial(_write_department_xlsx, findings=mine))
-    if folder.is_dir():
-        for old in folder.glob(f"*{DEPARTMENT_LOG_SUFFIX}"):
-            if old.name not in wanted:
-                try:
-                    old.unlink()
-                except PermissionError:  # open in Excel (Windows): left, the run goes on
-                    pass
-    return folder
-
-
-def _write_department_xlsx(path: Path, findings: list[Finding]) -> None:
+def write_department_table(path: Path, findings: list[Finding]) -> None:
+    """The findings of one department as a table (its 確認事項 when its file could not be
+    read at all, so there is no workbook of its own to mark)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
@@ -141,10 +122,21 @@ def _write_xlsx(path: Path, findings: list[Finding], department_rows: list[dict[
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
-        add_log_sheet(wb, LOG_SHEET, findings)
+        ws = add_log_sheet(wb, LOG_SHEET, findings)
+        _acceptance_column(ws, len(findings))
         add_summary_sheet(wb, LOG_SUMMARY_SHEET, department_rows)
     finally:
         wb.close()
+
+
+def _acceptance_column(ws: Any, rows: int) -> None:
+    """The drop-down (承認する) a manager picks to accept a warning."""
+    col = LOG_HEADER.index(ACCEPT_TEXT["column"])
+    ret = ws.data_validation(1, col, max(1, rows), col, {
+        "validate": "list", "source": [ACCEPT_TEXT["accept"]],
+        "input_title": ACCEPT_TEXT["column"], "input_message": ACCEPT_TEXT["how-to"]})
+    if ret not in (0, None):
+        raise RuntimeError(f"xlsxwriter returned {ret} for the acceptance drop-down")
 
 
 def add_log_sheet(wb: Any, name: str, findings: list[Finding]) -> Any:

@@ -3,9 +3,9 @@ all findings (what the log, the console and the master are made from)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from consolidator.findings import ERROR, WARNING, Findings, count
+from consolidator.findings import ERROR, WARNING, Findings, count, count_accepted
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Submission
 
@@ -17,13 +17,18 @@ class ValidationResult:
     submissions: list[Submission]
     chosen: dict[str, Submission]
     findings: Findings
+    # From the ledger, per department: how many versions were received, and the earlier
+    # files its used file superseded (empty without a ledger).
+    versions: dict[str, int] = field(default_factory=dict)
+    superseded: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
         return self.findings.valid
 
     def department_rows(self) -> list[dict[str, object]]:
-        """Per department: received?, file used, files not used, errors, warnings."""
+        """Per department: received?, file used, files not used, errors, open and accepted
+        warnings, versions received and the earlier files superseded."""
         rows = []
         for department in self.catalog.department_names:
             chosen = self.chosen.get(department)
@@ -39,5 +44,8 @@ class ValidationResult:
                 else "",
                 "errors": count(mine, ERROR),
                 "warnings": count(mine, WARNING),
+                "accepted": count_accepted(mine),
+                "versions": self.versions.get(department, 1 if chosen else 0),
+                "superseded": self.superseded.get(department, []),
             })
         return rows

@@ -100,6 +100,7 @@ def _process(path: Path, display: str, catalog: Catalog, year: int, limits: Limi
     model = _model(catalog, identity.department, year)
     reads, structural = read_fields(raw, model, display,
                                     older_catalog=identity.catalog_hash != catalog.content_hash)
+    sub.typed = {fid: r.raw for fid, r in reads.items()}
     entries, value_findings = check_values(model, reads, display)
     sub.entries = entries
     sub.findings.extend(structural)

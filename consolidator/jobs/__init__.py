@@ -1,6 +1,8 @@
 """The jobs the CLI runs, as library calls.
 
 - ``runs``: ``validate`` and ``consolidate`` on a submissions folder.
+- ``correction``: around a run, the ledger (accepted warnings, resubmissions) and what goes
+  back to each department.
 - ``output_folder``: one run at a time per output folder; earlier masters kept.
 - ``demo``: one year's cycle on the default plan.
 - ``filling``: typing values into a template through its field map (demo and tests).

@@ -8,6 +8,8 @@ from pathlib import Path
 from consolidator.atomic import placed_beside, write_text_atomic, write_with
 from consolidator.checks.log import write_logs
 from consolidator.checks.validation import ValidationResult, validate_folder
+from consolidator.feedback.department_files import DepartmentFiles
+from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
 from consolidator.jobs.output_folder import exclusive, keep_previous
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
@@ -17,10 +19,11 @@ from consolidator.report.next_plan import next_catalog
 
 @dataclass
 class JobResult:
-    """What a run produced: the validation, the log files, and for ``consolidate`` the
-    master, next year's catalog, the copy of the previous master and the merged content.
-    ``held``: (file, the file written instead) for every output another program held open
-    (the paths above are the files actually written)."""
+    """What a run produced: the validation, the log files (and the department folder), what
+    went back to each department, and for ``consolidate`` the master, next year's catalog,
+    the copy of the previous master and the merged content. ``held``: (file, the file
+    written instead) for every output another program held open (the paths above are the
+    files actually written)."""
 
     validation: ValidationResult
     logs: dict[str, Path]
@@ -28,6 +31,7 @@ class JobResult:
     next_plan: Path | None = None
     kept: Path | None = None
     consolidated: Consolidated | None = None
+    departments: DepartmentFiles | None = None
     held: list[tuple[Path, Path]] = field(default_factory=list)
 
 
@@ -35,31 +39,42 @@ def master_path(out_dir: Path, year: int) -> Path:
     return out_dir / f"master_{year}.xlsx"
 
 
-def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
-    """``consolidator validate``: check every file in ``submissions`` for ``year`` and write
-    the validation logs into ``out_dir`` (holding its lock). The submissions are only read."""
+def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
+                 ledger: Path | None = None) -> JobResult:
+    """``consolidator validate``: check every file in ``submissions`` for ``year``, record
+    the run in the ledger (default ``out_dir/ledger.sqlite3``), and write into ``out_dir``
+    (holding its lock) the validation logs and what goes back to each department. The
+    submissions are only read."""
     with exclusive(out_dir), placed_beside() as held:
         result = validate_folder(submissions, catalog, year)
+        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate")
+        sent = write_department_outputs(out_dir, result, submissions)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
-    return JobResult(result, _actual(logs, held), held=held)
+    return JobResult(result, {**_actual(logs, held), "departments": sent.folder},
+                     departments=sent, held=held)
 
 
-def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path) -> JobResult:
-    """``consolidator consolidate``: validate, merge, and write into ``out_dir`` the master
-    (the previous one copied to the history first), the logs and next year's catalog, each
-    atomically, holding the folder's lock. The submissions are only read."""
+def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
+                    ledger: Path | None = None) -> JobResult:
+    """``consolidator consolidate``: validate, record the run in the ledger, merge, and write
+    into ``out_dir`` the master (the previous one copied to the history first), the logs,
+    what goes back to each department and next year's catalog, each atomically, holding the
+    folder's lock. The submissions are only read."""
     with exclusive(out_dir), placed_beside() as held:
         result = validate_folder(submissions, catalog, year)
+        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "consolidate")
+        sent = write_department_outputs(out_dir, result, submissions)
         merged = consolidate(result)
         target = master_path(out_dir, year)
         kept = keep_previous(target)
         master = write_with(target, lambda tmp: write_master(tmp, merged))
-        for old, new in held:  # the master held open in Excel: said in the log too
+        for old, new in held:  # an output held open in Excel: said in the log too
             result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
         plan = write_text_atomic(out_dir / f"plan_{year + 1}.json",
                                  dump_json(next_catalog(merged)))
-    return JobResult(result, _actual(logs, held), master, plan, kept, merged, held)
+    return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
+                     plan, kept, merged, sent, held)
 
 
 def _actual(logs: dict[str, Path], held: list[tuple[Path, Path]]) -> dict[str, Path]:

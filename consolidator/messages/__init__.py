@@ -10,6 +10,8 @@
 - Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
   :data:`SAFETY_TEXT`) and :mod:`.plan` the schema errors' details (:data:`SCHEMA_DETAILS`)
   and the lines of ``plan show`` (:data:`PLAN_SUMMARY_TEXT`).
+- :mod:`.correction`: the correction loop — its findings (:data:`CORRECTION`: the ledger,
+  resubmissions), the annotated workbook, the e-mail drafts, ``accept``, ``status``, ``diff``.
 - :mod:`.workbook`: the texts written into a template (sheet names, headers, year labels, the
   reasons of the drop-down, the file name); :mod:`.outputs`: the command line, the master
   workbook, the log's headings, the plan comparison and small separators; :mod:`.table`:
@@ -25,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from consolidator.findings import ERROR, INFO, WARNING, Severity
+from consolidator.messages.correction import CORRECTION
 from consolidator.messages.outputs import (
     ANALYSIS_COLUMNS,
     CLI_TEXT,
@@ -61,7 +64,8 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
     return merged
 
 
-MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK, OUTPUTS)
+MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK, OUTPUTS,
+                                       CORRECTION)
 
 
 def render(code: str, **values: Any) -> Message:

@@ -28,7 +28,8 @@ CLI_TEXT: dict[str, str] = {
     "not-a-template-file": "このツールで作成した様式ではありません:{file}",
     "log-written": "検証ログ:{path}",
     "master-written": "報告書(マスター):{path}",
-    "department-logs-written": "担当課へ送る確認事項(担当ごと、エラー・警告のある担当のみ):{path}",
+    "department-logs-written": "担当課へ返す確認事項(エラー・警告のある担当のみ。印を付けたブックとメールの下書き):{path}",
+    "ledger-broken": "提出台帳を読み取れません({detail})。次に validate か consolidate を実行すると、壊れた台帳は別の名前で残され、新しい台帳が作られます。",
     "demo-templates": "様式 {count} 件を作成しました:{folder}",
     "demo-submissions": "{count} 担当の記入済みブックを置きました:{folder}({missing}は未提出の想定)",
     "demo-mistakes": "わざと入れた間違い:{mistakes}",
@@ -83,7 +84,7 @@ MASTER_TEXT: dict[str, str] = {
     "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
     "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
     "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",
-    "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。数値目標のない指標は評価対象外。",
+    "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。実績値がなければ数値目標の有無にかかわらず未報告、実績値があって数値目標のない指標は評価対象外。",
 }
 
 CONSOLE: dict[str, str] = {
@@ -115,8 +116,9 @@ MASTER_HISTORY_DIR = "以前のマスター"  # output/以前のマスター/mas
 DEPARTMENT_LOG_DIR = "担当別"  # output/担当別/<担当>_確認事項.xlsx
 DEPARTMENT_LOG_SUFFIX = "_確認事項.xlsx"
 LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
-              "メッセージ", "対処")
-SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告")
+              "メッセージ", "対処", "承認", "承認理由", "項目ID")
+SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告",
+                  "承認済み", "版数", "以前の版")
 
 # ---- the master's tables --------------------------------------------------------------------
 # 指標一覧: column key → heading, in the sheet's order. "past_years" stands for one column per

@@ -191,7 +191,11 @@ class Catalog:
 
     @cached_property
     def content_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.doc).encode("utf-8")).hexdigest()
+        """The plan's content, as templates record it. Contact data (a department's e-mail
+        address) is left out: adding an address does not make returned files "older"."""
+        doc = {**self.doc, "departments": [{k: v for k, v in d.items() if k != "email"}
+                                           for d in self.doc.get("departments", [])]}
+        return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
     # ---- structure -----------------------------------------------------------------------
     @property
@@ -248,6 +252,13 @@ class Catalog:
         for d in self.departments:
             if d["name"] == department:
                 return str(d["organisation"])
+        return None
+
+    def email_of(self, department: str) -> str | None:
+        """The department's e-mail address, when the catalog has one."""
+        for d in self.departments:
+            if d["name"] == department:
+                return d.get("email") or None
         return None
 
     def initiatives_for(self, department: str) -> list[InitiativeView]:

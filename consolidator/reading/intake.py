@@ -91,4 +91,11 @@ def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
     if ident["catalog_hash"] != catalog.content_hash:
         findings.append(make("older-catalog", file=file, department=department))
     return Identity(department, wb_year, ident["plan_id"], ident["catalog_hash"],
-                    ident["format_version"]), findings
+                    ident["format_version"], deadline=_asked(raw, "deadline"),
+                    contact=_asked(raw, "contact")), findings
+
+
+def _asked(raw: RawWorkbook, key: str) -> str:
+    """What ``generate`` wrote into the template about the request (``deadline``,
+    ``contact``: not part of the identity), if it did."""
+    return raw.properties.get(key) or raw.meta.get(key) or ""

@@ -1,8 +1,9 @@
 """Merging the accepted values of every chosen submission into the content of the master.
 
 Achievement rule (指標一覧 達成率 / 判定):
-- 評価対象外: the measure has no numeric target (or a target of 0).
-- 未報告: no accepted value this year (a reason, if given, is shown in 未記入理由).
+- 未報告: no accepted value this year (a reason, if given, is shown in 未記入理由), whether
+  or not the measure has a numeric target: a missing value is never hidden.
+- 評価対象外: a value, but no numeric target (or a target of 0) to compare it with.
 - otherwise 達成率 = 実績値 ÷ 目標値, and 判定 = 達成 when 達成率 ≥ 1. Targets qualified
   以下/未満 (lower is better) use 目標値 ÷ 実績値 and 達成 when 実績値 ≤ 目標値 (< for 未満).
   Yearly targets (年2回, 毎年8校, 隔年1回) are compared with this year's value. Targets with a
@@ -65,10 +66,10 @@ class MeasureResult:
 
     @property
     def judgement(self) -> Judgement:
-        if not self.target:
-            return NOT_EVALUATED
         if self.value is None:
             return NOT_REPORTED
+        if not self.target:
+            return NOT_EVALUATED
         if self.measure.data.get("qualifier") == AT_MOST:
             return ACHIEVED if self.value <= self.target else NOT_ACHIEVED
         if self.measure.data.get("qualifier") == BELOW:

@@ -146,7 +146,10 @@ class TemplateModel:
     text_rows: list[Row] = field(default_factory=list)
     indicator_rows: list[Row] = field(default_factory=list)
 
-    def identity(self, generated_at: str, tool_version: str) -> dict[str, str]:
+    def identity(self, generated_at: str, tool_version: str, deadline: str = "",
+                 contact: str = "") -> dict[str, str]:
+        """What the template says it is (``_meta`` and the custom properties), with what the
+        department is asked (deadline and contact, shown again when findings go back)."""
         return {
             "format_version": FORMAT_VERSION,
             "plan_id": self.catalog.plan_id,
@@ -155,6 +158,8 @@ class TemplateModel:
             DEPARTMENT_KEY: self.department,
             "generated_at": generated_at,
             "tool_version": tool_version,
+            "deadline": deadline,
+            "contact": contact,
         }
 
 

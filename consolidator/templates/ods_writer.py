@@ -73,6 +73,7 @@ from consolidator.templates.writer import (
     REFERENCE_FILL,
     TEXT_WIDTHS,
     _height,
+    cover_request,
 )
 from consolidator.text_layout import FONT, row_height
 
@@ -89,7 +90,7 @@ def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: 
     input cells, named reference texts, and the identity (hidden ``_meta`` and ``meta.xml``)."""
     doc = OpenDocumentSpreadsheet()
     book = _Book(doc, t.department)
-    identity = t.identity(generated_at, tool_version)
+    identity = t.identity(generated_at, tool_version, *cover_request(deadline, contact))
     validations = book.validations(t.fields)
     tables = [
         _cover(book, t, deadline, contact),

@@ -59,7 +59,7 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
     cover = wb.active
     assert cover is not None
     cover.title = COVER_SHEET
-    identity = t.identity(generated_at, tool_version)
+    identity = t.identity(generated_at, tool_version, *cover_request(deadline, contact))
     _cover(cover, t, deadline, contact)
     text_ws = wb.create_sheet(TEXT_SHEET)
     _rows(text_ws, t.text_rows, TEXT_WIDTHS, merge_to=4)
@@ -93,11 +93,17 @@ def _text(cell: Cell, value: str | None) -> None:
         cell.data_type = "s"
 
 
+def cover_request(deadline: str, contact: str) -> tuple[str, str]:
+    """The deadline and the contact as the cover shows them (defaults when not given)."""
+    return (deadline or TEMPLATE_TEXT["default-deadline"],
+            contact or TEMPLATE_TEXT["default-contact"])
+
+
 def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None:
     labels = year_labels(t.year)
+    deadline, contact = cover_request(deadline, contact)
     ctx = dict(department=t.department, status=labels["status"], plan=labels["plan"],
-               value=labels["value"], deadline=deadline or TEMPLATE_TEXT["default-deadline"],
-               contact=contact or TEMPLATE_TEXT["default-contact"])
+               value=labels["value"], deadline=deadline, contact=contact)
     lines = fill(TEMPLATE_TEXT["cover"], **ctx).split("\n")
     ws.column_dimensions["A"].width = 110
     for i, line in enumerate(lines, start=1):

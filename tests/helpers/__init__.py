@@ -9,6 +9,8 @@ imported as ``helpers`` (``from helpers.filling import submit_all``), like ``cal
 - :mod:`helpers.copies`: copies of a filled workbook that lose its identity (values only into
   a new workbook; properties, ``_meta`` or names removed).
 - :mod:`helpers.master`: reading the master, the logs and their CSV back.
+- :mod:`helpers.correction`: what goes back to a department (notes, highlights, the
+  確認事項 sheet and its links), and a department's own additions to its workbook.
 - :mod:`helpers.hostile_corpus`: hostile and broken "workbooks" built from a clean one.
 - :mod:`helpers.hostile_folder`: that corpus mixed with the 17 clean submissions.
 - :mod:`helpers.processes`: process groups, and running a command measured.

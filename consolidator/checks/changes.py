@@ -1,0 +1,139 @@
+"""What changed between two versions of a department's workbook, field by field.
+
+Compared on what each input cell held as read (:attr:`Submission.typed`), accepted or not: a
+value corrected from 「約10」 to 10 is a change, as is a status text rewritten. Blank and empty
+are the same; numbers compare as numbers (10 and 10.0 are equal); texts compare with their
+line breaks normalised and the spaces at both ends trimmed, so a file saved again by Excel or
+Calc without edits has no changes. ``consolidator diff OLD NEW`` prints the table; a run's log
+counts the changed fields of each resubmitted department (:mod:`consolidator.ledger.records`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from consolidator.checks.validation import process_file
+from consolidator.limits import DEFAULT_LIMITS
+from consolidator.messages import OUTPUT_TEXT, fill
+from consolidator.messages.correction import VERSION_DIFF_HEADER as DIFF_HEADER
+from consolidator.messages.correction import VERSION_DIFF_TEXT as DIFF_TEXT
+from consolidator.plan.catalog import Catalog
+from consolidator.safety.isolation import outcome_finding, run_isolated
+from consolidator.submission import Submission
+from consolidator.templates.model import TemplateModel, build
+from consolidator.text_layout import display_width, pad
+
+
+def _norm(v: Any) -> Any:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip() or None
+
+
+def same(a: Any, b: Any) -> bool:
+    return bool(_norm(a) == _norm(b))
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The field ids whose values differ between two versions (sorted)."""
+    return sorted(k for k in set(before) | set(after) if not same(before.get(k), after.get(k)))
+
+
+@dataclass(frozen=True)
+class Change:
+    field_id: str
+    initiative_id: str
+    label: str
+    before: Any
+    after: Any
+
+
+def compare(old: Submission, new: Submission, model: TemplateModel) -> list[Change]:
+    """Every field whose value differs, in the template's order."""
+    differ = set(changed_fields(old.typed, new.typed))
+    return [Change(f.field_id, f.initiative_id, f.label, old.typed.get(f.field_id),
+                   new.typed.get(f.field_id)) for f in model.fields if f.field_id in differ]
+
+
+def read_versions(paths: list[Path], catalog: Catalog, year: int) -> list[Submission]:
+    """Each file checked and read as ``validate`` does (safety checks, an isolated child)."""
+    out: dict[str, Submission] = {}
+    items = [(str(p), p.name) for p in paths]
+    task = partial(_read_one, catalog, year)
+    for item, outcome in run_isolated(task, items, timeout_s=DEFAULT_LIMITS.parse_timeout_s,
+                                      memory_bytes=DEFAULT_LIMITS.child_memory_bytes,
+                                      workers=min(2, len(items))):
+        out[item[0]] = outcome.value if outcome.ok else Submission(
+            file=item[1], findings=[outcome_finding(outcome, item[1])])
+    return [out[str(p)] for p in paths]
+
+
+def _read_one(catalog: Catalog, year: int, item: tuple[str, str]) -> Submission:
+    return process_file(Path(item[0]), item[1], catalog, year)
+
+
+def diff_workbooks(old: Path, new: Path, catalog: Catalog, year: int
+                   ) -> tuple[list[Change], list[str]]:
+    """The changes from ``old`` to ``new`` (two versions of one department's workbook), and
+    the problems that prevent comparing them (Japanese; empty when compared)."""
+    before, after = read_versions([old, new], catalog, year)
+    problems = [fill_problem(s) for s in (before, after) if not s.usable]
+    if problems:
+        return [], problems
+    if before.department != after.department:
+        return [], [fill(DIFF_TEXT["other-department"], old=before.department,
+                         new=after.department)]
+    return compare(before, after, build(catalog, str(after.department), year)), []
+
+
+def fill_problem(s: Submission) -> str:
+    reasons = OUTPUT_TEXT["list-separator"].join(f.message for f in s.findings if f.is_error)
+    return fill(DIFF_TEXT["unreadable"], file=s.file, reasons=reasons)
+
+
+def shown(v: Any, width: int = 0) -> str:
+    """A value as the table shows it: blank as （空欄）, texts on one line, cut to ``width``."""
+    if v is None or v == "":
+        return DIFF_TEXT["blank"]
+    text = str(v).replace("\r\n", "\n").replace("\n", " / ")
+    if width and display_width(text) > width:
+        while display_width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text
+
+
+def diff_lines(changes: list[Change], width: int = 36) -> list[str]:
+    """The console table (aligned for Japanese text) and the count."""
+    if not changes:
+        return [DIFF_TEXT["none"]]
+    rows = [list(DIFF_HEADER)] + [[c.initiative_id, shown(c.label, 40), shown(c.before, width),
+                                   shown(c.after, width)] for c in changes]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(DIFF_HEADER))]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip()
+             for r in rows]
+    return lines + [fill(DIFF_TEXT["count"], count=len(changes))]
+
+
+def write_changes_xlsx(path: Path, changes: list[Change]) -> None:
+    """The changes as an Excel table (full texts), for the secretariat's records."""
+    import xlsxwriter
+
+    from consolidator.cell_text import XLSX_OPTIONS
+    from consolidator.table_sheets import add_table_sheet
+
+    wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
+    try:
+        add_table_sheet(wb, DIFF_TEXT["sheet"], (*DIFF_HEADER, DIFF_TEXT["field-column"]),
+                        [[c.initiative_id, c.label, c.before, c.after, c.field_id]
+                         for c in changes], (12, 40, 50, 50, 24))
+    finally:
+        wb.close()

@@ -1,0 +1,16 @@
+"""Command line: parses options, calls the library, prints Japanese results.
+
+- ``app``: the command group, the shared options and helpers (catalog, year);
+- ``plan_commands``: ``plan show / validate / diff / import / export``;
+- ``yearly``: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``;
+- ``correction``: ``diff``, ``accept``, ``status``.
+
+Start-up stays light: the library (and with it openpyxl, xlsxwriter, python-calamine,
+jsonschema) is imported inside the commands that need it, never at module level; a test checks
+that ``import consolidator.cli`` loads none of them. Only this package imports click.
+"""
+
+from consolidator.cli import correction, plan_commands, yearly  # noqa: F401  (registers)
+from consolidator.cli.app import main
+
+__all__ = ["main"]

@@ -1,0 +1,107 @@
+"""The command group and what every command shares: options, the catalog, the year.
+
+Start-up stays light: nothing here imports the library's heavy parts (openpyxl, xlsxwriter,
+python-calamine, jsonschema); each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
+    from collections.abc import Iterable
+
+    from consolidator.findings import Finding, Findings
+    from consolidator.plan.catalog import Catalog
+
+from consolidator.messages import cli_text
+
+PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False),
+                           help="計画カタログ(JSON)。省略時は同梱の既定計画。")
+
+
+def _safe_console() -> None:
+    """Never crash on a console that cannot show a character (a cp932 console or a redirect on
+    Windows): such a character is printed as ``?``. Files are UTF-8 whatever the console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
+class _Group(click.Group):
+    """The command group, with a console that never fails on a character (help included)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        _safe_console()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="consolidator")
+def main() -> None:
+    """地域福祉計画 実施状況報告の様式作成・検証・集約ツール。
+
+    \b
+    Example:
+        consolidator demo
+    """
+
+
+def load_catalog(plan_path: str | None) -> Catalog:
+    """The catalog to work with; a --plan file is checked first and refused when invalid."""
+    from consolidator.plan.catalog import Catalog
+
+    if plan_path is None:
+        return Catalog.default()
+    found = _checked_plan(plan_path)
+    if not found.valid:
+        print_findings(found)
+        raise click.ClickException(cli_text("plan-invalid", file=plan_path,
+                                            count=len(found.errors)))
+    return Catalog.from_path(plan_path)
+
+
+def _checked_plan(file: str) -> Findings:
+    from consolidator.findings import Findings
+    from consolidator.plan.check import check_plan
+
+    found = Findings()
+    try:
+        doc = json.loads(Path(file).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found.add("plan-json", file=file, detail=str(exc))
+        return found
+    return check_plan(doc)
+
+
+def print_findings(found: Iterable[Finding]) -> None:
+    for f in found:
+        click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
+
+
+def fiscal_year_option(text: str | None, catalog: Catalog) -> int:
+    from consolidator.templates.generate import parse_year
+
+    try:
+        return parse_year(text, catalog)
+    except ValueError:
+        raise click.BadParameter(cli_text("bad-year", value=text), param_hint="--year") from None
+
+
+SUBMISSIONS_ARG = click.argument("submissions", default="submissions",
+                                 type=click.Path(file_okay=False))
+OUT_OPTION = click.option("--out", "out_dir", default="output", show_default=True,
+                          type=click.Path(file_okay=False), help="ログ・マスターの出力先フォルダ。")
+YEAR_OPTION = click.option("--year",
+                           help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+LEDGER_OPTION = click.option("--ledger", type=click.Path(dir_okay=False),
+                             help="提出台帳(SQLite)。省略時は出力先フォルダの ledger.sqlite3。")

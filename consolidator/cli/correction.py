@@ -1,0 +1,129 @@
+"""The correction loop: ``diff``, ``accept``, ``status``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
+    from collections.abc import Callable
+
+from consolidator.cli.app import (
+    LEDGER_OPTION,
+    OUT_OPTION,
+    PLAN_OPTION,
+    YEAR_OPTION,
+    fiscal_year_option,
+    load_catalog,
+    main,
+)
+from consolidator.messages import cli_text, fill
+
+T = TypeVar("T")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@PLAN_OPTION
+@YEAR_OPTION
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False),
+              help="変更箇所の一覧をExcelブックにも書き出します。")
+def diff(old: str, new: str, plan_path: str | None, year: str | None,
+         xlsx_path: str | None) -> None:
+    """同じ担当のブックの2つの版を比べ、変わった項目(実績値・実施状況・予定)を一覧にします。
+
+    \b
+    Example:
+        consolidator diff submissions/高齢福祉課_提出.xlsx submissions/高齢福祉課_修正.xlsx
+    """
+    from consolidator.atomic import write_with
+    from consolidator.checks.changes import diff_lines, diff_workbooks, write_changes_xlsx
+    from consolidator.messages.correction import VERSION_DIFF_TEXT
+
+    catalog = load_catalog(plan_path)
+    fiscal_year = fiscal_year_option(year, catalog)
+    changes, problems = diff_workbooks(Path(old), Path(new), catalog, fiscal_year)
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    for line in diff_lines(changes):
+        click.echo(line)
+    if xlsx_path:
+        write_with(Path(xlsx_path), lambda tmp: write_changes_xlsx(tmp, changes))
+        click.echo(fill(VERSION_DIFF_TEXT["xlsx-written"], path=xlsx_path))
+
+
+@main.command()
+@click.argument("log", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", help="承認した人の名前(省略時はログインユーザー名)。")
+@LEDGER_OPTION
+def accept(log: str, by: str | None, ledger: str | None) -> None:
+    """検証ログで「承認する」を選んだ警告を、承認として提出台帳に記録します。
+
+    値が変わらない限り、その警告は「承認済み」と表示され、未対応の件数に数えません。
+    エラーは承認できません(行ごとに理由を表示し、終了コード1)。
+
+    \b
+    Example:
+        consolidator accept output/validation_log.xlsx --by 山田
+    """
+    from consolidator.ledger.acceptance import accept_log
+    from consolidator.messages.correction import ACCEPT_TEXT
+
+    result = _ledger_call(lambda: accept_log(Path(log), _ledger(log, ledger), by))
+    if result.problem:
+        raise click.ClickException(result.problem)
+    for line in result.refused:
+        click.echo(line)
+    click.echo(fill(ACCEPT_TEXT["done"], accepted=len(result.accepted),
+                    already=len(result.already), refused=len(result.refused)))
+    sys.exit(1 if result.refused else 0)
+
+
+@main.command()
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+@LEDGER_OPTION
+@click.option("--json", "as_json", is_flag=True, help="担当ごとに1行のJSONで出力します。")
+def status(plan_path: str | None, year: str | None, out_dir: str, ledger: str | None,
+           as_json: bool) -> None:
+    """提出台帳から、担当ごとの提出・エラー・警告・承認の状況と未入力の実績値の数を表示します。
+
+    すべての担当が提出済みで、エラーも未承認の警告もなければ終了コード0。
+
+    \b
+    Example:
+        consolidator status
+        consolidator status --json
+    """
+    from consolidator.japanese_values import wareki
+    from consolidator.ledger.status import ledger_status, status_lines
+    from consolidator.messages.correction import STATUS_TEXT
+
+    catalog = load_catalog(plan_path)
+    fiscal_year = fiscal_year_option(year, catalog)
+    path = Path(ledger) if ledger else Path(out_dir) / "ledger.sqlite3"
+    found = _ledger_call(lambda: ledger_status(path, catalog.department_names, fiscal_year))
+    if found is None:
+        raise click.ClickException(fill(STATUS_TEXT["no-runs"], ledger=path))
+    for line in found.json_lines() if as_json else status_lines(found, wareki(fiscal_year)):
+        click.echo(line)
+    sys.exit(0 if found.clean else 1)
+
+
+def _ledger(log: str, ledger: str | None) -> Path:
+    """``--ledger``, else the ledger beside the log (both are in the output folder)."""
+    return Path(ledger) if ledger else Path(log).parent / "ledger.sqlite3"
+
+
+def _ledger_call(call: Callable[[], T]) -> T:
+    import sqlite3
+
+    try:
+        return call()
+    except sqlite3.Error as exc:
+        raise click.ClickException(cli_text("ledger-broken", detail=str(exc))) from None

@@ -1,0 +1,211 @@
+"""The yearly cycle: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
+    from collections.abc import Callable
+
+    from consolidator.jobs.runs import JobResult
+
+from consolidator.cli.app import (
+    LEDGER_OPTION,
+    OUT_OPTION,
+    PLAN_OPTION,
+    SUBMISSIONS_ARG,
+    YEAR_OPTION,
+    fiscal_year_option,
+    load_catalog,
+    main,
+)
+from consolidator.messages import cli_text, fill, render
+from consolidator.messages.correction import MAIL_TEXT
+
+
+@main.command()
+@PLAN_OPTION
+@click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
+@click.option("--deadline", default="", help="提出期限(記入要領に表示)。")
+@click.option("--contact", default="", help="問い合わせ先(記入要領に表示)。")
+@click.option("--out", "out_dir", default="workbook_templates", show_default=True,
+              type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
+@click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
+              show_default=True, help="様式の形式(ods: LibreOffice の OpenDocument 形式)。")
+@click.option("--mail", is_flag=True, help="様式を添付したメールの下書き(.eml)も作ります。")
+def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
+             out_dir: str, only: tuple[str, ...], fmt: str, mail: bool) -> None:
+    """担当(報告単位)ごとの記入用様式(.xlsx または .ods)を作ります。
+
+    --mail を付けると、様式を添付したメールの下書き(<担当>_依頼.eml)も作ります。
+    ダブルクリックで開き、宛先を確かめて送信してください(カタログにメールアドレスが
+    あれば宛先も入っています)。
+
+    \b
+    Example:
+        consolidator generate --deadline 2023年5月31日 --contact "地域福祉課 内線1234" --mail
+        consolidator generate --year 令和4 --only 高齢福祉課
+        consolidator generate --format ods
+    """
+    from consolidator.templates.generate import generate_templates
+
+    catalog = load_catalog(plan_path)
+    fiscal_year = fiscal_year_option(year, catalog)
+    try:
+        paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
+                                   contact=contact, only=list(only), fmt=fmt)
+    except KeyError as exc:
+        raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
+                                 param_hint="--only") from None
+    for p in paths:
+        click.echo(str(p))
+    click.echo(cli_text("generated", count=len(paths), folder=out_dir))
+    if mail:
+        from consolidator.feedback.drafts import write_send_out_drafts
+
+        drafts = write_send_out_drafts(catalog, fiscal_year, paths, deadline, contact)
+        click.echo(fill(MAIL_TEXT["drafts-written"], count=len(drafts), folder=out_dir))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="1行に1項目のJSONで出力します。")
+def fields(workbook: str, as_json: bool) -> None:
+    """様式(または返送されたブック)の入力項目を一覧にします。
+
+    \b
+    Example:
+        consolidator fields workbook_templates/令和4年度_高齢福祉課_実施状況報告.xlsx --json
+    """
+    from consolidator.reading.field_map import NotATemplate, field_map
+    from consolidator.reading.malformed import MalformedWorkbook
+    from consolidator.safety.verdict import check_workbook
+
+    safety = check_workbook(Path(workbook))
+    if not safety.ok:
+        raise click.ClickException("\n".join(f"{f.message} → {f.action}"
+                                             for f in safety.findings))
+    try:
+        rows = field_map(Path(workbook))
+    except NotATemplate:
+        raise click.ClickException(cli_text("not-a-template-file", file=workbook)) from None
+    except MalformedWorkbook:
+        raise click.ClickException(render("file-corrupt", file=workbook)[1]) from None
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    for row in rows:
+        click.echo(f"{row['field_id']:<28} {row['sheet']}!{row['cell']:<6} {row['kind']:<7} "
+                   f"{row['label']} = {'' if row['value'] is None else row['value']}")
+
+
+@main.command()
+@SUBMISSIONS_ARG
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+@LEDGER_OPTION
+def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
+            ledger: str | None) -> None:
+    """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
+
+    \b
+    Example:
+        consolidator validate submissions/
+    """
+    from consolidator.jobs.runs import run_validate
+
+    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger)
+    _print_departments(job)
+    click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
+    _print_held(job)
+    sys.exit(0 if job.validation.valid else 1)
+
+
+@main.command()
+@SUBMISSIONS_ARG
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+@LEDGER_OPTION
+def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
+               ledger: str | None) -> None:
+    """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
+
+    以前のマスターは「以前のマスター」フォルダに残ります。エラーがあっても
+    マスターは作られ、該当箇所に色が付きます(終了コード1)。
+
+    \b
+    Example:
+        consolidator consolidate submissions/ --out output/
+    """
+    from consolidator.jobs.runs import run_consolidate
+
+    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger)
+    _print_departments(job)
+    click.echo(cli_text("log-written", path=job.logs["xlsx"]))
+    click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
+    click.echo(cli_text("master-written", path=job.master))
+    click.echo(cli_text("next-plan-written", path=job.next_plan))
+    _print_held(job)
+    sys.exit(0 if job.validation.valid else 1)
+
+
+def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,
+         year: str | None, out_dir: str, ledger: str | None = None) -> JobResult:
+    from consolidator.jobs.output_folder import OutputBusy
+
+    if not Path(submissions).is_dir():
+        raise click.UsageError(cli_text("no-submissions", folder=submissions))
+    catalog = load_catalog(plan_path)
+    try:
+        return job(Path(submissions), catalog, fiscal_year_option(year, catalog), Path(out_dir),
+                   ledger=Path(ledger) if ledger else None)
+    except OutputBusy:
+        raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
+    except OSError as exc:  # disk full, no permission: the previous outputs are intact
+        raise click.ClickException(cli_text("output-error", folder=out_dir,
+                                            detail=f"{exc.strerror or exc}")) from None
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo", show_default=True,
+              type=click.Path(file_okay=False), help="デモの作業フォルダ。")
+def demo(out_dir: str) -> None:
+    """既定の計画で一年分の流れを試します(様式作成→記入→検証→集約)。
+
+    様式を作り、各担当が記入したように(いくつかの間違いと未提出を含めて)記入し、
+    集約して、見る場所を表示します。
+
+    \b
+    Example:
+        consolidator demo --out demo/
+    """
+    from consolidator.jobs.demo import run_demo
+
+    result = run_demo(Path(out_dir))
+    for line in result.lines:
+        click.echo(line)
+
+
+def _print_held(job: JobResult) -> None:
+    for old, new in job.held:  # an output open in Excel: the new file is beside it
+        click.echo(cli_text("output-held-open", old=old, new=new))
+
+
+def _print_departments(job: JobResult) -> None:
+    from consolidator.checks.log import console_lines
+
+    for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
+        click.echo(line)
+    for f in job.validation.findings:  # the ledger set aside or not used: say it here too
+        if f.code.startswith("ledger-"):
+            click.echo(f"[{f.severity_label}] {f.message} → {f.action}")

@@ -1,0 +1,13 @@
+"""What goes back to a department: its own workbook with the findings marked, and e-mail drafts.
+
+- :mod:`.department_files`: what each department gets after a run (annotated workbook or
+  table, and the draft), in ``output/担当別/``.
+- :mod:`.drafts`: e-mail drafts (.eml) with a workbook attached (also ``generate --mail``).
+- :mod:`.annotate`: the annotated copy of the file the department sent (``annotate_workbook``).
+- :mod:`.package`: an .xlsx package patched as bytes (parts copied, a few edited in place).
+- :mod:`.highlight`: the always-true conditional formats that colour the cells with findings.
+- :mod:`.notes`: classic cell notes (the comments part), the department's own kept.
+- :mod:`.vml`: the VML drawing that places each note's box.
+- :mod:`.styles`: the formats an annotation adds to ``xl/styles.xml``.
+- :mod:`.findings_sheet`: the 確認事項 sheet, put first, with a link to each cell.
+"""

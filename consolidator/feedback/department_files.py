@@ -1,0 +1,170 @@
+"""What each department gets back after a run, in ``output/担当別/``.
+
+- A department whose file has open errors or warnings: ``<担当>_確認事項.xlsx``, its own
+  workbook annotated (:mod:`consolidator.feedback.annotate`), and ``<担当>_依頼.eml``, the
+  e-mail draft asking for the correction with that workbook attached.
+- A department whose file could not be read at all (or could not be annotated safely): the
+  table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
+- A department from which nothing readable arrived (not sent, or a file that could not even
+  be attributed to it): the table saying so, and a draft asking for the workbook.
+- A clean department: nothing. Findings that concern the secretariat only
+  (:data:`NOT_FOR_DEPARTMENTS`) are never sent.
+
+Files of an earlier run that no longer apply are removed, so the folder always matches the
+last run. Writing one department's files never stops the others: a workbook that cannot be
+annotated gets the table instead, and the log says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from consolidator.checks.log import department_log_name as workbook_name
+from consolidator.checks.log import write_department_table
+from consolidator.checks.result import ValidationResult
+from consolidator.feedback.annotate import Request, annotate_workbook
+from consolidator.feedback.drafts import (
+    draft,
+    draft_name,
+    items_text,
+    mail_body,
+    write_draft,
+    write_file,
+)
+from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
+from consolidator.japanese_values import wareki
+from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.messages import TEMPLATE_TEXT, fill
+from consolidator.messages.correction import MAIL_TEXT
+from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
+from consolidator.submission import Submission
+
+# Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
+# a template made from an older catalog (the secretariat compares the catalogs), and the
+# choice between several files of one department.
+NOT_FOR_DEPARTMENTS = frozenset({"internal-error", "older-catalog", "duplicate-not-used",
+                                 "superseded-version"})
+
+
+@dataclass
+class Sent:
+    """What was written for one department."""
+
+    department: str
+    workbook: Path
+    draft: Path
+    annotated: bool  # its own workbook marked (False: the table of findings)
+    findings: list[Finding]
+
+
+@dataclass
+class DepartmentFiles:
+    folder: Path
+    sent: list[Sent] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # for the run's log
+
+
+def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
+                           limits: Limits = DEFAULT_LIMITS) -> DepartmentFiles:
+    """Write into ``folder`` what goes back to each department after the run ``result`` of
+    the files in ``submissions`` (which are only read); see the module."""
+    out = DepartmentFiles(folder)
+    request_default = _usual_request(result)
+    tried: set[str] = set()  # departments something was (to be) written for
+    for department in result.catalog.department_names:
+        mine = sorted((f for f in result.findings if f.department == department
+                       and f.severity in (ERROR, WARNING) and f.accepted is None
+                       and f.code not in NOT_FOR_DEPARTMENTS),
+                      key=lambda f: SEVERITY_ORDER[f.severity])
+        chosen = result.chosen.get(department)
+        files = {s.file for s in result.submissions if s.department == department}
+        if chosen is not None:
+            mine, kind = [f for f in mine if f.file == chosen.file], "fix"
+        elif files:  # what its unreadable files got
+            mine, kind = [f for f in mine if f.file in files], "fix-table"
+        else:  # nothing readable arrived (or its file could not even be attributed)
+            kind = "missing"
+        if not mine:
+            continue
+        request = _request(department, result.year, chosen, request_default)
+        target = folder / workbook_name(department)
+        tried.add(department)
+        try:
+            written = None if chosen is None else _annotate(
+                submissions / chosen.file, target, mine, request, chosen.file, limits, out)
+            if written is None:
+                written = write_file(target, partial(write_department_table, findings=mine))
+                kind = "fix-list" if chosen is not None else kind
+            out.sent.append(_with_draft(out, department, written, kind, mine, request, result))
+        except OSError as exc:  # held open in Excel, no room: the others still get theirs
+            out.findings.append(make("feedback-not-written", file=target.name,
+                                     target=department, detail=f"{exc.strerror or exc}"))
+    # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
+    # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
+    kept = {p for s in out.sent for p in (s.workbook, s.draft)}
+    kept |= {folder / name(d) for d in tried for name in (workbook_name, draft_name)}
+    _remove_stale(folder, kept)
+    return out
+
+
+def _annotate(src: Path, target: Path, findings: list[Finding], request: Request, label: str,
+              limits: Limits, out: DepartmentFiles) -> Path | None:
+    """The annotated workbook written (its path), or None when it could not be."""
+    try:
+        return write_file(target, partial(annotate_workbook, src, findings=findings,
+                                          request=request, file_label=label, limits=limits))
+    except OSError:
+        raise  # the file could not be written (held open, no room): the table could not either
+    except Exception as exc:  # noqa: BLE001 - any problem: the table instead, and say why
+        # Not the department's finding (it did nothing wrong): no department, named in text.
+        out.findings.append(make("feedback-table-only", file=label, target=request.department,
+                                 detail=f"{type(exc).__name__}: {exc}"[:200]))
+        return None
+
+
+def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str,
+                findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
+    """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_BODIES): the
+    marked workbook, the list of a file that was read, of one that was not, or a reminder."""
+    values = dict(department=department, year=request.year_label, deadline=request.deadline,
+                  contact=request.contact, file=workbook.name,
+                  errors=count(findings, ERROR), warnings=count(findings, WARNING),
+                  items=items_text(findings))
+    subject = "missing-subject" if kind == "missing" else "fix-subject"
+    message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
+                    mail_body(kind, **values), workbook, workbook_name(department))
+    path = write_draft(out.folder / draft_name(department), message)
+    return Sent(department, workbook, path, kind == "fix", findings)
+
+
+def _request(department: str, year: int, chosen: Submission | None,
+             usual: tuple[str, str]) -> Request:
+    """The deadline and contact of the department's template (else the ones most templates
+    of this run carry, else the defaults of the cover)."""
+    identity = chosen.identity if chosen else None
+    deadline = (identity.deadline if identity else "") or usual[0]
+    contact = (identity.contact if identity else "") or usual[1]
+    return Request(department, wareki(year), deadline, contact)
+
+
+def _usual_request(result: ValidationResult) -> tuple[str, str]:
+    pairs = Counter((s.identity.deadline, s.identity.contact) for s in result.chosen.values()
+                    if s.identity and (s.identity.deadline or s.identity.contact))
+    if pairs:
+        return pairs.most_common(1)[0][0]
+    return TEMPLATE_TEXT["default-deadline"], TEMPLATE_TEXT["default-contact"]
+
+
+def _remove_stale(folder: Path, wanted: set[Path]) -> None:
+    if not folder.is_dir():
+        return
+    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{MAIL_TEXT['file-suffix']}"):
+        for old in folder.glob(pattern):
+            if old not in wanted:
+                try:
+                    old.unlink()
+                except OSError:  # held open (Windows): it stays until the next run
+                    pass

@@ -1,0 +1,63 @@
+"""The correction loop around a run: the ledger, accepted warnings, resubmissions, and what
+goes back to each department.
+
+Called by ``validate`` and ``consolidate`` between validating the folder and writing the
+outputs: the warnings accepted in the ledger are marked, the run is recorded (which tells
+which files superseded which, and how many fields changed), and each department with
+something to correct gets its annotated workbook and an e-mail draft. A ledger that cannot be
+used never stops the run: its findings say what happened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from consolidator.checks.result import ValidationResult
+from consolidator.feedback.department_files import DepartmentFiles, write_department_files
+from consolidator.ledger.acceptance import apply_acceptances
+from consolidator.ledger.records import record_run
+from consolidator.ledger.schema import LEDGER_NAME, open_ledger
+from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
+
+
+def ledger_path(out_dir: Path, ledger: Path | None) -> Path:
+    """``--ledger PATH``, else ``<out>/ledger.sqlite3``."""
+    return ledger if ledger is not None else out_dir / LEDGER_NAME
+
+
+def missing_values(result: ValidationResult) -> int:
+    """Indicator values still missing: measures without an accepted value in the file used
+    for their department (or whose department sent nothing)."""
+    missing = 0
+    for m in result.catalog.measures:
+        chosen = result.chosen.get(m.owner)
+        if chosen is None or f"{m.id}.value" not in chosen.entries:
+            missing += 1
+    return missing
+
+
+def record_in_ledger(result: ValidationResult, submissions: Path, ledger: Path,
+                     command: str) -> None:
+    """Mark accepted warnings, record the run, and add to ``result`` what the history says
+    (findings for resubmissions, versions and superseded files per department)."""
+    conn, found = open_ledger(ledger)
+    result.findings.extend(found)
+    try:
+        apply_acceptances(conn, result.findings)
+        record = record_run(conn, result, submissions, command, missing_values(result))
+        result.findings.extend(record.findings)
+        result.versions, result.superseded = record.versions, record.superseded
+    except sqlite3.Error as exc:  # locked past the timeout, disk full: the run goes on
+        result.findings.add("ledger-unavailable", file=str(ledger),
+                            detail=f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
+def write_department_outputs(out_dir: Path, result: ValidationResult, submissions: Path
+                             ) -> DepartmentFiles:
+    """``<out>/担当別/``: each department's annotated workbook (or table) and draft."""
+    files = write_department_files(out_dir / DEPARTMENT_LOG_DIR, result, submissions)
+    result.findings.extend(files.findings)
+    return files

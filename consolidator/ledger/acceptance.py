@@ -1,0 +1,178 @@
+"""Accepted warnings: a manager's 承認 in ``validation_log.xlsx``, kept in the ledger.
+
+A warning is accepted for one value: the acceptance is keyed on the finding's code, the
+department, its subject (the field, else the sheet and cell, else the file) and the value it
+was about. While the value stays the same the warning is shown as 承認済み and is not counted
+as open; when the value changes the key no longer matches and the warning is open again.
+Errors are never accepted: :func:`accept_rows` refuses them row by row (and any row that is
+not in the latest run, or has no reason), and records only the others.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from consolidator.findings import ERROR, WARNING, Finding, Findings
+from consolidator.ledger.schema import now
+from consolidator.messages import SEVERITY_LABELS, fill
+from consolidator.messages.correction import ACCEPT_TEXT
+from consolidator.messages.outputs import LOG_HEADER, LOG_SHEET
+
+# The columns of the log that an acceptance is read from (LOG_HEADER names them).
+SEVERITY_COL, CODE_COL, DEPARTMENT_COL, FILE_COL, SHEET_COL, CELL_COL = LOG_HEADER[:6]
+VALUE_COL = LOG_HEADER[8]
+ACCEPT_COL, REASON_COL, FIELD_COL = LOG_HEADER[-3:]
+
+
+def subject_of(f: Finding) -> str:
+    """What a finding is about, stable across versions of a file: its field, else its
+    sheet and cell, else its file."""
+    if f.field_id:
+        return f.field_id
+    if f.sheet and f.cell:
+        return f"{f.sheet}!{f.cell}"
+    return f.file or ""
+
+
+def apply_acceptances(conn: sqlite3.Connection, findings: Findings) -> int:
+    """Mark the warnings accepted in the ledger (same code, department, subject and value)
+    as accepted; returns how many."""
+    accepted = {(r[0], r[1], r[2], r[3]): r[4:] for r in conn.execute(
+        "SELECT code, department, subject, value, accepted_by, accepted_at, reason"
+        " FROM acceptances")}
+    n = 0
+    for i, f in enumerate(findings.items):
+        if f.severity != WARNING:
+            continue
+        hit = accepted.get((f.code, f.department or "", subject_of(f), f.value or ""))
+        if hit is not None:
+            by, at, reason = hit
+            findings.items[i] = replace(f, accepted=fill(ACCEPT_TEXT["shown"], reason=reason,
+                                                          by=by, at=at[:10]))
+            n += 1
+    return n
+
+
+@dataclass
+class AcceptResult:
+    accepted: list[int] = field(default_factory=list)  # the log's row numbers
+    already: list[int] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one Japanese message per row
+    problem: str = ""  # why nothing could be read or recorded (Japanese), if so
+
+
+def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
+    """``consolidator accept``: read the rows of ``log`` marked 承認する into ``ledger``
+    (see :func:`accept_rows`). A missing ledger, one without runs, or a log that cannot be
+    read is a ``problem``, and nothing is recorded."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
+    try:
+        rows = read_log_rows(log)
+    except Exception as exc:  # noqa: BLE001 - calamine's errors, a missing sheet: say so
+        return AcceptResult(problem=fill(ACCEPT_TEXT["no-log"], file=log,
+                                         detail=f"{type(exc).__name__}: {exc}"))
+    conn = connect(ledger)
+    try:
+        migrate(conn)
+        if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
+            return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
+        conn.execute("BEGIN IMMEDIATE")
+        result = accept_rows(conn, rows, by)
+        conn.execute("COMMIT")
+        return result
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def read_log_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, column → value) of every row of the log's 検証ログ sheet."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        rows = book.get_sheet_by_name(LOG_SHEET).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    if not rows:
+        return []
+    header = [str(h) for h in rows[0]]
+    return [(n, dict(zip(header, (_text(v) for v in row), strict=False)))
+            for n, row in enumerate(rows[1:], start=2)]
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v).strip()
+
+
+def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]],
+                by: str | None = None) -> AcceptResult:
+    """Record the rows marked 承認する as accepted warnings (who, when, why); refuse errors,
+    rows without a reason and rows the latest run does not have, each with a message."""
+    result = AcceptResult()
+    who = by or _user()
+    latest = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+    for n, row in rows:
+        if row.get(ACCEPT_COL) != ACCEPT_TEXT["accept"]:
+            continue
+        key = (row.get(CODE_COL, ""), row.get(DEPARTMENT_COL, ""), _subject(row),
+               row.get(VALUE_COL, ""))
+        where = fill(ACCEPT_TEXT["row"], row=n, code=key[0], department=key[1] or "-",
+                     subject=key[2])
+        severities = {r[0] for r in conn.execute(
+            "SELECT severity FROM run_findings WHERE run_id = ? AND code = ? AND department = ?"
+            " AND subject = ? AND value = ?", (latest, *key))}
+        refusal = _refusal(severities, row)
+        if refusal:
+            result.refused.append(fill(ACCEPT_TEXT[refusal], where=where))
+            continue
+        done = conn.execute("SELECT 1 FROM acceptances WHERE code = ? AND department = ?"
+                            " AND subject = ? AND value = ?", key).fetchone()
+        conn.execute("INSERT INTO acceptances (code, department, subject, value, accepted_by,"
+                     " accepted_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                     " ON CONFLICT(code, department, subject, value) DO UPDATE SET"
+                     " accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at,"
+                     " reason = excluded.reason", (*key, who, now(), row.get(REASON_COL, "")))
+        (result.already if done else result.accepted).append(n)
+    return result
+
+
+def _refusal(severities: set[str], row: dict[str, Any]) -> str | None:
+    """Why a row marked 承認する is refused (a key of ACCEPT_TEXT), None to accept it. The
+    severity is the one the run recorded, not what the row says (a row edited to look like a
+    warning is still an error)."""
+    label = row.get(SEVERITY_COL, "")
+    if ERROR in severities or label == SEVERITY_LABELS[ERROR]:
+        return "refused-error"
+    if label not in ("", SEVERITY_LABELS[WARNING]):
+        return "refused-info"
+    if WARNING not in severities:
+        return "refused-unknown"
+    if not row.get(REASON_COL):
+        return "refused-no-reason"
+    return None
+
+
+def _subject(row: dict[str, Any]) -> str:
+    if row.get(FIELD_COL):
+        return str(row[FIELD_COL])
+    if row.get(SHEET_COL) and row.get(CELL_COL):
+        return f"{row[SHEET_COL]}!{row[CELL_COL]}"
+    return str(row.get(FILE_COL, ""))
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""

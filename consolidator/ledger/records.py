@@ -1,0 +1,222 @@
+"""Recording a run in the ledger: every file seen, what was decided about it, its findings.
+
+A file is known by its SHA-256: the same bytes under another name, or seen again on the next
+run, are the same row (names are listed beside it), so re-running adds no duplicate files.
+Each run adds one row to ``runs`` and one per file name to ``run_files``, with the counts of
+its findings. When a department's used file changes, the file used before is marked as
+superseded by the new one, and the run gets a finding saying so, with how many fields changed
+(compared with the values the ledger kept of the earlier file, which may be gone from the
+folder by then). An earlier version left in the folder beside the new one is information,
+not a duplicate to puzzle over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from consolidator.checks.changes import changed_fields
+from consolidator.checks.result import ValidationResult
+from consolidator.findings import ERROR, INFO, WARNING, Finding, count, count_accepted, make
+from consolidator.ledger.acceptance import subject_of
+from consolidator.ledger.schema import now
+from consolidator.messages import OUTPUT_TEXT
+from consolidator.submission import Submission
+
+USED, SUPERSEDED, REJECTED = "used", "superseded", "rejected"
+
+
+@dataclass
+class RunRecord:
+    """What recording a run found out from the history: per department the number of
+    versions seen and the files its used file superseded; findings for the log."""
+
+    run_id: int
+    versions: dict[str, int] = field(default_factory=dict)
+    superseded: dict[str, list[str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def digest(path: Path) -> tuple[str, int] | None:
+    """SHA-256 and size of a file (None if it cannot be read any more)."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return h.hexdigest(), size
+
+
+def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path, command: str,
+               missing_values: int) -> RunRecord:
+    """Record one run of ``command`` on ``folder`` in one transaction: the files (by
+    SHA-256), what they hold, their status, the run's counts and its open and accepted
+    findings. Returns the history it found (see :class:`RunRecord`)."""
+    stamp = now()
+    known = [(s, d) for s in result.submissions if (d := digest(folder / s.file)) is not None]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ids = {s.file: _file(conn, s, d, result.year, stamp) for s, d in known}
+        _earlier_versions(conn, result, ids)
+        record = _decide(conn, result, ids)
+        run_id = _run(conn, result, command, folder, len(known), missing_values, stamp)
+        record.run_id = run_id
+        _run_files(conn, run_id, result, ids)
+        _findings(conn, run_id, result.findings, ids)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return record
+
+
+def _earlier_versions(conn: sqlite3.Connection, result: ValidationResult,
+                      ids: dict[str, int]) -> None:
+    """An unused file that came in an earlier run than the file used now is the
+    department's earlier version, not a puzzling duplicate: its ``duplicate-not-used``
+    warning becomes ``superseded-version`` (information) in ``result``."""
+    def first_run(file_id: int) -> int | None:
+        row = conn.execute("SELECT MIN(run_id) FROM run_files WHERE file_id = ?",
+                           (file_id,)).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    earlier: dict[str, str] = {}
+    for s in result.submissions:
+        chosen = result.chosen.get(s.department or "")
+        if s.used or not s.usable or chosen is None or s.file not in ids \
+                or chosen.file not in ids:
+            continue
+        mine, theirs = first_run(ids[s.file]), first_run(ids[chosen.file])
+        if mine is not None and (theirs is None or mine < theirs):
+            earlier[s.file] = chosen.file
+    result.findings.items = [
+        make("superseded-version", file=f.file, department=f.department,
+             used=earlier[f.file]) if f.code == "duplicate-not-used" and f.file in earlier
+        else f for f in result.findings]
+
+
+def _file(conn: sqlite3.Connection, s: Submission, d: tuple[str, int], year: int,
+          stamp: str) -> int:
+    sha, size = d
+    conn.execute(
+        "INSERT INTO files (sha256, size, department, year, saved_at, first_seen, last_seen,"
+        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET"
+        " last_seen = excluded.last_seen,"
+        " department = COALESCE(excluded.department, files.department),"
+        " year = COALESCE(excluded.year, files.year),"
+        " saved_at = COALESCE(excluded.saved_at, files.saved_at)",
+        (sha, size, s.department, s.identity.year if s.identity else None, s.modified, stamp,
+         stamp, REJECTED))
+    file_id = int(conn.execute("SELECT id FROM files WHERE sha256 = ?", (sha,)).fetchone()[0])
+    conn.execute("INSERT OR IGNORE INTO file_names VALUES (?, ?, ?)", (file_id, s.file, stamp))
+    if s.usable:
+        conn.executemany("INSERT OR IGNORE INTO file_fields VALUES (?, ?, ?)",
+                         [(file_id, k, _json(v)) for k, v in s.typed.items()])
+    return file_id
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, int]
+            ) -> RunRecord:
+    """Each file's status now; a department's file used before and not now superseded by
+    the one used now (whether or not it is still in the folder)."""
+    record = RunRecord(run_id=0)
+    used_ids = {d: ids[s.file] for d, s in result.chosen.items() if s.file in ids}
+    before = {d: conn.execute(
+        "SELECT id, first_seen FROM files WHERE department = ? AND year = ? AND status = ?"
+        " AND id != ?", (d, result.year, USED, new_id)).fetchall()
+        for d, new_id in used_ids.items()}
+    rank = {REJECTED: 0, SUPERSEDED: 1, USED: 2}
+    status: dict[int, tuple[str, int | None]] = {}
+    for s in result.submissions:
+        if s.file not in ids:
+            continue
+        mine = USED if s.used else SUPERSEDED if s.usable else REJECTED
+        fid = ids[s.file]
+        if fid not in status or rank[mine] > rank[status[fid][0]]:
+            status[fid] = (mine, used_ids.get(s.department or "") if mine == SUPERSEDED else None)
+    for fid, (st, by) in status.items():
+        conn.execute("UPDATE files SET status = ?, superseded_by = ? WHERE id = ?",
+                     (st, by, fid))
+    for department, new_id in used_ids.items():
+        sub = result.chosen[department]
+        for old_id, first_seen in before[department]:
+            conn.execute("UPDATE files SET status = ?, superseded_by = ? WHERE id = ?",
+                         (SUPERSEDED, new_id, old_id))
+            record.findings.append(make(
+                "resubmission-used", department=department, file=sub.file,
+                previous=_name(conn, old_id), previous_seen=first_seen[:10],
+                changed=len(changed_fields(_fields(conn, old_id), sub.typed))))
+        record.versions[department] = int(conn.execute(
+            "SELECT COUNT(*) FROM files WHERE department = ? AND year = ? AND status IN (?, ?)",
+            (department, result.year, USED, SUPERSEDED)).fetchone()[0])
+        record.superseded[department] = [
+            f"{_name(conn, fid)}({seen[:10]})" for fid, seen in conn.execute(
+                "SELECT id, first_seen FROM files WHERE superseded_by = ? ORDER BY first_seen",
+                (new_id,)).fetchall()]
+    return record
+
+
+def _name(conn: sqlite3.Connection, file_id: int) -> str:
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM file_names WHERE file_id = ? ORDER BY first_seen, name", (file_id,))]
+    return OUTPUT_TEXT["list-separator"].join(names)
+
+
+def _fields(conn: sqlite3.Connection, file_id: int) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in conn.execute(
+        "SELECT field_id, value FROM file_fields WHERE file_id = ?", (file_id,))}
+
+
+def _run(conn: sqlite3.Connection, result: ValidationResult, command: str, folder: Path,
+         files: int, missing_values: int, stamp: str) -> int:
+    f = list(result.findings)
+    cur = conn.execute(
+        "INSERT INTO runs (command, started_at, year, folder, files, errors, warnings, infos,"
+        " missing_values, accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (command, stamp, result.year, str(folder), files, count(f, ERROR), count(f, WARNING),
+         count(f, INFO), missing_values, count_accepted(f)))
+    return int(cur.lastrowid or 0)
+
+
+def _run_files(conn: sqlite3.Connection, run_id: int, result: ValidationResult,
+               ids: dict[str, int]) -> None:
+    by_file: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.file:
+            by_file.setdefault(f.file, []).append(f)
+    for s in result.submissions:
+        if s.file not in ids:
+            continue
+        mine = by_file.get(s.file, [])
+        chosen = result.chosen.get(s.department or "")
+        status = USED if s.used else SUPERSEDED if s.usable else REJECTED
+        by = ids.get(chosen.file) if status == SUPERSEDED and chosen else None
+        conn.execute("INSERT INTO run_files (run_id, name, file_id, department, status,"
+                     " superseded_by, errors, warnings, infos, accepted)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (run_id, s.file, ids[s.file], s.department, status, by,
+                      count(mine, ERROR), count(mine, WARNING), count(mine, INFO),
+                      count_accepted(mine)))
+
+
+def _findings(conn: sqlite3.Connection, run_id: int, findings: Any, ids: dict[str, int]
+              ) -> None:
+    """The run's errors and warnings, each with what a manager's acceptance is keyed on."""
+    conn.executemany(
+        "INSERT INTO run_findings (run_id, file_id, code, severity, department, subject,"
+        " value, sheet, cell, accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, ids.get(f.file or ""), f.code, f.severity, f.department or "",
+          subject_of(f), f.value or "", f.sheet, f.cell, int(f.accepted is not None))
+         for f in findings if f.severity in (ERROR, WARNING)])

@@ -1,0 +1,142 @@
+"""Texts of the correction loop: the annotated workbook sent back to a department, the e-mail
+drafts, the ledger of files, resubmissions, accepted warnings, ``status`` and ``diff``."""
+
+from __future__ import annotations
+
+from consolidator.findings import INFO as I  # noqa: E741
+from consolidator.findings import WARNING as W
+from consolidator.messages.table import Message
+
+CORRECTION: dict[str, Message] = {
+    # ---- the ledger (output/ledger.sqlite3) -----------------------------------------------------
+    "ledger-damaged": (W, "提出台帳 {file} が壊れていたため「{aside}」として別に残し、新しい台帳で処理しました({detail})",
+                       "これまでの提出履歴と承認は新しい台帳に引き継がれていません。必要であれば「{aside}」をツールの保守担当に渡して確認を依頼してください。"),
+    "ledger-newer": (W, "提出台帳 {file} はこのツールより新しい版で作られているため、今回は使わず記録もしませんでした",
+                     "新しい版のツールで実行してください。"),
+    "ledger-unavailable": (W, "提出台帳 {file} を使えないため、今回は台帳なしで処理しました({detail})",
+                           "台帳のファイルが他のプログラムで開かれていないか、書き込みできる場所にあるかを確認してください。"),
+    "resubmission-used": (I, "{department}の使用するファイルが変わりました:{file}(前回まで使用:{previous}、{previous_seen}受付。変わった項目 {changed} 件)",
+                          "変わった項目は consolidator diff 前回のファイル 今回のファイル で確認できます。"),
+    "superseded-version": (I, "{department}の以前の版のため使用しません(使用:{used}):{file}",
+                           "対応は不要です。以前の版は提出フォルダから移動してもかまいません(履歴は提出台帳に残ります)。"),
+    # ---- the files sent back to departments --------------------------------------------------------
+    "feedback-not-written": (W, "{target}へ返す確認事項を書き込めませんでした({detail}):{file}",
+                             "そのファイルがExcelなどで開かれていれば閉じて、実行し直してください。"),
+    "feedback-table-only": (I, "{target}へ返す確認事項は、提出されたブックに書き込めないため一覧表だけにしました({detail}):{file}",
+                            "一覧表のシート名とセル番地で修正箇所を伝えてください。"),
+}
+
+# The annotated copy of a department's workbook (output/担当別/<担当>_確認事項.xlsx).
+FEEDBACK_TEXT: dict[str, str] = {
+    "sheet": "確認事項",  # the first sheet; a returned file is read without it
+    "note-author": "事務局(確認事項)",  # the author of our notes
+    # The first line of our notes: how they are found again in a returned file (Calc keeps the
+    # text of a note but not its author).
+    "note-title": "【確認事項・{severity}】",
+    "title": "{department} 確認事項({year}度 実施状況報告)",
+    "deadline": "提出期限:{deadline}",
+    "contact": "問い合わせ先:{contact}",
+    "file": "確認したファイル:{file}(エラー {errors} 件、警告 {warnings} 件)",
+    "how-to": ("「セル」欄の青い文字をクリックすると、そのセルに移動します。赤いセルはエラー(修正が必要)、"
+               "橙色のセルは警告(内容の確認をお願いします)で、セルのメモに内容と対処を書いています。"
+               "修正したら、このブックを保存してそのまま返送してください(このシート、メモ、色はそのままでかまいません)。"),
+    "note-action": "対処:{action}",
+    "whole-file": "(ブック全体)",
+}
+FEEDBACK_HEADER = ("重大度", "シート", "セル", "指標", "入力値", "メッセージ", "対処")
+
+# ---- consolidator diff OLD NEW ----------------------------------------------------------------
+VERSION_DIFF_HEADER = ("取組み", "項目", "以前の版", "新しい版")
+VERSION_DIFF_TEXT: dict[str, str] = {
+    "sheet": "変更箇所",
+    "field-column": "項目ID",
+    "blank": "(空欄)",
+    "none": "変わった項目はありません。",
+    "count": "変わった項目:{count} 件",
+    "unreadable": "比べられません。{file} を読み取れませんでした:{reasons}",
+    "other-department": "別の担当のブックです(以前の版:{old}、新しい版:{new})。同じ担当のブックを指定してください。",
+    "xlsx-written": "変更箇所の一覧を書き出しました:{path}",
+}
+
+# ---- consolidator accept validation_log.xlsx ---------------------------------------------------
+ACCEPT_TEXT: dict[str, str] = {
+    "column": "承認",
+    "reason-column": "承認理由",
+    "accept": "承認する",  # the drop-down's one choice
+    "accepted": "承認済み",  # shown in the log for an accepted warning
+    "how-to": "警告を確認して問題がなければ「承認する」を選び、承認理由を書いて保存し、consolidator accept を実行してください。エラーは承認できません。",
+    "shown": "{reason}({by}、{at})",
+    "row": "{row}行目({code}、{department}、{subject})",
+    "refused-error": "{where}:エラーは承認できません。担当課に修正を依頼してください。",
+    "refused-info": "{where}:情報は承認の対象ではありません。",
+    "refused-unknown": "{where}:最新の検証結果にない警告です(値が変わったか、解消しています)。最新の validation_log.xlsx で承認し直してください。",
+    "refused-no-reason": "{where}:承認理由が空欄です。「承認理由」の列に理由を書いてから実行し直してください。",
+    "done": "承認を記録しました:{accepted} 件(記録済み {already} 件、承認できなかった行 {refused} 件)",
+    "no-runs": "提出台帳 {ledger} に検証の記録がありません。先に consolidator validate か consolidate を実行してください。",
+    "no-log": "検証ログを読み取れません:{file}({detail})",
+}
+
+# ---- consolidator status ----------------------------------------------------------------------
+STATUS_TEXT: dict[str, str] = {
+    "department": "担当",
+    "submitted": "提出",
+    "file": "使用ファイル",
+    "versions": "版数",
+    "errors": "エラー",
+    "warnings": "警告",
+    "accepted": "承認済み",
+    "last-seen": "最終受付",
+    "yes": "済",
+    "no": "未提出",
+    "run": "最新の実行:{at}({command}、{year}度)",
+    "missing": "未入力の実績値:{count} 件",
+    "clean": "すべての担当が提出済みで、エラーと未承認の警告はありません。",
+    "not-clean": "提出待ち {missing} 担当、エラーのある担当 {errors}、未承認の警告のある担当 {warnings}。",
+    "no-runs": "提出台帳 {ledger} に記録がありません。先に consolidator validate か consolidate を実行してください。",
+}
+
+# ---- the e-mail drafts (<担当>_依頼.eml) ---------------------------------------------------------
+MAIL_TEXT: dict[str, str] = {
+    "file-suffix": "_依頼.eml",
+    "send-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)様式({department})",
+    "fix-subject": "【修正のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
+    "missing-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)({department})",
+    # The parts of the bodies (MAIL_BODIES puts them together).
+    "greeting": "{department} ご担当者様\n\n",
+    "send": (
+        "地域福祉計画 実施状況報告({year}度)の作成にご協力をお願いします。\n"
+        "添付の記入用ブック「{file}」に、{year}度の実施状況・実績値と翌年度の予定を入力してください。\n"
+        "入力のしかたはブックの「記入要領」シートにあります。\n"
+    ),
+    "thanks": "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n",
+    "counts": ("確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、"
+               "内容の確認をお願いしたい箇所(警告)が {warnings} 件ありました。\n\n{items}\n"),
+    "unreadable": "お送りいただいたファイルを読み取れませんでした(エラー {errors} 件)。\n\n{items}\n",
+    "missing": ("地域福祉計画 実施状況報告({year}度)について、{department}のご提出(読み取れるブック)が"
+                "まだ確認できていません。\n\n{items}\n"),
+    "fix": ("添付のブック「{file}」は、ご提出いただいたブックに印を付けたものです。最初のシート「確認事項」に一覧があり、"
+            "セル番地をクリックすると該当のセルに移動します(赤:エラー、橙:警告。セルのメモに対処を書いています)。\n"
+            "このブックで修正して保存し、このメールへの返信に添付して送ってください。\n"),
+    "fix-list": ("添付の一覧「{file}」にシート名とセル番地があります。ご提出いただいたブックで修正して保存し、"
+                 "このメールへの返信に添付して送ってください。\n"),
+    "fix-table": ("添付の一覧「{file}」に内容があります。配布した様式に記入し直すか、Excelで開いて「名前を付けて保存」で"
+                  "Excelブック(.xlsx)として保存し直し、このメールへの返信に添付して送ってください。\n"),
+    "send-again": ("配布した記入用ブックに入力して保存し、このメールへの返信に添付して送ってください。"
+                   "すでに送っていただいた場合は、ファイルが開けるか(Excelブック .xlsx のままか)をご確認のうえ、"
+                   "もう一度送ってください。\n"),
+    "deadline": "\n提出期限:{deadline}\n",
+    "how-to-send": "提出方法:入力したブックをこのメールへの返信に添付してください(ファイル名は変えてもかまいません)。\n",
+    "contact": "問い合わせ先:{contact}\n",
+    "item": "・{where}{message}\n",
+    "item-where": "{sheet}!{cell}:",
+    "more-items": "・ほか {count} 件(添付の一覧をご覧ください)\n",
+    "drafts-written": "メールの下書き(ダブルクリックで開いて送信できます):{count} 件({folder})",
+}
+# Each draft's body: the parts of MAIL_TEXT, in order.
+MAIL_BODIES: dict[str, tuple[str, ...]] = {
+    "send": ("greeting", "send", "deadline", "how-to-send", "contact"),
+    "fix": ("greeting", "thanks", "counts", "fix", "deadline", "contact"),
+    "fix-list": ("greeting", "thanks", "counts", "fix-list", "deadline", "contact"),
+    "fix-table": ("greeting", "thanks", "unreadable", "fix-table", "deadline", "contact"),
+    "missing": ("greeting", "missing", "send-again", "deadline", "contact"),
+}
