@@ -42,7 +42,7 @@ DESK_TEXT: dict[str, str] = {
     "plan-import-refused": "問題があるため計画は置き換えていません({count} 件)。",
     # ---- 様式 ---------------------------------------------------------------------------------
     "forms-heading": "様式",
-    "forms-lead": "担当ごとの記入用様式({year}度)を workbook_templates フォルダに作ります。提出期限と問い合わせ先は記入要領に表示されます。",
+    "forms-lead": "担当ごとの記入用様式({year})を workbook_templates フォルダに作ります。提出期限と問い合わせ先は記入要領に表示されます。",
     "deadline-label": "提出期限",
     "deadline-placeholder": "例:2023年5月31日",
     "contact-label": "問い合わせ先",
