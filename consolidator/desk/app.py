@@ -39,12 +39,16 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     limits = workspace.limits
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
-    project = workspace.project
     app.jinja_env.globals.update(
         t=DESK_TEXT, fill=fill, severity_label=SEVERITY_LABELS, csrf_field=FORM_FIELD,
-        csrf=guard.token, plan_name=project.catalog.plan["name"],
-        year_label=fill(DESK_TEXT["header-year"], year=wareki(project.year)),
-        folder=str(project.root), pages=[(p.key, p.endpoint) for p in PAGES])
+        csrf=guard.token, folder=str(workspace.project.root),
+        pages=[(p.key, p.endpoint) for p in PAGES])
+
+    @app.context_processor
+    def plan() -> dict[str, str]:  # read per request: the plan can be replaced on 計画
+        project = workspace.project
+        return {"plan_name": project.catalog.plan["name"],
+                "year_label": fill(DESK_TEXT["header-year"], year=wareki(project.year))}
 
     @app.before_request
     def check() -> Any:

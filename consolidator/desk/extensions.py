@@ -6,13 +6,15 @@ shows its slot only when it is. Wiring a feature is then one line here (the real
 where its arguments differ, one call in the page that uses it.
 
 - ``plan-export`` / ``plan-import``: the plan as a workbook (``plan export`` / ``plan import
-  FILE.xlsx``): the 計画 page's download and upload. Expected: ``export(catalog, path)`` writes
-  the workbook; ``import(path)`` returns ``(catalog document or None, findings)``.
-- ``ledger-status``: the ledger's per-department status (``consolidator status``), replacing
-  :func:`consolidator.desk.department_status.department_status` on the 状況 page.
-Files written by other commands are offered where they are, when they are there:
-:meth:`consolidator.desk.project.Project.department_mail` (``output/担当別/<担当>_依頼.eml``)
-and :meth:`~consolidator.desk.project.Project.reminder` (``output/督促/<担当>_督促.eml``).
+  FILE.xlsx``), the 計画 page's download and upload. Expected: ``export(catalog, path)``
+  writes the workbook; ``import(path)`` returns ``(catalog document or None, findings)``
+  (:meth:`consolidator.desk.workspace.Workspace.import_plan` does the rest).
+
+Not behind a hook, because they are files or one call: the ledger's per-department status
+replaces the call of :func:`consolidator.desk.department_status.department_status` in
+:mod:`consolidator.desk.pages.status`; the e-mail drafts other commands write are offered
+where they are, when they are there (:meth:`consolidator.desk.project.Project.department_mail`,
+:meth:`~consolidator.desk.project.Project.reminder`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from typing import Any
 HOOKS: dict[str, str] = {
     "plan-export": "consolidator.plan.workbook:export_workbook",
     "plan-import": "consolidator.plan.workbook:import_workbook",
-    "ledger-status": "consolidator.state.ledger:department_status",
 }
 
 

@@ -10,26 +10,32 @@ done is the command line's own work, called the same way: ``generate_templates``
 
 from __future__ import annotations
 
+import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from consolidator.atomic import write_text_atomic
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import validate_folder
 from consolidator.desk.project import Project
 from consolidator.desk.uploads import TooLarge, safe_name, save_upload
-from consolidator.findings import Finding
+from consolidator.findings import Finding, has_error, make
 from consolidator.jobs.output_folder import exclusive
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.plan.catalog import Catalog, dump_json
+from consolidator.plan.check import check_plan
+from consolidator.safety.verdict import check_workbook
 from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+PLAN_FILE = "plan.json"  # a plan taken in on 計画 (use it with --plan plan.json)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,18 @@ class UploadReport:
     refused: str | None = None  # why nothing was saved (Japanese)
 
 
+@dataclass
+class PlanImport:
+    """An edited plan workbook taken in: its findings, and the catalog written if it was clean."""
+
+    file: str
+    findings: list[Finding]
+    written: Path | None = None
+
+# Reads a plan workbook: (catalog document, or None when it could not be read; findings).
+PlanReader = Callable[[Path], tuple[dict[str, Any] | None, Iterable[Finding]]]
+
+
 class Workspace:
     """The project folder with the desk's lock and its last results (in memory only)."""
 
@@ -69,6 +87,7 @@ class Workspace:
         self.last_upload: UploadReport | None = None
         self.last_job: JobResult | None = None
         self.last_generated: list[Path] | None = None
+        self.last_plan_import: PlanImport | None = None
 
     # ---- reading ---------------------------------------------------------------------------
     def validation(self) -> ValidationResult:
@@ -135,6 +154,43 @@ class Workspace:
     def _keep(self, report: UploadReport) -> UploadReport:
         self.last_upload = report
         return report
+
+    def import_plan(self, upload: Upload, read: PlanReader) -> PlanImport:
+        """Take in an edited plan workbook: the same safety checks as any returned file,
+        then ``read`` (the plan workbook's reader), then the checks the command line makes on
+        a ``--plan`` file. Only when nothing is an error is the catalog written, atomically,
+        as ``plan.json`` in the project folder and used from then on; otherwise nothing is
+        replaced."""
+        name = safe_name(upload.name, DESK_TEXT["default-name"])
+        with self._changing, tempfile.TemporaryDirectory() as tmp:
+            try:
+                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes)
+            except TooLarge:
+                limit = self.limits.max_file_bytes // MiB
+                refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",
+                               limit_mb=limit)
+                return self._keep_plan(PlanImport(upload.name, [refused]))
+            safety = check_workbook(path, self.limits)
+            if not safety.ok:
+                return self._keep_plan(PlanImport(upload.name, list(safety.findings)))
+            doc, found = read(path)
+            findings = list(safety.findings) + list(found)
+            if doc is not None and not has_error(findings):
+                findings += list(check_plan(doc))
+            if doc is None or has_error(findings):
+                return self._keep_plan(PlanImport(upload.name, findings))
+            target = self.project.root / PLAN_FILE
+            write_text_atomic(target, dump_json(doc))
+            catalog = Catalog.from_path(target)
+            self.project = Project(self.project.root, catalog, catalog.report_year)
+            with self._checking:
+                self._checked = None
+            self.last_job = self.last_generated = None
+            return self._keep_plan(PlanImport(upload.name, findings, target))
+
+    def _keep_plan(self, result: PlanImport) -> PlanImport:
+        self.last_plan_import = result
+        return result
 
     def consolidate(self) -> JobResult:
         """``consolidator consolidate`` on the project folder (``run_consolidate`` holds the

@@ -38,7 +38,9 @@ DESK_TEXT: dict[str, str] = {
     "plan-workbook-lead": "計画をExcelファイルでダウンロードし、直したものを取り込めます。取り込んだファイルは検査され、問題がなければ計画を置き換えます。",
     "plan-export": "計画のExcelファイルをダウンロード",
     "plan-import": "直した計画を取り込む",
-    "plan-import-clean": "計画を取り込みました:{file}",
+    "plan-import-clean": "計画を取り込み、作業フォルダに {file} として保存しました。これからはこの計画を使います(次に起動するときやコマンドでは --plan {file} を指定してください)。",
+    "plan-workbook-file": "計画_{plan}.xlsx",
+    "plan-import-file": "直した計画のExcelファイル",
     "plan-import-refused": "問題があるため計画は置き換えていません({count} 件)。",
     # ---- 様式 ---------------------------------------------------------------------------------
     "forms-heading": "様式",

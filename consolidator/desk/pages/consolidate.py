@@ -17,7 +17,6 @@ from consolidator.report.merge import JUDGEMENTS
 
 def blueprint(ws: Workspace) -> Blueprint:
     bp = Blueprint("consolidate", __name__)
-    project = ws.project
 
     @bp.get("/consolidate")
     def show() -> Any:
@@ -38,9 +37,9 @@ def blueprint(ws: Workspace) -> Blueprint:
         return render_template(
             "consolidate.html", active="consolidate", job=job, overview=overview,
             judgements=[JUDGEMENT_TEXT[j] for j in JUDGEMENTS], counts=counts,
-            master=project.servable(project.master()) is not None,
-            log=project.servable(project.log()) is not None,
-            next_plan=project.servable(project.next_plan()) is not None)
+            master=ws.project.servable(ws.project.master()) is not None,
+            log=ws.project.servable(ws.project.log()) is not None,
+            next_plan=ws.project.servable(ws.project.next_plan()) is not None)
 
     @bp.post("/consolidate")
     def run() -> Any:
@@ -49,14 +48,14 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.get("/download/master")
     def master() -> Any:
-        return send(project, project.master())
+        return send(ws.project, ws.project.master())
 
     @bp.get("/download/log")
     def log() -> Any:
-        return send(project, project.log())
+        return send(ws.project, ws.project.log())
 
     @bp.get("/download/next-plan")
     def next_plan() -> Any:
-        return send(project, project.next_plan())
+        return send(ws.project, ws.project.next_plan())
 
     return bp

@@ -20,12 +20,11 @@ MAX_FIELD_CHARS = 200
 
 def blueprint(ws: Workspace) -> Blueprint:
     bp = Blueprint("forms", __name__)
-    project = ws.project
 
     @bp.get("/forms")
     def show() -> Any:
         return render_template("forms.html", active="forms",
-                               templates=project.templates_present(),
+                               templates=ws.project.templates_present(),
                                generated=ws.last_generated)
 
     @bp.post("/forms/generate")
@@ -37,11 +36,11 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.get("/forms/template/<department>")
     def template(department: str) -> Any:
-        return send(project, project.template(department))
+        return send(ws.project, ws.project.template(department))
 
     @bp.get("/forms/all.zip")
     def all_templates() -> Any:
-        present = project.templates_present()
+        present = ws.project.templates_present()
         if not present:
             abort(404)
         buf = io.BytesIO()
@@ -49,7 +48,7 @@ def blueprint(ws: Workspace) -> Blueprint:
             for _department, path in present:
                 zf.write(path, arcname=path.name)
         buf.seek(0)
-        name = fill(DESK_TEXT["zip-name"], year=wareki(project.year))
+        name = fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year))
         return send_file(buf, as_attachment=True, download_name=name,
                          mimetype="application/zip", max_age=0)
 

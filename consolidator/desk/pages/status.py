@@ -16,7 +16,6 @@ from consolidator.findings import ERROR, WARNING
 
 def blueprint(ws: Workspace) -> Blueprint:
     bp = Blueprint("status", __name__)
-    project = ws.project
 
     @bp.get("/status")
     def show() -> Any:
@@ -26,23 +25,23 @@ def blueprint(ws: Workspace) -> Blueprint:
             "status.html", active="status", rows=rows, unplaced=unplaced_files(result),
             received=sum(1 for r in rows if r.received),
             errors=result.findings.count(ERROR), warnings=result.findings.count(WARNING),
-            log={r.department: project.servable(project.department_log(r.department))
+            log={r.department: ws.project.servable(ws.project.department_log(r.department))
                  is not None for r in rows},
-            mail={r.department: project.servable(project.department_mail(r.department))
+            mail={r.department: ws.project.servable(ws.project.department_mail(r.department))
                   is not None for r in rows},
-            reminder={r.department: project.servable(project.reminder(r.department))
+            reminder={r.department: ws.project.servable(ws.project.reminder(r.department))
                       is not None for r in rows})
 
     @bp.get("/status/log/<department>")
     def department_log(department: str) -> Any:
-        return send(project, project.department_log(department))
+        return send(ws.project, ws.project.department_log(department))
 
     @bp.get("/status/mail/<department>")
     def department_mail(department: str) -> Any:
-        return send(project, project.department_mail(department))
+        return send(ws.project, ws.project.department_mail(department))
 
     @bp.get("/status/reminder/<department>")
     def reminder(department: str) -> Any:
-        return send(project, project.reminder(department))
+        return send(ws.project, ws.project.reminder(department))
 
     return bp
