@@ -310,6 +310,23 @@ def test_status_rows_are_the_command_lines_numbers(tmp_path: Path, mini_catalog:
         ("junk.xlsx", ["file-not-workbook"])]
 
 
+def test_drafts_written_by_other_commands_are_offered_where_they_are(
+        project: Path, mini_catalog: Catalog) -> None:
+    client = _client(project, mini_catalog)
+    page = client.get("/status", base_url=BASE).get_data(as_text=True)
+    assert 'data-testid="reminder-' not in page and 'data-testid="mail-' not in page
+    reminders = project / "output" / DESK_TEXT["reminder-dir"]
+    reminders.mkdir(parents=True)
+    (reminders / "地域福祉課_督促.eml").write_bytes(b"X-Unsent: 1\r\n\r\nreminder")
+    (project / "output" / "担当別").mkdir()
+    (project / "output" / "担当別" / "市社協_依頼.eml").write_bytes(b"X-Unsent: 1\r\n\r\nfix")
+    page = client.get("/status", base_url=BASE).get_data(as_text=True)
+    assert 'data-testid="reminder-地域福祉課"' in page and 'data-testid="mail-市社協"' in page
+    assert _download(client, "/status/reminder/地域福祉課")[1].endswith(b"reminder")
+    assert _download(client, "/status/mail/市社協")[1].endswith(b"fix")
+    assert _download(client, "/status/mail/高齢福祉課")[0] == 404
+
+
 def test_a_slot_opens_only_when_its_function_exists(monkeypatch: pytest.MonkeyPatch) -> None:
     assert hook("plan-export") is None  # the plan workbook is not there yet
     monkeypatch.setitem(HOOKS, "plan-export", "consolidator.plan.summary:summary_lines")

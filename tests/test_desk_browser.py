@@ -165,10 +165,35 @@ def test_findings_of_a_department_open_on_click(
         assert _by(driver, "unit-市社協")[0].get_attribute("data-received") == "no"
 
 
+DROP = """
+var dt = new DataTransfer();
+dt.items.add(new File(["not a workbook"], "../../memo.xlsx"));
+var zone = document.querySelector("[data-testid='drop-zone']");
+zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true}));
+zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+"""
+
+
+def test_files_dropped_on_the_page_are_saved_and_checked(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    with running_desk(project) as desk:
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/submit")
+        driver.execute_script(DROP)
+        report = _wait(driver, "upload-report")
+        assert [e.text for e in _by(driver, "saved-name")] == ["submissions/memo.xlsx"]
+        assert report.find_elements("css selector", "tr[data-code='file-not-workbook']")
+    assert (project / "submissions" / "memo.xlsx").read_bytes() == b"not a workbook"
+
+
 class _EvilPage(http.server.BaseHTTPRequestHandler):
     """Another origin's page that, once opened, tries to change the desk's folder."""
 
     target = ""
+    timeout = 5  # a connection the browser opened ahead and never used does not hold us
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server name
         body = f"""<!doctype html><html><body>
@@ -199,7 +224,7 @@ def test_another_origin_cannot_change_the_folder(tmp_path: Path,
     with running_desk(project) as desk:
         driver.get(desk.url)  # the user has the desk open: its cookie is in the browser
         _EvilPage.target = desk.base
-        evil = http.server.HTTPServer(("127.0.0.1", 0), _EvilPage)
+        evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EvilPage)
         thread = threading.Thread(target=evil.serve_forever, daemon=True)
         thread.start()
         try:
