@@ -280,6 +280,17 @@ def test_the_folder_held_by_another_run_is_said_and_left_alone(
     assert not (project / "output" / "master_2022.xlsx").exists()
 
 
+def test_an_upload_while_a_run_holds_the_folder_saves_nothing(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    client = _client(project, mini_catalog)
+    path = filled["市社協"]
+    with exclusive(project / "output"):
+        done = _post(client, "/submit", {"files": [_sent(path, path.name)]})
+        generated = _post(client, "/forms/generate")
+    assert done.status_code == generated.status_code == 409
+    assert not (project / "submissions").exists() and not (project / "workbook_templates").exists()
+
+
 def test_templates_are_generated_and_handed_out(project: Path, mini_catalog: Catalog) -> None:
     client = _client(project, mini_catalog)
     assert _post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
