@@ -77,6 +77,12 @@ class Limits:
             (calamine tries to allocate 512 GiB for cells at A1 and XFD1048576, see
             :mod:`consolidator.reading.sparse_sheet`), and such a reader fails fast under the
             cap instead of taking the machine's memory.
+        max_upload_files: 200 files in one upload through the desk (``consolidator desk``). A
+            year brings 17 departments' files, a few of them twice; 200 leaves room for a
+            prefecture-sized collection sent in batches.
+        max_upload_bytes: 256 MiB for one upload request, all files together (each file is
+            also held to ``max_file_bytes``); beyond it the request is refused before anything
+            is saved.
     """
 
     max_file_bytes: int = 20 * MiB
@@ -91,6 +97,8 @@ class Limits:
     max_string_chars: int = EXCEL_MAX_CELL_CHARS
     parse_timeout_s: float = 20.0
     child_memory_bytes: int = 1 * GiB
+    max_upload_files: int = 200
+    max_upload_bytes: int = 256 * MiB
 
 
 DEFAULT_LIMITS = Limits()

@@ -3,14 +3,20 @@
 - ``app``: the command group, the shared options and helpers (catalog, year);
 - ``plan_commands``: ``plan show / validate / diff / import / export``;
 - ``yearly``: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``;
-- ``correction``: ``diff``, ``accept``, ``status``.
+- ``correction``: ``diff``, ``accept``, ``status``;
+- ``desk_command``: ``desk`` (the web page; extra ``desk``).
 
 Start-up stays light: the library (and with it openpyxl, xlsxwriter, python-calamine,
 jsonschema) is imported inside the commands that need it, never at module level; a test checks
 that ``import consolidator.cli`` loads none of them. Only this package imports click.
 """
 
-from consolidator.cli import correction, plan_commands, yearly  # noqa: F401  (registers)
+from consolidator.cli import (  # noqa: F401  (importing a module registers its commands)
+    correction,
+    desk_command,
+    plan_commands,
+    yearly,
+)
 from consolidator.cli.app import main
 
 __all__ = ["main"]

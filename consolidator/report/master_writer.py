@@ -122,11 +122,10 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     header = (MASTER_TEXT["overview-goal-column"],) + tuple(JUDGEMENT_TEXT[j] for j in JUDGEMENTS)
     for col, h in enumerate(header):
         ws.write_string(4, col, h, fmt.header)
-    for r, goal in enumerate(c.catalog.goals, start=5):
-        measures = [m for i in c.initiatives if i.initiative.goal is goal for m in i.measures]
+    for r, (goal, counts) in enumerate(c.judgement_counts(), start=5):
         ws.write_string(r, 0, _goal_title(goal), fmt.cell)
         for col, j in enumerate(JUDGEMENTS, start=1):
-            ws.write_number(r, col, sum(1 for m in measures if m.judgement == j), fmt.cell)
+            ws.write_number(r, col, counts[j], fmt.cell)
     last = 4 + len(c.catalog.goals)
     legend = last + 2
     for k, (key, f) in enumerate((("legend-missing", fmt.missing),

@@ -111,6 +111,16 @@ class Consolidated:
     def missing(self) -> list[MeasureResult]:
         return [m for m in self.measures if m.value is None]
 
+    def judgement_counts(self) -> list[tuple[dict[str, Any], dict[Judgement, int]]]:
+        """Per basic goal, how many measures got each 判定 (the 概要 table)."""
+        counts = []
+        for goal in self.catalog.goals:
+            measures = [m for i in self.initiatives if i.initiative.goal is goal
+                        for m in i.measures]
+            counts.append((goal, {j: sum(1 for m in measures if m.judgement == j)
+                                  for j in JUDGEMENTS}))
+        return counts
+
 
 def consolidate(result: ValidationResult) -> Consolidated:
     """Merge the accepted entries of the chosen files into the content of the master: per

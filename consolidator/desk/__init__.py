@@ -1,0 +1,16 @@
+"""The desk: the yearly cycle in a local web page (``consolidator desk``), over the library.
+
+It adds no logic of its own: every page calls what the command line calls. Installed with the
+optional extra ``desk`` (Flask, Jinja2, waitress); only this package imports them.
+
+- :mod:`.server`: ``serve`` — the server on 127.0.0.1 only, the browser opened on it;
+- :mod:`.app`: the Flask application, its templates and static files, the guard installed;
+- :mod:`.security`: the per-start key, the Host and Origin checks;
+- :mod:`.workspace`: one change of the folder at a time, through the output lock; what the last
+  upload, generation and consolidation gave;
+- :mod:`.project`: the project folder and the only files the desk hands out;
+- :mod:`.uploads`: uploaded files saved under safe names, never overwriting;
+- :mod:`.department_status`: the numbers of the 状況 page, from a validation;
+- :mod:`.extensions`: the slots for parts of the toolkit still being built;
+- :mod:`.pages`: one module per page.
+"""

@@ -1,0 +1,35 @@
+"""The desk's pages, one module each, in the order of the yearly cycle.
+
+- :mod:`.plan`: 計画, the plan at a glance (and the plan workbook, once it exists);
+- :mod:`.forms`: 様式, generating the templates and downloading them;
+- :mod:`.submit`: 提出, dropping returned files, saved and checked at once;
+- :mod:`.status`: 状況, one row per department;
+- :mod:`.consolidate`: 集約, the master, the log and next year's catalog;
+- :mod:`.downloads`: handing out a file of the project folder (and nothing else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint
+
+from consolidator.desk.pages import consolidate, forms, plan, status, submit
+from consolidator.desk.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # its menu text is DESK_TEXT["nav-<key>"]
+    endpoint: str  # "<blueprint>.<view>" of its main view
+    blueprint: Callable[[Workspace], Blueprint]
+
+
+PAGES = [
+    Page("plan", "plan.show", plan.blueprint),
+    Page("forms", "forms.show", forms.blueprint),
+    Page("submit", "submit.show", submit.blueprint),
+    Page("status", "status.show", status.blueprint),
+    Page("consolidate", "consolidate.show", consolidate.blueprint),
+]

@@ -1,0 +1,61 @@
+"""集約: ``consolidate`` on the project folder, then the master, the log and next year's
+catalog to download, and the 概要 figures (判定 per basic goal) on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template
+
+from consolidator.desk.pages.downloads import send
+from consolidator.desk.workspace import Workspace
+from consolidator.findings import ERROR, WARNING
+from consolidator.messages import MASTER_TEXT, fill
+from consolidator.messages.outputs import JUDGEMENT_TEXT
+from consolidator.report.merge import JUDGEMENTS
+
+
+def blueprint(ws: Workspace) -> Blueprint:
+    bp = Blueprint("consolidate", __name__)
+
+    @bp.get("/consolidate")
+    def show() -> Any:
+        job = ws.last_job
+        overview = []
+        if job is not None and job.consolidated is not None:
+            for goal, per_judgement in job.consolidated.judgement_counts():
+                title = fill(MASTER_TEXT["goal-title"], number=goal["number"],
+                             title=goal["title"])
+                overview.append((title, [per_judgement[j] for j in JUDGEMENTS]))
+        counts = ""
+        if job is not None:
+            rows = job.validation.department_rows()
+            counts = fill(MASTER_TEXT["overview-counts"],
+                          received=sum(1 for r in rows if r["received"]), departments=len(rows),
+                          errors=job.validation.findings.count(ERROR),
+                          warnings=job.validation.findings.count(WARNING))
+        return render_template(
+            "consolidate.html", active="consolidate", job=job, overview=overview,
+            judgements=[JUDGEMENT_TEXT[j] for j in JUDGEMENTS], counts=counts,
+            master=ws.project.servable(ws.project.master()) is not None,
+            log=ws.project.servable(ws.project.log()) is not None,
+            next_plan=ws.project.servable(ws.project.next_plan()) is not None)
+
+    @bp.post("/consolidate")
+    def run() -> Any:
+        ws.consolidate()
+        return redirect("/consolidate")
+
+    @bp.get("/download/master")
+    def master() -> Any:
+        return send(ws.project, ws.project.master())
+
+    @bp.get("/download/log")
+    def log() -> Any:
+        return send(ws.project, ws.project.log())
+
+    @bp.get("/download/next-plan")
+    def next_plan() -> Any:
+        return send(ws.project, ws.project.next_plan())
+
+    return bp

@@ -1,0 +1,55 @@
+"""様式: ``generate`` with a deadline and a contact, then each template (or all, as a zip) to
+download, with a department's e-mail draft where one was written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file
+
+from consolidator.desk.pages.downloads import send
+from consolidator.desk.workspace import Workspace
+from consolidator.japanese_values import wareki
+from consolidator.messages import fill
+from consolidator.messages.desk import DESK_TEXT
+
+MAX_FIELD_CHARS = 200
+
+
+def blueprint(ws: Workspace) -> Blueprint:
+    bp = Blueprint("forms", __name__)
+
+    @bp.get("/forms")
+    def show() -> Any:
+        return render_template("forms.html", active="forms",
+                               templates=ws.project.templates_present(),
+                               generated=ws.last_generated)
+
+    @bp.post("/forms/generate")
+    def generate() -> Any:
+        deadline = request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS]
+        contact = request.form.get("contact", "").strip()[:MAX_FIELD_CHARS]
+        ws.generate(deadline, contact)
+        return redirect("/forms")
+
+    @bp.get("/forms/template/<department>")
+    def template(department: str) -> Any:
+        return send(ws.project, ws.project.template(department))
+
+    @bp.get("/forms/all.zip")
+    def all_templates() -> Any:
+        present = ws.project.templates_present()
+        if not present:
+            abort(404)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for _department, path in present:
+                zf.write(path, arcname=path.name)
+        buf.seek(0)
+        name = fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year))
+        return send_file(buf, as_attachment=True, download_name=name,
+                         mimetype="application/zip", max_age=0)
+
+    return bp

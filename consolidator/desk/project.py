@@ -1,0 +1,103 @@
+"""The project folder the desk works on, and the only files it will hand out.
+
+The layout is the command line's: ``workbook_templates/`` (``generate``), ``submissions/``
+(the returned files), ``output/`` (``validate`` / ``consolidate``). A download is always one of
+the files named here, built from fixed names and the catalog's departments, never from a path
+the browser sent; and it is handed out only when it resolves inside the project folder (a
+symbolic link pointing elsewhere is refused like a missing file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from consolidator.checks.log import department_log_name
+from consolidator.messages import fill
+from consolidator.messages.desk import DESK_TEXT
+from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import template_filename
+
+TEMPLATES_DIR = "workbook_templates"
+SUBMISSIONS_DIR = "submissions"
+OUTPUT_DIR = "output"
+LOG_FILE = "validation_log.xlsx"
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project folder, the plan it reports on and the report year."""
+
+    root: Path
+    catalog: Catalog
+    year: int
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def submissions(self) -> Path:
+        return self.root / SUBMISSIONS_DIR
+
+    @property
+    def output(self) -> Path:
+        return self.root / OUTPUT_DIR
+
+    # ---- the files the desk hands out -----------------------------------------------------
+    def master(self) -> Path:
+        # The same name as consolidator.jobs.runs.master_path (kept in step by a test).
+        return self.output / f"master_{self.year}.xlsx"
+
+    def log(self) -> Path:
+        return self.output / LOG_FILE
+
+    def next_plan(self) -> Path:
+        return self.output / f"plan_{self.year + 1}.json"
+
+    def department_log(self, department: str) -> Path | None:
+        if department not in self.catalog.department_names:
+            return None
+        return self.output / DEPARTMENT_LOG_DIR / department_log_name(department)
+
+    def department_mail(self, department: str) -> Path | None:
+        """The e-mail draft sending a department its findings (written by the correction
+        loop beside its 確認事項, when that exists)."""
+        if department not in self.catalog.department_names:
+            return None
+        name = fill(DESK_TEXT["mail-draft-file"], department=department)
+        return self.output / DEPARTMENT_LOG_DIR / name
+
+    def reminder(self, department: str) -> Path | None:
+        """The reminder draft for a department that sent nothing (written by ``remind``)."""
+        if department not in self.catalog.department_names:
+            return None
+        name = fill(DESK_TEXT["reminder-file"], department=department)
+        return self.output / DESK_TEXT["reminder-dir"] / name
+
+    def template(self, department: str) -> Path | None:
+        if department not in self.catalog.department_names:
+            return None
+        return self.templates / template_filename(department, self.year)
+
+    def templates_present(self) -> list[tuple[str, Path]]:
+        """(department, template) for every department whose template is in the folder."""
+        found = []
+        for department in self.catalog.department_names:
+            path = self.template(department)
+            if path is not None and self.servable(path) is not None:
+                found.append((department, path))
+        return found
+
+    def servable(self, path: Path | None) -> Path | None:
+        """``path`` resolved, if it is a regular file inside the project folder; else None."""
+        if path is None:
+            return None
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
+            return None
+        return resolved

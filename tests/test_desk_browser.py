@@ -1,0 +1,245 @@
+"""The desk end to end in a real browser: Debian's Chromium, headless, through Selenium.
+
+The desk runs as the command (``consolidator desk --no-browser``) on an empty project folder;
+the browser uploads the 17 filled workbooks and one hostile file through the file input,
+reads 状況, runs 集約 and downloads the master, which must have the same 指標一覧 as the
+command line's ``consolidate`` on the same files. Another origin's page tries to change the
+folder and is refused. Screenshots of every page are written to ``DESK_SCREENSHOTS`` when
+that is set (to look at them), else under the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from consolidator.messages.desk import DESK_TEXT
+from helpers.browser import chromium, have_browser, running_desk, wait_for_file
+from helpers.hostile_folder import HostileFolder
+from helpers.master import sheet_rows
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = "billion_laughs.xlsx"  # entity expansion in a sheet's XML: refused before parsing
+WAIT_S = 180
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
+    """A fresh headless Chromium and its download folder (in CI a missing one fails)."""
+    if not have_browser():
+        if os.environ.get("CI"):
+            pytest.fail("chromium, chromium-driver and selenium are needed (.ci/run installs them)")
+        pytest.skip("chromium, chromium-driver or selenium not installed")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with chromium(tmp_path / "profile", downloads) as driver:
+        yield driver, downloads
+
+
+def _by(driver: Any, testid: str) -> Any:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, f"[data-testid='{testid}']")
+
+
+def _wait(driver: Any, testid: str) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, testid))[0]
+
+
+def _shot(driver: Any, name: str, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("DESK_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1280, min(max(int(height) + 140, 700), 4000))
+    assert driver.save_screenshot(str(folder / f"{name}.png"))
+    driver.set_window_size(1280, 900)
+
+
+def _the_files(hostile_folder: HostileFolder) -> list[Path]:
+    clean = [hostile_folder.path / name for name, _typed in hostile_folder.typed.values()]
+    assert len(clean) == 17
+    return [*clean, hostile_folder.path / HOSTILE]
+
+
+def _cli_master(files: list[Path], tmp_path: Path) -> Path:
+    """``consolidator consolidate`` on the same files, as the secretariat would run it."""
+    staging = tmp_path / "cli" / "submissions"
+    staging.mkdir(parents=True)
+    for f in files:
+        shutil.copy2(f, staging / f.name)
+    out = tmp_path / "cli" / "output"
+    exe = shutil.which("consolidator")
+    command = [exe] if exe else [sys.executable, "-m", "consolidator"]
+    done = subprocess.run([*command, "consolidate", str(staging), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr  # the hostile file is an error
+    return out / "master_2022.xlsx"
+
+
+def test_upload_status_consolidate_download_in_a_real_browser(
+        tmp_path: Path, browser: tuple[Any, Path], hostile_folder: HostileFolder) -> None:
+    driver, downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    files = _the_files(hostile_folder)
+    with running_desk(project) as desk:
+        driver.get(desk.url)  # the key becomes a cookie; the page is 状況
+        assert _by(driver, "status")
+
+        driver.get(f"{desk.base}/plan")
+        assert len(_by(driver, "plan-workbook")) == 0  # the plan workbook is not there yet
+        _shot(driver, "plan", tmp_path)
+
+        driver.get(f"{desk.base}/forms")
+        _by(driver, "generate")[0].click()
+        _wait(driver, "generated")
+        assert len(driver.find_elements("css selector", "[data-testid^='template-']")) == 17
+        _shot(driver, "forms", tmp_path)
+
+        driver.get(f"{desk.base}/submit")
+        _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files))
+        _by(driver, "upload-submit")[0].click()
+        report = _wait(driver, "upload-report")
+        assert len(_by(driver, "uploaded")) == 18
+        saved = sorted(e.text for e in _by(driver, "saved-name"))
+        assert saved == sorted(f"submissions/{f.name}" for f in files)
+        assert report.find_elements("css selector", "tr[data-code='xml-doctype']")
+        _shot(driver, "submit", tmp_path)
+
+        driver.get(f"{desk.base}/status")
+        table = _by(driver, "status")[0]
+        rows = table.find_elements("css selector", "tr[data-testid^='unit-']")
+        assert len(rows) == 17
+        assert [r.get_attribute("data-received") for r in rows] == ["yes"] * 17
+        assert "提出 17 / 17 担当" in _by(driver, "status-summary")[0].text
+        unplaced = _by(driver, "unplaced")[0]
+        assert HOSTILE in unplaced.text
+        doctype = unplaced.find_elements("css selector", "tr[data-code='xml-doctype']")
+        assert len(doctype) == 1 and "文書型宣言" in doctype[0].text
+        _shot(driver, "status", tmp_path)
+
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "consolidate")[0].click()
+        _wait(driver, "consolidated")
+        assert _by(driver, "overview")
+        _shot(driver, "consolidate", tmp_path)
+        _by(driver, "download-master")[0].click()
+        master = wait_for_file(downloads, "master_*.xlsx")
+        _by(driver, "download-log")[0].click()
+        log = wait_for_file(downloads, "validation_log*.xlsx")
+
+    assert master.name == "master_2022.xlsx" and log.stat().st_size > 0
+    cli_master = _cli_master(files, tmp_path)
+    assert sheet_rows(master, "指標一覧") == sheet_rows(cli_master, "指標一覧")
+    assert len(sheet_rows(master, "指標一覧")) > 80  # a header and every measure
+
+
+def test_findings_of_a_department_open_on_click(
+        tmp_path: Path, browser: tuple[Any, Path], default_templates: dict[str, Path]) -> None:
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    (project / "submissions").mkdir(parents=True)
+    untouched = default_templates["高齢福祉課"]  # sent back empty: every value is missing
+    shutil.copy2(untouched, project / "submissions" / untouched.name)
+    with running_desk(project) as desk:
+        driver.get(desk.url)
+        findings = _by(driver, "findings-高齢福祉課")[0]
+        assert not findings.is_displayed()
+        _by(driver, "toggle-高齢福祉課")[0].click()
+        assert findings.is_displayed()
+        assert findings.find_elements("css selector", "tr[data-code='value-missing']")
+        assert _by(driver, "unit-高齢福祉課")[0].get_attribute("data-received") == "yes"
+        assert _by(driver, "unit-市社協")[0].get_attribute("data-received") == "no"
+
+
+DROP = """
+var dt = new DataTransfer();
+dt.items.add(new File(["not a workbook"], "../../memo.xlsx"));
+var zone = document.querySelector("[data-testid='drop-zone']");
+zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true}));
+zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+"""
+
+
+def test_files_dropped_on_the_page_are_saved_and_checked(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    with running_desk(project) as desk:
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/submit")
+        driver.execute_script(DROP)
+        report = _wait(driver, "upload-report")
+        assert [e.text for e in _by(driver, "saved-name")] == ["submissions/memo.xlsx"]
+        assert report.find_elements("css selector", "tr[data-code='file-not-workbook']")
+    assert (project / "submissions" / "memo.xlsx").read_bytes() == b"not a workbook"
+
+
+class _EvilPage(http.server.BaseHTTPRequestHandler):
+    """Another origin's page that, once opened, tries to change the desk's folder."""
+
+    target = ""
+    timeout = 5  # a connection the browser opened ahead and never used does not hold us
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        body = f"""<!doctype html><html><body>
+<form id="f" method="post" action="{self.target}/consolidate">
+<input name="csrf" value="guessed"></form>
+<script>
+var fd = new FormData();
+fd.append("files", new Blob(["PK"]), "../../x.xlsx");
+fetch("{self.target}/submit", {{method: "POST", body: fd, mode: "no-cors",
+                               credentials: "include"}})
+  .finally(function () {{ document.getElementById("f").submit(); }});
+</script></body></html>""".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_another_origin_cannot_change_the_folder(tmp_path: Path,
+                                                 browser: tuple[Any, Path]) -> None:
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    with running_desk(project) as desk:
+        driver.get(desk.url)  # the user has the desk open: its cookie is in the browser
+        _EvilPage.target = desk.base
+        evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EvilPage)
+        thread = threading.Thread(target=evil.serve_forever, daemon=True)
+        thread.start()
+        try:
+            driver.get(f"http://127.0.0.1:{evil.server_address[1]}/")
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(driver, 60).until(lambda d: d.current_url.startswith(desk.base))
+            assert DESK_TEXT["forbidden-origin"] in driver.page_source
+        finally:
+            evil.shutdown()
+            evil.server_close()
+        # The server is still there and the folder untouched.
+        with socket.create_connection(("127.0.0.1", desk.port), timeout=5):
+            pass
+        if sys.platform.startswith("linux"):  # bound to 127.0.0.1 only, not all of 127/8
+            with pytest.raises(OSError):
+                socket.create_connection(("127.0.0.2", desk.port), timeout=5).close()
+    assert sorted(p.name for p in project.rglob("*")) == []
