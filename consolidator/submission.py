@@ -55,6 +55,10 @@ class Submission:
     # What every input cell held as read, accepted or not (field id → value; None = blank):
     # what two versions of a department's workbook are compared on.
     typed: dict[str, Any] = field(default_factory=dict)
+    # The file's SHA-256 and size, computed once when it was read (what the ledger records
+    # and the result cache is keyed on; empty when the file could not be read).
+    sha256: str = ""
+    size: int = 0
 
     @property
     def usable(self) -> bool:

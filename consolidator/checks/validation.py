@@ -30,6 +30,7 @@ from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.isolation import outcome_finding, run_isolated
+from consolidator.safety.package import Package, read_package
 from consolidator.safety.xml_parts import UnsafeContent
 from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
@@ -42,9 +43,10 @@ def _model(catalog: Catalog, department: str, year: int) -> TemplateModel:
 
 
 def process_file(path: Path, display: str, catalog: Catalog, year: int,
-                 limits: Limits = DEFAULT_LIMITS) -> Submission:
+                 limits: Limits = DEFAULT_LIMITS, package: Package | None = None) -> Submission:
     """Check one returned file end to end: its bytes and XML (safety), reading, identity,
-    its fields and the value rules. ``display`` is how the log names the file.
+    its fields and the value rules. ``display`` is how the log names the file; ``package``:
+    the file already read (its bytes and SHA-256), else it is read here, once.
 
     Returns the :class:`Submission`: the accepted entries and every finding. A malformed
     workbook is a ``file-corrupt`` finding; any other exception raised on the way is a bug of
@@ -53,12 +55,13 @@ def process_file(path: Path, display: str, catalog: Catalog, year: int,
     """
     sub = Submission(file=display, mtime=_mtime(path))
     try:
-        return _process(path, display, catalog, year, limits, sub)
+        return _process(path, display, catalog, year, limits, sub, package)
     except Exception as exc:  # noqa: BLE001 - a bug: reported per file, the run goes on
         # Nothing of this file is used; the department it named (if known) stays attributed,
         # so the log groups the error with it and it is not reported as never sent.
         failed = Submission(file=display, department=sub.department, mtime=sub.mtime,
-                            findings=sub.findings[:sub.file_findings])
+                            findings=sub.findings[:sub.file_findings], sha256=sub.sha256,
+                            size=sub.size)
         failed.findings.append(make("internal-error", file=display, department=sub.department,
                                     detail=_bug(exc)))
         return failed
@@ -72,17 +75,25 @@ def _bug(exc: BaseException) -> str:
 
 
 def _process(path: Path, display: str, catalog: Catalog, year: int, limits: Limits,
-             sub: Submission) -> Submission:
-    safety = check_file(path, limits)
+             sub: Submission, package: Package | None) -> Submission:
+    if package is None:
+        try:
+            package = read_package(path, limits)
+        except OSError:
+            pass  # check_file says so (file-unreadable)
+    source: Path | Package = path if package is None else package
+    if package is not None:
+        sub.sha256, sub.size = package.sha256, package.size
+    safety = check_file(source, limits)
     sub.findings.extend(_located(safety.findings, display))
     if not safety.ok:
         return sub
-    deep = scan_parts(path, limits)
+    deep = scan_parts(source, limits)
     sub.findings.extend(_located(deep, display))
     if has_error(deep):
         return sub
     try:
-        raw = read_workbook(path, limits)
+        raw = read_workbook(source, limits)
     except UnsafeContent as exc:
         sub.findings.append(exc.finding(display))
         return sub

@@ -39,8 +39,8 @@ def stored_fields(raw: RawWorkbook, grid: list[list[Any]]) -> list[Field]:
             field_id=str(rec["field_id"]), sheet=str(rec["sheet"]),
             row=strict_int(_opt(rec["row"]), 0, "_meta row"),
             col=strict_int(_opt(rec["col"]), 0, "_meta col"),
-            kind=_one_of(rec["kind"], get_args(FieldKind)),
-            role=_one_of(rec["role"], get_args(FieldRole)), department=department,
+            kind=_one_of(rec["kind"], _KINDS), role=_one_of(rec["role"], _ROLES),
+            department=department,
             initiative_id=str(rec["initiative_id"]), key=str(rec["key"]),
             label=str(rec["label"] or ""), indicator_id=_opt(rec["indicator_id"]),
             indicator_name=_opt(rec["indicator_name"]), measure_id=_opt(rec["measure_id"]),
@@ -49,6 +49,9 @@ def stored_fields(raw: RawWorkbook, grid: list[list[Any]]) -> list[Field]:
             percent=rec["percent"] == "True", value_unit=_opt(rec["value_unit"]),
             required=rec["required"] == "True"))
     return out
+
+
+_KINDS, _ROLES = get_args(FieldKind), get_args(FieldRole)
 
 
 def workbook_fields(raw: RawWorkbook) -> dict[str, Field]:

@@ -210,10 +210,8 @@ def _stray_values(raw: RawWorkbook, model: TemplateModel, reads: dict[str, Field
                   template_rows: set[tuple[str, int]]) -> list[Finding]:
     """Values in the template's sheets that are neither input cells nor template text (nor,
     for a template of another catalog, in the rows that template drew)."""
-    expected: Counter[str] = Counter()
-    for rows in (model.text_rows, model.indicator_rows):
-        for drawn in rows:
-            expected.update(_norm(v) for v in drawn.cells.values())
+    drawn, norm_of = _drawn_texts(model)
+    expected = drawn.copy()
     inputs = {(r.sheet, r.row, r.col) for r in reads.values()} | retired
     sheets = ({TEXT_SHEET, INDICATOR_SHEET} & raw.grids.keys()) | {r.sheet for r in reads.values()}
     out = []
@@ -222,9 +220,11 @@ def _stray_values(raw: RawWorkbook, model: TemplateModel, reads: dict[str, Field
             if (sheet, r) in template_rows:
                 continue
             for c, v in enumerate(row, start=1):
-                if v in ("", None) or (sheet, r, c) in inputs:
+                if v == "" or v is None or (sheet, r, c) in inputs:
                     continue
-                key = _norm(v)
+                key = norm_of.get(v) if isinstance(v, str) else None
+                if key is None:
+                    key = _norm(v)
                 if expected[key] > 0:
                     expected[key] -= 1
                     continue
@@ -234,6 +234,30 @@ def _stray_values(raw: RawWorkbook, model: TemplateModel, reads: dict[str, Field
             out.append(make("value-outside-input", file=file, department=model.department,
                             sheet=sheet, cell=a1(r, c), value=v))
     return out
+
+
+# The texts a model draws, counted after normalising, and each text's normal form: built once
+# per model (a worker checks many files of the same department).
+_DRAWN: dict[int, tuple[TemplateModel, Counter[str], dict[str, str]]] = {}
+
+
+def _drawn_texts(model: TemplateModel) -> tuple[Counter[str], dict[str, str]]:
+    known = _DRAWN.get(id(model))
+    if known is not None and known[0] is model:
+        return known[1], known[2]
+    drawn: Counter[str] = Counter()
+    norm_of: dict[str, str] = {}
+    for rows in (model.text_rows, model.indicator_rows):
+        for row in rows:
+            for text in row.cells.values():
+                key = _norm(text)
+                drawn[key] += 1
+                if isinstance(text, str):
+                    norm_of[text] = key
+    if len(_DRAWN) >= 64:
+        _DRAWN.clear()
+    _DRAWN[id(model)] = (model, drawn, norm_of)
+    return drawn, norm_of
 
 
 def _norm(v: Any) -> str:

@@ -41,9 +41,11 @@ from consolidator.reading.workbook import (
     meta_of_grid,
     place_sparse,
     plain,
+    plain_rows,
 )
 from consolidator.safety.odf_check import CONTENT
 from consolidator.safety.odf_scan import CELLS, OFFICE, ROW, SHEET, TABLE
+from consolidator.safety.package import Package
 from consolidator.templates.model import META_SHEET
 
 META = "meta.xml"
@@ -58,7 +60,7 @@ def read_ods_identity(zf: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, st
     """The identity the template writer stored as document properties (``consolidator.*``
     user-defined properties of ``meta.xml``, without the prefix) and when the file was last
     saved (``dc:date``). ``({}, None)`` for a file without ``meta.xml``."""
-    if META not in zf.namelist():
+    if META not in zf.NameToInfo:
         return {}, None
     root = strict_xml(zf, META, limits)
     props = {}
@@ -70,18 +72,24 @@ def read_ods_identity(zf: zipfile.ZipFile, limits: Limits) -> tuple[dict[str, st
     return props, (date.text.strip() if date is not None and date.text else None)
 
 
-def read_ods_workbook(path: str | Path, limits: Limits, sheets_wanted: tuple[str, ...]
-                      ) -> RawWorkbook:
+def read_ods_workbook(path: str | Path | Package, limits: Limits,
+                      sheets_wanted: tuple[str, ...]) -> RawWorkbook:
     """An .ods as a :class:`RawWorkbook`: structure, identity and the cells of the sheets a
-    template has (and of every sheet a named range points to)."""
-    raw = RawWorkbook(path=str(path))
+    template has (and of every sheet a named range points to). Given a
+    :class:`~consolidator.safety.package.Package`, nothing is read from disk again and the
+    parts the safety scan read are not decompressed again."""
+    package = path if isinstance(path, Package) else None
+    raw = RawWorkbook(path=str(package.path if package else path))
     try:
-        zf = zipfile.ZipFile(path)
+        zf = package.zip() if package else zipfile.ZipFile(raw.path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise MalformedWorkbook(describe(exc)) from exc
-    with zf:
+    try:
         raw.properties, raw.modified = read_ods_identity(zf, limits)
         content = _Content.parse(strict_part(zf, CONTENT, limits), CONTENT)
+    finally:
+        if package is None:
+            zf.close()
     raw.sheets = content.sheets
     raw.names = content.names
     targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
@@ -95,7 +103,7 @@ def read_ods_workbook(path: str | Path, limits: Limits, sheets_wanted: tuple[str
             place_sparse(raw, name, content.cells[name])
         else:
             dense.add(name)
-    _read_cells(raw, dense)
+    _read_cells(raw, dense, package)
     raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
@@ -195,17 +203,20 @@ def _value(el: ET.Element, kind: str | None) -> Any:
     return text or None
 
 
-def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:
+def _read_cells(raw: RawWorkbook, targets: set[str], package: Package | None) -> None:
     import python_calamine
 
     try:
-        with open(raw.path, "rb") as fh:  # by content, not by the name's extension
-            book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        if package is not None:
+            book = python_calamine.CalamineWorkbook.from_filelike(package.stream())
+        else:
+            with open(raw.path, "rb") as fh:  # by content, not by the name's extension
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
         try:
             for name in book.sheet_names:
                 if name in targets:
                     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                    raw.grids[name] = [[plain(v) for v in row] for row in rows]
+                    raw.grids[name] = plain_rows(rows)
         finally:
             book.close()
     except python_calamine.CalamineError as exc:

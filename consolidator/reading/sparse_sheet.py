@@ -32,7 +32,7 @@ DENSE_CELL_LIMIT = 2_000_000
 
 
 def shared_strings(zf: zipfile.ZipFile, limits: Limits) -> list[str]:
-    if "xl/sharedStrings.xml" not in zf.namelist():
+    if "xl/sharedStrings.xml" not in zf.NameToInfo:
         return []
     root = strict_xml(zf, "xl/sharedStrings.xml", limits)
     return [_text(si) for si in root.iter(f"{MAIN}si")]

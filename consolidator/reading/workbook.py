@@ -32,6 +32,7 @@ from consolidator.reading.malformed import (
     strict_xml,
 )
 from consolidator.safety.odf_check import is_odf
+from consolidator.safety.package import Package
 from consolidator.safety.xml_parts import CORRUPT_ZIP_ERRORS, resolve_target
 from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 
@@ -91,7 +92,7 @@ class RawWorkbook:
         return None if v == "" else v
 
 
-def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
+def read_workbook(path: str | Path | Package, limits: Limits = DEFAULT_LIMITS,
                   sheets_wanted: tuple[str, ...] = (TEXT_SHEET, INDICATOR_SHEET, META_SHEET)
                   ) -> RawWorkbook:
     """Read structure, identity and the cells of the sheets a template has.
@@ -99,19 +100,23 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
     Sheets are matched by name; a renamed sheet is found again by the validator through the
     defined names, so every sheet that a defined name points to is read as well. An
     OpenDocument spreadsheet (whatever its file name) is read by
-    :func:`consolidator.reading.ods_workbook.read_ods_workbook` into the same data.
+    :func:`consolidator.reading.ods_workbook.read_ods_workbook` into the same data. Given a
+    :class:`~consolidator.safety.package.Package` the safety scan went through, the parts it
+    read are not decompressed again and the file is not read again from disk.
     """
-    raw = RawWorkbook(path=str(path))
+    package = path if isinstance(path, Package) else None
+    raw = RawWorkbook(path=str(package.path if package else path))
     try:
-        zf = zipfile.ZipFile(path)
+        zf = package.zip() if package else zipfile.ZipFile(raw.path)
     except CORRUPT_ZIP_ERRORS as exc:
         raise MalformedWorkbook(describe(exc)) from exc
-    if is_odf({n.casefold() for n in zf.namelist()}):
-        zf.close()
+    if is_odf({n.casefold() for n in zf.NameToInfo}):
+        if package is None:
+            zf.close()
         from consolidator.reading.ods_workbook import read_ods_workbook  # imports this module
 
         return read_ods_workbook(path, limits, sheets_wanted)
-    with zf:
+    try:
         raw.sheets, raw.names = _workbook_structure(zf, limits)
         raw.properties = _custom_properties(zf, limits)
         raw.modified = _modified(zf, limits)
@@ -125,7 +130,10 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS,
             if used > sparse_sheet.DENSE_CELL_LIMIT:
                 _read_sparse(raw, name, xml, zf, limits)
                 sparse.add(name)
-    _read_cells(raw, targets - sparse)
+    finally:
+        if package is None:
+            zf.close()
+    _read_cells(raw, targets - sparse, package)
     raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
@@ -163,14 +171,14 @@ def _workbook_structure(zf: zipfile.ZipFile, limits: Limits
 
 
 def _relationships(zf: zipfile.ZipFile, part: str, limits: Limits) -> dict[str, str]:
-    if part not in zf.namelist():
+    if part not in zf.NameToInfo:
         return {}
     root = strict_xml(zf, part, limits)
     return {el.get("Id", ""): el.get("Target", "") for el in root.iterfind("rel:Relationship", NS)}
 
 
 def _custom_properties(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
-    if "docProps/custom.xml" not in zf.namelist():
+    if "docProps/custom.xml" not in zf.NameToInfo:
         return {}
     root = strict_xml(zf, "docProps/custom.xml", limits)
     props = {}
@@ -182,7 +190,7 @@ def _custom_properties(zf: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
 
 
 def _modified(zf: zipfile.ZipFile, limits: Limits) -> str | None:
-    if "docProps/core.xml" not in zf.namelist():
+    if "docProps/core.xml" not in zf.NameToInfo:
         return None
     root = strict_xml(zf, "docProps/core.xml", limits)
     el = root.find("dcterms:modified", NS)
@@ -199,7 +207,7 @@ def _percent_styles(zf: zipfile.ZipFile, limits: Limits) -> set[int]:
     Excel stores "57.5%" typed into a cell as 0.575 with such a format: the validator needs
     to know, or the value would be read a hundred times too small.
     """
-    if "xl/styles.xml" not in zf.namelist():
+    if "xl/styles.xml" not in zf.NameToInfo:
         return set()
     root = strict_xml(zf, "xl/styles.xml", limits)
     percent_ids = set(BUILTIN_PERCENT_FORMATS)
@@ -225,7 +233,7 @@ def _scan_cells(xml: bytes, percent_styles: set[int]
     formulas: dict[Cell, bool] = {}
     percent: set[Cell] = set()
     max_row = max_col = 0
-    if FORMULA_RE.search(xml) is None and not percent_styles:
+    if not percent_styles and (not _may_have_formula(xml) or FORMULA_RE.search(xml) is None):
         rows = ROW_OF_CELL_RE.findall(xml)
         if not rows:
             return formulas, percent, 0
@@ -244,6 +252,21 @@ def _scan_cells(xml: bytes, percent_styles: set[int]
         if style and int(style.group(1)) in percent_styles:
             percent.add(cell)
     return formulas, percent, max_row * max_col
+
+
+_AFTER_F = frozenset(b" \t\r\n\x0b\x0c>/")  # what [\s>/] matches after the name
+
+
+def _may_have_formula(xml: bytes) -> bool:
+    """False when no ``<f`` or ``:f`` (a prefixed tag) is followed by what ends a tag name:
+    then the sheet has no formula element. A few ``find`` calls; the regex decides the rest."""
+    for marker in (b"<f", b":f"):
+        at = xml.find(marker)
+        while at != -1:
+            if at + 2 < len(xml) and xml[at + 2] in _AFTER_F:
+                return True
+            at = xml.find(marker, at + 2)
+    return False
 
 
 def _read_sparse(raw: RawWorkbook, name: str, xml: bytes, zf: zipfile.ZipFile,
@@ -266,20 +289,27 @@ def place_sparse(raw: RawWorkbook, name: str, cells: dict[Cell, Any]) -> None:
                                  if r > GRID_ROWS or c > GRID_COLS)
 
 
-def _read_cells(raw: RawWorkbook, targets: set[str]) -> None:
+def _read_cells(raw: RawWorkbook, targets: set[str], package: Package | None = None) -> None:
     import python_calamine
 
     try:
-        book = python_calamine.CalamineWorkbook.from_path(raw.path)
+        book = (python_calamine.CalamineWorkbook.from_filelike(package.stream()) if package
+                else python_calamine.CalamineWorkbook.from_path(raw.path))
         try:
             for name in book.sheet_names:
                 if name in targets:
                     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                    raw.grids[name] = [[plain(v) for v in row] for row in rows]
+                    raw.grids[name] = plain_rows(rows)
         finally:
             book.close()
     except python_calamine.CalamineError as exc:
         raise MalformedWorkbook(describe(exc)) from exc
+
+
+def plain_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Calamine's rows (lists it made for us) with :func:`plain` values; a row without a
+    float is kept as it is."""
+    return [[plain(v) for v in row] if float in set(map(type, row)) else row for row in rows]
 
 
 def plain(v: Any) -> Any:

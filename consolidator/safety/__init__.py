@@ -1,5 +1,7 @@
 """Stage 3, safety: a returned file is checked before and while any parser touches it.
 
+- ``package``: one file held in memory while it is checked and read: its bytes read once,
+  their SHA-256, the zip opened once, each XML part decompressed once.
 - ``file_check``: the bytes and the zip directory.
 - ``xml_parts``: reading one XML part, capped and never with a DTD.
 - ``content_scan``: every XML part and the grid (.xlsx).

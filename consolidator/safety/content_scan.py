@@ -21,6 +21,7 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import SAFETY_TEXT, fill
 from consolidator.safety.odf_check import is_odf
 from consolidator.safety.odf_scan import scan_odf
+from consolidator.safety.package import Package
 from consolidator.safety.scan_common import (
     MAX_FINDINGS_PER_CODE as MAX_FINDINGS_PER_CODE,
 )
@@ -34,6 +35,7 @@ from consolidator.safety.scan_common import (
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
+    ZIP_OPEN_ERRORS,
     UnsafeContent,
     ascii_view,
     describe_exception,
@@ -97,35 +99,52 @@ def _has_ctrl(data: bytes) -> bool:
     return b"&#" in data and _REF_CTRL.search(data) is not None
 
 
-def _may_hold_long_text(data: bytes, delimiter: bytes, limit: int) -> bool:
-    """False if no stretch of ``data`` between two ``delimiter``s can hold more than
-    ``limit`` characters (one character is at least one byte): then every aligned block of
-    ``limit // 2`` bytes contains a delimiter. A few ``find`` calls instead of a parse."""
-    if len(data) <= limit:
+def _may_hold_long_text(data: bytes, delimiter: bytes, limit: int, start: int = 0,
+                        end: int | None = None) -> bool:
+    """False if no stretch of ``data[start:end]`` between two ``delimiter``s can hold more
+    than ``limit`` characters (one character is at least one byte): then every aligned block
+    of ``limit // 2`` bytes contains a delimiter. A few ``find`` calls instead of a parse."""
+    end = len(data) if end is None else end
+    if end - start <= limit:
         return False
     block = max(limit // 2, 1)
     extra = len(delimiter) - 1
-    return any(data.find(delimiter, start, start + block + extra) == -1
-               for start in range(0, len(data), block))
+    return any(data.find(delimiter, at, min(at + block + extra, end)) == -1
+               for at in range(start, end, block))
 
 
-def scan_parts(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
+def _may_hold_long_cell(data: bytes, limit: int) -> bool:
+    """Whether a cell of a worksheet part may hold a text longer than ``limit``. Cells live in
+    ``<sheetData>``: the stretches checked are those between its cells (the parts after it,
+    data validations and conditional formats, are often long and hold no cell). Anything
+    outside ``<sheetData>`` that starts like a cell is looked at the exact way."""
+    first, last = data.find(b"sheetData"), data.rfind(b"sheetData")
+    if first == -1:
+        return _may_hold_long_text(data, b"<c ", limit)
+    if _CELL_TAG.search(data, 0, first) or _CELL_TAG.search(data, last):
+        return True
+    return _may_hold_long_text(data, b"<c ", limit, first, last)
+
+
+def scan_parts(path: Path | Package, limits: Limits = DEFAULT_LIMITS) -> list[Finding]:
     """Read every XML part once through :func:`read_xml_part` and scan the grid.
 
     Meant for files :func:`check_file` passed (``ok``); on anything else it still never
     raises for bad content. Findings name the sheet (by its name in the workbook when known)
-    and the cell where possible.
+    and the cell where possible. Given a :class:`~consolidator.safety.package.Package`, the
+    parts read are kept in it for the reader.
     """
-    path = Path(path)
     out = Collector(path.name)
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError, UnicodeDecodeError) as exc:
+        zf = path.zip() if isinstance(path, Package) else zipfile.ZipFile(Path(path))
+    except ZIP_OPEN_ERRORS as exc:
         out.add("file-broken-zip", detail=describe_exception(exc))
         return out.finish()
-    with zf:
+    try:
         _scan_zip(zf, out, limits)
+    finally:
+        if not isinstance(path, Package):
+            zf.close()
     return out.finish()
 
 
@@ -267,7 +286,7 @@ def _scan_sheet(data: bytes, sheet: str, out: Collector, limits: Limits, *,
                 located = True
         if not located:
             out.add("string-control-char", sheet=sheet, where=where(sheet))
-    if _may_hold_long_text(data, b"<c ", limits.max_string_chars):
+    if _may_hold_long_cell(data, limits.max_string_chars):
         for m in _CELL_BLOCK.finditer(data):
             body = m.group(2)
             if body and len(body) > limits.max_string_chars:

@@ -33,9 +33,11 @@ from consolidator.findings import ERROR, Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import LOOKS_LIKE, SAFETY_TEXT, fill
 from consolidator.safety.odf_check import check_odf_package, is_odf
+from consolidator.safety.package import Package, read_package
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
+    ZIP_OPEN_ERRORS,
     UnsafeContent,
     describe_exception,
     read_xml_part,
@@ -62,35 +64,41 @@ class SafetyReport:
 
 # ---- check_file: signature and zip directory -------------------------------------------
 
-def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
-    """Classify ``path`` and check it as far as its bytes and zip directory go.
+def check_file(path: Path | Package, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
+    """Classify a file and check it as far as its bytes and zip directory go: a path, or a
+    :class:`~consolidator.safety.package.Package` already read (then nothing is read again).
 
     ``ok`` means the file may go on to :func:`scan_parts` and a parser. Large parts are never
     decompressed here; only tiny ones (``mimetype``, ``[Content_Types].xml``, external-link
     relationships) are read, through :func:`read_xml_part`.
     """
-    path = Path(path)
     file = path.name
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8192)
+        package = path if isinstance(path, Package) else read_package(Path(path), limits,
+                                                                       digest_large=False)
+        head = package.data[:8192] if package.data is not None else _head(package.path)
     except OSError as exc:
         return _report("not-workbook", [make("file-unreadable", file=file,
                                              detail=describe_exception(exc))])
+    size = package.size
     if size == 0 or not head:
         return _report("empty", [make("file-empty", file=file)])
-    if size > limits.max_file_bytes:
+    if size > limits.max_file_bytes or package.data is None:
         kind = ("xlsx" if head.startswith(ZIP_MAGIC) else "xls" if head.startswith(OLE_MAGIC)
                 else "not-workbook")
         return _report(kind, [make("file-too-large", file=file, size_mb=f"{size / MiB:.1f}",
                                    limit_mb=f"{limits.max_file_bytes / MiB:.0f}")])
     if head.startswith(OLE_MAGIC):
-        return _check_ole(path, file)
+        return _check_ole(package.data, file)
     if head.startswith(ZIP_MAGIC):
-        return _check_zip(path, file, size, limits)
+        return _check_zip(package, file, size, limits)
     return _report("not-workbook", [make("file-not-workbook", file=file,
                                          looks_like=_looks_like(head))])
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(8192)
 
 
 def _report(kind: str, findings: list[Finding]) -> SafetyReport:
@@ -98,11 +106,10 @@ def _report(kind: str, findings: list[Finding]) -> SafetyReport:
                         findings=findings)
 
 
-def _check_ole(path: Path, file: str) -> SafetyReport:
+def _check_ole(data: bytes, file: str) -> SafetyReport:
     """An OLE2 compound file: a legacy .xls, a password-encrypted .xlsx, or another old
     Office document. Decided by the stream names in the directory (UTF-16LE, 128-byte
     entries), read from the bytes without an OLE library."""
-    data = path.read_bytes()
     streams = _ole_stream_names(data, ("EncryptionInfo", "EncryptedPackage", "Workbook",
                                        "Book", "WordDocument", "PowerPoint Document"))
     if {"EncryptionInfo", "EncryptedPackage"} & streams:
@@ -136,13 +143,10 @@ def _ole_stream_names(data: bytes, wanted: Iterable[str]) -> set[str]:
     return found
 
 
-def _eocd_entry_count(path: Path, size: int) -> int | None:
+def _eocd_entry_count(data: bytes) -> int | None:
     """Entry count from the end-of-central-directory record, before zipfile reads the
     directory (so a million-entry directory is refused without parsing it)."""
-    with path.open("rb") as fh:
-        back = min(size, 65_557)
-        fh.seek(size - back)
-        tail = fh.read(back)
+    tail = data[-65_557:]
     i = tail.rfind(b"PK\x05\x06")
     if i == -1 or len(tail) < i + 22:
         return None
@@ -156,26 +160,24 @@ def _unsafe_name(name: str) -> bool:
             or ".." in n.split("/") or "\x00" in n)
 
 
-def _check_zip(path: Path, file: str, size: int, limits: Limits) -> SafetyReport:
+def _check_zip(package: Package, file: str, size: int, limits: Limits) -> SafetyReport:
     findings: list[Finding] = []
-    count = _eocd_entry_count(path, size)
+    count = _eocd_entry_count(package.data or b"")
     if count is not None and count > limits.max_zip_entries:
         return _report("broken-zip", [
             make("zip-too-many-entries", file=file, count=f"{count:,}",
                  limit=f"{limits.max_zip_entries:,}")])
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
-            NotImplementedError, UnicodeDecodeError) as exc:
+        zf = package.zip()  # opened once for every check and read of the file: not closed here
+    except ZIP_OPEN_ERRORS as exc:
         return _report("broken-zip", [make("file-broken-zip", file=file,
                                            detail=describe_exception(exc))])
-    with zf:
-        infos = zf.infolist()
-        findings.extend(_directory_findings(infos, file, limits))
-        names = {i.filename.replace("\\", "/").casefold(): i for i in infos}
-        if findings:  # never read parts of a zip whose directory is hostile or broken
-            return _report(_kind_from_names(names), findings)
-        return _classify_zip(zf, names, file, limits)
+    infos = zf.infolist()
+    findings.extend(_directory_findings(infos, file, limits))
+    names = {i.filename.replace("\\", "/").casefold(): i for i in infos}
+    if findings:  # never read parts of a zip whose directory is hostile or broken
+        return _report(_kind_from_names(names), findings)
+    return _classify_zip(zf, names, file, limits)
 
 
 def _directory_findings(infos: list[zipfile.ZipInfo], file: str,

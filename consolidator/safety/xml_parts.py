@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from typing import Any
 
 from consolidator.findings import Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
@@ -21,6 +22,11 @@ from consolidator.messages import SAFETY_TEXT, fill
 # What reading a part of a corrupt zip can raise (besides UnsafeContent).
 CORRUPT_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError, ValueError)
+
+
+# What opening a zip that is not one (or a broken one) can raise.
+ZIP_OPEN_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                   NotImplementedError, UnicodeDecodeError)
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -53,6 +59,23 @@ def resolve_target(source: str, target: str) -> str:
         elif piece not in ("", "."):
             parts.append(piece)
     return "/".join(parts)
+
+
+class PackageZip(zipfile.ZipFile):
+    """A zip opened once for all the checks and reads of one file (see
+    :mod:`consolidator.safety.package`): the XML parts read through :func:`read_xml_part` are
+    kept, up to ``retain_bytes`` in all, and handed out again instead of being decompressed
+    a second time. Only parts that passed every check of :func:`read_xml_part` are kept."""
+
+    def __init__(self, file: Any, retain_bytes: int) -> None:
+        super().__init__(file)
+        self.retained: dict[str, bytes] = {}
+        self.room = retain_bytes
+
+    def keep(self, part: str, data: bytes) -> None:
+        if len(data) <= self.room:
+            self.retained[part] = data
+            self.room -= len(data)
 
 
 class UnsafeContent(Exception):
@@ -97,6 +120,10 @@ def read_xml_part(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo,
     """
     part = name.filename if isinstance(name, zipfile.ZipInfo) else name
     cap = limits.max_entry_bytes if max_bytes is None else min(max_bytes, limits.max_entry_bytes)
+    if isinstance(zf, PackageZip):
+        kept = zf.retained.get(part)
+        if kept is not None and len(kept) <= cap:
+            return kept  # read and checked before (a larger one is read again: it raises)
     chunks: list[bytes] = []
     total = 0
     with zf.open(name) as fh:
@@ -115,6 +142,8 @@ def read_xml_part(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo,
     m = _DTD.search(view)
     if m:
         raise UnsafeContent("xml-doctype", part, detail=m.group(1).decode().upper())
+    if isinstance(zf, PackageZip):
+        zf.keep(part, data)
     return data
 
 
