@@ -14,7 +14,8 @@ from consolidator.messages import OUTPUT_TEXT
 
 # xlsxwriter: never turn a string into a formula, a URL or a number.
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                "strings_to_numbers": False, "nan_inf_to_errors": True}
+                "strings_to_numbers": False, "nan_inf_to_errors": True,
+                "in_memory": True}  # parts assembled in memory, not in temporary files: faster
 
 # What a formula may start with: = + - @, a tab or a line break, and the full-width forms of
 # = + - @ (＝ ＋ － ＠). Those are characters, not texts: each is its ASCII form + 0xFEE0.

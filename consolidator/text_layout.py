@@ -19,7 +19,20 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a console or in a cell (wide characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
+
+
+class _Widths(dict[str, int]):
+    """Each character's width, looked up in Unicode once (the log's rows are many and long)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_WIDTHS = _Widths()
 
 
 def pad(text: str, width: int) -> str:

@@ -21,6 +21,8 @@ class ValidationResult:
     # files its used file superseded (empty without a ledger).
     versions: dict[str, int] = field(default_factory=dict)
     superseded: dict[str, list[str]] = field(default_factory=dict)
+    # How many files' results were reused from the result cache (their bytes had not changed).
+    reused: int = 0
 
     @property
     def valid(self) -> bool:

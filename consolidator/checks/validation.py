@@ -10,13 +10,15 @@ is built from.
 
 from __future__ import annotations
 
-import os
 import traceback
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from consolidator.cache.codec import PackedSubmission
+from consolidator.cache.store import ResultCache
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.value_rules import check_values
 from consolidator.findings import Finding, Findings, has_error, make
@@ -24,16 +26,18 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import OUTPUT_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import read_fields
-from consolidator.reading.intake import Candidate, discover, identify
+from consolidator.reading.intake import discover, identify
 from consolidator.reading.malformed import MalformedWorkbook
 from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
-from consolidator.safety.isolation import outcome_finding, run_isolated
 from consolidator.safety.package import Package, read_package
 from consolidator.safety.xml_parts import UnsafeContent
 from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
+
+if TYPE_CHECKING:
+    from consolidator.checks.checked_files import Progress
 
 # ---- one file ---------------------------------------------------------------------------------
 
@@ -147,17 +151,26 @@ def _process_item(catalog: Catalog, year: int, limits: Limits, item: tuple[str, 
 # ---- the folder ------------------------------------------------------------------------------
 
 def validate_folder(folder: Path, catalog: Catalog, year: int,
-                    limits: Limits = DEFAULT_LIMITS, workers: int | None = None
+                    limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
+                    cache: ResultCache | None = None, progress: Progress | None = None
                     ) -> ValidationResult:
     """Check every file below ``folder`` for fiscal ``year`` (each in an isolated child, see
-    :func:`process_file`), choose one file per department, and report the unused duplicates
-    and the departments that sent nothing. The input files are only read."""
+    :func:`process_file`, or its earlier result from ``cache`` when its bytes did not change),
+    choose one file per department, and report the unused duplicates and the departments
+    that sent nothing. ``progress(done, total)`` is called as files are checked. The input
+    files are only read."""
+    from consolidator.checks.checked_files import check_files  # it imports process_file
+
     candidates, skipped = discover(folder)
     findings = Findings()
     findings.extend(skipped)
-    subs = list(_process_all(candidates, catalog, year, limits, workers))
+    subs = check_files(candidates, catalog, year, limits, workers, cache, progress)
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
+    at = {id(s): i for i, s in enumerate(subs)}
+    for department, s in chosen.items():  # the files used: their values as plain objects
+        if isinstance(s, PackedSubmission):
+            chosen[department] = subs[at[id(s)]] = s.unpacked()
     for s in subs:
         # An unused duplicate keeps what concerns the file (a macro, an external link);
         # its values are not used, so neither are the findings about them.
@@ -168,21 +181,6 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
         if department not in chosen and department not in arrived:
             findings.add("unit-missing", department=department)
     return ValidationResult(catalog, year, subs, chosen, findings)
-
-
-def _process_all(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
-                 workers: int | None) -> Iterable[Submission]:
-    if not candidates:
-        return
-    items = [(str(c.path), c.display) for c in candidates]
-    n = workers or max(1, min(len(items), os.cpu_count() or 1))
-    task = partial(_process_item, catalog, year, limits)
-    for item, outcome in run_isolated(task, items, timeout_s=limits.parse_timeout_s,
-                                      memory_bytes=limits.child_memory_bytes, workers=n):
-        if outcome.ok:
-            yield outcome.value
-        else:
-            yield Submission(file=item[1], findings=[outcome_finding(outcome, item[1])])
 
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
@@ -213,8 +211,9 @@ def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -
         if not s.usable or s.department is None or s is chosen.get(s.department):
             continue
         used = chosen[s.department]
-        keys = sorted(set(s.entries) | set(used.entries))
-        differ = [k for k in keys if _entry_value(s, k) != _entry_value(used, k)]
+        mine, theirs = _values(s), _values(used)  # a packed submission is read back once
+        keys = sorted(set(mine) | set(theirs))
+        differ = [k for k in keys if mine.get(k) != theirs.get(k)]
         listed = (OUTPUT_TEXT["list-separator"].join(differ[:5])
                   + ("…" if len(differ) > 5 else ""))
         out.append(make("duplicate-not-used", file=s.file, department=s.department, used=used.file,
@@ -222,6 +221,7 @@ def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -
     return out
 
 
-def _entry_value(s: Submission, key: str) -> object:
-    e = s.entries.get(key)
-    return None if e is None else e.value
+def _values(s: Submission) -> dict[str, object]:
+    if isinstance(s, PackedSubmission):
+        return s.entry_values()
+    return {k: e.value for k, e in s.entries.items()}

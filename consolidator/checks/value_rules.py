@@ -17,6 +17,14 @@ from consolidator.messages import REASONS, fill
 from consolidator.submission import Entry
 from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 
+# The version of the rules a returned file is checked by: these value rules and everything
+# process_file applies before them (safety checks, reading, identity, finding the fields).
+# It is part of the key of the result cache (consolidator/cache/): bump it with every change
+# that can change what checking a file gives (a new or changed finding, an accepted value
+# read differently), so no result checked under the old rules is reused. (The cache also
+# keys on a fingerprint of the code, as a safety net; this number is the statement.)
+RULES_VERSION = 1
+
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
 ERROR_VALUES = re.compile(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,3 +107,31 @@ YEAR_OPTION = click.option("--year",
                            help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
 LEDGER_OPTION = click.option("--ledger", type=click.Path(dir_okay=False),
                              help="提出台帳(SQLite)。省略時は出力先フォルダの ledger.sqlite3。")
+NO_CACHE_OPTION = click.option("--no-cache", is_flag=True,
+                               help="前回までの検証結果を使わず、すべてのファイルを検証し直します"
+                                    "(結果は保存し直します)。")
+
+PROGRESS_MIN = 50  # items; fewer go by too fast to need a bar
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` for the library: a bar on stderr when stderr is a terminal
+    and there are more than :data:`PROGRESS_MIN` items; otherwise it shows nothing (piped or
+    redirected output stays exactly as it was)."""
+    shown: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not shown:
+            if total <= PROGRESS_MIN or not sys.stderr.isatty():
+                return
+            shown.append(click.progressbar(length=total, label=label, file=sys.stderr,
+                                           show_pos=True).__enter__())
+        bar = shown[0]
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if shown:
+            shown[0].__exit__(None, None, None)

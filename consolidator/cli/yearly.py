@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
 
 from consolidator.cli.app import (
     LEDGER_OPTION,
+    NO_CACHE_OPTION,
     OUT_OPTION,
     PLAN_OPTION,
     SUBMISSIONS_ARG,
@@ -23,6 +24,7 @@ from consolidator.cli.app import (
     fiscal_year_option,
     load_catalog,
     main,
+    progress_bar,
 )
 from consolidator.messages import cli_text, fill, render
 from consolidator.messages.correction import MAIL_TEXT
@@ -58,8 +60,10 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     catalog = load_catalog(plan_path)
     fiscal_year = fiscal_year_option(year, catalog)
     try:
-        paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
-                                   contact=contact, only=list(only), fmt=fmt)
+        with progress_bar(cli_text("progress-generating")) as progress:
+            paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
+                                       contact=contact, only=list(only), fmt=fmt,
+                                       progress=progress)
     except KeyError as exc:
         raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
                                  param_hint="--only") from None
@@ -112,9 +116,13 @@ def fields(workbook: str, as_json: bool) -> None:
 @YEAR_OPTION
 @OUT_OPTION
 @LEDGER_OPTION
+@NO_CACHE_OPTION
 def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-            ledger: str | None) -> None:
+            ledger: str | None, no_cache: bool) -> None:
     """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
+
+    前回から中身の変わっていないファイルは、前回の検証結果を使います
+    (出力先フォルダの .consolidator-cache.sqlite3。--no-cache ですべて検証し直し)。
 
     \b
     Example:
@@ -122,7 +130,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     """
     from consolidator.jobs.runs import run_validate
 
-    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger)
+    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -136,12 +144,14 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
 @YEAR_OPTION
 @OUT_OPTION
 @LEDGER_OPTION
+@NO_CACHE_OPTION
 def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-               ledger: str | None) -> None:
+               ledger: str | None, no_cache: bool) -> None:
     """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
 
     以前のマスターは「以前のマスター」フォルダに残ります。エラーがあっても
-    マスターは作られ、該当箇所に色が付きます(終了コード1)。
+    マスターは作られ、該当箇所に色が付きます(終了コード1)。前回から中身の
+    変わっていないファイルは、前回の検証結果を使います(--no-cache ですべて検証し直し)。
 
     \b
     Example:
@@ -149,7 +159,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     """
     from consolidator.jobs.runs import run_consolidate
 
-    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger)
+    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger, no_cache)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -160,15 +170,18 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
 
 
 def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,
-         year: str | None, out_dir: str, ledger: str | None = None) -> JobResult:
+         year: str | None, out_dir: str, ledger: str | None = None,
+         no_cache: bool = False) -> JobResult:
     from consolidator.jobs.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():
         raise click.UsageError(cli_text("no-submissions", folder=submissions))
     catalog = load_catalog(plan_path)
     try:
-        return job(Path(submissions), catalog, fiscal_year_option(year, catalog), Path(out_dir),
-                   ledger=Path(ledger) if ledger else None)
+        with progress_bar(cli_text("progress-checking")) as progress:
+            return job(Path(submissions), catalog, fiscal_year_option(year, catalog),
+                       Path(out_dir), ledger=Path(ledger) if ledger else None,
+                       reuse=not no_cache, progress=progress)
     except OutputBusy:
         raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
     except OSError as exc:  # disk full, no permission: the previous outputs are intact
@@ -206,6 +219,9 @@ def _print_departments(job: JobResult) -> None:
 
     for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)
-    for f in job.validation.findings:  # the ledger set aside or not used: say it here too
-        if f.code.startswith("ledger-"):
+    for f in job.validation.findings:  # the ledger or the cache set aside: say it here too
+        if f.code.startswith(("ledger-", "cache-")):
             click.echo(f"[{f.severity_label}] {f.message} → {f.action}")
+    if job.validation.reused:
+        click.echo(cli_text("results-reused", count=job.validation.reused,
+                            total=len(job.validation.submissions)))

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consolidator.atomic import placed_beside, write_text_atomic, write_with
+from consolidator.cache.store import cache_path
+from consolidator.checks.checked_files import Progress, validate_reusing
 from consolidator.checks.log import write_logs
-from consolidator.checks.validation import ValidationResult, validate_folder
+from consolidator.checks.validation import ValidationResult
 from consolidator.feedback.department_files import DepartmentFiles
 from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
 from consolidator.jobs.output_folder import exclusive, keep_previous
@@ -40,13 +42,17 @@ def master_path(out_dir: Path, year: int) -> Path:
 
 
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
-                 ledger: Path | None = None) -> JobResult:
-    """``consolidator validate``: check every file in ``submissions`` for ``year``, record
-    the run in the ledger (default ``out_dir/ledger.sqlite3``), and write into ``out_dir``
-    (holding its lock) the validation logs and what goes back to each department. The
-    submissions are only read."""
+                 ledger: Path | None = None, *, reuse: bool = True,
+                 progress: Progress | None = None) -> JobResult:
+    """``consolidator validate``: check every file in ``submissions`` for ``year`` (a file
+    unchanged since the last run: its result reused from ``out_dir``'s result cache, unless
+    ``reuse`` is False; ``progress(done, total)`` as files are checked), record the run in
+    the ledger (default ``out_dir/ledger.sqlite3``), and write into ``out_dir`` (holding its
+    lock) the validation logs and what goes back to each department. The submissions are
+    only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_folder(submissions, catalog, year)
+        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+                                  reuse=reuse, progress=progress)
         record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate")
         sent = write_department_outputs(out_dir, result, submissions)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
@@ -55,13 +61,16 @@ def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
 
 
 def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
-                    ledger: Path | None = None) -> JobResult:
-    """``consolidator consolidate``: validate, record the run in the ledger, merge, and write
-    into ``out_dir`` the master (the previous one copied to the history first), the logs,
-    what goes back to each department and next year's catalog, each atomically, holding the
-    folder's lock. The submissions are only read."""
+                    ledger: Path | None = None, *, reuse: bool = True,
+                    progress: Progress | None = None) -> JobResult:
+    """``consolidator consolidate``: validate (as :func:`run_validate`: ``reuse``,
+    ``progress``), record the run in the ledger, merge, and write into ``out_dir`` the master
+    (the previous one copied to the history first), the logs, what goes back to each
+    department and next year's catalog, each atomically, holding the folder's lock. The
+    submissions are only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_folder(submissions, catalog, year)
+        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+                                  reuse=reuse, progress=progress)
         record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "consolidate")
         sent = write_department_outputs(out_dir, result, submissions)
         merged = consolidate(result)

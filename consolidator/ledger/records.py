@@ -55,13 +55,18 @@ def digest(path: Path) -> tuple[str, int] | None:
     return h.hexdigest(), size
 
 
+def _digest_of(s: Submission, folder: Path) -> tuple[str, int] | None:
+    """The SHA-256 and size computed when the file was read for checking, else now."""
+    return (s.sha256, s.size) if s.sha256 else digest(folder / s.file)
+
+
 def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path, command: str,
                missing_values: int) -> RunRecord:
     """Record one run of ``command`` on ``folder`` in one transaction: the files (by
     SHA-256), what they hold, their status, the run's counts and its open and accepted
     findings. Returns the history it found (see :class:`RunRecord`)."""
     stamp = now()
-    known = [(s, d) for s in result.submissions if (d := digest(folder / s.file)) is not None]
+    known = [(s, d) for s in result.submissions if (d := _digest_of(s, folder)) is not None]
     conn.execute("BEGIN IMMEDIATE")
     try:
         ids = {s.file: _file(conn, s, d, result.year, stamp) for s, d in known}

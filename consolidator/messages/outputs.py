@@ -3,6 +3,7 @@ the findings about the run's own outputs (:data:`OUTPUTS`)."""
 
 from __future__ import annotations
 
+from consolidator.findings import INFO as I
 from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
 
@@ -12,6 +13,11 @@ OUTPUTS: dict[str, Message] = {
                             "元のファイルはそのまま残し、今回の結果は {new} に保存しました。",
                          "今回の結果は {new} を開いて確認してください。{old} を閉じてから実行し直すと、"
                          "{old} が更新されます({new} は不要になれば削除してください)。"),
+    # The result cache (output/.consolidator-cache.sqlite3): derived data, rebuilt when needed.
+    "cache-rebuilt": (I, "前回までの検証結果の保存ファイル {file} を使えなかったため({detail})、作り直しました。今回はすべてのファイルを検証し直しています。",
+                      "対応は不要です。次の実行からは変わっていないファイルの検証が省略されます。"),
+    "cache-unavailable": (I, "前回までの検証結果の保存ファイル {file} を使えませんでした({detail})。検証は保存ファイルを使わずに行い、今回の結果は保存していません。",
+                          "結果には影響ありません。出力先フォルダの空き容量と書き込みの権限を確認してください。"),
 }
 
 CLI_TEXT: dict[str, str] = {
@@ -25,6 +31,9 @@ CLI_TEXT: dict[str, str] = {
     "unknown-department": "計画にない担当です:{department}",
     "bad-year": "年度を読み取れません:{value}(例:令和4、2022)",
     "generated": "{count} 件の様式を {folder} に作成しました。",
+    "progress-generating": "様式を作成しています",
+    "progress-checking": "ファイルを検証しています",
+    "results-reused": "{total} 件のうち、前回から中身の変わっていない {count} 件は前回の検証結果を使いました(すべて検証し直すには --no-cache)。",
     "not-a-template-file": "このツールで作成した様式ではありません:{file}",
     "log-written": "検証ログ:{path}",
     "master-written": "報告書(マスター):{path}",

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from consolidator.cell_address import Cell, col_number, parse_ref
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -27,6 +28,7 @@ from consolidator.reading import sparse_sheet
 from consolidator.reading.malformed import (
     MalformedWorkbook,
     describe,
+    parse_xml,
     strict_int,
     strict_part,
     strict_xml,
@@ -153,8 +155,35 @@ def identity_sheet_name(raw: RawWorkbook) -> str | None:
 
 def _workbook_structure(zf: zipfile.ZipFile, limits: Limits
                         ) -> tuple[list[SheetInfo], dict[str, tuple[str, int, int] | None]]:
-    root = strict_xml(zf, "xl/workbook.xml", limits)
-    rels = _relationships(zf, "xl/_rels/workbook.xml.rels", limits)
+    wb = strict_part(zf, "xl/workbook.xml", limits)
+    rels = (strict_part(zf, WORKBOOK_RELS, limits) if WORKBOOK_RELS in zf.NameToInfo
+            else None)
+    known = _STRUCTURES.get((wb, rels))
+    if known is None:
+        known = _structure_of(wb, rels)
+        remember(_STRUCTURES, (wb, rels), known)
+    return list(known[0]), dict(known[1])
+
+
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+# Parts read before, by their exact bytes → what they gave (a worker reads many copies of
+# the same template; the results are never changed by their users).
+_STRUCTURES: dict[tuple[bytes, bytes | None],
+                  tuple[list[SheetInfo], dict[str, tuple[str, int, int] | None]]] = {}
+_PERCENT_STYLES: dict[bytes, frozenset[int]] = {}
+
+
+def remember(table: dict[Any, Any], key: Any, value: Any, size: int = 32) -> None:
+    """Keep ``value`` under ``key`` in a small table of results (emptied when full)."""
+    if len(table) >= size:
+        table.clear()
+    table[key] = value
+
+
+def _structure_of(wb: bytes, rels_xml: bytes | None
+                  ) -> tuple[list[SheetInfo], dict[str, tuple[str, int, int] | None]]:
+    root = parse_xml(wb, "xl/workbook.xml")
+    rels = {} if rels_xml is None else _relationships(parse_xml(rels_xml, WORKBOOK_RELS))
     sheets = []
     for el in root.iterfind("m:sheets/m:sheet", NS):
         rid = el.get(f"{{{NS['r']}}}id", "")
@@ -170,10 +199,7 @@ def _workbook_structure(zf: zipfile.ZipFile, limits: Limits
     return sheets, names
 
 
-def _relationships(zf: zipfile.ZipFile, part: str, limits: Limits) -> dict[str, str]:
-    if part not in zf.NameToInfo:
-        return {}
-    root = strict_xml(zf, part, limits)
+def _relationships(root: ET.Element) -> dict[str, str]:
     return {el.get("Id", ""): el.get("Target", "") for el in root.iterfind("rel:Relationship", NS)}
 
 
@@ -209,7 +235,15 @@ def _percent_styles(zf: zipfile.ZipFile, limits: Limits) -> set[int]:
     """
     if "xl/styles.xml" not in zf.NameToInfo:
         return set()
-    root = strict_xml(zf, "xl/styles.xml", limits)
+    data = strict_part(zf, "xl/styles.xml", limits)
+    known = _PERCENT_STYLES.get(data)
+    if known is None:
+        known = frozenset(_percent_styles_of(parse_xml(data, "xl/styles.xml")))
+        remember(_PERCENT_STYLES, data, known)
+    return set(known)
+
+
+def _percent_styles_of(root: ET.Element) -> set[int]:
     percent_ids = set(BUILTIN_PERCENT_FORMATS)
     for el in root.iterfind("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\\.', "", el.get("formatCode", ""))

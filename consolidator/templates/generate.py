@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -33,10 +34,12 @@ def parse_year(text: str | int | None, catalog: Catalog) -> int:
 
 def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
                        contact: str = "", only: list[str] | None = None,
-                       now: datetime | None = None, fmt: str = "xlsx") -> list[Path]:
+                       now: datetime | None = None, fmt: str = "xlsx",
+                       progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write one template per department (or only those of ``only``) into ``out_dir``, each
     atomically, as .xlsx (``fmt="xlsx"``, openpyxl) or OpenDocument .ods (``fmt="ods"``,
-    odfpy); returns their paths in the catalog's department order.
+    odfpy); returns their paths in the catalog's department order. ``progress(done, total)``
+    is called before the first template (``done`` 0) and after each.
 
     Raises ``KeyError`` naming a department of ``only`` that the catalog does not have, and
     ``ValueError`` for another ``fmt``.
@@ -52,13 +55,16 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
         if name not in departments:
             raise KeyError(name)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    written = []
-    for department in departments:
-        if only and department not in only:
-            continue
+    chosen = [d for d in departments if not only or d in only]
+    written: list[Path] = []
+    for department in chosen:
+        if progress is not None:
+            progress(len(written), len(chosen))
         model = build(catalog, department, year)
         target = out_dir / template_filename(department, year, fmt)
         written.append(write_with(target, partial(writer, model, deadline=deadline,
                                                   contact=contact, generated_at=stamp,
                                                   tool_version=__version__)))
+    if progress is not None:
+        progress(len(written), len(chosen))
     return written

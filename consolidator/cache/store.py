@@ -1,0 +1,288 @@
+"""The result cache file: what each returned file gave when it was last checked, so a file
+whose bytes did not change is not checked again.
+
+One SQLite file (stdlib ``sqlite3``) in the output folder, ``.consolidator-cache.sqlite3``,
+separate from the ledger (the ledger is history and is migrated; the cache is derived data
+and is simply rebuilt). A row is one file's record (:mod:`consolidator.cache.codec`) under a
+key made of
+
+* the file's SHA-256 and its name in the folder (the findings name the file);
+* the *context* of the run (:func:`context_of`): the catalog's content, the fiscal year, the
+  limits, the tool's version, the rules' version (``RULES_VERSION`` in
+  :mod:`consolidator.checks.value_rules`), a fingerprint of the toolkit's and the cell
+  reader's code (so an upgrade that forgot to bump the rules' version still cannot reuse a
+  stale result), the message texts and the record format.
+
+A file replaced by another with the same name has another SHA-256 and is checked again; an
+entry of another catalog or tool version has another key and is never used.
+
+Never trusted, never fatal: a file that is not a SQLite database, another program's database,
+a cache of another layout, or one SQLite finds damaged is deleted and started again (the run
+is told, see :func:`open_cache`); a row whose checksum does not match or whose record does not
+decode is ignored and the file checked again; any SQLite error while the run goes on turns
+the cache off for the rest of the run. Rows no run touched are removed at the end of each run,
+so the file holds exactly the folder's last results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import consolidator
+from consolidator.cache.codec import FORMAT, Record, RecordDamaged, decode
+from consolidator.findings import Finding, make
+from consolidator.limits import Limits
+from consolidator.submission import Submission
+
+CACHE_NAME = ".consolidator-cache.sqlite3"
+APPLICATION_ID = 0x43524331  # "CRC1": PRAGMA application_id of our cache files
+SCHEMA_VERSION = 1  # PRAGMA user_version: the layout below
+_SCHEMA = """
+CREATE TABLE results (
+    key TEXT PRIMARY KEY,      -- sha256(context, file sha256, file name)
+    head BLOB NOT NULL,        -- the record's head (JSON)
+    body BLOB NOT NULL,        -- the record's body (compressed JSON)
+    checksum BLOB NOT NULL,    -- sha256(key, head, body)
+    run INTEGER NOT NULL       -- the last run that used or wrote the row
+);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL);
+"""
+
+
+def cache_path(out_dir: Path) -> Path:
+    return out_dir / CACHE_NAME
+
+
+def context_of(catalog_doc: Mapping[str, Any], year: int, limits: Limits,
+               rules_version: int, messages: Mapping[str, Any]) -> str:
+    """What, besides a file's bytes and name, decides what checking it gives (see the module);
+    a hash."""
+    parts = {"catalog": catalog_doc, "year": year, "limits": asdict(limits),
+             "rules": rules_version, "tool": consolidator.__version__,
+             "code": code_fingerprint(), "messages": messages, "format": FORMAT,
+             "cache": SCHEMA_VERSION}
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The toolkit's source files (their bytes) and the installed cell reader's files (names,
+    sizes, times), hashed: a few milliseconds. Empty parts where the sources are not files
+    (a frozen application): the versions in the context then stand alone."""
+    h = hashlib.sha256()
+    root = Path(consolidator.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        try:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+        except OSError:
+            continue
+    spec = importlib.util.find_spec("python_calamine")
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent
+        for path in sorted(folder.iterdir()):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+class ResultCache:
+    """The cache of one run (made by :func:`open_cache`): :meth:`get` a file's earlier result,
+    :meth:`put` a new one, :meth:`close` at the end of the run. ``reuse`` False (``--no-cache``):
+    nothing is read, every file is checked and stored again."""
+
+    def __init__(self, conn: sqlite3.Connection | None, context: str, reuse: bool,
+                 path: Path | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self.context = context
+        self.reuse = reuse
+        self.run = 0
+        self.findings: list[Finding] = []
+        self.hits = self.misses = 0
+
+    def _key(self, sha256: str, name: str) -> str:
+        return hashlib.sha256(f"{self.context}\0{sha256}\0{name}".encode()).hexdigest()
+
+    def get(self, sha256: str, name: str) -> Submission | None:
+        """The result stored for these bytes under this name in this context, or None."""
+        if self.conn is None or not self.reuse or not sha256:
+            self.misses += 1
+            return None
+        key = self._key(sha256, name)
+        try:
+            row = self.conn.execute("SELECT head, body, checksum FROM results WHERE key = ?",
+                                    (key,)).fetchone()
+            if (row is None or not all(isinstance(v, bytes) for v in row)
+                    or _checksum(key, row[0], row[1]) != row[2]):
+                self.misses += 1
+                return None
+            sub = decode(Record(row[0], row[1]))
+            if sub.sha256 != sha256 or sub.file != name:
+                raise RecordDamaged("not this file")
+            self.conn.execute("UPDATE results SET run = ? WHERE key = ?", (self.run, key))
+        except RecordDamaged:
+            self.misses += 1
+            return None
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return sub
+
+    def put(self, sha256: str, name: str, record: Record) -> None:
+        if self.conn is None or not sha256:
+            return
+        key = self._key(sha256, name)
+        try:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO results (key, head, body, checksum, run)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (key, record.head, record.body, _checksum(key, record.head, record.body),
+                 self.run))
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+
+    def close(self) -> None:
+        """Forget the rows this run did not touch (files gone or changed, other contexts) and
+        keep the rest."""
+        if self.conn is None:
+            return
+        try:
+            self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
+            self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
+            self.conn.commit()
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+        finally:
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+
+    def _give_up(self, exc: sqlite3.Error) -> None:
+        """An error while the run goes on: no cache for the rest of the run, nothing of this
+        run kept in it. A file SQLite finds damaged is removed (the next run starts a new
+        one); a full disk or a lock leaves it as it is."""
+        self.findings.append(make("cache-unavailable", file=CACHE_NAME,
+                                  detail=f"{type(exc).__name__}: {exc}"))
+        if self.conn is None:
+            return
+        try:
+            self.conn.rollback()
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+        self.conn = None
+        if self.path is not None and not isinstance(exc, sqlite3.OperationalError):
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
+
+
+def _checksum(key: str, head: bytes, body: bytes) -> bytes:
+    h = hashlib.sha256(key.encode())
+    h.update(b"\0%d\0" % len(head))
+    h.update(head)
+    h.update(body)
+    return h.digest()
+
+
+def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
+    """The cache at ``path`` for a run in ``context``, begun (one transaction for the run).
+    A file that is not our cache of this layout is deleted and started again, with an
+    information finding (``cache-rebuilt``) in :attr:`ResultCache.findings`; when no file can
+    be used at all (no room, no permission) the run goes on without one
+    (``cache-unavailable``). Never raises for what the file holds."""
+    findings: list[Finding] = []
+    conn = None
+    if path.exists():
+        conn, why = _open_ours(path)
+        if conn is None:
+            try:
+                os.remove(path)
+            except OSError as exc:
+                findings.append(make("cache-unavailable", file=path.name,
+                                     detail=f"{why}; {type(exc).__name__}: {exc}"))
+                return _without(context, reuse, findings)
+            findings.append(make("cache-rebuilt", file=path.name, detail=why))
+    try:
+        if conn is None:
+            conn = _create(path)
+        cache = ResultCache(conn, context, reuse, path)
+        conn.execute("BEGIN")
+        cache.run = int(conn.execute("INSERT INTO runs (started_at) VALUES (datetime('now'))"
+                                     ).lastrowid or 0)
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        findings.append(make("cache-unavailable", file=path.name,
+                             detail=f"{type(exc).__name__}: {exc}"))
+        return _without(context, reuse, findings)
+    cache.findings.extend(findings)
+    return cache
+
+
+def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str]:
+    """A connection to ``path`` if it is our cache of this layout, else (None, why not)."""
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    try:
+        app = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app != APPLICATION_ID:
+            why = "application_id"
+        elif version != SCHEMA_VERSION:
+            why = f"user_version {version}"
+        elif conn.execute("PRAGMA quick_check(1)").fetchone()[0] != b"ok":  # text as bytes
+            why = "quick_check"
+        else:
+            conn.execute("SELECT key, head, body, checksum, run FROM results LIMIT 1")
+            conn.execute("SELECT id, started_at FROM runs LIMIT 1")
+            return conn, ""
+    except sqlite3.Error as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    conn.close()
+    return None, why
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    conn.text_factory = bytes  # a column rewritten as text comes back as bytes, not an error
+    # Derived data: a torn write after a power cut is caught by the checks above and rebuilt.
+    conn.execute("PRAGMA synchronous = OFF")
+    return conn
+
+
+def _create(path: Path | str) -> sqlite3.Connection:
+    conn = _connect(path)
+    try:
+        conn.executescript(_SCHEMA)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _without(context: str, reuse: bool, findings: list[Finding]) -> ResultCache:
+    """No cache file for this run: every file is checked, nothing is stored."""
+    cache = ResultCache(None, context, reuse)
+    cache.findings.extend(findings)
+    return cache

@@ -1,0 +1,382 @@
+"""Issue 16: a file whose bytes did not change since the last run is not checked again.
+
+Real files through real runs: the mini plan's templates filled as departments would (one with
+a value that is not a number, one with a date typed into a text, one sent twice, one as .ods,
+and a file that is no workbook at all), consolidated once; then the same folder again with
+the result cache and without it (``--no-cache``), from copies of the same output folder, so
+the cache is the only difference. Every cell of every workbook written, the logs, next
+year's catalog and the e-mail drafts must be the same. Then what must not be reused is not:
+a value changed by one byte, another tool version, another catalog, other rules, a hostile
+file put in place of a clean one under the same name; and a cache that is damaged or not
+ours never stops a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import consolidator
+from consolidator.cache.codec import (
+    NotRecordable,
+    PackedSubmission,
+    Record,
+    RecordDamaged,
+    decode,
+    encode,
+)
+from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
+from consolidator.checks import checked_files
+from consolidator.checks.checked_files import validate_reusing
+from consolidator.checks.validation import validate_folder
+from consolidator.cli import main
+from consolidator.findings import ERROR, make
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
+from consolidator.submission import Entry, Identity, Submission
+from consolidator.templates.generate import generate_templates
+from helpers.filling import by_department, complete_values, fields_of, fill_workbook
+from helpers.hostile_corpus import XXE, read_entries, write_zip
+from helpers.master import master_actuals
+from helpers.ods_files import fill_ods
+from helpers.outputs import outputs_of
+
+YEAR = 2022
+CITY, ELDERLY, COUNCIL = "地域福祉課", "高齢福祉課", "市社協"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catalog,
+           mini_templates: dict[str, Path]) -> Path:
+    """The submissions: every mistake kind the cache must carry over (see the module)."""
+    root = tmp_path_factory.mktemp("cache_folder")
+    subs = root / "submissions"
+    subs.mkdir()
+    council = complete_values(mini_templates[COUNCIL])
+    council[_first(mini_templates[COUNCIL], "value")] = "多数"  # not a number: an error
+    council[_first(mini_templates[COUNCIL], "status")] = datetime(2023, 3, 31, 9, 30)
+    fill_workbook(mini_templates[COUNCIL], subs / f"{COUNCIL}_提出.xlsx", council)
+    city = complete_values(mini_templates[CITY])
+    fill_workbook(mini_templates[CITY], subs / f"{CITY}_提出.xlsx", city)
+    older = {**city, _first(mini_templates[CITY], "value"): 1}
+    (subs / "古い版").mkdir()
+    fill_workbook(mini_templates[CITY], subs / "古い版" / f"{CITY}_提出.xlsx", older)
+    os.utime(subs / "古い版" / f"{CITY}_提出.xlsx", (1_600_000_000, 1_600_000_000))
+    ods = by_department(generate_templates(mini_catalog, YEAR, root / "ods", fmt="ods"))
+    fill_ods(ods[ELDERLY], subs / f"{ELDERLY}_提出.ods", complete_values(ods[ELDERLY]))
+    (subs / "メモ.xlsx").write_text("これはブックではありません", "utf-8")
+    return subs
+
+
+def _first(template: Path, role: str) -> str:
+    return next(fid for fid, row in fields_of(template).items() if row["role"] == role)
+
+
+def _files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file())
+
+
+def _first_run(folder: Path, catalog: Catalog, out: Path) -> None:
+    assert run_consolidate(folder, catalog, YEAR, out).validation.reused == 0
+
+
+def _twins(tmp_path: Path, folder: Path, catalog: Catalog) -> tuple[Path, Path]:
+    """Two copies of an output folder after a first run (ledger and cache included)."""
+    _first_run(folder, catalog, tmp_path / "first")
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(tmp_path / "first", a)
+    shutil.copytree(tmp_path / "first", b)
+    return a, b
+
+
+# ---- reused, and the same -----------------------------------------------------------------
+
+def test_a_warm_run_writes_exactly_what_a_cold_run_writes(tmp_path: Path, folder: Path,
+                                                          mini_catalog: Catalog) -> None:
+    cold_out, warm_out = _twins(tmp_path, folder, mini_catalog)
+    cold = run_consolidate(folder, mini_catalog, YEAR, cold_out, reuse=False)
+    warm = run_consolidate(folder, mini_catalog, YEAR, warm_out)
+    assert (cold.validation.reused, warm.validation.reused) == (0, _files(folder))
+    assert {f.code for f in warm.validation.findings} >= {
+        "value-not-number", "duplicate-not-used", "file-not-workbook"}
+    written = outputs_of(warm_out)
+    assert {"master_2022.xlsx", "validation_log.xlsx", "validation_log.csv",
+            "validation_log.jsonl", "plan_2023.json"} <= set(written)
+    assert any(name.endswith(".eml") for name in written)
+    assert written == outputs_of(cold_out)
+    assert [(s.file, s.sha256, s.used, s.entries, s.typed)
+            for s in warm.validation.submissions] == [
+        (s.file, s.sha256, s.used, s.entries, s.typed) for s in cold.validation.submissions]
+
+
+def test_the_ledger_records_the_hash_computed_when_the_file_was_read(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog) -> None:
+    run_consolidate(folder, mini_catalog, YEAR, tmp_path / "out")
+    with sqlite3.connect(tmp_path / "out" / "ledger.sqlite3") as conn:
+        recorded = {name: sha for name, sha in conn.execute(
+            "SELECT n.name, f.sha256 FROM files f JOIN file_names n ON n.file_id = f.id")}
+    assert recorded == {p.relative_to(folder).as_posix():
+                        hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in folder.rglob("*") if p.is_file()}
+
+
+# ---- what must not be reused ------------------------------------------------------------------
+
+def _with_value(src: Path, dst: Path, old: bytes, new: bytes) -> None:
+    """``src`` with one cell value changed in the sheet XML (``<v>old</v>``), all else kept."""
+    entries = read_entries(src)
+    hits = [n for n, d in entries if n.startswith("xl/worksheets/") and old in d]
+    assert len(hits) == 1, hits
+    write_zip(dst, [(n, d.replace(old, new, 1) if n == hits[0] else d) for n, d in entries])
+
+
+def test_a_value_changed_by_one_byte_is_read_again(tmp_path: Path, folder: Path,
+                                                   mini_catalog: Catalog) -> None:
+    subs = tmp_path / "subs"
+    shutil.copytree(folder, subs, ignore=shutil.ignore_patterns("古い版"))  # one city file
+    out = tmp_path / "out"
+    _first_run(subs, mini_catalog, out)
+    assert master_actuals(out / "master_2022.xlsx")["2-1-1-c1"] == 3
+    city = subs / f"{CITY}_提出.xlsx"
+    stat = city.stat()
+    _with_value(city, tmp_path / "changed.xlsx", b"<v>3</v>", b"<v>4</v>")
+    shutil.move(tmp_path / "changed.xlsx", city)
+    os.utime(city, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same name, same file time
+    job = run_consolidate(subs, mini_catalog, YEAR, out)
+    assert job.validation.reused == _files(subs) - 1
+    assert master_actuals(out / "master_2022.xlsx")["2-1-1-c1"] == 4
+
+
+def _reused(folder: Path, catalog: Catalog, out: Path) -> int:
+    return validate_reusing(folder, catalog, YEAR, cache_path(out)).reused
+
+
+def test_an_entry_of_another_tool_version_catalog_or_rules_is_not_used(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    n = _files(folder)
+    assert _reused(folder, mini_catalog, out) == 0
+    assert _reused(folder, mini_catalog, out) == n
+    with monkeypatch.context() as m:
+        m.setattr(consolidator, "__version__", "99.0.0")
+        assert _reused(folder, mini_catalog, out) == 0
+    assert _reused(folder, mini_catalog, out) == 0  # the other version's run replaced them
+    assert _reused(folder, mini_catalog, out) == n
+    doc = mini_catalog.doc
+    other = Catalog({**doc, "departments": [{**d, "email": "x@city.example.jp"}
+                                            for d in doc["departments"]]})
+    assert other.content_hash == mini_catalog.content_hash  # same plan, other contact data
+    assert _reused(folder, other, out) == 0
+    assert _reused(folder, other, out) == n
+    with monkeypatch.context() as m:
+        m.setattr(checked_files, "RULES_VERSION", checked_files.RULES_VERSION + 1)
+        assert _reused(folder, other, out) == 0
+
+
+def test_a_file_replaced_by_a_hostile_one_is_checked_again(tmp_path: Path, folder: Path,
+                                                           mini_catalog: Catalog) -> None:
+    subs = tmp_path / "subs"
+    shutil.copytree(folder, subs)
+    out = tmp_path / "out"
+    _first_run(subs, mini_catalog, out)
+    city = subs / f"{CITY}_提出.xlsx"
+    stat = city.stat()
+    entries = read_entries(city)
+    hostile = [(n, XXE + d[d.index(b"<cp:"):] if n == "docProps/core.xml" else d)
+               for n, d in entries]
+    write_zip(tmp_path / "hostile.xlsx", hostile)
+    shutil.move(tmp_path / "hostile.xlsx", city)
+    os.utime(city, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    job = run_consolidate(subs, mini_catalog, YEAR, out)
+    assert job.validation.reused == _files(subs) - 1
+    mine = [f for f in job.validation.findings if f.file == city.name]
+    assert [(f.code, f.severity) for f in mine] == [("xml-doctype", ERROR)]
+    assert job.validation.chosen[CITY].file == f"古い版/{CITY}_提出.xlsx"  # the other one
+
+
+# ---- a cache that cannot be trusted -------------------------------------------------------------
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"not a database " * 100)
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1500])
+
+
+def _foreign(path: Path) -> None:
+    path.unlink()
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE results (key TEXT, head BLOB)")
+
+
+def _other_layout(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+
+
+def _flipped_row(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE results SET body = X'00' || substr(body, 2)")
+
+
+def _forged_row(path: Path) -> None:
+    """Rows rewritten with a matching checksum but a record that is not one."""
+    with sqlite3.connect(path) as conn:
+        for key, in conn.execute("SELECT key FROM results").fetchall():
+            head, body = b'{"file": 1}', b"x"
+            conn.execute("UPDATE results SET head = ?, body = ?, checksum = ? WHERE key = ?",
+                         (head, body, _checksum(key, head, body), key))
+
+
+@pytest.mark.parametrize("damage, rebuilt", [
+    (_garbage, True), (_truncated, True), (_foreign, True), (_other_layout, True),
+    (_flipped_row, False), (_forged_row, False),
+], ids=["garbage", "truncated", "foreign", "other-layout", "flipped-row", "forged-row"])
+def test_a_damaged_or_foreign_cache_never_stops_a_run(tmp_path: Path, folder: Path,
+                                                      mini_catalog: Catalog, damage: Any,
+                                                      rebuilt: bool) -> None:
+    cold_out, damaged_out = _twins(tmp_path, folder, mini_catalog)
+    damage(damaged_out / CACHE_NAME)
+    cold = run_consolidate(folder, mini_catalog, YEAR, cold_out, reuse=False)
+    job = run_consolidate(folder, mini_catalog, YEAR, damaged_out)
+    assert job.validation.reused == 0
+    extra = [f for f in job.validation.findings if f.code.startswith("cache-")]
+    assert [f.code for f in extra] == (["cache-rebuilt"] if rebuilt else [])
+    assert all(f.severity == "info" for f in extra)
+    if not rebuilt:
+        assert outputs_of(damaged_out) == outputs_of(cold_out)
+    assert [f for f in job.validation.findings if f not in extra] == list(
+        cold.validation.findings)
+    again = run_consolidate(folder, mini_catalog, YEAR, damaged_out)
+    assert again.validation.reused == _files(folder)  # rebuilt, and trusted again
+
+
+def test_a_cache_that_cannot_be_written_is_said_and_the_run_goes_on(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog) -> None:
+    out = tmp_path / "out"
+    (out / CACHE_NAME).mkdir(parents=True)  # a folder where the file should be
+    result = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert [f.code for f in result.findings if f.code.startswith("cache-")] == [
+        "cache-unavailable"]
+    assert result.reused == 0 and len(result.submissions) == _files(folder)
+
+
+def test_an_entry_is_only_found_in_its_own_context(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_NAME
+    sub = Submission(file="a.xlsx", sha256="ab" * 32, size=3)
+    cache = open_cache(path, "context-1")
+    cache.put(sub.sha256, sub.file, encode(sub))
+    cache.close()
+    for context, name, found in (("context-2", "a.xlsx", False), ("context-1", "b.xlsx", False),
+                                 ("context-1", "a.xlsx", True)):
+        copy = tmp_path / context / name / CACHE_NAME  # a run forgets what it did not use
+        copy.parent.mkdir(parents=True)
+        shutil.copy(path, copy)
+        cache = open_cache(copy, context)
+        assert (cache.get(sub.sha256, name) is not None) is found, (context, name)
+        cache.close()
+
+
+# ---- the record ------------------------------------------------------------------------------
+
+def _submission() -> Submission:
+    values: dict[str, Any] = {"a": "実施しました。\n二行目", "b": 12, "c": 57.5, "d": True,
+                              "e": None, "f": datetime(2023, 3, 31, 9, 30), "g": date(2023, 4, 1),
+                              "h": time(8, 15), "i": timedelta(days=1, seconds=5), "j": -0.0,
+                              "k": float("inf"), "l": 2**60}
+    finding = make("value-not-number", file="x.xlsx", department=COUNCIL, sheet="活動指標",
+                   cell="I4", field_id="1-1-1-s1.value", value="約十")
+    return Submission(
+        file="x.xlsx", department=COUNCIL,
+        identity=Identity(COUNCIL, YEAR, "plan", "hash", "2", deadline="5月31日"),
+        modified="2023-05-01T00:00:00Z", mtime=123.0,
+        entries={k: Entry(k, v, "活動指標", "I4") for k, v in values.items() if v is not None},
+        findings=[finding, make("file-macro", file="x.xlsx")], file_findings=1,
+        typed=values, sha256="cd" * 32, size=1234)
+
+
+def test_a_record_gives_back_the_submission() -> None:
+    sub = _submission()
+    back = decode(encode(sub))
+    assert isinstance(back, PackedSubmission)
+    assert back.unpacked() == Submission(**{**sub.__dict__, "mtime": 0.0})
+    assert back.entries == sub.entries and back.typed == sub.typed
+    assert [type(v) for v in back.typed.values()] == [type(v) for v in sub.typed.values()]
+    assert back.entry_values() == {k: e.value for k, e in sub.entries.items()}
+
+
+def test_a_value_a_record_cannot_hold_is_not_recorded() -> None:
+    with pytest.raises(NotRecordable):
+        encode(Submission(file="x.xlsx", typed={"a": object()}))
+    with pytest.raises(NotRecordable):
+        encode(Submission(file="x.xlsx", typed={"a": "\ud800"}))
+
+
+def _head(change: Any) -> Any:
+    """A mutation of a record's head, as its JSON."""
+    def mutate(r: Record) -> Record:
+        head = json.loads(r.head)
+        change(head)
+        return Record(json.dumps(head).encode(), r.body)
+    return mutate
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda r: Record(r.head[:-1], r.body),
+    lambda r: Record(b"[]", r.body),
+    _head(lambda h: h.update(size="1234")),
+    _head(lambda h: h.update(file_findings=9)),
+    _head(lambda h: h["findings"][0].__setitem__(1, "fatal")),
+    _head(lambda h: h["findings"][0].pop()),
+    _head(lambda h: h.update(identity=[*h["identity"][:1], "2022", *h["identity"][2:]])),
+    _head(lambda h: h.update(more=1)),
+    lambda r: Record(r.head, r.body[:-2]),
+    lambda r: Record(r.head, b""),
+], ids=["cut", "not-an-object", "size-type", "file-findings", "severity", "finding-short",
+        "year-type", "unknown-key", "body-cut", "body-empty"])
+def test_a_record_that_is_not_one_is_refused(mutate: Any) -> None:
+    with pytest.raises(RecordDamaged):
+        decode(mutate(encode(_submission())))
+
+
+# ---- progress ---------------------------------------------------------------------------------
+
+def test_progress_is_reported_file_by_file(tmp_path: Path, folder: Path,
+                                           mini_catalog: Catalog) -> None:
+    n = _files(folder)
+    for cached in (False, True, True):  # without a cache, filling it, from it
+        cache = open_cache(tmp_path / CACHE_NAME, "c") if cached else None
+        calls: list[tuple[int, int]] = []
+        validate_folder(folder, mini_catalog, YEAR, workers=1, cache=cache,
+                        progress=lambda done, total, seen=calls: seen.append((done, total)))
+        assert calls == [(i, n) for i in range(n + 1)]
+        if cache is not None:
+            cache.close()
+    calls = []
+    generate_templates(mini_catalog, YEAR, tmp_path / "t",
+                       progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+def test_no_cache_and_no_progress_bar_when_piped(tmp_path: Path, folder: Path) -> None:
+    from helpers.paths import MINI_PLAN
+
+    args = ["validate", str(folder), "--out", str(tmp_path / "out"), "--plan", str(MINI_PLAN),
+            "--year", str(YEAR)]
+    runs = [CliRunner().invoke(main, a) for a in (args, args, [*args, "--no-cache"])]
+    assert [r.exit_code for r in runs] == [1, 1, 1], runs[0].output
+    said = "前回の検証結果を使いました"
+    assert [said in r.output for r in runs] == [False, True, False]
+    assert all("ファイルを検証しています" not in r.output for r in runs)
