@@ -56,7 +56,11 @@ class Finding:
         return self.severity == WARNING
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Every field is a plain value: a shallow dict is what dataclasses.asdict would give.
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Finding))
 
 
 def make(code: str, *, value: Any = None, **where: Any) -> Finding:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 FONT = "游ゴシック"  # the font of every workbook we write (Excel's default Japanese font)
 POINTS_PER_LINE = 15.0
@@ -45,6 +46,7 @@ def rpad(text: str, width: int) -> str:
     return " " * max(0, width - display_width(text)) + text
 
 
+@lru_cache(maxsize=4096)  # a log's rows repeat the same texts (actions, messages)
 def lines_needed(text: str, width: float) -> int:
     """Lines a text takes in a column ``width`` characters wide."""
     per_line = max(2.0, width)

@@ -1,21 +1,32 @@
-"""Benchmark ``consolidate`` on N returned workbooks, and the CLI's start-up.
+"""Benchmark ``consolidate`` against the floor and the naive script, on the same files.
 
-    python3 scripts/bench_consolidate.py              # N = 1000
-    python3 scripts/bench_consolidate.py -n 17 -n 200 -n 1000 --keep /tmp/bench
+    python3 scripts/bench_consolidate.py                     # N = 17, 1000 and 10000
+    python3 scripts/bench_consolidate.py -n 17 -n 1000 --repeat 5
+    python3 scripts/bench_consolidate.py -n 1000 --pandas-sample 200 --keep /tmp/bench
     python3 scripts/bench_consolidate.py -n 200 --compare-isolation 3 --no-startup
 
 Builds the 17 templates of the default plan, fills each the way a department would, then makes
-N submissions from them: per-unit variants (the texts and numbers differ per copy, and so do
-the file times — the re-sends the choose rule sorts out), each with its own name. Runs
-``python3 -m consolidator consolidate`` on them in a subprocess and reports
+N submissions from them (N = 17: the 17 filled templates themselves; more: per-department
+variants whose texts, numbers and file times differ, each with its own name). For each N it
+runs, each as a whole process (interpreter start and imports included) and ``--repeat``
+times, interleaved:
 
-* wall time and files per second;
-* peak memory: ``ru_maxrss`` of the CLI process (from ``os.wait4``, which — like
-  ``getrusage(RUSAGE_CHILDREN)`` — only covers descendants the process waited for: the
-  parsing workers are children of the multiprocessing fork server, which nobody waits for),
-  and the peak of the RSS summed over the whole process tree, sampled every 20 ms from /proc;
-* CLI start-up: ``python3 -m consolidator --help`` (median of 5) and the top entries of
-  ``python3 -X importtime -c "import consolidator.cli"``.
+* ``consolidate`` cold: a fresh output folder (no result cache, no ledger);
+* ``consolidate`` warm, nothing changed: the same output folder again;
+* ``consolidate`` warm, one file changed: one value of one file changed by one byte;
+* the floor: python-calamine reading every value of every sheet of every file, plus the
+  defined names (read from ``xl/workbook.xml`` with the standard library: python-calamine
+  0.9 does not give them), one process;
+* the naive script: ``pandas.read_excel(path, sheet_name=None)`` per file, one process
+  (``--pandas-repeat`` times, default once; ``--pandas-sample K`` times K files of N spread
+  evenly and scales the time to N, said in the table).
+
+It prints the median wall time, files per second, the ratios the targets are stated in
+(cold ÷ floor, pandas ÷ cold, warm ÷ cold) and the peak memory: ``ru_maxrss`` of the process
+and the peak of the RSS summed over its whole process tree (the reading workers included),
+sampled every 20 ms. The machine is shared: the load average is printed before and after, and
+every time is a median. Then the CLI's start-up (``consolidator --help``, median of 9) and the
+target lines. The last table printed is the one in the README's developer section.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers.processes import Measured, run_measured  # noqa: E402
 
 STATUS_TEXT = "実施しました。"
+TIMEOUT_S = 3600.0
 
 
 # ---- the submissions -----------------------------------------------------------------------------
@@ -98,11 +111,188 @@ def build_submissions(n: int, filled: list[Path], folder: Path, seed: int = 1) -
     return folder
 
 
-# ---- start-up ------------------------------------------------------------------------------------
+def change_one_value(folder: Path, turn: int) -> None:
+    """One number of one file changed by one byte (12 ↔ 13 on alternate turns), the file's
+    name and time kept: what a re-sent correction looks like to the cache."""
+    path = sorted(folder.iterdir())[0]
+    old, new = (b"<v>12</v>", b"<v>13</v>") if turn % 2 == 0 else (b"<v>13</v>", b"<v>12</v>")
+    stat = path.stat()
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+    out = io.BytesIO()
+    changed = False
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            if not changed and info.filename.startswith("xl/worksheets/") and old in data:
+                data, changed = data.replace(old, new, 1), True
+            zout.writestr(info, data)
+    if not changed:
+        raise SystemExit(f"no {old!r} in {path}")
+    path.write_bytes(out.getvalue())
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+# ---- what is measured ----------------------------------------------------------------------------
+
+FLOOR = r"""
+import sys, zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+import python_calamine
+
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+cells = names = 0
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for sheet in book.sheet_names:
+        for row in book.get_sheet_by_name(sheet).to_python():
+            cells += len(row)
+    book.close()
+    with zipfile.ZipFile(path) as zf:
+        root = ET.fromstring(zf.read("xl/workbook.xml"))
+    names += sum(1 for _ in root.iter(M + "definedName"))
+print(cells, names)
+"""
+
+NAIVE = r"""
+import sys
+from pathlib import Path
+import pandas
+
+files = sorted(Path(sys.argv[1]).iterdir())
+step = max(1, len(files) // int(sys.argv[2])) if len(sys.argv) > 2 else 1
+rows = 0
+for path in files[::step]:
+    for frame in pandas.read_excel(path, sheet_name=None).values():
+        rows += len(frame)
+print(rows)
+"""
+
+
+def consolidate(folder: Path, out: Path, portable: bool | None = None, *,
+                fresh: bool = True) -> Measured:
+    """One ``consolidate`` in a subprocess (``fresh``: into a new output folder);
+    ``portable``: with CONSOLIDATOR_PORTABLE=1 (spawn + psutil watch) or =0 (Linux:
+    forkserver + RLIMIT_AS); None: as the environment says."""
+    if fresh and out.exists():
+        shutil.rmtree(out)
+    saved = os.environ.get("CONSOLIDATOR_PORTABLE")
+    if portable is not None:
+        os.environ["CONSOLIDATOR_PORTABLE"] = "1" if portable else "0"
+    try:
+        m = run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
+                          "--out", str(out)], timeout_s=TIMEOUT_S)
+    finally:
+        if saved is None:
+            os.environ.pop("CONSOLIDATOR_PORTABLE", None)
+        else:
+            os.environ["CONSOLIDATOR_PORTABLE"] = saved
+    if m.returncode not in (0, 1):
+        raise SystemExit(f"consolidate failed ({m.returncode}):\n{m.stderr[-3000:]}")
+    return m
+
+
+def python(code: str, *args: str) -> Measured:
+    m = run_measured([sys.executable, "-c", code, *args], timeout_s=TIMEOUT_S)
+    if m.returncode != 0:
+        raise SystemExit(f"script failed ({m.returncode}):\n{m.stderr[-3000:]}")
+    return m
+
+
+@dataclass
+class Runs:
+    """The measurements of one thing for one N."""
+
+    label: str
+    runs: list[Measured] = field(default_factory=list)
+    scale: float = 1.0  # the naive script on a sample: its time × N / sample
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(m.wall_s for m in self.runs) * self.scale
+
+    @property
+    def tree_peak(self) -> int:
+        return max(m.tree_peak_bytes for m in self.runs)
+
+    @property
+    def maxrss(self) -> int:
+        return max(m.maxrss_bytes for m in self.runs)
+
+    def spread(self) -> str:
+        return " ".join(f"{m.wall_s * self.scale:.2f}" for m in self.runs)
+
+
+def measure(n: int, folder: Path, out: Path, repeat: int, pandas_repeat: int,
+            pandas_sample: int | None) -> dict[str, Runs]:
+    runs = {key: Runs(label) for key, label in (
+        ("cold", "consolidate, cold"), ("warm0", "consolidate, warm (nothing changed)"),
+        ("warm1", "consolidate, warm (one file changed)"),
+        ("floor", "python-calamine floor, one process"),
+        ("pandas", "pandas.read_excel(sheet_name=None) loop"))}
+    for turn in range(repeat):
+        runs["cold"].runs.append(consolidate(folder, out))
+        runs["warm0"].runs.append(consolidate(folder, out, fresh=False))
+        change_one_value(folder, turn)
+        runs["warm1"].runs.append(consolidate(folder, out, fresh=False))
+        runs["floor"].runs.append(python(FLOOR, str(folder)))
+    sample = pandas_sample if pandas_sample and pandas_sample < n else None
+    for _ in range(pandas_repeat):
+        runs["pandas"].runs.append(python(NAIVE, str(folder), *([str(sample)] if sample else [])))
+    if sample:
+        taken = len(range(0, n, max(1, n // sample)))
+        runs["pandas"].scale = n / taken
+        runs["pandas"].label += f" ({taken:,} of {n:,} files, time scaled)"
+    return runs
+
+
+# ---- printing ------------------------------------------------------------------------------------
+
+def table(results: dict[int, dict[str, Runs]]) -> list[str]:
+    lines = ["| N | what | wall s (median) | runs | files/s | ratio | peak MiB (tree) | "
+             "ru_maxrss MiB |", "|---:|---|---:|---|---:|---|---:|---:|"]
+    for n, runs in results.items():
+        cold, floor = runs["cold"].wall, runs["floor"].wall
+        ratio = {"cold": f"{cold / floor:.2f}× floor",
+                 "warm0": f"{runs['warm0'].wall / cold:.2f}× cold",
+                 "warm1": f"{runs['warm1'].wall / cold:.2f}× cold",
+                 "floor": "1×",
+                 "pandas": f"{runs['pandas'].wall / cold:.1f}× cold"}
+        for key, r in runs.items():
+            lines.append(f"| {n:,} | {r.label} | {r.wall:.2f} | {r.spread()} | "
+                         f"{n / r.wall:,.0f} | {ratio[key]} | {r.tree_peak / 2**20:,.0f} | "
+                         f"{r.maxrss / 2**20:,.0f} |")
+    return lines
+
+
+def targets(results: dict[int, dict[str, Runs]], help_s: float | None) -> list[str]:
+    out = []
+    if 1000 in results:
+        r = results[1000]
+        cold = r["cold"].wall
+        out += [f"cold 1,000: {cold / r['floor'].wall:.2f}× the calamine floor (target ≤ 2.5×)",
+                f"cold 1,000: {r['pandas'].wall / cold:.1f}× faster than the pandas loop "
+                f"(target ≥ 6×)",
+                f"warm 1,000, one file changed: {r['warm1'].wall / cold:.2f}× cold "
+                f"(target ≤ 0.2×)"]
+    if 17 in results:
+        r = results[17]
+        out.append(f"warm 17 (default plan) as a whole process: nothing changed "
+                   f"{r['warm0'].wall:.2f} s, one file changed {r['warm1'].wall:.2f} s "
+                   f"(target < 0.6 s)")
+    if 1000 in results and 10000 in results:
+        a, b = results[1000]["cold"], results[10000]["cold"]
+        out.append(f"peak memory of cold consolidate at 10,000 ÷ at 1,000: process tree "
+                   f"{b.tree_peak / a.tree_peak:.2f}×, ru_maxrss {b.maxrss / a.maxrss:.2f}× "
+                   f"(target ≤ 1.5×)")
+    if help_s is not None:
+        out.append(f"consolidator --help: {help_s * 1e3:.0f} ms (target < 300 ms)")
+    return out
+
 
 def startup() -> tuple[float, list[tuple[int, int, str]]]:
     runs = []
-    for _ in range(5):
+    for _ in range(9):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "consolidator", "--help"], check=True,
                        stdout=subprocess.DEVNULL)
@@ -119,29 +309,14 @@ def startup() -> tuple[float, list[tuple[int, int, str]]]:
     return statistics.median(runs), rows
 
 
-# ---- main ----------------------------------------------------------------------------------------
-
-def consolidate(folder: Path, out: Path, portable: bool | None = None) -> Measured:
-    """One ``consolidate`` in a subprocess; ``portable``: with CONSOLIDATOR_PORTABLE=1 (spawn
-    + psutil watch) or =0 (Linux: forkserver + RLIMIT_AS); None: as the environment says."""
-    if out.exists():
-        shutil.rmtree(out)
-    saved = os.environ.get("CONSOLIDATOR_PORTABLE")
-    if portable is not None:
-        os.environ["CONSOLIDATOR_PORTABLE"] = "1" if portable else "0"
-    try:
-        return run_measured([sys.executable, "-m", "consolidator", "consolidate", str(folder),
-                             "--out", str(out)], timeout_s=3600.0)
-    finally:
-        if saved is None:
-            os.environ.pop("CONSOLIDATOR_PORTABLE", None)
-        else:
-            os.environ["CONSOLIDATOR_PORTABLE"] = saved
+def load() -> str:
+    one, five, fifteen = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
 
 
 def compare_isolation(folders: dict[str, Path], work: Path, repeat: int) -> None:
     """Both ways to isolate the reading workers on the same folders, alternating, ``repeat``
-    times each: the median wall time and the largest process-tree peak."""
+    times each, cold: the median wall time and the largest process-tree peak."""
     print(f"{'files':>8} {'isolation':<22} {'median wall s':>14} {'runs':>24} "
           f"{'tree peak MiB':>14}")
     for label, folder in folders.items():
@@ -158,49 +333,49 @@ def compare_isolation(folders: dict[str, Path], work: Path, repeat: int) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, action="append", help="number of submissions (repeatable; "
-                                                          "default 1000)")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("-n", type=int, action="append",
+                    help="number of submissions (repeatable; default 17, 1000 and 10000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each consolidate and of "
+                                                           "the floor per N (default 3)")
+    ap.add_argument("--pandas-repeat", type=int, default=1, help="runs of the pandas loop")
+    ap.add_argument("--pandas-sample", type=int, metavar="K",
+                    help="read K files of N with pandas and scale the time (default: all)")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
     ap.add_argument("--compare-isolation", type=int, metavar="REPEAT", default=0,
-                    help="also run the 17 and every N both ways (forkserver + RLIMIT_AS, and "
-                         "spawn + psutil as on Windows), REPEAT times each")
+                    help="also run every N cold both ways (forkserver + RLIMIT_AS, and spawn "
+                         "+ psutil as on Windows), REPEAT times each")
     args = ap.parse_args(argv)
-    sizes = args.n or [1000]
+    sizes = args.n or [17, 1000, 10000]
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
+    help_s = None
     try:
+        print(f"{load()} at the start")
         if not args.no_startup:
-            median, rows = startup()
-            print(f"start-up: python3 -m consolidator --help  median of 5: {median * 1e3:.0f} ms")
-            print("import time of consolidator.cli (cumulative µs, self µs, module), top 12:")
-            for cumulative, own, name in rows[:12]:
+            help_s, rows = startup()
+            print(f"start-up: python3 -m consolidator --help  median of 9: {help_s * 1e3:.0f} ms")
+            print("import time of consolidator.cli (cumulative µs, self µs, module), top 8:")
+            for cumulative, own, name in rows[:8]:
                 print(f"  {cumulative:>9,} {own:>9,}  {name}")
-            print()
         t0 = time.perf_counter()
         filled = filled_17(work)
         print(f"built and filled the 17 templates in {time.perf_counter() - t0:.1f} s")
-        m = consolidate(work / "filled", work / "out17")
-        print(f"consolidate of the 17 filled: {m.wall_s:.2f} s, exit {m.returncode}, "
-              f"ru_maxrss {m.maxrss_bytes / 2**20:.0f} MiB, "
-              f"process-tree peak {m.tree_peak_bytes / 2**20:.0f} MiB")
-        print()
-        print(f"{'N':>6} {'wall s':>8} {'files/s':>8} {'ru_maxrss MiB':>14} "
-              f"{'tree peak MiB':>14} {'exit':>5}")
+        results: dict[int, dict[str, Runs]] = {}
         for n in sizes:
             folder = build_submissions(n, filled, work / f"subs{n}")
-            m = consolidate(folder, work / f"out{n}")
-            print(f"{n:>6} {m.wall_s:>8.2f} {n / m.wall_s:>8.1f} "
-                  f"{m.maxrss_bytes / 2**20:>14.0f} {m.tree_peak_bytes / 2**20:>14.0f} "
-                  f"{m.returncode:>5}", flush=True)
-            if m.returncode not in (0, 1):
-                print(m.stderr[-2000:], file=sys.stderr)
-                return 1
+            results[n] = measure(n, folder, work / f"out{n}", args.repeat, args.pandas_repeat,
+                                 args.pandas_sample)
+            print(f"N = {n:,} done ({load()})", flush=True)
+        print()
+        print("\n".join(table(results)))
+        print()
+        print("\n".join(targets(results, help_s)))
+        print(f"{load()} at the end")
         if args.compare_isolation:
             print()
-            compare_isolation({"17": work / "filled",
-                               **{str(n): work / f"subs{n}" for n in sizes}},
-                              work, args.compare_isolation)
+            compare_isolation({str(n): work / f"subs{n}" for n in sizes}, work,
+                              args.compare_isolation)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -88,10 +88,10 @@ def _earlier_versions(conn: sqlite3.Connection, result: ValidationResult,
     """An unused file that came in an earlier run than the file used now is the
     department's earlier version, not a puzzling duplicate: its ``duplicate-not-used``
     warning becomes ``superseded-version`` (information) in ``result``."""
-    def first_run(file_id: int) -> int | None:
-        row = conn.execute("SELECT MIN(run_id) FROM run_files WHERE file_id = ?",
-                           (file_id,)).fetchone()
-        return None if row[0] is None else int(row[0])
+    first = dict(conn.execute("SELECT file_id, MIN(run_id) FROM run_files GROUP BY file_id"))
+
+    def first_run(file_id: int) -> int | None:  # one query for all: run_files has no index
+        return None if first.get(file_id) is None else int(first[file_id])
 
     earlier: dict[str, str] = {}
     for s in result.submissions:
@@ -129,7 +129,10 @@ def _file(conn: sqlite3.Connection, s: Submission, d: tuple[str, int], year: int
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # = json.dumps(…, these options)
 
 
 def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, int]

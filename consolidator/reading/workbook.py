@@ -268,6 +268,8 @@ def _scan_cells(xml: bytes, percent_styles: set[int]
     percent: set[Cell] = set()
     max_row = max_col = 0
     if not percent_styles and (not _may_have_formula(xml) or FORMULA_RE.search(xml) is None):
+        if _within_z9999(xml):
+            return formulas, percent, SMALL_RANGE  # a bound, far below DENSE_CELL_LIMIT
         rows = ROW_OF_CELL_RE.findall(xml)
         if not rows:
             return formulas, percent, 0
@@ -288,6 +290,22 @@ def _scan_cells(xml: bytes, percent_styles: set[int]
     return formulas, percent, max_row * max_col
 
 
+SMALL_RANGE = 26 * 9_999  # A1:Z9999
+# An r attribute that may reach beyond Z9999 (or is odd); other attributes ending in r
+# (header=, footer=) are told apart by what comes before the r.
+_LARGE_REF = re.compile(rb'r="(?![A-Z]?[0-9]{1,4}")')
+
+
+def _within_z9999(xml: bytes) -> bool:
+    """Whether every r attribute (of a cell or a row) stays within column Z and row 9,999:
+    then the used range is at most :data:`SMALL_RANGE`. One pass with a literal prefix."""
+    for m in _LARGE_REF.finditer(xml):
+        if m.start() == 0 or xml[m.start() - 1] in _BEFORE_ATTRIBUTE:
+            return False
+    return True
+
+
+_BEFORE_ATTRIBUTE = frozenset(b" \t\r\n:")
 _AFTER_F = frozenset(b" \t\r\n\x0b\x0c>/")  # what [\s>/] matches after the name
 
 

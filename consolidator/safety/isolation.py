@@ -104,8 +104,9 @@ def run_isolated(func: Callable[[T], Any], items: Iterable[T], *, timeout_s: flo
 
     ``timeout_s``: wall-clock seconds per item, counted from when its worker is up (None: no
     limit; a worker that takes more than 30 s to start times its item out). ``memory_bytes``: the
-    address-space cap of each worker (None: no cap). Items are taken from ``items`` lazily and
-    outcomes are not kept, so memory stays flat however many items there are; workers are
+    address-space cap of each worker (None: no cap). Items are taken from ``items`` lazily (one
+    ahead of the workers, so a freed worker gets its next item at once) and outcomes are not
+    kept, so memory stays flat however many items there are; workers are
     replaced after ``max_tasks_per_worker`` items to bound leaks in the parser. Closing the
     generator early stops and reaps all workers. ``portable``: spawn and watch (True) or
     forkserver and ``RLIMIT_AS`` (False); None: :func:`portable_mode`.
@@ -126,22 +127,45 @@ def run_isolated(func: Callable[[T], Any], items: Iterable[T], *, timeout_s: flo
         # server starts (its first use in this process); harmless afterwards.
         ctx.set_forkserver_preload(["__main__", module])
     pool = _Pool(ctx, func, memory_bytes, workers, max_tasks_per_worker, watch=portable)
-    source = iter(items)
-    exhausted = False
+    feed = _Feed(iter(items))
     try:
         while True:
-            while not exhausted and pool.can_take():
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pool.dispatch(item, timeout_s)
+            feed.dispatch(pool, timeout_s)
+            feed.read_ahead()  # the next item is prepared while the workers work
             if not pool.busy():
                 return
-            yield from pool.collect()
+            finished = list(pool.collect())
+            feed.dispatch(pool, timeout_s)  # the freed workers go on before the caller looks
+            yield from finished
     finally:
         pool.close()
+
+
+class _Feed:
+    """The items, taken lazily: at most one taken ahead of the workers."""
+
+    def __init__(self, source: Iterator[Any]) -> None:
+        self.source = source
+        self.ahead: list[Any] = []
+        self.exhausted = False
+
+    def _next(self) -> bool:
+        if self.ahead:
+            return True
+        if self.exhausted:
+            return False
+        try:
+            self.ahead.append(next(self.source))
+        except StopIteration:
+            self.exhausted = True
+        return bool(self.ahead)
+
+    def read_ahead(self) -> None:
+        self._next()
+
+    def dispatch(self, pool: _Pool, timeout_s: float | None) -> None:
+        while pool.can_take() and self._next():
+            pool.dispatch(self.ahead.pop(), timeout_s)
 
 
 def outcome_finding(outcome: Outcome, file: str | None) -> Finding:
