@@ -20,6 +20,7 @@ as the same types; a value of any other type makes the submission not recordable
 from __future__ import annotations
 
 import json
+import sys
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -119,7 +120,7 @@ def _head(head: Any) -> Submission:
         _expect(all(isinstance(values[k], str) for k in _IDENTITY_FIELDS
                     if k not in ("year", "recovered"))
                 and type(values["year"]) is int and type(values["recovered"]) is bool, "identity")
-        identity = Identity(**values)
+        identity = Identity(**{k: _shared(v) for k, v in values.items()})
     findings = head["findings"]
     _expect(isinstance(findings, list), "findings")
     file_findings = head["file_findings"]
@@ -127,9 +128,10 @@ def _head(head: Any) -> Submission:
     _expect(_text(head["file"], none=False) and _text(head["department"])
             and _text(head["modified"]) and _text(head["sha256"], none=False)
             and type(head["size"]) is int, "head")
-    return Submission(file=head["file"], department=head["department"], identity=identity,
-                      modified=head["modified"], findings=[_finding(f) for f in findings],
-                      file_findings=file_findings, sha256=head["sha256"], size=head["size"])
+    return Submission(file=_shared(head["file"]), department=_shared(head["department"]),
+                      identity=identity, modified=head["modified"],
+                      findings=[_finding(f) for f in findings], file_findings=file_findings,
+                      sha256=head["sha256"], size=head["size"])
 
 
 def _finding(row: Any) -> Finding:
@@ -138,7 +140,26 @@ def _finding(row: Any) -> Finding:
     _expect(values["severity"] in _SEVERITIES
             and all(_text(v, none=k not in ("code", "message", "action"))
                     for k, v in values.items() if k != "severity"), "finding")
-    return Finding(**values)
+    return Finding(**{k: v if k in _OWN else _shared(v) for k, v in values.items()})
+
+
+def share_texts(sub: Submission) -> Submission:
+    """``sub`` with the texts that many files repeat (names of departments, files and sheets,
+    the identity, the codes and actions of findings) held once in memory: what keeps the
+    parent's memory small per file. Returns ``sub``, changed."""
+    sub.file, sub.department = _shared(sub.file), _shared(sub.department)
+    if sub.identity is not None:
+        sub.identity = Identity(*(_shared(getattr(sub.identity, n)) for n in _IDENTITY_FIELDS))
+    sub.findings = [Finding(*(getattr(f, n) if n in _OWN else _shared(getattr(f, n))
+                              for n in _FINDING_FIELDS)) for f in sub.findings]
+    return sub
+
+
+_OWN = ("message", "value", "cell")  # texts of one finding alone: not worth sharing
+
+
+def _shared(v: Any) -> Any:
+    return sys.intern(v) if type(v) is str else v
 
 
 def _body(body: bytes) -> dict[str, list[list[Any]]]:

@@ -8,3 +8,7 @@
 - ``log``: the validation log (.xlsx, .csv, .jsonl) and the table of one department's findings.
 - ``changes``: what changed between two versions of a department's workbook (``diff``).
 """
+
+# The module whose task the reading children run (``checked_files._check_item``): the CLI
+# starts the fork server with it before its own imports (safety.isolation.start_early).
+CHILD_TASKS = "consolidator.checks.checked_files"

@@ -25,7 +25,13 @@ from pathlib import Path
 # run_isolated) has it loaded before it forks the reading children.
 import python_calamine  # noqa: F401
 
-from consolidator.cache.codec import NotRecordable, PackedSubmission, Record, encode
+from consolidator.cache.codec import (
+    NotRecordable,
+    PackedSubmission,
+    Record,
+    encode,
+    share_texts,
+)
 from consolidator.cache.store import ResultCache, context_of, open_cache
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import process_file, validate_folder
@@ -66,6 +72,7 @@ def check_files(candidates: list[Candidate], catalog: Catalog, year: int, limits
         display, package = item[0], item[1]
         if outcome.ok:
             sub, record = outcome.value
+            share_texts(sub)
             if record is not None and cache is not None and package is not None:
                 cache.put(package.sha256, display, record)
         else:

@@ -128,6 +128,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
     Example:
         consolidator validate submissions/
     """
+    _start_children()
     from consolidator.jobs.runs import run_validate
 
     job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache)
@@ -157,6 +158,7 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     Example:
         consolidator consolidate submissions/ --out output/
     """
+    _start_children()
     from consolidator.jobs.runs import run_consolidate
 
     job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger, no_cache)
@@ -167,6 +169,14 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     click.echo(cli_text("next-plan-written", path=job.next_plan))
     _print_held(job)
     sys.exit(0 if job.validation.valid else 1)
+
+
+def _start_children() -> None:
+    """The reading children's fork server starts while this process imports the library."""
+    from consolidator.checks import CHILD_TASKS
+    from consolidator.safety.isolation import start_early
+
+    start_early(CHILD_TASKS)
 
 
 def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,

@@ -306,19 +306,16 @@ def _within_z9999(xml: bytes) -> bool:
 
 
 _BEFORE_ATTRIBUTE = frozenset(b" \t\r\n:")
-_AFTER_F = frozenset(b" \t\r\n\x0b\x0c>/")  # what [\s>/] matches after the name
+# Where a formula element can start: "<f" or a prefixed ":f", then what ends a tag name.
+_F_TAG = re.compile(rb"<f[\s>/]")
+_F_PREFIXED_TAG = re.compile(rb":f[\s>/]")
 
 
 def _may_have_formula(xml: bytes) -> bool:
     """False when no ``<f`` or ``:f`` (a prefixed tag) is followed by what ends a tag name:
-    then the sheet has no formula element. A few ``find`` calls; the regex decides the rest."""
-    for marker in (b"<f", b":f"):
-        at = xml.find(marker)
-        while at != -1:
-            if at + 2 < len(xml) and xml[at + 2] in _AFTER_F:
-                return True
-            at = xml.find(marker, at + 2)
-    return False
+    then the sheet has no formula element. Two searches for a literal; the exact regex decides
+    the rest."""
+    return _F_TAG.search(xml) is not None or _F_PREFIXED_TAG.search(xml) is not None
 
 
 def _read_sparse(raw: RawWorkbook, name: str, xml: bytes, zf: zipfile.ZipFile,

@@ -92,11 +92,11 @@ def _has_ctrl(data: bytes) -> bool:
     """Whether ``data`` holds a control character, raw, escaped or as a reference."""
     if data.translate(None, _NOT_CTRL):
         return True
-    if b"_x00" in data:
-        for m in _ESC_CTRL.finditer(data):
-            if data[max(0, m.start() - 6):m.start()].upper() != b"_X005F":
-                return True
-    return b"&#" in data and _REF_CTRL.search(data) is not None
+    # (the regex engine finds a literal prefix faster than bytes.find; "&" is rare: memchr)
+    for m in _ESC_CTRL.finditer(data):
+        if data[max(0, m.start() - 6):m.start()].upper() != b"_X005F":
+            return True
+    return b"&" in data and _REF_CTRL.search(data) is not None
 
 
 def _may_hold_long_text(data: bytes, delimiter: bytes, limit: int, start: int = 0,
