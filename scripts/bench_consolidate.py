@@ -29,6 +29,12 @@ process's own size, ~55 MiB, whatever it uses.) The machine is shared: the load 
 printed before and after, and every time is a median. Then the CLI's start-up
 (``consolidator --help``, median of 9) and the target lines. The last table printed is the
 one in the README's developer section.
+
+Python's bytecode cache is on for every measured process, in the work folder
+(``PYTHONPYCACHEPREFIX``), and each program runs once unmeasured first: an installed toolkit
+has its bytecode. (This development machine sets ``PYTHONDONTWRITEBYTECODE``; then every run
+compiles the toolkit's modules again, ~0.1 s more per process: ``--no-bytecode`` measures
+that.)
 """
 
 from __future__ import annotations
@@ -340,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="read K files of N with pandas and scale the time (default: all)")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="leave the environment's bytecode settings as they are")
     ap.add_argument("--compare-isolation", type=int, metavar="REPEAT", default=0,
                     help="also run every N cold both ways (forkserver + RLIMIT_AS, and spawn "
                          "+ psutil as on Windows), REPEAT times each")
@@ -347,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.n or [17, 1000, 10000]
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
     help_s = None
+    if not args.no_bytecode:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     try:
         print(f"{load()} at the start")
         if not args.no_startup:
@@ -358,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         filled = filled_17(work)
         print(f"built and filled the 17 templates in {time.perf_counter() - t0:.1f} s")
+        consolidate(work / "filled", work / "warm_up")  # each program once, unmeasured
+        python(FLOOR, str(work / "filled"))
+        python(NAIVE, str(work / "filled"), "3")
         results: dict[int, dict[str, Runs]] = {}
         for n in sizes:
             folder = build_submissions(n, filled, work / f"subs{n}")

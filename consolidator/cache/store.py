@@ -156,14 +156,16 @@ class ResultCache:
         except sqlite3.Error as exc:
             self._give_up(exc)
 
-    def close(self) -> None:
-        """Forget the rows this run did not touch (files gone or changed, other contexts) and
-        keep the rest."""
+    def close(self, *, complete: bool = True) -> None:
+        """Keep what this run stored; when the run went through the whole folder
+        (``complete``), forget the rows it did not touch (files gone or changed, other
+        contexts). A run stopped half-way forgets nothing."""
         if self.conn is None:
             return
         try:
-            self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
-            self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
+            if complete:
+                self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
+                self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
             self.conn.commit()
         except sqlite3.Error as exc:
             self._give_up(exc)
@@ -209,6 +211,10 @@ def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
     (``cache-unavailable``). Never raises for what the file holds."""
     findings: list[Finding] = []
     conn = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # said below, when the file cannot be opened
     if path.exists():
         conn, why = _open_ours(path)
         if conn is None:

@@ -128,8 +128,10 @@ def validate_reusing(folder: Path, catalog: Catalog, year: int, cache_file: Path
     cache = open_cache(cache_file, context, reuse=reuse)
     try:
         result = validate_folder(folder, catalog, year, limits, cache=cache, progress=progress)
-    finally:
-        cache.close()
+    except BaseException:
+        cache.close(complete=False)
+        raise
+    cache.close()
     result.findings.extend(cache.findings)
     result.reused = cache.hits
     return result
