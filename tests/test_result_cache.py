@@ -44,7 +44,13 @@ from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Entry, Identity, Submission
 from consolidator.templates.generate import generate_templates
-from helpers.filling import by_department, complete_values, fields_of, fill_workbook
+from helpers.filling import (
+    by_department,
+    complete_values,
+    fields_of,
+    fill_workbook,
+    realistic_values,
+)
 from helpers.hostile_corpus import XXE, read_entries, write_zip
 from helpers.master import master_actuals
 from helpers.ods_files import fill_ods
@@ -116,6 +122,32 @@ def test_a_warm_run_writes_exactly_what_a_cold_run_writes(tmp_path: Path, folder
     assert [(s.file, s.sha256, s.used, s.entries, s.typed)
             for s in warm.validation.submissions] == [
         (s.file, s.sha256, s.used, s.entries, s.typed) for s in cold.validation.submissions]
+
+
+@pytest.mark.slow
+def test_the_default_plan_warm_as_cold(tmp_path: Path, default_catalog: Catalog,
+                                       default_templates: dict[str, Path],
+                                       default_ods_templates: dict[str, Path]) -> None:
+    """The 17 departments of the default plan with realistic input (texts with line breaks,
+    decimals, last year's values), 市社協 as .ods, one department twice: warm as cold."""
+    year = default_catalog.report_year
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    for department, template in default_templates.items():
+        values = realistic_values(template, default_catalog, year)
+        if department == COUNCIL:
+            ods = default_ods_templates[COUNCIL]
+            fill_ods(ods, subs / f"{COUNCIL}.ods", realistic_values(ods, default_catalog, year))
+            continue
+        fill_workbook(template, subs / f"{department}.xlsx", values)
+    shutil.copy(subs / f"{CITY}.xlsx", subs / f"{CITY}(再送).xlsx")
+    _first_run(subs, default_catalog, tmp_path / "first")
+    for name in ("cold", "warm"):
+        shutil.copytree(tmp_path / "first", tmp_path / name)
+    cold = run_consolidate(subs, default_catalog, year, tmp_path / "cold", reuse=False)
+    warm = run_consolidate(subs, default_catalog, year, tmp_path / "warm")
+    assert (cold.validation.reused, warm.validation.reused) == (0, 18)
+    assert outputs_of(tmp_path / "warm") == outputs_of(tmp_path / "cold")
 
 
 def test_the_ledger_records_the_hash_computed_when_the_file_was_read(
