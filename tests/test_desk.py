@@ -273,8 +273,8 @@ def test_templates_are_generated_and_handed_out(project: Path, mini_catalog: Cat
 
 # ---- the 状況 numbers ------------------------------------------------------------------------
 
-def test_status_rows_are_the_command_lines_numbers(tmp_path: Path, mini_catalog: Catalog,
-                                                   mini_templates: dict[str, Path]) -> None:
+def test_status_rows_before_a_run_is_recorded_are_the_validations_numbers(
+        tmp_path: Path, mini_catalog: Catalog, mini_templates: dict[str, Path]) -> None:
     folder = tmp_path / "submissions"
     submit_all(mini_templates, folder, skip=["地域福祉課"])
     (folder / "junk.xlsx").write_bytes(b"junk")

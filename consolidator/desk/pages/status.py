@@ -21,7 +21,7 @@ from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 
 MAX_FIELD_CHARS = 200
-MAX_REASON_CHARS = 1000
+MAX_TEXT_CHARS = 1000
 
 
 def blueprint(ws: Workspace) -> Blueprint:
@@ -62,13 +62,13 @@ def blueprint(ws: Workspace) -> Blueprint:
     @bp.post("/status/accept")
     def accept() -> Any:
         form = request.form
-        key = tuple(form.get(k, "")[:MAX_FIELD_CHARS]
-                    for k in ("code", "department", "subject", "value"))
-        department = key[1]
-        if not key[0] or department not in ws.project.catalog.department_names:
+        # As the finding has them (a value is at most 200 characters and an ellipsis).
+        code, department, subject, value = (form.get(k, "")[:MAX_TEXT_CHARS]
+                                            for k in ("code", "department", "subject", "value"))
+        if not code or department not in ws.project.catalog.department_names:
             abort(404)
-        ws.accept((key[0], key[1], key[2], key[3]),
-                  form.get("reason", "").strip()[:MAX_REASON_CHARS],
+        ws.accept((code, department, subject, value),
+                  form.get("reason", "").strip()[:MAX_TEXT_CHARS],
                   form.get("by", "").strip()[:MAX_FIELD_CHARS])
         return redirect(f"/status#{quote(f'unit-{department}')}")
 
