@@ -97,7 +97,8 @@ PLAN_BOOK_SHEETS: dict[str, str] = {
 # Each sheet's column headings (row 1), by column key; 計画 has rows of items instead.
 PLAN_BOOK_HEADERS: dict[str, dict[str, str]] = {
     "plan": {"item": "項目", "value": "値", "note": "説明"},
-    "departments": {"name": "担当名", "organisation": "組織", "aliases": "旧名称"},
+    "departments": {"name": "担当名", "organisation": "組織", "aliases": "旧名称",
+                    "email": "メールアドレス"},
     "goals": {"goal_id": "基本目標ID", "activity_id": "活動目標ID", "number": "番号",
               "title": "名称"},
     "initiatives": {"id": "取組みID", "activity_id": "活動目標ID", "number": "番号",
@@ -166,6 +167,7 @@ PLAN_BOOK_GUIDE: tuple[str, ...] = (
     "・ID は左端の列にあります。基本目標は 1、活動目標は 1-2、取組みは 1-2-3、指標は 1-2-3-s1(市社協)/1-2-3-c1(市)のように、上位の番号に続けます。",
     "・年度は西暦で入力してください(令和5年度 → 2023)。数値の列には数値だけを入力します(単位は「単位」の列)。",
     "・担当・単位・組織・区分などの列は、ドロップダウンから選べます。",
+    "・「担当一覧」の「メールアドレス」(空欄可)は、様式の送付・修正依頼・督促のメールの下書きの宛先になります。計画の内容ではないため、変えても以前の様式はそのまま読めます。",
     "",
     "■ よくある変更",
     "・担当の名前が変わった:「担当一覧」の担当名を新しい名前にし、「旧名称」に元の名前を書きます。他のシートの担当名は元のままでも新しい名前として読みます。以前の様式・前回報告もそのまま照合されます。",

@@ -118,7 +118,8 @@ def _records(catalog: Catalog, blank: bool) -> dict[str, list[Row]]:
     if blank:
         return rows
     rows["departments"] = [{"name": d["name"], "organisation": d["organisation"],
-                            "aliases": _joined(d.get("aliases"))} for d in catalog.departments]
+                            "aliases": _joined(d.get("aliases")), "email": d.get("email")}
+                           for d in catalog.departments]
     for goal in catalog.goals:
         rows["goals"].append({"goal_id": goal["id"], "number": goal["number"],
                               "title": goal["title"]})

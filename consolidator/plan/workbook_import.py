@@ -124,6 +124,8 @@ def _departments(book: Book, rows: list[Row]) -> list[dict[str, Any]]:
             d["aliases"] = v["aliases"]
             for alias in v["aliases"]:
                 book.former.setdefault(alias, d["name"])
+        if v["email"]:
+            d["email"] = v["email"]
         remember(book, f"$.departments[{k}]", DEPARTMENTS, row)
         out.append(d)
     return out

@@ -36,6 +36,9 @@ class Column:
     choices: str | None = None  # a drop-down: a key of choice_lists(), or "department" …
     width: int = 12
     reference: bool = False  # shown to help, not read back (指標(参考))
+    # A column added after workbooks were already exported: one without it still imports
+    # (its cells read as blank).
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ DEPARTMENTS = Sheet("departments", (
     C("name", required=True, width=18),
     C("organisation", "choice", True, "organisation", 10),
     C("aliases", "list", width=24),
+    C("email", width=28, may_be_absent=True),  # contact data (issue 12), optional
 ))
 GOALS = Sheet("goals", (
     C("goal_id", "id", True, width=11),
