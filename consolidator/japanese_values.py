@@ -90,6 +90,7 @@ NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUALIFIERS = {"以上": "以上", "以下": "以下", "未満": "未満", "程度": "程度", "前後": "程度",
                "維持": "維持"}
 AT_MOST, BELOW = "以下", "未満"  # target qualifiers for which a lower value is better
+AT_LEAST = "以上"  # the target is a minimum
 # a unit must end the word: what may follow it
 UNIT_END_PATTERN = _UNIT_END = (r"(?=$|[\s()（）【】\[\]〔〕、。,.・/※…~×xX*:]"
                                  r"|以上|以下|未満|程度|前後|維持|ずつ)")
