@@ -77,7 +77,7 @@ def test_the_change_threshold_and_explanations_round_trip(tmp_path: Path) -> Non
                 for ind in i["indicators"] for m in ind["measures"]]
     measures[0]["change_factor"] = 2.5
     with_history = next(m for m in measures if m.get("history"))
-    with_history["history"][-1]["explanation"] = "教室を2か所から5か所に増やしたため\n(参加者も増加)"
+    with_history["history"][-1]["explanation"] = "教室を5か所に増やしたため\n(参加者も増加)"
     catalog = Catalog(doc)
     book = tmp_path / "plan.xlsx"
     back, found = round_trip(catalog, book)
