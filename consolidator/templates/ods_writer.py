@@ -188,20 +188,9 @@ class _Book:
 
     def cell(self, *, size: float = 10, bold: bool = False, grey: bool = False,
              fill: str | None = None, border: bool = False, unlocked: bool = False) -> str:
-        cell_props: dict[str, str] = {"wrapoption": "wrap", "verticalalign": "top",
-                                      "cellprotect": "none" if unlocked else "protected"}
-        if fill:
-            cell_props["backgroundcolor"] = f"#{fill.lower()}"
-        if border:
-            cell_props["border"] = BORDER
-        text = {"fontname": FONT, "fontnameasian": FONT, "fontsize": f"{size}pt",
-                "fontsizeasian": f"{size}pt", "fontweight": "bold" if bold else "normal",
-                "fontweightasian": "bold" if bold else "normal"}
-        if grey:
-            text["color"] = "#808080"
         key = ("cell", size, bold, grey, fill, border, unlocked)
-        return self._style(key, "table-cell", TableCellProperties(**cell_props),
-                           ParagraphProperties(), TextProperties(**text))
+        return self._style(key, "table-cell", *_cell_properties(
+            size=size, bold=bold, grey=grey, fill=fill, border=border, unlocked=unlocked))
 
     def validations(self, fields: list[Field]) -> dict[tuple[Any, ...], str]:
         """One validity rule per (kind, percent, length, message), named val1 … as Calc
@@ -224,9 +213,9 @@ class _Book:
                 self.doc.styles.addElement(named)
             self.cache["change-styles",] = named
         name = f"explain{row}"
-        style = Style(name=name, family="table-cell",
-                      parentstylename=self.cell(fill=_rgb(INPUT_FILL), border=True,
-                                                unlocked=True))
+        style = Style(name=name, family="table-cell")  # an input cell's, and the maps
+        for child in _cell_properties(fill=_rgb(INPUT_FILL), border=True, unlocked=True):
+            style.addElement(child)
         for (style_name, _), condition in zip(CHANGE_STYLES, conditions, strict=True):
             style.addElement(Map(condition=f"is-true-formula({condition})",
                                  applystylename=style_name, basecelladdress=base))
@@ -274,6 +263,24 @@ class _Book:
         return self.cell(size=9 if col == 1 else 10, grey=col == 1 and style != "note",
                          bold=style in ("header", "goal", "initiative"),
                          fill=_rgb(fill) if fill else None, border=fill is not None)
+
+
+def _cell_properties(*, size: float = 10, bold: bool = False, grey: bool = False,
+                     fill: str | None = None, border: bool = False, unlocked: bool = False
+                     ) -> tuple[Element, ...]:
+    """The properties of a cell style: wrapped, top, protected unless ``unlocked``."""
+    cell_props: dict[str, str] = {"wrapoption": "wrap", "verticalalign": "top",
+                                  "cellprotect": "none" if unlocked else "protected"}
+    if fill:
+        cell_props["backgroundcolor"] = f"#{fill.lower()}"
+    if border:
+        cell_props["border"] = BORDER
+    text = {"fontname": FONT, "fontnameasian": FONT, "fontsize": f"{size}pt",
+            "fontsizeasian": f"{size}pt", "fontweight": "bold" if bold else "normal",
+            "fontweightasian": "bold" if bold else "normal"}
+    if grey:
+        text["color"] = "#808080"
+    return (TableCellProperties(**cell_props), ParagraphProperties(), TextProperties(**text))
 
 
 def _rgb(fill: Any) -> str:
