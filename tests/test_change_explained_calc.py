@@ -11,13 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from consolidator.jobs.runs import run_consolidate
-from consolidator.plan.catalog import Catalog
-from consolidator.templates.generate import generate_templates
-from helpers.filling import by_department, by_name, realistic_values, submit_all
-from helpers.findings import validate
-from helpers.rendering import cell_colour
 from test_change_explained import (
     EXPLAINED,
     FAR,
@@ -26,6 +19,13 @@ from test_change_explained import (
     check_the_year,
     far_off,
 )
+
+from consolidator.jobs.runs import run_consolidate
+from consolidator.plan.catalog import Catalog
+from consolidator.templates.generate import generate_templates
+from helpers.filling import by_department, by_name, realistic_values, submit_all
+from helpers.findings import validate
+from helpers.rendering import cell_colour
 
 pytestmark = pytest.mark.calc
 
