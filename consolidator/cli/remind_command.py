@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 import click
 
@@ -12,12 +12,11 @@ from consolidator.cli.app import (
     PLAN_OPTION,
     SUBMISSIONS_ARG,
     YEAR_OPTION,
-    fiscal_year_option,
-    load_catalog,
     main,
     print_findings,
 )
-from consolidator.messages import cli_text, fill
+from consolidator.cli.yearly import _run
+from consolidator.messages import fill
 
 
 @main.command()
@@ -45,22 +44,11 @@ def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     Example:
         consolidator remind submissions/ --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
     """
-    from consolidator.jobs.output_folder import OutputBusy
     from consolidator.jobs.reminders import FIX, MISSING, remind_departments
     from consolidator.messages.correction import REMIND_TEXT
 
-    if not Path(submissions).is_dir():
-        raise click.UsageError(cli_text("no-submissions", folder=submissions))
-    catalog = load_catalog(plan_path)
-    try:
-        done = remind_departments(Path(submissions), catalog, fiscal_year_option(year, catalog),
-                                  Path(out_dir), deadline=deadline, contact=contact,
-                                  ledger=Path(ledger) if ledger else None, fmt=fmt)
-    except OutputBusy:
-        raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
-    except OSError as exc:
-        raise click.ClickException(cli_text("output-error", folder=out_dir,
-                                            detail=f"{exc.strerror or exc}")) from None
+    done = _run(partial(remind_departments, deadline=deadline, contact=contact, fmt=fmt),
+                submissions, plan_path, year, out_dir, ledger)
     print_findings(done.findings)
     for r in done.reminded:
         click.echo(str(r.draft))

@@ -349,6 +349,14 @@ def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
                           max_length=REASON_TEXT_LIMIT, **common))  # type: ignore[arg-type]
 
 
+def change_cells(t: TemplateModel) -> list[tuple[Field, Field, ChangeRule]]:
+    """(value field, its 増減の理由 field, the change check) of every measure with a
+    reference to compare with: where the writers put the conditional colours."""
+    values = {f.measure_id: f for f in t.fields if f.role == "value"}
+    return [(values[f.measure_id], f, t.change_rules[f.measure_id]) for f in t.fields
+            if f.role == "explanation" and f.measure_id in t.change_rules]
+
+
 def validation_key(f: Field) -> tuple[str, bool, int | None, str]:
     """The fields that share a data validation rule (and its input message): same kind,
     percent, length limit and message (:func:`prompt_key`)."""

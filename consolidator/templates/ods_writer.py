@@ -68,6 +68,7 @@ from consolidator.templates.model import (
     Field,
     Row,
     TemplateModel,
+    change_cells,
     far_condition,
     prompt_key,
     validation_key,
@@ -300,13 +301,9 @@ def _text_cell(value: str | None, **attrs: Any) -> TableCell:
 def _change_conditions(t: TemplateModel) -> dict[tuple[int, int], tuple[str, str]]:
     """(row, col) of each 増減の理由 cell with a change check → its two conditions in ODF
     formula syntax (not explained yet, explained)."""
-    values = {f.measure_id: f for f in t.fields if f.role == "value"}
     out = {}
-    for f in t.fields:
-        rule = t.change_rules.get(f.measure_id or "")
-        if f.role != "explanation" or rule is None:
-            continue
-        value = f"[.${col_letters(values[f.measure_id].col)}{f.row}]"
+    for value_field, f, rule in change_cells(t):
+        value = f"[.${col_letters(value_field.col)}{f.row}]"
         here = f"[.${col_letters(f.col)}{f.row}]"
         out[f.row, f.col] = tuple(far_condition(rule, value, here, explained=explained, sep=";")
                                   for explained in (False, True))

@@ -32,6 +32,7 @@ from consolidator.templates.model import (
     Field,
     Row,
     TemplateModel,
+    change_cells,
     far_condition,
     prompt_key,
     validation_key,
@@ -184,12 +185,8 @@ def _change_formats(ws: Worksheet, t: TemplateModel) -> None:
     """The conditional formats of the 増減の理由 cells: coloured while the value is far from
     last year's actual or the target (see :mod:`consolidator.plan.change_rule`), orange until
     explained, green after. The condition is in the format; no cell holds a formula."""
-    values = {f.measure_id: f for f in t.fields if f.role == "value"}
-    for f in t.fields:
-        rule = t.change_rules.get(f.measure_id or "")
-        if f.role != "explanation" or rule is None:
-            continue
-        value = f"${get_column_letter(values[f.measure_id].col)}{f.row}"
+    for value_field, f, rule in change_cells(t):
+        value = f"${get_column_letter(value_field.col)}{f.row}"
         here = f"${get_column_letter(f.col)}{f.row}"
         for explained, colour in ((False, EXPLAIN_FILL), (True, EXPLAINED_FILL)):
             formula = far_condition(rule, value, here, explained=explained)
