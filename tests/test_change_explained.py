@@ -271,3 +271,14 @@ def test_two_explained_one_open_warning(tmp_path: Path, default_templates: dict[
     submit_year(default_templates, tmp_path / "s", default_catalog)
     job = run_consolidate(tmp_path / "s", default_catalog, YEAR, tmp_path / "out")
     check_the_year(job, default_templates, default_catalog)
+    # Next year's master, from the catalog this one wrote, says why 令和4年度 stood out.
+    assert job.next_plan is not None
+    (tmp_path / "next").mkdir()
+    following = run_consolidate(tmp_path / "next", Catalog.from_path(job.next_plan), YEAR + 1,
+                                tmp_path / "out_next")
+    assert following.master is not None
+    rows = {r["指標ID"]: r for r in table(following.master, "指標一覧")}
+    for department, mid in FAR.items():
+        said = EXPLAINED.get(department)
+        assert rows[mid]["過去の増減の理由"] == (f"令和4年度:{said}" if said else None), mid
+        assert rows[mid]["令和4年度実績"] == far_off(default_catalog)[department][f"{mid}.value"]
