@@ -266,6 +266,7 @@ def test_a_format_2_workbook_has_no_explanation_and_is_read(tmp_path: Path,
 
 # ---- the acceptance, filled with openpyxl ---------------------------------------------------
 
+@pytest.mark.slow  # two consolidations of the 17 departments (~3 s)
 def test_two_explained_one_open_warning(tmp_path: Path, default_templates: dict[str, Path],
                                         default_catalog: Catalog) -> None:
     submit_year(default_templates, tmp_path / "s", default_catalog)
