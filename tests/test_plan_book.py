@@ -86,6 +86,41 @@ def test_every_catalog_file_round_trips(path: Path, tmp_path: Path, addresses: b
     assert doc is not None and canonical_json(doc) == canonical_json(catalog.doc)
 
 
+def test_the_change_threshold_and_explanations_round_trip(tmp_path: Path) -> None:
+    """Catalog schema 4: a measure's own 増減確認の倍率 and a past year's 増減の理由 go out
+    to the workbook and come back as they were (a measure or year without them stays
+    without the key)."""
+    doc = Catalog.from_path(MINI_PLAN).doc
+    measures = [m for g in doc["goals"] for a in g["activities"] for i in a["initiatives"]
+                for ind in i["indicators"] for m in ind["measures"]]
+    measures[0]["change_factor"] = 2.5
+    with_history = next(m for m in measures if m.get("history"))
+    with_history["history"][-1]["explanation"] = "教室を5か所に増やしたため\n(参加者も増加)"
+    catalog = Catalog(doc)
+    book = tmp_path / "plan.xlsx"
+    back, found = round_trip(catalog, book)
+    assert list(found) == []
+    assert back is not None and canonical_json(back) == canonical_json(catalog.doc)
+    ws = openpyxl.load_workbook(book)["指標"]
+    assert ws.cell(row_of(ws, measures[0]["id"]), column(ws, "増減確認の倍率")).value == 2.5
+
+
+def test_a_workbook_exported_before_the_new_columns_still_imports(tmp_path: Path) -> None:
+    """A plan workbook exported by the toolkit before schema 4 has neither 増減確認の倍率 nor
+    増減の理由: it imports as if they were blank."""
+    catalog = Catalog.from_path(MINI_PLAN)
+    book = tmp_path / "plan.xlsx"
+    export_workbook(catalog, book)
+    wb = openpyxl.load_workbook(book)
+    for sheet, heading in (("指標", "増減確認の倍率"), ("過去の実績", "増減の理由")):
+        ws = wb[sheet]
+        ws.delete_cols(column(ws, heading))
+    wb.save(book)
+    back, found = import_workbook(book)
+    assert list(found) == []
+    assert back is not None and canonical_json(back) == canonical_json(catalog.doc)
+
+
 @ADDRESSES
 def test_cli_export_then_import_gives_the_same_catalog(tmp_path: Path, addresses: bool) -> None:
     book, out = tmp_path / "計画.xlsx", tmp_path / "plan.json"

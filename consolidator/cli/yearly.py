@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -159,8 +159,11 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     sys.exit(0 if job.validation.valid else 1)
 
 
-def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,
-         year: str | None, out_dir: str, ledger: str | None = None) -> JobResult:
+T = TypeVar("T")
+
+
+def _run(job: Callable[..., T], submissions: str, plan_path: str | None,
+         year: str | None, out_dir: str, ledger: str | None = None) -> T:
     from consolidator.jobs.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():
