@@ -13,6 +13,7 @@ and 16), through Flask's test client on real filled workbooks of the mini plan:
 from __future__ import annotations
 
 import email
+import email.policy
 import io
 import json
 import shutil
@@ -29,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 
 from consolidator.cli import main
-from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, HOOKS, REMIND, hook, takes
+from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, HOOKS, hook, takes
 from consolidator.desk.pages.status import when
 from consolidator.feedback.drafts import draft_name
 from consolidator.japanese_values import wareki
@@ -307,62 +308,31 @@ def test_forms_generate_the_send_out_drafts(project: Path, mini_catalog: Catalog
     assert download(client, "/forms/mail/人事課")[0] == 404
 
 
-# ---- reminders (issue 13): the hook, with a stand-in for consolidator remind --------------------
+# ---- reminders (issue 13): the same library call as consolidator remind ---------------------
 
-def _stand_in_remind(monkeypatch: pytest.MonkeyPatch, calls: list[dict[str, Any]]) -> None:
-    """A stand-in for ``run_remind``: a draft per department that sent nothing, and the list."""
-
-    def run_remind(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
-                   templates: Path, deadline: str, contact: str) -> list[Path]:
-        from consolidator.checks.validation import validate_folder
-
-        calls.append({"submissions": submissions, "year": year, "out": out_dir,
-                      "templates": templates, "deadline": deadline, "contact": contact})
-        result = validate_folder(submissions, catalog, year)
-        folder = out_dir / DESK_TEXT["reminder-dir"]
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for department in catalog.department_names:
-            if department not in result.chosen:
-                path = folder / fill(DESK_TEXT["reminder-file"], department=department)
-                path.write_bytes(b"X-Unsent: 1\r\n\r\nreminder")
-                written.append(path)
-        (folder / DESK_TEXT["reminder-list-file"]).write_bytes(b"PK list")
-        return written
-
-    module = types.ModuleType("stand_in_remind")
-    module.run_remind = run_remind  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "stand_in_remind", module)
-    monkeypatch.setitem(HOOKS, REMIND, "stand_in_remind:run_remind")
-
-
-def test_reminders_are_written_through_the_hook_once_it_exists(
-        project: Path, mini_catalog: Catalog, returned: dict[str, Path],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(HOOKS, REMIND, "consolidator.jobs.no_such_module:run_remind")
+def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog: Catalog,
+                                                     returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
     _upload(client, list(returned.values()))
     html = page(client, "/status")
-    assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' not in html
-    assert post(client, "/status/remind").status_code == 404
-
-    calls: list[dict[str, Any]] = []
-    _stand_in_remind(monkeypatch, calls)
-    assert 'data-testid="remind-form"' in page(client, "/status")
+    assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' in html
+    assert 'data-testid="reminder-市社協"' not in html  # nothing written yet
     assert post(client, "/status/remind", {"deadline": "6月10日", "contact": "内線2"}
                 ).status_code == 302
-    assert calls == [{"submissions": project / "submissions", "year": YEAR,
-                      "out": project / "output",
-                      "templates": project / "workbook_templates", "deadline": "6月10日",
-                      "contact": "内線2"}]
     html = page(client, "/status")
     assert 'data-testid="reminded"' in html
     assert 'data-testid="reminder-市社協"' in html and 'data-testid="reminder-list"' in html
     assert 'data-testid="reminder-高齢福祉課"' not in html  # it sent its file
-    assert download(client, "/status/reminder/市社協")[1].endswith(b"reminder")
-    assert download(client, "/status/reminders.xlsx")[1] == b"PK list"
+    status, draft, _ = download(client, "/status/reminder/市社協")
+    message = email.message_from_bytes(draft, policy=email.policy.default)
+    assert status == 200 and message["X-Unsent"] == "1"
+    assert "6月10日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert download(client, "/status/reminders.xlsx")[1].startswith(b"PK")
     assert download(client, "/status/reminder/高齢福祉課")[0] == 404
-
+    with sqlite3.connect(project / "output" / "ledger.sqlite3") as db:
+        reminded = set(db.execute("SELECT department, kind FROM reminders"))
+    assert ("市社協", "missing") in reminded  # nothing sent: asked to send
+    assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")
 
 # ---- consolidate's progress (issue 16): the hook, with a stand-in -------------------------------
 

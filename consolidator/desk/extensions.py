@@ -7,21 +7,13 @@ or the keyword is not there, and the page shows the feature only when it is. Wir
 is then one line here (the real name) and, where its arguments differ from the ones expected
 below, one call in :class:`consolidator.desk.workspace.Workspace`.
 
-- :data:`REMIND` (issue 13, ``consolidator remind``): the button that writes the reminder
-  drafts, in the 状況 page's list of departments still missing. Expected:
-  ``run_remind(submissions, catalog, year, out_dir, *, templates, deadline, contact)``
-  writes ``<out>/督促/<担当>_督促.eml`` for each department that sent nothing, and
-  ``督促一覧.xlsx``; the page offers them where they are
-  (:meth:`~consolidator.desk.project.Project.reminder`,
-  :meth:`~consolidator.desk.project.Project.reminder_list`; their names are in
-  :data:`consolidator.messages.desk.DESK_TEXT` until issue 13 gives them).
 - :data:`CONSOLIDATE_WITH_PROGRESS` (issue 16, progress on ``consolidate``): ``run_consolidate``
   once it takes ``progress``, a callable told ``(done, total)`` as files are checked. The desk
   passes :meth:`Progress.update`; the 集約 page polls ``/consolidate/progress`` while the run
   goes on and fills its progress bar (an indeterminate bar until then).
 
-The plan workbook (issue 14), the ledger's status and acceptances and the e-mail drafts
-(issue 12) exist and are called directly.
+The plan workbook (issue 14), the ledger's status and acceptances, the e-mail drafts
+(issue 12) and the reminders (issue 13) exist and are called directly.
 """
 
 from __future__ import annotations
@@ -33,11 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-REMIND = "remind"
 CONSOLIDATE_WITH_PROGRESS = "consolidate-progress"
 
 HOOKS: dict[str, str] = {
-    REMIND: "consolidator.jobs.remind:run_remind",
     CONSOLIDATE_WITH_PROGRESS: "consolidator.jobs.runs:run_consolidate(progress)",
 }
 

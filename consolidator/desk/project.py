@@ -15,8 +15,7 @@ from pathlib import Path
 
 from consolidator.checks.log import department_log_name
 from consolidator.feedback.drafts import draft_name
-from consolidator.messages import fill
-from consolidator.messages.desk import DESK_TEXT
+from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import template_filename
@@ -82,12 +81,12 @@ class Project:
         issue 13: see :mod:`consolidator.desk.extensions`)."""
         if department not in self.catalog.department_names:
             return None
-        name = fill(DESK_TEXT["reminder-file"], department=department)
-        return self.output / DESK_TEXT["reminder-dir"] / name
+        name = f"{department}{REMIND_TEXT['file-suffix']}"
+        return self.output / REMIND_TEXT["folder"] / name
 
     def reminder_list(self) -> Path:
         """The list of reminders ``remind`` writes beside its drafts (issue 13)."""
-        return self.output / DESK_TEXT["reminder-dir"] / DESK_TEXT["reminder-list-file"]
+        return self.output / REMIND_TEXT["folder"] / REMIND_TEXT["list-file"]
 
     def template(self, department: str) -> Path | None:
         if department not in self.catalog.department_names:

@@ -25,7 +25,7 @@ from consolidator.atomic import write_text_atomic
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import validate_folder
 from consolidator.desk.department_status import StatusView, status_view
-from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, REMIND, Progress, hook
+from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, Progress, hook
 from consolidator.desk.project import Project
 from consolidator.desk.uploads import TooLarge, safe_name, save_upload
 from consolidator.feedback.drafts import write_send_out_drafts
@@ -201,16 +201,15 @@ class Workspace:
         return self.last_accept
 
     def remind(self, deadline: str, contact: str) -> None:
-        """``consolidator remind --deadline … --contact …`` (issue 13, through its hook
-        :data:`~consolidator.desk.extensions.REMIND`): the reminder drafts and their list
-        for the departments that sent nothing. Raises LookupError while it does not exist."""
-        write = hook(REMIND)
-        if write is None:
-            raise LookupError(REMIND)
+        """``consolidator remind --deadline … --contact …``: the reminder drafts and their
+        list for the departments that sent nothing (and the correction drafts for files with
+        errors), recorded in the ledger."""
+        from consolidator.jobs.reminders import remind_departments
+
         p = self.project
         with self._changing:
-            write(p.submissions, p.catalog, p.year, p.output, templates=p.templates,
-                  deadline=deadline, contact=contact)
+            remind_departments(p.submissions, p.catalog, p.year, p.output,
+                               deadline=deadline, contact=contact, ledger=self.ledger)
         self.last_remind = True
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:

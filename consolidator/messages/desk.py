@@ -157,9 +157,6 @@ DESK_TEXT: dict[str, str] = {
     "back": "戻る",
     # ---- the files of ``consolidator remind`` (issue 13), offered where they are: these names
     # give way to the ones issue 13 defines (see consolidator.desk.extensions)
-    "reminder-dir": "督促",
-    "reminder-file": "{department}_督促.eml",
-    "reminder-list-file": "督促一覧.xlsx",
     # ---- the command ---------------------------------------------------------------------------
     "started": "デスクを起動しました:{url}\n作業フォルダ:{folder}\n終了するには Ctrl+C を押してください。",
     "stopped": "デスクを終了しました。",

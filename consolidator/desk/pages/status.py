@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from consolidator.desk.extensions import REMIND, hook
 from consolidator.desk.pages.downloads import send
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
@@ -50,7 +49,7 @@ def blueprint(ws: Workspace) -> Blueprint:
             reminder={r.department: p.servable(p.reminder(r.department)) is not None
                       for r in rows},
             reminder_list=p.servable(p.reminder_list()) is not None,
-            missing=[r for r in rows if not r.received], can_remind=hook(REMIND) is not None,
+            missing=[r for r in rows if not r.received],
             accepting=view.recorded is not None, accept=accepted, subject=subject_of,
             reminded=reminded, when=when)
 
@@ -74,8 +73,6 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.post("/status/remind")
     def remind() -> Any:
-        if hook(REMIND) is None:
-            abort(404)
         ws.remind(request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS],
                   request.form.get("contact", "").strip()[:MAX_FIELD_CHARS])
         return redirect("/status#missing")
