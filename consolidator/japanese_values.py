@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from consolidator.messages import NUMBER_DETAIL_TEXT as DETAIL_TEXT
@@ -90,6 +91,7 @@ NUMBER_PATTERN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _QUALIFIERS = {"以上": "以上", "以下": "以下", "未満": "未満", "程度": "程度", "前後": "程度",
                "維持": "維持"}
 AT_MOST, BELOW = "以下", "未満"  # target qualifiers for which a lower value is better
+AT_LEAST = "以上"  # the target is a minimum
 # a unit must end the word: what may follow it
 UNIT_END_PATTERN = _UNIT_END = (r"(?=$|[\s()（）【】\[\]〔〕、。,.・/※…~×xX*:]"
                                  r"|以上|以下|未満|程度|前後|維持|ずつ)")
@@ -163,6 +165,27 @@ def parse_fiscal_year(text: str) -> int | None:
         return _ERA_BASE[m.group(1)] + n
     m = _WESTERN_RE.search(t)
     return int(m.group(1)) if m else None
+
+
+_DATE_RE = re.compile(r"(?:(?P<era>令和|平成|R|H)\s*(?P<n>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))?"
+                      r"\s*[年./-]?\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})(?!\d)")
+
+
+def parse_date(text: str, default_year: int) -> date | None:
+    """A date as people write a deadline: ``2023年5月31日``, ``令和5年5月31日``, ``R5.5.31``,
+    ``2023-05-31``, ``2023/5/31``, ``５月３１日（水）`` (no year: ``default_year``); None when
+    there is none."""
+    m = _DATE_RE.search(normalize_text(text))
+    if m is None:
+        return None
+    if m.group("era"):
+        year = _ERA_BASE[m.group("era")] + (1 if m.group("n") == "元" else int(m.group("n")))
+    else:
+        year = int(m.group("y")) if m.group("y") else default_year
+    try:
+        return date(year, int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
 
 
 # ---- plan targets -------------------------------------------------------------------------

@@ -35,6 +35,8 @@ def main() -> None:
                        check=True, capture_output=True)
         with running_desk(folder) as desk, chromium(Path(tmp) / "profile",
                                                     Path(tmp) / "downloads") as driver:
+            from selenium.webdriver.support.ui import WebDriverWait
+
             driver.get(desk.url)
             for page in ("plan", "forms", "submit", "status", "consolidate"):
                 driver.get(f"{desk.base}/{page}")
@@ -44,7 +46,8 @@ def main() -> None:
                         toggles[0].click()
                 if page == "consolidate":
                     driver.find_element("css selector", "[data-testid=consolidate]").click()
-                    driver.find_element("css selector", "[data-testid=consolidated]")
+                    WebDriverWait(driver, 300).until(lambda d: d.find_elements(
+                        "css selector", "[data-testid=consolidated]"))
                 height = args.height or driver.execute_script(
                     "return document.body.scrollHeight") + 140
                 driver.set_window_size(args.width, height)

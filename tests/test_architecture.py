@@ -153,6 +153,8 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.ledger.acceptance", "accept_log"),
     ("consolidator.ledger.status", "ledger_status"),
     ("consolidator.jobs.correction", "record_in_ledger"),
+    ("consolidator.jobs.reminders", "remind_departments"),
+    ("consolidator.plan.change_rule", "change_rule"),
 ]
 
 

@@ -137,8 +137,10 @@ def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
         (COUNCIL, "1-1-1-s1", "value-missing"), (COUNCIL, "2-2-2-s2a", "value-missing"),
         ("高齢福祉課", "2-3-2-c1", "value-missing")} | {
         (skip, m, "unit-missing") for m in owned_by_skipped}
-    ind = {r[4]: r for r in sheet_rows(job.master, "指標一覧")[1:]}
-    assert ind["1-1-1-s1"][15] == "未報告" and ind["1-1-2-s1"][15] != "未報告"
+    header, *rows = sheet_rows(job.master, "指標一覧")
+    ind = {r[4]: r for r in rows}
+    judged = header.index("判定")
+    assert ind["1-1-1-s1"][judged] == "未報告" and ind["1-1-2-s1"][judged] != "未報告"
     report = report_texts(job.master)
     assert any("地域ニーズに対するボランティア養成講座 未報告" in t for t in report)
 

@@ -21,7 +21,6 @@ import pytest
 from consolidator.checks.validation import validate_folder
 from consolidator.desk.app import create_app
 from consolidator.desk.department_status import department_status, unplaced_files
-from consolidator.desk.extensions import HOOKS, hook
 from consolidator.desk.project import Project
 from consolidator.desk.security import Guard
 from consolidator.desk.server import make_desk
@@ -31,50 +30,19 @@ from consolidator.jobs.output_folder import exclusive
 from consolidator.jobs.runs import master_path
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages.desk import DESK_TEXT
-from consolidator.plan.catalog import Catalog
+from consolidator.plan.catalog import Catalog, canonical_json
+from consolidator.plan.workbook_import import import_workbook
+from helpers.desk import BASE, PORT, TOKEN, desk_client, download, post, sent
+from helpers.desk import files as files_below
 from helpers.filling import submit_all
 
-PORT = 5000
-BASE = f"http://127.0.0.1:{PORT}"
-TOKEN = "k" * 43
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "consolidator" / "desk" / "templates"
 JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 def _client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> Any:
-    app = create_app(Workspace(Project(project, catalog, 2022), limits), Guard(TOKEN, PORT))
-    client = app.test_client()
-    client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1")
-    return client
-
-
-def _post(client: Any, path: str, data: dict[str, Any] | None = None,
-          origin: str | None = BASE, token: str | None = TOKEN) -> Any:
-    form = dict(data or {})
-    if token is not None:
-        form["csrf"] = token
-    headers = {"Origin": origin} if origin else {}
-    return client.post(path, data=form, headers=headers, base_url=BASE,
-                       content_type="multipart/form-data")
-
-
-def _sent(path: Path, name: str) -> tuple[io.BytesIO, str]:
-    """A file as the browser sends it: its bytes under the name the user's system gave it."""
-    return io.BytesIO(path.read_bytes()), name
-
-
-def _download(client: Any, url: str) -> tuple[int, bytes, Any]:
-    done = client.get(url, base_url=BASE)
-    try:
-        return done.status_code, done.get_data(), done.headers
-    finally:
-        done.close()
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return desk_client(project, catalog, limits)[0]
 
 
 @pytest.fixture
@@ -148,14 +116,14 @@ def test_a_post_from_elsewhere_is_refused_and_changes_nothing(
     if not cookie:
         client.delete_cookie(f"desk-{PORT}", domain="127.0.0.1")
     path = filled["高齢福祉課"]
-    for url, data in (("/submit", {"files": [_sent(path, "../../x.xlsx")]}),
+    for url, data in (("/submit", {"files": [sent(path, "../../x.xlsx")]}),
                       ("/consolidate", {}),
                       ("/forms/generate", {"deadline": "5月31日"})):
-        done = _post(client, url, data, origin=origin, token=token)
+        done = post(client, url, data, origin=origin, token=token)
         assert done.status_code == 403, url
         assert any(DESK_TEXT[k] in done.get_data(as_text=True)
                    for k in ("forbidden-origin", "forbidden-token"))
-    assert _files(project.parent) == {}
+    assert files_below(project.parent) == {}
 
 
 def test_a_page_is_refused_under_another_host_name(project: Path, mini_catalog: Catalog) -> None:
@@ -181,13 +149,13 @@ def test_an_upload_named_with_parent_dirs_lands_inside_submissions_never_overwri
     client = _client(project, mini_catalog)
     first, second = filled["高齢福祉課"], filled["地域福祉課"]
     for path in (first, second):
-        done = _post(client, "/submit", {"files": [_sent(path, "../../x.xlsx")]})
+        done = post(client, "/submit", {"files": [sent(path, "../../x.xlsx")]})
         assert done.status_code == 302
-    files = _files(project.parent)
-    assert {f for f in files if not f.startswith("project/output/")} == {
+    saved = files_below(project.parent)
+    assert {f for f in saved if not f.startswith("project/output/")} == {
         "project/submissions/x.xlsx", "project/submissions/x (2).xlsx"}
-    assert files["project/submissions/x.xlsx"] == first.read_bytes()
-    assert files["project/submissions/x (2).xlsx"] == second.read_bytes()
+    assert saved["project/submissions/x.xlsx"] == first.read_bytes()
+    assert saved["project/submissions/x (2).xlsx"] == second.read_bytes()
     page = client.get("/submit", base_url=BASE).get_data(as_text=True)
     assert "submissions/x (2).xlsx" in page and "地域福祉課" in page
 
@@ -198,8 +166,8 @@ def test_uploaded_files_are_checked_at_once_with_their_findings(
     empty = mini_templates["市社協"]  # returned untouched: every required field is missing
     bogus = project.parent / "memo.txt"
     bogus.write_text("not a workbook", "utf-8")
-    done = _post(client, "/submit", {"files": [_sent(empty, "市社協.xlsx"),
-                                               _sent(bogus, "memo.xlsx")]})
+    done = post(client, "/submit", {"files": [sent(empty, "市社協.xlsx"),
+                                               sent(bogus, "memo.xlsx")]})
     assert done.status_code == 302
     page = client.get("/submit", base_url=BASE).get_data(as_text=True)
     assert 'data-code="value-missing"' in page  # the untouched template's findings
@@ -210,8 +178,8 @@ def test_uploaded_files_are_checked_at_once_with_their_findings(
 def test_too_many_files_are_refused_and_nothing_is_saved(
         project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
     client = _client(project, mini_catalog, replace(DEFAULT_LIMITS, max_upload_files=2))
-    sent = [_sent(p, p.name) for p in filled.values()]
-    assert _post(client, "/submit", {"files": sent}).status_code == 302
+    chosen = [sent(p, p.name) for p in filled.values()]
+    assert post(client, "/submit", {"files": chosen}).status_code == 302
     page = client.get("/submit", base_url=BASE).get_data(as_text=True)
     assert "一度に送れるのは 2 件まで" in page
     assert not (project / "submissions").exists()
@@ -221,7 +189,7 @@ def test_a_file_over_the_size_limit_is_not_kept(project: Path, mini_catalog: Cat
                                                filled: dict[str, Path]) -> None:
     client = _client(project, mini_catalog, replace(DEFAULT_LIMITS, max_file_bytes=1000))
     path = filled["市社協"]
-    assert _post(client, "/submit", {"files": [_sent(path, path.name)]}).status_code == 302
+    assert post(client, "/submit", {"files": [sent(path, path.name)]}).status_code == 302
     assert "大きすぎるため保存しませんでした" in client.get("/submit", base_url=BASE).get_data(
         as_text=True)
     assert list((project / "submissions").iterdir()) == []
@@ -230,8 +198,8 @@ def test_a_file_over_the_size_limit_is_not_kept(project: Path, mini_catalog: Cat
 def test_a_request_over_the_upload_limit_is_refused(project: Path, mini_catalog: Catalog,
                                                    filled: dict[str, Path]) -> None:
     client = _client(project, mini_catalog, replace(DEFAULT_LIMITS, max_upload_bytes=10_000))
-    sent = [_sent(p, p.name) for p in filled.values()]
-    done = _post(client, "/submit", {"files": sent})
+    chosen = [sent(p, p.name) for p in filled.values()]
+    done = post(client, "/submit", {"files": chosen})
     assert done.status_code == 413
     assert not (project / "submissions").exists()
 
@@ -251,7 +219,7 @@ def test_nothing_is_served_from_outside_the_project(project: Path, mini_catalog:
     for url in ("/download/master", "/download/log", "/status/log/../../secret.xlsx",
                 "/status/log/%2e%2e%2fsecret", "/forms/template/人事課", "/static/",
                 "/static/../../../secret.xlsx", "/download/", "/output/", "/submissions/"):
-        status, data, _ = _download(client, url)
+        status, data, _ = download(client, url)
         assert status == 404, url
         assert b"secret" not in data
 
@@ -259,12 +227,12 @@ def test_nothing_is_served_from_outside_the_project(project: Path, mini_catalog:
 def test_consolidate_from_the_page_writes_what_the_command_writes(
         project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
     client = _client(project, mini_catalog)
-    sent = [_sent(p, p.name) for p in filled.values()]
-    assert _post(client, "/submit", {"files": sent}).status_code == 302
-    assert _post(client, "/consolidate").status_code == 302
+    chosen = [sent(p, p.name) for p in filled.values()]
+    assert post(client, "/submit", {"files": chosen}).status_code == 302
+    assert post(client, "/consolidate").status_code == 302
     page = client.get("/consolidate", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="download-master"' in page and 'data-testid="overview"' in page
-    status, data, headers = _download(client, "/download/master")
+    status, data, headers = download(client, "/download/master")
     assert status == 200
     assert data == master_path(project / "output", 2022).read_bytes()
     assert "attachment" in headers["Content-Disposition"]
@@ -274,7 +242,7 @@ def test_the_folder_held_by_another_run_is_said_and_left_alone(
         project: Path, mini_catalog: Catalog) -> None:
     client = _client(project, mini_catalog)
     with exclusive(project / "output"):
-        done = _post(client, "/consolidate")
+        done = post(client, "/consolidate")
     assert done.status_code == 409
     assert DESK_TEXT["busy"] in done.get_data(as_text=True)
     assert not (project / "output" / "master_2022.xlsx").exists()
@@ -285,28 +253,28 @@ def test_an_upload_while_a_run_holds_the_folder_saves_nothing(
     client = _client(project, mini_catalog)
     path = filled["市社協"]
     with exclusive(project / "output"):
-        done = _post(client, "/submit", {"files": [_sent(path, path.name)]})
-        generated = _post(client, "/forms/generate")
+        done = post(client, "/submit", {"files": [sent(path, path.name)]})
+        generated = post(client, "/forms/generate")
     assert done.status_code == generated.status_code == 409
     assert not (project / "submissions").exists() and not (project / "workbook_templates").exists()
 
 
 def test_templates_are_generated_and_handed_out(project: Path, mini_catalog: Catalog) -> None:
     client = _client(project, mini_catalog)
-    assert _post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
+    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
                  ).status_code == 302
     page = client.get("/forms", base_url=BASE).get_data(as_text=True)
     assert page.count('data-testid="template-') == 3
-    status, data, _ = _download(client, "/forms/template/高齢福祉課")
+    status, data, _ = download(client, "/forms/template/高齢福祉課")
     assert status == 200 and data.startswith(b"PK")
-    status, data, _ = _download(client, "/forms/all.zip")
+    status, data, _ = download(client, "/forms/all.zip")
     assert status == 200 and len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 3
 
 
 # ---- the 状況 numbers ------------------------------------------------------------------------
 
-def test_status_rows_are_the_command_lines_numbers(tmp_path: Path, mini_catalog: Catalog,
-                                                   mini_templates: dict[str, Path]) -> None:
+def test_status_rows_before_a_run_is_recorded_are_the_validations_numbers(
+        tmp_path: Path, mini_catalog: Catalog, mini_templates: dict[str, Path]) -> None:
     folder = tmp_path / "submissions"
     submit_all(mini_templates, folder, skip=["地域福祉課"])
     (folder / "junk.xlsx").write_bytes(b"junk")
@@ -317,33 +285,9 @@ def test_status_rows_are_the_command_lines_numbers(tmp_path: Path, mini_catalog:
         for r in result.department_rows()]
     missing = next(r for r in rows if r.department == "地域福祉課")
     assert not missing.received and [f.code for f in missing.findings] == ["unit-missing"]
-    assert [(u.file, [f.code for f in u.findings]) for u in unplaced_files(result)] == [
+    unplaced = unplaced_files(result.findings)
+    assert [(u.file, [f.code for f in u.findings]) for u in unplaced] == [
         ("junk.xlsx", ["file-not-workbook"])]
-
-
-def test_drafts_written_by_other_commands_are_offered_where_they_are(
-        project: Path, mini_catalog: Catalog) -> None:
-    client = _client(project, mini_catalog)
-    page = client.get("/status", base_url=BASE).get_data(as_text=True)
-    assert 'data-testid="reminder-' not in page and 'data-testid="mail-' not in page
-    reminders = project / "output" / DESK_TEXT["reminder-dir"]
-    reminders.mkdir(parents=True)
-    (reminders / "地域福祉課_督促.eml").write_bytes(b"X-Unsent: 1\r\n\r\nreminder")
-    (project / "output" / "担当別").mkdir()
-    (project / "output" / "担当別" / "市社協_依頼.eml").write_bytes(b"X-Unsent: 1\r\n\r\nfix")
-    page = client.get("/status", base_url=BASE).get_data(as_text=True)
-    assert 'data-testid="reminder-地域福祉課"' in page and 'data-testid="mail-市社協"' in page
-    assert _download(client, "/status/reminder/地域福祉課")[1].endswith(b"reminder")
-    assert _download(client, "/status/mail/市社協")[1].endswith(b"fix")
-    assert _download(client, "/status/mail/高齢福祉課")[0] == 404
-
-
-def test_a_slot_opens_only_when_its_function_exists(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert hook("plan-export") is None  # the plan workbook is not there yet
-    monkeypatch.setitem(HOOKS, "plan-export", "consolidator.plan.summary:summary_lines")
-    assert hook("plan-export") is not None
-    monkeypatch.setitem(HOOKS, "plan-export", "consolidator.plan.summary:no_such_function")
-    assert hook("plan-export") is None
 
 
 # ---- the server and the package ---------------------------------------------------------
@@ -378,98 +322,95 @@ def test_page_templates_hold_no_words() -> None:
     assert found == []
 
 
-# ---- the plan workbook slot (its reader and writer are another issue's: faked here) ---------
+# ---- the plan workbook (plan export / plan import FILE.xlsx) ----------------------------------
 
-def _fake_plan_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in for the plan workbook: the catalog's JSON in column A of a real .xlsx."""
-    import json
-    import types
-
-    import openpyxl
-
-    def export_workbook(catalog: Catalog, path: Path) -> None:
-        wb = openpyxl.Workbook()
-        text = json.dumps(catalog.doc, ensure_ascii=False)
-        for row, start in enumerate(range(0, len(text), 30_000), start=1):
-            wb.active.cell(row, 1, text[start:start + 30_000])
-        wb.save(path)
-
-    def import_workbook(path: Path) -> tuple[dict[str, Any] | None, list[Any]]:
-        wb = openpyxl.load_workbook(path)
-        text = "".join(str(r[0]) for r in wb.active.iter_rows(values_only=True) if r[0])
-        try:
-            return json.loads(text), []
-        except ValueError as exc:
-            from consolidator.findings import make
-            return None, [make("plan-json", file=path.name, detail=str(exc))]
-
-    module = types.ModuleType("fake_plan_workbook")
-    module.export_workbook = export_workbook  # type: ignore[attr-defined]
-    module.import_workbook = import_workbook  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_plan_workbook", module)
-    monkeypatch.setitem(HOOKS, "plan-export", "fake_plan_workbook:export_workbook")
-    monkeypatch.setitem(HOOKS, "plan-import", "fake_plan_workbook:import_workbook")
-
-
-def _edited_plan(client: Any, tmp_path: Path, edit: Any) -> Path:
-    import openpyxl
-
-    status, data, _ = _download(client, "/plan/workbook")
-    assert status == 200
-    path = tmp_path / "edited.xlsx"
+def _plan_workbook(client: Any, tmp_path: Path) -> Path:
+    status, data, headers = download(client, "/plan/workbook")
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    path = tmp_path / "downloaded.xlsx"
     path.write_bytes(data)
-    wb = openpyxl.load_workbook(path)
-    text = "".join(str(r[0]) for r in wb.active.iter_rows(values_only=True) if r[0])
-    wb.active.delete_rows(1, wb.active.max_row)
-    wb.active.cell(1, 1, edit(text))
-    wb.save(path)
     return path
 
 
-def test_without_the_plan_workbook_the_slot_stays_closed(project: Path,
-                                                         mini_catalog: Catalog) -> None:
-    client = _client(project, mini_catalog)
-    assert 'data-testid="plan-workbook"' not in client.get("/plan", base_url=BASE).get_data(
-        as_text=True)
-    assert _download(client, "/plan/workbook")[0] == 404
+def _edit(path: Path, sheet: str, cell: str, value: Any) -> Path:
+    """As the secretariat in Excel: one cell changed, the workbook saved under a new name."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    edited = path.with_name(f"edited_{path.name}")
+    wb.save(edited)
+    return edited
 
 
-def test_a_clean_plan_workbook_replaces_the_plan(project: Path, mini_catalog: Catalog,
-                                                tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_plan_workbook(monkeypatch)
+def _cell_of(path: Path, sheet: str, heading: str, first_column: str) -> str:
+    """The cell of column ``heading`` in the row whose first cell is ``first_column``."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    col = next(c.column_letter for c in ws[1] if c.value == heading)
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == first_column)
+    return f"{col}{row}"
+
+
+def test_the_plan_workbook_downloaded_is_the_plan(project: Path, mini_catalog: Catalog,
+                                                  tmp_path: Path) -> None:
     client = _client(project, mini_catalog)
     assert 'data-testid="plan-workbook"' in client.get("/plan", base_url=BASE).get_data(
         as_text=True)
-    old_name = mini_catalog.plan["name"]
-    edited = _edited_plan(client, tmp_path, lambda text: text.replace(old_name, "改訂した計画"))
-    assert _post(client, "/plan/workbook", {"plan": [_sent(edited, "計画.xlsx")]}
-                 ).status_code == 302
+    doc, found = import_workbook(_plan_workbook(client, tmp_path))
+    assert list(found) == [] and doc is not None
+    assert canonical_json(doc) == canonical_json(mini_catalog.doc)
+
+
+def test_a_clean_plan_workbook_replaces_the_plan(project: Path, mini_catalog: Catalog,
+                                                tmp_path: Path) -> None:
+    client = _client(project, mini_catalog)
+    book = _plan_workbook(client, tmp_path)
+    edited = _edit(book, "計画", _cell_of(book, "計画", "値", "計画の名称"), "改訂した計画")
+    assert post(client, "/plan/workbook", {"plan": [sent(edited, "計画.xlsx")]}
+                ).status_code == 302
     page = client.get("/plan", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="plan-imported"' in page and "改訂した計画" in page
-    assert Catalog.from_path(project / "plan.json").plan["name"] == "改訂した計画"
+    written = Catalog.from_path(project / "plan.json")
+    assert written.plan["name"] == "改訂した計画"
+    assert canonical_json({**written.doc, "plan": mini_catalog.plan}) == canonical_json(
+        mini_catalog.doc)  # nothing else changed
 
 
-@pytest.mark.parametrize("breakage", ["unreadable", "invalid-plan", "not-a-workbook"])
+@pytest.mark.parametrize("breakage", ["unknown-owner", "not-a-workbook", "hostile"])
 def test_a_plan_workbook_with_errors_replaces_nothing(project: Path, mini_catalog: Catalog,
-                                                     tmp_path: Path, breakage: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_plan_workbook(monkeypatch)
+                                                     tmp_path: Path, breakage: str) -> None:
     client = _client(project, mini_catalog)
+    where = None
     if breakage == "not-a-workbook":
         edited = tmp_path / "plan.xlsx"
         edited.write_text("<html>not a workbook</html>", "utf-8")
         code = "file-not-workbook"
-    elif breakage == "unreadable":
-        edited = _edited_plan(client, tmp_path, lambda text: text[:-10])
-        code = "plan-json"
-    else:  # a department that is not in the list of departments
-        edited = _edited_plan(client, tmp_path, lambda text: text.replace(
-            '"owner": "高齢福祉課"', '"owner": "存在しない課"', 1))
-        code = "plan-unknown-unit"
-    assert _post(client, "/plan/workbook", {"plan": [_sent(edited, "計画.xlsx")]}
-                 ).status_code == 302
+    elif breakage == "hostile":  # a DOCTYPE in the workbook part: refused before parsing
+        import zipfile as zf
+
+        book = _plan_workbook(client, tmp_path)
+        edited = tmp_path / "hostile.xlsx"
+        with zf.ZipFile(book) as src, zf.ZipFile(edited, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/workbook.xml":
+                    data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)
+                dst.writestr(item, data)
+        code = "xml-doctype"
+    else:  # an indicator's owner that is not in 担当一覧: found at its cell of 指標
+        book = _plan_workbook(client, tmp_path)
+        measure = mini_catalog.measures[0]
+        cell = _cell_of(book, "指標", "担当", measure.indicator["id"])
+        edited = _edit(book, "指標", cell, "存在しない課")
+        code, where = "plan-book-unknown-department", ("指標", cell)
+    assert post(client, "/plan/workbook", {"plan": [sent(edited, "計画.xlsx")]}
+                ).status_code == 302
     page = client.get("/plan", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="plan-refused"' in page and f'data-code="{code}"' in page
+    if where is not None:  # the finding's row names the sheet and the cell
+        row = page[page.index(f'data-code="{code}"'):].split("</tr>")[0]
+        assert f"<td>{where[0]}</td><td>{where[1]}</td>" in row
     assert not (project / "plan.json").exists()
     assert mini_catalog.plan["name"] in page

@@ -1,16 +1,19 @@
 """The desk end to end in a real browser: Debian's Chromium, headless, through Selenium.
 
 The desk runs as the command (``consolidator desk --no-browser``) on an empty project folder;
-the browser uploads the 17 filled workbooks and one hostile file through the file input,
-reads 状況, runs 集約 and downloads the master, which must have the same 指標一覧 as the
-command line's ``consolidate`` on the same files. Another origin's page tries to change the
-folder and is refused. Screenshots of every page are written to ``DESK_SCREENSHOTS`` when
+the browser downloads the plan workbook, generates the templates with their e-mail drafts,
+uploads the 17 filled workbooks and one hostile file through the file input, reads 状況 (the
+ledger's rows), runs 集約 and downloads the master, which must have the same 指標一覧 as the
+command line's ``consolidate`` on the same files. On the mini plan, a warning is accepted on
+状況 and ``consolidator status`` counts it as accepted. Another origin's page tries to change
+the folder and is refused. Screenshots of every page are written to ``DESK_SCREENSHOTS`` when
 that is set (to look at them), else under the test's tmp folder.
 """
 
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -24,9 +27,13 @@ from typing import Any
 import pytest
 
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.plan.catalog import Catalog, canonical_json
+from consolidator.plan.workbook_import import import_workbook
 from helpers.browser import chromium, have_browser, running_desk, wait_for_file
+from helpers.filling import realistic_values, submit_all
 from helpers.hostile_folder import HostileFolder
 from helpers.master import sheet_rows
+from helpers.paths import MINI_PLAN
 
 pytestmark = pytest.mark.slow
 
@@ -100,13 +107,19 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         assert _by(driver, "status")
 
         driver.get(f"{desk.base}/plan")
-        assert len(_by(driver, "plan-workbook")) == 0  # the plan workbook is not there yet
         _shot(driver, "plan", tmp_path)
+        _by(driver, "plan-export")[0].click()
+        book = wait_for_file(downloads, "計画_*.xlsx")
+        doc, found = import_workbook(book)
+        assert list(found) == [] and doc is not None
+        assert canonical_json(doc) == canonical_json(Catalog.default().doc)
 
         driver.get(f"{desk.base}/forms")
+        assert _by(driver, "mail")[0].is_selected()  # the drafts too, unless unticked
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         assert len(driver.find_elements("css selector", "[data-testid^='template-']")) == 17
+        assert len(driver.find_elements("css selector", "[data-testid^='send-out-']")) == 17
         _shot(driver, "forms", tmp_path)
 
         driver.get(f"{desk.base}/submit")
@@ -121,9 +134,12 @@ def test_upload_status_consolidate_download_in_a_real_browser(
 
         driver.get(f"{desk.base}/status")
         table = _by(driver, "status")[0]
+        assert table.get_attribute("data-recorded") == "yes"  # the ledger's rows
         rows = table.find_elements("css selector", "tr[data-testid^='unit-']")
         assert len(rows) == 17
         assert [r.get_attribute("data-received") for r in rows] == ["yes"] * 17
+        seen = [r.find_element("css selector", "[data-testid='last-seen']").text for r in rows]
+        assert DESK_TEXT["not-counted"] not in seen
         assert "提出 17 / 17 担当" in _by(driver, "status-summary")[0].text
         unplaced = _by(driver, "unplaced")[0]
         assert HOSTILE in unplaced.text
@@ -145,6 +161,49 @@ def test_upload_status_consolidate_download_in_a_real_browser(
     cli_master = _cli_master(files, tmp_path)
     assert sheet_rows(master, "指標一覧") == sheet_rows(cli_master, "指標一覧")
     assert len(sheet_rows(master, "指標一覧")) > 80  # a header and every measure
+
+
+def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
+        tmp_path: Path, browser: tuple[Any, Path], mini_templates: dict[str, Path]) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    catalog = Catalog.from_path(MINI_PLAN)
+    files = submit_all(mini_templates, tmp_path / "returned",
+                       {"地域福祉課": {"2-1-1-c1.value": 3}},  # 3 % against 42.1 %: a warning
+                       values=lambda d, t: realistic_values(t, catalog, 2022))
+    with running_desk(project, "--plan", str(MINI_PLAN)) as desk:
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/submit")
+        _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files.values()))
+        _by(driver, "upload-submit")[0].click()
+        _wait(driver, "upload-report")
+        driver.get(f"{desk.base}/status")
+        row = _by(driver, "unit-地域福祉課")[0]
+        assert row.find_element("css selector", "[data-testid='warnings']").text == "1"
+        _by(driver, "toggle-地域福祉課")[0].click()
+        findings = _by(driver, "findings-地域福祉課")[0]
+        assert findings.is_displayed()
+        findings.find_element("css selector", "[data-testid='accept-reason']").send_keys(
+            "新しい集計方法のため(課長確認済み)")
+        findings.find_element("css selector", "[data-testid='accept']").click()
+        _wait(driver, "accept-result")
+        WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, "unit-地域福祉課")[0]
+                                            .find_element("css selector",
+                                                          "[data-testid='accepted-count']")
+                                            .text == "1")
+        findings = _by(driver, "findings-地域福祉課")[0]  # left open, the result said in it
+        assert findings.is_displayed() and "新しい集計方法のため" in findings.text
+        _shot(driver, "status-accepted", tmp_path)
+    exe = shutil.which("consolidator")
+    command = [exe] if exe else [sys.executable, "-m", "consolidator"]
+    done = subprocess.run([*command, "status", "--plan", str(MINI_PLAN), "--out",
+                           str(project / "output"), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    rows = {r.get("unit"): r for r in map(json.loads, done.stdout.splitlines())}
+    assert (rows["地域福祉課"]["warnings"], rows["地域福祉課"]["accepted"]) == (0, 1)
 
 
 def test_findings_of_a_department_open_on_click(

@@ -6,6 +6,7 @@ in Excel (a cell changed, a row added, a sheet deleted).
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -52,33 +53,132 @@ def put(ws: Worksheet, row: int, values: dict[str, Any]) -> None:
 
 # ---- round trips --------------------------------------------------------------------------------
 
-def test_default_catalog_round_trip_is_identical(tmp_path: Path) -> None:
-    catalog = Catalog.default()
+def with_addresses(catalog: Catalog) -> Catalog:
+    """``catalog`` with an e-mail address for every other department (issue 12's optional
+    ``email``): the first and the third … have one, the others not."""
+    doc = copy.deepcopy(catalog.doc)
+    for n, department in enumerate(doc["departments"]):
+        if n % 2 == 0:
+            department["email"] = f"tanto{n}@city.example.lg.jp"
+    return Catalog(doc)
+
+
+ADDRESSES = pytest.mark.parametrize("addresses", [False, True], ids=["", "addresses"])
+
+
+@ADDRESSES
+def test_default_catalog_round_trip_is_identical(tmp_path: Path, addresses: bool) -> None:
+    catalog = with_addresses(Catalog.default()) if addresses else Catalog.default()
     doc, found = round_trip(catalog, tmp_path / "plan.xlsx")
     assert list(found) == []
     assert doc is not None and canonical_json(doc) == canonical_json(catalog.doc)
 
 
+@ADDRESSES
 @pytest.mark.parametrize("path", [MINI_PLAN, MINI_PLAN_V1, MINI_PLAN_V2],
                          ids=["mini", "mini-v1", "mini-v2"])
-def test_every_catalog_file_round_trips(path: Path, tmp_path: Path) -> None:
+def test_every_catalog_file_round_trips(path: Path, tmp_path: Path, addresses: bool) -> None:
     catalog = Catalog.from_path(path)
+    if addresses:
+        catalog = with_addresses(catalog)
     doc, found = round_trip(catalog, tmp_path / "plan.xlsx")
     assert list(found) == []
     assert doc is not None and canonical_json(doc) == canonical_json(catalog.doc)
 
 
-def test_cli_export_then_import_gives_the_same_catalog(tmp_path: Path) -> None:
+def test_the_change_threshold_and_explanations_round_trip(tmp_path: Path) -> None:
+    """Catalog schema 4: a measure's own 増減確認の倍率 and a past year's 増減の理由 go out
+    to the workbook and come back as they were (a measure or year without them stays
+    without the key)."""
+    doc = Catalog.from_path(MINI_PLAN).doc
+    measures = [m for g in doc["goals"] for a in g["activities"] for i in a["initiatives"]
+                for ind in i["indicators"] for m in ind["measures"]]
+    measures[0]["change_factor"] = 2.5
+    with_history = next(m for m in measures if m.get("history"))
+    with_history["history"][-1]["explanation"] = "教室を5か所に増やしたため\n(参加者も増加)"
+    catalog = Catalog(doc)
+    book = tmp_path / "plan.xlsx"
+    back, found = round_trip(catalog, book)
+    assert list(found) == []
+    assert back is not None and canonical_json(back) == canonical_json(catalog.doc)
+    ws = openpyxl.load_workbook(book)["指標"]
+    assert ws.cell(row_of(ws, measures[0]["id"]), column(ws, "増減確認の倍率")).value == 2.5
+
+
+def test_a_workbook_exported_before_the_new_columns_still_imports(tmp_path: Path) -> None:
+    """A plan workbook exported by the toolkit before schema 4 has neither 増減確認の倍率 nor
+    増減の理由: it imports as if they were blank."""
+    catalog = Catalog.from_path(MINI_PLAN)
+    book = tmp_path / "plan.xlsx"
+    export_workbook(catalog, book)
+    wb = openpyxl.load_workbook(book)
+    for sheet, heading in (("指標", "増減確認の倍率"), ("過去の実績", "増減の理由")):
+        ws = wb[sheet]
+        ws.delete_cols(column(ws, heading))
+    wb.save(book)
+    back, found = import_workbook(book)
+    assert list(found) == []
+    assert back is not None and canonical_json(back) == canonical_json(catalog.doc)
+
+
+@ADDRESSES
+def test_cli_export_then_import_gives_the_same_catalog(tmp_path: Path, addresses: bool) -> None:
     book, out = tmp_path / "計画.xlsx", tmp_path / "plan.json"
-    exported = CliRunner().invoke(main, ["plan", "export", str(book)])
+    catalog = Catalog.default()
+    plan = []
+    if addresses:
+        catalog = with_addresses(catalog)
+        (tmp_path / "in.json").write_text(json.dumps(catalog.doc, ensure_ascii=False), "utf-8")
+        plan = ["--plan", str(tmp_path / "in.json")]
+    exported = CliRunner().invoke(main, ["plan", "export", str(book), *plan])
     assert exported.exit_code == 0, exported.output
     imported = CliRunner().invoke(main, ["plan", "import", str(book), "-o", str(out)])
     assert imported.exit_code == 0, imported.output
     assert "取組み 30 件、指標 78 件" in imported.output
     same = CliRunner().invoke(main, ["plan", "diff", str(DEFAULT_PLAN), str(out)])
     assert same.output.strip() == "違いはありません。"
-    assert canonical_json(json.loads(out.read_text("utf-8"))) == canonical_json(
-        Catalog.default().doc)
+    assert canonical_json(json.loads(out.read_text("utf-8"))) == canonical_json(catalog.doc)
+
+
+def test_the_addresses_are_a_column_of_the_department_list(tmp_path: Path) -> None:
+    catalog = with_addresses(Catalog.from_path(MINI_PLAN))
+    export_workbook(catalog, tmp_path / "plan.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx")["担当一覧"]
+    col = column(ws, "メールアドレス")
+    assert {ws.cell(r, 1).value: ws.cell(r, col).value for r in range(2, ws.max_row + 1)} == {
+        d: catalog.email_of(d) for d in catalog.department_names}
+
+
+def test_a_workbook_exported_without_the_address_column_still_imports(tmp_path: Path) -> None:
+    """A plan workbook exported before the column existed (or with it deleted): read as no
+    addresses, nothing else changes."""
+    catalog = Catalog.from_path(MINI_PLAN)
+    book = tmp_path / "plan.xlsx"
+    export_workbook(with_addresses(catalog), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["担当一覧"]
+    ws.delete_cols(column(ws, "メールアドレス"))
+    wb.save(book)
+    doc, found = import_workbook(book)
+    assert list(found) == []
+    assert doc is not None and canonical_json(doc) == canonical_json(catalog.doc)
+
+
+def test_a_malformed_address_is_found_at_its_cell(tmp_path: Path) -> None:
+    book, out = tmp_path / "plan.xlsx", tmp_path / "plan.json"
+    export_workbook(Catalog.from_path(MINI_PLAN), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["担当一覧"]
+    row = row_of(ws, "高齢福祉課")
+    put(ws, row, {"メールアドレス": "高齢福祉課 内線1234"})
+    wb.save(book)
+    doc, found = import_workbook(book)
+    cell = f"{openpyxl.utils.get_column_letter(column(ws, 'メールアドレス'))}{row}"
+    assert doc is None
+    assert [(f.code, f.sheet, f.cell) for f in found.errors] == [
+        ("plan-book-invalid", "担当一覧", cell)]
+    result = CliRunner().invoke(main, ["plan", "import", str(book), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
 
 
 def test_the_workbook_has_a_guide_and_drop_downs(tmp_path: Path) -> None:

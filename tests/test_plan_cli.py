@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, default_plan_text, schema
 from consolidator.plan.check import check_plan
+from consolidator.plan.migrate import CURRENT_VERSION
 from helpers.paths import DEFAULT_PLAN, OVERRIDES, SEED_REPORT
 
 
@@ -31,7 +32,7 @@ def test_import_without_overrides_lists_lines(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "import", str(SEED_REPORT), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "行目" in result.output  # what could not be placed, with its line number
-    assert json.loads(out.read_text("utf-8"))["schema_version"] == 3
+    assert json.loads(out.read_text("utf-8"))["schema_version"] == CURRENT_VERSION
 
 
 def test_show_summary_and_json() -> None:

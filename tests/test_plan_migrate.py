@@ -4,12 +4,15 @@ tests/data/mini_plan_v1.json is tests/data/mini_plan.json as catalog schema vers
 it: the reporting departments were called ``units`` (``units``, ``reporters[].unit``,
 ``previous.status[].units``, ``previous.plans[].units``). tests/data/mini_plan_v2.json is the
 same plan as version 2 wrote it: the previous year's values in ``previous.values`` (version 3
-keeps every past year in each measure's ``history``).
+keeps every past year in each measure's ``history``). tests/data/mini_plan_v3.json is the same
+plan as version 3 wrote it (version 4 only added optional fields: a measure's
+``change_factor`` and a past year's ``explanation``).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from typing import Any
 
@@ -17,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from consolidator.cli import main
-from consolidator.plan.catalog import Catalog, dump_json
+from consolidator.plan.catalog import Catalog, canonical_json, dump_json
 from consolidator.plan.check import check_plan
 from consolidator.plan.migrate import CURRENT_VERSION, upgrade
-from helpers.paths import MINI_PLAN, MINI_PLAN_V1, MINI_PLAN_V2
+from helpers.paths import MINI_PLAN, MINI_PLAN_V1, MINI_PLAN_V2, MINI_PLAN_V3
 
 
 @pytest.fixture
@@ -35,25 +38,30 @@ def v2() -> dict[str, Any]:
 
 @pytest.fixture
 def v3() -> dict[str, Any]:
+    return json.loads(MINI_PLAN_V3.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def v4() -> dict[str, Any]:
     return json.loads(MINI_PLAN.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
-def test_the_files_are_the_three_versions(v1: dict[str, Any], v2: dict[str, Any],
-                                          v3: dict[str, Any]) -> None:
-    assert (v1["schema_version"], v2["schema_version"], v3["schema_version"]) == (
-        1, 2, CURRENT_VERSION)
+def test_the_files_are_the_four_versions(v1: dict[str, Any], v2: dict[str, Any],
+                                         v3: dict[str, Any], v4: dict[str, Any]) -> None:
+    assert (v1["schema_version"], v2["schema_version"], v3["schema_version"],
+            v4["schema_version"]) == (1, 2, 3, CURRENT_VERSION)
     assert "units" in v1 and "departments" not in v1
     assert all("values" in i["previous"] for g in v2["goals"] for a in g["activities"]
                for i in a["initiatives"])
 
 
-@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
 def test_upgrade_gives_the_current_version(version: str, request: pytest.FixtureRequest,
-                                           v3: dict[str, Any]) -> None:
+                                           v4: dict[str, Any]) -> None:
     doc = request.getfixturevalue(version)
     before = copy.deepcopy(doc)
     upgraded = upgrade(doc)
-    assert upgraded == v3
+    assert upgraded == v4
     assert dump_json(upgraded) == MINI_PLAN.read_text("utf-8")  # the file's key order kept
     assert doc == before  # the document read is not changed: the upgrade is a copy
 
@@ -94,7 +102,7 @@ def test_a_v2_value_for_no_measure_is_left_for_the_checker(v2: dict[str, Any]) -
 
 def test_older_catalogs_read_like_the_current_one() -> None:
     new = Catalog.from_path(MINI_PLAN)
-    for path in (MINI_PLAN_V1, MINI_PLAN_V2):
+    for path in (MINI_PLAN_V1, MINI_PLAN_V2, MINI_PLAN_V3):
         _reads_the_same(Catalog.from_path(path), new)
 
 
@@ -107,22 +115,47 @@ def _reads_the_same(old: Catalog, new: Catalog) -> None:
     assert old.content_hash == new.content_hash
 
 
-@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
 def test_check_plan_accepts_an_older_document(version: str,
                                               request: pytest.FixtureRequest) -> None:
     assert list(check_plan(request.getfixturevalue(version))) == []
 
 
-@pytest.mark.parametrize("path", [MINI_PLAN_V1, MINI_PLAN_V2], ids=["v1", "v2"])
+@pytest.mark.parametrize("path", [MINI_PLAN_V1, MINI_PLAN_V2, MINI_PLAN_V3],
+                         ids=["v1", "v2", "v3"])
 def test_plan_validate_accepts_the_older_files(path: Any) -> None:
     result = CliRunner().invoke(main, ["plan", "validate", str(path)])
     assert result.exit_code == 0, result.output
 
 
-def test_a_current_document_passes_unchanged(v3: dict[str, Any]) -> None:
-    before = copy.deepcopy(v3)
-    assert upgrade(v3) == before
-    assert v3 == before
+def test_a_current_document_passes_unchanged(v4: dict[str, Any]) -> None:
+    before = copy.deepcopy(v4)
+    assert upgrade(v4) == before
+    assert v4 == before
+
+
+def test_v3_to_v4_only_says_so_and_keeps_the_templates_hash(v3: dict[str, Any],
+                                                            v4: dict[str, Any]) -> None:
+    """3 → 4 adds optional fields only: the document is the same but for its version, and
+    its content hash is the one version 3 gave, so the templates sent out before the
+    upgrade are not read as made from an older catalog."""
+    upgraded = upgrade(v3)
+    assert {k: v for k, v in upgraded.items() if k != "schema_version"} == {
+        k: v for k, v in v3.items() if k != "schema_version"}
+    version3_hash = hashlib.sha256(canonical_json(v3).encode("utf-8")).hexdigest()
+    assert Catalog(v3).content_hash == Catalog(v4).content_hash == version3_hash
+
+
+def test_the_new_fields_are_plan_content(v4: dict[str, Any]) -> None:
+    """A threshold of its own is a change of the plan (the templates' colours change); so is
+    an explanation carried in a measure's history."""
+    measure = v4["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["measures"][0]
+    measure["change_factor"] = 5
+    assert check_plan(v4).errors == []
+    changed = Catalog(v4)
+    assert changed.content_hash != Catalog.from_path(MINI_PLAN).content_hash
+    measure["change_factor"] = 1  # a factor must be more than 1
+    assert [f.code for f in check_plan(v4)] == ["plan-schema"]
 
 
 @pytest.mark.parametrize("doc", [None, [], ["units"], "units", 1, {"schema_version": 99},

@@ -81,7 +81,7 @@ def test_indicator_list_of_the_third_year_shows_the_two_years_before(
     job, typed = three_years["jobs"][FIRST + 2], three_years["typed"]
     header, *rows = sheet_rows(job.master, "指標一覧")
     assert header[header.index("目標年度") + 1:header.index("実績値") + 1] == [
-        "令和3年度実績", "令和4年度実績", "実績値"]
+        "令和3年度実績", "令和4年度実績", "過去の増減の理由", "実績値"]
     measures = Catalog.default().measures
     assert len(rows) == len(measures)
     by_id = {r[header.index("指標ID")]: dict(zip(header, r, strict=True)) for r in rows}

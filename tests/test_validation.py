@@ -16,7 +16,13 @@ from consolidator.checks.validation import validate_folder
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
+from consolidator.templates.model import (
+    INDICATOR_LAYOUT,
+    INDICATOR_SHEET,
+    META_SHEET,
+    TEXT_SHEET,
+)
+from helpers.cells import a1
 from helpers.filling import cell_of, complete_values, fill_workbook, set_modified, submit_all
 from helpers.findings import YEAR, validate, where
 from helpers.hostile_corpus import encrypt
@@ -185,11 +191,13 @@ def test_value_typed_outside_inputs_and_reference_changed(tmp_path: Path,
     folder = tmp_path / "s"
     submit_all(mini_templates, folder, skip=("高齢福祉課",))
     src = mini_templates["高齢福祉課"]
+    beyond = a1(4, len(INDICATOR_LAYOUT) + 1)  # right of the table's last column
     fill_workbook(src, folder / "k.xlsx", complete_values(src),
-                  cells={(INDICATOR_SHEET, "L4"): "15",
+                  cells={(INDICATOR_SHEET, beyond): "15",
                          (INDICATOR_SHEET, "C4"): "書き換えた指標名"})
     result = validate(folder, mini_catalog)
-    assert ("高齢福祉課", INDICATOR_SHEET, "L4") in where(result.findings, "value-outside-input")
+    assert ("高齢福祉課", INDICATOR_SHEET, beyond) in where(result.findings,
+                                                           "value-outside-input")
     assert where(result.findings, "reference-changed") == [("高齢福祉課", INDICATOR_SHEET, "C4")]
 
 
@@ -203,8 +211,8 @@ def test_field_deleted_is_missing(tmp_path: Path, mini_templates: dict[str, Path
     wb.save(files["高齢福祉課"])
     result = validate(folder, mini_catalog)
     missing = [f for f in result.findings if f.code == "field-missing"]
-    assert [f.field_id for f in missing] == ["1-1-1-c1.value", "1-1-1-c1.reason",
-                                             "1-1-1-c1.reason_text"]
+    assert [f.field_id for f in missing] == ["1-1-1-c1.value", "1-1-1-c1.explanation",
+                                             "1-1-1-c1.reason", "1-1-1-c1.reason_text"]
     assert {f.department for f in missing} == {"高齢福祉課"}
 
 

@@ -12,8 +12,10 @@ from datetime import date, datetime, time
 from typing import Any
 
 from consolidator.findings import Finding, make
-from consolidator.japanese_values import DETAIL_TEXT, NumberReading, read_number
+from consolidator.japanese_values import DETAIL_TEXT, NumberReading, format_number, read_number
 from consolidator.messages import REASONS, fill
+from consolidator.messages.submission import CHANGE_TEXT
+from consolidator.plan.change_rule import change_rule
 from consolidator.submission import Entry
 from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 
@@ -23,7 +25,7 @@ from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 # that can change what checking a file gives (a new or changed finding, an accepted value
 # read differently), so no result checked under the old rules is reused. (The cache also
 # keys on a fingerprint of the code, as a safety net; this number is the statement.)
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: the change rule and explanations where the value is typed (issue 13)
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
@@ -68,11 +70,12 @@ def check_values(model: TemplateModel, reads: dict[str, Any], file: str
     ctx = _Context(model, file)
     for f in model.fields:
         read = reads.get(f.field_id)
-        if read is None or f.role in ("reason", "reason_text"):
+        if read is None or f.role in ("reason", "reason_text", "explanation"):
             continue
         if f.role == "value":
             _measure(ctx, read, reads.get(f"{f.measure_id}.reason"),
-                     reads.get(f"{f.measure_id}.reason_text"))
+                     reads.get(f"{f.measure_id}.reason_text"),
+                     reads.get(f"{f.measure_id}.explanation"))
         else:
             _text_field(ctx, read)
     return ctx.entries, ctx.findings
@@ -102,36 +105,33 @@ def _as_text(v: Any) -> str:
     return str(v).replace("\r\n", "\n").strip()
 
 
-def _text_field(ctx: _Context, read: Any) -> None:
+def _text_field(ctx: _Context, read: Any) -> str:
+    """A text input: formulas and error values reported, the length checked, the text
+    accepted (also when too long: the error says so); returns it ("" when none)."""
     f: Field = read.field
     usable, v = _cell_value(ctx, read)
     if not usable:
-        return
+        return ""
     text = _as_text(v)
     if not text:
         if f.required:
             ctx.add("status-empty" if f.role == "status" else "plan-empty", read)
-        return
+        return ""
     if f.max_length is not None and len(text) > f.max_length:
         ctx.add("text-too-long", read, length=len(text), limit=f.max_length)
     ctx.accept(read, text)
+    return text
 
 
-def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None:
+def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any,
+             explanation_read: Any) -> None:
     f: Field = read.field
+    explanation = "" if explanation_read is None else _text_field(ctx, explanation_read)
     usable, raw = _cell_value(ctx, read)
     if not usable:
         return
     reason = _reason(ctx, reason_read)
-    reason_text = ""
-    if text_read is not None:
-        ok, t = _cell_value(ctx, text_read)
-        reason_text = _as_text(t) if ok else ""
-        limit = text_read.field.max_length
-        if limit is not None and len(reason_text) > limit:
-            ctx.add("text-too-long", text_read, length=len(reason_text), limit=limit)
-        if reason_text:
-            ctx.accept(text_read, reason_text)
+    reason_text = "" if text_read is None else _text_field(ctx, text_read)
     if isinstance(raw, (datetime, date, time)):
         ctx.add("value-not-number", read, value=_as_text(raw))
         return
@@ -162,7 +162,7 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any) -> None
     if reason is not None:
         ctx.add("value-and-reason", read)
     ctx.accept(read, reading.value)
-    _plausibility(ctx, read, reading.value)
+    _plausibility(ctx, read, reading.value, explanation_read, explanation)
 
 
 def _percent_cell(ctx: _Context, read: Any, raw: int | float) -> int | float:
@@ -188,16 +188,32 @@ def _reason(ctx: _Context, reason_read: Any) -> str | None:
     return text
 
 
-def _plausibility(ctx: _Context, read: Any, value: Any) -> None:
+def _plausibility(ctx: _Context, read: Any, value: Any, explanation_read: Any,
+                  explanation: str) -> None:
+    """The change check (:mod:`consolidator.plan.change_rule`): a value far from last year's
+    actual or from the target is a warning asking for the explanation in its cell — or, once
+    explained there, information carrying the explanation. A 0 after a value is a warning."""
     f: Field = read.field
     measure = ctx.model.catalog.measure_by_id.get(f.measure_id or "")
-    if measure is None or measure.initiative.previous.get("year") != ctx.model.year - 1:
+    if measure is None:
         return
-    prev = measure.previous_actual()
-    if not prev or prev.get("value") is None:
+    rule = change_rule(measure, ctx.model.year)
+    if value == 0 and rule.previous is not None:
+        ctx.add("value-zero-was-nonzero", read, previous=rule.previous_text or rule.previous)
         return
-    before = prev["value"]
-    if value == 0 and before != 0:
-        ctx.add("value-zero-was-nonzero", read, previous=prev.get("text") or before)
-    elif before and value and (value >= before * 10 or value * 10 <= before):
-        ctx.add("value-tenfold", read, value=value, previous=prev.get("text") or before)
+    far = rule.far_from(value)
+    if far is None:
+        return
+    basis, reference = far
+    number = format_number(reference)
+    shown = (rule.previous_text or number) if basis == "previous" else \
+        f"{number}{f.value_unit or ''}"
+    factor = format_number(rule.factor)
+    if explanation:
+        ctx.add("value-change-explained", read, value=value, explanation=explanation,
+                basis=fill(CHANGE_TEXT[basis], reference=shown), factor=factor)
+        return
+    ask = (fill(CHANGE_TEXT["ask"], sheet=explanation_read.sheet, cell=explanation_read.cell)
+           if explanation_read is not None else CHANGE_TEXT["ask-no-cell"])
+    code = "value-tenfold" if basis == "previous" else "value-far-from-target"
+    ctx.add(code, read, value=value, previous=shown, target=shown, factor=factor, ask=ask)

@@ -4,6 +4,7 @@
 - ``plan_commands``: ``plan show / validate / diff / import / export``;
 - ``yearly``: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``;
 - ``correction``: ``diff``, ``accept``, ``status``;
+- ``remind_command``: ``remind`` (drafts for the departments still to be heard from);
 - ``desk_command``: ``desk`` (the web page; extra ``desk``).
 
 Start-up stays light: the library (and with it openpyxl, xlsxwriter, python-calamine,
@@ -15,6 +16,7 @@ from consolidator.cli import (  # noqa: F401  (importing a module registers its 
     correction,
     desk_command,
     plan_commands,
+    remind_command,
     yearly,
 )
 from consolidator.cli.app import main

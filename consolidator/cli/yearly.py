@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -179,9 +179,12 @@ def _start_children() -> None:
     start_early(CHILD_TASKS)
 
 
-def _run(job: Callable[..., JobResult], submissions: str, plan_path: str | None,
+T = TypeVar("T")
+
+
+def _run(job: Callable[..., T], submissions: str, plan_path: str | None,
          year: str | None, out_dir: str, ledger: str | None = None,
-         no_cache: bool = False) -> JobResult:
+         no_cache: bool = False) -> T:
     from consolidator.jobs.output_folder import OutputBusy
 
     if not Path(submissions).is_dir():

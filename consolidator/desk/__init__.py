@@ -10,7 +10,9 @@ optional extra ``desk`` (Flask, Jinja2, waitress); only this package imports the
   upload, generation and consolidation gave;
 - :mod:`.project`: the project folder and the only files the desk hands out;
 - :mod:`.uploads`: uploaded files saved under safe names, never overwriting;
-- :mod:`.department_status`: the numbers of the 状況 page, from a validation;
-- :mod:`.extensions`: the slots for parts of the toolkit still being built;
+- :mod:`.department_status`: what the 状況 page shows, from the ledger (``consolidator
+  status``) when it recorded the folder's files, else from the folder's validation;
+- :mod:`.extensions`: the hooks for parts of the toolkit still being built (``remind``,
+  consolidate's progress);
 - :mod:`.pages`: one module per page.
 """

@@ -1,19 +1,35 @@
-"""What the 状況 page shows per department, from one validation of the submissions folder.
+"""What the 状況 page shows: one row per department, from the ledger — the numbers
+``consolidator status`` prints — with each department's findings from the folder's validation.
 
-:func:`department_status` is the one place the page takes its numbers from. Today it reads a
-:class:`~consolidator.checks.result.ValidationResult` (the same numbers as the command line's
-table and the log's 担当別 sheet: :meth:`ValidationResult.department_rows`). When the ledger
-of every file exists (versions seen over time, accepted warnings), its status function
-replaces this one and the page stays as it is: it only reads :class:`DepartmentStatus`.
+:func:`status_view` is the one place the page takes its numbers from:
+
+- when the ledger's latest run for the year recorded exactly the files in the folder now (the
+  same names with the same SHA-256), each row is :func:`consolidator.ledger.status.ledger_status`'s
+  row: received, file used, versions received, errors, open and accepted warnings, when the
+  latest version arrived; and the count of indicator values still missing is the ledger's;
+- otherwise (no run yet, files added or changed since, the plan replaced on 計画, a ledger that
+  cannot be read) the rows come from the validation of the folder as it is now
+  (:func:`department_status`, the numbers the next run will record, without the history:
+  versions are the files in the folder, no arrival time), and the page offers to check the
+  folder, which records the run.
+
+Either way, the findings listed under a department are the folder's, with the warnings the
+ledger says were accepted marked as such (:func:`consolidator.ledger.acceptance.apply_acceptances`,
+as the next run would mark them).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 
 from consolidator.checks.result import ValidationResult
-from consolidator.findings import Finding
+from consolidator.findings import ERROR, WARNING, Finding, Findings, count, count_accepted
+from consolidator.jobs.correction import missing_values
+from consolidator.ledger.acceptance import apply_acceptances
+from consolidator.ledger.status import Status, ledger_status, recorded_files
 
 
 @dataclass(frozen=True)
@@ -23,10 +39,11 @@ class DepartmentStatus:
     department: str
     received: bool
     file: str  # the file used ("" when none)
-    versions: int  # files received for the department (today: those in the folder)
+    versions: int  # versions received (the ledger's; else the department's files in the folder)
     errors: int
     warnings: int  # open warnings
-    accepted: int | None  # accepted warnings; None until the ledger records acceptances
+    accepted: int  # accepted warnings
+    last_seen: str | None = None  # when its latest version first arrived (the ledger's)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -38,12 +55,89 @@ class UnplacedFile:
     findings: list[Finding]
 
 
+@dataclass(frozen=True)
+class StatusView:
+    """Everything 状況 shows."""
+
+    rows: list[DepartmentStatus]
+    unplaced: list[UnplacedFile]
+    missing_values: int
+    recorded: Status | None  # the ledger's status, when it is of the folder as it is now
+    needs_check: bool  # the ledger has no run of the folder as it is now (and there is one to make)
+    ledger_problem: str | None = None  # why the ledger could not be read (its error), if so
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.rows) + sum(count(u.findings, ERROR)
+                                                      for u in self.unplaced)
+
+    @property
+    def warnings(self) -> int:
+        return sum(r.warnings for r in self.rows) + sum(count(u.findings, WARNING)
+                                                        for u in self.unplaced)
+
+    @property
+    def accepted(self) -> int:
+        return sum(r.accepted for r in self.rows)
+
+
+def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str], *,
+                trust_ledger: bool = True) -> StatusView:
+    """状況 for the folder whose validation is ``result`` and whose files have the SHA-256
+    ``digests`` (name → hash, the names ``result`` gives them), with the ledger file
+    ``ledger`` (only read, and brought to the current schema). ``trust_ledger`` False: the
+    ledger's runs were made with another plan (replaced since), its numbers are not used."""
+    catalog, year = result.catalog, result.year
+    findings, recorded, problem = list(result.findings), None, None
+    try:
+        findings = marked(ledger, result.findings)
+        files = recorded_files(ledger, year)
+        if trust_ledger and files == digests:
+            recorded = ledger_status(ledger, catalog.department_names, year)
+    except sqlite3.Error as exc:  # damaged, newer, locked past the timeout: the next run says
+        problem, files = f"{type(exc).__name__}: {exc}", None
+    marked_result = ValidationResult(catalog, year, result.submissions, result.chosen,
+                                      Findings(findings))
+    unplaced = unplaced_files(findings)
+    if recorded is not None:
+        return StatusView(from_ledger(recorded, findings), unplaced, recorded.missing_values,
+                          recorded, needs_check=False)
+    return StatusView(department_status(marked_result), unplaced,
+                      missing_values(marked_result), None,
+                      needs_check=bool(digests) or files is not None, ledger_problem=problem)
+
+
+def marked(ledger: Path, findings: Findings) -> list[Finding]:
+    """``findings`` with the warnings the ledger holds as accepted marked (a copy; the same
+    list when there is no ledger)."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return list(findings)
+    copy = Findings(list(findings))
+    conn = connect(ledger)
+    try:
+        migrate(conn)
+        apply_acceptances(conn, copy)
+    finally:
+        conn.close()
+    return copy.items
+
+
+def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatus]:
+    """The ledger's rows (``consolidator status``), each with the department's findings."""
+    mine = _by_department(findings)
+    return [DepartmentStatus(
+        department=d.unit, received=d.submitted, file=d.file or "", versions=d.versions,
+        errors=d.errors, warnings=d.warnings, accepted=d.accepted, last_seen=d.last_seen,
+        findings=mine.get(d.unit, [])) for d in status.departments]
+
+
 def department_status(result: ValidationResult) -> list[DepartmentStatus]:
-    """One row per department of the catalog, in the catalog's order."""
-    mine: dict[str, list[Finding]] = {}
-    for f in result.findings:
-        if f.department:
-            mine.setdefault(f.department, []).append(f)
+    """One row per department of the catalog, in the catalog's order, from the validation
+    alone (the numbers of the command line's table and the log's 担当別 sheet,
+    :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of."""
+    mine = _by_department(result.findings)
     rows = []
     for row in result.department_rows():
         department = str(row["department"])
@@ -51,15 +145,24 @@ def department_status(result: ValidationResult) -> list[DepartmentStatus]:
         rows.append(DepartmentStatus(
             department=department, received=bool(row["received"]), file=str(row["file"]),
             versions=len(not_used) + (1 if row["received"] else 0),
-            errors=cast(int, row["errors"]), warnings=cast(int, row["warnings"]), accepted=None,
+            errors=cast(int, row["errors"]), warnings=cast(int, row["warnings"]),
+            accepted=count_accepted(mine.get(department, [])),
             findings=mine.get(department, [])))
     return rows
 
 
-def unplaced_files(result: ValidationResult) -> list[UnplacedFile]:
+def _by_department(findings: Findings | list[Finding]) -> dict[str, list[Finding]]:
+    mine: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.department:
+            mine.setdefault(f.department, []).append(f)
+    return mine
+
+
+def unplaced_files(findings: Findings | list[Finding]) -> list[UnplacedFile]:
     """Every file whose findings name no department, with those findings, by file name."""
     by_file: dict[str, list[Finding]] = {}
-    for f in result.findings:
+    for f in findings:
         if f.department is None and f.file:
             by_file.setdefault(f.file, []).append(f)
     return [UnplacedFile(name, found) for name, found in sorted(by_file.items())]

@@ -9,12 +9,13 @@ symbolic link pointing elsewhere is refused like a missing file).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.checks.log import department_log_name
-from consolidator.messages import fill
-from consolidator.messages.desk import DESK_TEXT
+from consolidator.feedback.drafts import draft_name
+from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import template_filename
@@ -62,19 +63,30 @@ class Project:
         return self.output / DEPARTMENT_LOG_DIR / department_log_name(department)
 
     def department_mail(self, department: str) -> Path | None:
-        """The e-mail draft sending a department its findings (written by the correction
-        loop beside its 確認事項, when that exists)."""
+        """The e-mail draft sending a department its 確認事項 (``<担当>_依頼.eml``, written by
+        every run beside the 確認事項 for a department with something to correct)."""
         if department not in self.catalog.department_names:
             return None
-        name = fill(DESK_TEXT["mail-draft-file"], department=department)
-        return self.output / DEPARTMENT_LOG_DIR / name
+        return self.output / DEPARTMENT_LOG_DIR / draft_name(department)
+
+    def send_out_mail(self, department: str) -> Path | None:
+        """The e-mail draft sending a department its template (``generate --mail``: beside
+        the template, ``<担当>_依頼.eml``)."""
+        if department not in self.catalog.department_names:
+            return None
+        return self.templates / draft_name(department)
 
     def reminder(self, department: str) -> Path | None:
-        """The reminder draft for a department that sent nothing (written by ``remind``)."""
+        """The reminder draft for a department that sent nothing (written by ``remind``,
+        issue 13: see :mod:`consolidator.desk.extensions`)."""
         if department not in self.catalog.department_names:
             return None
-        name = fill(DESK_TEXT["reminder-file"], department=department)
-        return self.output / DESK_TEXT["reminder-dir"] / name
+        name = f"{department}{REMIND_TEXT['file-suffix']}"
+        return self.output / REMIND_TEXT["folder"] / name
+
+    def reminder_list(self) -> Path:
+        """The list of reminders ``remind`` writes beside its drafts (issue 13)."""
+        return self.output / REMIND_TEXT["folder"] / REMIND_TEXT["list-file"]
 
     def template(self, department: str) -> Path | None:
         if department not in self.catalog.department_names:
@@ -83,9 +95,16 @@ class Project:
 
     def templates_present(self) -> list[tuple[str, Path]]:
         """(department, template) for every department whose template is in the folder."""
+        return self._present(self.template)
+
+    def send_out_mails_present(self) -> list[tuple[str, Path]]:
+        """(department, draft) for every department whose ``generate --mail`` draft is there."""
+        return self._present(self.send_out_mail)
+
+    def _present(self, where: Callable[[str], Path | None]) -> list[tuple[str, Path]]:
         found = []
         for department in self.catalog.department_names:
-            path = self.template(department)
+            path = where(department)
             if path is not None and self.servable(path) is not None:
                 found.append((department, path))
         return found

@@ -4,32 +4,42 @@ Every request that changes the folder goes through :class:`Workspace`: a lock le
 request run at a time in this process, and the output folder's lock
 (:func:`consolidator.jobs.output_folder.exclusive`, the one ``validate`` and ``consolidate``
 hold) keeps a command-line run from reading the folder while the desk writes into it. What is
-done is the command line's own work, called the same way: ``generate_templates``,
-``run_validate``, ``run_consolidate``, ``validate_folder``.
+done is the command line's own work, called the same way: ``generate_templates`` and
+``write_send_out_drafts`` (``generate --mail``), ``run_validate``, ``run_consolidate``,
+``validate_folder``, ``record_acceptances`` (``accept``), ``ledger_status`` (``status``),
+``import_workbook`` (``plan import``); and, once they exist, the functions named in
+:mod:`consolidator.desk.extensions`.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from consolidator.atomic import write_text_atomic
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import validate_folder
+from consolidator.desk.department_status import StatusView, status_view
+from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, Progress, hook
 from consolidator.desk.project import Project
 from consolidator.desk.uploads import TooLarge, safe_name, save_upload
-from consolidator.findings import Finding, has_error, make
+from consolidator.feedback.drafts import write_send_out_drafts
+from consolidator.findings import Finding, make
+from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
+from consolidator.ledger.acceptance import AcceptResult, Key, marked_row, record_acceptances
+from consolidator.ledger.records import digest
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog, dump_json
-from consolidator.plan.check import check_plan
+from consolidator.plan.workbook_import import import_workbook
 from consolidator.safety.verdict import check_workbook
 from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
@@ -71,8 +81,21 @@ class PlanImport:
     findings: list[Finding]
     written: Path | None = None
 
-# Reads a plan workbook: (catalog document, or None when it could not be read; findings).
-PlanReader = Callable[[Path], tuple[dict[str, Any] | None, Iterable[Finding]]]
+
+@dataclass
+class Acceptance:
+    """A warning accepted (or refused) on 状況: its department and what the ledger said."""
+
+    department: str
+    result: AcceptResult
+
+
+@dataclass
+class Generated:
+    """The templates ``generate`` wrote, and the e-mail drafts (``generate --mail``)."""
+
+    templates: list[Path]
+    drafts: list[Path] = field(default_factory=list)
 
 
 class Workspace:
@@ -84,10 +107,16 @@ class Workspace:
         self._changing = threading.Lock()
         self._checking = threading.Lock()
         self._checked: tuple[Fingerprint, ValidationResult] | None = None
+        self._digests: tuple[Fingerprint, dict[str, str]] | None = None
+        # The plan was replaced since the desk's last run: the ledger's runs are of another plan.
+        self._plan_replaced = False
         self.last_upload: UploadReport | None = None
         self.last_job: JobResult | None = None
-        self.last_generated: list[Path] | None = None
+        self.last_generated: Generated | None = None
         self.last_plan_import: PlanImport | None = None
+        self.last_accept: Acceptance | None = None
+        self.last_remind: bool = False
+        self.progress = Progress()
 
     # ---- reading ---------------------------------------------------------------------------
     def validation(self) -> ValidationResult:
@@ -101,18 +130,87 @@ class Workspace:
                                                       self.limits))
             return self._checked[1]
 
-    def _remember(self, result: ValidationResult) -> None:
+    def _remember(self, result: ValidationResult, before: Fingerprint) -> None:
+        """Keep a run's validation, for the folder as it was when the run began."""
         with self._checking:
-            self._checked = (fingerprint(self.project.submissions), result)
+            self._checked = (before, result)
+            self._plan_replaced = False
+
+    @property
+    def ledger(self) -> Path:
+        """The ledger the runs of the desk record into (``output/ledger.sqlite3``)."""
+        return ledger_path(self.project.output, None)
+
+    def status(self) -> StatusView:
+        """状況: the ledger's status when its latest run is of the folder as it is now, else the
+        folder's validation (see :mod:`consolidator.desk.department_status`). Only reads."""
+        result = self.validation()
+        return status_view(result, self.ledger, self.digests(result),
+                           trust_ledger=not self._plan_replaced)
+
+    def digests(self, result: ValidationResult) -> dict[str, str]:
+        """Name → SHA-256 of the files ``result`` checked (reused while no file changed)."""
+        folder = self.project.submissions
+        with self._checking:
+            now = fingerprint(folder)
+            if self._digests is None or self._digests[0] != now:
+                found = {s.file: digest(folder / s.file) for s in result.submissions}
+                self._digests = (now, {name: d[0] for name, d in found.items() if d})
+            return self._digests[1]
 
     # ---- changing ----------------------------------------------------------------------------
-    def generate(self, deadline: str, contact: str) -> list[Path]:
-        """``consolidator generate --deadline … --contact …`` into ``workbook_templates/``."""
+    def generate(self, deadline: str, contact: str, mail: bool = False) -> Generated:
+        """``consolidator generate --deadline … --contact …`` into ``workbook_templates/``;
+        with ``mail`` (``--mail``) also each template's e-mail draft beside it."""
         p = self.project
         with self._changing, exclusive(p.output):
-            self.last_generated = generate_templates(p.catalog, p.year, p.templates,
-                                                     deadline=deadline, contact=contact)
+            paths = generate_templates(p.catalog, p.year, p.templates, deadline=deadline,
+                                       contact=contact)
+            drafts = write_send_out_drafts(p.catalog, p.year, paths, deadline,
+                                           contact) if mail else []
+            self.last_generated = Generated(paths, drafts)
         return self.last_generated
+
+    def check(self) -> JobResult:
+        """``consolidator validate`` on the project folder: the run recorded in the ledger, the
+        logs and what goes back to each department written (as after an upload)."""
+        p = self.project
+        with self._changing:
+            before = fingerprint(p.submissions)
+            job = run_validate(p.submissions, p.catalog, p.year, p.output)
+        self._remember(job.validation, before)
+        return job
+
+    def accept(self, key: Key, reason: str, by: str = "") -> Acceptance:
+        """``consolidator accept`` for one warning (code, department, subject, value), with
+        the reason and who accepts it (default: the login user): recorded in the ledger when
+        its latest run has that warning; an error, a warning the run does not have or a
+        missing reason is refused with the ledger's Japanese message."""
+        def where(_row: int, k: Key) -> str:
+            return fill(DESK_TEXT["accept-where"], code=k[0], department=k[1] or "-",
+                        subject=k[2])
+
+        with self._changing:
+            try:
+                result = record_acceptances(self.ledger, [(0, marked_row(key, reason))],
+                                            by or None, where)
+            except sqlite3.Error as exc:  # damaged or locked past the timeout: nothing recorded
+                result = AcceptResult(problem=fill(DESK_TEXT["ledger-problem"],
+                                                   detail=f"{type(exc).__name__}: {exc}"))
+        self.last_accept = Acceptance(key[1], result)
+        return self.last_accept
+
+    def remind(self, deadline: str, contact: str) -> None:
+        """``consolidator remind --deadline … --contact …``: the reminder drafts and their
+        list for the departments that sent nothing (and the correction drafts for files with
+        errors), recorded in the ledger."""
+        from consolidator.jobs.reminders import remind_departments
+
+        p = self.project
+        with self._changing:
+            remind_departments(p.submissions, p.catalog, p.year, p.output,
+                               deadline=deadline, contact=contact, ledger=self.ledger)
+        self.last_remind = True
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:
         """Save the files into ``submissions/`` (safe names, never overwriting, each within
@@ -129,8 +227,9 @@ class Workspace:
         with self._changing:
             with exclusive(p.output):
                 report = UploadReport([self._save(f) for f in chosen])
+            before = fingerprint(p.submissions)
             job = run_validate(p.submissions, p.catalog, p.year, p.output)
-        self._remember(job.validation)
+        self._remember(job.validation, before)
         by_file = {s.file: s for s in job.validation.submissions}
         for row in report.files:
             if row.saved is not None:
@@ -155,12 +254,11 @@ class Workspace:
         self.last_upload = report
         return report
 
-    def import_plan(self, upload: Upload, read: PlanReader) -> PlanImport:
-        """Take in an edited plan workbook: the same safety checks as any returned file,
-        then ``read`` (the plan workbook's reader), then the checks the command line makes on
-        a ``--plan`` file. Only when nothing is an error is the catalog written, atomically,
-        as ``plan.json`` in the project folder and used from then on; otherwise nothing is
-        replaced."""
+    def import_plan(self, upload: Upload) -> PlanImport:
+        """``consolidator plan import FILE.xlsx``: the same safety checks as any returned
+        file, then the plan workbook's reader (every finding at its sheet and cell). Only
+        when nothing is an error is the catalog written, atomically, as ``plan.json`` in the
+        project folder and used from then on; otherwise nothing is replaced."""
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         with self._changing, tempfile.TemporaryDirectory() as tmp:
             try:
@@ -173,11 +271,9 @@ class Workspace:
             safety = check_workbook(path, self.limits)
             if not safety.ok:
                 return self._keep_plan(PlanImport(upload.name, list(safety.findings)))
-            doc, found = read(path)
+            doc, found = import_workbook(path)
             findings = list(safety.findings) + list(found)
-            if doc is not None and not has_error(findings):
-                findings += list(check_plan(doc))
-            if doc is None or has_error(findings):
+            if doc is None:
                 return self._keep_plan(PlanImport(upload.name, findings))
             target = self.project.root / PLAN_FILE
             write_text_atomic(target, dump_json(doc))
@@ -185,6 +281,7 @@ class Workspace:
             self.project = Project(self.project.root, catalog, catalog.report_year)
             with self._checking:
                 self._checked = None
+                self._plan_replaced = True
             self.last_job = self.last_generated = None
             return self._keep_plan(PlanImport(upload.name, findings, target))
 
@@ -194,11 +291,23 @@ class Workspace:
 
     def consolidate(self) -> JobResult:
         """``consolidator consolidate`` on the project folder (``run_consolidate`` holds the
-        output folder's lock itself)."""
+        output folder's lock itself). Once consolidate reports its progress (issue 16, the
+        hook :data:`~consolidator.desk.extensions.CONSOLIDATE_WITH_PROGRESS`), it goes to
+        :attr:`progress`, which the page polls while it waits."""
         p = self.project
         with self._changing:
-            job = run_consolidate(p.submissions, p.catalog, p.year, p.output)
-        self._remember(job.validation)
+            before = fingerprint(p.submissions)
+            with_progress = hook(CONSOLIDATE_WITH_PROGRESS)
+            self.progress.start()
+            try:
+                if with_progress is not None:
+                    job = with_progress(p.submissions, p.catalog, p.year, p.output,
+                                        progress=self.progress.update)
+                else:
+                    job = run_consolidate(p.submissions, p.catalog, p.year, p.output)
+            finally:
+                self.progress.finish()
+        self._remember(job.validation, before)
         self.last_job = job
         return job
 

@@ -3,6 +3,7 @@
 - :mod:`.department_files`: what each department gets after a run (annotated workbook or
   table, and the draft), in ``output/担当別/``.
 - :mod:`.drafts`: e-mail drafts (.eml) with a workbook attached (also ``generate --mail``).
+- :mod:`.reminders`: ``remind``'s drafts (the template attached) and 督促一覧.xlsx.
 - :mod:`.annotate`: the annotated copy of the file the department sent (``annotate_workbook``).
 - :mod:`.package`: an .xlsx package patched as bytes (parts copied, a few edited in place).
 - :mod:`.highlight`: the always-true conditional formats that colour the cells with findings.

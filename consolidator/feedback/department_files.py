@@ -18,6 +18,7 @@ annotated gets the table instead, and the log says so.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -68,13 +69,19 @@ class DepartmentFiles:
 
 
 def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
-                           limits: Limits = DEFAULT_LIMITS) -> DepartmentFiles:
+                           limits: Limits = DEFAULT_LIMITS, *,
+                           only: Collection[str] | None = None,
+                           request: tuple[str, str] | None = None) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
-    the files in ``submissions`` (which are only read); see the module."""
+    the files in ``submissions`` (which are only read); see the module. ``only``: these
+    departments (``remind``: those whose file has errors); ``request``: the deadline and
+    contact every department is given (default: those of its template)."""
     out = DepartmentFiles(folder)
-    request_default = _usual_request(result)
+    request_default = request or usual_request(result)
     tried: set[str] = set()  # departments something was (to be) written for
     for department in result.catalog.department_names:
+        if only is not None and department not in only:
+            continue
         mine = sorted((f for f in result.findings if f.department == department
                        and f.severity in (ERROR, WARNING) and f.accepted is None
                        and f.code not in NOT_FOR_DEPARTMENTS),
@@ -89,16 +96,17 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             kind = "missing"
         if not mine:
             continue
-        request = _request(department, result.year, chosen, request_default)
+        asked = (Request(department, wareki(result.year), *request) if request
+                 else _request(department, result.year, chosen, request_default))
         target = folder / workbook_name(department)
         tried.add(department)
         try:
             written = None if chosen is None else _annotate(
-                submissions / chosen.file, target, mine, request, chosen.file, limits, out)
+                submissions / chosen.file, target, mine, asked, chosen.file, limits, out)
             if written is None:
                 written = write_file(target, partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
-            out.sent.append(_with_draft(out, department, written, kind, mine, request, result))
+            out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
             out.findings.append(make("feedback-not-written", file=target.name,
                                      target=department, detail=f"{exc.strerror or exc}"))
@@ -150,7 +158,9 @@ def _request(department: str, year: int, chosen: Submission | None,
     return Request(department, wareki(year), deadline, contact)
 
 
-def _usual_request(result: ValidationResult) -> tuple[str, str]:
+def usual_request(result: ValidationResult) -> tuple[str, str]:
+    """The deadline and contact most templates of the run carry (else the cover's
+    defaults)."""
     pairs = Counter((s.identity.deadline, s.identity.contact) for s in result.chosen.values()
                     if s.identity and (s.identity.deadline or s.identity.contact))
     if pairs:

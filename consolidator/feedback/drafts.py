@@ -78,11 +78,12 @@ def items_text(findings: list[Finding], max_items: int = MAX_ITEMS) -> str:
 
 
 def send_out_draft(department: str, email: str | None, year_label: str, deadline: str,
-                   contact: str, template: Path) -> bytes:
-    """The yearly send-out: the template attached, what to do, by when, whom to ask."""
+                   contact: str, template: Path, kind: str = "send") -> bytes:
+    """The yearly send-out: the template attached, what to do, by when, whom to ask; with
+    ``kind="remind"``, the same asked again of a department that has sent nothing yet."""
     values = dict(department=department, year=year_label, deadline=deadline, contact=contact,
                   file=template.name)
-    return draft(email, fill(MAIL_TEXT["send-subject"], **values), mail_body("send", **values),
+    return draft(email, fill(MAIL_TEXT[f"{kind}-subject"], **values), mail_body(kind, **values),
                  template)
 
 

@@ -5,5 +5,6 @@
 - :mod:`.records`: recording a run (every file by SHA-256, its status, the run's findings)
   and what the history says (versions, superseded files, changed fields).
 - :mod:`.acceptance`: warnings a manager accepted in ``validation_log.xlsx``.
+- :mod:`.reminders`: when each department was reminded (``remind``), and who sent a file.
 - :mod:`.status`: ``consolidator status``, read from the ledger.
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ from consolidator.messages.outputs import LOG_HEADER, LOG_SHEET
 SEVERITY_COL, CODE_COL, DEPARTMENT_COL, FILE_COL, SHEET_COL, CELL_COL = LOG_HEADER[:6]
 VALUE_COL = LOG_HEADER[8]
 ACCEPT_COL, REASON_COL, FIELD_COL = LOG_HEADER[-3:]
+
+Key = tuple[str, str, str, str]  # what an acceptance is keyed on: code, department, subject, value
+Where = Callable[[int, Key], str]  # a refused row in words
 
 
 def subject_of(f: Finding) -> str:
@@ -67,10 +71,8 @@ class AcceptResult:
 
 def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
     """``consolidator accept``: read the rows of ``log`` marked 承認する into ``ledger``
-    (see :func:`accept_rows`). A missing ledger, one without runs, or a log that cannot be
-    read is a ``problem``, and nothing is recorded."""
-    from consolidator.ledger.schema import connect, migrate
-
+    (see :func:`record_acceptances`). A missing ledger, one without runs, or a log that
+    cannot be read is a ``problem``, and nothing is recorded."""
     if not ledger.is_file():
         return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
     try:
@@ -78,13 +80,26 @@ def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
     except Exception as exc:  # noqa: BLE001 - calamine's errors, a missing sheet: say so
         return AcceptResult(problem=fill(ACCEPT_TEXT["no-log"], file=log,
                                          detail=f"{type(exc).__name__}: {exc}"))
+    return record_acceptances(ledger, rows, by)
+
+
+def record_acceptances(ledger: Path, rows: list[tuple[int, dict[str, Any]]],
+                       by: str | None = None, where: Where | None = None) -> AcceptResult:
+    """Record ``rows`` (as the log has them, see :func:`accept_rows`) in the ledger file, in
+    one transaction: what ``consolidator accept`` does with the log's rows, and the desk with
+    a warning accepted on its 状況 page. A missing ledger or one without runs is a
+    ``problem``, and nothing is recorded."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
     conn = connect(ledger)
     try:
         migrate(conn)
         if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
             return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
         conn.execute("BEGIN IMMEDIATE")
-        result = accept_rows(conn, rows, by)
+        result = accept_rows(conn, rows, by, where)
         conn.execute("COMMIT")
         return result
     finally:
@@ -116,9 +131,11 @@ def _text(v: Any) -> str:
 
 
 def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]],
-                by: str | None = None) -> AcceptResult:
+                by: str | None = None, where: Where | None = None) -> AcceptResult:
     """Record the rows marked 承認する as accepted warnings (who, when, why); refuse errors,
-    rows without a reason and rows the latest run does not have, each with a message."""
+    rows without a reason and rows the latest run does not have, each with a message that
+    names the row (``where``: its words, from the row number and the key; default the log's
+    row)."""
     result = AcceptResult()
     who = by or _user()
     latest = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
@@ -127,14 +144,13 @@ def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]]
             continue
         key = (row.get(CODE_COL, ""), row.get(DEPARTMENT_COL, ""), _subject(row),
                row.get(VALUE_COL, ""))
-        where = fill(ACCEPT_TEXT["row"], row=n, code=key[0], department=key[1] or "-",
-                     subject=key[2])
+        place = (where or log_row)(n, key)
         severities = {r[0] for r in conn.execute(
             "SELECT severity FROM run_findings WHERE run_id = ? AND code = ? AND department = ?"
             " AND subject = ? AND value = ?", (latest, *key))}
         refusal = _refusal(severities, row)
         if refusal:
-            result.refused.append(fill(ACCEPT_TEXT[refusal], where=where))
+            result.refused.append(fill(ACCEPT_TEXT[refusal], where=place))
             continue
         done = conn.execute("SELECT 1 FROM acceptances WHERE code = ? AND department = ?"
                             " AND subject = ? AND value = ?", key).fetchone()
@@ -145,6 +161,20 @@ def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]]
                      " reason = excluded.reason", (*key, who, now(), row.get(REASON_COL, "")))
         (result.already if done else result.accepted).append(n)
     return result
+
+
+def marked_row(key: Key, reason: str) -> dict[str, str]:
+    """One warning to accept, as the row of the log a manager marks 承認する with a reason
+    (the row :func:`accept_rows` reads)."""
+    code, department, subject, value = key
+    return {CODE_COL: code, DEPARTMENT_COL: department, FIELD_COL: subject, VALUE_COL: value,
+            ACCEPT_COL: ACCEPT_TEXT["accept"], REASON_COL: reason}
+
+
+def log_row(n: int, key: Key) -> str:
+    """A row of the log in a refusal: its number, code, department and subject."""
+    return fill(ACCEPT_TEXT["row"], row=n, code=key[0], department=key[1] or "-",
+                subject=key[2])
 
 
 def _refusal(severities: set[str], row: dict[str, Any]) -> str | None:

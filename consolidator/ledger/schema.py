@@ -108,6 +108,19 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (code, department, subject, value)
     );
     """,
+    # 3: reminders (consolidator remind) — when each department was asked again, and how.
+    """
+    CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        department TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        kind TEXT NOT NULL,           -- missing (nothing sent) / fix (its file has errors)
+        reminded_at TEXT NOT NULL,
+        deadline TEXT NOT NULL DEFAULT '',
+        draft TEXT NOT NULL DEFAULT ''  -- the draft's file name
+    );
+    CREATE INDEX reminders_department ON reminders(department, year);
+    """,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -105,6 +105,27 @@ def read_status(conn: sqlite3.Connection, departments: list[str], year: int) -> 
     return Status(run_at, command, year, out, int(missing))
 
 
+def recorded_files(ledger: Path, year: int) -> dict[str, str] | None:
+    """The files the latest run for fiscal ``year`` recorded: name → SHA-256 (None when
+    there is no ledger or no run for that year). Compared with a folder's files, it says
+    whether :func:`ledger_status` is the status of the folder as it is now."""
+    from consolidator.ledger.schema import connect, migrate
+
+    if not ledger.is_file():
+        return None
+    conn = connect(ledger)
+    try:
+        migrate(conn)
+        run = conn.execute("SELECT MAX(id) FROM runs WHERE year = ?", (year,)).fetchone()[0]
+        if run is None:
+            return None
+        return dict(conn.execute("SELECT run_files.name, files.sha256 FROM run_files JOIN files"
+                                 " ON files.id = run_files.file_id WHERE run_files.run_id = ?",
+                                 (run,)).fetchall())
+    finally:
+        conn.close()
+
+
 def status_lines(status: Status, year_label: str) -> list[str]:
     """The one-screen table for the secretariat."""
     t = STATUS_TEXT

@@ -101,12 +101,19 @@ MAIL_TEXT: dict[str, str] = {
     "send-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)様式({department})",
     "fix-subject": "【修正のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
     "missing-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)({department})",
+    "remind-subject": "【再度のお願い】地域福祉計画 実施状況報告({year}度)のご提出について({department})",
     # The parts of the bodies (MAIL_BODIES puts them together).
     "greeting": "{department} ご担当者様\n\n",
     "send": (
         "地域福祉計画 実施状況報告({year}度)の作成にご協力をお願いします。\n"
         "添付の記入用ブック「{file}」に、{year}度の実施状況・実績値と翌年度の予定を入力してください。\n"
         "入力のしかたはブックの「記入要領」シートにあります。\n"
+    ),
+    "remind": (
+        "地域福祉計画 実施状況報告({year}度)について、{department}からのご提出がまだ確認できておりません。\n"
+        "お手数ですが、添付の記入用ブック「{file}」に{year}度の実施状況・実績値と翌年度の予定を入力し、"
+        "提出期限までにお送りください(入力のしかたはブックの「記入要領」シートにあります)。\n"
+        "行き違いでお送りいただいている場合は、ご容赦ください。\n"
     ),
     "thanks": "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n",
     "counts": ("確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、"
@@ -139,4 +146,22 @@ MAIL_BODIES: dict[str, tuple[str, ...]] = {
     "fix-list": ("greeting", "thanks", "counts", "fix-list", "deadline", "contact"),
     "fix-table": ("greeting", "thanks", "unreadable", "fix-table", "deadline", "contact"),
     "missing": ("greeting", "missing", "send-again", "deadline", "contact"),
+    "remind": ("greeting", "remind", "deadline", "how-to-send", "contact"),
 }
+
+# ---- consolidator remind (output/督促/) ----------------------------------------------------------
+REMIND_TEXT: dict[str, str] = {
+    "folder": "督促",
+    "file-suffix": "_督促.eml",  # <担当>_督促.eml
+    "list-file": "督促一覧.xlsx",
+    "list-sheet": "督促一覧",
+    "missing": "提出のお願い",  # the kinds of reminder, as the list shows them
+    "fix": "修正のお願い",
+    "days-past": "期限を過ぎています({days}日)",
+    "written": "督促の下書きを作りました:未提出 {missing} 担当、修正待ち {fix} 担当({folder})",
+    "list-written": "督促一覧:{path}",
+    "none": "督促の必要な担当はありません(すべての担当から提出があり、エラーのあるファイルもありません)。",
+    "no-deadline": "注意:提出期限を日付として読み取れないため、期限までの日数は空欄です(--deadline 2023年5月31日 のように指定できます)。",
+}
+REMIND_HEADER = ("担当", "督促の内容", "宛先", "前回の督促", "督促の回数", "今回の督促", "提出期限",
+                 "期限までの日数", "下書き", "添付")

@@ -88,13 +88,28 @@ SUBMISSION: dict[str, Message] = {
                        "数式ではなく値を入力してください。"),
     "formula-no-cache": (E, "入力欄に計算結果のない数式があります:{sheet}!{cell}",
                          "数式ではなく値を入力してください。"),
-    "value-tenfold": (W, "実績値 {value} が前年度({previous})の10倍以上または10分の1以下です({indicator})",
-                      "入力の誤り(桁・単位)がないか確認してください。正しければ対応は不要です。"),
+    "value-tenfold": (W, "実績値 {value} が前年度({previous})の{factor}倍以上または{factor}分の1以下です({indicator})",
+                      "入力の誤り(桁・単位)がないか確認してください。{ask}"),
+    "value-far-from-target": (W, "実績値 {value} が目標値({target})の{factor}倍以上または{factor}分の1以下です({indicator})",
+                              "入力の誤り(桁・単位)がないか確認してください。{ask}"),
+    "value-change-explained": (I, "値の増減・説明あり:実績値 {value} は{basis}の{factor}倍以上または{factor}分の1以下です。"
+                                  "増減の理由:「{explanation}」({indicator})",
+                               "対応は不要です。増減の理由は報告書(指標一覧)に載ります。"),
     "value-zero-was-nonzero": (W, "実績値が0です(前年度は {previous})({indicator})",
                                "0で正しいか確認してください。実施しなかった場合は理由を選ぶこともできます。"),
     "text-too-long": (E, "入力が長すぎます({length}文字、上限{limit}文字):{label}",
                       "{limit}文字以内にまとめてください。"),
     "value-error-cell": (E, "セルがエラー値です:「{value}」({label})", "値を入力し直してください。"),
+}
+
+
+# The parts of the change check's findings (value-tenfold, value-far-from-target,
+# value-change-explained): what the value was compared with, and what the department is asked.
+CHANGE_TEXT: dict[str, str] = {
+    "previous": "前年度の実績({reference})",
+    "target": "目標値({reference})",
+    "ask": "正しい値のときは、{sheet}!{cell}(増減の理由)に増減の理由を書いてください。",
+    "ask-no-cell": "正しい値のときは、増減の理由を事務局に知らせてください。",
 }
 
 

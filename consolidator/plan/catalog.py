@@ -33,6 +33,10 @@ CATEGORIES: tuple[Category, ...] = ("独自", "受託", "補助")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NEW_TAG = "【新規】"
 DEFAULT_PLAN_NAME = "default_plan.json"
+# The schema version the content hash is taken at. A migration that only adds optional fields
+# (3 → 4) is no change of the plan: a catalog that uses none of them keeps the hash the
+# templates already sent out recorded (else each would be read as made from an older catalog).
+HASHED_SCHEMA_VERSION = 3
 
 
 def schema() -> dict[str, Any]:
@@ -192,9 +196,11 @@ class Catalog:
     @cached_property
     def content_hash(self) -> str:
         """The plan's content, as templates record it. Contact data (a department's e-mail
-        address) is left out: adding an address does not make returned files "older"."""
-        doc = {**self.doc, "departments": [{k: v for k, v in d.items() if k != "email"}
-                                           for d in self.doc.get("departments", [])]}
+        address) is left out: adding an address does not make returned files "older"; so is
+        the schema version (see :data:`HASHED_SCHEMA_VERSION`)."""
+        doc = {**self.doc, "schema_version": HASHED_SCHEMA_VERSION,
+               "departments": [{k: v for k, v in d.items() if k != "email"}
+                               for d in self.doc.get("departments", [])]}
         return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
 
     # ---- structure -----------------------------------------------------------------------

@@ -12,6 +12,11 @@ document is what every other module sees; the file itself is never rewritten.
   each measure's ``history`` (one entry per past year, with that year's numeric target), so
   a catalog can carry every past year, not only the last. A value keyed by an id the
   initiative has no measure for stays in ``previous.values``, for the checker to report.
+- 3 → 4: two optional fields, nothing to move: a measure's own threshold of the change
+  check (``change_factor``, default
+  :data:`consolidator.plan.change_rule.DEFAULT_CHANGE_FACTOR`) and the department's
+  explanation of a change, kept with a past year's actual (``history[].explanation``). A
+  version 3 catalog is a version 4 catalog that uses neither.
 """
 
 from __future__ import annotations
@@ -19,18 +24,20 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def upgrade(doc: Any) -> Any:
     """``doc`` at the current schema version (a copy when anything changed). Anything that is
     not a catalog of a known older version is returned as it is, for the checker to report."""
-    if not isinstance(doc, dict) or doc.get("schema_version") not in (1, 2):
+    if not isinstance(doc, dict) or doc.get("schema_version") not in (1, 2, 3):
         return doc
     doc = copy.deepcopy(doc)
     if doc.get("schema_version") == 1:
         doc = _v1_to_v2(doc)
-    return _v2_to_v3(doc)
+    if doc.get("schema_version") == 2:
+        doc = _v2_to_v3(doc)
+    return _v3_to_v4(doc)
 
 
 def _rename(node: Any, old: str, new: str) -> None:
@@ -64,6 +71,11 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
                 previous["values"] = left
             else:
                 del previous["values"]
+    return doc
+
+
+def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["schema_version"] = 4
     return doc
 
 

@@ -118,7 +118,8 @@ def _records(catalog: Catalog, blank: bool) -> dict[str, list[Row]]:
     if blank:
         return rows
     rows["departments"] = [{"name": d["name"], "organisation": d["organisation"],
-                            "aliases": _joined(d.get("aliases"))} for d in catalog.departments]
+                            "aliases": _joined(d.get("aliases")), "email": d.get("email")}
+                           for d in catalog.departments]
     for goal in catalog.goals:
         rows["goals"].append({"goal_id": goal["id"], "number": goal["number"],
                               "title": goal["title"]})
@@ -170,14 +171,15 @@ def _measure_row(iid: str, ind: dict[str, Any], m: dict[str, Any]) -> Row:
         "value": m.get("value"), "unit": m.get("unit"), "period": m.get("period"),
         "qualifier": m.get("qualifier"), "year": m.get("year"),
         "year_role": roles.get(m.get("year_role") or ""), "percent": _flag(m.get("percent")),
-        "continues": m.get("continues"),
+        "continues": m.get("continues"), "change_factor": m.get("change_factor"),
     }
 
 
 def _history(m: MeasureView, h: dict[str, Any]) -> Row:
     return {"measure_id": m.id, "name": m.name, "year": h["year"], "text": h["text"],
             "value": h["value"], "unit": h["unit"], "reason": h["reason"],
-            "note": h.get("note"), "target": h.get("target")}
+            "note": h.get("note"), "target": h.get("target"),
+            "explanation": h.get("explanation")}
 
 
 def _old_measure(m: MeasureView) -> Row:

@@ -124,6 +124,8 @@ def _departments(book: Book, rows: list[Row]) -> list[dict[str, Any]]:
             d["aliases"] = v["aliases"]
             for alias in v["aliases"]:
                 book.former.setdefault(alias, d["name"])
+        if v["email"]:
+            d["email"] = v["email"]
         remember(book, f"$.departments[{k}]", DEPARTMENTS, row)
         out.append(d)
     return out
@@ -296,13 +298,15 @@ def _indicators(book: Book, inis: Known, rows: list[Row]) -> Known:
             "unit": v["unit"], "period": v["period"], "qualifier": v["qualifier"],
             "year": v["year"], "year_role": YEAR_ROLES.get(v["year_role"] or ""),
             "percent": bool(v["percent"])}
-        if v["continues"]:
-            measure["continues"] = v["continues"]
+        for optional in ("continues", "change_factor"):  # absent when blank
+            if v[optional] is not None:
+                measure[optional] = v[optional]
         mpath = f"{ipath}.measures[{len(ind['measures'])}]"
         ind["measures"].append(measure)
         remember(book, mpath, INDICATORS, row,
                   {k: k for k in ("label", "text", "value", "unit", "period", "qualifier",
-                                  "year", "year_role", "percent", "continues")})
+                                  "year", "year_role", "percent", "continues",
+                                  "change_factor")})
         book.where[f"{mpath}.id"] = (INDICATORS.name, row.cells["measure_id"] if v["measure_id"]
                                      else row.cells["id"])
         measures.setdefault(measure["id"], (mpath, measure))
@@ -348,10 +352,12 @@ def _history(book: Book, measures: Known, t: dict[str, list[Row]]) -> None:
         for sheet, row in sorted(own, key=lambda item: item[1].values["year"] or 0):
             remember(book, f"{mpath}.history[{len(measure['history'])}]", sheet, row)
             v = row.values
-            measure["history"].append({
-                "year": v["year"], "text": v["text"] or "", "value": v["value"],
-                "unit": v["unit"], "reason": v["reason"], "note": v["note"],
-                "target": v["target"]})
+            entry = {"year": v["year"], "text": v["text"] or "", "value": v["value"],
+                     "unit": v["unit"], "reason": v["reason"], "note": v["note"],
+                     "target": v["target"]}
+            if v["explanation"]:  # absent when blank, as consolidate writes it
+                entry["explanation"] = v["explanation"]
+            measure["history"].append(entry)
 
 
 def _carry(book: Book, mid: str, place: Place, old: str, old_ids: set[str],

@@ -36,6 +36,7 @@ class Column:
     choices: str | None = None  # a drop-down: a key of choice_lists(), or "department" …
     width: int = 12
     reference: bool = False  # shown to help, not read back (指標(参考))
+    added: bool = False  # added later: a workbook exported before it reads it as blank
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ DEPARTMENTS = Sheet("departments", (
     C("name", required=True, width=18),
     C("organisation", "choice", True, "organisation", 10),
     C("aliases", "list", width=24),
+    C("email", width=28, added=True),  # contact data (issue 12), optional
 ))
 GOALS = Sheet("goals", (
     C("goal_id", "id", True, width=11),
@@ -99,6 +101,7 @@ INDICATORS = Sheet("indicators", (
     C("year_role", "choice", choices="year_role", width=10),
     C("percent", "flag", choices="flag", width=8),
     C("continues", "id", choices="old_measure", width=14),
+    C("change_factor", "number", width=10, added=True),
 ))
 REPORTERS = Sheet("reporters", (
     C("initiative_id", "id", True, width=11),
@@ -128,6 +131,7 @@ _HISTORY_COLUMNS = (
     C("reason", "choice", choices="reason", width=10),
     C("note", width=30),
     C("target", "number", width=10),
+    C("explanation", width=30, added=True),
 )
 HISTORY = Sheet("history", _HISTORY_COLUMNS)
 OLD_MEASURES = Sheet("old_measures", (

@@ -81,10 +81,10 @@ def _rows(book: Book, sheet: Sheet, grid: Grid, lists: dict[str, list[str]]
         heading = sheet.heading(column)
         if heading in header:
             cols[column.key] = header.index(heading) + 1
-        elif not column.reference:
+        elif not (column.reference or column.added):
             book.findings.add("plan-book-column-missing", sheet=sheet.name, cell="1",
                               value=heading)
-    if any(c.key not in cols and not c.reference for c in sheet.columns):
+    if any(c.key not in cols and not (c.reference or c.added) for c in sheet.columns):
         return None
     out = []
     for r, raw in enumerate(grid[1:], start=2):
@@ -95,6 +95,9 @@ def _rows(book: Book, sheet: Sheet, grid: Grid, lists: dict[str, list[str]]
         places: dict[str, str] = {}
         for column in sheet.columns:
             if column.reference:
+                continue
+            if column.key not in cols:  # a column added since the workbook was exported
+                values[column.key], places[column.key] = None, a1(r, 1)
                 continue
             col = cols[column.key]
             places[column.key] = a1(r, col)

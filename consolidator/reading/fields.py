@@ -8,10 +8,12 @@ longer points at the right row: the field is found by its key instead, in the co
 workbook's own field list gives, with a warning. Nothing is guessed: a field found neither
 way is reported missing.
 
-A workbook made from an older catalog is matched field by field on the ids that still
-exist: a field of the current plan the workbook never had is reported as not in its
-template, and a value typed into a field the current plan no longer asks this department
-for is reported as not used.
+A field the workbook's own field list does not have and the department need not fill (an
+explanation, 増減の理由, in a workbook of a format before it) is not looked for. A workbook
+made from an older catalog is matched field by field on the ids that still exist: a field
+of the current plan the workbook never had is reported as not in its template, and a value
+typed into a field the current plan no longer asks this department for is reported as not
+used.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
     own = workbook_fields(raw)
     moved_rows: set[tuple[str, int]] = set()
     for f in model.fields:
-        if older_catalog and own and f.field_id not in own:  # the template never had it
+        if own and f.field_id not in own and not (f.required and not older_catalog):
+            # the template never had it: made from another catalog, or in an earlier format
+            # without that column (増減の理由 before format 3); an optional field is not asked
             if f.required:
                 findings.append(make("field-not-in-template", file=file,
                                      department=model.department, field_id=f.field_id,

@@ -20,6 +20,7 @@ from consolidator.messages.outputs import (
     INDICATOR_COLUMNS,
     JUDGEMENT_TEXT,
     MISSING_HEADER,
+    PAST_EXPLANATION,
     PAST_YEAR_COLUMN,
 )
 from consolidator.plan.catalog import CITY, COUNCIL, action_line, indicator_line
@@ -37,8 +38,8 @@ from consolidator.text_layout import FONT, row_height
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
 INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_years")
-INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 10,
-                                                12, 8, 9, 40), strict=True))
+INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 30,
+                                                10, 30, 12, 8, 9, 40), strict=True))
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (12, 16, 72, 44)
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
@@ -46,9 +47,10 @@ NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 def actual_text(m: MeasureResult) -> str:
     """An indicator's value as the report writes it:
-    「推進協議会への社会福祉法人の加入率 61.2%」."""
+    「推進協議会への社会福祉法人の加入率 61.2%」; a value far off, with its explanation."""
     if m.value is not None:
-        return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}"
+        why = fill(MASTER_TEXT["explanation"], text=m.explanation) if m.change_explained else ""
+        return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}{why}"
     if m.reason:
         extra = f"({m.reason_text})" if m.reason_text else ""
         return f"{m.measure.name} {m.reason}{extra}"
@@ -287,7 +289,8 @@ def indicator_header(c: Consolidated) -> list[str]:
 
 def indicator_rows(c: Consolidated) -> list[list[Any]]:
     """指標一覧, one row per measure (columns: :func:`indicator_header`); a past year holds
-    the value, or the reason given instead."""
+    the value, or the reason given instead; 増減の理由 this year's explanation, 過去の増減の理由
+    those the catalog carries from earlier years."""
     rows = []
     years = past_years(c)
     for m in c.measures:
@@ -297,11 +300,19 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
         rows.append([
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
             mv.owner, mv.data.get("text") or mv.indicator["target"]["text"],
-            m.target, mv.unit, mv.data.get("year"), *past, m.value,
-            m.reason if m.value is None else None, m.achievement, JUDGEMENT_TEXT[m.judgement],
+            m.target, mv.unit, mv.data.get("year"), *past, _past_explanations(mv.history),
+            m.value, m.explanation, m.reason if m.value is None else None, m.achievement,
+            JUDGEMENT_TEXT[m.judgement],
             str(m.source) if m.source else None,
         ])
     return rows
+
+
+def _past_explanations(history: list[dict[str, Any]]) -> str | None:
+    """令和3年度:… per past year whose value the department explained, oldest first."""
+    lines = [fill(PAST_EXPLANATION, year=wareki(h["year"]), text=h["explanation"])
+             for h in history if h.get("explanation")]
+    return "\n".join(lines) or None
 
 
 def _past_value(actual: dict[str, Any] | None) -> Any:

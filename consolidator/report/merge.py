@@ -29,6 +29,7 @@ NOT_ACHIEVED: Judgement = "not-achieved"
 NOT_REPORTED: Judgement = "not-reported"
 NOT_EVALUATED: Judgement = "not-evaluated"
 JUDGEMENTS: tuple[Judgement, ...] = (ACHIEVED, NOT_ACHIEVED, NOT_REPORTED, NOT_EVALUATED)
+CHANGE_EXPLAINED = "value-change-explained"  # the finding of a far-off value, explained
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class MeasureResult:
     value: int | float | None = None
     reason: str | None = None
     reason_text: str | None = None
+    explanation: str | None = None  # 増減の理由, given with a value
     source: Source | None = None
     flagged: bool = False  # a finding of severity error on this measure
     codes: list[str] = field(default_factory=list)
@@ -55,6 +57,11 @@ class MeasureResult:
     def target(self) -> int | float | None:
         v = self.measure.data.get("value")
         return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    @property
+    def change_explained(self) -> bool:
+        """The value was far off (see :mod:`consolidator.plan.change_rule`) and explained."""
+        return self.explanation is not None and CHANGE_EXPLAINED in self.codes
 
     @property
     def achievement(self) -> float | None:
@@ -193,9 +200,11 @@ def _measure(result: ValidationResult, errors: set[tuple[str, str]], codes: set[
     value, source = _entry(sub, f"{m.id}.value")
     reason, reason_source = _entry(sub, f"{m.id}.reason")
     reason_text, _ = _entry(sub, f"{m.id}.reason_text")
+    explanation, _ = _entry(sub, f"{m.id}.explanation")
     return MeasureResult(
         measure=m, value=value, reason=None if value is not None else reason,
         reason_text=None if value is not None else reason_text,
+        explanation=explanation if value is not None else None,
         source=source or reason_source,
         flagged=any((m.owner, f"{m.id}.{r}") in errors for r in ("value", "reason",
                                                                   "reason_text")),

@@ -3,8 +3,9 @@
 The yearly cycle starts again from this year's master: the plan stays the same, and what the
 departments reported this year (values, implementation texts, next-year plans) is what next
 year's templates show as last year's actuals and last year's plans. Every measure keeps its
-whole history: the values of all past years, each with the target of that year's plan, so a
-later step can show the trend from the catalog alone.
+whole history: the values of all past years, each with the target of that year's plan and
+the department's explanation of a change (増減の理由), so a later step can show the trend,
+and why a year stood out, from the catalog alone.
 """
 
 from __future__ import annotations
@@ -59,8 +60,12 @@ def _add_history(ini: dict[str, Any], r: InitiativeResult, year: int) -> None:
 def _entry(m: MeasureResult, year: int) -> dict[str, Any] | None:
     if m.value is not None:
         unit = m.measure.unit
-        return {"year": year, "text": f"{format_number(m.value)}{unit or ''}", "value": m.value,
-                "unit": unit, "reason": None, "note": None, "target": m.target}
+        entry = {"year": year, "text": f"{format_number(m.value)}{unit or ''}",
+                 "value": m.value, "unit": unit, "reason": None, "note": None,
+                 "target": m.target}
+        if m.explanation:  # why the value was far off (or whatever the department said)
+            entry["explanation"] = m.explanation
+        return entry
     if m.reason:
         return {"year": year, "text": m.reason, "value": None, "unit": None, "reason": m.reason,
                 "note": m.reason_text or None, "target": m.target}

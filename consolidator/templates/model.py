@@ -23,16 +23,18 @@ from consolidator.plan.catalog import (
     action_line,
     indicator_line,
 )
+from consolidator.plan.change_rule import ChangeRule, change_rule
 
 # The layout of a department's workbook. Format 1 (until 2023): 活動指標 showed last year's
-# actual only. Format 2: the last HISTORY_YEARS years' actuals. Workbooks of every format in
+# actual only. Format 2: the last HISTORY_YEARS years' actuals. Format 3: an explanation
+# (増減の理由) beside each value, coloured when the value is far off. Workbooks of every format in
 # READABLE_FORMATS are read: each field is found by its defined name (confirmed by the row
 # key), so its column is wherever that workbook put it.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 # The key of the department in a workbook's identity (``_meta`` and the custom properties);
 # "unit" since format 1, kept for the files already sent out.
 DEPARTMENT_KEY = "unit"
-READABLE_FORMATS = ("1", "2")
+READABLE_FORMATS = ("1", "2", "3")
 TEXT_SHEET = TEMPLATE_TEXT["text-sheet"]
 INDICATOR_SHEET = TEMPLATE_TEXT["indicator-sheet"]
 COVER_SHEET = TEMPLATE_TEXT["cover-sheet"]
@@ -42,6 +44,7 @@ META_SHEET = "_meta"
 CATEGORY_SLUGS: dict[str, str] = dict(zip(CATEGORIES, ("dokuji", "jutaku", "hojo"), strict=True))
 TEXT_LIMIT = 2000
 REASON_TEXT_LIMIT = 200
+EXPLANATION_LIMIT = 200
 
 # Both input sheets start with a title, a note and the header row.
 HEADER_ROWS = 3
@@ -62,19 +65,21 @@ INDICATOR_LAYOUT: tuple[tuple[str, int], ...] = (
     ("unit", 7),
     *((f"actual-{k}", 12 if k > 1 else 15) for k in range(HISTORY_YEARS, 0, -1)),
     ("value", 14),
+    ("explanation", 30),
     ("reason", 14),
     ("reason_text", 30),
 )
 IND_COL: dict[str, int] = {key: n for n, (key, _) in enumerate(INDICATOR_LAYOUT, start=1)}
 IND_VALUE_COL = IND_COL["value"]
+IND_EXPLANATION_COL = IND_COL["explanation"]
 IND_REASON_COL = IND_COL["reason"]
 IND_REASON_TEXT_COL = IND_COL["reason_text"]
 
 
 FieldKind = Literal["number", "text", "choice"]
-FieldRole = Literal["status", "plan", "value", "reason", "reason_text"]
+FieldRole = Literal["status", "plan", "value", "reason", "reason_text", "explanation"]
 TEXT_ROLES: tuple[FieldRole, ...] = ("status", "plan")
-MEASURE_ROLES: tuple[FieldRole, ...] = ("value", "reason", "reason_text")
+MEASURE_ROLES: tuple[FieldRole, ...] = ("value", "explanation", "reason", "reason_text")
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,9 @@ class TemplateModel:
     references: list[Reference] = field(default_factory=list)
     text_rows: list[Row] = field(default_factory=list)
     indicator_rows: list[Row] = field(default_factory=list)
+    # measure id → the change check its 増減の理由 cell is coloured by (measures with a
+    # reference to compare with only)
+    change_rules: dict[str, ChangeRule] = field(default_factory=dict)
 
     def identity(self, generated_at: str, tool_version: str, deadline: str = "",
                  contact: str = "") -> dict[str, str]:
@@ -193,9 +201,9 @@ def year_labels(year: int) -> dict[str, str]:
 
 def build(catalog: Catalog, department: str, year: int) -> TemplateModel:
     """The workbook of ``department`` for fiscal ``year``: the initiatives it reports on, one
-    status and one plan field per initiative (per category for 市社協), and a value, a reason
-    and a reason-text field per measure it owns. Raises ``KeyError`` for a department the
-    catalog does not have."""
+    status and one plan field per initiative (per category for 市社協), and a value, an
+    explanation (増減の理由), a reason and a reason-text field per measure it owns. Raises
+    ``KeyError`` for a department the catalog does not have."""
     organisation = catalog.organisation_of(department)
     if organisation is None:
         raise KeyError(department)
@@ -327,12 +335,59 @@ def _indicator_row(t: TemplateModel, m: MeasureView) -> None:
     t.fields.append(Field(field_id=f"{m.id}.value", col=IND_VALUE_COL, kind="number",
                           role="value", label=_label(m, IND_VALUE_COL), percent=m.percent,
                           value_unit=m.unit, required=True, **common))  # type: ignore[arg-type]
+    t.fields.append(Field(field_id=f"{m.id}.explanation", col=IND_EXPLANATION_COL, kind="text",
+                          role="explanation", label=_label(m, IND_EXPLANATION_COL),
+                          max_length=EXPLANATION_LIMIT, **common))  # type: ignore[arg-type]
+    rule = change_rule(m, t.year)
+    if rule.checks:
+        t.change_rules[m.id] = rule
     t.fields.append(Field(field_id=f"{m.id}.reason", col=IND_REASON_COL, kind="choice",
                           role="reason", label=_label(m, IND_REASON_COL),
                           **common))  # type: ignore[arg-type]
     t.fields.append(Field(field_id=f"{m.id}.reason_text", col=IND_REASON_TEXT_COL, kind="text",
                           role="reason_text", label=_label(m, IND_REASON_TEXT_COL),
                           max_length=REASON_TEXT_LIMIT, **common))  # type: ignore[arg-type]
+
+
+def change_cells(t: TemplateModel) -> list[tuple[Field, Field, ChangeRule]]:
+    """(value field, its 増減の理由 field, the change check) of every measure with a
+    reference to compare with: where the writers put the conditional colours."""
+    values = {f.measure_id: f for f in t.fields if f.role == "value"}
+    return [(values[f.measure_id], f, t.change_rules[f.measure_id]) for f in t.fields
+            if f.role == "explanation" and f.measure_id in t.change_rules]
+
+
+def validation_key(f: Field) -> tuple[str, bool, int | None, str]:
+    """The fields that share a data validation rule (and its input message): same kind,
+    percent, length limit and message (:func:`prompt_key`)."""
+    return f.kind, f.percent, f.max_length, f.role if f.role == "explanation" else ""
+
+
+def prompt_key(role: str) -> str:
+    """The key of a text field's input message in TEMPLATE_TEXT."""
+    return "explanation-prompt" if role == "explanation" else "text-prompt"
+
+
+def far_condition(rule: ChangeRule, value: str, explanation: str, *, explained: bool,
+                  sep: str = ",") -> str:
+    """The condition of the conditional format on a 増減の理由 cell (the same test as
+    :meth:`ChangeRule.far_from`): the value (cell reference ``value``) is far off and the
+    explanation (``explanation``) is blank — or, with ``explained``, filled. ``sep`` separates
+    arguments (``;`` in OpenDocument formulas)."""
+    tests: dict[str, None] = {}  # in order, once each (last year's actual may be the target)
+    for c in rule.checks:
+        if c.high:
+            tests[f"{value}>={_number(c.reference * rule.factor)}"] = None
+        if c.low:
+            tests[f"{value}*{_number(rule.factor)}<={_number(c.reference)}"] = None
+    filled = f"LEN(TRIM({explanation})){'>' if explained else '='}0"
+    return (f"AND(ISNUMBER({value}){sep}{value}>0{sep}OR({sep.join(tests)}){sep}{filled})")
+
+
+def _number(x: float) -> str:
+    """A number as a formula writes it: 1110, 57.5 (the shortest text that reads back as
+    the same float, so the spreadsheet compares with exactly the rule's number)."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
 def _label(m: MeasureView, col: int) -> str:

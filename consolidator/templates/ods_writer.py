@@ -6,11 +6,15 @@ cover, the two input sheets (protected, input cells unprotected and yellow), eve
 a workbook-level named range ``F_<field id>`` and every reference text ``R_<id>`` (Calc moves
 them with inserted rows), the same data validity rules with their help and error messages,
 the identity as user-defined document properties (``meta.xml``) and on the hidden ``_meta``
-sheet. What ODF has no word for is left out: the IME mode of a cell (Calc switches the input
-method itself), and the frozen header rows and the filter (view settings only).
+sheet, and the conditional colours of the 増減の理由 cells — as Calc writes them, a
+``calcext:conditional-format`` per cell (what Calc reads) and the same conditions as
+``style:map`` of the cell's style (ODF 1.2, for other programs). What ODF has no word for
+is left out: the IME mode of a cell (Calc switches the input method itself), and the frozen
+header rows and the filter (view settings only).
 
-odfpy writes any ODF element, so named ranges (``table:named-range``) and validity
-(``table:content-validation``) are written as Calc writes them itself.
+odfpy writes any ODF element, so named ranges (``table:named-range``), validity
+(``table:content-validation``) and conditional formats are written as Calc writes them itself
+(the ``calcext`` elements, which odfpy's grammar does not list, without its grammar check).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from typing import Any
 from odf.dc import Title
 from odf.element import Element
 from odf.meta import InitialCreator, UserDefined
+from odf.namespaces import nsdict
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     Footer,
+    Map,
     MasterPage,
     PageLayout,
     PageLayoutProperties,
@@ -62,9 +68,15 @@ from consolidator.templates.model import (
     Field,
     Row,
     TemplateModel,
+    change_cells,
+    far_condition,
+    prompt_key,
+    validation_key,
     year_labels,
 )
 from consolidator.templates.writer import (
+    EXPLAIN_FILL,
+    EXPLAINED_FILL,
     GOAL_FILL,
     HEADER_FILL,
     INDICATOR_WIDTHS,
@@ -81,6 +93,10 @@ FILLS = {"header": HEADER_FILL, "goal": GOAL_FILL, "initiative": INITIATIVE_FILL
          "reference": REFERENCE_FILL, "indicator": REFERENCE_FILL, "input": REFERENCE_FILL}
 BORDER = "0.74pt solid #a6a6a6"
 COVER_WIDTH = 110
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+nsdict.setdefault(CALCEXT, "calcext")  # the prefix Calc uses (odfpy would say ns<N>)
+# The named cell styles a conditional format applies: (name, fill), not explained / explained.
+CHANGE_STYLES = (("ExplanationNeeded", EXPLAIN_FILL), ("ExplanationGiven", EXPLAINED_FILL))
 
 
 def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
@@ -96,8 +112,7 @@ def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: 
         _cover(book, t, deadline, contact),
         book.sheet(TEXT_SHEET, t.text_rows, TEXT_WIDTHS, 4, t.fields, validations),
         book.sheet(INDICATOR_SHEET, t.indicator_rows, INDICATOR_WIDTHS, len(INDICATOR_WIDTHS),
-                   t.fields,
-                   validations),
+                   t.fields, validations, _change_conditions(t)),
         _meta(book, identity, t.fields),
     ]
     doc.spreadsheet.addElement(book.content_validations)
@@ -174,35 +189,46 @@ class _Book:
 
     def cell(self, *, size: float = 10, bold: bool = False, grey: bool = False,
              fill: str | None = None, border: bool = False, unlocked: bool = False) -> str:
-        cell_props: dict[str, str] = {"wrapoption": "wrap", "verticalalign": "top",
-                                      "cellprotect": "none" if unlocked else "protected"}
-        if fill:
-            cell_props["backgroundcolor"] = f"#{fill.lower()}"
-        if border:
-            cell_props["border"] = BORDER
-        text = {"fontname": FONT, "fontnameasian": FONT, "fontsize": f"{size}pt",
-                "fontsizeasian": f"{size}pt", "fontweight": "bold" if bold else "normal",
-                "fontweightasian": "bold" if bold else "normal"}
-        if grey:
-            text["color"] = "#808080"
         key = ("cell", size, bold, grey, fill, border, unlocked)
-        return self._style(key, "table-cell", TableCellProperties(**cell_props),
-                           ParagraphProperties(), TextProperties(**text))
+        return self._style(key, "table-cell", *_cell_properties(
+            size=size, bold=bold, grey=grey, fill=fill, border=border, unlocked=unlocked))
 
     def validations(self, fields: list[Field]) -> dict[tuple[Any, ...], str]:
-        """One validity rule per (kind, percent, length), named val1 … as Calc names them."""
+        """One validity rule per (kind, percent, length, message), named val1 … as Calc
+        names them."""
         names: dict[tuple[Any, ...], str] = {}
         for f in fields:
-            key = (f.kind, f.percent, f.max_length)
+            key = validation_key(f)
             if key not in names:
                 names[key] = f"val{len(names) + 1}"
                 self.content_validations.addElement(_validation(names[key], *key, f))
         return names
 
+    def changing_cell(self, row: int, conditions: tuple[str, str], base: str) -> str:
+        """The style of one 増減の理由 cell: an input cell whose ``style:map`` holds its two
+        conditions (each cell its own: the conditions name the cell's row)."""
+        if ("change-styles",) not in self.cache:
+            for style_name, fill in CHANGE_STYLES:
+                named = Style(name=style_name, family="table-cell")
+                named.addElement(TableCellProperties(backgroundcolor=f"#{_rgb(fill).lower()}"))
+                self.doc.styles.addElement(named)
+            self.cache["change-styles",] = named
+        name = f"explain{row}"
+        style = Style(name=name, family="table-cell")  # an input cell's, and the maps
+        for child in _cell_properties(fill=_rgb(INPUT_FILL), border=True, unlocked=True):
+            style.addElement(child)
+        for (style_name, _), condition in zip(CHANGE_STYLES, conditions, strict=True):
+            style.addElement(Map(condition=f"is-true-formula({condition})",
+                                 applystylename=style_name, basecelladdress=base))
+        self.doc.automaticstyles.addElement(style)
+        return name
+
     def sheet(self, name: str, rows: list[Row], widths: dict[int, int], merge_to: int,
-              fields: list[Field], validations: dict[tuple[Any, ...], str]) -> Table:
-        inputs = {(f.row, f.col): validations[(f.kind, f.percent, f.max_length)]
+              fields: list[Field], validations: dict[tuple[Any, ...], str],
+              conditions: dict[tuple[int, int], tuple[str, str]] | None = None) -> Table:
+        inputs = {(f.row, f.col): validations[validation_key(f)]
                   for f in fields if f.sheet == name}
+        conditions = conditions or {}
         table = Table(name=name, stylename=self.table_style(False), protected="true")
         for col in range(1, merge_to + 1):
             table.addElement(TableColumn(stylename=self.column(widths.get(col, 10))))
@@ -216,13 +242,19 @@ class _Book:
                 attrs: dict[str, Any] = {}
                 if span_from == col:
                     attrs["numbercolumnsspanned"] = merge_to - col + 1
-                if (r, col) in inputs:
+                if (r, col) in conditions:
+                    attrs["contentvalidationname"] = inputs[(r, col)]
+                    style = self.changing_cell(r, conditions[r, col],
+                                               _address(name, r, col).replace("$", ""))
+                elif (r, col) in inputs:
                     attrs["contentvalidationname"] = inputs[(r, col)]
                     style = self.cell(fill=_rgb(INPUT_FILL), border=True, unlocked=True)
                 else:
                     style = self._drawn_style(drawn.style, col)
                 row.addElement(_text_cell(drawn.cells.get(col), stylename=style, **attrs))
             table.addElement(row)
+        if conditions:
+            table.addElement(_conditional_formats(name, conditions), check_grammar=False)
         return table
 
     def _drawn_style(self, style: str, col: int) -> str:
@@ -232,6 +264,24 @@ class _Book:
         return self.cell(size=9 if col == 1 else 10, grey=col == 1 and style != "note",
                          bold=style in ("header", "goal", "initiative"),
                          fill=_rgb(fill) if fill else None, border=fill is not None)
+
+
+def _cell_properties(*, size: float = 10, bold: bool = False, grey: bool = False,
+                     fill: str | None = None, border: bool = False, unlocked: bool = False
+                     ) -> tuple[Element, ...]:
+    """The properties of a cell style: wrapped, top, protected unless ``unlocked``."""
+    cell_props: dict[str, str] = {"wrapoption": "wrap", "verticalalign": "top",
+                                  "cellprotect": "none" if unlocked else "protected"}
+    if fill:
+        cell_props["backgroundcolor"] = f"#{fill.lower()}"
+    if border:
+        cell_props["border"] = BORDER
+    text = {"fontname": FONT, "fontnameasian": FONT, "fontsize": f"{size}pt",
+            "fontsizeasian": f"{size}pt", "fontweight": "bold" if bold else "normal",
+            "fontweightasian": "bold" if bold else "normal"}
+    if grey:
+        text["color"] = "#808080"
+    return (TableCellProperties(**cell_props), ParagraphProperties(), TextProperties(**text))
 
 
 def _rgb(fill: Any) -> str:
@@ -248,7 +298,36 @@ def _text_cell(value: str | None, **attrs: Any) -> TableCell:
     return cell
 
 
-def _validation(name: str, kind: str, percent: bool, max_length: int | None,
+def _change_conditions(t: TemplateModel) -> dict[tuple[int, int], tuple[str, str]]:
+    """(row, col) of each 増減の理由 cell with a change check → its two conditions in ODF
+    formula syntax (not explained yet, explained)."""
+    out = {}
+    for value_field, f, rule in change_cells(t):
+        value = f"[.${col_letters(value_field.col)}{f.row}]"
+        here = f"[.${col_letters(f.col)}{f.row}]"
+        out[f.row, f.col] = tuple(far_condition(rule, value, here, explained=explained, sep=";")
+                                  for explained in (False, True))
+    return out  # type: ignore[return-value]
+
+
+def _conditional_formats(sheet: str, conditions: dict[tuple[int, int], tuple[str, str]]
+                         ) -> Element:
+    """``calcext:conditional-formats`` of a sheet: one format per cell, as Calc writes it."""
+    formats = Element(qname=(CALCEXT, "conditional-formats"))
+    for (row, col), pair in conditions.items():
+        here = _address(sheet, row, col).replace("$", "")
+        one = Element(qname=(CALCEXT, "conditional-format"),
+                      qattributes={(CALCEXT, "target-range-address"): f"{here}:{here}"})
+        for (style_name, _), condition in zip(CHANGE_STYLES, pair, strict=True):
+            one.addElement(Element(qname=(CALCEXT, "condition"), qattributes={
+                (CALCEXT, "apply-style-name"): style_name,
+                (CALCEXT, "value"): f"formula-is({condition})",
+                (CALCEXT, "base-cell-address"): here}), check_grammar=False)
+        formats.addElement(one, check_grammar=False)
+    return formats
+
+
+def _validation(name: str, kind: str, percent: bool, max_length: int | None, role: str,
                 f: Field) -> ContentValidation:
     t = TEMPLATE_TEXT
     if kind == "number":
@@ -264,7 +343,7 @@ def _validation(name: str, kind: str, percent: bool, max_length: int | None,
         prompt, error = t["choice-prompt"], t["choice-error"]
     else:
         condition = f"of:cell-content-text-length()<={max_length}"
-        prompt = fill(t["text-prompt"], limit=max_length)
+        prompt = fill(t[prompt_key(role)], limit=max_length)
         error = fill(t["text-error"], limit=max_length)
     rule = ContentValidation(name=name, condition=condition, allowemptycell="true",
                              basecelladdress=_address(f.sheet, f.row, f.col),

@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -31,6 +32,10 @@ from consolidator.templates.model import (
     Field,
     Row,
     TemplateModel,
+    change_cells,
+    far_condition,
+    prompt_key,
+    validation_key,
     year_labels,
 )
 from consolidator.text_layout import FONT, row_height
@@ -40,6 +45,10 @@ REFERENCE_FILL = PatternFill("solid", fgColor="F2F2F2")
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 GOAL_FILL = PatternFill("solid", fgColor="DDEBF7")
 INITIATIVE_FILL = PatternFill("solid", fgColor="BDD7EE")
+# The conditional colours of a 増減の理由 cell: the value is far off and not explained yet /
+# explained (neither is a colour of the correction loop's highlights).
+EXPLAIN_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
+EXPLAINED_FILL = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -69,6 +78,7 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
         _input_cell((text_ws if f.sheet == TEXT_SHEET else ind_ws).cell(row=f.row, column=f.col))
     _validations(text_ws, [f for f in t.fields if f.sheet == TEXT_SHEET])
     _validations(ind_ws, [f for f in t.fields if f.sheet == INDICATOR_SHEET])
+    _change_formats(ind_ws, t)
     for f in t.fields:
         _name(wb, f.defined_name, f.sheet, f.row, f.col)
     for r in t.references:
@@ -171,18 +181,32 @@ def _height(row: Row, widths: dict[int, int]) -> float:
     return row_height(cells, min_lines=4 if row.style == "input" else 1)
 
 
+def _change_formats(ws: Worksheet, t: TemplateModel) -> None:
+    """The conditional formats of the 増減の理由 cells: coloured while the value is far from
+    last year's actual or the target (see :mod:`consolidator.plan.change_rule`), orange until
+    explained, green after. The condition is in the format; no cell holds a formula."""
+    for value_field, f, rule in change_cells(t):
+        value = f"${get_column_letter(value_field.col)}{f.row}"
+        here = f"${get_column_letter(f.col)}{f.row}"
+        for explained, colour in ((False, EXPLAIN_FILL), (True, EXPLAINED_FILL)):
+            formula = far_condition(rule, value, here, explained=explained)
+            ws.conditional_formatting.add(here.replace("$", ""), FormulaRule(
+                formula=[formula], fill=colour, stopIfTrue=True))
+
+
 def _validations(ws: Worksheet, fields: list[Field]) -> None:
     groups: dict[tuple[Any, ...], list[Field]] = {}
     for f in fields:
-        groups.setdefault((f.kind, f.percent, f.max_length), []).append(f)
-    for (kind, percent, max_length), members in groups.items():
-        dv = _validation(kind, percent, max_length)
+        groups.setdefault(validation_key(f), []).append(f)
+    for (kind, percent, max_length, role), members in groups.items():
+        dv = _validation(kind, percent, max_length, role)
         for f in members:
             dv.add(f"{get_column_letter(f.col)}{f.row}")
         ws.add_data_validation(dv)
 
 
-def _validation(kind: str, percent: bool, max_length: int | None) -> DataValidation:
+def _validation(kind: str, percent: bool, max_length: int | None, role: str = ""
+                ) -> DataValidation:
     t = TEMPLATE_TEXT
     if kind == "number":
         if percent:
@@ -197,7 +221,7 @@ def _validation(kind: str, percent: bool, max_length: int | None) -> DataValidat
         prompt, error = t["choice-prompt"], t["choice-error"]
     else:
         dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(max_length))
-        prompt = fill(t["text-prompt"], limit=max_length)
+        prompt = fill(t[prompt_key(role)], limit=max_length)
         error = fill(t["text-error"], limit=max_length)
         dv.imeMode = "hiragana"
     dv.allow_blank = True

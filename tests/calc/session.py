@@ -272,6 +272,8 @@ class CalcSession:
         return self._one(job)
 
     def resave(self, src: str | os.PathLike, dst: str | os.PathLike) -> dict:
+        """``src`` opened in Calc and saved as ``dst``: .xlsx, .ods, or .pdf (printed as Calc
+        draws it, conditional formats applied)."""
         return self._one({"op": "resave", "src": src, "dst": dst})
 
     def copy_sheets(self, src: str | os.PathLike, dst: str | os.PathLike, *,

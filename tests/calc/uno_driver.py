@@ -16,7 +16,8 @@ Jobs (see tests/calc/session.py for the Python API):
 * ``{"op": "ping"}``
 * ``{"op": "fill", "src", "dst", "values", "insert_rows", "delete_rows",
   "sort", "protect_off", "cells"}``
-* ``{"op": "resave", "src", "dst"}``
+* ``{"op": "resave", "src", "dst"}`` -- saved as .xlsx, .ods or exported as .pdf (by the
+  extension of ``dst``)
 * ``{"op": "read", "src", "names"}``
 * ``{"op": "copy_sheets", "src", "dst", "sheets", "format"}`` -- the visible sheets of
   ``src`` (or ``sheets``, in that order) copied into a NEW document (Sheet > Move or Copy
@@ -63,7 +64,8 @@ from com.sun.star.table import CellAddress, TableSortField  # noqa: F401
 
 XLSX_FILTER = "Calc MS Excel 2007 XML"
 ODS_FILTER = "calc8"
-FILTERS = {"xlsx": XLSX_FILTER, "ods": ODS_FILTER}
+PDF_FILTER = "calc_pdf_Export"  # what Calc prints, conditional formats applied
+FILTERS = {"xlsx": XLSX_FILTER, "ods": ODS_FILTER, "pdf": PDF_FILTER}
 MACRO_NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 UPDATE_NO = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
 
@@ -271,10 +273,10 @@ def _load(desktop, src: str):
 
 def _store(doc, dst: str, filter_name=None):
     """Save as ``filter_name``; by default .xlsx, or OpenDocument (Calc's own format) when
-    ``dst`` ends in .ods."""
+    ``dst`` ends in .ods, or exported as PDF when it ends in .pdf."""
     d = os.path.dirname(os.path.abspath(dst))
     os.makedirs(d, exist_ok=True)
-    flt = filter_name or (ODS_FILTER if dst.lower().endswith(".ods") else XLSX_FILTER)
+    flt = filter_name or FILTERS.get(dst.lower().rsplit(".", 1)[-1], XLSX_FILTER)
     doc.storeToURL(_url(dst), _props(FilterName=flt, Overwrite=True))
 
 

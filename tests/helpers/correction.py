@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 
+from consolidator.feedback.styles import OUR_FILLS
 from consolidator.findings import ERROR, WARNING
 
 SHEET = "確認事項"
@@ -31,7 +32,8 @@ def notes(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def highlights(path: Path) -> dict[tuple[str, str], str]:
-    """(sheet, cell) → the fill colour of the conditional format over it (the last wins)."""
+    """(sheet, cell) → the fill colour of the correction loop's conditional format over it
+    (the last wins); the template's own (the colours of 増減の理由) are not highlights."""
     wb = openpyxl.load_workbook(path)
     out: dict[tuple[str, str], str] = {}
     try:
@@ -41,6 +43,8 @@ def highlights(path: Path) -> dict[tuple[str, str], str]:
                 for rule in cf.rules:
                     fill = dxfs[rule.dxfId].fill if rule.dxfId is not None else None
                     colour = fill.fgColor.rgb if fill is not None else None
+                    if str(colour) not in OUR_FILLS:
+                        continue
                     for rng in cf.sqref.ranges:
                         out[(ws.title, rng.coord)] = str(colour)
     finally:

@@ -77,10 +77,13 @@ def previous_value(m: MeasureView, year: int) -> int | float | None:
 
 def plausible_number(m: MeasureView, year: int, k: int = 0) -> int | float:
     """This year's value: last year's when there is one (no ten-fold / zero warnings; 57.5
-    stays 57.5, 54,604 stays 54604), else a small integer varying with ``k``."""
+    stays 57.5, 54,604 stays 54604), else a small integer varying with ``k`` — at least a
+    fifth of the numeric target (a tenth of it or less is far from it)."""
     before = previous_value(m, year)
     if before is None or before <= 0:
-        return 2 + k % 3
+        target = m.data.get("value")
+        floor = int(target // 5) if isinstance(target, (int, float)) else 0
+        return max(2 + k % 3, floor)
     if isinstance(before, float) and before.is_integer():
         return int(before)
     return before

@@ -1,9 +1,10 @@
 """The desk's pages, one module each, in the order of the yearly cycle.
 
-- :mod:`.plan`: 計画, the plan at a glance (and the plan workbook, once it exists);
-- :mod:`.forms`: 様式, generating the templates and downloading them;
+- :mod:`.plan`: 計画, the plan at a glance, the plan workbook to download and take back in;
+- :mod:`.forms`: 様式, generating the templates (and their e-mail drafts), downloading them;
 - :mod:`.submit`: 提出, dropping returned files, saved and checked at once;
-- :mod:`.status`: 状況, one row per department;
+- :mod:`.status`: 状況, one row per department (the ledger's), accepting warnings, drafts and
+  reminders;
 - :mod:`.consolidate`: 集約, the master, the log and next year's catalog;
 - :mod:`.downloads`: handing out a file of the project folder (and nothing else).
 """

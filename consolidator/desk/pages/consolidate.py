@@ -1,11 +1,12 @@
-"""集約: ``consolidate`` on the project folder, then the master, the log and next year's
-catalog to download, and the 概要 figures (判定 per basic goal) on the page."""
+"""集約: ``consolidate`` on the project folder — its progress polled by the page while it runs,
+once consolidate reports it (:mod:`consolidator.desk.extensions`) — then the master, the log
+and next year's catalog to download, and the 概要 figures (判定 per basic goal) on the page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, jsonify, redirect, render_template
 
 from consolidator.desk.pages.downloads import send
 from consolidator.desk.workspace import Workspace
@@ -45,6 +46,13 @@ def blueprint(ws: Workspace) -> Blueprint:
     def run() -> Any:
         ws.consolidate()
         return redirect("/consolidate")
+
+    @bp.get("/consolidate/progress")
+    def progress() -> Any:
+        """How far the running consolidation is: ``{"running", "done", "total"}`` (total
+        null while consolidate does not report it)."""
+        state = ws.progress.snapshot()
+        return jsonify(running=state.running, done=state.done, total=state.total)
 
     @bp.get("/download/master")
     def master() -> Any:

@@ -1,10 +1,11 @@
-"""様式: ``generate`` with a deadline and a contact, then each template (or all, as a zip) to
-download, with a department's e-mail draft where one was written."""
+"""様式: ``generate`` with a deadline and a contact (and, as ``generate --mail``, an e-mail draft
+per template), then each template and its draft to download, one at a time or all as a zip."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file
@@ -25,31 +26,45 @@ def blueprint(ws: Workspace) -> Blueprint:
     def show() -> Any:
         return render_template("forms.html", active="forms",
                                templates=ws.project.templates_present(),
+                               drafts=dict(ws.project.send_out_mails_present()),
                                generated=ws.last_generated)
 
     @bp.post("/forms/generate")
     def generate() -> Any:
         deadline = request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS]
         contact = request.form.get("contact", "").strip()[:MAX_FIELD_CHARS]
-        ws.generate(deadline, contact)
+        ws.generate(deadline, contact, mail=bool(request.form.get("mail")))
         return redirect("/forms")
 
     @bp.get("/forms/template/<department>")
     def template(department: str) -> Any:
         return send(ws.project, ws.project.template(department))
 
+    @bp.get("/forms/mail/<department>")
+    def send_out_mail(department: str) -> Any:
+        return send(ws.project, ws.project.send_out_mail(department))
+
     @bp.get("/forms/all.zip")
     def all_templates() -> Any:
-        present = ws.project.templates_present()
-        if not present:
-            abort(404)
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for _department, path in present:
-                zf.write(path, arcname=path.name)
-        buf.seek(0)
-        name = fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year))
-        return send_file(buf, as_attachment=True, download_name=name,
-                         mimetype="application/zip", max_age=0)
+        return _zip(ws.project.templates_present(),
+                    fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year)))
+
+    @bp.get("/forms/drafts.zip")
+    def all_drafts() -> Any:
+        return _zip(ws.project.send_out_mails_present(),
+                    fill(DESK_TEXT["drafts-zip-name"], year=wareki(ws.project.year)))
 
     return bp
+
+
+def _zip(present: list[tuple[str, Path]], name: str) -> Any:
+    """The files as one zip download (404 when there is none)."""
+    if not present:
+        abort(404)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for _department, path in present:
+            zf.write(path, arcname=path.name)
+    buf.seek(0)
+    return send_file(buf, as_attachment=True, download_name=name, mimetype="application/zip",
+                     max_age=0)

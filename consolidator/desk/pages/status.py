@@ -1,17 +1,26 @@
-"""状況: one row per department — received, file, versions, errors, open and accepted
-warnings, its findings on click, its 確認事項 and e-mail draft to download — then the files no
-department could be told from, and the reminder drafts for the departments still missing."""
+"""状況: one row per department from the ledger — received, file, versions, errors, open and
+accepted warnings, last seen — and the count of missing values (what ``consolidator status``
+prints); its findings on click, each open warning accepted there with a reason (what
+``consolidator accept`` records); its 確認事項 and e-mail draft to download; then the files no
+department could be told from, and the departments still missing with their reminder drafts.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, request
 
-from consolidator.desk.department_status import department_status, unplaced_files
 from consolidator.desk.pages.downloads import send
 from consolidator.desk.workspace import Workspace
-from consolidator.findings import ERROR, WARNING
+from consolidator.japanese_values import wareki
+from consolidator.ledger.acceptance import subject_of
+from consolidator.messages import fill
+from consolidator.messages.desk import DESK_TEXT
+
+MAX_FIELD_CHARS = 200
+MAX_TEXT_CHARS = 1000
 
 
 def blueprint(ws: Workspace) -> Blueprint:
@@ -19,18 +28,54 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.get("/status")
     def show() -> Any:
-        result = ws.validation()
-        rows = department_status(result)
+        view = ws.status()
+        p = ws.project
+        # What the last acceptance or reminder gave is said once, on the page that follows it.
+        accepted, ws.last_accept = ws.last_accept, None
+        reminded, ws.last_remind = ws.last_remind, False
+        rows = view.rows
+        recorded = ""
+        if view.recorded is not None:
+            r = view.recorded
+            recorded = fill(DESK_TEXT["status-recorded"], at=when(r.run_at), command=r.command,
+                            year=wareki(r.year))
         return render_template(
-            "status.html", active="status", rows=rows, unplaced=unplaced_files(result),
+            "status.html", active="status", view=view, rows=rows, recorded=recorded,
             received=sum(1 for r in rows if r.received),
-            errors=result.findings.count(ERROR), warnings=result.findings.count(WARNING),
-            log={r.department: ws.project.servable(ws.project.department_log(r.department))
-                 is not None for r in rows},
-            mail={r.department: ws.project.servable(ws.project.department_mail(r.department))
-                  is not None for r in rows},
-            reminder={r.department: ws.project.servable(ws.project.reminder(r.department))
-                      is not None for r in rows})
+            log={r.department: p.servable(p.department_log(r.department)) is not None
+                 for r in rows},
+            mail={r.department: p.servable(p.department_mail(r.department)) is not None
+                  for r in rows},
+            reminder={r.department: p.servable(p.reminder(r.department)) is not None
+                      for r in rows},
+            reminder_list=p.servable(p.reminder_list()) is not None,
+            missing=[r for r in rows if not r.received],
+            accepting=view.recorded is not None, accept=accepted, subject=subject_of,
+            reminded=reminded, when=when)
+
+    @bp.post("/status/check")
+    def check() -> Any:
+        ws.check()
+        return redirect("/status")
+
+    @bp.post("/status/accept")
+    def accept() -> Any:
+        form = request.form
+        # As the finding has them (a value is at most 200 characters and an ellipsis).
+        code, department, subject, value = (form.get(k, "")[:MAX_TEXT_CHARS]
+                                            for k in ("code", "department", "subject", "value"))
+        if not code or department not in ws.project.catalog.department_names:
+            abort(404)
+        ws.accept((code, department, subject, value),
+                  form.get("reason", "").strip()[:MAX_TEXT_CHARS],
+                  form.get("by", "").strip()[:MAX_FIELD_CHARS])
+        return redirect(f"/status#{quote(f'unit-{department}')}")
+
+    @bp.post("/status/remind")
+    def remind() -> Any:
+        ws.remind(request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS],
+                  request.form.get("contact", "").strip()[:MAX_FIELD_CHARS])
+        return redirect("/status#missing")
 
     @bp.get("/status/log/<department>")
     def department_log(department: str) -> Any:
@@ -44,4 +89,13 @@ def blueprint(ws: Workspace) -> Blueprint:
     def reminder(department: str) -> Any:
         return send(ws.project, ws.project.reminder(department))
 
+    @bp.get("/status/reminders.xlsx")
+    def reminder_list() -> Any:
+        return send(ws.project, ws.project.reminder_list())
+
     return bp
+
+
+def when(stamp: str | None) -> str:
+    """An ISO time as a person reads it: 2023-05-20 14:03 (as ``consolidator status``)."""
+    return (stamp or "")[:16].replace("T", " ")

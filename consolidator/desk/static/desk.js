@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this script (a file picker and
-// buttons). With it: files dropped on the drop zone are sent at once, a busy form shows an
-// indeterminate progress bar and cannot be sent twice, and a department's findings open on
-// click instead of being listed under every row.
+// buttons). With it: files dropped on the drop zone are sent at once, a busy form shows a
+// progress bar (filled from the desk's progress address where it has one, else
+// indeterminate) and cannot be sent twice, and a department's findings open on click instead
+// of being listed under every row.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -9,6 +10,31 @@
   function busy(form) {
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     form.querySelectorAll("progress, .busy-text").forEach(function (e) { e.hidden = false; });
+    form.querySelectorAll("progress[data-poll]").forEach(poll);
+  }
+
+  // While the form's request runs, ask the desk how far it is (once the library reports
+  // progress: until then the bar stays indeterminate) and show "done / total".
+  function poll(bar) {
+    var text = bar.parentNode.querySelector(".progress-text");
+    function ask() {
+      fetch(bar.getAttribute("data-poll"), {credentials: "same-origin", cache: "no-store"})
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          if (state.total) {
+            bar.max = state.total;
+            bar.value = state.done;
+            if (text) {
+              text.hidden = false;
+              text.textContent = text.getAttribute("data-format")
+                .replace("{done}", state.done).replace("{total}", state.total);
+            }
+          }
+        })
+        .catch(function () {})
+        .finally(function () { window.setTimeout(ask, 700); });
+    }
+    window.setTimeout(ask, 300);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,0 +1,62 @@
+"""``remind``: drafts for the departments still to be heard from."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import click
+
+from consolidator.cli.app import (
+    LEDGER_OPTION,
+    OUT_OPTION,
+    PLAN_OPTION,
+    SUBMISSIONS_ARG,
+    YEAR_OPTION,
+    main,
+    print_findings,
+)
+from consolidator.cli.yearly import _run
+from consolidator.messages import fill
+
+
+@main.command()
+@SUBMISSIONS_ARG
+@PLAN_OPTION
+@YEAR_OPTION
+@OUT_OPTION
+@LEDGER_OPTION
+@click.option("--deadline", default="",
+              help="提出期限(下書きと添付の様式に表示)。省略時は配布した様式の期限。")
+@click.option("--contact", default="", help="問い合わせ先。省略時は配布した様式の問い合わせ先。")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
+              show_default=True, help="添付する様式の形式。")
+def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
+           ledger: str | None, deadline: str, contact: str, fmt: str) -> None:
+    """まだ提出のない担当への督促メールの下書きを作ります。
+
+    提出フォルダにファイルのない担当(以前にも届いたことのない担当)ごとに、その担当の
+    様式を添付した下書き <担当>_督促.eml を出力先の「督促」フォルダに作り、督促一覧.xlsx
+    (宛先、前回の督促、期限までの日数)を書きます。提出済みの担当には作りません。
+    ファイルにエラーのある担当には修正依頼の下書き(<担当>_依頼.eml)を作ります。
+    督促した日は提出台帳に記録されます。
+
+    \b
+    Example:
+        consolidator remind submissions/ --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
+    """
+    from consolidator.jobs.reminders import FIX, MISSING, remind_departments
+    from consolidator.messages.correction import REMIND_TEXT
+
+    done = _run(partial(remind_departments, deadline=deadline, contact=contact, fmt=fmt),
+                submissions, plan_path, year, out_dir, ledger)
+    print_findings(done.findings)
+    for r in done.reminded:
+        click.echo(str(r.draft))
+    if not done.reminded:
+        click.echo(REMIND_TEXT["none"])
+    else:
+        click.echo(fill(REMIND_TEXT["written"], missing=len(done.of_kind(MISSING)),
+                        fix=len(done.of_kind(FIX)), folder=done.folder))
+    click.echo(fill(REMIND_TEXT["list-written"], path=done.table))
+    if done.days_left is None:
+        click.echo(REMIND_TEXT["no-deadline"])

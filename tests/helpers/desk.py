@@ -1,0 +1,80 @@
+"""The desk through Flask's test client, as its own browser would talk to it: the key as a
+cookie, state-changing requests from the desk's origin with the key in the form."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from consolidator.desk.app import create_app
+from consolidator.desk.project import Project
+from consolidator.desk.security import Guard
+from consolidator.desk.workspace import Workspace
+from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.plan.catalog import Catalog
+
+PORT = 5000
+BASE = f"http://127.0.0.1:{PORT}"
+TOKEN = "k" * 43
+
+
+def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
+                year: int = 2022) -> tuple[Any, Workspace]:
+    """A test client of a desk on ``project`` (its key already a cookie), and its workspace."""
+    workspace = Workspace(Project(project, catalog, year), limits)
+    app = create_app(workspace, Guard(TOKEN, PORT))
+    client = app.test_client()
+    client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1")
+    return client, workspace
+
+
+def post(client: Any, path: str, data: dict[str, Any] | None = None,
+         origin: str | None = BASE, token: str | None = TOKEN) -> Any:
+    form = dict(data or {})
+    if token is not None:
+        form["csrf"] = token
+    headers = {"Origin": origin} if origin else {}
+    return client.post(path, data=form, headers=headers, base_url=BASE,
+                       content_type="multipart/form-data")
+
+
+def page(client: Any, path: str) -> str:
+    done = client.get(path, base_url=BASE)
+    assert done.status_code == 200, (path, done.status_code)
+    return str(done.get_data(as_text=True))
+
+
+def sent(path: Path, name: str) -> tuple[io.BytesIO, str]:
+    """A file as the browser sends it: its bytes under the name the user's system gave it."""
+    return io.BytesIO(path.read_bytes()), name
+
+
+def download(client: Any, url: str) -> tuple[int, bytes, Any]:
+    done = client.get(url, base_url=BASE)
+    try:
+        return done.status_code, done.get_data(), done.headers
+    finally:
+        done.close()
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def row_cells(html: str, department: str) -> dict[str, str]:
+    """data-testid → text of the cells of a department's row on 状況."""
+    row = re.search(rf'<tr id="unit-{re.escape(department)}".*?</tr>', html, re.S)
+    assert row, department
+    return {k: v.strip() for k, v in re.findall(
+        r'<td[^>]*data-testid="([a-z-]+)"[^>]*>(.*?)</td>', row.group(0), re.S)}
+
+
+def accept_forms(html: str) -> list[dict[str, str]]:
+    """The hidden fields (code, department, subject, value) of every accept form on 状況."""
+    out = []
+    for form in re.findall(r'<form method="post" action="/status/accept".*?</form>', html, re.S):
+        out.append(dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)))
+    return out

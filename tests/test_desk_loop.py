@@ -1,0 +1,391 @@
+"""The desk over the correction loop (issue 12) and the features still being built (issues 13
+and 16), through Flask's test client on real filled workbooks of the mini plan:
+
+- 状況 is ``consolidator status``: the ledger's rows and missing values, when the ledger's
+  latest run is of the folder as it is now; else the folder's numbers and a button that
+  records a run;
+- accepting a warning on 状況 is ``consolidator accept``: recorded in the ledger (who, when,
+  why), then counted as accepted by ``consolidator status``; an error is refused;
+- each department's ``<担当>_依頼.eml`` and the ``generate --mail`` drafts are offered;
+- the hooks for ``remind`` (issue 13) and consolidate's progress (issue 16), with stand-ins.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import json
+import shutil
+import sqlite3
+import sys
+import types
+import zipfile
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from consolidator.cli import main
+from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, HOOKS, hook, takes
+from consolidator.desk.pages.status import when
+from consolidator.feedback.drafts import draft_name
+from consolidator.japanese_values import wareki
+from consolidator.jobs.runs import JobResult
+from consolidator.ledger.status import ledger_status
+from consolidator.messages import fill
+from consolidator.messages.correction import ACCEPT_TEXT
+from consolidator.messages.desk import DESK_TEXT
+from consolidator.plan.catalog import Catalog
+from helpers.desk import (
+    BASE,
+    accept_forms,
+    desk_client,
+    download,
+    files,
+    page,
+    post,
+    row_cells,
+    sent,
+)
+from helpers.filling import realistic_values, submit_all
+from helpers.paths import MINI_PLAN
+
+YEAR = 2022
+# 地域福祉課: a warning (3 % against 42.1 % last year); 高齢福祉課: an error (an approximate
+# value) and a warning (the plan text left blank); 市社協 sends nothing.
+MISTAKES = {"地域福祉課": {"2-1-1-c1.value": 3},
+            "高齢福祉課": {"1-1-1-c1.value": "約10", "1-1-1.plan": None}}
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory: pytest.TempPathFactory, mini_templates: dict[str, Path],
+             mini_catalog: Catalog) -> dict[str, Path]:
+    """department → its returned workbook with the mistakes above (市社協 left out)."""
+    folder = tmp_path_factory.mktemp("returned")
+    made = submit_all(mini_templates, folder, MISTAKES, skip=["市社協"],
+                      values=lambda d, t: realistic_values(t, mini_catalog, YEAR))
+    return dict(made)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    return root
+
+
+def _upload(client: Any, paths: list[Path]) -> None:
+    assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
+                ).status_code == 302
+
+
+def _cli_status(out: Path) -> list[dict[str, Any]]:
+    """``consolidator status --json`` on the project's output folder."""
+    done = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--out", str(out),
+                                     "--json"])
+    assert done.exit_code in (0, 1), done.output
+    return [json.loads(line) for line in done.output.splitlines()]
+
+
+def _acceptances(project: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(project / "output" / "ledger.sqlite3")
+    try:
+        return conn.execute("SELECT code, department, subject, value, accepted_by, reason"
+                            " FROM acceptances ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def _form_of(html: str, code: str) -> dict[str, str]:
+    return next(f for f in accept_forms(html) if f["code"] == code)
+
+
+# ---- 状況 from the ledger ---------------------------------------------------------------------
+
+def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalog,
+                                             returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    html = page(client, "/status")
+    assert 'data-recorded="yes"' in html and 'data-testid="not-recorded"' not in html
+    *rows, missing = _cli_status(project / "output")
+    ledger = ledger_status(project / "output" / "ledger.sqlite3",
+                           mini_catalog.department_names, YEAR)
+    assert ledger is not None
+    assert [r["unit"] for r in rows] == mini_catalog.department_names
+    for row, kept in zip(rows, ledger.departments, strict=True):
+        cells = row_cells(html, row["unit"])
+        assert (cells["versions"], cells["errors"], cells["warnings"],
+                cells["accepted-count"]) == (str(row["versions"]), str(row["errors"]),
+                                             str(row["warnings"]), str(row["accepted"]))
+        assert cells["last-seen"] == (when(kept.last_seen) if row["submitted"]
+                                      else DESK_TEXT["not-counted"])
+    assert [r["submitted"] for r in rows] == [False, True, True]  # 市社協 sent nothing
+    summary = fill(DESK_TEXT["status-summary"], received=2, departments=3, errors=2,
+                   warnings=2, accepted=0, missing=missing["missing_values"])
+    assert summary in html and missing["missing_values"] > 0
+    assert fill(DESK_TEXT["status-recorded"], at=when(ledger.run_at), command="validate",
+                year=wareki(YEAR)) in html
+
+
+def test_versions_are_the_ledgers_history(project: Path, mini_catalog: Catalog,
+                                          returned: dict[str, Path], tmp_path: Path) -> None:
+    """A corrected file replaces the first; the first is then moved out of the folder: the
+    ledger still counts two versions (the folder alone would say one)."""
+    client, _ws = desk_client(project, mini_catalog)
+    first = returned["地域福祉課"]
+    _upload(client, [first])
+    corrected = tmp_path / "地域福祉課_修正.xlsx"
+    submit_all({"地域福祉課": first}, tmp_path / "again", {"地域福祉課": {"2-1-1-c1.value": 40}})
+    shutil.copy2(next((tmp_path / "again").iterdir()), corrected)
+    _upload(client, [corrected])
+    assert row_cells(page(client, "/status"), "地域福祉課")["versions"] == "2"
+    (project / "submissions" / first.name).unlink()  # moved away, as the log suggests
+    html = page(client, "/status")
+    assert 'data-testid="not-recorded"' in html  # the folder is not the ledger's any more
+    assert post(client, "/status/check").status_code == 302
+    html = page(client, "/status")
+    assert 'data-recorded="yes"' in html
+    cells = row_cells(html, "地域福祉課")
+    assert cells["versions"] == "2" and cells["warnings"] == "0"
+
+
+def test_files_changed_outside_the_desk_are_checked_on_request(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    assert 'data-testid="not-recorded"' not in page(client, "/status")  # nothing to check
+    (project / "submissions").mkdir()
+    for path in returned.values():  # saved from the e-mail straight into the folder
+        shutil.copy2(path, project / "submissions" / path.name)
+    html = page(client, "/status")
+    assert 'data-testid="not-recorded"' in html and 'data-recorded="yes"' not in html
+    assert row_cells(html, "高齢福祉課")["errors"] == "1"  # the folder's numbers meanwhile
+    assert row_cells(html, "高齢福祉課")["last-seen"] == DESK_TEXT["not-counted"]
+    assert accept_forms(html) == []  # accepting needs the run recorded first
+    assert not (project / "output" / "ledger.sqlite3").exists()  # a page only reads
+    assert post(client, "/status/check", origin="http://evil.example").status_code == 403
+    assert not (project / "output" / "ledger.sqlite3").exists()
+    assert post(client, "/status/check").status_code == 302
+    html = page(client, "/status")
+    assert 'data-recorded="yes"' in html and accept_forms(html)
+    assert row_cells(html, "高齢福祉課")["last-seen"] != DESK_TEXT["not-counted"]
+
+
+def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    ledger = project / "output" / "ledger.sqlite3"
+    ledger.write_bytes(b"this is not a database" * 100)
+    html = page(client, "/status")
+    assert 'data-testid="ledger-problem"' in html and 'data-testid="not-recorded"' in html
+    assert row_cells(html, "地域福祉課")["warnings"] == "1"
+    html = page(client, "/status")
+    assert accept_forms(html) == []
+    tenfold = {"code": "value-tenfold", "department": "地域福祉課", "subject": "2-1-1-c1.value",
+               "value": "3"}
+    assert post(client, "/status/accept", {**tenfold, "reason": "確認済み"}).status_code == 302
+    assert 'data-testid="accept-result"' in page(client, "/status")  # said, nothing recorded
+    assert post(client, "/status/check").status_code == 302
+    html = page(client, "/status")
+    assert 'data-recorded="yes"' in html and accept_forms(html)
+    assert list((project / "output").glob("ledger.damaged-*.sqlite3"))
+
+
+# ---- accepting a warning ------------------------------------------------------------------------
+
+def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    html = page(client, "/status")
+    forms = accept_forms(html)
+    assert sorted(f["code"] for f in forms) == ["plan-empty", "value-tenfold"]  # no error
+    tenfold = _form_of(html, "value-tenfold")
+    assert tenfold["department"] == "地域福祉課" and tenfold["subject"] == "2-1-1-c1.value"
+
+    reason = "3%は新基準による集計のため(課長確認済み)"
+    assert post(client, "/status/accept", {**tenfold, "reason": reason, "by": "山田"}
+                ).status_code == 302
+    html = page(client, "/status")
+    assert DESK_TEXT["accept-done"] in html
+    opened = html[html.index('data-testid="findings-地域福祉課"') - 80:]
+    assert 'class="findings-row open"' in opened[:120]  # said in the department's findings
+    cells = row_cells(html, "地域福祉課")
+    assert (cells["warnings"], cells["accepted-count"]) == ("0", "1")
+    assert 'data-testid="accepted"' in html and reason in html
+    assert _acceptances(project) == [("value-tenfold", "地域福祉課", "2-1-1-c1.value",
+                                      tenfold["value"], "山田", reason)]
+    row = next(r for r in _cli_status(project / "output") if r.get("unit") == "地域福祉課")
+    assert (row["warnings"], row["accepted"]) == (0, 1)
+    assert DESK_TEXT["accept-done"] not in page(client, "/status")  # said once
+
+
+def test_an_error_a_missing_reason_and_another_origin_are_refused(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    html = page(client, "/status")
+    plan_empty = _form_of(html, "plan-empty")
+    # The error has no form; sent anyway (as a hand-made request would), it is refused.
+    error = {**plan_empty, "code": "value-approximate", "subject": "1-1-1-c1.value",
+             "value": "約10"}
+    assert post(client, "/status/accept", {**error, "reason": "概数でよい"}).status_code == 302
+    where = fill(DESK_TEXT["accept-where"], code="value-approximate", department="高齢福祉課",
+                 subject="1-1-1-c1.value")
+    html = page(client, "/status")
+    assert fill(ACCEPT_TEXT["refused-error"], where=where) in html
+    assert post(client, "/status/accept", {**plan_empty, "reason": "  "}).status_code == 302
+    assert "承認理由が空欄です" in page(client, "/status")
+    refused = post(client, "/status/accept", {**plan_empty, "reason": "予定なし"},
+                   origin="http://evil.example")
+    assert refused.status_code == 403
+    assert post(client, "/status/accept", {**plan_empty, "department": "人事課",
+                                           "reason": "x"}).status_code == 404
+    assert _acceptances(project) == []
+    row = next(r for r in _cli_status(project / "output") if r.get("unit") == "高齢福祉課")
+    assert (row["errors"], row["warnings"], row["accepted"]) == (1, 1, 0)
+
+
+# ---- e-mail drafts ------------------------------------------------------------------------------
+
+def _message(data: bytes) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage) and message["X-Unsent"] == "1"
+    return message
+
+
+def _attachment_name(message: EmailMessage) -> str | None:
+    (part,) = list(message.iter_attachments())
+    return part.get_filename()
+
+
+def test_each_departments_correction_draft_is_offered(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    html = page(client, "/status")
+    for department in ("高齢福祉課", "地域福祉課", "市社協"):  # 市社協: asked to send its file
+        assert f'data-testid="mail-{department}"' in html
+        status, data, headers = download(client, f"/status/mail/{department}")
+        assert status == 200 and "attachment" in headers["Content-Disposition"]
+        assert data == (project / "output" / "担当別" / draft_name(department)).read_bytes()
+        message = _message(data)
+        assert department in str(message["Subject"])
+        assert _attachment_name(message) == f"{department}_確認事項.xlsx"
+
+
+def test_forms_generate_the_send_out_drafts(project: Path, mini_catalog: Catalog) -> None:
+    import copy
+
+    doc = copy.deepcopy(mini_catalog.doc)
+    doc["departments"][1]["email"] = "chiiki@example.jp"
+    catalog = Catalog(doc)
+    client, _ws = desk_client(project, catalog)
+    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
+                ).status_code == 302  # the box left unticked: no drafts
+    assert 'data-testid="send-out-' not in page(client, "/forms")
+    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1",
+                                            "mail": "1"}).status_code == 302
+    html = page(client, "/forms")
+    assert fill(DESK_TEXT["generated-drafts"], count=3, drafts=3) in html
+    for department in catalog.department_names:
+        status, data, _ = download(client, f"/forms/mail/{department}")
+        assert status == 200
+        message = _message(data)
+        assert message["To"] == catalog.email_of(department)
+        template = project / "workbook_templates" / _attachment_name(message)  # type: ignore[operator]
+        assert template.is_file() and template.suffix == ".xlsx"
+        assert "5月31日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    status, data, _ = download(client, "/forms/drafts.zip")
+    assert status == 200
+    assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(
+        draft_name(d) for d in catalog.department_names)
+    assert download(client, "/forms/mail/人事課")[0] == 404
+
+
+# ---- reminders (issue 13): the same library call as consolidator remind ---------------------
+
+def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog: Catalog,
+                                                     returned: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    html = page(client, "/status")
+    assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' in html
+    assert 'data-testid="reminder-市社協"' not in html  # nothing written yet
+    assert post(client, "/status/remind", {"deadline": "6月10日", "contact": "内線2"}
+                ).status_code == 302
+    html = page(client, "/status")
+    assert 'data-testid="reminded"' in html
+    assert 'data-testid="reminder-市社協"' in html and 'data-testid="reminder-list"' in html
+    assert 'data-testid="reminder-高齢福祉課"' not in html  # it sent its file
+    status, draft, _ = download(client, "/status/reminder/市社協")
+    message = email.message_from_bytes(draft, policy=email.policy.default)
+    assert status == 200 and message["X-Unsent"] == "1"
+    assert "6月10日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert download(client, "/status/reminders.xlsx")[1].startswith(b"PK")
+    assert download(client, "/status/reminder/高齢福祉課")[0] == 404
+    with sqlite3.connect(project / "output" / "ledger.sqlite3") as db:
+        reminded = set(db.execute("SELECT department, kind FROM reminders"))
+    assert ("市社協", "missing") in reminded  # nothing sent: asked to send
+    assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")
+
+# ---- consolidate's progress (issue 16): the hook, with a stand-in -------------------------------
+
+def test_a_hook_opens_only_when_its_function_and_keyword_exist(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def with_progress(a: int, *, progress: Any = None) -> None: ...
+
+    def without(a: int, **kwargs: Any) -> None: ...
+
+    module = types.ModuleType("stand_in_jobs")
+    module.with_progress = with_progress  # type: ignore[attr-defined]
+    module.without = without  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "stand_in_jobs", module)
+    assert takes(with_progress, "progress") and not takes(without, "progress")
+    for target, found in (("stand_in_jobs:with_progress(progress)", with_progress),
+                          ("stand_in_jobs:without(progress)", None),
+                          ("stand_in_jobs:with_progress", with_progress),
+                          ("stand_in_jobs:no_such_function", None),
+                          ("consolidator.no_such_module:run", None)):
+        monkeypatch.setitem(HOOKS, CONSOLIDATE_WITH_PROGRESS, target)
+        assert hook(CONSOLIDATE_WITH_PROGRESS) is found, target
+
+
+def test_consolidate_reports_its_progress_to_the_page_once_it_can(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidator.jobs.runs import run_consolidate
+
+    client, ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
+        "running": False, "done": 0, "total": None}
+    seen = []
+
+    def consolidate_with_progress(submissions: Path, catalog: Catalog, year: int,
+                                  out_dir: Path, *, progress: Any) -> JobResult:
+        for done in range(3):
+            progress(done, 2)
+            seen.append(ws.progress.snapshot())
+        return run_consolidate(submissions, catalog, year, out_dir)
+
+    module = types.ModuleType("stand_in_runs")
+    module.run_consolidate = consolidate_with_progress  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "stand_in_runs", module)
+    monkeypatch.setitem(HOOKS, CONSOLIDATE_WITH_PROGRESS, "stand_in_runs:run_consolidate(progress)")
+    assert post(client, "/consolidate").status_code == 302
+    assert [(s.running, s.done, s.total) for s in seen] == [(True, 0, 2), (True, 1, 2),
+                                                             (True, 2, 2)]
+    assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
+        "running": False, "done": 2, "total": 2}
+    assert 'data-testid="download-master"' in page(client, "/consolidate")
+    assert "output/master_2022.xlsx" in files(project)
+    html = page(client, "/consolidate")
+    assert 'data-poll="/consolidate/progress"' in html
+    assert client.get("/consolidate/progress", base_url="http://evil.example:5000"
+                      ).status_code == 403
