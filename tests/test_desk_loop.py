@@ -7,7 +7,7 @@ and 16), through Flask's test client on real filled workbooks of the mini plan:
 - accepting a warning on 状況 is ``consolidator accept``: recorded in the ledger (who, when,
   why), then counted as accepted by ``consolidator status``; an error is refused;
 - each department's ``<担当>_依頼.eml`` and the ``generate --mail`` drafts are offered;
-- the hooks for ``remind`` (issue 13) and consolidate's progress (issue 16), with stand-ins.
+- ``remind``'s drafts, and consolidate's progress as the 集約 page polls it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import io
 import json
 import shutil
 import sqlite3
-import sys
-import types
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -30,11 +28,10 @@ import pytest
 from click.testing import CliRunner
 
 from consolidator.cli import main
-from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, HOOKS, hook, takes
 from consolidator.desk.pages.status import when
+from consolidator.desk.progress import ProgressState
 from consolidator.feedback.drafts import draft_name
 from consolidator.japanese_values import wareki
-from consolidator.jobs.runs import JobResult
 from consolidator.ledger.status import ledger_status
 from consolidator.messages import fill
 from consolidator.messages.correction import ACCEPT_TEXT
@@ -334,55 +331,28 @@ def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog:
     assert ("市社協", "missing") in reminded  # nothing sent: asked to send
     assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")
 
-# ---- consolidate's progress (issue 16): the hook, with a stand-in -------------------------------
+# ---- consolidate's progress, as the page polls it ------------------------------------------------
 
-def test_a_hook_opens_only_when_its_function_and_keyword_exist(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    def with_progress(a: int, *, progress: Any = None) -> None: ...
-
-    def without(a: int, **kwargs: Any) -> None: ...
-
-    module = types.ModuleType("stand_in_jobs")
-    module.with_progress = with_progress  # type: ignore[attr-defined]
-    module.without = without  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "stand_in_jobs", module)
-    assert takes(with_progress, "progress") and not takes(without, "progress")
-    for target, found in (("stand_in_jobs:with_progress(progress)", with_progress),
-                          ("stand_in_jobs:without(progress)", None),
-                          ("stand_in_jobs:with_progress", with_progress),
-                          ("stand_in_jobs:no_such_function", None),
-                          ("consolidator.no_such_module:run", None)):
-        monkeypatch.setitem(HOOKS, CONSOLIDATE_WITH_PROGRESS, target)
-        assert hook(CONSOLIDATE_WITH_PROGRESS) is found, target
-
-
-def test_consolidate_reports_its_progress_to_the_page_once_it_can(
+def test_consolidate_reports_its_progress_to_the_page(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from consolidator.jobs.runs import run_consolidate
-
     client, ws = desk_client(project, mini_catalog)
     _upload(client, list(returned.values()))
     assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
         "running": False, "done": 0, "total": None}
-    seen = []
+    seen: list[ProgressState] = []
+    update = ws.progress.update
 
-    def consolidate_with_progress(submissions: Path, catalog: Catalog, year: int,
-                                  out_dir: Path, *, progress: Any) -> JobResult:
-        for done in range(3):
-            progress(done, 2)
-            seen.append(ws.progress.snapshot())
-        return run_consolidate(submissions, catalog, year, out_dir)
+    def watched(done: int, total: int | None = None, *more: object) -> None:
+        update(done, total, *more)
+        seen.append(ws.progress.snapshot())
 
-    module = types.ModuleType("stand_in_runs")
-    module.run_consolidate = consolidate_with_progress  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "stand_in_runs", module)
-    monkeypatch.setitem(HOOKS, CONSOLIDATE_WITH_PROGRESS, "stand_in_runs:run_consolidate(progress)")
+    monkeypatch.setattr(ws.progress, "update", watched)
     assert post(client, "/consolidate").status_code == 302
-    assert [(s.running, s.done, s.total) for s in seen] == [(True, 0, 2), (True, 1, 2),
-                                                             (True, 2, 2)]
+    n = len(returned)  # the real run_consolidate told the page every file it checked
+    assert [(s.running, s.done, s.total) for s in seen] == [(True, d, n) for d in range(n + 1)]
     assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
-        "running": False, "done": 2, "total": 2}
+        "running": False, "done": n, "total": n}
     assert 'data-testid="download-master"' in page(client, "/consolidate")
     assert "output/master_2022.xlsx" in files(project)
     html = page(client, "/consolidate")

@@ -14,10 +14,12 @@ ours never stops a run.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import sqlite3
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from consolidator.checks import checked_files
 from consolidator.checks.checked_files import validate_reusing
 from consolidator.checks.validation import validate_folder
 from consolidator.cli import main
+from consolidator.cli.app import PROGRESS_MIN, progress_bar
 from consolidator.findings import ERROR, make
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
@@ -412,3 +415,23 @@ def test_no_cache_and_no_progress_bar_when_piped(tmp_path: Path, folder: Path) -
     said = "前回の検証結果を使いました"
     assert [said in r.output for r in runs] == [False, True, False]
     assert all("ファイルを検証しています" not in r.output for r in runs)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("total", "terminal", "shown"), [
+    (PROGRESS_MIN + 10, True, True), (PROGRESS_MIN, True, False),
+    (PROGRESS_MIN + 10, False, False)])
+def test_the_bar_shows_on_a_terminal_for_many_files(
+        monkeypatch: pytest.MonkeyPatch, total: int, terminal: bool, shown: bool) -> None:
+    err = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    with progress_bar("ファイルを検証しています") as update:
+        for done in range(total + 1):
+            update(done, total)
+    said = err.getvalue()
+    assert ("ファイルを検証しています" in said and f"{total}/{total}" in said) is shown
+    assert said == "" or shown

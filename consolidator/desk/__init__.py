@@ -12,7 +12,7 @@ optional extra ``desk`` (Flask, Jinja2, waitress); only this package imports the
 - :mod:`.uploads`: uploaded files saved under safe names, never overwriting;
 - :mod:`.department_status`: what the 状況 page shows, from the ledger (``consolidator
   status``) when it recorded the folder's files, else from the folder's validation;
-- :mod:`.extensions`: the hooks for parts of the toolkit still being built (``remind``,
-  consolidate's progress);
+- :mod:`.progress`: how far the running consolidation is (``run_consolidate``'s ``progress``),
+  polled by the 集約 page;
 - :mod:`.pages`: one module per page.
 """

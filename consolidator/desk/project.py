@@ -77,8 +77,7 @@ class Project:
         return self.templates / draft_name(department)
 
     def reminder(self, department: str) -> Path | None:
-        """The reminder draft for a department that sent nothing (written by ``remind``,
-        issue 13: see :mod:`consolidator.desk.extensions`)."""
+        """The reminder draft for a department that sent nothing (written by ``remind``)."""
         if department not in self.catalog.department_names:
             return None
         name = f"{department}{REMIND_TEXT['file-suffix']}"

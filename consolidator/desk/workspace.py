@@ -7,8 +7,7 @@ hold) keeps a command-line run from reading the folder while the desk writes int
 done is the command line's own work, called the same way: ``generate_templates`` and
 ``write_send_out_drafts`` (``generate --mail``), ``run_validate``, ``run_consolidate``,
 ``validate_folder``, ``record_acceptances`` (``accept``), ``ledger_status`` (``status``),
-``import_workbook`` (``plan import``); and, once they exist, the functions named in
-:mod:`consolidator.desk.extensions`.
+``import_workbook`` (``plan import``), ``remind_departments`` (``remind``).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from consolidator.atomic import write_text_atomic
 from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import validate_folder
 from consolidator.desk.department_status import StatusView, status_view
-from consolidator.desk.extensions import CONSOLIDATE_WITH_PROGRESS, Progress, hook
+from consolidator.desk.progress import Progress
 from consolidator.desk.project import Project
 from consolidator.desk.uploads import TooLarge, safe_name, save_upload
 from consolidator.feedback.drafts import write_send_out_drafts
@@ -291,20 +290,15 @@ class Workspace:
 
     def consolidate(self) -> JobResult:
         """``consolidator consolidate`` on the project folder (``run_consolidate`` holds the
-        output folder's lock itself). Once consolidate reports its progress (issue 16, the
-        hook :data:`~consolidator.desk.extensions.CONSOLIDATE_WITH_PROGRESS`), it goes to
+        output folder's lock itself), its progress (files checked of all) reported to
         :attr:`progress`, which the page polls while it waits."""
         p = self.project
         with self._changing:
             before = fingerprint(p.submissions)
-            with_progress = hook(CONSOLIDATE_WITH_PROGRESS)
             self.progress.start()
             try:
-                if with_progress is not None:
-                    job = with_progress(p.submissions, p.catalog, p.year, p.output,
-                                        progress=self.progress.update)
-                else:
-                    job = run_consolidate(p.submissions, p.catalog, p.year, p.output)
+                job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
+                                      progress=self.progress.update)
             finally:
                 self.progress.finish()
         self._remember(job.validation, before)

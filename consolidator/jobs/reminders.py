@@ -107,8 +107,9 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
     department that has sent nothing for ``year``, the correction draft for every one whose
     file has errors, and 督促一覧.xlsx; record the reminders in the ledger (default
     ``out_dir/ledger.sqlite3``). The files are checked as by ``validate`` (``reuse``: the
-    result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts and templates say
-    (default: what most returned templates carry, else the cover's defaults). The
+    result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts
+    and templates say (default: what most returned templates carry, else the cover's
+    defaults). The
     submissions are only read. Raises ``FileNotFoundError`` when ``submissions`` is not a
     folder, :class:`~consolidator.jobs.output_folder.OutputBusy` while another run holds
     ``out_dir``."""

@@ -155,8 +155,6 @@ DESK_TEXT: dict[str, str] = {
     "not-found": "指定されたページやファイルはありません。",
     "too-large-request": "一度に送れる量を超えています({limit} MB まで)。何も保存していません。ファイルを分けて送ってください。",
     "back": "戻る",
-    # ---- the files of ``consolidator remind`` (issue 13), offered where they are: these names
-    # give way to the ones issue 13 defines (see consolidator.desk.extensions)
     # ---- the command ---------------------------------------------------------------------------
     "started": "デスクを起動しました:{url}\n作業フォルダ:{folder}\n終了するには Ctrl+C を押してください。",
     "stopped": "デスクを終了しました。",

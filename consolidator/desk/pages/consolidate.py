@@ -1,5 +1,5 @@
-"""集約: ``consolidate`` on the project folder — its progress polled by the page while it runs,
-once consolidate reports it (:mod:`consolidator.desk.extensions`) — then the master, the log
+"""集約: ``consolidate`` on the project folder — its progress polled by the page while it runs
+(:mod:`consolidator.desk.progress`) — then the master, the log
 and next year's catalog to download, and the 概要 figures (判定 per basic goal) on the page."""
 
 from __future__ import annotations
