@@ -41,7 +41,7 @@ from consolidator.reading.workbook import (
     meta_of_grid,
     place_sparse,
     plain,
-    plain_rows,
+    read_grids,
 )
 from consolidator.safety.odf_check import CONTENT
 from consolidator.safety.odf_scan import CELLS, OFFICE, ROW, SHEET, TABLE
@@ -103,7 +103,7 @@ def read_ods_workbook(path: str | Path | Package, limits: Limits,
             place_sparse(raw, name, content.cells[name])
         else:
             dense.add(name)
-    _read_cells(raw, dense, package)
+    read_grids(raw, dense, package)
     raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
@@ -201,23 +201,3 @@ def _value(el: ET.Element, kind: str | None) -> Any:
         return el.get(f"{OFFICE}{kind}-value")
     text = "\n".join("".join(p.itertext()) for p in el if p.tag.endswith("}p"))
     return text or None
-
-
-def _read_cells(raw: RawWorkbook, targets: set[str], package: Package | None) -> None:
-    import python_calamine
-
-    try:
-        if package is not None:
-            book = python_calamine.CalamineWorkbook.from_filelike(package.stream())
-        else:
-            with open(raw.path, "rb") as fh:  # by content, not by the name's extension
-                book = python_calamine.CalamineWorkbook.from_filelike(fh)
-        try:
-            for name in book.sheet_names:
-                if name in targets:
-                    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                    raw.grids[name] = plain_rows(rows)
-        finally:
-            book.close()
-    except python_calamine.CalamineError as exc:
-        raise MalformedWorkbook(describe(exc)) from exc

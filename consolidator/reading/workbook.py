@@ -135,7 +135,7 @@ def read_workbook(path: str | Path | Package, limits: Limits = DEFAULT_LIMITS,
     finally:
         if package is None:
             zf.close()
-    _read_cells(raw, targets - sparse, package)
+    read_grids(raw, targets - sparse, package)
     raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
 
@@ -338,12 +338,18 @@ def place_sparse(raw: RawWorkbook, name: str, cells: dict[Cell, Any]) -> None:
                                  if r > GRID_ROWS or c > GRID_COLS)
 
 
-def _read_cells(raw: RawWorkbook, targets: set[str], package: Package | None = None) -> None:
+def read_grids(raw: RawWorkbook, targets: set[str], package: Package | None = None) -> None:
+    """Every value of the sheets named in ``targets`` into ``raw.grids``, through calamine
+    (xlsx or ods, told apart by the content, not by the name's extension): from the
+    package's bytes when the file was read once already, else from the file."""
     import python_calamine
 
     try:
-        book = (python_calamine.CalamineWorkbook.from_filelike(package.stream()) if package
-                else python_calamine.CalamineWorkbook.from_path(raw.path))
+        if package is not None:
+            book = python_calamine.CalamineWorkbook.from_filelike(package.stream())
+        else:
+            with open(raw.path, "rb") as fh:
+                book = python_calamine.CalamineWorkbook.from_filelike(fh)
         try:
             for name in book.sheet_names:
                 if name in targets:
