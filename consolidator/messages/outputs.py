@@ -63,6 +63,9 @@ DIFF_TEXT: dict[str, str] = {
     "indicator-renamed": "指標の名称を変更:{id} 「{before}」→「{after}」",
     "owner-changed": "指標の担当を変更:{id} {before} → {after}",
     "target-changed": "指標の目標を変更:{id} 「{before}」→「{after}」",
+    "change-factor-added": "増減確認の倍率を設定:{id} {after}倍(これまでは既定の{before}倍)",
+    "change-factor-changed": "増減確認の倍率を変更:{id} {before}倍 → {after}倍",
+    "change-factor-removed": "増減確認の倍率を既定に戻す:{id} {before}倍 → 既定の{after}倍",
     "none": "違いはありません。",
 }
 
