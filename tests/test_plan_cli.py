@@ -103,6 +103,28 @@ def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     assert any("measures[0].value" in p for p in paths)
 
 
+def test_a_schema_error_outside_what_is_compared_keeps_the_consistency_checks(
+        tmp_path: Path) -> None:
+    """A malformed address and an owner not among the departments: both in one pass. A
+    malformed organisation is in what the consistency checks compare: reported alone, not
+    with a mismatch for each indicator of that department."""
+    doc = copy.deepcopy(Catalog.default().doc)
+    doc["departments"][2]["email"] = "高齢福祉課 内線1234"
+    doc["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["owner"] = "存在しない課"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    assert result.exit_code == 1
+    found = [line.split()[1] for line in result.output.splitlines() if line.startswith("[")]
+    assert found == ["plan-schema", "plan-unknown-unit"]
+    assert "$.departments[2].email" in result.output and "存在しない課" in result.output
+    doc["departments"][2]["organisation"] = "県"  # 高齢福祉課 owns indicators of 市
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    found = [line.split()[1] for line in result.output.splitlines() if line.startswith("[")]
+    assert found == ["plan-schema", "plan-schema"]
+
+
 @pytest.mark.parametrize("content", ["{not json", ""], ids=["broken-json", "empty"])
 def test_unreadable_catalog(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.json"
