@@ -181,6 +181,32 @@ def test_a_malformed_address_is_found_at_its_cell(tmp_path: Path) -> None:
     assert result.exit_code == 1 and not out.exists()
 
 
+def test_a_malformed_address_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    """A schema error (the address) and a consistency error (an owner not in 担当一覧) in
+    one workbook: both are reported in one import, each at its cell; no catalog is written."""
+    book, out = tmp_path / "plan.xlsx", tmp_path / "plan.json"
+    export_workbook(Catalog.from_path(MINI_PLAN), book)
+    wb = openpyxl.load_workbook(book)
+    departments, indicators = wb["担当一覧"], wb["指標"]
+    address_row, owner_row = row_of(departments, "高齢福祉課"), row_of(indicators, "2-1-1-c1")
+    put(departments, address_row, {"メールアドレス": "高齢福祉課 内線1234"})
+    put(indicators, owner_row, {"担当": "存在しない課"})
+    wb.save(book)
+    doc, found = import_workbook(book)
+    letter = openpyxl.utils.get_column_letter
+    address_cell = f"{letter(column(departments, 'メールアドレス'))}{address_row}"
+    owner_cell = f"{letter(column(indicators, '担当'))}{owner_row}"
+    assert doc is None
+    assert sorted((f.code, f.sheet, f.cell) for f in found.errors) == [
+        ("plan-book-invalid", "担当一覧", address_cell),
+        ("plan-book-unknown-department", "指標", owner_cell)]
+    result = CliRunner().invoke(main, ["plan", "import", str(book), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert f"担当一覧!{address_cell} の値が正しくありません" in result.output
+    assert f"担当「存在しない課」が担当一覧にありません(指標!{owner_cell})" in result.output
+    assert "計画のブックに 2 件のエラーがあるため" in result.output
+
+
 def test_the_workbook_has_a_guide_and_drop_downs(tmp_path: Path) -> None:
     export_workbook(Catalog.default(), tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "plan.xlsx")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
 from consolidator.plan.check import check_plan
-from consolidator.templates.generate import generate_templates
+from consolidator.templates.generate import generate_templates, template_filename
 from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET
 from helpers.filling import by_department, complete_values, fields_of, fill_workbook, submit_all
 from helpers.findings import validate
@@ -85,6 +85,29 @@ def test_next_templates_reflect_the_changes(changed: Path, tmp_path: Path) -> No
     texts = [c.value for row in openpyxl.load_workbook(templates[NEW_NAME])["実施状況"].iter_rows()
              for c in row if c.value]
     assert "・災害ボランティア研修会の後援" in texts
+
+
+def test_only_takes_a_former_name(changed: Path, tmp_path: Path) -> None:
+    """``only`` names a department by its name now or a former one (the library and
+    ``generate --only``, which says which name it used); a name the catalog does not know
+    under either is still refused."""
+    catalog = Catalog.from_path(changed)
+    paths = generate_templates(catalog, 2022, tmp_path / "lib", only=[ELDER, OLD_NAME])
+    assert [p.name for p in paths] == [template_filename(NEW_NAME, 2022),
+                                       template_filename(ELDER, 2022)]
+    with pytest.raises(KeyError):
+        generate_templates(catalog, 2022, tmp_path / "lib", only=["存在しない課"])
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(main, ["generate", "--plan", str(changed), "--only", OLD_NAME,
+                                       "--only", NEW_NAME, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [template_filename(NEW_NAME, 2022)]
+    assert result.output.splitlines()[0] == (
+        f"--only {OLD_NAME} は旧名称のため、現在の担当名「{NEW_NAME}」の様式を作りました。")
+    assert fields_of(next(out.iterdir())) == fields_of(paths[0])
+    bad = CliRunner().invoke(main, ["generate", "--plan", str(changed), "--only", "存在しない課",
+                                    "--out", str(out)])
+    assert bad.exit_code == 2 and "計画にない担当です:存在しない課" in bad.output
 
 
 def test_plan_diff_names_the_three_changes(changed: Path) -> None:

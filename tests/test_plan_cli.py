@@ -15,7 +15,7 @@ from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, default_plan_text, schema
 from consolidator.plan.check import check_plan
 from consolidator.plan.migrate import CURRENT_VERSION
-from helpers.paths import DEFAULT_PLAN, OVERRIDES, SEED_REPORT
+from helpers.paths import DEFAULT_PLAN, MINI_PLAN, OVERRIDES, SEED_REPORT
 
 
 def test_import_cli_reproduces_the_embedded_default(tmp_path: Path) -> None:
@@ -103,6 +103,28 @@ def test_schema_errors_all_at_once(tmp_path: Path) -> None:
     assert any("measures[0].value" in p for p in paths)
 
 
+def test_a_schema_error_outside_what_is_compared_keeps_the_consistency_checks(
+        tmp_path: Path) -> None:
+    """A malformed address and an owner not among the departments: both in one pass. A
+    malformed organisation is in what the consistency checks compare: reported alone, not
+    with a mismatch for each indicator of that department."""
+    doc = copy.deepcopy(Catalog.default().doc)
+    doc["departments"][2]["email"] = "高齢福祉課 内線1234"
+    doc["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["owner"] = "存在しない課"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    assert result.exit_code == 1
+    found = [line.split()[1] for line in result.output.splitlines() if line.startswith("[")]
+    assert found == ["plan-schema", "plan-unknown-unit"]
+    assert "$.departments[2].email" in result.output and "存在しない課" in result.output
+    doc["departments"][2]["organisation"] = "県"  # 高齢福祉課 owns indicators of 市
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "validate", str(path)])
+    found = [line.split()[1] for line in result.output.splitlines() if line.startswith("[")]
+    assert found == ["plan-schema", "plan-schema"]
+
+
 @pytest.mark.parametrize("content", ["{not json", ""], ids=["broken-json", "empty"])
 def test_unreadable_catalog(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.json"
@@ -175,3 +197,37 @@ def test_plan_diff_names_every_kind_of_change(tmp_path: Path) -> None:
     ]
     same = CliRunner().invoke(main, ["plan", "diff", str(new), str(new)])
     assert same.output.strip() == "違いはありません。"
+
+
+def _with_factors(factors: dict[str, float]) -> dict[str, Any]:
+    """The mini plan with these measures' own 増減確認の倍率 (change_factor)."""
+    doc = copy.deepcopy(Catalog.from_path(MINI_PLAN).doc)
+    for ini in Catalog(doc).initiatives:
+        for ind in ini.data["indicators"]:
+            for m in ind["measures"]:
+                if m["id"] in factors:
+                    m["change_factor"] = factors[m["id"]]
+    return doc
+
+
+def test_plan_diff_names_a_changed_change_factor(tmp_path: Path) -> None:
+    """A measure's change_factor set, changed and removed (back to the default of 10), each
+    a line of its own; a factor kept as it was is no change."""
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(_with_factors({"1-1-2-s1a": 5, "1-1-2-s1b": 3,
+                                             "2-1-1-c1": 4}), ensure_ascii=False), "utf-8")
+    new.write_text(json.dumps(_with_factors({"1-1-1-s1": 2.5, "1-1-2-s1a": 5,
+                                             "1-1-2-s1b": 1.5}), ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["plan", "diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "増減確認の倍率を設定:1-1-1-s1 2.5倍(これまでは既定の10倍)",
+        "増減確認の倍率を変更:1-1-2-s1b 3倍 → 1.5倍",
+        "増減確認の倍率を既定に戻す:2-1-1-c1 4倍 → 既定の10倍",
+    ]
+    back = CliRunner().invoke(main, ["plan", "diff", str(new), str(MINI_PLAN)])
+    assert back.output.splitlines() == [
+        "増減確認の倍率を既定に戻す:1-1-1-s1 2.5倍 → 既定の10倍",
+        "増減確認の倍率を既定に戻す:1-1-2-s1a 5倍 → 既定の10倍",
+        "増減確認の倍率を既定に戻す:1-1-2-s1b 1.5倍 → 既定の10倍",
+    ]

@@ -86,7 +86,7 @@ def plan_validate(file: str) -> None:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False), required=False)
 def plan_diff(old: str, new: str | None) -> None:
-    """2つの計画カタログの違い(担当・取組み・指標・目標)を表示します。
+    """2つの計画カタログの違い(担当・取組み・指標・目標・増減確認の倍率)を表示します。
 
     NEW を省略すると同梱の既定計画と比べます。様式が「以前の計画カタログから作成」と
     検証されたとき、何が変わったかを確認するのに使います。

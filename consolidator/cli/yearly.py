@@ -37,7 +37,8 @@ from consolidator.messages.correction import MAIL_TEXT
 @click.option("--contact", default="", help="問い合わせ先(記入要領に表示)。")
 @click.option("--out", "out_dir", default="workbook_templates", show_default=True,
               type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
-@click.option("--only", multiple=True, help="この担当の様式だけを作ります(複数指定可)。")
+@click.option("--only", multiple=True,
+              help="この担当の様式だけを作ります(複数指定可。旧名称でも指定できます)。")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
               show_default=True, help="様式の形式(ods: LibreOffice の OpenDocument 形式)。")
 @click.option("--mail", is_flag=True, help="様式を添付したメールの下書き(.eml)も作ります。")
@@ -67,6 +68,9 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     except KeyError as exc:
         raise click.BadParameter(cli_text("unknown-department", department=exc.args[0]),
                                  param_hint="--only") from None
+    for name in dict.fromkeys(only):
+        if (department := catalog.department_for(name)) != name:
+            click.echo(cli_text("only-former-name", name=name, department=department))
     for p in paths:
         click.echo(str(p))
     click.echo(cli_text("generated", count=len(paths), folder=out_dir))

@@ -31,6 +31,7 @@ CLI_TEXT: dict[str, str] = {
     "unknown-department": "計画にない担当です:{department}",
     "bad-year": "年度を読み取れません:{value}(例:令和4、2022)",
     "generated": "{count} 件の様式を {folder} に作成しました。",
+    "only-former-name": "--only {name} は旧名称のため、現在の担当名「{department}」の様式を作りました。",
     "progress-generating": "様式を作成しています",
     "progress-checking": "ファイルを検証しています",
     "results-reused": "{total} 件のうち、前回から中身の変わっていない {count} 件は前回の検証結果を使いました(すべて検証し直すには --no-cache)。",
@@ -63,6 +64,9 @@ DIFF_TEXT: dict[str, str] = {
     "indicator-renamed": "指標の名称を変更:{id} 「{before}」→「{after}」",
     "owner-changed": "指標の担当を変更:{id} {before} → {after}",
     "target-changed": "指標の目標を変更:{id} 「{before}」→「{after}」",
+    "change-factor-added": "増減確認の倍率を設定:{id} {after}倍(これまでは既定の{before}倍)",
+    "change-factor-changed": "増減確認の倍率を変更:{id} {before}倍 → {after}倍",
+    "change-factor-removed": "増減確認の倍率を既定に戻す:{id} {before}倍 → 既定の{after}倍",
     "none": "違いはありません。",
 }
 

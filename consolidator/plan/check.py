@@ -1,5 +1,12 @@
 """Checking a plan catalog: every JSON Schema error and every consistency error, at once.
 
+A schema error keeps the consistency checks from running only when it is in what they read
+(:data:`COMPARED_KEYS`: the structure of goals, initiatives, indicators, measures and
+departments; the ids, names, departments, organisations, target values, units and history
+years they compare): there they would report its consequences, or fail. Elsewhere (an e-mail
+address, a title, a measure's period) it is reported together with the consistency errors,
+so that one pass shows every problem.
+
 Each finding names the JSON path it is about. A caller whose catalog came from somewhere
 else (the plan workbook) passes ``locate`` to turn each path into its own place (a sheet and
 a cell) and code.
@@ -46,7 +53,8 @@ class _Located(Findings):
 
 
 def check_plan(doc: Any, locate: Locate | None = None) -> Findings:
-    """All schema errors; when the document has the schema's shape, all consistency errors.
+    """All schema errors; all consistency errors, unless a schema error is in what the
+    consistency checks read.
 
     A catalog of an older schema version is upgraded first (:mod:`.migrate`), as every
     reader of catalogs does, so the paths in the findings are those of the current version.
@@ -55,9 +63,10 @@ def check_plan(doc: Any, locate: Locate | None = None) -> Findings:
     doc = upgrade(doc)
     found = _Located(locate) if locate else Findings()
     validator = Draft202012Validator(schema())
-    for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    for err in errors:
         found.add("plan-schema", path=json_path(err.absolute_path), detail=schema_detail(err))
-    if found:
+    if any(_in_what_is_compared(err) for err in errors):
         return found
     _check_ids(doc, found)
     _check_departments(doc, found)
@@ -74,8 +83,7 @@ def schema_detail(err: Any) -> str:
     separator = OUTPUT_TEXT["list-separator"]
     missing = extra = ""
     if err.validator == "required":  # one error per missing property, named in the message
-        m = re.match(r"^'(.+)' is a required property", str(err.message))
-        missing = m.group(1) if m else separator.join(map(str, expected))
+        missing = _missing(err) or separator.join(map(str, expected))
     if err.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = set(err.schema.get("properties", {}))
         extra = OUTPUT_TEXT["quote-separator"].join(k for k in instance if k not in allowed)
@@ -83,6 +91,35 @@ def schema_detail(err: Any) -> str:
     if isinstance(expected, list):
         expected = separator.join(map(str, expected))
     return fill(template, missing=missing, extra=extra, value=shown, expected=expected)
+
+
+# The keys the consistency checks read, at any depth: an error inside the part of the
+# document they make up keeps the checks from running.
+COMPARED_KEYS = frozenset({
+    "goals", "activities", "initiatives", "indicators", "measures", "reporters", "departments",
+    "previous", "status", "plans", "history", "id", "number", "name", "organisation", "owner",
+    "department", "categories", "aliases", "value", "unit", "year"})
+
+
+def _missing(err: Any) -> str | None:
+    """The property a ``required`` error is about."""
+    m = re.match(r"^'(.+)' is a required property", str(err.message))
+    return m.group(1) if m else None
+
+
+def _in_what_is_compared(err: Any) -> bool:
+    """Whether a schema error is in what the consistency checks read: every key on its path
+    (with the missing key of a ``required`` error) is one of :data:`COMPARED_KEYS`. A key
+    the schema does not allow is never read."""
+    if err.validator == "additionalProperties":
+        return False
+    keys = [p for p in err.absolute_path if isinstance(p, str)]
+    if err.validator == "required":
+        missing = _missing(err)
+        if missing is None:  # not known which: as if compared
+            return True
+        keys.append(missing)
+    return all(k in COMPARED_KEYS for k in keys)
 
 
 def _walk(doc: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any], str | None]]:

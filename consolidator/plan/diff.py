@@ -3,8 +3,9 @@
 Templates carry the hash of the catalog they were built from; when a returned file is
 reported as built from an older catalog, this says what is different: departments (a
 department of the new catalog naming an old one as its former name is a rename),
-initiatives, indicators, owners and targets. The previous-report content and the past
-years' values are not compared.
+initiatives, indicators, owners, targets and each measure's 増減確認の倍率 (``change_factor``:
+set, changed, or back to the default). The previous-report content and the past years'
+values are not compared.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from consolidator.japanese_values import format_number
 from consolidator.messages import DIFF_TEXT, OUTPUT_TEXT, fill
 from consolidator.plan.catalog import Catalog
+from consolidator.plan.change_rule import DEFAULT_CHANGE_FACTOR
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Change:
 
 def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
     """Every change from ``old`` to ``new``, in a stable order: departments, initiatives,
-    indicators, then each kept indicator's owner and target."""
+    indicators, then each kept indicator's owner, target and its measures' change factors."""
     changes: list[Change] = []
     renamed = {d: now for d in old.department_names
                if d not in new.department_names and (now := new.department_for(d)) is not None}
@@ -54,6 +57,7 @@ def diff_plans(old: Catalog, new: Catalog) -> list[Change]:
         if _targets(before) != _targets(after):
             changes.append(Change("target-changed", key, before["target"]["text"],
                                   after["target"]["text"] + _parts(after)))
+        _factors(changes, before, after)
     return changes
 
 
@@ -67,6 +71,24 @@ def _keyed(changes: list[Change], what: str, old: dict[str, str], new: dict[str,
         for key in sorted(old.keys() & new.keys()):
             if old[key] != new[key]:
                 changes.append(Change(f"{what}-renamed", key, old[key], new[key]))
+
+
+def _factors(changes: list[Change], before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Each measure's own change factor set, changed or removed (a measure added to the
+    indicator counts as having had none; one removed is the target's change)."""
+    old = {m["id"]: m.get("change_factor") for m in before["measures"]}
+    default = format_number(DEFAULT_CHANGE_FACTOR)
+    for m in after["measures"]:
+        was, now = old.get(m["id"]), m.get("change_factor")
+        if was == now:
+            continue
+        if was is None:
+            changes.append(Change("change-factor-added", m["id"], default, format_number(now)))
+        elif now is None:
+            changes.append(Change("change-factor-removed", m["id"], format_number(was), default))
+        else:
+            changes.append(Change("change-factor-changed", m["id"], format_number(was),
+                                  format_number(now)))
 
 
 def _targets(ind: dict[str, Any]) -> list[tuple[Any, ...]]:

@@ -36,13 +36,14 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
                        contact: str = "", only: list[str] | None = None,
                        now: datetime | None = None, fmt: str = "xlsx",
                        progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write one template per department (or only those of ``only``) into ``out_dir``, each
-    atomically, as .xlsx (``fmt="xlsx"``, openpyxl) or OpenDocument .ods (``fmt="ods"``,
-    odfpy); returns their paths in the catalog's department order. ``progress(done, total)``
-    is called before the first template (``done`` 0) and after each.
+    """Write one template per department (or only those of ``only``, each named by its name
+    or a former name) into ``out_dir``, each atomically, as .xlsx (``fmt="xlsx"``, openpyxl)
+    or OpenDocument .ods (``fmt="ods"``, odfpy); returns their paths in the catalog's
+    department order. ``progress(done, total)`` is called before the first template
+    (``done`` 0) and after each.
 
-    Raises ``KeyError`` naming a department of ``only`` that the catalog does not have, and
-    ``ValueError`` for another ``fmt``.
+    Raises ``KeyError`` naming a department of ``only`` that the catalog does not have (under
+    either name), and ``ValueError`` for another ``fmt``.
     """
     if fmt not in FORMATS:
         raise ValueError(fmt)
@@ -50,12 +51,14 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
         from consolidator.templates.ods_writer import write_ods_template as writer
     else:
         from consolidator.templates.writer import write_template as writer
-    departments = catalog.department_names
+    wanted: set[str] = set()
     for name in only or []:
-        if name not in departments:
+        department = catalog.department_for(name)
+        if department is None:
             raise KeyError(name)
+        wanted.add(department)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    chosen = [d for d in departments if not only or d in only]
+    chosen = [d for d in catalog.department_names if not only or d in wanted]
     written: list[Path] = []
     for department in chosen:
         if progress is not None:
