@@ -29,6 +29,10 @@ from odf.namespaces import nsdict
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import (
     Footer,
+    FooterStyle,
+    Header,
+    HeaderFooterProperties,
+    HeaderStyle,
     Map,
     MasterPage,
     PageLayout,
@@ -161,18 +165,8 @@ class _Book:
         return str(self.cache[key].getAttribute("name"))
 
     def table_style(self, hidden: bool) -> str:
-        if ("page",) not in self.cache:  # A4 landscape, one page wide, the department in the footer
-            layout = PageLayout(name="A4Landscape")
-            layout.addElement(PageLayoutProperties(
-                pagewidth="29.7cm", pageheight="21cm", printorientation="landscape",
-                scaletox="1", scaletoy="0", margin="1cm"))
-            self.doc.automaticstyles.addElement(layout)
-            page = MasterPage(name="Report", pagelayoutname=layout)
-            footer = Footer()
-            footer.addElement(P(text=self.footer))
-            page.addElement(footer)
-            self.doc.masterstyles.addElement(page)
-            self.cache["page",] = page
+        if ("page",) not in self.cache:
+            self.cache["page",] = _master_page(self.doc, self.footer)
         return self._style(("table", hidden), "table",
                            TableProperties(display="false" if hidden else "true"),
                            masterpagename="Report")
@@ -264,6 +258,36 @@ class _Book:
         return self.cell(size=9 if col == 1 else 10, grey=col == 1 and style != "note",
                          bold=style in ("header", "goal", "initiative"),
                          fill=_rgb(fill) if fill else None, border=fill is not None)
+
+
+def _master_page(doc: OpenDocumentSpreadsheet, footer_text: str) -> MasterPage:
+    """The page style of the printed sheets: A4 landscape, one page wide, no header, the
+    department in the footer.
+
+    The header and the footer are spelled out as Calc writes them: the header off, and each
+    one's height and distance from the body (``style:header-footer-properties``). Without them
+    Calc turns the header on and gives both the page's own size and margins (297 mm high,
+    20 mm from the body); printed as generated, the footer is missing, and once Calc has saved
+    the file (``<style:header/>``, empty ``style:header-style`` and ``style:footer-style``)
+    every sheet prints as one page holding the footer only."""
+    layout = PageLayout(name="A4Landscape")
+    layout.addElement(PageLayoutProperties(
+        pagewidth="29.7cm", pageheight="21cm", printorientation="landscape",
+        scaletox="1", scaletoy="0", margin="1cm"))
+    for part, distance in ((HeaderStyle, {"marginbottom": "0.25cm"}),
+                           (FooterStyle, {"margintop": "0.25cm"})):
+        style = part()
+        style.addElement(HeaderFooterProperties(minheight="0.75cm", marginleft="0cm",
+                                                marginright="0cm", **distance))
+        layout.addElement(style)
+    doc.automaticstyles.addElement(layout)
+    page = MasterPage(name="Report", pagelayoutname=layout)
+    page.addElement(Header(display="false"))
+    footer = Footer()
+    footer.addElement(P(text=footer_text))
+    page.addElement(footer)
+    doc.masterstyles.addElement(page)
+    return page
 
 
 def _cell_properties(*, size: float = 10, bold: bool = False, grey: bool = False,
