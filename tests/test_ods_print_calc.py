@@ -1,9 +1,12 @@
 """The .ods template (``generate --format ods``) as LibreOffice Calc prints it: as generated,
 and after Calc opened and saved it (what a department does before it prints), its pages carry
-the template — the cover, every initiative of the department, the department in each page's
-footer, not the hidden ``_meta`` sheet — on about as many pages as the .xlsx template printed
-the same way. (Saved by Calc, the .ods used to print one near-blank page per sheet, footers
-only: see ``_master_page`` in ods_writer.)
+the template — the cover, every initiative of the department, not the hidden ``_meta`` sheet —
+on about as many pages as the .xlsx template printed the same way, with what the .xlsx prints
+around them: each page's footer says the department on the left and "n / N" on the right,
+every page of an input sheet after its first starts with the sheet's heading row, and the
+cover's first line stands as far from the top of the page as the .xlsx's. (Saved by Calc, the
+.ods used to print one near-blank page per sheet, footers only: see ``_master_page`` in
+ods_writer.)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pytest
 from calc.session import CalcSession
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
-from consolidator.templates.model import build
+from consolidator.templates.model import HEADER_ROWS, TemplateModel, build
 from helpers.filling import by_department
 from helpers.rendering import Word, words
 
@@ -48,17 +51,58 @@ def _pages(pdf: Path) -> dict[int, list[Word]]:
     return pages
 
 
-def _footer_pages(pdf: Path, pages: dict[int, list[Word]]) -> list[int]:
-    """The pages whose footer says the department: centred, in the bottom tenth of the page,
-    below every other word (in the sheets, the department stands in the left columns)."""
+def _footers(pdf: Path, pages: dict[int, list[Word]]) -> dict[int, tuple[str, str]]:
+    """Page number → its footer: (the words in the left fifth of the page, the words in the
+    right fifth), squeezed. The footer is the line in the bottom tenth of the page below every
+    other word."""
     _, width, height = _pdf_info(pdf)
-    found = []
+    found = {}
     for n, on_page in pages.items():
         lowest = max((w.y0 for w in on_page), default=0)
-        if any(w.text == DEPARTMENT and w.y0 >= max(lowest - 2, height * 0.9)
-               and abs((w.x0 + w.x1) / 2 - width / 2) < width * 0.05 for w in on_page):
-            found.append(n)
+        line = sorted((w for w in on_page if w.y0 >= max(lowest - 2, height * 0.9)),
+                      key=lambda w: w.x0)
+        found[n] = ("".join(w.text for w in line if w.x1 < width * 0.2),
+                    "".join(w.text for w in line if w.x0 > width * 0.8))
     return found
+
+
+def _top_line(on_page: list[Word]) -> str:
+    """The first printed line of a page (the words within 2 points of the topmost), squeezed."""
+    top = min(w.y0 for w in on_page)
+    return "".join(w.text for w in sorted((w for w in on_page if w.y0 < top + 2),
+                                          key=lambda w: w.x0))
+
+
+def _heading_line(model: TemplateModel, rows_of_sheet: str) -> re.Pattern[str]:
+    """The first printed line of a sheet's heading row: a beginning of each heading cell
+    (a cell's text wraps), left to right."""
+    heading = getattr(model, rows_of_sheet)[HEADER_ROWS - 1].cells
+    return re.compile("".join(
+        "(?:" + "|".join(re.escape(text[:k]) for k in range(len(text), 0, -1)) + ")"
+        for text in (_squeezed(heading[col]) for col in sorted(heading))))
+
+
+def _continued_pages(pages: dict[int, list[Word]], model: TemplateModel
+                     ) -> dict[str, list[int]]:
+    """Input sheet ("text_rows", "indicator_rows") → its pages after the first, each found
+    starting with the sheet's heading row. The pages before the first input sheet's title are
+    the cover's; an AssertionError for a page after it that starts neither with an input
+    sheet's title nor with the heading of the sheet it is in."""
+    titles = {sheet: _squeezed(getattr(model, sheet)[0].cells[1])
+              for sheet in ("text_rows", "indicator_rows")}
+    continued: dict[str, list[int]] = {}
+    sheet = None
+    for n in sorted(pages):
+        top = _top_line(pages[n])
+        starting = [s for s, title in titles.items() if title.startswith(top)]
+        if starting:
+            sheet = starting[0]
+            continued[sheet] = []
+        elif sheet is not None:
+            assert _heading_line(model, sheet).fullmatch(top), (n, top)
+            continued[sheet].append(n)
+    assert sorted(continued) == sorted(titles), continued
+    return continued
 
 
 def test_the_ods_template_prints_its_content_after_calc_saves_it(
@@ -81,7 +125,9 @@ def test_the_ods_template_prints_its_content_after_calc_saves_it(
     assert titles
     xlsx_pages = len(_pages(pdf["xlsx"]))
     assert xlsx_pages >= 3  # the cover and the two input sheets at least
-    for kind in ("saved", "ods"):  # saved by Calc: the case reported
+    xlsx_top = min(w.y0 for w in _pages(pdf["xlsx"])[1])
+    for kind in ("saved", "ods", "xlsx"):  # saved by Calc: the case reported; the .xlsx: how
+        # the checks read what the .xlsx prints
         pages = _pages(pdf[kind])
         text = "".join(w.text for on_page in pages.values() for w in on_page)
         cover = [w for w in pages[1] if w.text == DEPARTMENT]
@@ -91,4 +137,8 @@ def test_the_ods_template_prints_its_content_after_calc_saves_it(
         assert [n for n, on_page in pages.items() if not on_page] == [], kind  # no blank page
         assert xlsx_pages * 0.75 <= len(pages) <= xlsx_pages * 1.25 + 1, (kind, len(pages),
                                                                         xlsx_pages)
-        assert _footer_pages(pdf[kind], pages) == sorted(pages), kind
+        footers = _footers(pdf[kind], pages)
+        assert footers == {n: (DEPARTMENT, f"{n}/{len(pages)}") for n in pages}, (kind, footers)
+        continued = _continued_pages(pages, model)
+        assert continued["text_rows"], (kind, continued)  # 実施状況 is several pages long
+        assert abs(min(w.y0 for w in pages[1]) - xlsx_top) < 2, kind  # the top margin

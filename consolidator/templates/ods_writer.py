@@ -10,7 +10,10 @@ sheet, and the conditional colours of the 増減の理由 cells — as Calc writ
 ``calcext:conditional-format`` per cell (what Calc reads) and the same conditions as
 ``style:map`` of the cell's style (ODF 1.2, for other programs). What ODF has no word for
 is left out: the IME mode of a cell (Calc switches the input method itself), and the frozen
-header rows and the filter (view settings only).
+header rows and the filter (view settings only). The heading row the .xlsx prints on every
+page (print titles) is the sheet's ``table:table-header-rows``: Calc repeats those rows on
+every page, and they are rows like any other (addresses, named ranges and readers count
+them in place).
 
 odfpy writes any ODF element, so named ranges (``table:named-range``), validity
 (``table:content-validation``) and conditional formats are written as Calc writes them itself
@@ -38,6 +41,8 @@ from odf.style import (
     PageLayout,
     PageLayoutProperties,
     ParagraphProperties,
+    RegionLeft,
+    RegionRight,
     Style,
     TableCellProperties,
     TableColumnProperties,
@@ -56,14 +61,16 @@ from odf.table import (
     Table,
     TableCell,
     TableColumn,
+    TableHeaderRows,
     TableRow,
 )
-from odf.text import P
+from odf.text import P, PageCount, PageNumber
 
 from consolidator.cell_address import col_letters
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.templates.model import (
     COVER_SHEET,
+    HEADER_ROWS,
     INDICATOR_SHEET,
     META_COLUMNS,
     META_SHEET,
@@ -86,6 +93,7 @@ from consolidator.templates.writer import (
     INDICATOR_WIDTHS,
     INITIATIVE_FILL,
     INPUT_FILL,
+    PAGE_MARGINS,
     REFERENCE_FILL,
     TEXT_WIDTHS,
     _height,
@@ -97,6 +105,7 @@ FILLS = {"header": HEADER_FILL, "goal": GOAL_FILL, "initiative": INITIATIVE_FILL
          "reference": REFERENCE_FILL, "indicator": REFERENCE_FILL, "input": REFERENCE_FILL}
 BORDER = "0.74pt solid #a6a6a6"
 COVER_WIDTH = 110
+FOOTER_LINE = 11  # points: the footer's line, as Calc converts the .xlsx's (Excel's 11 pt)
 CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 nsdict.setdefault(CALCEXT, "calcext")  # the prefix Calc uses (odfpy would say ns<N>)
 # The named cell styles a conditional format applies: (name, fill), not explained / explained.
@@ -246,7 +255,12 @@ class _Book:
                 else:
                     style = self._drawn_style(drawn.style, col)
                 row.addElement(_text_cell(drawn.cells.get(col), stylename=style, **attrs))
-            table.addElement(row)
+            if r == HEADER_ROWS:  # the heading row, repeated on every printed page
+                header_rows = TableHeaderRows()
+                header_rows.addElement(row)
+                table.addElement(header_rows)
+            else:
+                table.addElement(row)
         if conditions:
             table.addElement(_conditional_formats(name, conditions), check_grammar=False)
         return table
@@ -260,31 +274,50 @@ class _Book:
                          fill=_rgb(fill) if fill else None, border=fill is not None)
 
 
-def _master_page(doc: OpenDocumentSpreadsheet, footer_text: str) -> MasterPage:
-    """The page style of the printed sheets: A4 landscape, one page wide, no header, the
-    department in the footer.
+def _master_page(doc: OpenDocumentSpreadsheet, department: str) -> MasterPage:
+    """The page style of the printed sheets, as the .xlsx's page setup prints: A4 landscape,
+    one page wide, the margins of :data:`~consolidator.templates.writer.PAGE_MARGINS`, no
+    header, and the footer "<department>      n / N" (page n of the N pages of the document).
 
     The header and the footer are spelled out as Calc writes them: the header off, and each
     one's height and distance from the body (``style:header-footer-properties``). Without them
     Calc turns the header on and gives both the page's own size and margins (297 mm high,
     20 mm from the body); printed as generated, the footer is missing, and once Calc has saved
     the file (``<style:header/>``, empty ``style:header-style`` and ``style:footer-style``)
-    every sheet prints as one page holding the footer only."""
+    every sheet prints as one page holding the footer only.
+
+    The margins in Calc's terms, as Calc converts an .xlsx's: the page's top margin is where
+    the body starts (no header); its bottom margin is where the footer ends, the footer's
+    distance from the paper's edge; the footer's height (in Calc, with its distance from the
+    body) fills up to the body's bottom margin, its line (11 pt) at its bottom."""
+    m = {side: f"{inches:g}in" for side, inches in PAGE_MARGINS.items()}
+    footer_height = PAGE_MARGINS["bottom"] - PAGE_MARGINS["footer"]
     layout = PageLayout(name="A4Landscape")
     layout.addElement(PageLayoutProperties(
         pagewidth="29.7cm", pageheight="21cm", printorientation="landscape",
-        scaletox="1", scaletoy="0", margin="1cm"))
-    for part, distance in ((HeaderStyle, {"marginbottom": "0.25cm"}),
-                           (FooterStyle, {"margintop": "0.25cm"})):
+        scaletox="1", scaletoy="0", margintop=m["top"], marginbottom=m["footer"],
+        marginleft=m["left"], marginright=m["right"]))
+    for part, height, distance in (
+            (HeaderStyle, "0.75cm", {"marginbottom": "0.25cm"}),  # Calc's own (off)
+            (FooterStyle, f"{footer_height:g}in",
+             {"margintop": f"{footer_height - FOOTER_LINE / 72:.4f}in"})):
         style = part()
-        style.addElement(HeaderFooterProperties(minheight="0.75cm", marginleft="0cm",
+        style.addElement(HeaderFooterProperties(minheight=height, marginleft="0cm",
                                                 marginright="0cm", **distance))
         layout.addElement(style)
     doc.automaticstyles.addElement(layout)
     page = MasterPage(name="Report", pagelayoutname=layout)
     page.addElement(Header(display="false"))
     footer = Footer()
-    footer.addElement(P(text=footer_text))
+    left, right = RegionLeft(), RegionRight()
+    left.addElement(P(text=department))
+    number = P()
+    number.addElement(PageNumber(selectpage="current", text="1"))
+    number.addText(" / ")
+    number.addElement(PageCount(text="1"))
+    right.addElement(number)
+    footer.addElement(left)
+    footer.addElement(right)
     page.addElement(footer)
     doc.masterstyles.addElement(page)
     return page

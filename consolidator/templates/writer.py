@@ -18,11 +18,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.templates.model import (
     COVER_SHEET,
+    HEADER_ROWS,
     INDICATOR_LAYOUT,
     INDICATOR_SHEET,
     META_COLUMNS,
@@ -57,6 +59,11 @@ UNLOCKED = Protection(locked=False)
 
 TEXT_WIDTHS = {1: 17, 2: 16, 3: 28, 4: 92}
 INDICATOR_WIDTHS = {n: width for n, (_, width) in enumerate(INDICATOR_LAYOUT, start=1)}
+# The page margins of the printed sheets, in inches (Excel's terms: ``header`` and ``footer``
+# are the distances of the header and the footer from the edge of the paper): Excel's
+# defaults, but narrow at the sides. The .ods draws its page style from them.
+PAGE_MARGINS = {"left": 0.4, "right": 0.4, "top": 1.0, "bottom": 1.0, "header": 0.5,
+                "footer": 0.5}
 
 
 def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
@@ -148,7 +155,7 @@ def _rows(ws: Worksheet, rows: list[Row], widths: dict[int, int], merge_to: int)
     ws.protection.sort = False
     ws.protection.autoFilter = False
     ws.protection.insertRows = False
-    ws.print_title_rows = "3:3"
+    ws.print_title_rows = f"{HEADER_ROWS}:{HEADER_ROWS}"  # the heading row, on every page
 
 
 def _style(cell: Cell, style: str, col: int) -> None:
@@ -248,7 +255,7 @@ def _page_setup(ws: Worksheet, department: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.left.text = department
     ws.oddFooter.right.text = "&P / &N"
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins = PageMargins(**PAGE_MARGINS)
 
 
 def _meta(ws: Worksheet, identity: dict[str, str], fields: list[Field]) -> None:

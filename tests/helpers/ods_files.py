@@ -55,7 +55,7 @@ def _cell(root: ET.Element, sheet: str, addr: str) -> ET.Element:
     assert m, addr
     row, col = int(m.group(2)), col_number(m.group(1))
     table = next(t for t in root.iter(f"{{{TABLE}}}table") if t.get(f"{{{TABLE}}}name") == sheet)
-    rows = table.findall(f"{{{TABLE}}}table-row")
+    rows = list(table.iter(f"{{{TABLE}}}table-row"))  # the heading row among them
     while len(rows) < row:  # beyond the drawn rows: new empty rows
         rows.append(ET.SubElement(table, f"{{{TABLE}}}table-row"))
     cells = [c for c in rows[row - 1] if c.tag.endswith(("}table-cell", "}covered-table-cell"))]
