@@ -243,3 +243,17 @@ def test_saved_times_of_both_formats() -> None:
     assert local == datetime(2023, 5, 1, 9, 0, 0, 123456).astimezone()  # the machine's time
     assert local is not None and local.tzinfo is not None
     assert [saved_time(t) for t in (None, "", "昨日", "2023-13-01T00:00:00")] == [None] * 4
+
+
+def test_percent_without_its_format_in_an_ods(tmp_path: Path, mini_catalog: Catalog) -> None:
+    """0.575 in a % field of an .ods, as a plain number (not a percentage cell): the same
+    warning as from an .xlsx, the value read as it is."""
+    template = generate_templates(mini_catalog, YEAR, tmp_path / "t", fmt="ods",
+                                  only=["地域福祉課"])[0]
+    (tmp_path / "s").mkdir()
+    fill_ods(template, tmp_path / "s" / "a.ods",
+             {**complete_values(template), "2-1-1-c1.value": 0.575})
+    result = validate_folder(tmp_path / "s", mini_catalog, YEAR, workers=1)
+    [lost] = [f for f in result.findings if f.code == "value-percent-format-lost"]
+    assert (lost.file, lost.sheet, lost.cell, lost.value) == ("a.ods", "活動指標", "I4", "0.575")
+    assert result.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 0.575

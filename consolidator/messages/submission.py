@@ -72,6 +72,10 @@ SUBMISSION: dict[str, Message] = {
     "value-negative": (E, "実績値がマイナスです:「{value}」({indicator})", "0以上の数値を入力してください。"),
     "value-percent-over": (E, "割合が100を超えています:「{value}」({indicator})",
                            "0〜100 の数値(%は不要)を入力してください。"),
+    "value-percent-format-lost": (W, "割合(%)の指標の実績値が {value} です。{percent}% と入力したセルの「%」の書式が、"
+                                     "値だけの貼り付けなどで失われたように見えます({indicator}):{file} {sheet}!{cell}",
+                                  "確認してください。{percent}% のときは {sheet}!{cell} に {percent} と入力し直してください。"
+                                  "{value}% で正しければ対応は不要です(値は {value} のまま読み取りました)。"),
     "value-missing": (E, "実績値も未記入の理由もありません({indicator})",
                       "{sheet}!{cell} に実績値を入力するか、「未記入の理由」を選んでください。"),
     "reason-other-no-text": (E, "未記入の理由が「その他」ですが説明がありません({indicator})",
