@@ -26,7 +26,8 @@ from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 # read differently), so no result checked under the old rules is reused. (The cache also
 # keys on a fingerprint of the code, as a safety net; this number is the statement.)
 RULES_VERSION = 3  # 2: the change rule and explanations where the value is typed (issue 13)
-# 3: a fraction in a % field without a % format (value-percent-format-lost)
+# 3: a fraction in a % field without a % format (value-percent-format-lost); a copy without its
+#    field list read in the columns of its header rows (layout-unknown)
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 

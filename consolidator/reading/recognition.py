@@ -16,6 +16,8 @@ agrees with one department of the plan:
 
 Nothing is guessed: otherwise the file is rejected, and the finding says what was missing and
 what was found (the titles, the departments whose keys are in column A, the keys not in the plan).
+Which column is which (the formats differ) is then read from the copy's header rows
+(:mod:`consolidator.reading.sheet_layout`).
 """
 
 from __future__ import annotations
