@@ -6,7 +6,8 @@ right of the value. Read with today's columns, a format-2 copy put its 未記入
 増減の理由 and its 理由の説明 into 未記入の理由. Here the templates are the ones the toolkit wrote
 in those formats (tests/data), filled, copied as people copy them (helpers.copies), and every
 value is checked in its field and its cell. A copy whose columns cannot be told from its
-header row is said to be so, and nothing of that sheet is guessed.
+header row is said to be so, and nothing of that sheet is guessed. A copy whose sheets were
+renamed ("Sheet1") is found by its content.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import openpyxl
 import pytest
 
 from consolidator.plan.catalog import Catalog
-from consolidator.templates.model import INDICATOR_SHEET
+from consolidator.templates.generate import generate_templates
+from consolidator.templates.model import INDICATOR_SHEET, TEXT_SHEET
 from helpers.copies import strip_identity, values_copy
 from helpers.filling import complete_values, fields_of, fill_workbook
-from helpers.findings import of_file, validate
+from helpers.findings import YEAR, of_file, validate
+from helpers.ods_files import fill_ods, ods_copy
 from helpers.paths import FORMAT1_TEMPLATE, FORMAT2_TEMPLATE
 
 DEPARTMENT = "市社協"  # the department of both older templates (令和4年度, the mini plan)
@@ -135,3 +138,45 @@ def test_columns_not_told_by_the_header_row_are_not_guessed(
     texts = {fid: v for fid, v in typed.items() if fid.split(".")[1] in ("status", "plan")}
     assert {fid: v for fid, (v, _s, _c) in _read(result).items()} == texts
 
+
+# ---- renamed sheets ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("template", ["format3", FORMAT2_TEMPLATE], ids=["format3", "format2"])
+def test_copy_with_renamed_sheets_is_found_by_its_content(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog,
+        template: Path | str) -> None:
+    """Both sheets of a copy renamed (Sheet1, Sheet2) and another sheet beside them: the
+    sheets are found by their titles and header rows, every value is read in its cell."""
+    source = mini_templates[DEPARTMENT] if template == "format3" else Path(template)
+    copy, typed = _copy(tmp_path, source, "values")
+    wb = openpyxl.load_workbook(copy)
+    wb[INDICATOR_SHEET].title, wb[TEXT_SHEET].title = "Sheet1", "Sheet2"
+    wb.create_sheet("メモ").append(["担当者メモ", "来週までに確認"])
+    wb.save(copy)
+    result = validate(copy.parent, mini_catalog)
+    assert [f.code for f in of_file(result.findings, copy.name)] == [
+        RECOVERED, "value-reason-given"]
+    renamed = {TEXT_SHEET: "Sheet2", INDICATOR_SHEET: "Sheet1"}
+    cells = fields_of(source)
+    assert _read(result) == {fid: (v, renamed[cells[fid]["sheet"]], cells[fid]["cell"])
+                             for fid, v in typed.items()}
+
+
+
+def test_ods_copy_with_a_renamed_sheet_is_found_by_its_content(
+        tmp_path: Path, mini_catalog: Catalog) -> None:
+    """The same from an .ods: its sheets copied into a new document, 活動指標 renamed."""
+    template = generate_templates(mini_catalog, YEAR, tmp_path / "t", fmt="ods",
+                                  only=[DEPARTMENT])[0]
+    typed = _typed(template)
+    fill_ods(template, tmp_path / "filled.ods", typed)
+    (tmp_path / "s").mkdir()
+    copy = ods_copy(tmp_path / "filled.ods", tmp_path / "s" / "コピー.ods",
+                    rename={INDICATOR_SHEET: "Sheet1"})
+    result = validate(copy.parent, mini_catalog)
+    assert [f.code for f in of_file(result.findings, copy.name)] == [
+        RECOVERED, "value-reason-given"]
+    cells = fields_of(template)
+    renamed = {TEXT_SHEET: TEXT_SHEET, INDICATOR_SHEET: "Sheet1"}
+    assert _read(result) == {fid: (v, renamed[cells[fid]["sheet"]], cells[fid]["cell"])
+                             for fid, v in typed.items()}

@@ -27,7 +27,8 @@ from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 # keys on a fingerprint of the code, as a safety net; this number is the statement.)
 RULES_VERSION = 3  # 2: the change rule and explanations where the value is typed (issue 13)
 # 3: a fraction in a % field without a % format (value-percent-format-lost); a copy without its
-#    field list read in the columns of its header rows (layout-unknown)
+#    field list read in the columns of its header rows (layout-unknown), its sheets found
+#    also when renamed
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 

@@ -7,8 +7,9 @@ still says what it is: the title row of each input sheet names the department an
 year exactly as the template writer drew them, and column A holds the key of every row.
 
 Recognition works on the reader's plain data (:class:`~consolidator.reading.workbook.RawWorkbook`:
-the grids of the sheets, whatever the file format) and accepts a file only when its content
-agrees with one department of the plan:
+the grids of the sheets, whatever the file format; every sheet of a file without a stored
+identity that lacks an input sheet by name, since a copy's sheets may have been renamed) and
+accepts a file only when its content agrees with one department of the plan:
 
 - at least one title, every title naming the same department of the plan and the run's year;
 - every key in column A is the plan's; at least one is a field of that department and none is

@@ -12,6 +12,8 @@ silently. So the columns are taken from the sheet itself:
 - each input column is where its header is in that row (内容; the year's 実績値, 増減の理由,
   未記入の理由, 理由の説明). A column whose header is not there is not in that workbook
   (増減の理由 before format 3), and its fields are not asked for;
+- the sheet is the one of that name or, renamed in a copy ("Sheet1"), the one sheet of
+  another name whose header row is that sheet's.
 
 Nothing is guessed: when there is no such header row or more than one, when the header of a
 field every department must fill (内容, 実績値) is missing, or when a header stands in two
@@ -25,10 +27,11 @@ from typing import Any
 
 from consolidator.messages import fill
 from consolidator.messages.submission import LAYOUT_TEXT
-from consolidator.reading.workbook import RawWorkbook
+from consolidator.reading.workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
     INDICATOR_SHEET,
     KEY_COL,
+    META_SHEET,
     TEXT_SHEET,
     Row,
     TemplateModel,
@@ -55,12 +58,15 @@ class Layout:
 def read_layout(raw: RawWorkbook, model: TemplateModel) -> Layout:
     """The layout of every input sheet of ``model`` that has fields, from ``raw``'s headers."""
     layout = Layout()
+    others = [name for name, grid in raw.grids.items()
+              if name not in (TEXT_SHEET, INDICATOR_SHEET, META_SHEET)
+              and not is_identity_grid(grid)]
     for sheet, rows in ((TEXT_SHEET, model.text_rows), (INDICATOR_SHEET, model.indicator_rows)):
         fields = [f for f in model.fields if f.sheet == sheet]
         if not fields:
             continue
         header = _header(rows)
-        name = sheet if sheet in raw.grids else None
+        name = sheet if sheet in raw.grids else _renamed(raw, others, header)
         if name is None:
             layout.unknown[sheet] = (sheet, _text("no-sheet", sheet=sheet, **_first(header)))
             continue
@@ -75,6 +81,12 @@ def read_layout(raw: RawWorkbook, model: TemplateModel) -> Layout:
 
 def _header(rows: list[Row]) -> dict[int, str]:
     return next(row.cells for row in rows if row.style == "header")
+
+
+def _renamed(raw: RawWorkbook, others: list[str], header: dict[int, str]) -> str | None:
+    """The one sheet of another name with the header row of ``header``'s sheet."""
+    found = [name for name in others if _header_rows(raw.grids[name], header)]
+    return found[0] if len(found) == 1 else None
 
 
 def _header_rows(grid: list[list[Any]], header: dict[int, str]) -> list[int]:

@@ -116,6 +116,29 @@ def set_ods_saved(path: Path, stamp: str) -> None:
     write_odf(path, [(name, meta.encode() if name == META else data) for name, data in entries])
 
 
+def ods_copy(src: Path, dst: Path, rename: dict[str, str] | None = None) -> Path:
+    """A filled .ods as its sheets copied into a new document: no ``consolidator.*``
+    document properties, no hidden ``_meta`` sheet, no named ranges; the sheets in
+    ``rename`` (old → new name) renamed."""
+    entries = read_entries(src)
+    data = dict(entries)[CONTENT]
+    _namespaces(data)
+    root = ET.fromstring(data)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            name = child.get(f"{{{TABLE}}}name")
+            if child.tag == f"{{{TABLE}}}named-expressions" or (
+                    child.tag == f"{{{TABLE}}}table" and name == "_meta"):
+                parent.remove(child)
+            elif child.tag == f"{{{TABLE}}}table" and name in (rename or {}):
+                child.set(f"{{{TABLE}}}name", (rename or {})[name])
+    content = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    meta = re.sub(rb"<meta:user-defined meta:name=\"consolidator\.[^\"]*\"[^>]*>[^<]*"
+                  rb"</meta:user-defined>", b"", dict(entries)[META])
+    return write_odf(dst, [(n, content if n == CONTENT else meta if n == META else d)
+                           for n, d in entries])
+
+
 # ---- the ODS hostile corpus --------------------------------------------------------------------
 
 ODS_EXPECTED: dict[str, str] = {
