@@ -8,24 +8,29 @@ same master as the same values sent as .xlsx, and the ODS hostile set is contain
 
 from __future__ import annotations
 
+import os
+import time
 from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from consolidator.checks.validation import validate_folder
+from consolidator.checks.validation import saved_time, validate_folder
 from consolidator.cli import main
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.ods_workbook import read_ods_identity
 from consolidator.reading.workbook import RawWorkbook, read_workbook
 from consolidator.safety.verdict import check_workbook
-from helpers.filling import complete_values, fill_workbook, realistic_values
+from consolidator.templates.generate import generate_templates
+from helpers.filling import complete_values, fill_workbook, realistic_values, set_modified
 from helpers.hostile_corpus import minimal_xls
 from helpers.master import report_texts, sheet_rows
-from helpers.ods_files import ODS_EXPECTED, build_ods_corpus, fill_ods
+from helpers.ods_files import ODS_EXPECTED, build_ods_corpus, fill_ods, set_ods_saved
 
 YEAR = 2022
 GENERATED = "generated_at"  # the one identity entry that differs between two generate runs
@@ -176,3 +181,79 @@ def test_legacy_xls_stays_rejected(tmp_path: Path) -> None:
     verdict = check_workbook(path)
     assert (verdict.kind, verdict.ok, [f.code for f in verdict.findings]) == (
         "xls", False, ["file-legacy-xls"])
+
+
+# ---- an .xlsx and an .ods of the same department: the later saved is used ----------------------
+
+@pytest.fixture
+def japan_time() -> Iterator[None]:
+    """The machine running the tool keeps Japan's time (UTC+9), as the city's offices do."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("the process's time zone cannot be changed here (Windows)")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "JST-9"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.mark.usefixtures("japan_time")
+def test_xlsx_and_ods_of_one_department_compared_as_times(
+        tmp_path: Path, mini_catalog: Catalog, mini_templates: dict[str, Path]) -> None:
+    """An .xlsx saved at 10:00 in Japan says 01:00Z (Excel stores UTC); an .ods saved an hour
+    earlier says 09:00 (Calc stores the local time, no zone). As texts the .ods is the later;
+    as times the .xlsx is, and it is the one used."""
+    department = "高齢福祉課"
+    template = mini_templates[department]
+    ods_template = generate_templates(mini_catalog, YEAR, tmp_path / "t", fmt="ods",
+                                      only=[department])[0]
+    folder = tmp_path / "s"
+    folder.mkdir()
+    values = complete_values(template)
+    value_field = next(k for k in values if k.endswith(".value"))
+    fill_workbook(template, folder / "later.xlsx", {**values, value_field: 112})
+    set_modified(folder / "later.xlsx", "2023-05-01T01:00:00Z")
+    fill_ods(ods_template, folder / "earlier.ods", {**values, value_field: 111})
+    set_ods_saved(folder / "earlier.ods", "2023-05-01T09:00:00.123456789")
+    assert "2023-05-01T09:00:00.123456789" > "2023-05-01T01:00:00Z"  # the order as texts
+    result = validate_folder(folder, mini_catalog, YEAR, workers=1)
+    used = result.chosen[department]
+    assert (used.file, used.entries[value_field].value) == ("later.xlsx", 112)
+    assert [(f.code, f.file) for f in result.findings if f.department == department] == [
+        ("duplicate-not-used", "earlier.ods")]
+    # what the ledger records is the file's own text
+    assert {s.file: s.modified for s in result.submissions} == {
+        "earlier.ods": "2023-05-01T09:00:00.123456789", "later.xlsx": "2023-05-01T01:00:00Z"}
+    # the same files an hour apart the other way: the .ods is the later, and used
+    set_ods_saved(folder / "earlier.ods", "2023-05-01T11:00:00.5")
+    assert validate_folder(folder, mini_catalog, YEAR, workers=1).chosen[department].file == (
+        "earlier.ods")
+
+
+def test_saved_times_of_both_formats() -> None:
+    assert saved_time("2023-05-01T01:00:00Z") == datetime(2023, 5, 1, 1, tzinfo=UTC)
+    assert saved_time("2023-05-01T10:00:00+09:00") == datetime(2023, 5, 1, 1, tzinfo=UTC)
+    local = saved_time("2023-05-01T09:00:00.123456789")
+    assert local == datetime(2023, 5, 1, 9, 0, 0, 123456).astimezone()  # the machine's time
+    assert local is not None and local.tzinfo is not None
+    assert [saved_time(t) for t in (None, "", "昨日", "2023-13-01T00:00:00")] == [None] * 4
+
+
+def test_percent_without_its_format_in_an_ods(tmp_path: Path, mini_catalog: Catalog) -> None:
+    """0.575 in a % field of an .ods, as a plain number (not a percentage cell): the same
+    warning as from an .xlsx, the value read as it is."""
+    template = generate_templates(mini_catalog, YEAR, tmp_path / "t", fmt="ods",
+                                  only=["地域福祉課"])[0]
+    (tmp_path / "s").mkdir()
+    fill_ods(template, tmp_path / "s" / "a.ods",
+             {**complete_values(template), "2-1-1-c1.value": 0.575})
+    result = validate_folder(tmp_path / "s", mini_catalog, YEAR, workers=1)
+    [lost] = [f for f in result.findings if f.code == "value-percent-format-lost"]
+    assert (lost.file, lost.sheet, lost.cell, lost.value) == ("a.ods", "活動指標", "I4", "0.575")
+    assert result.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 0.575

@@ -130,17 +130,22 @@ def test_copy_with_rows_inserted_is_read_by_key(tmp_path: Path, mini_templates: 
     assert {k: e.value for k, e in result.chosen["高齢福祉課"].entries.items()} == typed
 
 
-def test_percent_formatted_value_copied_with_its_format(
-        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
-    """57.5% typed in Excel is stored as 0.575 with a % format: a copy that keeps the format
-    is read as the template is (57.5, the same warning), not a hundred times too small."""
-    template = mini_templates["地域福祉課"]
-    filled, _typed = _filled(tmp_path, template, mini_catalog)
+def _typed_as_percent(tmp_path: Path, templates: dict[str, Path], catalog: Catalog) -> Path:
+    """地域福祉課's template filled, its percent measure typed as Excel stores "57.5%"."""
+    filled, _typed = _filled(tmp_path, templates["地域福祉課"], catalog)
     wb = openpyxl.load_workbook(filled)
     cell = wb[INDICATOR_SHEET][f"{VALUE}4"]
     assert wb[INDICATOR_SHEET]["A4"].value == "2-1-1-c1"  # the percent measure
     cell.value, cell.number_format = 0.575, "0.0%"
     wb.save(filled)
+    return filled
+
+
+def test_percent_formatted_value_copied_with_its_format(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """57.5% typed in Excel is stored as 0.575 with a % format: a copy that keeps the format
+    is read as the template is (57.5, the same warning), not a hundred times too small."""
+    filled = _typed_as_percent(tmp_path, mini_templates, mini_catalog)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     shutil.copy(filled, tmp_path / "a" / "file.xlsx")
@@ -156,6 +161,39 @@ def test_percent_formatted_value_copied_with_its_format(
         ("value-normalised", f"{VALUE}4")]
     for result in (template, copy):
         assert result.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 57.5
+
+
+def test_percent_pasted_as_values_is_a_warning_read_as_it_is(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """57.5% typed in Excel (0.575 with a % format), then the values alone pasted into a new
+    workbook: 0.575 with no format. Not guessed to be 57.5: read as 0.575, with a warning
+    that names the file, the cell and the value and asks whether 57.5% lost its format."""
+    filled = _typed_as_percent(tmp_path, mini_templates, mini_catalog)
+    (tmp_path / "s").mkdir()
+    copy = values_copy(filled, tmp_path / "s" / "値貼り付け.xlsx")
+    pasted = openpyxl.load_workbook(copy)[INDICATOR_SHEET][f"{VALUE}4"]
+    assert (pasted.value, pasted.number_format) == (0.575, "General")
+    result = validate(tmp_path / "s", mini_catalog)
+    [lost] = [f for f in result.findings if f.code == "value-percent-format-lost"]
+    assert (lost.severity, lost.department, lost.sheet, lost.cell, lost.value) == (
+        "warning", "地域福祉課", INDICATOR_SHEET, f"{VALUE}4", "0.575")
+    for said in ("値貼り付け.xlsx", f"{INDICATOR_SHEET}!{VALUE}4", "0.575", "57.5%", "書式"):
+        assert said in lost.message, said
+    assert "57.5 と入力し直して" in lost.action
+    assert result.chosen["地域福祉課"].entries["2-1-1-c1.value"].value == 0.575
+
+
+@pytest.mark.parametrize("typed", [57.5, 0, 1.5, "0.575"], ids=str)
+def test_percent_values_that_are_not_a_lost_format(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog,
+        typed: Any) -> None:
+    """Percent points, zero, more than 1 and a fraction typed as text: no such warning."""
+    template = mini_templates["地域福祉課"]
+    (tmp_path / "s").mkdir()
+    fill_workbook(template, tmp_path / "s" / "a.xlsx",
+                  {**complete_values(template), "2-1-1-c1.value": typed})
+    result = validate(tmp_path / "s", mini_catalog)
+    assert "value-percent-format-lost" not in [f.code for f in result.findings]
 
 
 # ---- nothing is guessed ------------------------------------------------------------------------

@@ -10,9 +10,11 @@ is built from.
 
 from __future__ import annotations
 
+import math
 import traceback
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -185,8 +187,9 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
     """One file per department: a distributed template over a copy recognised from its content,
-    then the latest saved (document property ``modified``), then the latest file time, then
-    the first name; the others are listed as not used."""
+    then the latest saved (document property ``modified``, compared as a point in time:
+    :func:`saved_time`), then the latest file time, then the first name; the others are
+    listed as not used."""
     chosen: dict[str, Submission] = {}
     for s in subs:
         if not s.usable or s.department is None:
@@ -199,10 +202,32 @@ def choose(subs: list[Submission]) -> dict[str, Submission]:
     return chosen
 
 
-def _rank(s: Submission) -> tuple[bool, str, float, str]:
+def _rank(s: Submission) -> tuple[bool, float, float, str]:
     # Larger is better; the file name is inverted so the first name wins a full tie.
     template = s.identity is not None and not s.identity.recovered
-    return (template, s.modified or "", s.mtime, "".join(chr(0x10FFFF - ord(c)) for c in s.file))
+    saved = saved_time(s.modified)
+    return (template, -math.inf if saved is None else saved.timestamp(), s.mtime,
+            "".join(chr(0x10FFFF - ord(c)) for c in s.file))
+
+
+def saved_time(modified: str | None) -> datetime | None:
+    """When a file says it was last saved, as a point in time (None when it does not say, or
+    not as an ISO 8601 date and time).
+
+    The texts differ by format and cannot be compared as strings: an .xlsx stores UTC with a
+    "Z" (``2023-05-01T01:00:00Z``), LibreOffice's .ods stores the local time of the machine
+    that saved it, without a zone and with nanoseconds (``2023-05-01T09:00:00.123456789``).
+    A time without a zone is taken as the local time of the machine running the tool: the
+    best guess there is (the secretariat and the departments are in the same city). The
+    text itself is kept as the file has it (``Submission.modified``, the ledger's
+    ``saved_at``)."""
+    if not modified:
+        return None
+    try:
+        when = datetime.fromisoformat(modified.strip())
+        return when if when.tzinfo is not None else when.astimezone()  # naive: local time
+    except (ValueError, OverflowError, OSError):  # not a date; a year the platform cannot place
+        return None
 
 
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:

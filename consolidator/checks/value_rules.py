@@ -25,7 +25,10 @@ from consolidator.templates.model import REASON_CHOICES, Field, TemplateModel
 # that can change what checking a file gives (a new or changed finding, an accepted value
 # read differently), so no result checked under the old rules is reused. (The cache also
 # keys on a fingerprint of the code, as a safety net; this number is the statement.)
-RULES_VERSION = 2  # 2: the change rule and explanations where the value is typed (issue 13)
+RULES_VERSION = 3  # 2: the change rule and explanations where the value is typed (issue 13)
+# 3: a fraction in a % field without a % format (value-percent-format-lost); a copy without its
+#    field list read in the columns of its header rows (layout-unknown), its sheets found
+#    also when renamed
 
 PERCENT_FORMAT_DETAIL = DETAIL_TEXT["percent-format"]
 
@@ -135,7 +138,7 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any,
     if isinstance(raw, (datetime, date, time)):
         ctx.add("value-not-number", read, value=_as_text(raw))
         return
-    if read.percent_format and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+    if read.percent_format and _is_number(raw):
         if not f.percent:
             shown = fill(DETAIL_TEXT["percent-shown"], value=f"{raw:.10g}")
             ctx.add("value-unit-mismatch", read, value=shown,
@@ -161,6 +164,8 @@ def _measure(ctx: _Context, read: Any, reason_read: Any, text_read: Any,
                 detail=reading.detail)
     if reason is not None:
         ctx.add("value-and-reason", read)
+    if f.percent and not read.percent_format and _is_number(raw) and reading.value is not None:
+        _percent_format_lost(ctx, read, reading.value)
     ctx.accept(read, reading.value)
     _plausibility(ctx, read, reading.value, explanation_read, explanation)
 
@@ -172,6 +177,22 @@ def _percent_cell(ctx: _Context, read: Any, raw: int | float) -> int | float:
     ctx.add("value-normalised", read, value=f"{value}%", normalised=value,
             detail=PERCENT_FORMAT_DETAIL)
     return value
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _percent_format_lost(ctx: _Context, read: Any, value: int | float) -> None:
+    """A % field (0 to 100) holding a number cell above 0 and at most 1, without a % format:
+    most likely 57.5% typed as a percentage (stored as 0.575) whose format was lost when the
+    values alone were pasted. A warning asking to check; the value is read as it is (0.575
+    may also be right: 0.575%)."""
+    if not 0 < value <= 1:
+        return
+    shown = round(value * 100, 10)
+    ctx.add("value-percent-format-lost", read, value=value,
+            percent=format_number(int(shown) if float(shown).is_integer() else shown))
 
 
 def _reason(ctx: _Context, reason_read: Any) -> str | None:

@@ -56,6 +56,10 @@ SUBMISSION: dict[str, Message] = {
                           "参考欄は変更しないでください。意図した変更でなければ元に戻してください。"),
     "value-outside-input": (W, "入力欄以外のセルに値があります:{sheet}!{cell}「{value}」",
                             "入力は黄色いセルにしてください。この値は集計されません。"),
+    "layout-unknown": (E, "シート「{sheet}」の列の並び(実績値・未記入の理由などがどの列か)を判定できません。"
+                          "{detail}。推測では読み取らず、このシートの入力欄は読み取っていません:{file}",
+                       "見出しの行(「ID」「取組み」などの行)を消したり書き換えたりしていないか確認してください。"
+                       "配布した様式(.xlsx)に記入し直して送付してください。"),
     # ---- values -------------------------------------------------------------------------------
     "value-normalised": (W, "実績値「{value}」を {normalised} として読み取りました({detail}):{indicator}",
                          "次回からは数値だけを入力してください。読み取った値が正しいか確認してください。"),
@@ -72,6 +76,10 @@ SUBMISSION: dict[str, Message] = {
     "value-negative": (E, "実績値がマイナスです:「{value}」({indicator})", "0以上の数値を入力してください。"),
     "value-percent-over": (E, "割合が100を超えています:「{value}」({indicator})",
                            "0〜100 の数値(%は不要)を入力してください。"),
+    "value-percent-format-lost": (W, "割合(%)の指標の実績値が {value} です。{percent}% と入力したセルの「%」の書式が、"
+                                     "値だけの貼り付けなどで失われたように見えます({indicator}):{file} {sheet}!{cell}",
+                                  "確認してください。{percent}% のときは {sheet}!{cell} に {percent} と入力し直してください。"
+                                  "{value}% で正しければ対応は不要です(値は {value} のまま読み取りました)。"),
     "value-missing": (E, "実績値も未記入の理由もありません({indicator})",
                       "{sheet}!{cell} に実績値を入力するか、「未記入の理由」を選んでください。"),
     "reason-other-no-text": (E, "未記入の理由が「その他」ですが説明がありません({indicator})",
@@ -127,6 +135,18 @@ RECOGNITION_TEXT: dict[str, str] = {
     "keys-of-others": "ID列に{department}の様式にないID「{keys}」があります({departments}のID)",
     "keys-unknown": "ID列に計画にないID「{keys}」があります",
     "separator": "。",
+}
+
+
+# Why the columns of a workbook without its field list could not be told from its header row
+# (reading/sheet_layout.py): the {detail} of layout-unknown.
+LAYOUT_TEXT: dict[str, str] = {
+    "no-sheet": "「{sheet}」という名前のシートも、見出しの行(A列が「{first}」、B列が「{second}」の行)のある"
+                "シートもありません",
+    "no-header": "見出しの行(A列が「{first}」、B列が「{second}」の行)がありません",
+    "headers": "見出しの行(A列が「{first}」、B列が「{second}」の行)が{count}行あります",
+    "header-missing": "見出しの行に「{header}」の列がありません",
+    "header-twice": "見出し「{header}」が複数の列にあります",
 }
 
 

@@ -8,6 +8,8 @@
 - ``intake``: which files are in the folder and which department/year each is for.
 - ``recognition``: the department and year of a copy that lost its identity, from its titles
   and keys.
+- ``sheet_layout``: a copy without its field list: its input sheets (also renamed) and
+  columns, from its header rows.
 - ``field_list``: the field list a workbook carries (what the template that went out held).
 - ``fields``: finding every input field again (by name, confirmed by its row key).
 - ``field_map``: the public map of a workbook's fields (``consolidator fields``).

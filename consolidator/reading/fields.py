@@ -5,8 +5,11 @@ with their cells when rows or columns are inserted or deleted). The row's key in
 confirms it, and the value is read where the name points, so a workbook of another layout
 (an earlier format) reads the same. When someone sorted rows or moved a block, the name no
 longer points at the right row: the field is found by its key instead, in the column the
-workbook's own field list gives, with a warning. Nothing is guessed: a field found neither
-way is reported missing.
+workbook's own field list gives, with a warning. A workbook without that list (a copy of the
+sheets) is read in the columns its header rows give (:mod:`consolidator.reading.sheet_layout`:
+a copy of an older format has other columns); when they cannot be told, its sheet is reported
+(``layout-unknown``) and only what its defined names point to is read. Nothing is guessed: a
+field found neither way is reported missing.
 
 A field the workbook's own field list does not have and the department need not fill (an
 explanation, 増減の理由, in a workbook of a format before it) is not looked for. A workbook
@@ -26,6 +29,7 @@ from consolidator.cell_address import a1
 from consolidator.findings import Finding, make
 from consolidator.messages import OUTPUT_TEXT
 from consolidator.reading.field_list import workbook_fields
+from consolidator.reading.sheet_layout import read_layout
 from consolidator.reading.workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
     HEADER_ROWS,
@@ -68,6 +72,9 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
     reads: dict[str, FieldRead] = {}
     key_index = key_index_of(raw)
     own = workbook_fields(raw)
+    # Without its field list (a copy of the sheets), the columns are those of its header rows.
+    layout = None if own else read_layout(raw, model)
+    undetermined: set[str] = set()
     moved_rows: set[tuple[str, int]] = set()
     for f in model.fields:
         if own and f.field_id not in own and not (f.required and not older_catalog):
@@ -80,7 +87,19 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
                                      indicator=f.indicator_name, sheet=f.sheet, label=f.label))
             continue
         mine = own.get(f.field_id)
-        place = locate_field(raw, f, key_index, mine.col if mine else None)
+        column, home, by_key = (mine.col if mine else None), None, True
+        if layout is not None:  # found by its key only in a column its header row gives
+            in_sheet = layout.sheets.get(f.sheet)
+            if in_sheet is not None:
+                home, column = in_sheet.sheet, in_sheet.columns.get(f.col)
+            by_key = column is not None
+        place = locate_field(raw, f, key_index, column, home=home, by_key=by_key)
+        if place is None and not by_key:
+            if home is not None:  # no such column in its layout (増減の理由 before format 3)
+                continue
+            if f.key in key_index:  # its row is there, but not which column is which
+                undetermined.add(f.sheet)
+                continue
         if place is None:
             findings.append(make("field-missing", file=file, department=model.department,
                                  field_id=f.field_id, initiative_id=f.initiative_id,
@@ -104,6 +123,12 @@ def read_fields(raw: RawWorkbook, model: TemplateModel, file: str, *,
         template_rows = _template_rows(raw, own)
     else:
         findings.extend(_references(raw, model, file))
+    for sheet in sorted(undetermined):  # one finding, not one per value it holds
+        assert layout is not None
+        name, detail = layout.unknown[sheet]
+        findings.append(make("layout-unknown", file=file, department=model.department,
+                             sheet=name, detail=detail))
+        template_rows.update((name, r) for r in range(1, len(raw.grids.get(name, [])) + 1))
     findings.extend(_stray_values(raw, model, reads, file, retired, template_rows))
     return reads, findings
 
@@ -160,14 +185,16 @@ def key_index_of(raw: RawWorkbook) -> dict[str, list[tuple[str, int]]]:
 
 def locate_field(raw: RawWorkbook, f: Field,
                  key_index: dict[str, list[tuple[str, int]]] | None = None,
-                 column: int | None = None) -> tuple[str, int, int, bool] | None:
+                 column: int | None = None, *, home: str | None = None,
+                 by_key: bool = True) -> tuple[str, int, int, bool] | None:
     """(sheet, row, column, moved?) of a field now, or None when it cannot be found.
 
     Where the field's defined name points, when that row holds the field's key: the
-    workbook's own layout, whatever the model's. Otherwise the one row holding the key, in
-    ``column`` (the column the workbook's own field list gives; the model's by default).
-    Found by its key, a field counts as moved unless the workbook has no name at all for it
-    (a copy of the sheets) and the key is still in the template's row."""
+    workbook's own layout, whatever the model's. Otherwise (unless not ``by_key``) the one
+    row holding the key, in ``column`` (the column the workbook's own field list or header
+    row gives; the model's by default). Found by its key, a field counts as moved unless the
+    workbook has no name at all for it (a copy of the sheets) and the key is still in the
+    template's row of its sheet (``home``: its name in the workbook, if renamed)."""
     if key_index is None:
         key_index = key_index_of(raw)
     named = raw.names.get(f.defined_name)
@@ -175,10 +202,10 @@ def locate_field(raw: RawWorkbook, f: Field,
         sheet, row, col = named
         if raw.value(sheet, row, KEY_COL) == f.key:
             return sheet, row, col, False
-    places = key_index.get(f.key, [])
+    places = key_index.get(f.key, []) if by_key else []
     if len(places) == 1:
         sheet, row = places[0]
-        in_place = f.defined_name not in raw.names and (sheet, row) == (f.sheet, f.row)
+        in_place = f.defined_name not in raw.names and (sheet, row) == (home or f.sheet, f.row)
         return sheet, row, column or f.col, not in_place
     return None
 

@@ -42,6 +42,7 @@ from consolidator.reading.workbook import (
     place_sparse,
     plain,
     read_grids,
+    sheets_to_read,
 )
 from consolidator.safety.odf_check import CONTENT
 from consolidator.safety.odf_scan import CELLS, OFFICE, ROW, SHEET, TABLE
@@ -92,7 +93,7 @@ def read_ods_workbook(path: str | Path | Package, limits: Limits,
             zf.close()
     raw.sheets = content.sheets
     raw.names = content.names
-    targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
+    targets = sheets_to_read(raw, sheets_wanted)
     dense: set[str] = set()
     for name in targets:
         if name not in content.cells:

@@ -7,8 +7,9 @@ still says what it is: the title row of each input sheet names the department an
 year exactly as the template writer drew them, and column A holds the key of every row.
 
 Recognition works on the reader's plain data (:class:`~consolidator.reading.workbook.RawWorkbook`:
-the grids of the sheets, whatever the file format) and accepts a file only when its content
-agrees with one department of the plan:
+the grids of the sheets, whatever the file format; every sheet of a file without a stored
+identity that lacks an input sheet by name, since a copy's sheets may have been renamed) and
+accepts a file only when its content agrees with one department of the plan:
 
 - at least one title, every title naming the same department of the plan and the run's year;
 - every key in column A is the plan's; at least one is a field of that department and none is
@@ -16,6 +17,8 @@ agrees with one department of the plan:
 
 Nothing is guessed: otherwise the file is rejected, and the finding says what was missing and
 what was found (the titles, the departments whose keys are in column A, the keys not in the plan).
+Which column is which (the formats differ) is then read from the copy's header rows
+(:mod:`consolidator.reading.sheet_layout`).
 """
 
 from __future__ import annotations

@@ -100,7 +100,8 @@ def read_workbook(path: str | Path | Package, limits: Limits = DEFAULT_LIMITS,
     """Read structure, identity and the cells of the sheets a template has.
 
     Sheets are matched by name; a renamed sheet is found again by the validator through the
-    defined names, so every sheet that a defined name points to is read as well. An
+    defined names, so every sheet that a defined name points to is read as well (and every
+    sheet of a copy that lost both the identity and a sheet's name: :func:`sheets_to_read`). An
     OpenDocument spreadsheet (whatever its file name) is read by
     :func:`consolidator.reading.ods_workbook.read_ods_workbook` into the same data. Given a
     :class:`~consolidator.safety.package.Package` the safety scan went through, the parts it
@@ -122,7 +123,7 @@ def read_workbook(path: str | Path | Package, limits: Limits = DEFAULT_LIMITS,
         raw.sheets, raw.names = _workbook_structure(zf, limits)
         raw.properties = _custom_properties(zf, limits)
         raw.modified = _modified(zf, limits)
-        targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
+        targets = sheets_to_read(raw, sheets_wanted)
         parts = {s.name: s.part for s in raw.sheets if s.name in targets and s.part}
         percent_styles = _percent_styles(zf, limits)
         sparse: set[str] = set()
@@ -138,6 +139,18 @@ def read_workbook(path: str | Path | Package, limits: Limits = DEFAULT_LIMITS,
     read_grids(raw, targets - sparse, package)
     raw.meta = meta_of_grid(raw.grids.get(identity_sheet_name(raw) or META_SHEET, []))
     return raw
+
+
+def sheets_to_read(raw: RawWorkbook, sheets_wanted: tuple[str, ...]) -> set[str]:
+    """The sheets whose cells are read: those wanted, every sheet a defined name points to
+    and, in a workbook without the identity the template writer stored in its properties
+    that lacks a wanted sheet by name, every sheet: a copy's sheet may have been renamed
+    (e.g. "Sheet1"), and recognition finds it by its content."""
+    targets = set(sheets_wanted) | {n[0] for n in raw.names.values() if n}
+    present = {s.name for s in raw.sheets}
+    if not raw.properties and not set(sheets_wanted) - {META_SHEET} <= present:
+        targets |= present
+    return targets
 
 
 def is_identity_grid(grid: list[list[Any]]) -> bool:

@@ -29,6 +29,7 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 CONTENT = "content.xml"
+META = "meta.xml"
 MANIFEST = "META-INF/manifest.xml"
 MIMETYPE = "mimetype"
 
@@ -96,6 +97,46 @@ def fill_ods(src: Path, dst: Path, values: dict[str, Any],
         _put(_cell(root, sheet, addr), value)
     content = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     write_odf(dst, [(n, content if n == CONTENT else d) for n, d in entries])
+
+
+def set_ods_saved(path: Path, stamp: str) -> None:
+    """Give the .ods ``path`` the saved time ``stamp`` as LibreOffice Calc writes it into
+    ``meta.xml``: ``dc:date``, the local time of the saving machine without a zone, with
+    nanoseconds (``2023-05-01T09:00:00.123456789``). odfpy writes none."""
+    entries = read_entries(path)
+    meta = dict(entries)[META].decode()
+    date = f"<dc:date>{stamp}</dc:date>"
+    meta, n = re.subn(r"<dc:date>[^<]*</dc:date>", date, meta)
+    if n == 0:
+        if 'xmlns:dc="http://purl.org/dc/elements/1.1/"' not in meta:
+            meta = meta.replace("<office:document-meta ", '<office:document-meta xmlns:dc='
+                                '"http://purl.org/dc/elements/1.1/" ', 1)
+        meta, n = re.subn(r"(<office:meta>)", r"\g<1>" + date, meta, count=1)
+    assert n == 1, "meta.xml has no office:meta"
+    write_odf(path, [(name, meta.encode() if name == META else data) for name, data in entries])
+
+
+def ods_copy(src: Path, dst: Path, rename: dict[str, str] | None = None) -> Path:
+    """A filled .ods as its sheets copied into a new document: no ``consolidator.*``
+    document properties, no hidden ``_meta`` sheet, no named ranges; the sheets in
+    ``rename`` (old → new name) renamed."""
+    entries = read_entries(src)
+    data = dict(entries)[CONTENT]
+    _namespaces(data)
+    root = ET.fromstring(data)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            name = child.get(f"{{{TABLE}}}name")
+            if child.tag == f"{{{TABLE}}}named-expressions" or (
+                    child.tag == f"{{{TABLE}}}table" and name == "_meta"):
+                parent.remove(child)
+            elif child.tag == f"{{{TABLE}}}table" and name in (rename or {}):
+                child.set(f"{{{TABLE}}}name", (rename or {})[name])
+    content = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    meta = re.sub(rb"<meta:user-defined meta:name=\"consolidator\.[^\"]*\"[^>]*>[^<]*"
+                  rb"</meta:user-defined>", b"", dict(entries)[META])
+    return write_odf(dst, [(n, content if n == CONTENT else meta if n == META else d)
+                           for n, d in entries])
 
 
 # ---- the ODS hostile corpus --------------------------------------------------------------------
