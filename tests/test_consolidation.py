@@ -193,6 +193,7 @@ def test_department_text_is_never_a_formula(tmp_path: Path, mini_templates: dict
             assert "'" + risky in logged, risky
 
 
+@pytest.mark.slow  # whole-job run: in the full suite, not the fast loop
 def test_consolidate_cli_and_demo(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output

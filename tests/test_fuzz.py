@@ -68,6 +68,7 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return fw.make_bases(tmp_path_factory.mktemp("fuzz_bases"))
 
 
+@pytest.mark.slow  # whole-job run: in the full suite, not the fast loop
 def test_mutants_are_reproducible_from_their_seed(bases: list[Path], tmp_path: Path) -> None:
     again = fw.make_bases(tmp_path / "again")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in bases]

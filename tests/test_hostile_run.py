@@ -50,6 +50,8 @@ FILE_LEVEL = ("file-", "zip-", "xml-", "grid-", "string-", "parse-")
 
 HOSTILE_NAMES = sorted(EXPECTED | ODS_EXPECTED)
 
+pytestmark = pytest.mark.slow  # one whole run over the hostile folder: the full suite's
+
 
 # ---- the run -----------------------------------------------------------------------------------
 

@@ -177,6 +177,7 @@ def test_submissions_keep_bytes_and_times(hostile_folder: HostileFolder) -> None
     assert _snapshot(folder) == before
 
 
+@pytest.mark.slow  # whole-job run: in the full suite, not the fast loop
 def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
                                               default_catalog: Catalog) -> None:
     folder = hostile_folder.path

@@ -270,6 +270,7 @@ def test_edited_workbook_imports(edited: dict[str, Any]) -> None:
     assert canonical_json(doc) == canonical_json(catalog.doc)
 
 
+@pytest.mark.slow  # whole-job run: in the full suite, not the fast loop
 def test_generate_from_the_edited_plan(edited: dict[str, Any]) -> None:
     catalog = Catalog.from_path(edited["out"])
     paths = generate_templates(catalog, catalog.report_year, edited["root"] / "templates")

@@ -68,6 +68,7 @@ def test_values_copy_of_every_department_is_read_exactly(
     assert "高齢福祉課" in message and f"{wareki(YEAR)}度" in message
 
 
+@pytest.mark.slow  # whole-job run: in the full suite, not the fast loop
 def test_values_copy_of_every_department_of_the_default_plan(
         tmp_path: Path, default_templates: dict[str, Path], default_catalog: Catalog) -> None:
     year = default_catalog.report_year
