@@ -124,11 +124,22 @@ def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> Path:
     return write_with(target, lambda tmp: tmp.write_bytes(data))
 
 
-def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
+def write_with(target: Path, writer: Callable[[Path], object], *,
+               same: Callable[[Path, Path], bool] | None = None,
+               before: Callable[[], object] | None = None) -> Path:
     """Let ``writer`` produce the file at a temporary path, then move it into place; returns
-    the path written: ``target``, or the name beside it when ``target`` is held open."""
+    the path written: ``target``, or the name beside it when ``target`` is held open.
+
+    ``same(new, target)``: when it says the new file holds what ``target`` already holds,
+    ``target`` is left exactly as it was (not even its time changes; a copy held open in
+    Excel stays the current one) and returned. ``before()``: called just before the new file
+    takes ``target``'s place (to keep a copy of the old one)."""
     with _temporary(target) as tmp:
         writer(tmp)
+        if same is not None and target.is_file() and same(tmp, target):
+            return target
+        if before is not None:
+            before()
         _sync(tmp)
         placed = _place(tmp, target)
         _fsync_dir(target.parent)

@@ -155,9 +155,12 @@ def test_consolidate_twice_same_values_previous_master_kept(tmp_path: Path,
     values_1 = cell_values(first.master)  # type: ignore[arg-type]
     second = run_consolidate(folder, mini_catalog, 2022, out)
     assert cell_values(second.master) == values_1  # type: ignore[arg-type]
-    assert second.kept is not None and second.kept.exists()
-    assert first.kept is None
+    assert first.kept is None and second.kept is None  # the same master: nothing to keep
     assert second.master == master_path(out, 2022)
+    next(folder.iterdir()).unlink()  # one department fewer: a different master
+    third = run_consolidate(folder, mini_catalog, 2022, out)
+    assert third.kept is not None and cell_values(third.kept) == values_1
+    assert cell_values(third.master) != values_1  # type: ignore[arg-type]
 
 
 TEXT_RISKY = ("=1+1", "+81 3 1234", "-5人", "@SUM(A1)", '=HYPERLINK("http://x")',

@@ -26,6 +26,7 @@ from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.plan.catalog import Catalog
 from helpers.filling import submit_all
 from helpers.master import cell_values
+from helpers.paths import MINI_PLAN
 
 YEAR = 2022
 
@@ -79,6 +80,7 @@ def test_cli_says_which_file_is_new(run_twice: tuple[Path, Path], mini_catalog: 
     folder, out = run_twice
     run_consolidate(folder, mini_catalog, YEAR, out)
     master = master_path(out, YEAR)
+    (folder / next(p.name for p in folder.iterdir())).unlink()  # this run differs: one missing
     (out / "master_2022 (2).xlsx").write_bytes(b"an earlier run's file, also kept")
     hold(monkeypatch, master)
     result = CliRunner().invoke(main, ["consolidate", str(folder), "--out", str(out),
@@ -120,3 +122,22 @@ def test_a_folder_without_write_permission_is_still_an_error(tmp_path: Path,
     with placed_beside() as moved, pytest.raises(PermissionError):
         write_text_atomic(target, "{}")
     assert moved == [] and list(tmp_path.iterdir()) == []
+
+
+def test_an_unchanged_master_held_open_is_left_as_it_is(run_twice: tuple[Path, Path],
+                                                        mini_catalog: Catalog,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-run on the same files while the master is open in Excel: the master it would write
+    is the one already open, so nothing is written beside it and nothing is said about it."""
+    folder, out = run_twice
+    run_consolidate(folder, mini_catalog, YEAR, out)
+    master = master_path(out, YEAR)
+    before = master.read_bytes(), master.stat().st_mtime_ns
+    hold(monkeypatch, master)
+    result = CliRunner().invoke(main, ["consolidate", str(folder), "--out", str(out),
+                                       "--year", str(YEAR), "--plan", str(MINI_PLAN)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert (master.read_bytes(), master.stat().st_mtime_ns) == before
+    assert not (out / "master_2022 (2).xlsx").exists()
+    assert cli_text("master-unchanged", path=master) in result.output
+    assert "output-held-open" not in (out / "validation_log.jsonl").read_text("utf-8")

@@ -6,7 +6,9 @@
   next run.
 * A second run on the same output folder is refused with the Japanese 'busy' message.
 * Submission files (hostile ones included) keep their bytes and modification times.
-* Re-running on the same inputs gives the same cell values in the master and the logs.
+* Re-running on the same inputs gives the same cell values in the master and the logs, and
+  leaves the master in place untouched (no copy of it kept: the history holds masters that
+  differ).
 """
 
 from __future__ import annotations
@@ -26,15 +28,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from consolidator.atomic import TEMP_PREFIX
-from consolidator.jobs.output_folder import HISTORY_DIR, exclusive
+from consolidator.cli import main
+from consolidator.jobs.output_folder import HISTORY_DIR, exclusive, same_workbook
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.plan.catalog import Catalog
 from helpers.filling import submit_all
 from helpers.hostile_folder import HostileFolder
 from helpers.master import cell_values
+from helpers.paths import MINI_PLAN
 from helpers.processes import run_measured, signal_group
 
 YEAR = 2022
@@ -82,16 +87,28 @@ def _write_window(submissions: Path, out: Path) -> tuple[float, float, float]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and process groups are POSIX")
+def _previous_master(submissions: Path, tmp_path: Path) -> bytes:
+    """A master that the runs of ``submissions`` replace (one file fewer): an unchanged
+    master is left as it is, so every run of the test has something to replace."""
+    fewer = tmp_path / "fewer"
+    shutil.copytree(submissions, fewer)
+    next(p for p in sorted(fewer.iterdir()) if p.is_file()).unlink()
+    job = run_consolidate(fewer, Catalog.default(), YEAR, tmp_path / "out_fewer")
+    return job.master.read_bytes()  # type: ignore[union-attr]
+
+
 def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     total, write_start, window = _write_window(clean_folder, out)
     master = master_path(out, YEAR)
     reference = cell_values(master)
+    previous = _previous_master(clean_folder, tmp_path)
     rng = random.Random(SEED)
     intact = replaced = mid_write = 0
     log = []
     for i in range(KILLS):
-        before = master.read_bytes()
+        master.write_bytes(previous)
+        before = previous
         stale = set(temporaries(out))  # left by an earlier kill; this run removes them
         proc = subprocess.Popen(cli(clean_folder, out), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
@@ -130,14 +147,16 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
     assert intact >= KILLS // 2
     assert mid_write >= 1, "no kill landed while a temporary existed: timing off"
     assert temporaries(out), "a mid-write kill leaves its temporary (cleaned by the next run)"
-    kept = list((out / HISTORY_DIR).iterdir())
-    assert kept, "a run copies the previous master into the history before writing"
-    for previous in kept:
-        assert zipfile.ZipFile(previous).testzip() is None, previous.name
-    # the next successful run removes every stale temporary
+    # the next successful run removes every stale temporary, and keeps the previous master
+    master.write_bytes(previous)
     done = subprocess.run(cli(clean_folder, out), capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     assert temporaries(out) == []
+    assert cell_values(master) == reference
+    kept = list((out / HISTORY_DIR).iterdir())
+    assert any(p.read_bytes() == previous for p in kept), "the previous master is kept"
+    for copy in kept:
+        assert zipfile.ZipFile(copy).testzip() is None, copy.name
     assert cell_values(master) == reference
 
 
@@ -184,6 +203,7 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
     before = _snapshot(folder)
     out = folder.parent / "out_rerun"
     first = run_consolidate(folder, default_catalog, YEAR, out)
+    first_written = first.master.stat().st_mtime_ns  # type: ignore[union-attr]
     runs: list[dict[str, Any]] = []
     for _ in range(2):
         job = first if not runs else run_consolidate(folder, default_catalog, YEAR, out)
@@ -195,8 +215,10 @@ def test_rerun_gives_the_same_master_and_logs(hostile_folder: HostileFolder,
         })
     assert runs[0] == runs[1]
     assert _snapshot(folder) == before
-    kept = list((out / HISTORY_DIR).iterdir())
-    assert len(kept) == 1 and cell_values(kept[0]) == runs[0]["master"]
+    # the second master would have said what the first says: the first is left as it is
+    assert job.master == first.master and not job.master_changed and first.master_changed
+    assert first.master.stat().st_mtime_ns == first_written  # type: ignore[union-attr]
+    assert not (out / HISTORY_DIR).exists()
 
 
 # ---- what the previous master keeps around it ----------------------------------------------------
@@ -209,7 +231,8 @@ def test_rerun_keeps_the_masters_permissions(mini_templates: dict[str, Path],
     out = tmp_path / "out"
     job = run_consolidate(folder, mini_catalog, YEAR, out)
     job.master.chmod(0o644)  # type: ignore[union-attr]
-    run_consolidate(folder, mini_catalog, YEAR, out)
+    next(folder.iterdir()).unlink()  # the next master differs: it replaces this one
+    assert run_consolidate(folder, mini_catalog, YEAR, out).master_changed
     assert stat.S_IMODE(master_path(out, YEAR).stat().st_mode) == 0o644
 
 
@@ -222,6 +245,7 @@ def test_a_failed_history_copy_leaves_no_truncated_master(mini_templates: dict[s
     out = tmp_path / "out"
     run_consolidate(folder, mini_catalog, YEAR, out)
     before = master_path(out, YEAR).read_bytes()
+    next(folder.iterdir()).unlink()  # the next master differs: the old one is to be kept
 
     def disk_full(src: Any, dst: Any, **kw: Any) -> None:
         Path(dst).write_bytes(Path(src).read_bytes()[:1000])
@@ -234,3 +258,50 @@ def test_a_failed_history_copy_leaves_no_truncated_master(mini_templates: dict[s
     # and no temporary file anywhere in the output folder
     assert list((out / HISTORY_DIR).iterdir()) == []
     assert sorted(out.rglob(TEMP_PREFIX + "*")) == []
+
+
+def _rewritten(src: Path, dst: Path, part: str, change: Any) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, change(data) if info.filename == part else data)
+    return dst
+
+
+def test_only_the_time_of_writing_makes_no_new_master(mini_templates: dict[str, Path],
+                                                      mini_catalog: Catalog,
+                                                      tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    submit_all(mini_templates, folder)
+    master = run_consolidate(folder, mini_catalog, YEAR, tmp_path / "out").master
+    assert master is not None
+    later = _rewritten(master, tmp_path / "later.xlsx", "docProps/core.xml",
+                       lambda b: b.replace(b"<dcterms:created", b"<dcterms:created "))
+    edited = _rewritten(master, tmp_path / "edited.xlsx", "xl/worksheets/sheet1.xml",
+                        lambda b: b.replace(b"</sheetData>", b"<row r=\"9999\"/></sheetData>"))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(master.read_bytes()[:500])
+    assert master.read_bytes() != later.read_bytes()
+    assert same_workbook(later, master) and same_workbook(master, master)
+    assert not same_workbook(edited, master) and not same_workbook(broken, master)
+    assert not same_workbook(master, tmp_path / "missing.xlsx")
+
+
+def test_reruns_on_the_same_files_keep_no_copies(mini_templates: dict[str, Path],
+                                                 mini_catalog: Catalog, tmp_path: Path) -> None:
+    """Re-running many times a day while nothing changed: the history keeps the masters
+    that differ, not ten copies of today's."""
+    folder, out = tmp_path / "s", tmp_path / "out"
+    submit_all(mini_templates, folder)
+    runs = [run_consolidate(folder, mini_catalog, YEAR, out) for _ in range(3)]
+    assert [j.master_changed for j in runs] == [True, False, False]
+    assert not (out / HISTORY_DIR).exists()
+    first = master_path(out, YEAR).read_bytes()
+    next(folder.iterdir()).unlink()
+    changed = run_consolidate(folder, mini_catalog, YEAR, out)
+    assert changed.master_changed and changed.kept is not None
+    assert [p.read_bytes() for p in (out / HISTORY_DIR).iterdir()] == [first]
+    said = CliRunner().invoke(main, ["consolidate", str(folder), "--out", str(out), "--year",
+                                     str(YEAR), "--plan", str(MINI_PLAN)]).output
+    assert cli_text("master-unchanged", path=master_path(out, YEAR)) in said
+    assert len(list((out / HISTORY_DIR).iterdir())) == 1

@@ -169,7 +169,8 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
-    click.echo(cli_text("master-written", path=job.master))
+    click.echo(cli_text("master-written" if job.master_changed else "master-unchanged",
+                        path=job.master))
     click.echo(cli_text("next-plan-written", path=job.next_plan))
     _print_held(job)
     sys.exit(0 if job.validation.valid else 1)

@@ -62,7 +62,8 @@ def run_demo(root: Path, catalog: Catalog | None = None) -> DemoResult:
         cli_text("log-written", path=job.logs["xlsx"]),
         cli_text("demo-findings", errors=job.validation.findings.count(ERROR),
                  warnings=job.validation.findings.count(WARNING)),
-        cli_text("master-written", path=job.master),
+        cli_text("master-written" if job.master_changed else "master-unchanged",
+                 path=job.master),
     ]
     return DemoResult(job, lines)
 

@@ -12,7 +12,7 @@ from consolidator.checks.log import write_logs
 from consolidator.checks.validation import ValidationResult
 from consolidator.feedback.department_files import DepartmentFiles
 from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
-from consolidator.jobs.output_folder import exclusive, keep_previous
+from consolidator.jobs.output_folder import exclusive, keep_previous, same_workbook
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
 from consolidator.report.merge import Consolidated, consolidate
@@ -25,7 +25,8 @@ class JobResult:
     went back to each department, and for ``consolidate`` the master, next year's catalog,
     the copy of the previous master and the merged content. ``held``: (file, the file
     written instead) for every output another program held open (the paths above are the
-    files actually written)."""
+    files actually written). ``master_changed`` False: the new master would have held exactly
+    what the one in place holds, which was left untouched (no copy kept)."""
 
     validation: ValidationResult
     logs: dict[str, Path]
@@ -35,6 +36,7 @@ class JobResult:
     consolidated: Consolidated | None = None
     departments: DepartmentFiles | None = None
     held: list[tuple[Path, Path]] = field(default_factory=list)
+    master_changed: bool = True  # False: the master already said all this; left untouched
 
 
 def master_path(out_dir: Path, year: int) -> Path:
@@ -75,15 +77,17 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
         sent = write_department_outputs(out_dir, result, submissions)
         merged = consolidate(result)
         target = master_path(out_dir, year)
-        kept = keep_previous(target)
-        master = write_with(target, lambda tmp: write_master(tmp, merged))
+        kept: list[Path | None] = []  # the previous master's copy, when there is a new one
+        master = write_with(target, lambda tmp: write_master(tmp, merged), same=same_workbook,
+                            before=lambda: kept.append(keep_previous(target)))
         for old, new in held:  # an output held open in Excel: said in the log too
             result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
         plan = write_text_atomic(out_dir / f"plan_{year + 1}.json",
                                  dump_json(next_catalog(merged)))
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
-                     plan, kept, merged, sent, held)
+                     plan, kept[0] if kept else None, merged, sent, held,
+                     master_changed=bool(kept))
 
 
 def _actual(logs: dict[str, Path], held: list[tuple[Path, Path]]) -> dict[str, Path]:

@@ -38,6 +38,7 @@ CLI_TEXT: dict[str, str] = {
     "not-a-template-file": "このツールで作成した様式ではありません:{file}",
     "log-written": "検証ログ:{path}",
     "master-written": "報告書(マスター):{path}",
+    "master-unchanged": "報告書(マスター):{path}(前回と同じ内容のため、書き換えていません)",
     "department-logs-written": "担当課へ返す確認事項(エラー・警告のある担当のみ。印を付けたブックとメールの下書き):{path}",
     "ledger-broken": "提出台帳を読み取れません({detail})。次に validate か consolidate を実行すると、壊れた台帳は別の名前で残され、新しい台帳が作られます。",
     "demo-templates": "様式 {count} 件を作成しました:{folder}",
