@@ -85,8 +85,6 @@ def _write_window(submissions: Path, out: Path) -> tuple[float, float, float]:
     return total, first[0], max(first[1] - first[0], 0.005)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and process groups are POSIX")
 def _previous_master(submissions: Path, tmp_path: Path) -> bytes:
     """A master that the runs of ``submissions`` replace (one file fewer): an unchanged
     master is left as it is, so every run of the test has something to replace."""
@@ -97,6 +95,8 @@ def _previous_master(submissions: Path, tmp_path: Path) -> bytes:
     return job.master.read_bytes()  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and process groups are POSIX")
 def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     total, write_start, window = _write_window(clean_folder, out)
@@ -187,6 +187,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[str, int, int, int]]:
     return out
 
 
+@pytest.mark.slow  # the whole hostile folder through the CLI: the full suite's
 def test_submissions_keep_bytes_and_times(hostile_folder: HostileFolder) -> None:
     folder = hostile_folder.path
     before = _snapshot(folder)
