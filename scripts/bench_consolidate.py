@@ -337,7 +337,7 @@ def compare_isolation(folders: dict[str, Path], work: Path, repeat: int) -> None
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("-n", type=int, action="append",
+    ap.add_argument("-n", "--n", dest="n", type=int, action="append",
                     help="number of submissions (repeatable; default 17, 1000 and 10000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each consolidate and of "
                                                            "the floor per N (default 3)")
