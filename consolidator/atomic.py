@@ -4,7 +4,8 @@ When the file to replace is held open by another program (Excel locks an open wo
 Windows: renaming onto it fails with ``PermissionError``), :func:`write_with` and
 :func:`write_text_atomic` leave it untouched and put the new file beside it under the first free
 name ``<name> (2)<suffix>``, ``(3)`` …; they return the path actually written, and inside
-:func:`placed_beside` every such move is recorded so a run can say so.
+:func:`placed_beside` every such move is recorded so a run can say so. A state file found
+damaged is renamed aside, never deleted (:func:`set_aside`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from pathlib import Path
 
 TEMP_PREFIX = ".consolidator-tmp-"
@@ -157,3 +159,21 @@ def clean_stale_temporaries(folder: Path) -> list[Path]:
             except OSError:
                 pass
     return removed
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged state file (the ledger, the result cache) and its SQLite journal out of
+    the way, ``<stem>.damaged-<YYYYmmdd-HHMMSS><suffix>``: never trusted, never deleted (it may be
+    someone's file, or wanted to see what went wrong). Returns its new name."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
+    os.replace(path, aside)
+    for extra in ("-journal", "-wal", "-shm"):
+        side = path.with_name(path.name + extra)
+        if side.exists():
+            os.replace(side, aside.with_name(aside.name + extra))
+    return aside

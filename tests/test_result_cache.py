@@ -275,22 +275,31 @@ def _forged_row(path: Path) -> None:
                          (head, body, _checksum(key, head, body), key))
 
 
-@pytest.mark.parametrize("damage, rebuilt", [
-    (_garbage, True), (_truncated, True), (_foreign, True), (_other_layout, True),
-    (_flipped_row, False), (_forged_row, False),
+@pytest.mark.parametrize("damage, said", [
+    (_garbage, "cache-set-aside"), (_truncated, "cache-set-aside"),
+    (_foreign, "cache-set-aside"), (_other_layout, "cache-rebuilt"),
+    (_flipped_row, None), (_forged_row, None),
 ], ids=["garbage", "truncated", "foreign", "other-layout", "flipped-row", "forged-row"])
 def test_a_damaged_or_foreign_cache_never_stops_a_run(tmp_path: Path, folder: Path,
                                                       mini_catalog: Catalog, damage: Any,
-                                                      rebuilt: bool) -> None:
+                                                      said: str | None) -> None:
     cold_out, damaged_out = _twins(tmp_path, folder, mini_catalog)
     damage(damaged_out / CACHE_NAME)
+    damaged = (damaged_out / CACHE_NAME).read_bytes()
     cold = run_consolidate(folder, mini_catalog, YEAR, cold_out, reuse=False)
     job = run_consolidate(folder, mini_catalog, YEAR, damaged_out)
     assert job.validation.reused == 0
     extra = [f for f in job.validation.findings if f.code.startswith("cache-")]
-    assert [f.code for f in extra] == (["cache-rebuilt"] if rebuilt else [])
+    assert [f.code for f in extra] == ([said] if said else [])
     assert all(f.severity == "info" for f in extra)
-    if not rebuilt:
+    # a damaged or foreign file is kept aside as it was, never deleted; our own older one is
+    aside = sorted(damaged_out.glob(".consolidator-cache.damaged-*.sqlite3"))
+    if said == "cache-set-aside":
+        assert [p.read_bytes() for p in aside] == [damaged]
+        assert aside[0].name in extra[0].message and "残し" in extra[0].message
+    else:
+        assert aside == []
+    if not said:
         assert outputs_of(damaged_out) == outputs_of(cold_out)
     assert [f for f in job.validation.findings if f not in extra] == list(
         cold.validation.findings)

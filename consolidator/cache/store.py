@@ -16,16 +16,18 @@ key made of
 A file replaced by another with the same name has another SHA-256 and is checked again; an
 entry of another catalog or tool version has another key and is never used.
 
-Never trusted, never fatal: a file that is not a SQLite database, another program's database,
-a cache of another layout, or one SQLite finds damaged is deleted and started again (the run
-is told, see :func:`open_cache`); a row whose checksum does not match or whose record does not
-decode is ignored and the file checked again; any SQLite error while the run goes on turns
-the cache off for the rest of the run. Rows no run touched are removed at the end of each run,
-so the file holds exactly the folder's last results.
+Never trusted, never fatal: a file that is not a SQLite database, another program's database
+or one SQLite finds damaged is renamed aside (``.consolidator-cache.damaged-<time>.sqlite3``,
+never deleted) and a new cache started; our own cache of another layout is deleted and
+started again (the run is told either way, see :func:`open_cache`); a row whose checksum does
+not match or whose record does not decode is ignored and the file checked again; any SQLite
+error while the run goes on turns the cache off for the rest of the run. Rows no run touched
+are removed at the end of each run, so the file holds exactly the folder's last results.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.util
 import json
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import consolidator
+from consolidator.atomic import set_aside
 from consolidator.cache.codec import FORMAT, Record, RecordDamaged, decode
 from consolidator.findings import Finding, make
 from consolidator.limits import Limits
@@ -205,10 +208,11 @@ def _checksum(key: str, head: bytes, body: bytes) -> bytes:
 
 def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
     """The cache at ``path`` for a run in ``context``, begun (one transaction for the run).
-    A file that is not our cache of this layout is deleted and started again, with an
-    information finding (``cache-rebuilt``) in :attr:`ResultCache.findings`; when no file can
-    be used at all (no room, no permission) the run goes on without one
-    (``cache-unavailable``). Never raises for what the file holds."""
+    A file that is damaged or not our cache is renamed aside (``cache-set-aside``), our own
+    cache of another layout deleted (``cache-rebuilt``), and a new one started, with that
+    information finding in :attr:`ResultCache.findings`; when no file can be used at all
+    (no room, no permission) the run goes on without one (``cache-unavailable``). Never
+    raises for what the file holds."""
     findings: list[Finding] = []
     conn = None
     try:
@@ -216,15 +220,22 @@ def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
     except OSError:
         pass  # said below, when the file cannot be opened
     if path.exists():
-        conn, why = _open_ours(path)
+        conn, why, older = _open_ours(path)
         if conn is None:
             try:
-                os.remove(path)
+                if older:  # our own cache, of another layout: derived data, nothing to keep
+                    os.remove(path)
+                    findings.append(make("cache-rebuilt", file=path.name, detail=why))
+                elif not path.is_file():  # a folder in its place: left alone, said below
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+                else:  # damaged, or not ours: kept aside, never deleted
+                    aside = set_aside(path)
+                    findings.append(make("cache-set-aside", file=path.name, aside=aside.name,
+                                         detail=why))
             except OSError as exc:
                 findings.append(make("cache-unavailable", file=path.name,
                                      detail=f"{why}; {type(exc).__name__}: {exc}"))
                 return _without(context, reuse, findings)
-            findings.append(make("cache-rebuilt", file=path.name, detail=why))
     try:
         if conn is None:
             conn = _create(path)
@@ -242,29 +253,31 @@ def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
     return cache
 
 
-def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str]:
-    """A connection to ``path`` if it is our cache of this layout, else (None, why not)."""
+def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
+    """A connection to ``path`` if it is our cache of this layout, else (None, why not,
+    whether it is our cache of another layout)."""
     try:
         conn = _connect(path)
     except sqlite3.Error as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}", False
+    older = False
     try:
         app = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app != APPLICATION_ID:
             why = "application_id"
         elif version != SCHEMA_VERSION:
-            why = f"user_version {version}"
+            why, older = f"user_version {version}", True
         elif conn.execute("PRAGMA quick_check(1)").fetchone()[0] != b"ok":  # text as bytes
             why = "quick_check"
         else:
             conn.execute("SELECT key, head, body, checksum, run FROM results LIMIT 1")
             conn.execute("SELECT id, started_at FROM runs LIMIT 1")
-            return conn, ""
+            return conn, "", False
     except sqlite3.Error as exc:
         why = f"{type(exc).__name__}: {exc}"
     conn.close()
-    return None, why
+    return None, why, older
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

@@ -16,11 +16,11 @@ for the run's log.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from consolidator.atomic import set_aside
 from consolidator.findings import Finding, make
 
 LEDGER_NAME = "ledger.sqlite3"
@@ -221,19 +221,3 @@ def _memory() -> sqlite3.Connection:
     conn = connect(":memory:")
     migrate(conn)
     return conn
-
-
-def set_aside(path: Path) -> Path:
-    """Rename a damaged ledger (and its journal) out of the way; returns its new name."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
-    os.replace(path, aside)
-    for extra in ("-journal", "-wal", "-shm"):
-        side = path.with_name(path.name + extra)
-        if side.exists():
-            os.replace(side, aside.with_name(aside.name + extra))
-    return aside

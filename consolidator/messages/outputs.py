@@ -16,6 +16,8 @@ OUTPUTS: dict[str, Message] = {
     # The result cache (output/.consolidator-cache.sqlite3): derived data, rebuilt when needed.
     "cache-rebuilt": (I, "前回までの検証結果の保存ファイル {file} を使えなかったため({detail})、作り直しました。今回はすべてのファイルを検証し直しています。",
                       "対応は不要です。次の実行からは変わっていないファイルの検証が省略されます。"),
+    "cache-set-aside": (I, "前回までの検証結果の保存ファイル {file} が壊れているか、このツールのものではなかったため({detail})、{aside} に名前を変えて残し、新しく作りました。今回はすべてのファイルを検証し直しています。",
+                        "対応は不要です。{aside} は念のため残したもので、確認が済めば削除して構いません。"),
     "cache-unavailable": (I, "前回までの検証結果の保存ファイル {file} を使えませんでした({detail})。検証は保存ファイルを使わずに行い、今回の結果は保存していません。",
                           "結果には影響ありません。出力先フォルダの空き容量と書き込みの権限を確認してください。"),
 }
