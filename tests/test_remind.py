@@ -229,3 +229,22 @@ def test_a_ledger_of_version_2_gains_the_reminders(tmp_path: Path) -> None:
     ("(事務局からの連絡のとおり)", None), ("2023年2月30日", None)])
 def test_a_deadline_as_people_write_it(text: str, expected: date | None) -> None:
     assert parse_date(text, 2024) == expected
+
+
+def test_remind_checks_through_the_result_cache(tmp_path: Path,
+                                                mini_templates: dict[str, Path],
+                                                mini_catalog: Catalog) -> None:
+    """After validate, remind reads no file again; with reuse off (``--no-cache``) every one."""
+    folder, out = tmp_path / "s", tmp_path / "out"
+    submit(mini_templates, folder, mini_catalog, skip=("市社協",))
+    files = len([p for p in folder.rglob("*") if p.is_file()])
+    run_validate(folder, mini_catalog, YEAR, out)
+    warm = remind_departments(folder, mini_catalog, YEAR, out, today=TODAY)
+    cold = remind_departments(folder, mini_catalog, YEAR, out, today=TODAY, reuse=False)
+    assert (warm.reused, cold.reused) == (files, 0) and files == 2
+    assert [r.department for r in warm.reminded] == [r.department for r in cold.reminded] == [
+        "市社協"]
+    result = CliRunner().invoke(main, ["remind", str(folder), "--plan",
+                                       str(Path(__file__).parent / "data" / "mini_plan.json"),
+                                       "--out", str(out), "--no-cache", "--year", str(YEAR)])
+    assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ import click
 
 from consolidator.cli.app import (
     LEDGER_OPTION,
+    NO_CACHE_OPTION,
     OUT_OPTION,
     PLAN_OPTION,
     SUBMISSIONS_ARG,
@@ -25,13 +26,14 @@ from consolidator.messages import fill
 @YEAR_OPTION
 @OUT_OPTION
 @LEDGER_OPTION
+@NO_CACHE_OPTION
 @click.option("--deadline", default="",
               help="提出期限(下書きと添付の様式に表示)。省略時は配布した様式の期限。")
 @click.option("--contact", default="", help="問い合わせ先。省略時は配布した様式の問い合わせ先。")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
               show_default=True, help="添付する様式の形式。")
 def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-           ledger: str | None, deadline: str, contact: str, fmt: str) -> None:
+           ledger: str | None, no_cache: bool, deadline: str, contact: str, fmt: str) -> None:
     """まだ提出のない担当への督促メールの下書きを作ります。
 
     提出フォルダにファイルのない担当(以前にも届いたことのない担当)ごとに、その担当の
@@ -48,7 +50,7 @@ def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     from consolidator.messages.correction import REMIND_TEXT
 
     done = _run(partial(remind_departments, deadline=deadline, contact=contact, fmt=fmt),
-                submissions, plan_path, year, out_dir, ledger)
+                submissions, plan_path, year, out_dir, ledger, no_cache)
     print_findings(done.findings)
     for r in done.reminded:
         click.echo(str(r.draft))

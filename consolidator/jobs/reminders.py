@@ -86,6 +86,7 @@ class Reminders:
     reminded: list[Reminded] = field(default_factory=list)
     table: Path | None = None
     findings: list[Finding] = field(default_factory=list)  # the ledger's, the files'
+    reused: int = 0  # files whose earlier result the result cache gave (not read again)
 
     def of_kind(self, kind: str) -> list[Reminded]:
         return [r for r in self.reminded if r.kind == kind]
@@ -124,6 +125,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
         request = (deadline or usual[0], contact or usual[1])
         due = parse_date(request[0], today.year)
         out = Reminders(folder, *request, days_left=(due - today).days if due else None)
+        out.reused = result.reused
         conn, found = open_ledger(ledger_path(out_dir, ledger))
         out.findings.extend(found)
         try:
