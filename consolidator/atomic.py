@@ -4,8 +4,10 @@ When the file to replace is held open by another program (Excel locks an open wo
 Windows: renaming onto it fails with ``PermissionError``), :func:`write_with` and
 :func:`write_text_atomic` leave it untouched and put the new file beside it under the first free
 name ``<name> (2)<suffix>``, ``(3)`` …; they return the path actually written, and inside
-:func:`placed_beside` every such move is recorded so a run can say so. A state file found
-damaged is renamed aside, never deleted (:func:`set_aside`).
+:func:`placed_beside` every such move is recorded so a run can say so. An output that would
+hold what the file in place already holds (``same``: :func:`same_bytes`,
+:func:`same_workbook`) is not written at all. A state file found damaged is renamed aside,
+never deleted (:func:`set_aside`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +24,8 @@ from pathlib import Path
 
 TEMP_PREFIX = ".consolidator-tmp-"
 MAX_BESIDE = 99  # master_2022 (2).xlsx … master_2022 (99).xlsx
+# What xlsxwriter stamps with the time of writing: not part of what a workbook says.
+WRITE_TIME_PARTS = frozenset({"docProps/core.xml"})
 
 # (target, the file written instead) of every output written beside its held target.
 _BESIDE: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("beside", default=None)
@@ -121,9 +126,10 @@ def write_text_atomic(target: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` atomically; returns the path written (beside ``target`` if held).
 
     Written as bytes, so the line ends are the text's own on every system (a text-mode write
-    on Windows would turn the CSV's ``\\r\\n`` into ``\\r\\r\\n``)."""
+    on Windows would turn the CSV's ``\\r\\n`` into ``\\r\\r\\n``). A file that already
+    holds exactly these bytes is left as it is (even when another program holds it open)."""
     data = text.encode(encoding)
-    return write_with(target, lambda tmp: tmp.write_bytes(data))
+    return write_with(target, lambda tmp: tmp.write_bytes(data), same=same_bytes)
 
 
 def write_with(target: Path, writer: Callable[[Path], object], *,
@@ -147,6 +153,28 @@ def write_with(target: Path, writer: Callable[[Path], object], *,
         _fsync_dir(target.parent)
         return placed
 
+
+
+def same_bytes(new: Path, old: Path) -> bool:
+    """For :func:`write_with`'s ``same``: whether two files hold the same bytes."""
+    try:
+        return new.stat().st_size == old.stat().st_size and new.read_bytes() == old.read_bytes()
+    except OSError:
+        return False
+
+
+def same_workbook(new: Path, old: Path) -> bool:
+    """For :func:`write_with`'s ``same``: whether two workbooks hold the same parts with the
+    same bytes, but for when they were written (:data:`WRITE_TIME_PARTS`). A file that cannot
+    be read as a workbook is never the same."""
+    try:
+        with zipfile.ZipFile(new) as a, zipfile.ZipFile(old) as b:
+            names = set(a.namelist())
+            if names != set(b.namelist()):
+                return False
+            return all(a.read(n) == b.read(n) for n in sorted(names - WRITE_TIME_PARTS))
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
 
 def clean_stale_temporaries(folder: Path) -> list[Path]:
     """Remove temporary files left by an interrupted run; return what was removed."""

@@ -127,17 +127,18 @@ def test_a_folder_without_write_permission_is_still_an_error(tmp_path: Path,
 def test_an_unchanged_master_held_open_is_left_as_it_is(run_twice: tuple[Path, Path],
                                                         mini_catalog: Catalog,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Re-run on the same files while the master is open in Excel: the master it would write
-    is the one already open, so nothing is written beside it and nothing is said about it."""
+    """Re-run on the same files while the master and the logs are open in Excel: what it would
+    write is what is already open, so nothing is written beside them and nothing is said."""
     folder, out = run_twice
-    run_consolidate(folder, mini_catalog, YEAR, out)
+    first = run_consolidate(folder, mini_catalog, YEAR, out)
     master = master_path(out, YEAR)
-    before = master.read_bytes(), master.stat().st_mtime_ns
-    hold(monkeypatch, master)
+    logs = [first.logs[k] for k in ("xlsx", "csv", "jsonl")]
+    before = [(p.read_bytes(), p.stat().st_mtime_ns) for p in (master, *logs)]
+    hold(monkeypatch, master, *logs)
     result = CliRunner().invoke(main, ["consolidate", str(folder), "--out", str(out),
                                        "--year", str(YEAR), "--plan", str(MINI_PLAN)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert (master.read_bytes(), master.stat().st_mtime_ns) == before
-    assert not (out / "master_2022 (2).xlsx").exists()
+    assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in (master, *logs)] == before
+    assert sorted(p.name for p in out.glob("* (2).*")) == []
     assert cli_text("master-unchanged", path=master) in result.output
     assert "output-held-open" not in (out / "validation_log.jsonl").read_text("utf-8")

@@ -30,9 +30,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidator.atomic import TEMP_PREFIX
+from consolidator.atomic import TEMP_PREFIX, same_workbook
 from consolidator.cli import main
-from consolidator.jobs.output_folder import HISTORY_DIR, exclusive, same_workbook
+from consolidator.jobs.output_folder import HISTORY_DIR, exclusive
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.plan.catalog import Catalog

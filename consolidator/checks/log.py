@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from consolidator.atomic import write_text_atomic, write_with
+from consolidator.atomic import same_workbook, write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_cell
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count
 from consolidator.messages import CONSOLE, OUTPUT_TEXT, fill
@@ -83,7 +83,8 @@ def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dic
     ordered = sorted_findings(findings)
     paths = {"xlsx": out_dir / "validation_log.xlsx", "csv": out_dir / "validation_log.csv",
              "jsonl": out_dir / "validation_log.jsonl"}
-    write_with(paths["xlsx"], lambda tmp: _write_xlsx(tmp, ordered, department_rows))
+    write_with(paths["xlsx"], lambda tmp: _write_xlsx(tmp, ordered, department_rows),
+               same=same_workbook)
     write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")
     write_text_atomic(paths["jsonl"], "".join(
         json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in ordered))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,8 +14,6 @@ from consolidator.messages.outputs import MASTER_HISTORY_DIR
 LOCK_NAME = ".consolidator.lock"
 HISTORY_DIR = MASTER_HISTORY_DIR
 KEEP_MASTERS = 10
-# What xlsxwriter stamps with the time of writing: not part of what a master says.
-WRITE_TIME_PARTS = frozenset({"docProps/core.xml"})
 
 
 class OutputBusy(Exception):
@@ -68,16 +65,3 @@ def keep_previous(master: Path, now: datetime | None = None) -> Path | None:
         old.unlink()
     return kept
 
-
-def same_workbook(new: Path, old: Path) -> bool:
-    """Whether two workbooks hold the same parts with the same bytes, but for when they were
-    written (:data:`WRITE_TIME_PARTS`). A file that cannot be read as a workbook is never the
-    same."""
-    try:
-        with zipfile.ZipFile(new) as a, zipfile.ZipFile(old) as b:
-            names = set(a.namelist())
-            if names != set(b.namelist()):
-                return False
-            return all(a.read(n) == b.read(n) for n in sorted(names - WRITE_TIME_PARTS))
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        return False
