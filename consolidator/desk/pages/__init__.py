@@ -6,7 +6,8 @@
 - :mod:`.status`: 状況, one row per department (the ledger's), accepting warnings, drafts and
   reminders;
 - :mod:`.consolidate`: 集約, the master, the log and next year's catalog;
-- :mod:`.downloads`: handing out a file of the project folder (and nothing else).
+- :mod:`.downloads`: handing out a file of the project folder (and nothing else);
+- :mod:`.form_fields`: text typed into a form, trimmed and cut to a length.
 """
 
 from __future__ import annotations

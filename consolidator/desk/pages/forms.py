@@ -11,12 +11,11 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, send_file
 
 from consolidator.desk.pages.downloads import send
+from consolidator.desk.pages.form_fields import form_text
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
-
-MAX_FIELD_CHARS = 200
 
 
 def blueprint(ws: Workspace) -> Blueprint:
@@ -31,9 +30,8 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.post("/forms/generate")
     def generate() -> Any:
-        deadline = request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS]
-        contact = request.form.get("contact", "").strip()[:MAX_FIELD_CHARS]
-        ws.generate(deadline, contact, mail=bool(request.form.get("mail")))
+        ws.generate(form_text("deadline"), form_text("contact"),
+                    mail=bool(request.form.get("mail")))
         return redirect("/forms")
 
     @bp.get("/forms/template/<department>")

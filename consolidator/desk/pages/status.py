@@ -13,13 +13,13 @@ from urllib.parse import quote
 from flask import Blueprint, abort, redirect, render_template, request
 
 from consolidator.desk.pages.downloads import send
+from consolidator.desk.pages.form_fields import form_text
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.ledger.acceptance import subject_of
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 
-MAX_FIELD_CHARS = 200
 MAX_TEXT_CHARS = 1000
 
 
@@ -66,15 +66,13 @@ def blueprint(ws: Workspace) -> Blueprint:
                                             for k in ("code", "department", "subject", "value"))
         if not code or department not in ws.project.catalog.department_names:
             abort(404)
-        ws.accept((code, department, subject, value),
-                  form.get("reason", "").strip()[:MAX_TEXT_CHARS],
-                  form.get("by", "").strip()[:MAX_FIELD_CHARS])
+        ws.accept((code, department, subject, value), form_text("reason", MAX_TEXT_CHARS),
+                  form_text("by"))
         return redirect(f"/status#{quote(f'unit-{department}')}")
 
     @bp.post("/status/remind")
     def remind() -> Any:
-        ws.remind(request.form.get("deadline", "").strip()[:MAX_FIELD_CHARS],
-                  request.form.get("contact", "").strip()[:MAX_FIELD_CHARS])
+        ws.remind(form_text("deadline"), form_text("contact"))
         return redirect("/status#missing")
 
     @bp.get("/status/log/<department>")
