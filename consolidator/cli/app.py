@@ -111,6 +111,18 @@ NO_CACHE_OPTION = click.option("--no-cache", is_flag=True,
                                help="前回までの検証結果を使わず、すべてのファイルを検証し直します"
                                     "(結果は保存し直します)。")
 
+
+
+def folder_run(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What every run over a submissions folder takes (``validate``, ``consolidate``,
+    ``remind``): the folder, ``--plan``, ``--year``, ``--out``, ``--ledger``, ``--no-cache``,
+    as the parameters ``submissions, plan_path, year, out_dir, ledger, no_cache``."""
+    for option in (NO_CACHE_OPTION, LEDGER_OPTION, OUT_OPTION, YEAR_OPTION, PLAN_OPTION,
+                   SUBMISSIONS_ARG):
+        command = option(command)
+    return command
+
+
 PROGRESS_MIN = 50  # items; fewer go by too fast to need a bar
 
 

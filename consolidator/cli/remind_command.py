@@ -7,12 +7,7 @@ from functools import partial
 import click
 
 from consolidator.cli.app import (
-    LEDGER_OPTION,
-    NO_CACHE_OPTION,
-    OUT_OPTION,
-    PLAN_OPTION,
-    SUBMISSIONS_ARG,
-    YEAR_OPTION,
+    folder_run,
     main,
     print_findings,
 )
@@ -21,12 +16,7 @@ from consolidator.messages import fill
 
 
 @main.command()
-@SUBMISSIONS_ARG
-@PLAN_OPTION
-@YEAR_OPTION
-@OUT_OPTION
-@LEDGER_OPTION
-@NO_CACHE_OPTION
+@folder_run
 @click.option("--deadline", default="",
               help="提出期限(下書きと添付の様式に表示)。省略時は配布した様式の期限。")
 @click.option("--contact", default="", help="問い合わせ先。省略時は配布した様式の問い合わせ先。")

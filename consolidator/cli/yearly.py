@@ -15,13 +15,9 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from consolidator.jobs.runs import JobResult
 
 from consolidator.cli.app import (
-    LEDGER_OPTION,
-    NO_CACHE_OPTION,
-    OUT_OPTION,
     PLAN_OPTION,
-    SUBMISSIONS_ARG,
-    YEAR_OPTION,
     fiscal_year_option,
+    folder_run,
     load_catalog,
     main,
     progress_bar,
@@ -115,12 +111,7 @@ def fields(workbook: str, as_json: bool) -> None:
 
 
 @main.command()
-@SUBMISSIONS_ARG
-@PLAN_OPTION
-@YEAR_OPTION
-@OUT_OPTION
-@LEDGER_OPTION
-@NO_CACHE_OPTION
+@folder_run
 def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
             ledger: str | None, no_cache: bool) -> None:
     """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
@@ -144,12 +135,7 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
 
 
 @main.command()
-@SUBMISSIONS_ARG
-@PLAN_OPTION
-@YEAR_OPTION
-@OUT_OPTION
-@LEDGER_OPTION
-@NO_CACHE_OPTION
+@folder_run
 def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
                ledger: str | None, no_cache: bool) -> None:
     """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
