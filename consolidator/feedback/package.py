@@ -305,14 +305,6 @@ def add_relationship(pkg: Package, part: str, kind: str, target_part: str) -> st
     return rid
 
 
-def remove_relationship(pkg: Package, part: str, rid: str) -> None:
-    name = rels_name(part)
-    xml = pkg.read(name)
-    pattern = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*\bId=\"" + re.escape(rid.encode())
-                         + rb"\"[^>]*?(?:/>|>\s*</(?:[\w.-]+:)?Relationship>)")
-    pkg.write(name, pattern.sub(b"", xml, count=1))
-
-
 CONTENT_TYPES = "[Content_Types].xml"
 
 
@@ -333,10 +325,3 @@ def ensure_default(pkg: Package, extension: str, content_type: str) -> None:
     children, end = root_children(xml)
     at = children[0].start if children else end  # Defaults first, as Office writes them
     pkg.write(CONTENT_TYPES, xml[:at] + element + xml[at:])
-
-
-def remove_override(pkg: Package, part: str) -> None:
-    xml = pkg.read(CONTENT_TYPES)
-    pattern = re.compile(rb"<(?:[\w.-]+:)?Override\b[^>]*PartName=\"/" + re.escape(part.encode())
-                         + rb"\"[^>]*?/>", re.I)
-    pkg.write(CONTENT_TYPES, pattern.sub(b"", xml, count=1))
