@@ -129,6 +129,7 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
         return
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
+    from consolidator.plan.check import check_plan
     from consolidator.plan.report_import.importer import import_report
 
     text = Path(report).read_text("utf-8")
@@ -136,6 +137,11 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
     doc, found = import_report(text, fixes)
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message}")
+    unsafe = [f for f in check_plan(doc) if f.code == "plan-unsafe-name"]
+    if unsafe:  # a catalog naming files outside their folder is never written
+        print_findings(unsafe)
+        click.echo(cli_text("plan-invalid", file=report, count=len(unsafe)))
+        sys.exit(1)
     write_text_atomic(Path(out), dump_json(doc))
     click.echo(cli_text("import-findings", count=len(found)))
     _print_imported(out, doc)

@@ -52,6 +52,7 @@ DESK_TEXT: dict[str, str] = {
     "mail-label": "様式を添付したメールの下書き(.eml)も作る",
     "generate-button": "様式を作る",
     "generated": "{count} 件の様式を作成しました。",
+    "generate-failed": "次の {count} 件は書き出していません(ほかの担当の分は作成済みです)。計画の担当名を確かめて直し、もう一度作成してください。",
     "generated-drafts": "{count} 件の様式と、{drafts} 件のメールの下書きを作成しました。",
     "forms-mail-lead": "メールの下書きはダブルクリックで開き、宛先を確かめて送信してください(計画の担当一覧にメールアドレスがあれば、宛先も入っています)。",
     "forms-list": "作成済みの様式",

@@ -3,6 +3,7 @@ the findings about the run's own outputs (:data:`OUTPUTS`)."""
 
 from __future__ import annotations
 
+from consolidator.findings import ERROR as E
 from consolidator.findings import INFO as I
 from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
@@ -13,6 +14,14 @@ OUTPUTS: dict[str, Message] = {
                             "元のファイルはそのまま残し、今回の結果は {new} に保存しました。",
                          "今回の結果は {new} を開いて確認してください。{old} を閉じてから実行し直すと、"
                          "{old} が更新されます({new} は不要になれば削除してください)。"),
+    # A name from the catalog that cannot be a file name (consolidator.safe_paths), met while
+    # writing: that department's file is not written, every other department's is.
+    "output-name-refused": (E, "{target}のファイル「{value}」を {folder} に書き出しませんでした:{reason}。ほかの担当のファイルは書き出しました。",
+                            "計画カタログの担当名を確かめて直してください(consolidator plan validate で検査できます)。直したら実行し直してください。"),
+    "template-not-written": (E, "{target}の様式 {file} を書き出せませんでした({detail})。ほかの担当の様式は書き出しました。",
+                             "出力先フォルダの空き容量と書き込みの権限を確かめてから、この担当の様式を作り直してください(generate --only {target})。"),
+    "draft-not-written": (E, "{target}へのメールの下書き {file} を書き出せませんでした({detail})。ほかの担当の下書きは書き出しました。",
+                          "出力先フォルダの空き容量と書き込みの権限を確かめてから、実行し直してください。"),
     # The result cache (output/.consolidator-cache.sqlite3): derived data, rebuilt when needed.
     "cache-rebuilt": (I, "前回までの検証結果の保存ファイル {file} を使えなかったため({detail})、作り直しました。今回はすべてのファイルを検証し直しています。",
                       "対応は不要です。次の実行からは変わっていないファイルの検証が省略されます。"),
@@ -20,6 +29,19 @@ OUTPUTS: dict[str, Message] = {
                         "対応は不要です。{aside} は念のため残したもので、確認が済めば削除して構いません。"),
     "cache-unavailable": (I, "前回までの検証結果の保存ファイル {file} を使えませんでした({detail})。検証は保存ファイルを使わずに行い、今回の結果は保存していません。",
                           "結果には影響ありません。出力先フォルダの空き容量と書き込みの権限を確認してください。"),
+}
+
+# Why a name cannot be part of a file name: the reasons of consolidator.safe_paths.
+NAME_PROBLEMS: dict[str, str] = {
+    "empty": "名前が空です",
+    "separator": "フォルダの区切りになる文字(/ \\ ／ ∕ ⁄ ＼ ¥ など)を含んでいます",
+    "parent": "上のフォルダを指す「..」を含んでいます",
+    "control": "制御文字(改行・タブ・見えない書式文字など)を含んでいます",
+    "windows-character": "Windows のファイル名に使えない文字(< > : \" | ? *)を含んでいます",
+    "reserved": "Windows が機器の名前として予約している名前(CON、PRN、AUX、NUL、COM1〜9、LPT1〜9 など)です",
+    "trailing": "先頭か末尾が空白、または末尾が「.」です(Windows ではファイル名から削られます)",
+    "too-long": "{max} 文字を超えています",
+    "outside": "出力先フォルダの外を指しています",
 }
 
 CLI_TEXT: dict[str, str] = {

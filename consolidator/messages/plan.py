@@ -32,6 +32,8 @@ PLAN: dict[str, Message] = {
                          "不要であれば departments から削除してください。"),
     "plan-category-not-council": (E, "区分(独自/受託/補助)は市社協だけが使えます:{value}({path})",
                                   "categories を削除してください。"),
+    "plan-unsafe-name": (E, "担当名「{value}」はファイル名に使えません:{reason}({path})",
+                         "担当名から該当する文字を除いてください。担当名は様式・メールの下書き・確認事項のファイル名になります。"),
     # ---- report import ------------------------------------------------------------------------
     "import-unplaced": (W, "{line}行目を配置できませんでした:{value}",
                         "補正ファイル(overrides)で配置を指定するか、内容を確認してください。"),

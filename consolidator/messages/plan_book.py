@@ -65,6 +65,8 @@ PLAN_BOOK: dict[str, Message] = {
                                        "市の課の行の区分の欄を空欄にしてください。"),
     "plan-book-alias-conflict": (E, "旧名称「{value}」が現在の担当名または他の担当の旧名称と重なっています({sheet}!{cell})",
                                  "旧名称は、以前の名前として一つの担当にだけ書いてください。"),
+    "plan-book-unsafe-name": (E, "担当名「{value}」はファイル名に使えません:{reason}({sheet}!{cell})",
+                              "担当名から該当する文字を除いてください。担当名は様式・メールの下書き・確認事項のファイル名になります。"),
     "plan-book-history-duplicate": (E, "指標「{indicator}」の {value} 年度の実績が2行あります({sheet}!{cell})",
                                     "同じ指標・年度の行は1つにしてください。"),
     # ---- a returned workbook and the plan's changes ------------------------------------------

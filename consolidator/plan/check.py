@@ -25,6 +25,7 @@ from consolidator.findings import Findings
 from consolidator.messages import OUTPUT_TEXT, SCHEMA_DETAILS, fill
 from consolidator.plan.catalog import COUNCIL, schema
 from consolidator.plan.migrate import upgrade
+from consolidator.safe_paths import name_problem, reason_text, shown
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -66,6 +67,7 @@ def check_plan(doc: Any, locate: Locate | None = None) -> Findings:
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
         found.add("plan-schema", path=json_path(err.absolute_path), detail=schema_detail(err))
+    _check_file_names(doc, found)  # whatever else is wrong: these never reach a path
     if any(_in_what_is_compared(err) for err in errors):
         return found
     _check_ids(doc, found)
@@ -204,6 +206,27 @@ def _check_departments(doc: dict[str, Any], found: Findings) -> None:
         if d["name"] not in used and d["name"] in departments:
             found.add("plan-unit-unused", value=d["name"], path=f"$.departments[{k}].name")
             departments.pop(d["name"])  # once per name
+
+
+def _check_file_names(doc: Any, found: Findings) -> None:
+    """Every department's name and former name can be part of a file name
+    (:func:`consolidator.safe_paths.name_problem`): its template, drafts and 確認事項 are
+    named after it. Read defensively: it runs whatever the schema found."""
+    departments = doc.get("departments") if isinstance(doc, dict) else None
+    for k, d in enumerate(departments if isinstance(departments, list) else []):
+        if not isinstance(d, dict):
+            continue
+        names = [(f"$.departments[{k}].name", d.get("name"))]
+        aliases = d.get("aliases")
+        if isinstance(aliases, list):
+            names += [(f"$.departments[{k}].aliases[{n}]", a) for n, a in enumerate(aliases)]
+        for path, name in names:
+            if not isinstance(name, str):
+                continue  # the schema's finding
+            problem = name_problem(name)
+            if problem is not None:
+                found.add("plan-unsafe-name", value=shown(name), path=path,
+                          reason=reason_text(problem))
 
 
 def _check_aliases(doc: dict[str, Any], departments: dict[str, str], found: Findings

@@ -54,6 +54,7 @@ BOOK_CODES = {
     "plan-category-not-council": "plan-book-category-not-council",
     "plan-alias-conflict": "plan-book-alias-conflict",
     "plan-history-duplicate-year": "plan-book-history-duplicate",
+    "plan-unsafe-name": "plan-book-unsafe-name",
 }
 INDICATOR_KEYS = ("id", "initiative_id", "organisation", "owner", "name", "target",
                   "departments")
