@@ -20,6 +20,7 @@ from consolidator.cli.app import (
     folder_run,
     load_catalog,
     main,
+    print_findings,
     progress_bar,
 )
 from consolidator.messages import cli_text, fill, render
@@ -70,11 +71,16 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
     for p in paths:
         click.echo(str(p))
     click.echo(cli_text("generated", count=len(paths), folder=out_dir))
+    failed = list(paths.failed)
     if mail:
         from consolidator.feedback.drafts import write_send_out_drafts
 
         drafts = write_send_out_drafts(catalog, fiscal_year, paths, deadline, contact)
         click.echo(fill(MAIL_TEXT["drafts-written"], count=len(drafts), folder=out_dir))
+        failed += drafts.failed
+    if failed:  # every other department's files are written; these are not
+        print_findings(failed)
+        sys.exit(1)
 
 
 @main.command()

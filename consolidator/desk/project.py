@@ -15,9 +15,11 @@ from pathlib import Path
 
 from consolidator.checks.log import department_log_name
 from consolidator.feedback.drafts import draft_name
+from consolidator.feedback.reminders import reminder_name
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.plan.catalog import Catalog
+from consolidator.safe_paths import UnsafePath, output_path
 from consolidator.templates.generate import template_filename
 
 TEMPLATES_DIR = "workbook_templates"
@@ -47,50 +49,47 @@ class Project:
         return self.root / OUTPUT_DIR
 
     # ---- the files the desk hands out -----------------------------------------------------
-    def master(self) -> Path:
+    def master(self) -> Path | None:
         # The same name as consolidator.jobs.runs.master_path (kept in step by a test).
-        return self.output / f"master_{self.year}.xlsx"
+        return _in(self.output, f"master_{self.year}.xlsx")
 
-    def log(self) -> Path:
-        return self.output / LOG_FILE
+    def log(self) -> Path | None:
+        return _in(self.output, LOG_FILE)
 
-    def next_plan(self) -> Path:
-        return self.output / f"plan_{self.year + 1}.json"
+    def next_plan(self) -> Path | None:
+        return _in(self.output, f"plan_{self.year + 1}.json")
 
     def department_log(self, department: str) -> Path | None:
-        if department not in self.catalog.department_names:
-            return None
-        return self.output / DEPARTMENT_LOG_DIR / department_log_name(department)
+        return self._of(department, self.output / DEPARTMENT_LOG_DIR, department_log_name)
 
     def department_mail(self, department: str) -> Path | None:
         """The e-mail draft sending a department its 確認事項 (``<担当>_依頼.eml``, written by
         every run beside the 確認事項 for a department with something to correct)."""
-        if department not in self.catalog.department_names:
-            return None
-        return self.output / DEPARTMENT_LOG_DIR / draft_name(department)
+        return self._of(department, self.output / DEPARTMENT_LOG_DIR, draft_name)
 
     def send_out_mail(self, department: str) -> Path | None:
         """The e-mail draft sending a department its template (``generate --mail``: beside
         the template, ``<担当>_依頼.eml``)."""
-        if department not in self.catalog.department_names:
-            return None
-        return self.templates / draft_name(department)
+        return self._of(department, self.templates, draft_name)
 
     def reminder(self, department: str) -> Path | None:
         """The reminder draft for a department that sent nothing (written by ``remind``)."""
-        if department not in self.catalog.department_names:
-            return None
-        name = f"{department}{REMIND_TEXT['file-suffix']}"
-        return self.output / REMIND_TEXT["folder"] / name
+        return self._of(department, self.output / REMIND_TEXT["folder"], reminder_name)
 
-    def reminder_list(self) -> Path:
+    def reminder_list(self) -> Path | None:
         """The list of reminders ``remind`` writes beside its drafts (issue 13)."""
-        return self.output / REMIND_TEXT["folder"] / REMIND_TEXT["list-file"]
+        return _in(self.output / REMIND_TEXT["folder"], REMIND_TEXT["list-file"])
 
     def template(self, department: str) -> Path | None:
+        return self._of(department, self.templates,
+                        lambda d: template_filename(d, self.year))
+
+    def _of(self, department: str, folder: Path, name: Callable[[str], str]) -> Path | None:
+        """A department's file in ``folder``: None for a department the catalog does not
+        have, or whose name would be no file of that folder."""
         if department not in self.catalog.department_names:
             return None
-        return self.templates / template_filename(department, self.year)
+        return _in(folder, name(department))
 
     def templates_present(self) -> list[tuple[str, Path]]:
         """(department, template) for every department whose template is in the folder."""
@@ -119,3 +118,12 @@ class Project:
         if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
             return None
         return resolved
+
+
+def _in(folder: Path, name: str) -> Path | None:
+    """``folder / name`` as every output path is built (:func:`output_path`); None where that
+    would be no file of the folder (a link leading out of it, a name that is a path)."""
+    try:
+        return output_path(folder, name)
+    except UnsafePath:
+        return None

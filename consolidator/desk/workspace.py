@@ -39,6 +39,7 @@ from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
+from consolidator.safe_paths import WrittenFiles
 from consolidator.safety.verdict import check_workbook
 from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
@@ -95,6 +96,7 @@ class Generated:
 
     templates: list[Path]
     drafts: list[Path] = field(default_factory=list)
+    failed: list[Finding] = field(default_factory=list)  # the departments left out, and why
 
 
 class Workspace:
@@ -166,8 +168,8 @@ class Workspace:
             paths = generate_templates(p.catalog, p.year, p.templates, deadline=deadline,
                                        contact=contact)
             drafts = write_send_out_drafts(p.catalog, p.year, paths, deadline,
-                                           contact) if mail else []
-            self.last_generated = Generated(paths, drafts)
+                                           contact) if mail else WrittenFiles()
+            self.last_generated = Generated(paths, drafts, paths.failed + drafts.failed)
         return self.last_generated
 
     def check(self) -> JobResult:

@@ -41,6 +41,7 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
+from consolidator.safe_paths import UnsafePath, output_path, refused
 from consolidator.submission import Submission
 
 # Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
@@ -98,17 +99,19 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             continue
         asked = (Request(department, wareki(result.year), *request) if request
                  else _request(department, result.year, chosen, request_default))
-        target = folder / workbook_name(department)
         tried.add(department)
         try:
+            target = output_path(folder, workbook_name(department))
             written = None if chosen is None else _annotate(
                 submissions / chosen.file, target, mine, asked, chosen.file, limits, out)
             if written is None:
                 written = write_file(target, partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
             out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
+        except UnsafePath as exc:  # a name no checked catalog has: never written elsewhere
+            out.findings.append(refused(exc, department))
         except OSError as exc:  # held open in Excel, no room: the others still get theirs
-            out.findings.append(make("feedback-not-written", file=target.name,
+            out.findings.append(make("feedback-not-written", file=workbook_name(department),
                                      target=department, detail=f"{exc.strerror or exc}"))
     # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
     # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
@@ -144,7 +147,7 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str
     subject = "missing-subject" if kind == "missing" else "fix-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
                     mail_body(kind, **values), workbook, workbook_name(department))
-    path = write_draft(out.folder / draft_name(department), message)
+    path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)
 
 

@@ -21,11 +21,12 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 from consolidator.atomic import write_with
-from consolidator.findings import Finding
+from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_BODIES, MAIL_TEXT
 from consolidator.plan.catalog import Catalog
+from consolidator.safe_paths import UnsafePath, WrittenFiles, output_path, refused
 from consolidator.templates.generate import template_filename
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -88,18 +89,27 @@ def send_out_draft(department: str, email: str | None, year_label: str, deadline
 
 
 def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], deadline: str,
-                          contact: str) -> list[Path]:
+                          contact: str) -> WrittenFiles:
     """``generate --mail``: beside each generated template, ``<担当>_依頼.eml`` with the
-    template attached (addressed when the catalog has the department's e-mail address)."""
+    template attached (addressed when the catalog has the department's e-mail address). A
+    draft that cannot be written is skipped, the others written (the result's ``failed``)."""
     deadline = deadline or TEMPLATE_TEXT["default-deadline"]
     contact = contact or TEMPLATE_TEXT["default-contact"]
     by_stem = {Path(template_filename(d, year)).stem: d for d in catalog.department_names}
-    written = []
+    written = WrittenFiles()
     for template in templates:  # .xlsx, or .ods: the same name otherwise
         department = by_stem[template.stem]
-        message = send_out_draft(department, catalog.email_of(department), wareki(year),
-                                 deadline, contact, template)
-        written.append(write_draft(template.with_name(draft_name(department)), message))
+        try:
+            target = output_path(template.parent, draft_name(department))
+            message = send_out_draft(department, catalog.email_of(department), wareki(year),
+                                     deadline, contact, template)
+            written.add(department, write_draft(target, message))
+        except UnsafePath as exc:
+            written.failed.append(refused(exc, department))
+        except OSError as exc:
+            written.failed.append(make("draft-not-written", target=department,
+                                       file=draft_name(department),
+                                       detail=exc.strerror or str(exc)))
     return written
 
 

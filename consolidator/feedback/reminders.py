@@ -20,6 +20,7 @@ from consolidator.cell_text import XLSX_OPTIONS
 from consolidator.feedback.drafts import send_out_draft, write_draft
 from consolidator.japanese_values import wareki
 from consolidator.messages.correction import REMIND_HEADER, REMIND_TEXT
+from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
 
 LIST_WIDTHS = (18, 14, 28, 20, 10, 20, 24, 14, 34, 34)
@@ -31,10 +32,12 @@ def reminder_name(department: str) -> str:
 
 def write_reminder_draft(folder: Path, department: str, email: str | None, year: int,
                          deadline: str, contact: str, template: Path) -> Path:
-    """``<担当>_督促.eml`` in ``folder``, ``template`` attached; the path written."""
+    """``<担当>_督促.eml`` in ``folder``, ``template`` attached; the path written. Raises
+    :class:`~consolidator.safe_paths.UnsafePath` for a name that is no file name in
+    ``folder``."""
     message = send_out_draft(department, email, wareki(year), deadline, contact, template,
                              kind="remind")
-    return write_draft(folder / reminder_name(department), message)
+    return write_draft(output_path(folder, reminder_name(department)), message)
 
 
 def write_reminder_list(path: Path, rows: list[list[Any]]) -> None:

@@ -18,6 +18,7 @@ from consolidator.jobs.filling import fill_fields
 from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.plan.catalog import Catalog, InitiativeView, MeasureView
+from consolidator.safe_paths import output_path
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import TemplateModel, build
 
@@ -44,13 +45,12 @@ def run_demo(root: Path, catalog: Catalog | None = None) -> DemoResult:
     paths = generate_templates(catalog, year, templates_dir, deadline="5月31日",
                                contact="地域福祉課 地域福祉担当")
     mistakes = _Mistakes()
-    for path in paths:
-        department = path.name.split("_")[1]
+    for department, path in zip(paths.owners, paths, strict=True):
         if department == NOT_RETURNING:
             continue
         model = build(catalog, department, year)
         values = _filled(model, mistakes)
-        dst = submissions / f"{department}_回答.xlsx"
+        dst = output_path(submissions, f"{department}_回答.xlsx")
         dst.parent.mkdir(parents=True, exist_ok=True)
         fill_fields(path, dst, values)
     job = run_consolidate(submissions, catalog, year, out)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from consolidator.atomic import clean_stale_temporaries, write_with
 from consolidator.messages.outputs import MASTER_HISTORY_DIR
+from consolidator.safe_paths import output_path
 
 LOCK_NAME = ".consolidator.lock"
 HISTORY_DIR = MASTER_HISTORY_DIR
@@ -57,7 +58,7 @@ def keep_previous(master: Path, now: datetime | None = None) -> Path | None:
     history = master.parent / HISTORY_DIR
     history.mkdir(exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    kept = history / f"{master.stem}_{stamp}{master.suffix}"
+    kept = output_path(history, f"{master.stem}_{stamp}{master.suffix}")
     # The copy is itself atomic: a copy cut short never sits there looking like a good master.
     write_with(kept, lambda tmp: shutil.copy2(master, tmp))
     olds = sorted(history.glob(f"{master.stem}_*{master.suffix}"))

@@ -38,11 +38,12 @@ from consolidator.feedback.department_files import (
 )
 from consolidator.feedback.drafts import write_file
 from consolidator.feedback.reminders import (
+    reminder_name,
     remove_stale_reminders,
     write_reminder_draft,
     write_reminder_list,
 )
-from consolidator.findings import ERROR, Finding
+from consolidator.findings import ERROR, Finding, make
 from consolidator.japanese_values import parse_date
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
@@ -57,6 +58,7 @@ from consolidator.ledger.schema import open_ledger
 from consolidator.messages import fill
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.plan.catalog import Catalog
+from consolidator.safe_paths import UnsafePath, output_path, refused
 from consolidator.templates.generate import generate_templates, template_filename
 
 MISSING, FIX = "missing", "fix"
@@ -164,7 +166,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
         rows = [[r.department, REMIND_TEXT[r.kind], r.email or "", _day(r.previous),
                  r.count, _day(stamp), out.deadline, _days(out.days_left), r.draft.name,
                  r.attachment] for r in out.reminded]
-        out.table = write_file(folder / REMIND_TEXT["list-file"],
+        out.table = write_file(output_path(folder, REMIND_TEXT["list-file"]),
                                partial(write_reminder_list, rows=rows))
     return out
 
@@ -179,10 +181,18 @@ def _missing_drafts(out: Reminders, catalog: Catalog, year: int, missing: list[s
     with tempfile.TemporaryDirectory(prefix="consolidator-remind-") as tmp:
         templates = generate_templates(catalog, year, Path(tmp), deadline=out.deadline,
                                        contact=out.contact, only=missing, fmt=fmt)
-        for department, template in zip(missing, templates, strict=True):
-            drafts[department] = write_reminder_draft(
-                out.folder, department, catalog.email_of(department), year, out.deadline,
-                out.contact, template)
+        out.findings.extend(templates.failed)
+        for department, template in zip(templates.owners, templates, strict=True):
+            try:
+                drafts[department] = write_reminder_draft(
+                    out.folder, department, catalog.email_of(department), year, out.deadline,
+                    out.contact, template)
+            except UnsafePath as exc:  # one department's draft: the others are written
+                out.findings.append(refused(exc, department))
+            except OSError as exc:
+                out.findings.append(make("draft-not-written", target=department,
+                                         file=reminder_name(department),
+                                         detail=exc.strerror or str(exc)))
     return drafts
 
 

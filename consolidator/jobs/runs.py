@@ -17,6 +17,7 @@ from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
 from consolidator.report.merge import Consolidated, consolidate
 from consolidator.report.next_plan import next_catalog
+from consolidator.safe_paths import output_path
 
 
 @dataclass
@@ -40,7 +41,7 @@ class JobResult:
 
 
 def master_path(out_dir: Path, year: int) -> Path:
-    return out_dir / f"master_{year}.xlsx"
+    return output_path(out_dir, f"master_{year}.xlsx")
 
 
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
@@ -83,7 +84,7 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
         for old, new in held:  # an output held open in Excel: said in the log too
             result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
         logs = write_logs(out_dir, list(result.findings), result.department_rows())
-        plan = write_text_atomic(out_dir / f"plan_{year + 1}.json",
+        plan = write_text_atomic(output_path(out_dir, f"plan_{year + 1}.json"),
                                  dump_json(next_catalog(merged)))
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
                      plan, kept[0] if kept else None, merged, sent, held,

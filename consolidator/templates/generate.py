@@ -9,9 +9,11 @@ from pathlib import Path
 
 from consolidator import __version__
 from consolidator.atomic import write_with
+from consolidator.findings import make
 from consolidator.japanese_values import parse_fiscal_year, wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.plan.catalog import Catalog
+from consolidator.safe_paths import UnsafePath, WrittenFiles, output_path, refused
 from consolidator.templates.model import build
 
 FORMATS = ("xlsx", "ods")
@@ -35,12 +37,16 @@ def parse_year(text: str | int | None, catalog: Catalog) -> int:
 def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: str = "",
                        contact: str = "", only: list[str] | None = None,
                        now: datetime | None = None, fmt: str = "xlsx",
-                       progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                       progress: Callable[[int, int], None] | None = None) -> WrittenFiles:
     """Write one template per department (or only those of ``only``, each named by its name
     or a former name) into ``out_dir``, each atomically, as .xlsx (``fmt="xlsx"``, openpyxl)
     or OpenDocument .ods (``fmt="ods"``, odfpy); returns their paths in the catalog's
     department order. ``progress(done, total)`` is called before the first template
     (``done`` 0) and after each.
+
+    A department whose template cannot be written (a name that is no file name, which a
+    checked catalog never has, or a file system error) is skipped, the others written: the
+    result's ``failed`` says which and why.
 
     Raises ``KeyError`` naming a department of ``only`` that the catalog does not have (under
     either name), and ``ValueError`` for another ``fmt``.
@@ -59,15 +65,22 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
         wanted.add(department)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     chosen = [d for d in catalog.department_names if not only or d in wanted]
-    written: list[Path] = []
-    for department in chosen:
+    written = WrittenFiles()
+    for done, department in enumerate(chosen):
         if progress is not None:
-            progress(len(written), len(chosen))
-        model = build(catalog, department, year)
-        target = out_dir / template_filename(department, year, fmt)
-        written.append(write_with(target, partial(writer, model, deadline=deadline,
-                                                  contact=contact, generated_at=stamp,
-                                                  tool_version=__version__)))
+            progress(done, len(chosen))
+        try:
+            target = output_path(out_dir, template_filename(department, year, fmt))
+            model = build(catalog, department, year)
+            written.add(department, write_with(target, partial(
+                writer, model, deadline=deadline, contact=contact, generated_at=stamp,
+                tool_version=__version__)))
+        except UnsafePath as exc:
+            written.failed.append(refused(exc, department))
+        except OSError as exc:
+            written.failed.append(make("template-not-written", target=department,
+                                       file=template_filename(department, year, fmt),
+                                       detail=exc.strerror or str(exc)))
     if progress is not None:
-        progress(len(written), len(chosen))
+        progress(len(chosen), len(chosen))
     return written
