@@ -3,12 +3,16 @@ department's workbook, field by field, on the console and with ``--xlsx``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from consolidator.checks.changes import changed_fields
+from consolidator.checks.changes import changed_fields, diff_workbooks
 from consolidator.cli import main
+from consolidator.limits import DEFAULT_LIMITS
+from consolidator.plan.catalog import Catalog
 from helpers.filling import complete_values, fill_workbook
 from helpers.master import table
 from helpers.paths import MINI_PLAN
@@ -62,6 +66,30 @@ def test_diff_refuses_two_departments_and_an_unreadable_file(
     broken.write_bytes(b"PK\x03\x04 not really")
     code, lines = _diff(str(one), str(broken))
     assert code == 1 and "壊れた.xlsx を読み取れませんでした" in lines[0]
+
+
+@pytest.mark.parametrize(("limit", "refused"), [
+    ({"max_file_bytes": 1_000}, "ファイルが大きすぎます("),  # read in the parent, refused
+    ({"max_cells": 10}, "のセルが多すぎます("),  # counted in the reading child
+], ids=["file-size", "cells"])
+def test_diff_reads_both_versions_with_the_limits_given(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog,
+        limit: dict[str, int], refused: str) -> None:
+    """Issue 21: ``diff`` checks the files with the run's limits, as ``validate`` does."""
+    template = mini_templates["市社協"]
+    values = complete_values(template)
+    old, new = tmp_path / "第1版.xlsx", tmp_path / "第2版.xlsx"
+    fill_workbook(template, old, values)
+    fill_workbook(template, new, {**values, "1-1-1-s1.value": 12})
+    changes, problems = diff_workbooks(old, new, mini_catalog, 2022)
+    assert problems == [] and [c.field_id for c in changes] == ["1-1-1-s1.value"]
+    changes, problems = diff_workbooks(old, new, mini_catalog, 2022,
+                                       replace(DEFAULT_LIMITS, **limit))
+    assert changes == []
+    assert [p.split(":", 1)[0] for p in problems] == [
+        "比べられません。第1版.xlsx を読み取れませんでした",
+        "比べられません。第2版.xlsx を読み取れませんでした"]
+    assert all(refused in p for p in problems), problems
 
 
 def test_what_counts_as_changed() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from consolidator.checks.validation import _process_item
+from consolidator.checks.checked_files import check_isolated, file_to_check
 from consolidator.cli import main
 from consolidator.findings import ERROR, Finding
 from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS, GiB
 from consolidator.messages import MESSAGES
 from consolidator.plan.catalog import Catalog
-from consolidator.safety.isolation import TIMEOUT, run_isolated
 from helpers.findings import of_file
 from helpers.hostile_corpus import EXPECTED
 from helpers.hostile_folder import HostileFolder
@@ -146,17 +144,16 @@ def test_hostile_file_in_the_log(name: str, hostile_folder: HostileFolder,
 
 def test_each_file_within_its_time_limit(hostile_folder: HostileFolder,
                                          default_catalog: Catalog) -> None:
-    """Every file, parsed in isolation as ``validate`` does, ends within parse_timeout_s."""
-    limits = DEFAULT_LIMITS
-    items = [(str(p), p.name) for p in sorted(hostile_folder.path.iterdir())]
-    task = partial(_process_item, default_catalog, YEAR, limits)
+    """Every file, checked in isolation as ``validate`` does (``check_isolated``), ends within
+    parse_timeout_s."""
+    paths = sorted(hostile_folder.path.iterdir())
+    files = (file_to_check(p, p.name, DEFAULT_LIMITS) for p in paths)
     ended = []
-    for item, outcome in run_isolated(task, items, timeout_s=limits.parse_timeout_s,
-                                      memory_bytes=limits.child_memory_bytes, workers=2):
-        assert outcome.error_code != TIMEOUT, item[1]
-        assert outcome.elapsed_s < limits.parse_timeout_s, item[1]
-        ended.append(item[1])
-    assert sorted(ended) == sorted(name for _path, name in items)  # one outcome per file
+    for item, sub, _record in check_isolated(files, default_catalog, YEAR, DEFAULT_LIMITS,
+                                             workers=2):
+        assert "parse-timeout" not in {f.code for f in sub.findings}, item.display
+        ended.append(item.display)
+    assert sorted(ended) == sorted(p.name for p in paths)  # one outcome per file
 
 
 # ---- the CLI -------------------------------------------------------------------------------------

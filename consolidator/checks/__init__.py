@@ -3,7 +3,8 @@
 - ``value_rules``: the rules on each value and text (where a value is checked).
 - ``validation``: one file, then the whole folder (duplicates, missing departments).
 - ``checked_files``: every file of the folder checked once, its result reused from the cache
-  when its bytes did not change; the progress of a run.
+  when its bytes did not change; the progress of a run. ``check_isolated`` there is the one
+  place a file is checked in an isolated child with a run's limits (``diff`` uses it too).
 - ``result``: what validating a folder gives (submissions, the file chosen per department).
 - ``log``: the validation log (.xlsx, .csv, .jsonl) and the table of one department's findings.
 - ``changes``: what changed between two versions of a department's workbook (``diff``).

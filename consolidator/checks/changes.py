@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from consolidator.checks.validation import process_file
-from consolidator.limits import DEFAULT_LIMITS
+from consolidator.cache.codec import PackedSubmission
+from consolidator.checks.checked_files import check_isolated, file_to_check
+from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import OUTPUT_TEXT, fill
 from consolidator.messages.correction import VERSION_DIFF_HEADER as DIFF_HEADER
 from consolidator.messages.correction import VERSION_DIFF_TEXT as DIFF_TEXT
 from consolidator.plan.catalog import Catalog
-from consolidator.safety.isolation import outcome_finding, run_isolated
 from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
 from consolidator.text_layout import display_width, pad
@@ -63,28 +62,26 @@ def compare(old: Submission, new: Submission, model: TemplateModel) -> list[Chan
                    new.typed.get(f.field_id)) for f in model.fields if f.field_id in differ]
 
 
-def read_versions(paths: list[Path], catalog: Catalog, year: int) -> list[Submission]:
-    """Each file checked and read as ``validate`` does (safety checks, an isolated child)."""
+def read_versions(paths: list[Path], catalog: Catalog, year: int,
+                  limits: Limits = DEFAULT_LIMITS) -> list[Submission]:
+    """Each file checked and read as ``validate`` does, with ``limits``: read once in the
+    parent, then the safety checks and the reading in an isolated child
+    (:func:`~consolidator.checks.checked_files.check_isolated`). One :class:`Submission`
+    per path, in the order given; what could not be read is a finding, nothing raises."""
     out: dict[str, Submission] = {}
-    items = [(str(p), p.name) for p in paths]
-    task = partial(_read_one, catalog, year)
-    for item, outcome in run_isolated(task, items, timeout_s=DEFAULT_LIMITS.parse_timeout_s,
-                                      memory_bytes=DEFAULT_LIMITS.child_memory_bytes,
-                                      workers=min(2, len(items))):
-        out[item[0]] = outcome.value if outcome.ok else Submission(
-            file=item[1], findings=[outcome_finding(outcome, item[1])])
+    files = (file_to_check(p, p.name, limits) for p in paths)
+    for item, sub, _record in check_isolated(files, catalog, year, limits,
+                                             workers=max(1, min(2, len(paths)))):
+        out[item.path] = sub.unpacked() if isinstance(sub, PackedSubmission) else sub
     return [out[str(p)] for p in paths]
 
 
-def _read_one(catalog: Catalog, year: int, item: tuple[str, str]) -> Submission:
-    return process_file(Path(item[0]), item[1], catalog, year)
-
-
-def diff_workbooks(old: Path, new: Path, catalog: Catalog, year: int
-                   ) -> tuple[list[Change], list[str]]:
+def diff_workbooks(old: Path, new: Path, catalog: Catalog, year: int,
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[Change], list[str]]:
     """The changes from ``old`` to ``new`` (two versions of one department's workbook), and
-    the problems that prevent comparing them (Japanese; empty when compared)."""
-    before, after = read_versions([old, new], catalog, year)
+    the problems that prevent comparing them (Japanese; empty when compared). Both files are
+    read with ``limits``, the run's (:func:`read_versions`): a file they refuse is a problem."""
+    before, after = read_versions([old, new], catalog, year, limits)
     problems = [fill_problem(s) for s in (before, after) if not s.usable]
     if problems:
         return [], problems

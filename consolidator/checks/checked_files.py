@@ -16,10 +16,11 @@ them, and each result is kept with its entries and cell values compressed
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 # The cell reader, imported here so that the fork server (which imports this module, see
 # run_isolated) has it loaded before it forks the reading children.
@@ -64,25 +65,64 @@ def check_files(candidates: list[Candidate], catalog: Catalog, year: int, limits
     if not candidates:
         return []
     n = workers or max(1, min(len(candidates), os.cpu_count() or 1))
-    task = partial(_check_item, catalog, year, limits)
-    for item, outcome in run_isolated(task, run.to_check(candidates, limits),
-                                      timeout_s=limits.parse_timeout_s,
-                                      memory_bytes=limits.child_memory_bytes, workers=n,
-                                      max_tasks_per_worker=FILES_PER_CHILD):
-        display, package = item[0], item[1]
-        if outcome.ok:
-            sub, record = outcome.value
-            share_texts(sub)
-            if record is not None and cache is not None and package is not None:
-                cache.put(package.sha256, display, record)
-        else:
-            sub = Submission(file=display, findings=[outcome_finding(outcome, display)])
-            if package is not None:
-                sub.sha256, sub.size = package.sha256, package.size
-        sub.mtime = _mtime(item[2])
+    for item, sub, record in check_isolated(run.to_check(candidates, limits), catalog, year,
+                                            limits, workers=n):
+        share_texts(sub)
+        if record is not None and cache is not None and item.package is not None:
+            cache.put(item.package.sha256, item.display, record)
+        sub.mtime = _mtime(item.path)
         run.found.append(sub)
         run.tick(1)
     return run.found
+
+
+class FileToCheck(NamedTuple):
+    """A file on its way to a reading child: how the log names it, the file as read in the
+    parent (:func:`file_to_check`; None when it could not be read: the child says why) and
+    its path."""
+
+    display: str
+    package: Package | None
+    path: str
+
+
+def file_to_check(path: Path, display: str, limits: Limits) -> FileToCheck:
+    """``path`` read once in the parent, within ``limits`` (its bytes and SHA-256: a file
+    larger than ``limits.max_file_bytes`` is only hashed, and the child refuses it)."""
+    try:
+        package: Package | None = read_package(path, limits)
+    except OSError:
+        package = None  # the child says why (file-unreadable)
+    return FileToCheck(display, package, str(path))
+
+
+def check_isolated(files: Iterable[FileToCheck], catalog: Catalog, year: int, limits: Limits,
+                   *, workers: int) -> Iterator[tuple[FileToCheck, Submission, Record | None]]:
+    """Each file checked in an isolated child with ``limits`` (its time and memory, and every
+    limit of the safety checks and the reading: :func:`~consolidator.checks.validation.
+    process_file`): the one place a returned file is checked, for ``validate`` and
+    ``consolidate`` (:func:`check_files`) and ``diff``
+    (:func:`consolidator.checks.changes.read_versions`).
+
+    ``files`` are taken lazily, one at a time as a child is free (``workers`` children).
+    Yields ``(file, its submission, its record for the cache)`` in completion order. The
+    record is None when the result is not to be kept (a bug's, one a record cannot hold:
+    the submission is then a plain one, else it is packed,
+    :class:`~consolidator.cache.codec.PackedSubmission`) and when the child failed (timed
+    out, ran out of memory, crashed): the submission holds only that finding, and the file's
+    SHA-256 and size when it was read."""
+    task = partial(_check_item, catalog, year, limits)
+    for item, outcome in run_isolated(task, files, timeout_s=limits.parse_timeout_s,
+                                      memory_bytes=limits.child_memory_bytes, workers=workers,
+                                      max_tasks_per_worker=FILES_PER_CHILD):
+        if outcome.ok:
+            sub, record = outcome.value
+        else:
+            sub, record = Submission(file=item.display,
+                                     findings=[outcome_finding(outcome, item.display)]), None
+            if item.package is not None:
+                sub.sha256, sub.size = item.package.sha256, item.package.size
+        yield item, sub, record
 
 
 @dataclass
@@ -98,23 +138,19 @@ class _Run:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
-    def to_check(self, candidates: list[Candidate], limits: Limits
-                 ) -> Iterator[tuple[str, Package | None, str]]:
-        """The files to check in a child: (name, the file read, its path). Taken lazily, one
-        at a time as a child is free; a file the cache knows is added to the results here."""
+    def to_check(self, candidates: list[Candidate], limits: Limits) -> Iterator[FileToCheck]:
+        """The files to check in a child. Taken lazily, one at a time as a child is free; a
+        file the cache knows is added to the results here."""
         for c in candidates:
-            try:
-                package: Package | None = read_package(c.path, limits)
-            except OSError:
-                package = None  # the child says why (file-unreadable)
-            if package is not None and self.cache is not None:
-                known = self.cache.get(package.sha256, c.display)
+            item = file_to_check(c.path, c.display, limits)
+            if item.package is not None and self.cache is not None:
+                known = self.cache.get(item.package.sha256, c.display)
                 if known is not None:
                     known.mtime = _mtime(str(c.path))
                     self.found.append(known)
                     self.tick(1)
                     continue
-            yield c.display, package, str(c.path)
+            yield item
 
 
 def validate_reusing(folder: Path, catalog: Catalog, year: int, cache_file: Path, *,
@@ -137,10 +173,10 @@ def validate_reusing(folder: Path, catalog: Catalog, year: int, cache_file: Path
     return result
 
 
-def _check_item(catalog: Catalog, year: int, limits: Limits,
-                item: tuple[str, Package | None, str]) -> tuple[Submission, Record | None]:
-    """The child's task: check the file's bytes; its result (kept small) and its record for
-    the cache (None when it is not to be kept)."""
+def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck
+                ) -> tuple[Submission, Record | None]:
+    """The child's task (:func:`check_isolated`): check the file's bytes; its result (kept
+    small) and its record for the cache (None when it is not to be kept)."""
     display, package, path = item
     sub = process_file(Path(path), display, catalog, year, limits, package=package)
     if any(f.code in _NOT_CACHED for f in sub.findings):

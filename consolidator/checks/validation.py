@@ -144,12 +144,6 @@ def _replace(f: Finding, **changes: object) -> Finding:
     return replace(f, **changes)  # type: ignore[arg-type]
 
 
-def _process_item(catalog: Catalog, year: int, limits: Limits, item: tuple[str, str]
-                  ) -> Submission:
-    """The child's task (bound to the catalog once per worker with functools.partial)."""
-    return process_file(Path(item[0]), item[1], catalog, year, limits)
-
-
 # ---- the folder ------------------------------------------------------------------------------
 
 def validate_folder(folder: Path, catalog: Catalog, year: int,
