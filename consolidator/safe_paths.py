@@ -55,15 +55,18 @@ class UnsafePath(ValueError):
         self.reason = reason
 
 
-def name_problem(name: object, max_chars: int = MAX_NAME_CHARS) -> str | None:
-    """Why ``name`` cannot be (part of) a file name, or None when it can."""
+def name_problem(name: object, max_chars: int = MAX_NAME_CHARS, *,
+                 whole_name: bool = False) -> str | None:
+    """Why ``name`` cannot be (part of) a file name, or None when it can. A name that will be
+    part of file names may hold no ``..`` at all; with ``whole_name`` (the file name itself,
+    one path component) only ``.`` and ``..`` are refused (``報告..xlsx`` is a file)."""
     if not isinstance(name, str) or not name.strip():
         return EMPTY
-    # Compatibility forms too: a full-width ．． is .. once normalised, as some programs do.
-    forms = {name, unicodedata.normalize("NFKC", name)}
-    if any(ch in SEPARATORS for form in forms for ch in form):
+    # Compatibility forms too: a separator's full-width form is one once normalised (NFKC).
+    if any(ch in SEPARATORS for form in (name, unicodedata.normalize("NFKC", name))
+           for ch in form):
         return SEPARATOR
-    if any(".." in form for form in forms):
+    if name in (".", "..") or (".." in name and not whole_name):
         return PARENT
     if any(unicodedata.category(ch) in CONTROL_CATEGORIES for ch in name):
         return CONTROL
@@ -89,7 +92,7 @@ def output_path(folder: Path, name: str) -> Path:
     """``folder / name``, proved to be a file directly inside ``folder``: ``name`` is one plain
     file name (:func:`name_problem`, on every platform's reading of it) and the path, resolved
     (links followed), is in the resolved folder. Raises :class:`UnsafePath` otherwise."""
-    problem = name_problem(name, MAX_FILE_NAME_CHARS)
+    problem = name_problem(name, MAX_FILE_NAME_CHARS, whole_name=True)
     if problem is not None:
         raise UnsafePath(folder, name, problem)
     if PurePosixPath(name).parts != (name,) or PureWindowsPath(name).parts != (name,):

@@ -75,9 +75,14 @@ def filled(tmp_path_factory: pytest.TempPathFactory, mini_templates: dict[str, P
     ("報告 .xlsx. ", "報告.xlsx"),
     ("x" * 300 + ".xlsx", "x" * 100 + ".xlsx"),
     ("report.x?lsx", "report_x_lsx"),
+    ("COM¹.xlsx", "_COM¹.xlsx"),
+    ("conin$.xlsx", "_conin$.xlsx"),
+    ("福祉／健康課.xlsx", "福祉_健康課.xlsx"),
+    ("報..告.xlsx", "報..告.xlsx"),
 ], ids=["parent-dirs", "windows-parent-dirs", "absolute", "japanese", "hidden", "dot-dot",
         "empty", "windows-device", "forbidden-chars", "control-chars", "trailing-dots",
-        "too-long", "odd-suffix"])
+        "too-long", "odd-suffix", "superscript-device", "console-device", "slash-look-alike",
+        "double-dot-inside"])
 def test_safe_name(sent: str, saved: str) -> None:
     assert safe_name(sent, DESK_TEXT["default-name"]) == saved
 

@@ -18,15 +18,20 @@ from pathlib import Path
 from typing import IO
 
 from consolidator.atomic import atomic_path
+from consolidator.safe_paths import (
+    CONTROL_CATEGORIES,
+    RESERVED_NAMES,
+    SEPARATORS,
+    WINDOWS_FORBIDDEN,
+    output_path,
+)
 
 CHUNK = 1024 * 1024
 MAX_STEM_CHARS = 100
 MAX_SUFFIX_CHARS = 10
 MAX_TRIES = 1000
-FORBIDDEN_CHARS = set('<>:"/\\|?*')
+FORBIDDEN_CHARS = WINDOWS_FORBIDDEN | SEPARATORS  # the separators' look-alikes too
 TRIMMED = " ." + chr(0x3000)  # spaces (also the ideographic one) and dots at either end
-WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                    *(f"LPT{i}" for i in range(1, 10))}
 
 
 class TooLarge(Exception):
@@ -46,14 +51,14 @@ def safe_name(name: str, default: str) -> str:
     stem, suffix = stem.strip(TRIMMED), suffix.strip()
     if suffix and (len(suffix) > MAX_SUFFIX_CHARS or not suffix.isalnum()):
         stem, suffix = (f"{stem}_{suffix}" if stem else suffix), ""
-    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+    if stem.split(".")[0].rstrip(" ").upper() in RESERVED_NAMES:
         stem = f"_{stem}"
     stem = stem[:MAX_STEM_CHARS].rstrip(TRIMMED) or default
     return f"{stem}.{suffix}" if suffix else stem
 
 
 def _control(c: str) -> bool:
-    return unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+    return unicodedata.category(c) in CONTROL_CATEGORIES or unicodedata.category(c) == "Cn"
 
 
 def save_upload(stream: IO[bytes], folder: Path, name: str, max_bytes: int) -> Path:
@@ -83,7 +88,7 @@ def _reserve(folder: Path, name: str) -> Path:
         stem, suffix = name, ""
     for n in range(1, MAX_TRIES + 1):
         candidate = name if n == 1 else (f"{stem} ({n}).{suffix}" if suffix else f"{stem} ({n})")
-        path = folder / candidate
+        path = output_path(folder, candidate)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
