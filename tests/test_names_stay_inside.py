@@ -363,3 +363,11 @@ def test_the_desk_generates_every_other_template_and_lists_the_one_it_could_not(
     status, _data, _headers = download(client, f"/forms/template/{ESCAPE}")
     assert status == 404
     assert outside(work) == []
+
+
+def test_the_plan_id_which_names_the_plan_workbook_is_a_plain_word() -> None:
+    """The desk hands out the plan workbook as ``計画_<plan id>.xlsx``: an id holding a path
+    is refused by the schema like a department's name by its own check."""
+    doc = json.loads(MINI_PLAN.read_text("utf-8"))
+    doc["plan"]["id"] = ESCAPE
+    assert [(f.code, f.path) for f in check_plan(doc).errors] == [("plan-schema", "$.plan.id")]

@@ -17,6 +17,7 @@ from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.summary import summary_lines
 from consolidator.plan.workbook_export import export_workbook
+from consolidator.safe_paths import output_path
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,7 +41,7 @@ def blueprint(ws: Workspace) -> Blueprint:
         catalog = ws.project.catalog
         name = fill(DESK_TEXT["plan-workbook-file"], plan=catalog.plan_id)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / name
+            path = output_path(Path(tmp), name)  # the plan's id is in it
             export_workbook(catalog, path)
             data = path.read_bytes()
         return send_file(io.BytesIO(data), as_attachment=True, download_name=name, max_age=0,
