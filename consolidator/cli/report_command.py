@@ -42,6 +42,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     if pages.not_utf8:
         click.echo(fill(PUBLISH_CLI["pages-not-utf8"], path=pages.path))
     if doc.draft:
-        click.echo(fill(PUBLISH_CLI["draft"], reasons=REPORT_TEXT["draft-reason-joiner"].join(doc.draft)))
+        reasons = REPORT_TEXT["draft-reason-joiner"].join(doc.draft)
+        click.echo(fill(PUBLISH_CLI["draft"], reasons=reasons))
     else:
         click.echo(PUBLISH_CLI["final"])

@@ -158,7 +158,8 @@ def draft_reasons(c: Consolidated) -> list[str]:
     reasons = []
     missing = [d for d in c.catalog.department_names if d not in c.validation.chosen]
     if missing:
-        reasons.append(fill(REPORT_TEXT["draft-missing"], departments=OUTPUT_TEXT["list-separator"].join(missing)))
+        names = OUTPUT_TEXT["list-separator"].join(missing)
+        reasons.append(fill(REPORT_TEXT["draft-missing"], departments=names))
     errors = c.validation.findings.count(ERROR)
     if errors:
         reasons.append(fill(REPORT_TEXT["draft-errors"], count=errors))

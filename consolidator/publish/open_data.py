@@ -79,7 +79,7 @@ def _xlsx(path: Path, c: Consolidated) -> None:
         plain = wb.add_format({"font_name": FONT, "text_wrap": True, "valign": "top"})
         rate = wb.add_format({"font_name": FONT, "valign": "top", "num_format": "0.0%"})
         keys = list(OPEN_DATA_COLUMNS)
-        for col, (key, heading) in enumerate(OPEN_DATA_COLUMNS.items()):
+        for col, heading in enumerate(OPEN_DATA_COLUMNS.values()):
             ws.set_column(col, col, WIDTHS[col] if col < len(WIDTHS) else 12)
             ws.write_string(0, col, heading, head)
         pct = keys.index("achievement")
