@@ -413,8 +413,9 @@ def test_draft_when_a_department_is_missing(mini_templates: dict[str, Path],
     assert "案" in cover and "高齢福祉課" in cover
     header = re.search(r'<div class="draft-header"[^>]*>(.*?)</div>', raw, re.DOTALL)
     assert header and "案" in header.group(1) and "高齢福祉課" in header.group(1)
-    # the header is position: fixed, which a browser repeats at the top of every printed page
-    assert re.search(r"\.draft-header \{ position: fixed", raw)
+    # printed: at the top of every page (a page margin box), with the reason
+    top = re.search(r"@top-left \{ content: \"([^\"]*)\"", raw)
+    assert top and top.group(1).startswith("案") and "高齢福祉課" in top.group(1)
     assert page.title.startswith("案")
 
 
@@ -502,3 +503,34 @@ def test_cli_report(mini_templates: dict[str, Path], tmp_path: Path) -> None:
                        "公表/令和4年度_実施状況報告.html", "公表/公表ページ.txt",
                        "公表/指標一覧_令和4年度.csv", "公表/指標一覧_令和4年度.xlsx"]
     assert not (tmp_path / "submissions" / "公表").exists()
+
+
+def test_accepted_warning_changes_no_text_and_is_said(mini_templates: dict[str, Path],
+                                                      mini_catalog: Catalog,
+                                                      tmp_path: Path) -> None:
+    from consolidator.jobs.runs import run_validate
+    from helpers.filling import realistic_values
+
+    folder, out = tmp_path / "submissions", tmp_path / "output"
+    submit_all(mini_templates, folder, {"地域福祉課": {"2-1-1-c1.value": 3}},
+               values=lambda d, t: realistic_values(t, mini_catalog, 2022))
+    first = run_validate(folder, mini_catalog, 2022, out)
+    log = first.logs["xlsx"]
+    wb = openpyxl.load_workbook(log)
+    ws = wb["検証ログ"]
+    header = [c.value for c in ws[1]]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, header.index("コード") + 1).value == "value-tenfold":
+            ws.cell(r, header.index("承認") + 1).value = "承認する"
+            ws.cell(r, header.index("承認理由") + 1).value = "新基準による集計のため"
+    wb.save(log)
+    accepted = CliRunner().invoke(main, ["accept", str(log), "--by", "山田"])
+    assert "1 件" in accepted.output, accepted.output
+    job = run_report(folder, mini_catalog, 2022, out)
+    page = read_page(out / "公表" / MINI_HTML)
+    (m,) = [m for m in job.consolidated.measures if m.measure.id == "2-1-1-c1"]
+    assert m.value == 3
+    assert [ini for ini, node in page.nodes if node == value_line(m)] == ["2-1-1"]
+    notes = [(ini, node) for ini, node in page.nodes if "承認" in node and "山田" in node]
+    assert len(notes) == 1 and notes[0][0] == "2-1-1", notes
+    assert "新基準による集計のため" in notes[0][1]

@@ -33,6 +33,8 @@ h5 { font-size: 1rem; margin: 1rem 0 .3rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 caption { text-align: left; font-weight: bold; padding: .2rem 0; }
 th, td { border: 1px solid #666; padding: .25rem .4rem; vertical-align: top; text-align: left; }
+thead th, .rows th[scope=rowgroup], .plan tbody th { white-space: nowrap; }
+.rows th[scope=row] { min-width: 6em; } .glossary th[scope=row] { min-width: 8em; }
 thead th { background: #E7EEF8; }
 td.text, td, .prose { white-space: pre-line; }
 td.num { text-align: right; }
@@ -48,9 +50,11 @@ td.missing { font-weight: bold; }
 .draft-cover { font-size: 1.3rem; font-weight: bold; border: 3px solid #000; padding: .5rem; }
 .draft-word { font-size: 2rem; }
 body:has(.draft-header) { padding-top: 3rem; }
-nav ol { padding-left: 1.5rem; }
-@page { size: A4; margin: 18mm 15mm; }
+nav ol { list-style: none; padding-left: 1.2rem; }
+@page { size: A4; margin: 18mm 15mm;
+        @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
 @media print {
+  .draft-header { display: none; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   body:has(.draft-header) { padding-top: 0; }
   .cover { break-after: page; }
@@ -73,8 +77,31 @@ def render_html(doc: Document) -> str:
                              trim_blocks=False, keep_trailing_newline=True)
     env.globals["fill"] = fill
     return env.get_template("report.html").render(
-        doc=doc, t=REPORT_TEXT, css=jinja2.utils.markupsafe.Markup(CSS),
+        doc=doc, t=REPORT_TEXT, css=jinja2.utils.markupsafe.Markup(CSS + draft_css(doc)),
         chart=jinja2.utils.markupsafe.Markup(summary_svg(doc)))
+
+
+def draft_css(doc: Document) -> str:
+    """For a draft: 案 and why at the top of every printed page (a page margin box; on
+    screen the fixed header says it)."""
+    if not doc.is_draft:
+        return ""
+    text = (REPORT_TEXT["draft-mark"] + " "
+            + REPORT_TEXT["draft-reason-joiner"].join(doc.draft))
+    return ("@page { @top-left { content: " + css_string(text)
+            + "; font-weight: bold; font-size: 10pt; } }\n")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string inside a <style> element: quotes, backslashes, line breaks
+    and the characters of markup (< > &) written as CSS escapes."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&\n\r' or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def write_html(path: Path, doc: Document) -> Path:
