@@ -494,7 +494,7 @@ def test_cli_report(mini_templates: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = CliRunner().invoke(main, ["report", str(tmp_path / "submissions"), "--out",
                                        str(out), "--plan", str(MINI_PLAN), "--year", "令和4"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # as consolidate: written, with errors
     assert "公表資料" in result.output and "案" in result.output
     assert "地域福祉課" in result.output  # why it is a draft
     assert "報告書" not in result.output  # the master's word, kept apart
@@ -503,6 +503,12 @@ def test_cli_report(mini_templates: dict[str, Path], tmp_path: Path) -> None:
                        "公表/令和4年度_実施状況報告.html", "公表/公表ページ.txt",
                        "公表/指標一覧_令和4年度.csv", "公表/指標一覧_令和4年度.xlsx"]
     assert not (tmp_path / "submissions" / "公表").exists()
+    # everyone in, no error: exit 0, no 案
+    submit_all(mini_templates, tmp_path / "submissions")
+    again = CliRunner().invoke(main, ["report", str(tmp_path / "submissions"), "--out",
+                                      str(out), "--plan", str(MINI_PLAN), "--year", "令和4"])
+    assert again.exit_code == 0, again.output
+    assert "「案」の表示なしで作成しました" in again.output and "理由" not in again.output
 
 
 def test_accepted_warning_changes_no_text_and_is_said(mini_templates: dict[str, Path],

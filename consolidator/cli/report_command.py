@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from consolidator.cli.app import folder_run, main, print_findings
@@ -18,6 +20,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     「公表」フォルダに書き出します。未提出の担当や未解決のエラーがあるときは「案」として
     作り、理由を表示します。はしがき・発行者・発行日・委員会の意見と市の考え方は
     「公表/公表ページ.txt」に書いてください(実行し直しても上書きされません)。
+    エラー(未提出を含む)があれば、公表資料は作られたうえで終了コード1になります。
 
     \b
     Example:
@@ -46,3 +49,4 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
         click.echo(fill(PUBLISH_CLI["draft"], reasons=reasons))
     else:
         click.echo(PUBLISH_CLI["final"])
+    sys.exit(0 if job.consolidated.validation.valid else 1)  # as consolidate: 1 = errors
