@@ -51,3 +51,10 @@ def run_report(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
         merged = consolidate(result)
         published = write_published(out_dir, merged)
     return ReportJob(merged, published, held)
+
+
+def publish_consolidated(out_dir: Path, consolidated: Consolidated) -> Published:
+    """The published report of a year just consolidated (the desk's 集約), written into
+    ``out_dir/公表/`` holding the folder's lock."""
+    with exclusive(out_dir):
+        return write_published(out_dir, consolidated)

@@ -34,8 +34,19 @@ class Published:
     document: Document
 
 
+PUBLISHED_KINDS = ("html", "csv", "xlsx")
+
+
 def publish_folder(out_dir: Path) -> Path:
     return output_path(out_dir, PUBLISH_DIR)
+
+
+def published_name(kind: str, year: int) -> str:
+    """The file name of one form of the published report of fiscal ``year``: ``html``
+    (令和N年度_実施状況報告.html), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
+    if kind == "html":
+        return fill(HTML_NAME, year=wareki(year))
+    return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
 def write_published(out_dir: Path, c: Consolidated) -> Published:
@@ -50,11 +61,9 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
     folder = publish_folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     doc = build_document(c, load_pages(folder))
-    year = wareki(c.year)
     files = [
-        write_html(output_path(folder, fill(HTML_NAME, year=year)), doc),
-        write_open_data_csv(output_path(folder, fill(OPEN_DATA_NAME, year=year, ext="csv")), c),
-        write_open_data_xlsx(output_path(folder, fill(OPEN_DATA_NAME, year=year, ext="xlsx")),
-                             c),
+        write_html(output_path(folder, published_name("html", c.year)), doc),
+        write_open_data_csv(output_path(folder, published_name("csv", c.year)), c),
+        write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), c),
     ]
     return Published(folder, files, doc)
