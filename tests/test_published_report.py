@@ -540,3 +540,50 @@ def test_accepted_warning_changes_no_text_and_is_said(mini_templates: dict[str, 
     notes = [(ini, node) for ini, node in page.nodes if "承認" in node and "山田" in node]
     assert len(notes) == 1 and notes[0][0] == "2-1-1", notes
     assert "新基準による集計のため" in notes[0][1]
+
+
+# ---- axe-core in headless Chromium ---------------------------------------------------------------
+
+AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _axe_violations(driver: Any, page: Path) -> list[dict[str, Any]]:
+    driver.get(page.as_uri())
+    driver.execute_script(AXE.read_text("utf-8"))
+    driver.set_script_timeout(120)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.html)}))))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));", WCAG_TAGS)
+    return list(result)
+
+
+@pytest.mark.slow
+def test_no_wcag_violation_found_by_axe(seed_report: dict[str, Any], mini_templates:
+                                        dict[str, Path], tmp_path: Path) -> None:
+    """The published HTML (the seed's year, and a draft of the small plan) under axe-core's
+    WCAG 2.1 A and AA rules, in Debian's headless Chromium (as the desk's browser tests)."""
+    import os
+
+    from helpers.browser import chromium, have_browser
+
+    if not (have_browser() and AXE.is_file()):
+        if os.environ.get("CI") and os.environ.get("DESK_BROWSER") != "optional":
+            pytest.fail("chromium, chromium-driver, selenium and axe-core (npm ci in "
+                        "tests/a11y) are needed: .ci/run installs them")
+        pytest.skip("chromium, chromium-driver, selenium or axe-core not installed")
+    _report(mini_templates, tmp_path / "draft", skip=["高齢福祉課"])
+    pages = [seed_report["html"], tmp_path / "draft" / "output" / "公表" / MINI_HTML]
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    bad = tmp_path / "bad.html"  # the check itself sees a violation where there is one
+    bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
+                   "<table><tr><th></th><td>1</td></tr></table></body></html>", "utf-8")
+    with chromium(tmp_path / "profile", downloads) as driver:
+        found = {page.name: _axe_violations(driver, page) for page in pages}
+        seen = {v["id"] for v in _axe_violations(driver, bad)}
+    assert found == {page.name: [] for page in pages}
+    assert "html-has-lang" in seen, seen
