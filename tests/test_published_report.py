@@ -587,3 +587,24 @@ def test_no_wcag_violation_found_by_axe(seed_report: dict[str, Any], mini_templa
         seen = {v["id"] for v in _axe_violations(driver, bad)}
     assert found == {page.name: [] for page in pages}
     assert "html-has-lang" in seen, seen
+
+
+def test_missing_value_with_its_reason_and_a_change_with_its_explanation(
+        mini_templates: dict[str, Path], tmp_path: Path) -> None:
+    job, page = _report(mini_templates, tmp_path, overrides={
+        "高齢福祉課": {"1-1-1-c1.value": None, "1-1-1-c1.reason": "その他",
+                   "1-1-1-c1.reason_text": "会場が使えず集計できなかった"},
+        "地域福祉課": {"2-1-1-c1.value": 3, "2-1-1-c1.explanation": "新基準による集計のため"}})
+    by_id = {m.measure.id: m for m in job.consolidated.measures}
+    nodes = {(ini, node) for ini, node in page.nodes}
+    missing = by_id["1-1-1-c1"]
+    assert ("1-1-1", f"・{missing.measure.name} その他(会場が使えず集計できなかった)") in nodes
+    changed = by_id["2-1-1-c1"]
+    assert ("2-1-1", f"・{changed.measure.name} 3%(増減の理由:新基準による集計のため)") in nodes
+    rows = list(csv.DictReader(io.StringIO(
+        (tmp_path / "output" / "公表" / "指標一覧_令和4年度.csv").read_bytes().decode("utf-8-sig"),
+        newline="")))
+    row = {r["指標ID"]: r for r in rows}
+    assert row["1-1-1-c1"]["未記入の理由"] == "その他(会場が使えず集計できなかった)"
+    assert row["1-1-1-c1"]["判定"] == "未報告" and row["1-1-1-c1"]["実績値"] == ""
+    assert row["2-1-1-c1"]["増減の理由"] == "新基準による集計のため"
