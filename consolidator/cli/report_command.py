@@ -7,7 +7,7 @@ import sys
 import click
 
 from consolidator.cli.app import folder_run, main, print_findings
-from consolidator.messages import fill
+from consolidator.messages import cli_text, fill
 
 
 @main.command()
@@ -37,6 +37,8 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     pages = doc.pages
     print_findings(f for f in job.consolidated.validation.findings
                    if f.code.startswith(("ledger-", "cache-")))
+    for old, new in job.held:  # a file open in another program: the new one is beside it
+        click.echo(cli_text("output-held-open", old=old, new=new))
     click.echo(fill(PUBLISH_CLI["written"], folder=published.folder))
     for path in published.files:
         click.echo(fill(PUBLISH_CLI["file"], path=path))

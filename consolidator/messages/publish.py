@@ -22,11 +22,7 @@ REPORT_TEXT: dict[str, str] = {
     "publisher": "発行者",
     "issued": "発行日",
     "toc": "目次",
-    "toc-caption": "目次(理念・基本目標・活動目標・取組み)",
     "toc-vision": "理念",
-    "toc-goal": "基本目標",
-    "toc-activity": "活動目標",
-    "toc-initiative": "取組み",
     "foreword": "はしがき",
     "committee": "委員会の意見と市の考え方",
     "summary": "指標の達成状況(概要)",
@@ -40,7 +36,6 @@ REPORT_TEXT: dict[str, str] = {
     "chart-part": "{judgement} {count}件",
     "rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。実績値がなければ数値目標の有無にかかわらず未報告、"
             "実績値があって数値目標のない指標は評価対象外です。",
-    "chapter": "施策・事業の推進",
     "goal": "基本目標{number} {title}",
     "activity": "活動目標{number} {title}",
     "initiative": "{label} {title}",
@@ -74,7 +69,6 @@ REPORT_TEXT: dict[str, str] = {
     "judgement-judgement": "判定",
     "rate": "{rate}%",
     "accepted-note": "※ 事務局が確認し承認した注意事項:{message}(承認:{accepted})",
-    "page-footer": "{title}",
 }
 
 # 公表ページ.txt: the headings the secretariat writes under (in this order in the document).
