@@ -608,3 +608,13 @@ def test_missing_value_with_its_reason_and_a_change_with_its_explanation(
     assert row["1-1-1-c1"]["未記入の理由"] == "その他(会場が使えず集計できなかった)"
     assert row["1-1-1-c1"]["判定"] == "未報告" and row["1-1-1-c1"]["実績値"] == ""
     assert row["2-1-1-c1"]["増減の理由"] == "新基準による集計のため"
+
+
+def test_values_of_an_owner_without_a_text_row_are_shown(mini_catalog: Catalog) -> None:
+    from consolidator.publish.model import _grouped
+    from consolidator.report.merge import MeasureResult
+
+    m = MeasureResult(measure=mini_catalog.measure_by_id["1-1-1-c1"], value=7)
+    (group,) = _grouped([], [m])
+    assert group.organisation == "市" and [r.label for r in group.rows] == ["高齢福祉課"]
+    assert [v.text for v in group.values] == [value_line(m)]

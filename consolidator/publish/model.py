@@ -236,8 +236,12 @@ def _grouped(rows: list[TextRow], measures: list[MeasureResult] | None
                      for r in mine]
         else:
             shown = _shared(mine)
-        values = [ValueLine(m.measure.id, value_line(m), m.judgement) for m in measures or []
-                  if (m.measure.indicator["organisation"] == COUNCIL) == (org == COUNCIL)]
+        owned = [m for m in measures or []
+                 if (m.measure.indicator["organisation"] == COUNCIL) == (org == COUNCIL)]
+        values = [ValueLine(m.measure.id, value_line(m), m.judgement) for m in owned]
+        if values and not shown:  # owners that report no text here: their values still shown
+            owners = tuple(dict.fromkeys(m.measure.owner for m in owned))
+            shown = [ReportRow(owners, REPORT_TEXT["department-joiner"].join(owners), "")]
         if shown or values:
             out.append(OrganisationRows(org, shown, values))
     return out
