@@ -620,3 +620,16 @@ def test_values_of_an_owner_without_a_text_row_are_shown(mini_catalog: Catalog) 
     (group,) = _grouped([], [m])
     assert group.organisation == "市" and [r.label for r in group.rows] == ["高齢福祉課"]
     assert [v.text for v in group.values] == [value_line(m)]
+
+
+def test_pages_file_saved_as_shift_jis_is_read_and_said(tmp_path: Path) -> None:
+    from consolidator.publish.pages import load_pages
+
+    folder = tmp_path / "公表"
+    folder.mkdir()
+    (folder / PAGES_NAME).write_bytes("【発行者】\r\n山口市 地域福祉課\r\n<script>x</script>\r\n"
+                                      .encode("cp932"))
+    pages = load_pages(folder)
+    assert pages.not_utf8 and not pages.created
+    assert pages.publisher == ["山口市 地域福祉課\n<script>x</script>"]
+    assert pages.foreword == [] and pages.committee == []
