@@ -401,6 +401,9 @@ def test_structure_and_judgements(mini_templates: dict[str, Path], tmp_path: Pat
         assert word in page.text
     assert '<svg role="img"' in raw and "<title" in raw.split("<svg", 1)[1]
     assert "@page" in raw and "size: A4" in raw
+    # the summary says where to look: the 取組み with a measure 未報告, linked
+    attention = raw.split('class="attention"', 1)[1].split("</table>", 1)[0]
+    assert '<a href="#i-1-1-1">' in attention and 'id="i-1-1-1"' in raw
     # a missing value: 未報告 beside it, and 未報告 as its 判定
     assert any(node.endswith(" 未報告") and node.startswith("・") for _, node in page.nodes)
 

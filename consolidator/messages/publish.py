@@ -34,6 +34,9 @@ REPORT_TEXT: dict[str, str] = {
     "chart-label": "基本目標ごとの指標の判定の数を表す横棒グラフ。数値は隣の表と同じです。",
     "chart-bar": "{goal}:{parts}",
     "chart-part": "{judgement} {count}件",
+    "attention-caption": "確認が必要な取組み(未達成・未報告の指標がある取組み)",
+    "attention-initiative": "取組み",
+    "attention-none": "未達成・未報告の指標はありません。",
     "rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。実績値がなければ数値目標の有無にかかわらず未報告、"
             "実績値があって数値目標のない指標は評価対象外です。",
     "goal": "基本目標{number} {title}",

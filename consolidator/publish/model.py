@@ -23,6 +23,8 @@ from consolidator.plan.catalog import CITY, COUNCIL, action_line, indicator_line
 from consolidator.publish.pages import SecretariatPages
 from consolidator.report.merge import (
     JUDGEMENTS,
+    NOT_ACHIEVED,
+    NOT_REPORTED,
     Consolidated,
     InitiativeResult,
     Judgement,
@@ -93,6 +95,18 @@ class InitiativePage:
 
 
 @dataclass(frozen=True)
+class Attention:
+    """An initiative a committee member should look at: its measures not achieved or not
+    reported (the summary lists them, linked)."""
+
+    initiative_id: str
+    goal: str
+    heading: str
+    not_achieved: int
+    not_reported: int
+
+
+@dataclass(frozen=True)
 class ActivitySection:
     heading: str
     initiatives: list[InitiativePage]
@@ -121,6 +135,20 @@ class Document:
     @property
     def is_draft(self) -> bool:
         return bool(self.draft)
+
+    @property
+    def attention(self) -> list[Attention]:
+        """The initiatives with a measure 未達成 or 未報告, in the plan's order."""
+        out = []
+        for goal in self.goals:
+            for activity in goal.activities:
+                for ini in activity.initiatives:
+                    judged = [m.result.judgement for m in ini.measures]
+                    if NOT_ACHIEVED in judged or NOT_REPORTED in judged:
+                        out.append(Attention(ini.id, goal.heading, ini.heading,
+                                             judged.count(NOT_ACHIEVED),
+                                             judged.count(NOT_REPORTED)))
+        return out
 
     @property
     def judgements(self) -> list[tuple[Judgement, str]]:
