@@ -42,6 +42,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     click.echo(fill(PUBLISH_CLI["written"], folder=published.folder))
     for path in published.files:
         click.echo(fill(PUBLISH_CLI["file"], path=path))
+    print_findings(published.skipped)  # a form not drawn here, and what to install
     key = "pages-created" if pages.created else "pages-used"
     click.echo(fill(PUBLISH_CLI[key], path=pages.path))
     if pages.not_utf8:

@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
 from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PUBLISH_DIR
@@ -32,6 +33,9 @@ class Published:
     folder: Path
     files: list[Path]
     document: Document
+    # A form that could not be drawn here (its engine not installed, no font with the
+    # characters it needs), with what to do: the other forms are written all the same.
+    skipped: list[Finding] = field(default_factory=list)
 
 
 PUBLISHED_KINDS = ("html", "csv", "xlsx")
