@@ -7,7 +7,8 @@
   委員会の意見と市の考え方), created when missing, never overwritten;
 - :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
 - :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``;
-- :mod:`.pdf`: ``令和N年度_実施状況報告.pdf`` (Typst, ``templates/report.typ``; fonts: :mod:`.fonts`).
+- :mod:`.pdf`: ``令和N年度_実施状況報告.pdf`` (Typst, ``templates/report.typ``), in the
+  operating system's Japanese fonts (:mod:`.fonts`).
 
 :func:`write_published` writes them all under ``<out>/公表/``.
 """

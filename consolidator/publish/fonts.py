@@ -62,10 +62,10 @@ def find_fonts(dirs: Iterable[Path], candidates: Iterable[tuple[str, tuple[str, 
     for folder in dirs:
         if not folder.is_dir():
             continue
-        for root, _subdirs, names in os.walk(folder):
-            for name in names:
+        for root, _subdirs, in_root in os.walk(folder):
+            for name in in_root:
                 files.setdefault(name.casefold(), Path(root) / name)
-    found = []
+    found: list[FontChoice] = []
     for family, names in candidates:
         path = next((files[n.casefold()] for n in names if n.casefold() in files), None)
         if path is not None and family not in [f.family for f in found]:

@@ -27,7 +27,6 @@ from consolidator.publish.fonts import FontChoice, japanese_fonts
 from consolidator.publish.model import Document, OrganisationRows
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
-PDF_STANDARD = "ua-1"
 
 
 def write_pdf(path: Path, doc: Document, fonts: list[FontChoice] | None = None,
@@ -53,13 +52,12 @@ def write_pdf(path: Path, doc: Document, fonts: list[FontChoice] | None = None,
             return None, [make("pdf-failed", file=path.name, detail=_first_line(exc))]
         findings.append(make("pdf-characters-missing", file=path.name, detail=missing.group(1),
                              value=", ".join(f.family for f in fonts)))
-        pdf = compile_pdf(doc, fonts, standards=[])
+        pdf = compile_pdf(doc, fonts, ua=False)
     return write_with(path, lambda tmp: tmp.write_bytes(pdf)), findings
 
 
-def compile_pdf(doc: Document, fonts: list[FontChoice],
-                standards: list[str] | None = None) -> bytes:
-    """The PDF's bytes (PDF/UA-1 unless ``standards`` says otherwise)."""
+def compile_pdf(doc: Document, fonts: list[FontChoice], ua: bool = True) -> bytes:
+    """The PDF's bytes: PDF/UA-1 (``ua``), or only tagged where a character has no font."""
     import typst
 
     data = document_data(doc, [f.family for f in fonts])
@@ -67,7 +65,7 @@ def compile_pdf(doc: Document, fonts: list[FontChoice],
     out = typst.compile(str(TEMPLATE), format="pdf", font_paths=dirs,
                         ignore_system_fonts=True,
                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-                        pdf_standards=[PDF_STANDARD] if standards is None else standards)
+                        pdf_standards=["ua-1"] if ua else [])
     assert isinstance(out, bytes)
     return out
 
