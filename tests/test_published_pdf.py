@@ -300,3 +300,23 @@ def test_font_folders_per_system(tmp_path: Path) -> None:
                         ("IPAexGothic", ("ipaexg.ttf",))])
     assert [(f.family, f.path.name) for f in found] == [
         ("Noto Sans CJK JP", "NotoSansCJK-Regular.ttc"), ("IPAexGothic", "ipaexg.ttf")]
+
+
+def test_a_character_no_font_has_is_said_and_the_pdf_is_still_made(
+        mini_templates: dict[str, Path], tmp_path: Path) -> None:
+    """IPAexGothic alone lacks 𠮷: PDF/UA-1 refuses it, so the PDF is made tagged without the
+    claim and a finding names the character (where the machine has only that font)."""
+    from consolidator.publish.fonts import FontChoice
+    from consolidator.publish.pdf import write_pdf
+
+    (ipaex,) = [f for f in japanese_fonts()[0] if f.family == "IPAexGothic"] or [None]
+    if ipaex is None:
+        pytest.skip("IPAexGothic not installed")
+    job, _ = _report(mini_templates, tmp_path, overrides={"地域福祉課": {"1-1-1.status": "𠮷田"}})
+    path, found = write_pdf(tmp_path / "only_ipaex.pdf", job.published.document,
+                            [FontChoice(ipaex.family, ipaex.path)])
+    assert path == tmp_path / "only_ipaex.pdf" and path.is_file()
+    (finding,) = found
+    assert finding.code == "pdf-characters-missing" and "𠮷" in finding.message
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang).startswith("ja")
