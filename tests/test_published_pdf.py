@@ -123,7 +123,8 @@ def test_pdf_is_tagged_titled_japanese_with_embedded_fonts(seed_pdf: dict[str, A
         assert str(root.Lang).startswith("ja")
         assert root.ViewerPreferences.DisplayDocTitle is True
         with pdf.open_metadata() as meta:
-            assert meta.get("dc:title") == doc.title
+            assert meta.get("dc:title") == (f"{REPORT_TEXT['draft-mark']} " if doc.is_draft
+                                            else "") + doc.title
         for page in pdf.pages:
             assert abs(float(page.mediabox[2]) - 595.28) < 1  # A4
             assert abs(float(page.mediabox[3]) - 841.89) < 1

@@ -24,7 +24,7 @@ from consolidator.findings import Finding, make
 from consolidator.messages import fill
 from consolidator.messages.publish import PDF_TEXT, REPORT_TEXT
 from consolidator.publish.fonts import FontChoice, japanese_fonts
-from consolidator.publish.model import Document, OrganisationRows
+from consolidator.publish.model import Document, InitiativePage, OrganisationRows
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 
@@ -79,7 +79,10 @@ def document_data(doc: Document, families: list[str]) -> dict[str, Any]:
     t = REPORT_TEXT
     ry, ny = doc.results_year, doc.next_year
     return {
-        "title": doc.title, "plan": doc.plan_name, "vision": doc.vision, "fonts": families,
+        "title": doc.title, "plan": doc.plan_name,
+        # the window title: 案 first while a draft, as the HTML's <title>
+        "doc-title": (f"{t['draft-mark']} " if doc.is_draft else "") + doc.title,
+        "vision": doc.vision, "fonts": families,
         "draft": doc.draft,
         "text": {**t, **PDF_TEXT,
                  "results-block": fill(t["results-block"], year=ry),
@@ -106,7 +109,7 @@ def document_data(doc: Document, families: list[str]) -> dict[str, Any]:
     }
 
 
-def _initiative(ini: Any, ry: str, ny: str) -> dict[str, Any]:
+def _initiative(ini: InitiativePage, ry: str, ny: str) -> dict[str, Any]:
     t = REPORT_TEXT
     return {
         "id": ini.id, "heading": ini.heading,
