@@ -321,3 +321,16 @@ def test_a_character_no_font_has_is_said_and_the_pdf_is_still_made(
     assert finding.code == "pdf-characters-missing" and "𠮷" in finding.message
     with pikepdf.open(path) as pdf:
         assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang).startswith("ja")
+
+
+def test_the_family_names_are_the_ones_typst_reads_in_the_files(tmp_path: Path) -> None:
+    from consolidator.publish.fonts import FontChoice
+    from consolidator.publish.pdf import typst_families
+
+    yu, meiryo, gone = (tmp_path / "YuGothR.ttc", tmp_path / "meiryo.ttc", tmp_path / "x.ttf")
+    book: list[tuple[str, str | None, int]] = [
+        ("Yu Gothic UI", str(yu), 1), ("YuGothic", str(yu), 0), ("Meiryo UI", str(meiryo), 1),
+        ("Meiryo", str(meiryo), 0), ("Libertinus Serif", None, 0)]
+    chosen = [FontChoice("Yu Gothic", yu), FontChoice("Meiryo", meiryo),
+              FontChoice("Gone", gone)]
+    assert typst_families(chosen, book) == ["YuGothic", "Meiryo", "Gone"]

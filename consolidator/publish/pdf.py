@@ -57,16 +57,34 @@ def write_pdf(path: Path, doc: Document, fonts: list[FontChoice] | None = None,
 
 
 def compile_pdf(doc: Document, fonts: list[FontChoice], ua: bool = True) -> bytes:
-    """The PDF's bytes: PDF/UA-1 (``ua``), or only tagged where a character has no font."""
+    """The PDF's bytes: PDF/UA-1 (``ua``), or only tagged where a character has no font.
+    Typst sees only the folders of the fonts found (not the whole system's fonts)."""
     import typst
 
-    data = document_data(doc, [f.family for f in fonts])
-    dirs = list(dict.fromkeys(str(f.path.parent) for f in fonts))
-    out = typst.compile(str(TEMPLATE), format="pdf", font_paths=dirs,
-                        ignore_system_fonts=True,
+    book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+                       font_paths=list(dict.fromkeys(str(f.path.parent) for f in fonts)))
+    data = document_data(doc, typst_families(fonts, [(i.family, i.path, i.index)
+                                                      for i in book.fonts()]))
+    out = typst.compile(str(TEMPLATE), format="pdf", font_paths=book,
                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
                         pdf_standards=["ua-1"] if ua else [])
     assert isinstance(out, bytes)
+    return out
+
+
+def typst_families(fonts: list[FontChoice], book: list[tuple[str, str | None, int]]
+                   ) -> list[str]:
+    """The family names Typst reads in the files found, in their order: a file's expected
+    name when Typst knows it by that name, else the first family of that file (a name that
+    differs by version or language is still asked for); the expected names of files Typst
+    could not read are kept (harmless: Typst skips a family it does not have)."""
+    out: list[str] = []
+    for f in fonts:
+        in_file = [family for family, path, _ in sorted(book, key=lambda b: b[2])
+                   if path is not None and Path(path) == f.path]
+        name = f.family if f.family in in_file or not in_file else in_file[0]
+        if name not in out:
+            out.append(name)
     return out
 
 
