@@ -334,3 +334,23 @@ def test_the_family_names_are_the_ones_typst_reads_in_the_files(tmp_path: Path) 
     chosen = [FontChoice("Yu Gothic", yu), FontChoice("Meiryo", meiryo),
               FontChoice("Gone", gone)]
     assert typst_families(chosen, book) == ["YuGothic", "Meiryo", "Gone"]
+
+
+def test_the_secretariats_pages_are_in_the_pdf(mini_templates: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    from consolidator.messages.publish import PAGES_NAME
+
+    _report(mini_templates, tmp_path)
+    (tmp_path / "output" / "公表" / PAGES_NAME).write_text(
+        "【はしがき】\nこの報告は計画の進み具合をまとめたものです。#見出しではない *強調でもない*\n"
+        "【発行者】\n山口市 健康福祉部 地域福祉課\n【発行日】\n令和5年3月\n"
+        "【委員会の意見と市の考え方】\n意見:見守りの担い手が不足している。\n", "utf-8")
+    job, pdf = _report(mini_templates, tmp_path)
+    pages = pdf_pages(pdf)
+    cover = re.sub(r"\s+", "", pages[0])
+    assert "山口市健康福祉部地域福祉課" in cover and "令和5年3月" in cover
+    text = re.sub(r"\s+", "", "".join(pages))
+    for shown in ("はしがき", "この報告は計画の進み具合をまとめたものです。",
+                  "#見出しではない*強調でもない*", "委員会の意見と市の考え方",
+                  "意見:見守りの担い手が不足している。"):
+        assert shown in text, shown
