@@ -174,10 +174,23 @@ def test_toc_page_numbers_are_the_pages_of_the_headings(seed_pdf: dict[str, Any]
             dest = item.destination
             if dest is not None:
                 targets[item.title] = pikepdf.Page(dest[0]).index + 1
-        links = sum(1 for k in range(toc_first, toc_end)
-                    for a in pdf.pages[k].get("/Annots") or [] if a.get("/Subtype") == "/Link")
+        # the labelled headings (i-<id>: the summary links to them) are named destinations
+        names = pdf.Root.Names.Dests.Names
+        named_pages = {str(names[k]): pikepdf.Page(names[k + 1][0]).index + 1
+                       for k in range(0, len(names), 2)}
+        linked = {}  # the 目次's links: the heading they name → the page they go to
+        for k in range(toc_first, toc_end):
+            for a in pdf.pages[k].get("/Annots") or []:
+                named = re.search(r"“(.*)”", str(a.get("/Contents", "")))
+                if a.get("/Subtype") == "/Link" and named and "/Dest" in a:
+                    dest = a.Dest
+                    linked[named.group(1)] = (named_pages.get(str(dest))
+                                              if isinstance(dest, pikepdf.String)
+                                              else pikepdf.Page(dest[0]).index + 1)
     assert {h: targets.get(h) for h in headings} == printed
-    assert links >= len(headings)
+    assert {h: linked.get(h) for h in headings} == printed
+    ids = {ini.heading: ini.id for g in doc.goals for a in g.activities for ini in a.initiatives}
+    assert {h: named_pages.get(f"i-{ids[h]}") for h in headings} == printed
 
 
 # ---- a small plan: the rules one by one ------------------------------------------------------
