@@ -98,19 +98,21 @@ def test_pdf_fidelity_to_the_seed(seed_pdf: dict[str, Any]) -> None:
                 assert squeeze(row["text"]) in text, (ini.id, section, row["text"][:40])
 
 
-def _struct_types(root: Any) -> list[str]:
-    found: list[str] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-        elif isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                found.append(str(node.S))
-            if "/K" in node:
-                stack.append(node.K)
-    return found
+def _struct_elements(path: Path) -> list[dict[str, str]]:
+    """Every structure element of the PDF: its type (/S) and its alternate text (/Alt)."""
+    with pikepdf.open(path) as pdf:
+        found = []
+        stack: list[Any] = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    found.append({k: str(v) for k, v in node.items() if k in ("/Alt", "/S")})
+                if "/K" in node:
+                    stack.append(node.K)
+        return found
 
 
 @pytest.mark.slow
@@ -125,6 +127,7 @@ def test_pdf_is_tagged_titled_japanese_with_embedded_fonts(seed_pdf: dict[str, A
         with pdf.open_metadata() as meta:
             assert meta.get("dc:title") == (f"{REPORT_TEXT['draft-mark']} " if doc.is_draft
                                             else "") + doc.title
+        assert re.search(rb"pdfuaid:part[^0-9]{0,3}1", bytes(root.Metadata.read_bytes()))
         for page in pdf.pages:
             assert abs(float(page.mediabox[2]) - 595.28) < 1  # A4
             assert abs(float(page.mediabox[3]) - 841.89) < 1
@@ -137,11 +140,20 @@ def test_pdf_is_tagged_titled_japanese_with_embedded_fonts(seed_pdf: dict[str, A
         assert descriptors
         assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3"))
                    for d in descriptors)
-        types = _struct_types(root.StructTreeRoot)
+    elements = _struct_elements(seed_pdf["pdf"])
+    types = [e["/S"] for e in elements]
     html = seed_pdf["html"].read_text("utf-8")
     assert types.count("/Table") == html.count("<table"), (types.count("/Table"),
                                                            html.count("<table"))
     assert types.count("/TH") > 0 and "/H1" in types and "/Figure" in types
+    (chart,) = [e for e in elements if e["/S"] == "/Figure"]  # the summary's chart, described
+    assert chart.get("/Alt", "").startswith(PDF_TEXT["chart-alt"][:10])
+    assert all(f"{goal.counts['achieved']}" in chart["/Alt"] for goal in doc.goals)
+    # a table going on onto the next page starts it with its header row again
+    repeated = header_rows(doc.results_year, doc.next_year)
+    continued = [k for k, p in enumerate(seed_pdf["pages"]) if k and body_lines(p)
+                 and squeeze(body_lines(p)[0]) in repeated]
+    assert len(continued) >= 3, continued
 
 
 @pytest.mark.slow
