@@ -379,3 +379,21 @@ def test_the_secretariats_pages_are_in_the_pdf(mini_templates: dict[str, Path],
                   "#見出しではない*強調でもない*", "委員会の意見と市の考え方",
                   "意見:見守りの担い手が不足している。"):
         assert shown in text, shown
+
+
+def test_a_font_typst_cannot_read_is_a_finding_not_an_empty_pdf(
+        mini_templates: dict[str, Path], tmp_path: Path) -> None:
+    """A font file found by name but not a font (damaged, or a stub): Typst would draw a PDF
+    with no text at all; the PDF is skipped with the font finding instead."""
+    fake = tmp_path / "fonts"
+    fake.mkdir()
+    (fake / "ipaexg.ttf").write_bytes(b"not a font")
+    from consolidator.publish.fonts import FontChoice
+    from consolidator.publish.pdf import write_pdf
+
+    job, _ = _report(mini_templates, tmp_path)
+    path, found = write_pdf(tmp_path / "x.pdf", job.published.document,
+                            [FontChoice("IPAexGothic", fake / "ipaexg.ttf")])
+    assert path is None and not (tmp_path / "x.pdf").exists()
+    (finding,) = found
+    assert finding.code == "pdf-font-missing" and "ipaexg.ttf" in finding.message

@@ -29,6 +29,11 @@ from consolidator.publish.model import Document, InitiativePage, OrganisationRow
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 
 
+class NoUsableFont(Exception):
+    """None of the font files found is a font Typst can read (it would draw no text at all,
+    even in PDF/UA-1 mode)."""
+
+
 def write_pdf(path: Path, doc: Document, fonts: list[FontChoice] | None = None,
               ) -> tuple[Path | None, list[Finding]]:
     """Write the PDF of ``doc`` at ``path`` atomically: (the path written, or None when it
@@ -45,14 +50,21 @@ def write_pdf(path: Path, doc: Document, fonts: list[FontChoice] | None = None,
                            path=", ".join(str(d) for d in searched))]
     findings: list[Finding] = []
     try:
-        pdf = compile_pdf(doc, fonts)
-    except typst.TypstError as exc:
-        missing = re.search(r'the text `"(.*?)"` could not be displayed', str(exc))
-        if missing is None:
-            return None, [make("pdf-failed", file=path.name, detail=_first_line(exc))]
-        findings.append(make("pdf-characters-missing", file=path.name, detail=missing.group(1),
-                             value=", ".join(f.family for f in fonts)))
-        pdf = compile_pdf(doc, fonts, ua=False)
+        try:
+            pdf = compile_pdf(doc, fonts)
+        except typst.TypstError as exc:
+            missing = re.search(r'the text `"(.*?)"` could not be displayed', str(exc))
+            if missing is None:
+                raise
+            findings.append(make("pdf-characters-missing", file=path.name,
+                                 detail=missing.group(1),
+                                 value=", ".join(f.family for f in fonts)))
+            pdf = compile_pdf(doc, fonts, ua=False)
+    except NoUsableFont:
+        return None, [make("pdf-font-missing", file=path.name,
+                           path=", ".join(str(f.path) for f in fonts))]
+    except typst.TypstError as exc:  # a fault of the template: the other forms are written
+        return None, [make("pdf-failed", file=path.name, detail=_first_line(exc))]
     return write_with(path, lambda tmp: tmp.write_bytes(pdf)), findings
 
 
@@ -63,8 +75,10 @@ def compile_pdf(doc: Document, fonts: list[FontChoice], ua: bool = True) -> byte
 
     book = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
                        font_paths=list(dict.fromkeys(str(f.path.parent) for f in fonts)))
-    data = document_data(doc, typst_families(fonts, [(i.family, i.path, i.index)
-                                                      for i in book.fonts()]))
+    read = [(i.family, i.path, i.index) for i in book.fonts()]
+    if not any(path is not None and Path(path) == f.path for _, path, _ in read for f in fonts):
+        raise NoUsableFont
+    data = document_data(doc, typst_families(fonts, read))
     out = typst.compile(str(TEMPLATE), format="pdf", font_paths=book,
                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
                         pdf_standards=["ua-1"] if ua else [])
