@@ -4,7 +4,9 @@
   Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
   (the file checks), :mod:`.plan` (catalogs and the report importer), :mod:`.plan_book`
   (the plan as a workbook, and the plan's changes; with that workbook's texts) and
-  :mod:`.outputs` (the run's own output files, e.g. a master held open in Excel). Codes are never
+  :mod:`.outputs` (the run's own output files, e.g. a master held open in Excel) and
+  :mod:`.publish` (:data:`~.publish.PUBLISH`: a form of the published report not drawn, e.g.
+  its PDF without typst or a Japanese font). Codes are never
   renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
   (``unit-missing``), as it did when the codes were first published.
 - Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
