@@ -3,7 +3,7 @@
 - :data:`MESSAGES` maps a stable English finding code to (severity, Japanese message,
   Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
   (the file checks), :mod:`.plan` (catalogs and the report importer), :mod:`.plan_book`
-  (the plan as a workbook, and the plan's changes; with that workbook's texts) and
+  (the plan as a workbook, and the plan's changes; with that workbook's texts),
   :mod:`.outputs` (the run's own output files, e.g. a master held open in Excel) and
   :mod:`.publish` (:data:`~.publish.PUBLISH`: a form of the published report not drawn, e.g.
   its PDF without typst or a Japanese font). Codes are never
