@@ -62,7 +62,8 @@ class Project:
         return _in(self.output, f"plan_{self.year + 1}.json")
 
     def published(self, kind: str) -> Path | None:
-        """A form of the published report (``html``, ``csv``, ``xlsx``) in ``output/公表/``."""
+        """A form of the published report (``html``, ``csv``, ``xlsx``, ``pdf``) in
+        ``output/公表/``."""
         if kind not in PUBLISHED_KINDS:
             return None
         return _in(self.output / PUBLISH_DIR, published_name(kind, self.year))

@@ -3,8 +3,10 @@
 - :data:`MESSAGES` maps a stable English finding code to (severity, Japanese message,
   Japanese action), gathered from :mod:`.submission` (a returned workbook), :mod:`.safety`
   (the file checks), :mod:`.plan` (catalogs and the report importer), :mod:`.plan_book`
-  (the plan as a workbook, and the plan's changes; with that workbook's texts) and
-  :mod:`.outputs` (the run's own output files, e.g. a master held open in Excel). Codes are never
+  (the plan as a workbook, and the plan's changes; with that workbook's texts),
+  :mod:`.outputs` (the run's own output files, e.g. a master held open in Excel) and
+  :mod:`.publish` (:data:`~.publish.PUBLISH`: a form of the published report not drawn, e.g.
+  its PDF without typst or a Japanese font). Codes are never
   renamed: logs are filtered on them. In a code, ``unit`` means the reporting department
   (``unit-missing``), as it did when the codes were first published.
 - Beside their findings, :mod:`.safety` holds the texts that go into them (:data:`LOOKS_LIKE`,
@@ -40,6 +42,7 @@ from consolidator.messages.outputs import (
 )
 from consolidator.messages.plan import PLAN, PLAN_SUMMARY_TEXT, SCHEMA_DETAILS
 from consolidator.messages.plan_book import PLAN_BOOK
+from consolidator.messages.publish import PUBLISH
 from consolidator.messages.safety import LOOKS_LIKE, SAFETY, SAFETY_TEXT
 from consolidator.messages.submission import NUMBER_DETAIL_TEXT, SUBMISSION
 from consolidator.messages.table import Message, fill
@@ -66,7 +69,7 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
 
 
 MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK, OUTPUTS,
-                                       CORRECTION)
+                                       CORRECTION, PUBLISH)
 
 
 def render(code: str, **values: Any) -> Message:

@@ -147,6 +147,7 @@ DESK_TEXT: dict[str, str] = {
     "download-published-html": "公表資料(HTML)",
     "download-published-csv": "公表用の指標一覧(CSV)",
     "download-published-xlsx": "公表用の指標一覧(Excel)",
+    "download-published-pdf": "公表資料(PDF)",
     "no-master": "まだ集約していません。",
     "overview": "概要",
     "overview-goal": "基本目標",

@@ -8,9 +8,13 @@ and the command's lines.
 
 from __future__ import annotations
 
+from consolidator.findings import WARNING as W
+from consolidator.messages.table import Message
+
 PUBLISH_DIR = "公表"  # output/公表/
 HTML_NAME = "{year}度_実施状況報告.html"  # {year}: 令和3年
 OPEN_DATA_NAME = "指標一覧_{year}度.{ext}"
+PDF_NAME = "{year}度_実施状況報告.pdf"
 PAGES_NAME = "公表ページ.txt"  # output/公表/公表ページ.txt: the secretariat's own pages
 
 REPORT_TEXT: dict[str, str] = {
@@ -130,4 +134,51 @@ PUBLISH_CLI: dict[str, str] = {
     "pages-used": "事務局のページの原稿:{path}",
     "pages-not-utf8": "事務局のページの原稿 {path} は UTF-8 ではなかったため、Shift_JIS として読みました。"
                       "メモ帳で保存するときは文字コード「UTF-8」を選んでください。",
+}
+
+# The PDF (consolidator.publish.pdf): the texts it adds to the document's (page numbers, the
+# draft's page header).
+PDF_TEXT: dict[str, str] = {
+    "page": "{page} / {pages}",
+    "draft-header": "【案】確定版ではありません",
+    "chart-alt": "基本目標ごとの指標の判定の数を表す横棒グラフ。{parts}",
+}
+
+# The Japanese fonts the PDF looks for, per operating system, in the order it asks for them:
+# (the family's name as Typst knows it, the file names it ships as). The later ones draw the
+# characters the first lacks (𠮷, 髙, ①, ㈱: Yu Gothic and Meiryo cover JIS X 0213; on Linux
+# IPAexGothic lacks 𠮷, Noto Sans CJK JP has it). Not messages: the file names of macOS are
+# Japanese, and Japanese literals live in this package.
+PDF_FONT_CANDIDATES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "windows": [("Yu Gothic", ("YuGothR.ttc", "YuGothM.ttc")),
+                ("Meiryo", ("meiryo.ttc",)),
+                ("BIZ UDGothic", ("BIZ-UDGothicR.ttc",)),
+                ("MS Gothic", ("msgothic.ttc",))],
+    "darwin": [("Hiragino Sans", ("ヒラギノ角ゴシック W3.ttc", "ヒラギノ角ゴシック W4.ttc")),
+               ("Hiragino Kaku Gothic ProN", ("ヒラギノ角ゴ ProN W3.otf",
+                                              "ヒラギノ角ゴシック ProN W3.otf"))],
+    "linux": [("Noto Sans CJK JP", ("NotoSansCJK-Regular.ttc", "NotoSansCJKjp-Regular.otf",
+                                    "NotoSansJP-Regular.otf")),
+              ("IPAexGothic", ("ipaexg.ttf",)),
+              ("IPAGothic", ("ipag.ttf",))],
+}
+
+# Findings of the published report: a form not drawn here, and what to do. The other forms
+# are written all the same.
+PUBLISH: dict[str, Message] = {
+    "pdf-engine-missing": (W, "公表資料の PDF({file})は作りませんでした。PDF を作る部品(typst)がインストールされていません。"
+                              "HTML・CSV・Excel の公表資料は書き出しました。",
+                           "PowerShell かコマンドプロンプトで pip install \"consolidator[report]\" を実行してから、"
+                           "consolidator report を実行し直してください。"),
+    "pdf-font-missing": (W, "公表資料の PDF({file})は作りませんでした。日本語のフォントが見つかりません(探した場所:{path})。"
+                            "HTML・CSV・Excel の公表資料は書き出しました。",
+                         "Windows では游ゴシックかメイリオ(Windows に標準で入っています)、macOS ではヒラギノ角ゴシック、"
+                         "Linux では Noto Sans CJK JP(fonts-noto-cjk)か IPAexゴシック(fonts-ipaexfont-gothic)を"
+                         "インストールしてから、実行し直してください。"),
+    "pdf-characters-missing": (W, "公表資料の PDF({file})で、見つかった日本語フォント({value})にない文字「{detail}」がありました。"
+                                  "PDF はその文字を欠いたまま、PDF/UA-1 の指定なしで作りました。",
+                               "JIS 第3・第4水準の文字まで含むフォント(Windows の游ゴシック、Linux の Noto Sans CJK JP など)を"
+                               "インストールしてから、実行し直してください。"),
+    "pdf-failed": (W, "公表資料の PDF({file})を作れませんでした({detail})。HTML・CSV・Excel の公表資料は書き出しました。",
+                   "このメッセージをツールの担当者に伝えてください。"),
 }

@@ -6,7 +6,9 @@
 - :mod:`.pages`: the secretariat's own pages (``公表/公表ページ.txt``: はしがき, 発行者, 発行日,
   委員会の意見と市の考え方), created when missing, never overwritten;
 - :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
-- :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``.
+- :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``;
+- :mod:`.pdf`: ``令和N年度_実施状況報告.pdf`` (Typst, ``templates/report.typ``), in the
+  operating system's Japanese fonts (:mod:`.fonts`).
 
 :func:`write_published` writes them all under ``<out>/公表/``.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
-from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PUBLISH_DIR
+from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PDF_NAME, PUBLISH_DIR
 from consolidator.publish.model import Document
 from consolidator.report.merge import Consolidated
 from consolidator.safe_paths import output_path
@@ -38,7 +40,7 @@ class Published:
     skipped: list[Finding] = field(default_factory=list)
 
 
-PUBLISHED_KINDS = ("html", "csv", "xlsx")
+PUBLISHED_KINDS = ("html", "csv", "xlsx", "pdf")
 
 
 def publish_folder(out_dir: Path) -> Path:
@@ -46,16 +48,19 @@ def publish_folder(out_dir: Path) -> Path:
 
 
 def published_name(kind: str, year: int) -> str:
-    """The file name of one form of the published report of fiscal ``year``: ``html``
-    (令和N年度_実施状況報告.html), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
+    """The file name of one form of the published report of fiscal ``year``: ``html`` / ``pdf``
+    (令和N年度_実施状況報告.html / .pdf), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
     if kind == "html":
         return fill(HTML_NAME, year=wareki(year))
+    if kind == "pdf":
+        return fill(PDF_NAME, year=wareki(year))
     return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
 def write_published(out_dir: Path, c: Consolidated) -> Published:
-    """Write the published report of ``c`` into ``out_dir/公表/``: the HTML and the open data
-    (CSV, xlsx), each atomically; the secretariat's page file is read (created with guidance
+    """Write the published report of ``c`` into ``out_dir/公表/``: the HTML, the open data
+    (CSV, xlsx) and the PDF (skipped, with a finding, without typst or a Japanese font), each
+    atomically; the secretariat's page file is read (created with guidance
     when missing, never overwritten)."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
@@ -70,4 +75,8 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
         write_open_data_csv(output_path(folder, published_name("csv", c.year)), c),
         write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), c),
     ]
-    return Published(folder, files, doc)
+    from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
+
+    pdf, skipped = write_pdf(output_path(folder, published_name("pdf", c.year)), doc)
+    files += [pdf] if pdf is not None else []
+    return Published(folder, files, doc, skipped)
