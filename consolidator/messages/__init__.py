@@ -40,6 +40,7 @@ from consolidator.messages.outputs import (
 )
 from consolidator.messages.plan import PLAN, PLAN_SUMMARY_TEXT, SCHEMA_DETAILS
 from consolidator.messages.plan_book import PLAN_BOOK
+from consolidator.messages.publish import PUBLISH
 from consolidator.messages.safety import LOOKS_LIKE, SAFETY, SAFETY_TEXT
 from consolidator.messages.submission import NUMBER_DETAIL_TEXT, SUBMISSION
 from consolidator.messages.table import Message, fill
@@ -66,7 +67,7 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
 
 
 MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK, OUTPUTS,
-                                       CORRECTION)
+                                       CORRECTION, PUBLISH)
 
 
 def render(code: str, **values: Any) -> Message:

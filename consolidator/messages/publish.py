@@ -8,8 +8,12 @@ and the command's lines.
 
 from __future__ import annotations
 
+from consolidator.findings import WARNING
+from consolidator.messages.table import Message
+
 PUBLISH_DIR = "公表"  # output/公表/
 HTML_NAME = "{year}度_実施状況報告.html"  # {year}: 令和3年
+DOCX_NAME = "{year}度_実施状況報告.docx"  # the Word form (python-docx, extra "report")
 OPEN_DATA_NAME = "指標一覧_{year}度.{ext}"
 PAGES_NAME = "公表ページ.txt"  # output/公表/公表ページ.txt: the secretariat's own pages
 
@@ -130,4 +134,17 @@ PUBLISH_CLI: dict[str, str] = {
     "pages-used": "事務局のページの原稿:{path}",
     "pages-not-utf8": "事務局のページの原稿 {path} は UTF-8 ではなかったため、Shift_JIS として読みました。"
                       "メモ帳で保存するときは文字コード「UTF-8」を選んでください。",
+}
+
+# A form of the published report not drawn here: the CLI prints it, the other forms are written.
+PUBLISH: dict[str, Message] = {
+    "report-docx-unavailable": (
+        WARNING, "公表資料の Word ファイル(.docx)は作成しませんでした。python-docx がインストールされていません。"
+                 "HTML とオープンデータ(CSV・Excel)は作成しました。",
+        'pip install "consolidator[report]" を実行してから、もう一度 consolidator report を実行してください。'),
+}
+
+# The Word form (令和N年度_実施状況報告.docx): what only it needs.
+WORD_TEXT: dict[str, str] = {
+    "toc-placeholder": "(ページ番号は、Word で目次を右クリックして「フィールド更新」を選ぶと表示されます)",
 }

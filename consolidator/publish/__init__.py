@@ -6,7 +6,9 @@
 - :mod:`.pages`: the secretariat's own pages (``公表/公表ページ.txt``: はしがき, 発行者, 発行日,
   委員会の意見と市の考え方), created when missing, never overwritten;
 - :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
-- :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``.
+- :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``;
+- :mod:`.word`: ``令和N年度_実施状況報告.docx`` (python-docx, the ``report`` extra: without
+  it the file is skipped with a finding in :attr:`Published.skipped`).
 
 :func:`write_published` writes them all under ``<out>/公表/``.
 """
@@ -16,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consolidator.findings import Finding
+from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
-from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PUBLISH_DIR
+from consolidator.messages.publish import DOCX_NAME, HTML_NAME, OPEN_DATA_NAME, PUBLISH_DIR
 from consolidator.publish.model import Document
 from consolidator.report.merge import Consolidated
 from consolidator.safe_paths import output_path
@@ -38,7 +40,7 @@ class Published:
     skipped: list[Finding] = field(default_factory=list)
 
 
-PUBLISHED_KINDS = ("html", "csv", "xlsx")
+PUBLISHED_KINDS = ("html", "docx", "csv", "xlsx")
 
 
 def publish_folder(out_dir: Path) -> Path:
@@ -47,20 +49,25 @@ def publish_folder(out_dir: Path) -> Path:
 
 def published_name(kind: str, year: int) -> str:
     """The file name of one form of the published report of fiscal ``year``: ``html``
-    (令和N年度_実施状況報告.html), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
+    (令和N年度_実施状況報告.html), ``docx`` (… .docx), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv /
+    .xlsx)."""
     if kind == "html":
         return fill(HTML_NAME, year=wareki(year))
+    if kind == "docx":
+        return fill(DOCX_NAME, year=wareki(year))
     return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
 def write_published(out_dir: Path, c: Consolidated) -> Published:
-    """Write the published report of ``c`` into ``out_dir/公表/``: the HTML and the open data
-    (CSV, xlsx), each atomically; the secretariat's page file is read (created with guidance
-    when missing, never overwritten)."""
+    """Write the published report of ``c`` into ``out_dir/公表/``: the HTML, the Word file and
+    the open data (CSV, xlsx), each atomically; the secretariat's page file is read (created
+    with guidance when missing, never overwritten). A form whose engine is not installed is
+    left out, said in ``skipped``."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
     from consolidator.publish.open_data import write_open_data_csv, write_open_data_xlsx
     from consolidator.publish.pages import load_pages
+    from consolidator.publish.word import docx_engine, write_docx
 
     folder = publish_folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,4 +77,9 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
         write_open_data_csv(output_path(folder, published_name("csv", c.year)), c),
         write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), c),
     ]
-    return Published(folder, files, doc)
+    skipped = []
+    if docx_engine() is None:
+        skipped.append(make("report-docx-unavailable"))
+    else:
+        files.append(write_docx(output_path(folder, published_name("docx", c.year)), doc))
+    return Published(folder, files, doc, skipped)

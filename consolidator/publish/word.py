@@ -1,0 +1,443 @@
+"""The published report as a Word file (``令和N年度_実施状況報告.docx``), drawn with python-docx
+from the same :class:`~consolidator.publish.model.Document` as the HTML: the same document,
+editable.
+
+- Word's built-in styles, so that Word's navigation pane, its 目次 and its "PDF として保存"
+  (a tagged PDF) see the structure: the title in "Title" on the cover; "Heading 1" for the
+  document's sections and each 基本目標, "Heading 2" for 活動目標, "Heading 3" for 取組み,
+  "Heading 4" for ■計画 / ■実績 / ■予定 (the HTML's h2–h5).
+- Every table's first row is a header row that repeats on each page (``w:tblHeader``) and never
+  splits (``w:cantSplit``; the short rows of the summary, 判定 and 用語 tables neither); each
+  table has a caption paragraph and its caption as the table's title (``w:tblCaption``).
+- Language ja-JP in the document defaults and Normal; one font every Japanese Windows has
+  (:data:`~consolidator.text_layout.FONT`, 游ゴシック) for Latin and Japanese text; A4; the
+  page number (a PAGE field) in the footer; a draft's 案 and why in the header of every page
+  and on the cover; core properties (title, subject, author, language).
+- The 目次 is a Word TOC field Word fills with the real page numbers (``w:updateFields``: Word
+  offers to update it on opening); until then its result lists the headings as text, linked.
+
+Department texts go in as plain runs (nothing is interpreted); characters XML cannot hold are
+removed (:func:`word_text`). python-docx is imported in this module's functions only (the
+``report`` extra): :func:`docx_engine` says whether it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from consolidator.atomic import write_with
+from consolidator.messages import fill
+from consolidator.messages.publish import REPORT_TEXT, WORD_TEXT
+from consolidator.publish.model import Document, InitiativePage, OrganisationRows
+from consolidator.text_layout import FONT
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+LANGUAGE = "ja-JP"
+A4_TWIPS = (11906, 16838)
+MARGIN_TWIPS = 1134  # 20 mm on every side: 170 mm of text width
+TEXT_MM = 170
+# The 目次: 基本目標, 活動目標, 取組み (Heading 1–3). Heading 4 (■計画 …) is left out: the
+# same three words thirty times would bury the 取組み.
+TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
+TOC_STYLES = {1: "toc 1", 2: "toc 2", 3: "toc 3"}
+HEADER_FILL = "E7EEF8"
+HEADING_COLOUR = "1F3864"
+BODY_HALF_POINTS = 20  # 10 pt
+# Column widths (mm) of each kind of table; each sums to TEXT_MM.
+WIDTHS = {
+    "summary": (58, 22, 22, 22, 24, 22), "attention": (52, 78, 20, 20),
+    "plan": (16, 94, 60), "glossary": (40, 130), "results": (14, 28, 86, 42),
+    "plans": (14, 28, 128), "judgements": (58, 36, 32, 20, 24),
+}
+# Not allowed in XML 1.0 (python-docx refuses them): C0 controls but tab and line ends,
+# lone surrogates, U+FFFE/U+FFFF. A vertical tab or form feed (Excel's line break in some
+# exports) becomes a line break; the others are removed.
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
+
+
+def docx_engine() -> ModuleType | None:
+    """python-docx, or None when it is not installed (the ``report`` extra is optional)."""
+    try:
+        import docx
+    except ImportError:
+        return None
+    return docx
+
+
+def word_text(text: str) -> str:
+    """``text`` as a run can hold it: line ends as ``\\n`` (a line break in Word), characters
+    XML cannot hold removed."""
+    return _NOT_XML.sub("", _BREAKS.sub("\n", text))
+
+
+def write_docx(path: Path, doc: Document) -> Path:
+    """Write the Word file of ``doc`` at ``path`` atomically; returns the path written."""
+    return write_with(path, lambda tmp: build_docx(doc).save(str(tmp)))
+
+
+def build_docx(doc: Document) -> WordDocument:
+    """The Word document of ``doc`` (python-docx), in the HTML's order: cover, the
+    secretariat's pages, 目次, the summary, every 取組み, the committee's opinions."""
+    import docx
+
+    w = _Writer(docx.Document(), doc)
+    w.setup()
+    w.cover()
+    w.pages("foreword", doc.pages.foreword)
+    w.toc()
+    w.summary()
+    for goal in doc.goals:
+        w.heading(goal.heading, 1, page_break=True)
+        for activity in goal.activities:
+            w.heading(activity.heading, 2)
+            for k, ini in enumerate(activity.initiatives):
+                w.initiative(ini, page_break=k > 0)
+    w.pages("committee", doc.pages.committee)
+    return w.word
+
+
+# ---- the raw XML python-docx has no API for --------------------------------------------------
+
+def _el(tag: str, **attrs: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), value)
+    return el
+
+
+def _fonts_and_language(rpr: Any) -> None:
+    """``rpr`` (a w:rPr) with :data:`FONT` for every script and the language ja-JP (theme
+    fonts dropped: the theme's Latin font is not Japanese)."""
+    from docx.oxml.ns import qn
+
+    for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.insert(0, _el("w:rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT))
+    rpr.append(_el("w:lang", val=LANGUAGE, eastAsia=LANGUAGE, bidi="ar-SA"))
+
+
+def _field_start(paragraph: Paragraph, instruction: str, *, dirty: bool = False) -> None:
+    """The start of a complex field (begin, its instruction, separate) at the end of
+    ``paragraph``; its current result follows, then :func:`_field_end`. ``dirty``: Word
+    updates it when the file is opened."""
+    flags = {"dirty": "true"} if dirty else {}
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="begin", **flags))
+    instr = _el("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = instruction
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="separate"))
+
+
+def _field_end(paragraph: Paragraph) -> None:
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
+
+
+def _link(paragraph: Paragraph, text: str, anchor: str) -> None:
+    """``text`` as a link to the bookmark ``anchor`` in this document."""
+    link = _el("w:hyperlink", anchor=anchor, history="1")
+    run = paragraph.add_run(word_text(text))
+    run.font.underline = True
+    paragraph._p.remove(run._r)
+    link.append(run._r)
+    paragraph._p.append(link)
+
+
+def _bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    p = paragraph._p
+    start = _el("w:bookmarkStart", id=str(number), name=name)
+    ppr = p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(_el("w:bookmarkEnd", id=str(number)))
+
+
+def anchor(initiative_id: str) -> str:
+    """The bookmark of an initiative's heading (letters, digits and ``_`` only)."""
+    return "i_" + re.sub(r"\W", "_", initiative_id, flags=re.ASCII)
+
+
+# ---- the document --------------------------------------------------------------------------
+
+class _Writer:
+    def __init__(self, word: WordDocument, doc: Document) -> None:
+        self.word = word
+        self.doc = doc
+        self.bookmarks = 0
+
+    def setup(self) -> None:
+        """Page, styles, language, properties, header (案) and footer (page number)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
+        from docx.shared import Pt, RGBColor, Twips
+
+        doc, word = self.doc, self.word
+        section = word.sections[0]
+        section.page_width, section.page_height = Twips(A4_TWIPS[0]), Twips(A4_TWIPS[1])
+        for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+            setattr(section, side, Twips(MARGIN_TWIPS))
+        section.header_distance = section.footer_distance = Twips(567)
+        styles = word.styles
+        defaults = styles.element.find(qn("w:docDefaults"))
+        rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _fonts_and_language(rpr_default)
+        for size in rpr_default.findall(qn("w:sz")) + rpr_default.findall(qn("w:szCs")):
+            size.set(qn("w:val"), str(BODY_HALF_POINTS))
+        spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+        spacing.set(qn("w:after"), "80")
+        spacing.set(qn("w:line"), "260")
+        for name in ("Normal", "Title", "Caption", *HEADING.values()):
+            style = styles[name]
+            _fonts_and_language(style.element.get_or_add_rPr())
+            if name in HEADING.values() or name == "Title":
+                style.font.color.rgb = RGBColor.from_string(HEADING_COLOUR)
+                style.font.italic = False
+        for level, size in ((1, 16), (2, 14), (3, 13), (4, 11)):
+            styles[HEADING[level]].font.size = Pt(size)
+        styles["Heading 4"].paragraph_format.space_before = Pt(10)
+        styles["Title"].font.size = Pt(22)
+        styles["Caption"].font.color.rgb = RGBColor.from_string("000000")
+        from docx.enum.style import WD_STYLE_TYPE
+
+        for level, name in TOC_STYLES.items():
+            toc = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            toc.base_style = styles["Normal"]
+            toc.paragraph_format.left_indent = Pt(11 * (level - 1))
+            toc.paragraph_format.space_after = Pt(2)
+        settings = word.settings.element
+        for tag in ("w:themeFontLang",):
+            found = settings.find(qn(tag))
+            if found is not None:
+                found.set(qn("w:val"), LANGUAGE)
+                found.set(qn("w:eastAsia"), LANGUAGE)
+        # Word updates the fields (the 目次's page numbers) when the file is opened.
+        later = [settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr",
+                                               "w:endnotePr", "w:compat")]
+        first = next(el for el in later if el is not None)
+        first.addprevious(_el("w:updateFields", val="true"))
+        props = word.core_properties
+        props.title = doc.title
+        props.subject = doc.plan_name
+        author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
+        props.author = props.last_modified_by = word_text(author)
+        props.language = LANGUAGE
+        props.comments = ""
+        props.keywords = ""
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field_start(footer, " PAGE ")
+        footer.add_run("1")
+        _field_end(footer)
+        if doc.is_draft:
+            header = section.header.paragraphs[0]
+            run = header.add_run(word_text(REPORT_TEXT["draft-mark"] + " "
+                                           + REPORT_TEXT["draft-reason-joiner"].join(doc.draft)))
+            run.bold = True
+
+    # -- blocks --
+
+    def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> Paragraph:
+        p = self.word.add_paragraph(style=style)
+        if text:
+            p.add_run(word_text(text)).bold = bold or None
+        return p
+
+    def heading(self, text: str, level: int, *, page_break: bool = False,
+                bookmark: str | None = None) -> Paragraph:
+        p = self.paragraph(text, HEADING[level])
+        if page_break:
+            p.paragraph_format.page_break_before = True
+        if bookmark:
+            self.bookmarks += 1
+            _bookmark(p, bookmark, self.bookmarks)
+        return p
+
+    def cover(self) -> None:
+        from docx.shared import Pt
+
+        doc, t = self.doc, REPORT_TEXT
+        if doc.is_draft:
+            mark = self.paragraph("")
+            run = mark.add_run(t["draft-mark"])
+            run.bold, run.font.size = True, Pt(36)
+            mark.add_run(" " + t["draft-banner"]).bold = True
+            for reason in doc.draft:
+                self.paragraph(reason, "List Bullet")
+        self.word.add_paragraph(style="Title").add_run(word_text(doc.title))
+        for key in ("issued", "publisher"):
+            lines = getattr(doc.pages, key)
+            if lines:
+                self.paragraph(t[key], bold=True)
+                for text in lines:
+                    self.paragraph(text)
+
+    def pages(self, key: str, paragraphs: list[str]) -> None:
+        """A page of the secretariat's (はしがき, 委員会の意見と市の考え方), when written."""
+        if not paragraphs:
+            return
+        self.heading(REPORT_TEXT[key], 1, page_break=True)
+        for text in paragraphs:
+            self.paragraph(text)
+
+    def toc(self) -> None:
+        """目次: the 理念, then a TOC field whose result (until Word updates it) lists the
+        基本目標, 活動目標 and 取組み, each linked to its heading."""
+        doc, t = self.doc, REPORT_TEXT
+        self.heading(t["toc"], 1, page_break=True)
+        vision = self.paragraph(t["toc-vision"], bold=True)
+        vision.add_run(" " + word_text(doc.vision))
+        entries: list[tuple[int, str, str | None]] = []
+        for goal in doc.goals:
+            entries.append((1, goal.heading, None))
+            for activity in goal.activities:
+                entries.append((2, activity.heading, None))
+                entries += [(3, ini.heading, anchor(ini.id)) for ini in activity.initiatives]
+        entries.append((1, WORD_TEXT["toc-placeholder"], None))
+        paragraphs = [self.word.add_paragraph(style=TOC_STYLES[level]) for level, _, _ in entries]
+        _field_start(paragraphs[0], TOC_INSTRUCTION, dirty=True)
+        for p, (_, text, target) in zip(paragraphs, entries, strict=True):
+            if target:
+                _link(p, text, target)
+            else:
+                p.add_run(word_text(text))
+        _field_end(paragraphs[-1])
+
+    def summary(self) -> None:
+        doc, t = self.doc, REPORT_TEXT
+        self.heading(t["summary"], 1, page_break=True)
+        self.paragraph(t["summary-lead"])
+        words = [word for _, word in doc.judgements]
+        table = self.table(t["summary-caption"], "summary",
+                           [t["summary-goal"], *words, t["summary-total"]], short=True)
+        for goal in doc.goals:
+            counts = [str(goal.counts[j]) for j, _ in doc.judgements]
+            self.row(table, [goal.heading, *counts, str(sum(goal.counts.values()))],
+                     short=True, numbers=range(1, len(words) + 2))
+        self.paragraph(t["rule"])
+        attention = doc.attention
+        if not attention:
+            self.paragraph(t["attention-none"])
+            return
+        table = self.table(t["attention-caption"], "attention",
+                           [t["summary-goal"], t["attention-initiative"], words[1], words[2]],
+                           short=True)
+        for a in attention:
+            cells = self.row(table, [a.goal, "", str(a.not_achieved), str(a.not_reported)],
+                             short=True, numbers=(2, 3))
+            _link(cells[1].paragraphs[0], a.heading, anchor(a.initiative_id))
+
+    def initiative(self, ini: InitiativePage, *, page_break: bool) -> None:
+        doc, t = self.doc, REPORT_TEXT
+        self.heading(ini.heading, 3, page_break=page_break, bookmark=anchor(ini.id))
+        self.heading(t["plan-block"], 4)
+        table = self.table(fill(t["plan-caption"], heading=ini.heading), "plan",
+                           [t["plan-organisation"], t["plan-actions"], t["plan-indicators"]])
+        for row in ini.plan:
+            self.row(table, [row.organisation, row.actions, row.indicators])
+        if ini.glossary:
+            table = self.table(fill(t["glossary-caption"], heading=ini.heading), "glossary",
+                               [t["glossary-term"], t["glossary-description"]], short=True)
+            for term, description in ini.glossary:
+                self.row(table, [term, description], short=True)
+        year = doc.results_year
+        self.heading(fill(t["results-block"], year=year), 4)
+        self.rows_table(ini.results, fill(t["results-caption"], heading=ini.heading, year=year),
+                        fill(t["results-status"], year=year),
+                        fill(t["results-values"], year=year))
+        if ini.measures:
+            table = self.table(fill(t["judgement-caption"], heading=ini.heading), "judgements",
+                               [t["judgement-indicator"], t["judgement-target"],
+                                t["judgement-value"], t["judgement-rate"],
+                                t["judgement-judgement"]], short=True)
+            for m in ini.measures:
+                self.row(table, [m.name, m.target_text, m.value_text, m.rate_text, m.judgement],
+                         short=True, numbers=(3,))
+        for note in ini.notes:
+            self.paragraph(note, "List Bullet")
+        self.heading(fill(t["plans-block"], year=doc.next_year), 4)
+        self.rows_table(ini.plans, fill(t["plans-caption"], heading=ini.heading,
+                                        next_year=doc.next_year),
+                        fill(t["plans-text"], year=doc.next_year), None)
+
+    def rows_table(self, groups: list[OrganisationRows], caption: str, text_heading: str,
+                   values_heading: str | None) -> None:
+        """■実績 / ■予定: per organisation its rows (区分 and 実績値 cells spanning them)."""
+        t = REPORT_TEXT
+        headers = [t["results-organisation"], t["results-reporter"], text_heading]
+        if values_heading:
+            headers.append(values_heading)
+        table = self.table(caption, "results" if values_heading else "plans", headers)
+        for group in groups:
+            rows = []
+            for k, row in enumerate(group.rows):
+                text = t["not-reported"] if row.text is None else row.text
+                values: list[str] = [v.text for v in group.values] if k == 0 else []
+                cells = [group.organisation if k == 0 else "", row.label, text]
+                rows.append(self.row(table, [*cells, values] if values_heading else cells))
+                if row.text is None:
+                    for run in rows[-1][2].paragraphs[0].runs:
+                        run.bold = True
+            if len(rows) > 1:
+                for col in (0, 3) if values_heading else (0,):
+                    rows[0][col].merge(rows[-1][col])
+
+    # -- tables --
+
+    def table(self, caption: str, kind: str, headers: list[str], *,
+              short: bool = False) -> Table:
+        """A table with its caption (a Caption paragraph kept with it, and the table's title)
+        and a header row that repeats on every page."""
+        from docx.shared import Mm
+
+        p = self.paragraph(caption, "Caption")
+        p.paragraph_format.keep_with_next = True
+        table = self.word.add_table(rows=0, cols=len(headers))
+        table.style = self.word.styles["Table Grid"]
+        table.autofit = False
+        for column, width in zip(table.columns, WIDTHS[kind], strict=True):
+            column.width = Mm(width)
+        tbl_pr = table._tbl.tblPr
+        tbl_pr.append(_el("w:tblCaption", val=word_text(caption)[:255]))
+        cells = self.row(table, headers, short=True)
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(_el("w:tblHeader"))
+        for cell in cells:
+            cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto",
+                                                   fill=HEADER_FILL))
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        return table
+
+    def row(self, table: Table, values: list[str | list[str]], *, short: bool = False,
+            numbers: Any = ()) -> list[Any]:
+        """A row of ``values`` (a list: one line each); ``short``: it never splits across
+        pages; ``numbers``: the columns aligned right."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        row = table.add_row()  # each cell as wide as its column
+        if short:
+            row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
+        cells = list(row.cells)
+        for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            lines = [value] if isinstance(value, str) else value
+            for n, line in enumerate(lines):
+                p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+                if line:
+                    p.add_run(word_text(line))
+                if k in numbers:
+                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        return cells
