@@ -4,11 +4,9 @@ would, consolidated, the report written and read back."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,15 +22,11 @@ from consolidator.jobs.publishing import ReportJob, run_report
 from consolidator.messages.outputs import JUDGEMENT_TEXT
 from consolidator.messages.publish import OPEN_DATA_COLUMNS, PAGES_NAME
 from consolidator.plan.catalog import Catalog
-from consolidator.plan.check import check_plan
 from consolidator.publish.model import value_line
-from consolidator.templates.generate import generate_templates
-from helpers.filling import by_department, complete_values, fields_of, seed_values, submit_all
+from helpers.filling import complete_values, fields_of, submit_all
 from helpers.paths import MINI_PLAN
+from helpers.published import SEED_YEAR, assert_seed_fidelity, make_seed_report, squeeze
 
-SEED_YEAR = 2021
-SEED_TEXT = Path(__file__).parent / "data" / "seed_report_r3.txt"
-HTML_NAME = "令和3年度_実施状況報告.html"
 MINI_HTML = "令和4年度_実施状況報告.html"
 
 
@@ -120,14 +114,6 @@ def read_page(path: Path) -> Page:
     return page
 
 
-def squeeze(text: str) -> str:
-    """NFKC, no whitespace; the two bracket forms the seed uses for a responsible department
-    (〔地域福祉課〕 and [地域福祉課]) read alike: the catalog keeps the departments a plan line
-    names, not which bracket that page happened to use."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return text.replace("[", "〔").replace("]", "〕")
-
-
 def structure_problems(page: Page, raw: str) -> list[str]:
     problems = []
     if page.lang != "ja":
@@ -154,111 +140,9 @@ def structure_problems(page: Page, raw: str) -> list[str]:
 
 # ---- the seed's own year ---------------------------------------------------------------------
 
-def stripped_catalog(original: Catalog) -> Catalog:
-    """The default catalog without any 令和3 text or value: each initiative's previous report
-    dropped, every measure's actual of 2021 dropped, the previous report's title dropped."""
-    doc = copy.deepcopy(original.doc)
-    doc["plan"].pop("previous_report", None)
-    for goal in doc["goals"]:
-        for activity in goal["activities"]:
-            for ini in activity["initiatives"]:
-                ini.pop("previous", None)
-                for indicator in ini["indicators"]:
-                    for m in indicator["measures"]:
-                        m["history"] = [h for h in m.get("history") or []
-                                        if h["year"] != SEED_YEAR]
-    return Catalog(doc)
-
-
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    original = Catalog.default()
-    catalog = stripped_catalog(original)
-    assert check_plan(catalog.doc).valid
-    assert all(not i.data.get("previous") for i in catalog.initiatives)
-    assert all(m.actual_of(SEED_YEAR) is None for m in catalog.measures)
-    root = tmp_path_factory.mktemp("seed_report")
-    templates = by_department(generate_templates(catalog, SEED_YEAR, root / "templates"))
-    submit_all(templates, root / "submissions",
-               values=lambda _department, template: seed_values(original, template))
-    job = run_report(root / "submissions", catalog, SEED_YEAR, root / "output")
-    html = root / "output" / "公表" / HTML_NAME
-    return {"original": original, "catalog": catalog, "job": job, "html": html, "root": root}
-
-
-def _seed_lines() -> list[tuple[int, str]]:
-    """(line number, line) of every line of the seed with text; the PDF extraction's own
-    markup (``<p>``, ``<ul style=…>``) is not the document's text and is removed."""
-    out = []
-    for n, line in enumerate(SEED_TEXT.read_text("utf-8").splitlines(), start=1):
-        text = re.sub(r"<[^>]*>", "", line)
-        if text.strip():
-            out.append((n, text))
-    return out
-
-
-# Lines of the seed that no template field can give, each with its reason. Found by reading
-# every line the report did not hold (see test_fidelity_to_the_seed).
-TOC_REASON = "目次の行: 取組みの並びとページ番号(HTML にページ番号はなく、目次は見出しへのリンク)"
-RUNNING_HEAD = "ページの柱(各ページの上に繰り返す章名): 本文ではない"
-FIGURE_REASON = "写真・図の中の文字(キャプション、図の説明): 様式に欄がない"
-FIGURES = {
-    138: "写真「車いす体験」", 142: "写真「高齢者疑似体験」", 322: "写真「設立総会」",
-    393: "写真「小地域福祉活動計画」", 471: "写真「子育てサロン連絡会」", 509: "写真の中の文字",
-    511: "写真「ブルーライトアップ」", 513: "写真の説明", 647: "イメージ図の題",
-    651: "イメージ図の説明", 652: "イメージ図の説明",
-    728: "写真「災害ボランティアセンター模擬訓練」",
-    765: "写真「見守り隊の活動」", 854: "写真「ブロック別研修会」", 1038: "イメージ図の題",
-    1040: "イメージ図の説明",
-}
-# A compound indicator's parts on lines of their own (「点訳 468 件」): the report writes
-# 「・点字・声の広報等発行の延べ利用人数(点訳) 468件」 (checked in the test).
-VALUE_PARTS = {260: "点字・声の広報等発行の延べ利用人数(点訳) 468件",
-               261: "点字・声の広報等発行の延べ利用人数(音訳) 504件"}
-VALUE_PARTS_REASON = "複合指標の内訳の値だけの行: 公表資料は指標名(内訳)と値を一行に書く"
-ACTUAL_WORDING = ("実績値の欄の書きぶり(出席者数などの注記、指標名と違う言い方、単位): "
-                  "様式は指標ごとに数値(または理由)を受け取り、公表資料は指標名と数値で書く。"
-                  "その行の残りと、各指標の「・指標名 数値」は公表資料にあることを確かめた")
-
-
-# Seed lines the report does not hold, each with its cause (counted as missing in the share).
-KNOWN_MISSING = {
-    133: "【新規】 stands inside the action's parenthesis in the seed; the catalog marks the "
-         "action new and the report puts the tag after it",
-    317: "the same: 【新規】 before the action's ※ notes in the seed, after them in the report",
-    294: "two departments' different texts in one row of the seed; the report gives each its "
-         "own row (different texts: a row each)",
-    659: "the seed's own wording of the actual (第2層コーディネーターを7人配置); the report writes "
-         "the indicator's name with the number (生活支援コーディネーターを配置 7人)",
-    969: "the measure has no unit in the catalog (its target 定期的な開催 has no number): the "
-         "report writes 19, the seed 19回",
-}
-
-
-def _classify(n: int, line: str, toc: range) -> str | None:
-    """Why seed line ``n`` has no template field (None: it has, and must be found)."""
-    if n in toc:
-        return TOC_REASON
-    if re.fullmatch(r"2\.?\s*施策・事業の推進", line.strip()):
-        return RUNNING_HEAD
-    if n in FIGURES:
-        return f"{FIGURE_REASON}: {FIGURES[n]}"
-    if n in VALUE_PARTS:
-        return VALUE_PARTS_REASON
-    return None
-
-
-def _wording_only(line: str, text: str, value_lines: list[str]) -> bool:
-    """A 実績 row whose only difference is its 実績値 cell: the row without that cell is in
-    the report, and the values cell names indicators whose 「・指標名 数値」 lines are too."""
-    cells = [c for c in line.split("\t") if c.strip()]
-    if len(cells) < 2:
-        return False
-    rest, last = "".join(cells[:-1]), squeeze(cells[-1])
-    if squeeze(rest) not in text:
-        return False
-    shown = [v for v in value_lines if squeeze(v) in text]
-    return any(squeeze(v).split("・", 1)[-1][:4] in last for v in shown) or "※" in last
+    return make_seed_report(tmp_path_factory.mktemp("seed_report"))
 
 
 def test_fidelity_to_the_seed(seed_report: dict[str, Any]) -> None:
@@ -267,39 +151,7 @@ def test_fidelity_to_the_seed(seed_report: dict[str, Any]) -> None:
     page = read_page(seed_report["html"])
     text = squeeze(page.text)
     job: ReportJob = seed_report["job"]
-    value_lines = [value_line(m) for m in job.consolidated.measures]
-    lines = _seed_lines()
-    toc_heading = next(n for n, line in lines if squeeze(line) == "目次")
-    first_chapter = next(n for n, line in lines if "施策・事業の推進" in line)
-    toc = range(toc_heading + 1, first_chapter)  # the title and 目次 itself are checked
-    excluded: dict[int, str] = {}
-    found, missing = 0, []
-    for n, line in lines:
-        reason = _classify(n, line, toc)
-        if (reason is None and n not in KNOWN_MISSING and squeeze(line) not in text
-                and _wording_only(line, text, value_lines)):
-            reason = ACTUAL_WORDING
-        if reason is not None:
-            excluded[n] = reason
-            continue
-        if squeeze(line) in text:
-            found += 1
-        else:
-            missing.append((n, line[:120]))
-    for n, shown in VALUE_PARTS.items():
-        assert squeeze(shown) in text, (n, shown)
-    share = found / (found + len(missing))
-    report = (f"{found} of {found + len(missing)} seed lines found ({share:.1%}); "
-              f"{len(excluded)} excluded:\n"
-              + "\n".join(f"  line {n}: {r[:40]}" for n, r in sorted(excluded.items()))
-              + "\nmissing:\n"
-              + "\n".join(f"  line {n}: {line}" for n, line in missing))
-    print(report)
-    assert share >= 0.98, report
-    assert {n for n, _ in missing} <= set(KNOWN_MISSING), report  # a new loss has a cause
-    # the excluded lines are those kinds, and few
-    assert len([r for r in excluded.values() if r == ACTUAL_WORDING]) <= 20, excluded
-    assert len(excluded) <= 80
+    assert_seed_fidelity(text, [value_line(m) for m in job.consolidated.measures])
     # every 取組み in the seed's order, every 実施状況 and 予定 text of the seed
     headings = [h for level, h in page.headings if level == 4]
     assert headings == [f"{i.label} {i.title}" for i in seed_report["catalog"].initiatives]
@@ -505,7 +357,8 @@ def test_cli_report(mini_templates: dict[str, Path], tmp_path: Path) -> None:
     assert "報告書" not in result.output  # the master's word, kept apart
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == [".consolidator-cache.sqlite3", ".consolidator.lock",
-                       "公表/令和4年度_実施状況報告.html", "公表/公表ページ.txt",
+                       "公表/令和4年度_実施状況報告.docx", "公表/令和4年度_実施状況報告.html",
+                       "公表/公表ページ.txt",
                        "公表/指標一覧_令和4年度.csv", "公表/指標一覧_令和4年度.xlsx"]
     assert not (tmp_path / "submissions" / "公表").exists()
     # everyone in, no error: exit 0, no 案

@@ -24,6 +24,7 @@ removed (:func:`word_text`). python-docx is imported in this module's functions 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -218,6 +219,14 @@ class _Writer:
             toc.base_style = styles["Normal"]
             toc.paragraph_format.left_indent = Pt(11 * (level - 1))
             toc.paragraph_format.space_after = Pt(2)
+        # Word 2010's copy of the styles, which would now differ from them (Word may "repair"
+        # the file): left out, as Word 2013 and later write no such part.
+        for rid, rel in list(word.part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                word.part.drop_rel(rid)
+        for rid, rel in list(word.part.package.rels.items()):  # the template's preview
+            if rel.reltype.endswith("/thumbnail"):
+                del word.part.package.rels[rid]
         settings = word.settings.element
         for tag in ("w:themeFontLang",):
             found = settings.find(qn(tag))
@@ -230,8 +239,8 @@ class _Writer:
         first = next(el for el in later if el is not None)
         first.addprevious(_el("w:updateFields", val="true"))
         props = word.core_properties
-        props.title = doc.title
-        props.subject = doc.plan_name
+        props.title = word_text(doc.title)
+        props.subject = word_text(doc.plan_name)
         author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
         props.author = props.last_modified_by = word_text(author)
         props.language = LANGUAGE
@@ -422,7 +431,7 @@ class _Writer:
                 run.bold = True
         return table
 
-    def row(self, table: Table, values: list[str | list[str]], *, short: bool = False,
+    def row(self, table: Table, values: Sequence[str | list[str]], *, short: bool = False,
             numbers: Any = ()) -> list[Any]:
         """A row of ``values`` (a list: one line each); ``short``: it never splits across
         pages; ``numbers``: the columns aligned right."""
