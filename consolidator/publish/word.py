@@ -55,8 +55,8 @@ BODY_HALF_POINTS = 20  # 10 pt
 # Column widths (mm) of each kind of table; each sums to TEXT_MM.
 WIDTHS = {
     "summary": (58, 22, 22, 22, 24, 22), "attention": (52, 78, 20, 20),
-    "plan": (16, 94, 60), "glossary": (40, 130), "results": (14, 28, 86, 42),
-    "plans": (14, 28, 128), "judgements": (58, 36, 32, 20, 24),
+    "plan": (16, 94, 60), "glossary": (40, 130), "results": (16, 28, 84, 42),
+    "plans": (16, 28, 126), "judgements": (58, 36, 32, 20, 24),
 }
 # Not allowed in XML 1.0 (python-docx refuses them): C0 controls but tab and line ends,
 # lone surrogates, U+FFFE/U+FFFF. A vertical tab or form feed (Excel's line break in some
@@ -212,6 +212,7 @@ class _Writer:
         styles["Heading 4"].paragraph_format.space_before = Pt(10)
         styles["Title"].font.size = Pt(22)
         styles["Caption"].font.color.rgb = RGBColor.from_string("000000")
+        styles["Caption"].paragraph_format.space_before = Pt(8)
         from docx.enum.style import WD_STYLE_TYPE
 
         for level, name in TOC_STYLES.items():
