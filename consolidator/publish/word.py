@@ -23,6 +23,7 @@ removed (:func:`word_text`). python-docx is imported in this module's functions 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -179,6 +180,15 @@ class _Writer:
         self.word = word
         self.doc = doc
         self.bookmarks = 0
+        self._style_ids: dict[str, str] = {}
+        self._empty_rows: dict[Any, Any] = {}  # a table's element → an empty row of it
+
+    def style_id(self, name: str) -> str:
+        """The id of the style named ``name``, looked up once (python-docx searches every
+        style, and the default one, on each paragraph given a style by name)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.word.styles[name].style_id
+        return self._style_ids[name]
 
     def setup(self) -> None:
         """Page, styles, language, properties, header (案) and footer (page number)."""
@@ -261,7 +271,9 @@ class _Writer:
     # -- blocks --
 
     def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> Paragraph:
-        p = self.word.add_paragraph(style=style)
+        p = self.word.add_paragraph()
+        if style:
+            p._p.style = self.style_id(style)
         if text:
             p.add_run(word_text(text)).bold = bold or None
         return p
@@ -287,7 +299,7 @@ class _Writer:
             mark.add_run(" " + t["draft-banner"]).bold = True
             for reason in doc.draft:
                 self.paragraph(reason, "List Bullet")
-        self.word.add_paragraph(style="Title").add_run(word_text(doc.title))
+        self.paragraph(doc.title, "Title")
         for key in ("issued", "publisher"):
             lines = getattr(doc.pages, key)
             if lines:
@@ -317,7 +329,7 @@ class _Writer:
                 entries.append((2, activity.heading, None))
                 entries += [(3, ini.heading, anchor(ini.id)) for ini in activity.initiatives]
         entries.append((1, WORD_TEXT["toc-placeholder"], None))
-        paragraphs = [self.word.add_paragraph(style=TOC_STYLES[level]) for level, _, _ in entries]
+        paragraphs = [self.paragraph("", TOC_STYLES[level]) for level, _, _ in entries]
         _field_start(paragraphs[0], TOC_INSTRUCTION, dirty=True)
         for p, (_, text, target) in zip(paragraphs, entries, strict=True):
             if target:
@@ -416,12 +428,15 @@ class _Writer:
         p = self.paragraph(caption, "Caption")
         p.paragraph_format.keep_with_next = True
         table = self.word.add_table(rows=0, cols=len(headers))
-        table.style = self.word.styles["Table Grid"]
+        table._tbl.tblPr.style = self.style_id("Table Grid")
         table.autofit = False
         for column, width in zip(table.columns, WIDTHS[kind], strict=True):
             column.width = Mm(width)
         tbl_pr = table._tbl.tblPr
         tbl_pr.append(_el("w:tblCaption", val=word_text(caption)[:255]))
+        proto = table.add_row()._tr  # each cell as wide as its column
+        table._tbl.remove(proto)
+        self._empty_rows[table._tbl] = proto
         cells = self.row(table, headers, short=True)
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
         tr_pr.append(_el("w:tblHeader"))
@@ -437,11 +452,13 @@ class _Writer:
         """A row of ``values`` (a list: one line each); ``short``: it never splits across
         pages; ``numbers``: the columns aligned right."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.table import _Cell
 
-        row = table.add_row()  # each cell as wide as its column
+        tr = copy.deepcopy(self._empty_rows[table._tbl])  # python-docx's add_row, faster
+        table._tbl.append(tr)
         if short:
-            row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
-        cells = list(row.cells)
+            tr.get_or_add_trPr().append(_el("w:cantSplit"))
+        cells = [_Cell(tc, table) for tc in tr.tc_lst]
         for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
             lines = [value] if isinstance(value, str) else value
             for n, line in enumerate(lines):
