@@ -19,6 +19,7 @@ from typing import Any
 from consolidator.jobs.publishing import run_report
 from consolidator.plan.catalog import Catalog
 from consolidator.plan.check import check_plan
+from consolidator.publish.model import value_line
 from consolidator.templates.generate import generate_templates
 from helpers.filling import by_department, seed_values, submit_all
 
@@ -162,9 +163,18 @@ class Fidelity:
                 + "\n".join(f"  line {n}: {line}" for n, line in self.missing))
 
 
-def assert_seed_fidelity(text: str, value_lines: list[str]) -> Fidelity:
-    """``text`` (a form's text, squeezed) holds ≥ 98 % of the seed's lines, every line it
-    lacks is a known one, and few lines are excluded (printed: the share and the lists)."""
+def assert_seed_fidelity(text: str, report: dict[str, Any],
+                         initiative_headings: list[str]) -> Fidelity:
+    """``text`` (a form of ``report``, :func:`make_seed_report`'s, read back and squeezed)
+    holds ≥ 98 % of the seed's lines, every line it lacks is a known one, few lines are
+    excluded (printed: the share and the lists); every 実施状況 and 予定 text of the seed is in
+    it, and its 取組み headings are the seed's, in order."""
+    value_lines = [value_line(m) for m in report["job"].consolidated.measures]
+    assert initiative_headings == [f"{i.label} {i.title}" for i in report["catalog"].initiatives]
+    for ini in report["original"].initiatives:
+        for section in ("status", "plans"):
+            for row in ini.previous[section]:
+                assert squeeze(row["text"]) in text, (ini.id, section, row["text"][:40])
     lines = _seed_lines()
     toc_heading = next(n for n, line in lines if squeeze(line) == "目次")
     first_chapter = next(n for n, line in lines if "施策・事業の推進" in line)
