@@ -182,6 +182,10 @@ class _Writer:
         self.bookmarks = 0
         self._style_ids: dict[str, str] = {}
         self._empty_rows: dict[Any, Any] = {}  # a table's element → an empty row of it
+        # Every block goes just before the body's section properties: python-docx's own
+        # add_paragraph / add_table look for them (and the page width) anew each time, which
+        # grows with the document.
+        self._end = word.element.body.sectPr
 
     def style_id(self, name: str) -> str:
         """The id of the style named ``name``, looked up once (python-docx searches every
@@ -271,7 +275,12 @@ class _Writer:
     # -- blocks --
 
     def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> Paragraph:
-        p = self.word.add_paragraph()
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        self._end.addprevious(element)
+        p = Paragraph(element, self.word._body)
         if style:
             p._p.style = self.style_id(style)
         if text:
@@ -427,7 +436,12 @@ class _Writer:
 
         p = self.paragraph(caption, "Caption")
         p.paragraph_format.keep_with_next = True
-        table = self.word.add_table(rows=0, cols=len(headers))
+        import docx.table
+        from docx.oxml.table import CT_Tbl
+
+        element = CT_Tbl.new_tbl(0, len(headers), Mm(TEXT_MM))
+        self._end.addprevious(element)
+        table = docx.table.Table(element, self.word._body)
         table._tbl.tblPr.style = self.style_id("Table Grid")
         table.autofit = False
         for column, width in zip(table.columns, WIDTHS[kind], strict=True):
