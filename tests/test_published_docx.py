@@ -146,7 +146,7 @@ def test_docx_structure_is_the_htmls(seed_report: dict[str, Any]) -> None:
     captions = [t.get(f"{W}val") for t in part(path, "word/document.xml").iter(f"{W}tblCaption")]
     assert captions == [t["caption"] for t in page.tables]
     props = read.document.core_properties
-    assert props.title == seed_report["job"].published.document.title
+    assert props.title == page.title  # 案 first when a draft, as the HTML's <title>
     assert props.language == "ja-JP" and props.subject and props.author
     styles = {p.style.name for p in read.document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"} <= styles
@@ -193,6 +193,29 @@ def test_draft_is_marked_on_the_cover_and_every_page(mini_templates: dict[str, P
     cover = [p.text for p in d.paragraphs[:next(k for k, p in enumerate(d.paragraphs)
                                                  if p.style.name == "Title")]]
     assert cover[0].startswith("案") and any("高齢福祉課" in line for line in cover)
+    assert structure_problems(path) == []
+
+
+def test_secretariat_pages_are_in_it(mini_templates: dict[str, Path], tmp_path: Path) -> None:
+    """はしがき, 発行日, 発行者 and 委員会の意見と市の考え方 from 公表ページ.txt, as in the HTML; the
+    publisher is the file's author."""
+    _report(mini_templates, tmp_path)
+    pages = tmp_path / "output" / "公表" / "公表ページ.txt"
+    text = pages.read_text("utf-8")
+    for heading, body in (("【はしがき】", "この報告は、計画の進み具合をまとめたものです。\n\n二段落目です。"),
+                          ("【発行者】", "山口市 健康福祉部 地域福祉課"), ("【発行日】", "令和5年3月"),
+                          ("【委員会の意見と市の考え方】", "意見:担い手が不足している。\n市の考え方:増やします。")):
+        text = text.replace(heading + "\n", f"{heading}\n{body}\n")
+    pages.write_text(text, "utf-8")
+    _, path = _report(mini_templates, tmp_path)
+    read = read_docx(path)
+    for line in ("この報告は、計画の進み具合をまとめたものです。", "二段落目です。", "令和5年3月",
+                 "山口市 健康福祉部 地域福祉課", "意見:担い手が不足している。\n市の考え方:増やします。"):
+        assert line in read.texts, line
+    html = read_page(tmp_path / "output" / "公表" / MINI_HTML)
+    assert read.headings == html.headings
+    assert {"はしがき", "委員会の意見と市の考え方"} <= {h for _, h in read.headings}
+    assert read.document.core_properties.author == "山口市 健康福祉部 地域福祉課"
     assert structure_problems(path) == []
 
 

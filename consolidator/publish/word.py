@@ -254,7 +254,8 @@ class _Writer:
         first = next(el for el in later if el is not None)
         first.addprevious(_el("w:updateFields", val="true"))
         props = word.core_properties
-        props.title = word_text(doc.title)
+        mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""  # as the HTML's <title>
+        props.title = word_text(mark + doc.title)
         props.subject = word_text(doc.plan_name)
         author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
         props.author = props.last_modified_by = word_text(author)
