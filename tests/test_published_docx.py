@@ -26,6 +26,7 @@ from consolidator.messages.publish import REPORT_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.publish.model import Document
 from consolidator.publish.word import A4_TWIPS, build_docx, word_text
+from consolidator.text_layout import FONT
 from helpers.filling import submit_all
 from helpers.paths import MINI_PLAN
 from helpers.published import SEED_DOCX, assert_seed_fidelity, make_seed_report, squeeze
@@ -148,6 +149,9 @@ def test_docx_structure_is_the_htmls(seed_report: dict[str, Any]) -> None:
     props = read.document.core_properties
     assert props.title == page.title  # 案 first when a draft, as the HTML's <title>
     assert props.language == "ja-JP" and props.subject and props.author
+    fonts = {f.get(f"{W}name"): f for f in part(path, "word/fontTable.xml")}
+    assert fonts[FONT].find(f"{W}altName").get(f"{W}val") == "Yu Gothic"
+    assert fonts[FONT].find(f"{W}charset").get(f"{W}val") == "80"  # Japanese: substituted so
     styles = {p.style.name for p in read.document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"} <= styles
     # the 目次 reads before Word updates it: its entries are the 取組み, in order
@@ -197,21 +201,22 @@ def test_draft_is_marked_on_the_cover_and_every_page(mini_templates: dict[str, P
 
 
 def test_secretariat_pages_are_in_it(mini_templates: dict[str, Path], tmp_path: Path) -> None:
-    """はしがき, 発行日, 発行者 and 委員会の意見と市の考え方 from 公表ページ.txt, as in the HTML; the
-    publisher is the file's author."""
+    """はしがき, 発行日, 発行者 and 委員会の意見と市の考え方 from 公表ページ.txt, as in the
+    HTML; the publisher is the file's author."""
     _report(mini_templates, tmp_path)
     pages = tmp_path / "output" / "公表" / "公表ページ.txt"
+    written = {"【はしがき】": "この報告は、計画の進み具合をまとめたものです。\n\n二段落目です。",
+               "【発行者】": "山口市 健康福祉部 地域福祉課", "【発行日】": "令和5年3月",
+               "【委員会の意見と市の考え方】": "意見:担い手不足。\n市の考え方:増やします。"}
     text = pages.read_text("utf-8")
-    for heading, body in (("【はしがき】", "この報告は、計画の進み具合をまとめたものです。\n\n二段落目です。"),
-                          ("【発行者】", "山口市 健康福祉部 地域福祉課"), ("【発行日】", "令和5年3月"),
-                          ("【委員会の意見と市の考え方】", "意見:担い手が不足している。\n市の考え方:増やします。")):
+    for heading, body in written.items():
         text = text.replace(heading + "\n", f"{heading}\n{body}\n")
     pages.write_text(text, "utf-8")
     _, path = _report(mini_templates, tmp_path)
     read = read_docx(path)
-    for line in ("この報告は、計画の進み具合をまとめたものです。", "二段落目です。", "令和5年3月",
-                 "山口市 健康福祉部 地域福祉課", "意見:担い手が不足している。\n市の考え方:増やします。"):
-        assert line in read.texts, line
+    for body in written.values():
+        for paragraph in body.split("\n\n"):
+            assert paragraph in read.texts, paragraph
     html = read_page(tmp_path / "output" / "公表" / MINI_HTML)
     assert read.headings == html.headings
     assert {"はしがき", "委員会の意見と市の考え方"} <= {h for _, h in read.headings}

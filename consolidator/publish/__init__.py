@@ -8,7 +8,8 @@
 - :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
 - :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``;
 - :mod:`.word`: ``令和N年度_実施状況報告.docx`` (python-docx, the ``report`` extra: without
-  it the file is skipped with a finding in :attr:`Published.skipped`).
+  it the file is skipped with a finding in :attr:`Published.skipped`), with
+  :mod:`.word_xml`: the WordprocessingML python-docx has no API for.
 
 :func:`write_published` writes them all under ``<out>/公表/``.
 """

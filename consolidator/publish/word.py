@@ -7,10 +7,12 @@ editable.
   document's sections and each 基本目標, "Heading 2" for 活動目標, "Heading 3" for 取組み,
   "Heading 4" for ■計画 / ■実績 / ■予定 (the HTML's h2–h5).
 - Every table's first row is a header row that repeats on each page (``w:tblHeader``) and never
-  splits (``w:cantSplit``; the short rows of the summary, 判定 and 用語 tables neither); each
+  splits (``w:cantSplit``), nor does any row of the short tables (summary, 判定, 用語); each
   table has a caption paragraph and its caption as the table's title (``w:tblCaption``).
 - Language ja-JP in the document defaults and Normal; one font every Japanese Windows has
-  (:data:`~consolidator.text_layout.FONT`, 游ゴシック) for Latin and Japanese text; A4; the
+  (:data:`~consolidator.text_layout.FONT`, 游ゴシック, named in the font table as Japanese, with
+  its English name, so that a Word without it substitutes a Japanese font) for Latin and
+  Japanese text; A4; the
   page number (a PAGE field) in the footer; a draft's 案 and why in the header of every page
   and on the cover; core properties (title, subject, author, language).
 - The 目次 is a Word TOC field Word fills with the real page numbers (``w:updateFields``: Word
@@ -24,7 +26,6 @@ removed (:func:`word_text`). python-docx is imported in this module's functions 
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -34,14 +35,24 @@ from consolidator.atomic import write_with
 from consolidator.messages import fill
 from consolidator.messages.publish import REPORT_TEXT, WORD_TEXT
 from consolidator.publish.model import Document, InitiativePage, OrganisationRows
-from consolidator.text_layout import FONT
+from consolidator.publish.word_xml import (
+    LANGUAGE,
+    anchor,
+    bookmark,
+    declare_font,
+    element,
+    field_end,
+    field_start,
+    fonts_and_language,
+    link,
+    word_text,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-LANGUAGE = "ja-JP"
 A4_TWIPS = (11906, 16838)
 MARGIN_TWIPS = 1134  # 20 mm on every side: 170 mm of text width
 TEXT_MM = 170
@@ -59,11 +70,6 @@ WIDTHS = {
     "plan": (16, 94, 60), "glossary": (40, 130), "results": (16, 28, 84, 42),
     "plans": (16, 28, 126), "judgements": (58, 36, 32, 20, 24),
 }
-# Not allowed in XML 1.0 (python-docx refuses them): C0 controls but tab and line ends,
-# lone surrogates, U+FFFE/U+FFFF. A vertical tab or form feed (Excel's line break in some
-# exports) becomes a line break; the others are removed.
-_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
 
 
 def docx_engine() -> ModuleType | None:
@@ -73,12 +79,6 @@ def docx_engine() -> ModuleType | None:
     except ImportError:
         return None
     return docx
-
-
-def word_text(text: str) -> str:
-    """``text`` as a run can hold it: line ends as ``\\n`` (a line break in Word), characters
-    XML cannot hold removed."""
-    return _NOT_XML.sub("", _BREAKS.sub("\n", text))
 
 
 def write_docx(path: Path, doc: Document) -> Path:
@@ -105,72 +105,6 @@ def build_docx(doc: Document) -> WordDocument:
                 w.initiative(ini, page_break=k > 0)
     w.pages("committee", doc.pages.committee)
     return w.word
-
-
-# ---- the raw XML python-docx has no API for --------------------------------------------------
-
-def _el(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    el = OxmlElement(tag)
-    for key, value in attrs.items():
-        el.set(qn(f"w:{key}"), value)
-    return el
-
-
-def _fonts_and_language(rpr: Any) -> None:
-    """``rpr`` (a w:rPr) with :data:`FONT` for every script and the language ja-JP (theme
-    fonts dropped: the theme's Latin font is not Japanese)."""
-    from docx.oxml.ns import qn
-
-    for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:lang")):
-        rpr.remove(old)
-    rpr.insert(0, _el("w:rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT))
-    rpr.append(_el("w:lang", val=LANGUAGE, eastAsia=LANGUAGE, bidi="ar-SA"))
-
-
-def _field_start(paragraph: Paragraph, instruction: str, *, dirty: bool = False) -> None:
-    """The start of a complex field (begin, its instruction, separate) at the end of
-    ``paragraph``; its current result follows, then :func:`_field_end`. ``dirty``: Word
-    updates it when the file is opened."""
-    flags = {"dirty": "true"} if dirty else {}
-    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="begin", **flags))
-    instr = _el("w:instrText")
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.text = instruction
-    paragraph.add_run()._r.append(instr)
-    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="separate"))
-
-
-def _field_end(paragraph: Paragraph) -> None:
-    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
-
-
-def _link(paragraph: Paragraph, text: str, anchor: str) -> None:
-    """``text`` as a link to the bookmark ``anchor`` in this document."""
-    link = _el("w:hyperlink", anchor=anchor, history="1")
-    run = paragraph.add_run(word_text(text))
-    run.font.underline = True
-    paragraph._p.remove(run._r)
-    link.append(run._r)
-    paragraph._p.append(link)
-
-
-def _bookmark(paragraph: Paragraph, name: str, number: int) -> None:
-    p = paragraph._p
-    start = _el("w:bookmarkStart", id=str(number), name=name)
-    ppr = p.pPr
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(_el("w:bookmarkEnd", id=str(number)))
-
-
-def anchor(initiative_id: str) -> str:
-    """The bookmark of an initiative's heading (letters, digits and ``_`` only)."""
-    return "i_" + re.sub(r"\W", "_", initiative_id, flags=re.ASCII)
 
 
 # ---- the document --------------------------------------------------------------------------
@@ -209,7 +143,7 @@ class _Writer:
         styles = word.styles
         defaults = styles.element.find(qn("w:docDefaults"))
         rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        _fonts_and_language(rpr_default)
+        fonts_and_language(rpr_default)
         for size in rpr_default.findall(qn("w:sz")) + rpr_default.findall(qn("w:szCs")):
             size.set(qn("w:val"), str(BODY_HALF_POINTS))
         spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
@@ -217,7 +151,7 @@ class _Writer:
         spacing.set(qn("w:line"), "260")
         for name in ("Normal", "Title", "Caption", *HEADING.values()):
             style = styles[name]
-            _fonts_and_language(style.element.get_or_add_rPr())
+            fonts_and_language(style.element.get_or_add_rPr())
             if name in HEADING.values() or name == "Title":
                 style.font.color.rgb = RGBColor.from_string(HEADING_COLOUR)
                 style.font.italic = False
@@ -234,6 +168,7 @@ class _Writer:
             toc.base_style = styles["Normal"]
             toc.paragraph_format.left_indent = Pt(11 * (level - 1))
             toc.paragraph_format.space_after = Pt(2)
+        declare_font(word)
         # Word 2010's copy of the styles, which would now differ from them (Word may "repair"
         # the file): left out, as Word 2013 and later write no such part.
         for rid, rel in list(word.part.rels.items()):
@@ -252,7 +187,7 @@ class _Writer:
         later = [settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr",
                                                "w:endnotePr", "w:compat")]
         first = next(el for el in later if el is not None)
-        first.addprevious(_el("w:updateFields", val="true"))
+        first.addprevious(element("w:updateFields", val="true"))
         props = word.core_properties
         mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""  # as the HTML's <title>
         props.title = word_text(mark + doc.title)
@@ -264,9 +199,9 @@ class _Writer:
         props.keywords = ""
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _field_start(footer, " PAGE ")
+        field_start(footer, " PAGE ")
         footer.add_run("1")
-        _field_end(footer)
+        field_end(footer)
         if doc.is_draft:
             header = section.header.paragraphs[0]
             run = header.add_run(word_text(REPORT_TEXT["draft-mark"] + " "
@@ -279,9 +214,9 @@ class _Writer:
         from docx.oxml import OxmlElement
         from docx.text.paragraph import Paragraph
 
-        element = OxmlElement("w:p")
-        self._end.addprevious(element)
-        p = Paragraph(element, self.word._body)
+        p_element = OxmlElement("w:p")
+        self._end.addprevious(p_element)
+        p = Paragraph(p_element, self.word._body)
         if style:
             p._p.style = self.style_id(style)
         if text:
@@ -289,13 +224,14 @@ class _Writer:
         return p
 
     def heading(self, text: str, level: int, *, page_break: bool = False,
-                bookmark: str | None = None) -> Paragraph:
+                target: str | None = None) -> Paragraph:
+        """A heading of ``level`` (1–4); ``target``: a bookmark of that name around it."""
         p = self.paragraph(text, HEADING[level])
         if page_break:
             p.paragraph_format.page_break_before = True
-        if bookmark:
+        if target:
             self.bookmarks += 1
-            _bookmark(p, bookmark, self.bookmarks)
+            bookmark(p, target, self.bookmarks)
         return p
 
     def cover(self) -> None:
@@ -340,13 +276,13 @@ class _Writer:
                 entries += [(3, ini.heading, anchor(ini.id)) for ini in activity.initiatives]
         entries.append((1, WORD_TEXT["toc-placeholder"], None))
         paragraphs = [self.paragraph("", TOC_STYLES[level]) for level, _, _ in entries]
-        _field_start(paragraphs[0], TOC_INSTRUCTION, dirty=True)
+        field_start(paragraphs[0], TOC_INSTRUCTION, dirty=True)
         for p, (_, text, target) in zip(paragraphs, entries, strict=True):
             if target:
-                _link(p, text, target)
+                link(p, text, target)
             else:
                 p.add_run(word_text(text))
-        _field_end(paragraphs[-1])
+        field_end(paragraphs[-1])
 
     def summary(self) -> None:
         doc, t = self.doc, REPORT_TEXT
@@ -370,11 +306,11 @@ class _Writer:
         for a in attention:
             cells = self.row(table, [a.goal, "", str(a.not_achieved), str(a.not_reported)],
                              short=True, numbers=(2, 3))
-            _link(cells[1].paragraphs[0], a.heading, anchor(a.initiative_id))
+            link(cells[1].paragraphs[0], a.heading, anchor(a.initiative_id))
 
     def initiative(self, ini: InitiativePage, *, page_break: bool) -> None:
         doc, t = self.doc, REPORT_TEXT
-        self.heading(ini.heading, 3, page_break=page_break, bookmark=anchor(ini.id))
+        self.heading(ini.heading, 3, page_break=page_break, target=anchor(ini.id))
         self.heading(t["plan-block"], 4)
         table = self.table(fill(t["plan-caption"], heading=ini.heading), "plan",
                            [t["plan-organisation"], t["plan-actions"], t["plan-indicators"]])
@@ -440,23 +376,23 @@ class _Writer:
         import docx.table
         from docx.oxml.table import CT_Tbl
 
-        element = CT_Tbl.new_tbl(0, len(headers), Mm(TEXT_MM))
-        self._end.addprevious(element)
-        table = docx.table.Table(element, self.word._body)
+        tbl = CT_Tbl.new_tbl(0, len(headers), Mm(TEXT_MM))
+        self._end.addprevious(tbl)
+        table = docx.table.Table(tbl, self.word._body)
         table._tbl.tblPr.style = self.style_id("Table Grid")
         table.autofit = False
         for column, width in zip(table.columns, WIDTHS[kind], strict=True):
             column.width = Mm(width)
         tbl_pr = table._tbl.tblPr
-        tbl_pr.append(_el("w:tblCaption", val=word_text(caption)[:255]))
+        tbl_pr.append(element("w:tblCaption", val=word_text(caption)[:255]))
         proto = table.add_row()._tr  # each cell as wide as its column
         table._tbl.remove(proto)
         self._empty_rows[table._tbl] = proto
         cells = self.row(table, headers, short=True)
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        tr_pr.append(_el("w:tblHeader"))
+        tr_pr.append(element("w:tblHeader"))
         for cell in cells:
-            cell._tc.get_or_add_tcPr().append(_el("w:shd", val="clear", color="auto",
+            cell._tc.get_or_add_tcPr().append(element("w:shd", val="clear", color="auto",
                                                    fill=HEADER_FILL))
             for run in cell.paragraphs[0].runs:
                 run.bold = True
@@ -472,7 +408,7 @@ class _Writer:
         tr = copy.deepcopy(self._empty_rows[table._tbl])  # python-docx's add_row, faster
         table._tbl.append(tr)
         if short:
-            tr.get_or_add_trPr().append(_el("w:cantSplit"))
+            tr.get_or_add_trPr().append(element("w:cantSplit"))
         cells = [_Cell(tc, table) for tc in tr.tc_lst]
         for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
             lines = [value] if isinstance(value, str) else value
