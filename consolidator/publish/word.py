@@ -129,18 +129,42 @@ class _Writer:
         return self._style_ids[name]
 
     def setup(self) -> None:
-        """Page, styles, language, properties, header (案) and footer (page number)."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml.ns import qn
-        from docx.shared import Pt, RGBColor, Twips
+        """Page, styles, language, the package's parts, properties, header (案) and footer
+        (page number)."""
+        self.page()
+        self.styles()
+        self.package()
+        self.properties()
 
-        doc, word = self.doc, self.word
-        section = word.sections[0]
+    def page(self) -> None:
+        """A4 with 20 mm margins; the page number (a PAGE field) in the footer; a draft's 案
+        and why in the header of every page."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Twips
+
+        section = self.word.sections[0]
         section.page_width, section.page_height = Twips(A4_TWIPS[0]), Twips(A4_TWIPS[1])
         for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
             setattr(section, side, Twips(MARGIN_TWIPS))
         section.header_distance = section.footer_distance = Twips(567)
-        styles = word.styles
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field_start(footer, " PAGE ")
+        footer.add_run("1")
+        field_end(footer)
+        if self.doc.is_draft:
+            t = REPORT_TEXT
+            text = t["draft-mark"] + " " + t["draft-reason-joiner"].join(self.doc.draft)
+            section.header.paragraphs[0].add_run(word_text(text)).bold = True
+
+    def styles(self) -> None:
+        """The font and ja-JP in the defaults, Normal, Title, Caption and Heading 1–4 (no
+        theme font, no italic), 10 pt body text, the 目次's styles."""
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml.ns import qn
+        from docx.shared import Pt, RGBColor
+
+        styles = self.word.styles
         defaults = styles.element.find(qn("w:docDefaults"))
         rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
         fonts_and_language(rpr_default)
@@ -161,52 +185,48 @@ class _Writer:
         styles["Title"].font.size = Pt(22)
         styles["Caption"].font.color.rgb = RGBColor.from_string("000000")
         styles["Caption"].paragraph_format.space_before = Pt(8)
-        from docx.enum.style import WD_STYLE_TYPE
-
         for level, name in TOC_STYLES.items():
             toc = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             toc.base_style = styles["Normal"]
             toc.paragraph_format.left_indent = Pt(11 * (level - 1))
             toc.paragraph_format.space_after = Pt(2)
+
+    def package(self) -> None:
+        """The font table; no Word 2010 copy of the styles (it would differ from them now, and
+        Word may "repair" the file; Word 2013 and later write none) and no template preview;
+        the theme's languages; Word updates the fields (the 目次's page numbers) on opening."""
+        from docx.oxml.ns import qn
+
+        word = self.word
         declare_font(word)
-        # Word 2010's copy of the styles, which would now differ from them (Word may "repair"
-        # the file): left out, as Word 2013 and later write no such part.
         for rid, rel in list(word.part.rels.items()):
             if rel.reltype.endswith("/stylesWithEffects"):
                 word.part.drop_rel(rid)
-        for rid, rel in list(word.part.package.rels.items()):  # the template's preview
+        for rid, rel in list(word.part.package.rels.items()):
             if rel.reltype.endswith("/thumbnail"):
                 del word.part.package.rels[rid]
         settings = word.settings.element
-        for tag in ("w:themeFontLang",):
-            found = settings.find(qn(tag))
-            if found is not None:
-                found.set(qn("w:val"), LANGUAGE)
-                found.set(qn("w:eastAsia"), LANGUAGE)
-        # Word updates the fields (the 目次's page numbers) when the file is opened.
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LANGUAGE)
+            theme_lang.set(qn("w:eastAsia"), LANGUAGE)
         later = [settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr",
                                                "w:endnotePr", "w:compat")]
-        first = next(el for el in later if el is not None)
-        first.addprevious(element("w:updateFields", val="true"))
-        props = word.core_properties
-        mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""  # as the HTML's <title>
+        next(el for el in later if el is not None).addprevious(
+            element("w:updateFields", val="true"))
+
+    def properties(self) -> None:
+        """Title (案 first in a draft, as the HTML's <title>), subject (the plan), author (the
+        publisher of the secretariat's pages, else the plan), language."""
+        doc = self.doc
+        props = self.word.core_properties
+        mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""
         props.title = word_text(mark + doc.title)
         props.subject = word_text(doc.plan_name)
         author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
         props.author = props.last_modified_by = word_text(author)
         props.language = LANGUAGE
-        props.comments = ""
-        props.keywords = ""
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        field_start(footer, " PAGE ")
-        footer.add_run("1")
-        field_end(footer)
-        if doc.is_draft:
-            header = section.header.paragraphs[0]
-            run = header.add_run(word_text(REPORT_TEXT["draft-mark"] + " "
-                                           + REPORT_TEXT["draft-reason-joiner"].join(doc.draft)))
-            run.bold = True
+        props.comments = props.keywords = ""
 
     # -- blocks --
 
