@@ -17,4 +17,5 @@ imported as ``helpers`` (``from helpers.filling import submit_all``), like ``cal
 - :mod:`helpers.cells`: A1 addresses, through :mod:`consolidator.cell_address`.
 - :mod:`helpers.published`: the seed's year as a published report, and the share of the
   seed's lines a form of it (HTML, Word, PDF) holds.
+- :mod:`helpers.xml_parts`: editing one XML part as a tree (the same with lxml or without).
 """
