@@ -183,6 +183,7 @@ class _Writer:
             styles[HEADING[level]].font.size = Pt(size)
         styles["Heading 4"].paragraph_format.space_before = Pt(10)
         styles["Title"].font.size = Pt(22)
+        styles["Title"].paragraph_format.space_before = Pt(96)  # a third down the cover
         styles["Caption"].font.color.rgb = RGBColor.from_string("000000")
         styles["Caption"].paragraph_format.space_before = Pt(8)
         for level, name in TOC_STYLES.items():
