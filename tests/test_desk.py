@@ -244,7 +244,8 @@ def test_consolidate_from_the_page_writes_what_the_command_writes(
     # the published report (consolidator report's files) beside the master
     published = project / "output" / "公表"
     for kind, name in (("html", "令和4年度_実施状況報告.html"), ("csv", "指標一覧_令和4年度.csv"),
-                       ("xlsx", "指標一覧_令和4年度.xlsx"), ("pdf", "令和4年度_実施状況報告.pdf")):
+                       ("xlsx", "指標一覧_令和4年度.xlsx"), ("pdf", "令和4年度_実施状況報告.pdf"),
+                       ("docx", "令和4年度_実施状況報告.docx")):
         assert f'data-testid="download-published-{kind}"' in page
         status, data, _ = download(client, f"/download/published/{kind}")
         assert status == 200 and data == (published / name).read_bytes()

@@ -14,7 +14,7 @@ from consolidator.messages import cli_text, fill
 @folder_run
 def report(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
            ledger: str | None, no_cache: bool) -> None:
-    """公表資料(実施状況報告の HTML・PDF と、指標一覧のオープンデータ CSV・Excel)を作ります。
+    """公表資料(実施状況報告の HTML・PDF・Word と、指標一覧のオープンデータ CSV・Excel)を作ります。
 
     consolidate と同じように検証・集約し(マスターやログは書きません)、出力先フォルダの
     「公表」フォルダに書き出します。未提出の担当や未解決のエラーがあるときは「案」として

@@ -145,6 +145,7 @@ DESK_TEXT: dict[str, str] = {
     "download-log": "検証ログ",
     "download-next-plan": "来年度用の計画カタログ",
     "download-published-html": "公表資料(HTML)",
+    "download-published-docx": "公表資料(Word)",
     "download-published-csv": "公表用の指標一覧(CSV)",
     "download-published-xlsx": "公表用の指標一覧(Excel)",
     "download-published-pdf": "公表資料(PDF)",

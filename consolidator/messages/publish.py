@@ -13,6 +13,7 @@ from consolidator.messages.table import Message
 
 PUBLISH_DIR = "公表"  # output/公表/
 HTML_NAME = "{year}度_実施状況報告.html"  # {year}: 令和3年
+DOCX_NAME = "{year}度_実施状況報告.docx"  # the Word form (python-docx, extra "report")
 OPEN_DATA_NAME = "指標一覧_{year}度.{ext}"
 PDF_NAME = "{year}度_実施状況報告.pdf"
 PAGES_NAME = "公表ページ.txt"  # output/公表/公表ページ.txt: the secretariat's own pages
@@ -181,4 +182,13 @@ PUBLISH: dict[str, Message] = {
                                "インストールしてから、実行し直してください。"),
     "pdf-failed": (W, "公表資料の PDF({file})を作れませんでした({detail})。HTML・CSV・Excel の公表資料は書き出しました。",
                    "このメッセージをツールの担当者に伝えてください。"),
+    "docx-engine-missing": (W, "公表資料の Word ファイル({file})は作りませんでした。Word ファイルを作る部品(python-docx)がインストールされていません。"
+                               "ほかの公表資料は書き出しました。",
+                            "PowerShell かコマンドプロンプトで pip install \"consolidator[report]\" を実行してから、"
+                            "consolidator report を実行し直してください。"),
+}
+
+# The Word form (令和N年度_実施状況報告.docx): what only it needs.
+WORD_TEXT: dict[str, str] = {
+    "toc-placeholder": "(ページ番号は、Word で目次を右クリックして「フィールド更新」を選ぶと表示されます)",
 }

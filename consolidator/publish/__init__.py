@@ -8,7 +8,12 @@
 - :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
 - :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``;
 - :mod:`.pdf`: ``令和N年度_実施状況報告.pdf`` (Typst, ``templates/report.typ``), in the
-  operating system's Japanese fonts (:mod:`.fonts`).
+  operating system's Japanese fonts (:mod:`.fonts`);
+- :mod:`.word`: ``令和N年度_実施状況報告.docx`` (python-docx), with :mod:`.word_xml`: the
+  WordprocessingML python-docx has no API for.
+
+The PDF and Word engines are the ``report`` extra: without one, its file is skipped with a
+finding in :attr:`Published.skipped` and the other forms are written.
 
 :func:`write_published` writes them all under ``<out>/公表/``.
 """
@@ -18,10 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consolidator.findings import Finding
+from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
-from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PDF_NAME, PUBLISH_DIR
+from consolidator.messages.publish import (
+    DOCX_NAME,
+    HTML_NAME,
+    OPEN_DATA_NAME,
+    PDF_NAME,
+    PUBLISH_DIR,
+)
 from consolidator.publish.model import Document
 from consolidator.report.merge import Consolidated
 from consolidator.safe_paths import output_path
@@ -40,7 +51,7 @@ class Published:
     skipped: list[Finding] = field(default_factory=list)
 
 
-PUBLISHED_KINDS = ("html", "csv", "xlsx", "pdf")
+PUBLISHED_KINDS = ("html", "pdf", "docx", "csv", "xlsx")
 
 
 def publish_folder(out_dir: Path) -> Path:
@@ -48,24 +59,25 @@ def publish_folder(out_dir: Path) -> Path:
 
 
 def published_name(kind: str, year: int) -> str:
-    """The file name of one form of the published report of fiscal ``year``: ``html`` / ``pdf``
-    (令和N年度_実施状況報告.html / .pdf), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
-    if kind == "html":
-        return fill(HTML_NAME, year=wareki(year))
-    if kind == "pdf":
-        return fill(PDF_NAME, year=wareki(year))
+    """The file name of one form of the published report of fiscal ``year``: ``html`` /
+    ``pdf`` / ``docx`` (令和N年度_実施状況報告.html / .pdf / .docx), ``csv`` / ``xlsx``
+    (指標一覧_令和N年度.csv / .xlsx)."""
+    names = {"html": HTML_NAME, "pdf": PDF_NAME, "docx": DOCX_NAME}
+    if kind in names:
+        return fill(names[kind], year=wareki(year))
     return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
 def write_published(out_dir: Path, c: Consolidated) -> Published:
     """Write the published report of ``c`` into ``out_dir/公表/``: the HTML, the open data
-    (CSV, xlsx) and the PDF (skipped, with a finding, without typst or a Japanese font), each
-    atomically; the secretariat's page file is read (created with guidance
-    when missing, never overwritten)."""
+    (CSV, xlsx), the PDF and the Word file, each atomically; the secretariat's page file is
+    read (created with guidance when missing, never overwritten). A form whose engine (or,
+    for the PDF, a Japanese font) is missing is left out, said in ``skipped``."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
     from consolidator.publish.open_data import write_open_data_csv, write_open_data_xlsx
     from consolidator.publish.pages import load_pages
+    from consolidator.publish.word import docx_engine, write_docx
 
     folder = publish_folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -79,4 +91,8 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
 
     pdf, skipped = write_pdf(output_path(folder, published_name("pdf", c.year)), doc)
     files += [pdf] if pdf is not None else []
+    if docx_engine() is None:
+        skipped.append(make("docx-engine-missing", file=published_name("docx", c.year)))
+    else:
+        files.append(write_docx(output_path(folder, published_name("docx", c.year)), doc))
     return Published(folder, files, doc, skipped)

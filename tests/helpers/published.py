@@ -20,6 +20,8 @@ from helpers.filling import by_department, seed_values, submit_all
 
 SEED_YEAR = 2021
 SEED_TEXT = Path(__file__).parent.parent / "data" / "seed_report_r3.txt"
+SEED_HTML = "令和3年度_実施状況報告.html"
+SEED_DOCX = "令和3年度_実施状況報告.docx"
 
 
 def squeeze(text: str) -> str:
@@ -60,8 +62,9 @@ def make_seed_report(root: Path) -> dict[str, Any]:
     submit_all(templates, root / "submissions",
                values=lambda _department, template: seed_values(original, template))
     job = run_report(root / "submissions", catalog, SEED_YEAR, root / "output")
+    folder = root / "output" / "公表"
     return {"original": original, "catalog": catalog, "job": job, "root": root,
-            "folder": root / "output" / "公表"}
+            "folder": folder, "html": folder / SEED_HTML}
 
 
 def _seed_lines() -> list[tuple[int, str]]:
@@ -193,3 +196,18 @@ def assert_faithful(result: Fidelity, text: str, extra_missing: dict[int, str] |
     assert {n for n, _ in result.missing} <= known, result.report  # a new loss has a cause
     assert len([r for r in result.excluded.values() if r == ACTUAL_WORDING]) <= 20
     assert len(result.excluded) <= 80
+
+
+def assert_seed_fidelity(text: str, report: dict[str, Any],
+                         initiative_headings: list[str]) -> Fidelity:
+    """:func:`assert_faithful` for ``text`` (a form of ``report``, :func:`make_seed_report`'s,
+    read back and squeezed), and more: every 実施状況 and 予定 text of the seed is in it, and its
+    取組み headings are the seed's, in order."""
+    assert initiative_headings == [f"{i.label} {i.title}" for i in report["catalog"].initiatives]
+    for ini in report["original"].initiatives:
+        for section in ("status", "plans"):
+            for row in ini.previous[section]:
+                assert squeeze(row["text"]) in text, (ini.id, section, row["text"][:40])
+    result = fidelity(text, report["job"])
+    assert_faithful(result, text)
+    return result
