@@ -41,12 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name, parse_wheel_filename
     from packaging.version import Version
 except ImportError:  # pip always has it
-    from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
     from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
     from pip._vendor.packaging.utils import (  # type: ignore[no-redef]
         canonicalize_name,
@@ -255,6 +253,13 @@ def _plain(req: Requirement) -> Requirement:
     return Requirement(f"{req.name}{req.specifier}")
 
 
+def is_pure(wheel_name: str) -> bool:
+    """A wheel any Python 3 on any platform installs (``py3-none-any``)."""
+    tags = parse_wheel_filename(wheel_name)[3]
+    return all(tag.abi == "none" and tag.platform == "any" and tag.interpreter.startswith("py")
+               for tag in tags)
+
+
 def _build_pure_wheel(req: Requirement, dest: Path, target: Target, python: str,
                       parent: str, cache: Path | None) -> None:
     """No binary wheel: build one from the source archive, accepted only if pure Python.
@@ -279,9 +284,8 @@ def _build_pure_wheel(req: Requirement, dest: Path, target: Target, python: str,
             raise BuildError(f"building a wheel of {sdists[0].name} failed:\n"
                              + done.stdout[-2000:] + done.stderr[-2000:])
         [wheel] = built.glob("*.whl")
-        name, version, _b, tags = parse_wheel_filename(wheel.name)
-        if any(tag.abi != "none" or tag.platform != "any" or not tag.interpreter.startswith("py")
-               for tag in tags):
+        name, version, _b, _tags = parse_wheel_filename(wheel.name)
+        if not is_pure(wheel.name):
             raise BuildError(texts.BUILD_REFUSED_COMPILE.format(
                 name=name, version=version, target=f"{target.name}/py{python}",
                 wheel=wheel.name))

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (script lines and Japanese texts read better unbroken)
 """Every text of the offline bundle (scripts/build_bundle.py), in one place.
 
 The .bat scripts are written in CP932 with CRLF line endings (scripts/build_bundle.py does the

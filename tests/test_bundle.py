@@ -1,0 +1,283 @@
+"""Issue 23: the offline bundle (scripts/build_bundle.py) for the city's PCs with no internet.
+
+The fast tests need no download: licences read from a wheel's METADATA built here, the .bat
+encoding, SHA256SUMS.txt, the requirement walk with the target's markers. The slow ones build
+real bundles from PyPI (once per session, pip's downloads kept in the pytest cache between
+runs): every requirement of win_amd64 for Python 3.11 and 3.13 resolves from the bundle alone,
+and the Linux bundle installs into a fresh virtual environment with no index and no network and
+runs ``consolidator demo``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from helpers.paths import ROOT, SCRIPTS
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bb = _load("build_bundle")
+texts = bb.texts
+
+BATS = {"install.bat": texts.BAT_INSTALL, "uninstall.bat": texts.BAT_UNINSTALL,
+        "start_desk.bat": texts.BAT_START_DESK}
+VALUES = {"VERSION": "0.1.0", "PY": "3.11", "EXTRAS": "desk,report"}
+
+
+def _wheel(folder: Path, name: str, version: str, *headers: str) -> Path:
+    """A minimal wheel whose METADATA holds ``headers``."""
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    meta = "\n".join(["Metadata-Version: 2.4", f"Name: {name}", f"Version: {version}",
+                      *headers]) + "\n"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
+        zf.writestr(f"{name}/__init__.py", "")
+    return path
+
+
+# ---- fast: no download --------------------------------------------------------------------------
+
+def test_licences_come_from_the_metadata(tmp_path: Path) -> None:
+    expression = _wheel(tmp_path, "a", "1.0", "License-Expression: BSD-3-Clause",
+                        "Classifier: License :: OSI Approved :: MIT License")
+    classifiers = _wheel(tmp_path, "b", "1.0", "License: ZPL 2.1",
+                         "Classifier: License :: OSI Approved :: Zope Public License")
+    long_text = _wheel(tmp_path, "c", "1.0",
+                       "License: Copyright (c) 2024 Someone\n        Permission is hereby granted")
+    nothing = _wheel(tmp_path, "d", "1.0", "License: UNKNOWN")
+    assert bb.Wheel.read(expression).licence() == "BSD-3-Clause"
+    assert bb.Wheel.read(classifiers).licence() == "Zope Public License; ZPL 2.1"
+    assert bb.Wheel.read(long_text).licence() == "Copyright (c) 2024 Someone …"
+    assert bb.Wheel.read(nothing).licence() == texts.LICENCE_UNKNOWN
+    table = bb.licence_table(bb.read_wheels(tmp_path).values())
+    assert "a 1.0" in table and "(a-1.0-py3-none-any.whl)" in table
+
+
+@pytest.mark.parametrize("name", sorted(BATS))
+def test_bat_files_are_cp932_with_crlf(name: str) -> None:
+    data = bb.bat_bytes(bb.fill(BATS[name], VALUES))
+    assert data.count(b"\r\n") == data.count(b"\n") and b"\r\r" not in data
+    lines = data.split(b"\r\n")
+    assert lines[0] == b"@echo off" and all(line.isascii() for line in lines[:5])
+    declared = re.search(rb"encoding: (\w+)", lines[1])
+    assert declared and declared.group(1) == b"cp932" and b"chcp 932 >nul" in lines[:5]
+    text = data.decode(declared.group(1).decode())
+    assert re.search("[\u3040-\u30ff]", text)  # the messages are Japanese
+    for line in text.splitlines():  # a message never breaks cmd.exe's parsing
+        if line.startswith("echo "):  # a variable is fine, a bare % & < > | ^ is not
+            assert not set(re.sub(r"%\w+%", "", line[5:])) & set("&<>|^%"), line
+        assert not line.rstrip().endswith("("), line  # no blocks: every branch is a goto
+    labels = set(re.findall(r"^:(\w+)", text, re.M))
+    assert set(re.findall(r"goto (\w+)", text)) <= labels
+
+
+def test_a_character_cp932_lacks_fails_the_build() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        bb.bat_bytes("echo 𠮷田\n")
+
+
+def test_sums_match_every_file_and_catch_a_change(tmp_path: Path) -> None:
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "a.whl").write_bytes(b"a")
+    (tmp_path / "install.bat").write_bytes(b"@echo off\r\n")
+    (tmp_path / "verify_sums.py").write_text(bb.fill(texts.VERIFY_SUMS, VALUES), "ascii")
+    bb.write_sums(tmp_path)
+    listed = (tmp_path / "SHA256SUMS.txt").read_text("ascii").splitlines()
+    assert [line.split("  ")[1] for line in listed] == ["install.bat", "verify_sums.py",
+                                                        "wheels/a.whl"]
+    assert bb.check_sums(tmp_path) == []
+    verify = [sys.executable, str(tmp_path / "verify_sums.py")]
+    assert subprocess.run(verify, capture_output=True).returncode == 0
+    (tmp_path / "wheels" / "a.whl").write_bytes(b"b")
+    (tmp_path / "extra.txt").write_text("x")
+    assert bb.check_sums(tmp_path) == ["extra.txt", "wheels/a.whl"]
+    done = subprocess.run(verify, capture_output=True, text=True)
+    assert done.returncode == 1 and "CHANGED wheels/a.whl" in done.stdout
+
+
+def test_requirements_are_read_with_the_targets_markers(tmp_path: Path) -> None:
+    """pip judges markers on the machine it runs on; the builder on the target's."""
+    _wheel(tmp_path, "consolidator", "0.1.0", "Requires-Dist: click>=8",
+           'Requires-Dist: colorama; platform_system == "Windows"',
+           'Requires-Dist: tomli; python_version < "3.12"',
+           'Requires-Dist: flask>=3; extra == "desk"', 'Requires-Dist: pandas; extra == "x"')
+    _wheel(tmp_path, "click", "7.0")  # too old
+    wheels = bb.read_wheels(tmp_path)
+    root = bb.Requirement("consolidator[desk]")
+
+    def missing(target: str, python: str) -> list[str]:
+        env = bb.marker_environment(bb.TARGETS[target], python)
+        return sorted(str(req) for req, _parent in bb.unmet(wheels, root, env))
+
+    assert missing("win_amd64", "3.11") == [
+        "click>=8", 'colorama; platform_system == "Windows"', 'flask>=3; extra == "desk"',
+        'tomli; python_version < "3.12"']
+    assert missing("manylinux2014_x86_64", "3.13") == ["click>=8", 'flask>=3; extra == "desk"']
+
+
+def test_the_extras_come_from_pyproject(tmp_path: Path) -> None:
+    assert bb.project_extras() [:1] == ["desk"]
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\n[project.optional-dependencies]\n'
+                         'report = ["typst"]\ndesk = ["flask"]\nanalysis = ["pandas"]\n')
+    assert bb.project_extras(pyproject) == ["desk", "report"]
+
+
+def test_only_pure_python_wheels_are_built_from_source() -> None:
+    assert bb.is_pure("odfpy-1.4.1-py2.py3-none-any.whl")
+    assert not bb.is_pure("psutil-7.2.2-cp311-cp311-linux_x86_64.whl")
+    assert not bb.is_pure("x-1.0-cp311-abi3-any.whl")
+
+
+def test_glibc_needed_is_the_newest_of_each_wheels_oldest_tag(tmp_path: Path) -> None:
+    def wheel(tags: str) -> object:
+        path = tmp_path / f"x-1.0-cp311-cp311-{tags}.whl"
+        return bb.Wheel(path, "x", bb.Version("1.0"), None)
+
+    assert bb.glibc_needed([wheel("manylinux2010_x86_64.manylinux_2_28_x86_64")]) == "2.17"
+    assert bb.glibc_needed([wheel("manylinux_2_28_x86_64"),
+                            wheel("manylinux2014_x86_64")]) == "2.28"
+
+
+# ---- slow: real bundles from PyPI ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def bundle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Callable[[str, str], Path]]:
+    """(target, python) → the extracted bundle folder; each built once per session."""
+    cache = Path(request.config.cache.mkdir("bundle"))
+    old = os.environ.get("PIP_CACHE_DIR")
+    os.environ["PIP_CACHE_DIR"] = str(cache / "pip")
+    work = tmp_path_factory.mktemp("bundles")
+    own: list[Path] = []
+    built: dict[tuple[str, str], Path] = {}
+
+    def get(target: str, python: str) -> Path:
+        if (target, python) not in built:
+            if not own:
+                own.append(bb.build_own_wheel(work / "own"))
+            archive = bb.build(target, python, work / "dist", own_wheel=own[0],
+                               cache=cache / "built")
+            with zipfile.ZipFile(archive) as zf:
+                names = zf.namelist()
+                assert all(name.isascii() for name in names), names
+                assert all(info.flag_bits & 0x800 == 0 for info in zf.infolist())
+                zf.extractall(work / "x")
+            [top] = {name.split("/")[0] for name in names}
+            assert archive.name == f"{top}.zip"
+            built[target, python] = work / "x" / top
+        return built[target, python]
+
+    yield get
+    if old is None:
+        os.environ.pop("PIP_CACHE_DIR", None)
+    else:
+        os.environ["PIP_CACHE_DIR"] = old
+
+
+def _python(version: str) -> str | None:
+    """An interpreter of ``version`` that runs (a pyenv shim may name one that does not)."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for candidate in [shutil.which(f"python{version}"),
+                      *map(str, sorted(pyenv.glob(f"{version}*/bin/python{version}")))]:
+        if candidate and subprocess.run(
+                [candidate, "-c", f"import sys, pip; assert sys.version.startswith('{version}')"],
+                capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("python", ["3.11", "3.13"])
+def test_the_windows_bundle_resolves_alone(bundle: Callable[[str, str], Path],
+                                           tmp_path: Path, python: str) -> None:
+    folder = bundle("win_amd64", python)
+    wheels = bb.read_wheels(folder / "wheels")
+    extras = bb.project_extras()
+    root = bb.Requirement(f"consolidator[{','.join(extras)}]")
+    env = bb.marker_environment(bb.TARGETS["win_amd64"], python)
+    assert bb.unmet(wheels, root, env) == []  # with Windows' markers, read by the builder
+    assert {"flask", "waitress", "odfpy", "python-calamine"} <= set(wheels)
+    assert all(p.suffix == ".whl" for p in (folder / "wheels").iterdir())  # no source archive
+    nodot = python.replace(".", "")
+    assert all(bb.is_pure(w.path.name) or w.path.name.endswith(
+        (f"-cp{nodot}-win_amd64.whl", "-abi3-win_amd64.whl")) for w in wheels.values())
+    # the scripts, the sums, the read-me
+    assert bb.check_sums(folder) == []
+    for name in BATS:
+        data = (folder / name).read_bytes()
+        assert data.count(b"\r\n") == data.count(b"\n")
+        assert f'set "PYVER={python}"' in data.decode("cp932")
+    install = (folder / "install.bat").read_text("cp932")
+    assert f"consolidator[{','.join(extras)}]" in install and "py -%PYVER% -m venv" in install
+    readme = (folder / "README_IT.txt").read_bytes()
+    assert readme.startswith(b"\xef\xbb\xbf") and b"\r\n" in readme
+    assert "odfpy 1.4" in readme.decode("utf-8-sig") and "certutil -hashfile" in readme.decode(
+        "utf-8-sig")
+    # what pip itself says, from the bundle alone (pip judges markers on the Python it runs on:
+    # run by that version's interpreter)
+    interpreter = _python(python)
+    if interpreter is None:
+        pytest.skip(f"no python{python} here to run pip's own check with")
+    done = subprocess.run(
+        [interpreter, "-m", "pip", "install", "--dry-run", "--disable-pip-version-check",
+         "--no-index", "--find-links", str(folder / "wheels"), "--platform", "win_amd64",
+         "--python-version", python, "--only-binary=:all:", "--target", str(tmp_path / "T"),
+         f"consolidator[{','.join(extras)}]"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Would install" in done.stdout and "consolidator-" in done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux" or platform.machine() != "x86_64",
+                    reason="the Linux bundle is for x86_64 Linux")
+def test_the_linux_bundle_installs_offline_and_runs_the_demo(
+        bundle: Callable[[str, str], Path], tmp_path: Path) -> None:
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    folder = bundle("manylinux2014_x86_64", python)
+    assert bb.check_sums(folder) == []
+    dead = "http://127.0.0.1:9"  # no network: any attempt to reach an index fails
+    env = dict(os.environ, PYTHON=sys.executable, PIP_NO_INDEX="1", HTTP_PROXY=dead,
+               HTTPS_PROXY=dead, http_proxy=dead, https_proxy=dead, PIP_CONFIG_FILE=os.devnull)
+    for _run in range(2):  # installs, then upgrades in place
+        done = subprocess.run(["sh", str(folder / "install.sh")], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (folder / "venv" / "consolidator-bundle.txt").is_file()
+    demo = subprocess.run([str(folder / "venv" / "bin" / "consolidator"), "demo", "--out", "d"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=dict(env, PYTHONPATH=""))
+    assert demo.returncode in (0, 1), demo.stdout + demo.stderr  # 1: the demo's planted errors
+    assert (tmp_path / "d" / "output").is_dir() and list((tmp_path / "d" / "output").glob(
+        "master_*.xlsx"))
+    # it ran the bundle's copy, not the source tree's
+    where = subprocess.run([str(folder / "venv" / "bin" / "python"), "-c",
+                            "import consolidator; print(consolidator.__file__)"],
+                           capture_output=True, text=True, env=dict(env, PYTHONPATH=""),
+                           cwd=tmp_path)
+    assert str(folder / "venv") in where.stdout and str(ROOT) not in where.stdout
+    done = subprocess.run(["sh", str(folder / "uninstall.sh")], capture_output=True, text=True)
+    assert done.returncode == 0 and not (folder / "venv").exists()
+    assert (folder / "install.sh").exists() and (tmp_path / "d" / "output").is_dir()
