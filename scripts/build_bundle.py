@@ -279,7 +279,7 @@ def _build_pure_wheel(req: Requirement, dest: Path, target: Target, python: str,
             raise BuildError(texts.BUILD_REFUSED_UNRESOLVED.format(
                 requirement=req, parent=parent, target=f"{target.name}/py{python}"))
         built = Path(tmp) / "built"
-        done = _pip("wheel", "--no-deps", "-w", str(built), str(sdists[0]))
+        done = _pip("wheel", "--no-deps", "--use-pep517", "-w", str(built), str(sdists[0]))
         if done.returncode != 0:
             raise BuildError(f"building a wheel of {sdists[0].name} failed:\n"
                              + done.stdout[-2000:] + done.stderr[-2000:])
