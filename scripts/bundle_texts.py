@@ -82,22 +82,28 @@ echo [1/4] ファイルが壊れていないか確かめています。SHA256SUM
 py -%PYVER% verify_sums.py
 if errorlevel 1 goto badsums
 
-if not exist "%VENV%\Scripts\python.exe" goto create
+if exist "%VENV%\Scripts\python.exe" goto check
+if not exist "%VENV%\" goto create
+if exist "%VENV%\consolidator-bundle.txt" goto recreate
+goto foreign
+
+:check
+if not exist "%VENV%\consolidator-bundle.txt" goto foreign
 "%VENV%\Scripts\python.exe" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '%PYVER%'.split('.'))))" >nul 2>nul
 if errorlevel 1 goto recreate
 echo [2/4] 前回インストールした環境を更新します: %VENV%
 goto install
 
 :recreate
-if not exist "%VENV%\consolidator-bundle.txt" goto foreign
-echo [2/4] Python の版が変わったため、環境を作り直します: %VENV%
+echo [2/4] 環境を作り直します。Python の版が変わったか、前回のインストールが途中で止まりました: %VENV%
 py -%PYVER% -m venv --clear "%VENV%"
 if errorlevel 1 goto failed
 goto mark
 
 :create
-if exist "%VENV%\" goto foreign
 echo [2/4] このフォルダの中に専用の環境を作ります: %VENV%
+mkdir "%VENV%"
+> "%VENV%\consolidator-bundle.txt" echo made by install.bat of consolidator @VERSION@
 py -%PYVER% -m venv "%VENV%"
 if errorlevel 1 goto failed
 
