@@ -149,6 +149,69 @@ def test_only_pure_python_wheels_are_built_from_source() -> None:
     assert not bb.is_pure("x-1.0-cp311-abi3-any.whl")
 
 
+def _fake_pip(compiled: set[str], no_source: set[str]) -> Callable[..., object]:
+    """pip as the builder calls it, offline: binary wheels exist for nothing but ``click``;
+    a source archive for every name but ``no_source``; building one gives a platform wheel
+    for the names in ``compiled``, a pure one otherwise."""
+
+    def pip(*args: str) -> subprocess.CompletedProcess[str]:
+        def done(code: int) -> subprocess.CompletedProcess[str]:
+            return subprocess.CompletedProcess(list(args), code, "", "")
+
+        dest = Path(args[args.index("-d") + 1]) if "-d" in args else None
+        wanted = [bb.Requirement(a) for a in args[1:] if a[:1].isalpha() and "=" not in a[:2]
+                  and not a.startswith(("cp", "win", "none", "abi", "manylinux", "macosx"))]
+        if args[0] == "download" and "--only-binary=:all:" in args:
+            if any(r.name != "click" for r in wanted):
+                return done(1)
+            assert dest is not None
+            _wheel(dest, "click", "8.1")
+            return done(0)
+        if args[0] == "download":  # --no-binary: the source archive
+            [req] = wanted
+            if req.name in no_source:
+                return done(1)
+            assert dest is not None
+            (dest / f"{req.name}-1.0.tar.gz").write_bytes(b"")
+            return done(0)
+        if args[0] == "wheel":
+            out = Path(args[args.index("-w") + 1])
+            out.mkdir(parents=True, exist_ok=True)
+            name = Path(args[-1]).name.split("-")[0]
+            tag = "cp311-cp311-linux_x86_64" if name in compiled else "py3-none-any"
+            (out / "src").mkdir()
+            _wheel(out / "src", name, "1.0").rename(out / f"{name}-1.0-{tag}.whl")
+            return done(0)
+        return done(0)
+
+    return pip
+
+
+@pytest.mark.parametrize(("compiled", "no_source", "message"), [
+    (set(), set(), None),
+    ({"fastthing"}, set(), "fastthing 1.0 has no binary wheel for win_amd64/py3.11"),
+    (set(), {"fastthing"}, "fastthing>=1 (needed by consolidator 0.1.0) has no wheel"),
+], ids=["pure-built", "needs-compiling", "nothing-at-all"])
+def test_a_dependency_without_a_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      compiled: set[str], no_source: set[str],
+                                      message: str | None) -> None:
+    """Built from source only when pure Python; one that needs compiling fails the build."""
+    own = _wheel(tmp_path, "consolidator", "0.1.0", "Requires-Dist: click>=8",
+                 "Requires-Dist: fastthing>=1")
+    monkeypatch.setattr(bb, "_pip", _fake_pip(compiled, no_source))
+    dest = tmp_path / "wheels"
+    dest.mkdir()
+    if message is None:
+        wheels = bb.collect_wheels(dest, bb.TARGETS["win_amd64"], "3.11", [], own,
+                                   cache=tmp_path / "cache")
+        assert sorted(wheels) == ["click", "consolidator", "fastthing"]
+        assert (tmp_path / "cache" / "fastthing-1.0-py3-none-any.whl").is_file()
+        return
+    with pytest.raises(bb.BuildError, match=re.escape(message)) as refused:
+        bb.collect_wheels(dest, bb.TARGETS["win_amd64"], "3.11", [], own)
+    assert "compiling" in str(refused.value) or "no source archive" in str(refused.value)
+
+
 def test_glibc_needed_is_the_newest_of_each_wheels_oldest_tag(tmp_path: Path) -> None:
     def wheel(tags: str) -> object:
         path = tmp_path / f"x-1.0-cp311-cp311-{tags}.whl"
