@@ -103,9 +103,27 @@ def output_path(folder: Path, name: str) -> Path:
     return folder / name
 
 
-def reason_text(reason: str, max_chars: int = MAX_NAME_CHARS) -> str:
-    """Why a name was refused, in Japanese."""
-    return fill(NAME_PROBLEMS[reason], max=max_chars)
+def reason_text(reason: str, name: str = "", max_chars: int = MAX_NAME_CHARS) -> str:
+    """Why ``name`` was refused, in Japanese, naming what in it breaks the rule."""
+    return fill(NAME_PROBLEMS[reason], max=max_chars, found=_found(name, reason))
+
+
+def _found(name: str, reason: str) -> str:
+    """What in ``name`` breaks the rule ``reason``: the character, the device name, the
+    length (empty where the reason says it all)."""
+    if reason == SEPARATOR:
+        return next((ch for ch in name
+                     if set(unicodedata.normalize("NFKC", ch)) & SEPARATORS), "")
+    if reason == CONTROL:
+        return next((f"U+{ord(ch):04X}" for ch in name
+                     if unicodedata.category(ch) in CONTROL_CATEGORIES), "")
+    if reason == WINDOWS_CHARACTER:
+        return next((ch for ch in name if ch in WINDOWS_FORBIDDEN), "")
+    if reason == RESERVED:
+        return name.split(".", 1)[0].rstrip(" ")
+    if reason == TOO_LONG:
+        return str(len(name))
+    return ""
 
 
 def shown(name: object) -> str:
@@ -118,7 +136,8 @@ def shown(name: object) -> str:
 def refused(exc: UnsafePath, target: str) -> Finding:
     """The finding of a file not written for ``target`` (a department) because of ``exc``."""
     return make("output-name-refused", value=shown(exc.name), target=target,
-                folder=str(exc.folder), reason=reason_text(exc.reason, MAX_FILE_NAME_CHARS))
+                folder=str(exc.folder),
+                reason=reason_text(exc.reason, exc.name, MAX_FILE_NAME_CHARS))
 
 
 class WrittenFiles(list[Path]):

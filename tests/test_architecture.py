@@ -59,9 +59,14 @@ def test_import_contracts_hold() -> None:
     ("checks/validation.py", "import pandas", "pandas is optional"),
     ("cli.py", "import flask", "only the desk imports it"),
     ("jobs/runs.py", "import consolidator.desk.app", "cli → jobs"),
+    ("publish/model.py", "import consolidator.jobs.runs", "cli → jobs"),
+    ("publish/html.py", "import consolidator.reading.workbook", "Writers never"),
+    ("publish/open_data.py", "import click", "Only the CLI imports click"),
+    ("publish/html.py", "import flask", "never the web framework"),
 ], ids=["stage-imports-cli", "writer-imports-reader", "writer-imports-safety",
         "plan-imports-templates", "stage-imports-click", "stage-imports-pandas",
-        "cli-imports-flask", "stage-imports-desk"])
+        "cli-imports-flask", "stage-imports-desk", "publish-imports-jobs",
+        "publish-imports-reader", "publish-imports-click", "publish-imports-flask"])
 def test_contracts_catch_a_wrong_import(tmp_path: Path, module: str, bad_import: str,
                                         contract: str) -> None:
     copy = tmp_path / "consolidator"

@@ -241,6 +241,15 @@ def test_consolidate_from_the_page_writes_what_the_command_writes(
     assert status == 200
     assert data == master_path(project / "output", 2022).read_bytes()
     assert "attachment" in headers["Content-Disposition"]
+    # the published report (consolidator report's files) beside the master
+    published = project / "output" / "公表"
+    for kind, name in (("html", "令和4年度_実施状況報告.html"), ("csv", "指標一覧_令和4年度.csv"),
+                       ("xlsx", "指標一覧_令和4年度.xlsx")):
+        assert f'data-testid="download-published-{kind}"' in page
+        status, data, _ = download(client, f"/download/published/{kind}")
+        assert status == 200 and data == (published / name).read_bytes()
+    for kind in ("pdf", "..%2fmaster_2022.xlsx", "txt"):
+        assert download(client, f"/download/published/{kind}")[0] == 404
 
 
 def test_the_folder_held_by_another_run_is_said_and_left_alone(

@@ -371,3 +371,12 @@ def test_the_plan_id_which_names_the_plan_workbook_is_a_plain_word() -> None:
     doc = json.loads(MINI_PLAN.read_text("utf-8"))
     doc["plan"]["id"] = ESCAPE
     assert [(f.code, f.path) for f in check_plan(doc).errors] == [("plan-schema", "$.plan.id")]
+
+
+@pytest.mark.parametrize(("name", "said"), [("福祉／健康課", "「／」"), ("福祉:課", "「:」"),
+                                            ("課\u202exslx.exe", "U+202E"),
+                                            ("CON.x", "「CON」"), ("福" * 70, "70 文字")])
+def test_the_finding_names_what_in_the_name_breaks_the_rule(name: str, said: str) -> None:
+    [found] = [f for f in check_plan(with_department(name)) if f.code == "plan-unsafe-name"]
+    assert said in found.message and "$.departments[3].name" in found.message
+    assert "\u202e" not in found.message  # shown, never applied

@@ -5,6 +5,7 @@
 - ``yearly``: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``;
 - ``correction``: ``diff``, ``accept``, ``status``;
 - ``remind_command``: ``remind`` (drafts for the departments still to be heard from);
+- ``report_command``: ``report`` (the published report, 公表);
 - ``desk_command``: ``desk`` (the web page; extra ``desk``).
 
 Start-up stays light: the library (and with it openpyxl, xlsxwriter, python-calamine,
@@ -17,6 +18,7 @@ from consolidator.cli import (  # noqa: F401  (importing a module registers its 
     desk_command,
     plan_commands,
     remind_command,
+    report_command,
     yearly,
 )
 from consolidator.cli.app import main

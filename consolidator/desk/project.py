@@ -18,7 +18,9 @@ from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
+from consolidator.messages.publish import PUBLISH_DIR
 from consolidator.plan.catalog import Catalog
+from consolidator.publish import PUBLISHED_KINDS, published_name
 from consolidator.safe_paths import UnsafePath, output_path
 from consolidator.templates.generate import template_filename
 
@@ -58,6 +60,12 @@ class Project:
 
     def next_plan(self) -> Path | None:
         return _in(self.output, f"plan_{self.year + 1}.json")
+
+    def published(self, kind: str) -> Path | None:
+        """A form of the published report (``html``, ``csv``, ``xlsx``) in ``output/公表/``."""
+        if kind not in PUBLISHED_KINDS:
+            return None
+        return _in(self.output / PUBLISH_DIR, published_name(kind, self.year))
 
     def department_log(self, department: str) -> Path | None:
         return self._of(department, self.output / DEPARTMENT_LOG_DIR, department_log_name)

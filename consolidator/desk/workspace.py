@@ -31,6 +31,7 @@ from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.findings import Finding, make
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.publishing import publish_consolidated
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
 from consolidator.ledger.acceptance import AcceptResult, Key, marked_row, record_acceptances
 from consolidator.ledger.records import digest
@@ -292,8 +293,9 @@ class Workspace:
 
     def consolidate(self) -> JobResult:
         """``consolidator consolidate`` on the project folder (``run_consolidate`` holds the
-        output folder's lock itself), its progress (files checked of all) reported to
-        :attr:`progress`, which the page polls while it waits."""
+        output folder's lock itself), then the published report (``consolidator report``'s
+        files, from the same merge, into ``output/公表/``), its progress (files checked of
+        all) reported to :attr:`progress`, which the page polls while it waits."""
         p = self.project
         with self._changing:
             before = fingerprint(p.submissions)
@@ -301,6 +303,8 @@ class Workspace:
             try:
                 job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
                                       progress=self.progress.update)
+                if job.consolidated is not None:  # the published report beside the master
+                    publish_consolidated(p.output, job.consolidated)
             finally:
                 self.progress.finish()
         self._remember(job.validation, before)

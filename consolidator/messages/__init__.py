@@ -15,7 +15,8 @@
 - :mod:`.workbook`: the texts written into a template (sheet names, headers, year labels, the
   reasons of the drop-down, the file name); :mod:`.outputs`: the command line, the master
   workbook, the log's headings, the plan comparison and small separators; :mod:`.table`:
-  the shape of a message and :func:`fill`; :mod:`.desk`: the pages of ``consolidator desk``.
+  the shape of a message and :func:`fill`; :mod:`.desk`: the pages of ``consolidator desk``;
+  :mod:`.publish`: the published report (``consolidator report``).
 
 Templates use ``str.format`` placeholders filled from the finding's location and value:
 ``{department} {file} {sheet} {cell} {field_id} {initiative_id} {indicator} {value} {path}``

@@ -34,13 +34,13 @@ OUTPUTS: dict[str, Message] = {
 # Why a name cannot be part of a file name: the reasons of consolidator.safe_paths.
 NAME_PROBLEMS: dict[str, str] = {
     "empty": "名前が空です",
-    "separator": "フォルダの区切りになる文字(/ \\ ／ ∕ ⁄ ＼ ¥ など)を含んでいます",
+    "separator": "フォルダの区切りになる文字「{found}」を含んでいます(/ \\ と、その全角や似た形の文字 ／ ＼ ∕ ⁄ ¥ なども使えません)",
     "parent": "上のフォルダを指す「..」を含んでいます",
-    "control": "制御文字(改行・タブ・見えない書式文字など)を含んでいます",
-    "windows-character": "Windows のファイル名に使えない文字(< > : \" | ? *)を含んでいます",
-    "reserved": "Windows が機器の名前として予約している名前(CON、PRN、AUX、NUL、COM1〜9、LPT1〜9 など)です",
+    "control": "制御文字 {found} を含んでいます(改行・タブ・見えない書式文字などは使えません)",
+    "windows-character": "Windows のファイル名に使えない文字「{found}」を含んでいます(< > : \" | ? * は使えません)",
+    "reserved": "「{found}」は Windows が機器の名前として予約している名前です(CON、PRN、AUX、NUL、COM1〜9、LPT1〜9 など。後ろに「.」が続いても同じです)",
     "trailing": "先頭か末尾が空白、または末尾が「.」です(Windows ではファイル名から削られます)",
-    "too-long": "{max} 文字を超えています",
+    "too-long": "{found} 文字あります({max} 文字までにしてください)",
     "outside": "出力先フォルダの外を指しています",
 }
 

@@ -226,7 +226,7 @@ def _check_file_names(doc: Any, found: Findings) -> None:
             problem = name_problem(name)
             if problem is not None:
                 found.add("plan-unsafe-name", value=shown(name), path=path,
-                          reason=reason_text(problem))
+                          reason=reason_text(problem, name))
 
 
 def _check_aliases(doc: dict[str, Any], departments: dict[str, str], found: Findings

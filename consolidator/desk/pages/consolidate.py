@@ -13,6 +13,7 @@ from consolidator.desk.workspace import Workspace
 from consolidator.findings import ERROR, WARNING
 from consolidator.messages import MASTER_TEXT, fill
 from consolidator.messages.outputs import JUDGEMENT_TEXT
+from consolidator.publish import PUBLISHED_KINDS
 from consolidator.report.merge import JUDGEMENTS
 
 
@@ -40,7 +41,9 @@ def blueprint(ws: Workspace) -> Blueprint:
             judgements=[JUDGEMENT_TEXT[j] for j in JUDGEMENTS], counts=counts,
             master=ws.project.servable(ws.project.master()) is not None,
             log=ws.project.servable(ws.project.log()) is not None,
-            next_plan=ws.project.servable(ws.project.next_plan()) is not None)
+            next_plan=ws.project.servable(ws.project.next_plan()) is not None,
+            published=[kind for kind in PUBLISHED_KINDS
+                       if ws.project.servable(ws.project.published(kind)) is not None])
 
     @bp.post("/consolidate")
     def run() -> Any:
@@ -61,6 +64,11 @@ def blueprint(ws: Workspace) -> Blueprint:
     @bp.get("/download/log")
     def log() -> Any:
         return send(ws.project, ws.project.log())
+
+    @bp.get("/download/published/<kind>")
+    def published(kind: str) -> Any:
+        """A form of the published report: only one of the fixed kinds, by a fixed name."""
+        return send(ws.project, ws.project.published(kind))
 
     @bp.get("/download/next-plan")
     def next_plan() -> Any:

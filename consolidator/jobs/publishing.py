@@ -1,0 +1,60 @@
+"""``consolidator report``: consolidate a submissions folder in memory, as ``consolidate``
+does (the result cache and the ledger's accepted warnings included), and write only the
+published report under ``<out>/公表/`` — no master, no logs, no department files."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consolidator.atomic import placed_beside
+from consolidator.cache.store import cache_path
+from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.jobs.correction import ledger_path
+from consolidator.jobs.output_folder import exclusive
+from consolidator.ledger.acceptance import apply_acceptances
+from consolidator.ledger.schema import open_ledger
+from consolidator.plan.catalog import Catalog
+from consolidator.publish import Published, write_published
+from consolidator.report.merge import Consolidated, consolidate
+
+
+@dataclass
+class ReportJob:
+    consolidated: Consolidated
+    published: Published
+    held: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+def run_report(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
+               ledger: Path | None = None, *, reuse: bool = True,
+               progress: Progress | None = None) -> ReportJob:
+    """Validate ``submissions`` for ``year`` (cache reused unless ``reuse`` is False), mark
+    the warnings accepted in the ledger (an existing ledger is only read; none is created),
+    merge, and write the published report into ``out_dir/公表/`` holding the folder's lock.
+    The run is not recorded in the ledger: it changes nothing the next run depends on."""
+    with exclusive(out_dir), placed_beside() as held:
+        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+                                  reuse=reuse, progress=progress)
+        book = ledger_path(out_dir, ledger)
+        if book.is_file():
+            conn, found = open_ledger(book)
+            try:
+                result.findings.extend(found)
+                apply_acceptances(conn, result.findings)
+            except sqlite3.Error as exc:  # locked past the timeout: the report goes on
+                result.findings.add("ledger-unavailable", file=str(book),
+                                    detail=f"{type(exc).__name__}: {exc}")
+            finally:
+                conn.close()
+        merged = consolidate(result)
+        published = write_published(out_dir, merged)
+    return ReportJob(merged, published, held)
+
+
+def publish_consolidated(out_dir: Path, consolidated: Consolidated) -> Published:
+    """The published report of a year just consolidated (the desk's 集約), written into
+    ``out_dir/公表/`` holding the folder's lock."""
+    with exclusive(out_dir):
+        return write_published(out_dir, consolidated)

@@ -1,0 +1,73 @@
+"""The published report (公表): the 実施状況報告 the city puts on its website and gives to its
+推進委員会, made from one consolidated year — one document model, drawn in several forms.
+
+- :mod:`.model`: the document (plain dataclasses) from a ``Consolidated`` and the
+  secretariat's pages; why it is still a draft (案);
+- :mod:`.pages`: the secretariat's own pages (``公表/公表ページ.txt``: はしがき, 発行者, 発行日,
+  委員会の意見と市の考え方), created when missing, never overwritten;
+- :mod:`.html`: ``令和N年度_実施状況報告.html`` (Jinja2, ``templates/report.html``);
+- :mod:`.open_data`: ``指標一覧_令和N年度.csv`` and ``.xlsx``.
+
+:func:`write_published` writes them all under ``<out>/公表/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consolidator.findings import Finding
+from consolidator.japanese_values import wareki
+from consolidator.messages import fill
+from consolidator.messages.publish import HTML_NAME, OPEN_DATA_NAME, PUBLISH_DIR
+from consolidator.publish.model import Document
+from consolidator.report.merge import Consolidated
+from consolidator.safe_paths import output_path
+
+
+@dataclass
+class Published:
+    """What was written: the folder, each file (as written: beside a file held open), the
+    secretariat's pages and the document (its ``draft`` says why it is a 案)."""
+
+    folder: Path
+    files: list[Path]
+    document: Document
+    # A form that could not be drawn here (its engine not installed, no font with the
+    # characters it needs), with what to do: the other forms are written all the same.
+    skipped: list[Finding] = field(default_factory=list)
+
+
+PUBLISHED_KINDS = ("html", "csv", "xlsx")
+
+
+def publish_folder(out_dir: Path) -> Path:
+    return output_path(out_dir, PUBLISH_DIR)
+
+
+def published_name(kind: str, year: int) -> str:
+    """The file name of one form of the published report of fiscal ``year``: ``html``
+    (令和N年度_実施状況報告.html), ``csv`` / ``xlsx`` (指標一覧_令和N年度.csv / .xlsx)."""
+    if kind == "html":
+        return fill(HTML_NAME, year=wareki(year))
+    return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
+
+
+def write_published(out_dir: Path, c: Consolidated) -> Published:
+    """Write the published report of ``c`` into ``out_dir/公表/``: the HTML and the open data
+    (CSV, xlsx), each atomically; the secretariat's page file is read (created with guidance
+    when missing, never overwritten)."""
+    from consolidator.publish.html import write_html
+    from consolidator.publish.model import build_document
+    from consolidator.publish.open_data import write_open_data_csv, write_open_data_xlsx
+    from consolidator.publish.pages import load_pages
+
+    folder = publish_folder(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = build_document(c, load_pages(folder))
+    files = [
+        write_html(output_path(folder, published_name("html", c.year)), doc),
+        write_open_data_csv(output_path(folder, published_name("csv", c.year)), c),
+        write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), c),
+    ]
+    return Published(folder, files, doc)
