@@ -335,6 +335,14 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(
     assert demo.returncode in (0, 1), demo.stdout + demo.stderr  # 1: the demo's planted errors
     assert (tmp_path / "d" / "output").is_dir() and list((tmp_path / "d" / "output").glob(
         "master_*.xlsx"))
+    venv_python = str(folder / "venv" / "bin" / "python")
+    check = subprocess.run([venv_python, "-m", "pip", "check"], capture_output=True, text=True,
+                           env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    if "report" in bb.project_extras():  # the published report's engines came with it
+        imported = subprocess.run([venv_python, "-c", "import typst, docx, flask, waitress"],
+                                  capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert imported.returncode == 0, imported.stderr
     # it ran the bundle's copy, not the source tree's
     where = subprocess.run([str(folder / "venv" / "bin" / "python"), "-c",
                             "import consolidator; print(consolidator.__file__)"],
