@@ -2,8 +2,10 @@
 """Every text of the offline bundle (scripts/build_bundle.py), in one place.
 
 The .bat scripts are written in CP932 with CRLF line endings (scripts/build_bundle.py does the
-encoding); they hold no ``( ) & < > | ^ %`` in an ``echo`` text and no block in parentheses,
-so a message never breaks cmd.exe's parsing. ``@NAME@`` marks a value the builder fills in:
+encoding); they hold no ``& < > | ^ %`` in an ``echo`` text and no block in parentheses, so a
+message never breaks cmd.exe's parsing, and no character whose second CP932 byte is a backslash,
+``^`` or ``|`` (ソ, タ, 表, 構 …: マスター, パソコン, 表示 are avoided) in case a tool on the way
+reads the file byte by byte. ``@NAME@`` marks a value the builder fills in:
 @VERSION@ (the toolkit's version), @PY@ (3.11), @EXTRAS@ (desk,report), @PLATFORM@ (a label).
 The builder is not part of the installed package, so these texts live beside it rather than in
 consolidator/messages/.
@@ -46,7 +48,7 @@ BAT_NO_LAUNCHER = r"""
 :nolauncher
 echo.
 echo 【Python が見つかりません】
-echo Python ランチャー「py」がこのパソコンにありません。
+echo Python ランチャー「py」がこの PC にありません。
 echo Python @PY@ のインストールが必要です。情報政策課に依頼してください:
 echo   1. python.org の「Python @PY@.x」の「Windows installer 64-bit」を使います。
 echo   2. インストーラーの最初の画面で「Use admin privileges when installing py.exe」と
@@ -59,7 +61,7 @@ goto end_fail
 :nopython
 echo.
 echo 【Python @PY@ が見つかりません】
-echo このパソコンにある Python は次のとおりです:
+echo この PC にある Python は次のとおりです:
 py -0
 echo.
 echo この導入パッケージは Python @PY@ 用です。
@@ -71,7 +73,7 @@ goto end_fail
 
 BAT_INSTALL = BAT_HEAD + r"""title consolidator のインストール
 echo consolidator @VERSION@ をインストールします。対象: Windows 64bit・Python @PY@
-echo インターネットは使いません。このフォルダの中のファイルだけを使います。
+echo ネットワークには接続しません。このフォルダの中のファイルだけを使います。
 echo.
 where py >nul 2>nul
 if errorlevel 1 goto nolauncher
@@ -124,13 +126,13 @@ echo.
 echo 【インストールが完了しました】
 echo デスク(ブラウザの画面)は start_desk.bat をダブルクリックすると起動します。
 echo 新しい版の導入パッケージが届いたら、その中の install.bat を同じように実行します。
-echo 作業フォルダの様式・提出ファイル・マスターはそのまま残ります。
+echo 作業フォルダの様式・提出ファイル・報告書はそのまま残ります。
 goto end_ok
 
 :badsums
 echo.
 echo 【ファイルが壊れているか、足りません】
-echo 上に表示したファイルが SHA256SUMS.txt と一致しません。インストールは行っていません。
+echo 上に出たファイルが SHA256SUMS.txt と一致しません。インストールは行っていません。
 echo 導入パッケージの zip をもう一度展開するか、情報政策課に再送を依頼してください。
 goto end_fail
 
@@ -144,7 +146,7 @@ goto end_fail
 :failed
 echo.
 echo 【インストールに失敗しました】
-echo 上に表示されたメッセージを情報政策課に伝えてください。
+echo 上に出たメッセージを情報政策課に伝えてください。
 echo このフォルダの中の venv 以外は何も変えていません。
 goto end_fail
 """ + BAT_NO_LAUNCHER + BAT_TAIL
@@ -155,13 +157,13 @@ if not exist "%VENV%\consolidator-bundle.txt" goto notinstalled
 echo consolidator をアンインストールします。install.bat が作ったものだけを削除します:
 echo   %VENV%
 echo   %CONF%
-echo 作業フォルダの様式・提出ファイル・マスターは削除しません。
+echo 作業フォルダの様式・提出ファイル・報告書は削除しません。
 echo.
 rmdir /s /q "%VENV%"
 if exist "%VENV%\" goto busy
 if exist "%CONF%" del "%CONF%"
 echo 【アンインストールが完了しました】
-echo このフォルダごと削除しても構いません。Python 本体は残っています。
+echo このフォルダごと削除してもかまいません。Python 本体は残っています。
 goto end_ok
 
 :busy

@@ -87,6 +87,9 @@ def test_bat_files_are_cp932_with_crlf(name: str) -> None:
         if line.startswith("echo "):  # a variable is fine, a bare % & < > | ^ is not
             assert not set(re.sub(r"%\w+%", "", line[5:])) & set("&<>|^%"), line
         assert not line.rstrip().endswith("("), line  # no blocks: every branch is a goto
+    second_byte_special = sorted({c for c in text if len(c.encode("cp932")) == 2
+                                  and c.encode("cp932")[1] in b"\\^|"})
+    assert second_byte_special == []  # ソ 表 タ 構 … (dame-moji)
     labels = set(re.findall(r"^:(\w+)", text, re.M))
     assert set(re.findall(r"goto (\w+)", text)) <= labels
 
@@ -228,7 +231,8 @@ def test_glibc_needed_is_the_newest_of_each_wheels_oldest_tag(tmp_path: Path) ->
 def bundle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Callable[[str, str], Path]]:
     """(target, python) → the extracted bundle folder; each built once per session."""
-    cache = Path(request.config.cache.mkdir("bundle"))
+    kept = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    cache = Path(kept.mkdir("bundle")) if kept else tmp_path_factory.mktemp("bundle-cache")
     old = os.environ.get("PIP_CACHE_DIR")
     os.environ["PIP_CACHE_DIR"] = str(cache / "pip")
     work = tmp_path_factory.mktemp("bundles")
