@@ -446,7 +446,8 @@ def build(target_name: str, python: str, out_dir: Path, source: Path = ROOT,
         if target.windows:
             for file, template in (("install.bat", texts.BAT_INSTALL),
                                    ("uninstall.bat", texts.BAT_UNINSTALL),
-                                   ("start_desk.bat", texts.BAT_START_DESK)):
+                                   ("start_desk.bat", texts.BAT_START_DESK),
+                                   ("command_prompt.bat", texts.BAT_COMMAND_PROMPT)):
                 (folder / file).write_bytes(bat_bytes(fill(template, values)))
         else:
             for file, template in (("install.sh", texts.SH_INSTALL),

@@ -200,12 +200,22 @@ goto run
 set /p FOLDER=<"%CONF%"
 
 :run
+if /i "%~1"=="/prompt" goto prompt
 echo 作業フォルダ: %FOLDER%
 echo 作業フォルダを変えるときは、コマンドプロンプトで  start_desk.bat /change  と実行します。
 echo デスクを終わるときは、この黒い画面を閉じます。
 echo.
 "%VENV%\Scripts\python.exe" -m consolidator desk --folder "%FOLDER%"
 if errorlevel 1 goto end_fail
+goto end_ok
+
+:prompt
+cd /d "%FOLDER%"
+set "PATH=%VENV%\Scripts;%PATH%"
+echo 作業フォルダ: %FOLDER%
+echo ここでは consolidator のコマンドが使えます。例:  consolidator consolidate submissions
+echo 終わるときは  exit  と入力するか、この画面を閉じます。
+cmd /k
 goto end_ok
 
 :badfolder
@@ -216,6 +226,15 @@ goto ask
 echo まだインストールされていません。先に install.bat をダブルクリックしてください。
 goto end_fail
 """ + BAT_TAIL
+
+# Opens a command prompt in the working folder with consolidator on PATH (start_desk.bat asks
+# for the folder the first time, the same one the desk uses).
+BAT_COMMAND_PROMPT = BAT_HEAD + r"""title consolidator コマンドプロンプト
+rem 作業フォルダでコマンドプロンプトを開きます。consolidator のコマンドが使えます。
+call "%~dp0start_desk.bat" /prompt
+endlocal
+chcp %CONSOLIDATOR_OLDCP% >nul
+"""
 
 # ---- macOS and Linux: sh scripts (UTF-8, LF) ---------------------------------------------------
 
@@ -372,7 +391,8 @@ README_IT_STEPS_WINDOWS = """インストール(事務局の方がそのまま�
 3. start_desk.bat をダブルクリックすると、デスク(ブラウザの画面)が開きます。初回だけ
    作業フォルダ(様式・提出ファイル・マスターを置く場所)を尋ねます。変えるときは
    コマンドプロンプトで  start_desk.bat /change 。
-   コマンドで使うときは  venv\\Scripts\\consolidator.exe  (例: venv\\Scripts\\consolidator.exe --help)。
+   コマンドで使うときは command_prompt.bat をダブルクリックします。作業フォルダで開いた画面で
+   consolidator consolidate submissions のようにコマンドを入力できます。
 
 更新
 ----
@@ -397,7 +417,8 @@ README_IT_STEPS_POSIX = """インストール・更新・アンインストー�
 
 SCRIPT_LINES_WINDOWS = """install.bat            インストール・更新(ダブルクリック)
   uninstall.bat          アンインストール(install.bat が作ったものだけを削除)
-  start_desk.bat         デスクを起動(作業フォルダは初回に尋ねます)"""
+  start_desk.bat         デスクを起動(作業フォルダは初回に尋ねます)
+  command_prompt.bat     作業フォルダでコマンドプロンプトを開く(consolidator のコマンドが使えます)"""
 
 SCRIPT_LINES_POSIX = """install.sh             インストール・更新
   uninstall.sh           アンインストール(install.sh が作ったものだけを削除)

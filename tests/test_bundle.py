@@ -40,7 +40,7 @@ bb = _load("build_bundle")
 texts = bb.texts
 
 BATS = {"install.bat": texts.BAT_INSTALL, "uninstall.bat": texts.BAT_UNINSTALL,
-        "start_desk.bat": texts.BAT_START_DESK}
+        "start_desk.bat": texts.BAT_START_DESK, "command_prompt.bat": texts.BAT_COMMAND_PROMPT}
 VALUES = {"VERSION": "0.1.0", "PY": "3.11", "EXTRAS": "desk,report"}
 
 
