@@ -132,8 +132,8 @@ class Wheel:
         return [Requirement(line) for line in self.metadata.get_all("Requires-Dist") or []]
 
     @property
-    def tags(self) -> str:
-        return self.path.name[:-len(".whl")].split("-", 2)[2].split("-", 1)[-1]
+    def platforms(self) -> set[str]:
+        return {tag.platform for tag in parse_wheel_filename(self.path.name)[3]}
 
     def licence(self) -> str:
         """License-Expression, else the License classifiers and a one-line License field."""
@@ -171,17 +171,19 @@ def _dependencies(wheel: Wheel, extra: str, env: dict[str, str]) -> list[Require
 
 
 def _walk(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
-          ) -> tuple[set[str], list[tuple[Requirement, str]]]:
-    """The names reachable from ``root`` with markers read for the target, and the
-    requirements among them with no fitting wheel here (requirement, who needs it)."""
-    names: set[str] = set()
+          ) -> tuple[dict[str, Requirement], list[tuple[Requirement, str]]]:
+    """Every name reachable from ``root`` with markers read for the target, with all the
+    version ranges asked for it (one requirement), and the requirements with no fitting wheel
+    here (requirement, who needs it)."""
+    asked: dict[str, Requirement] = {}
     missing: list[tuple[Requirement, str]] = []
     queue: list[tuple[Requirement, str]] = [(root, "the bundle")]
     seen: set[tuple[str, str]] = set()
     while queue:
         req, parent = queue.pop(0)
         name = canonicalize_name(req.name)
-        names.add(name)
+        before = asked[name].specifier if name in asked else req.specifier
+        asked[name] = Requirement(f"{req.name}{before & req.specifier}")
         wheel = wheels.get(name)
         if wheel is None or not req.specifier.contains(wheel.version, prereleases=True):
             missing.append((req, parent))
@@ -191,7 +193,7 @@ def _walk(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
                 seen.add((name, extra))
                 queue += [(dep, f"{wheel.name} {wheel.version}")
                           for dep in _dependencies(wheel, extra, env)]
-    return names, missing
+    return asked, missing
 
 
 def unmet(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
@@ -203,7 +205,7 @@ def unmet(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
 
 def reachable(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]) -> set[str]:
     """The names of the wheels the target installs (a wheel left over is not bundled)."""
-    return _walk(wheels, root, env)[0]
+    return set(_walk(wheels, root, env)[0])
 
 
 # ---- pip ----------------------------------------------------------------------------------------
@@ -303,18 +305,14 @@ def collect_wheels(dest: Path, target: Target, python: str, extras: list[str],
     root = Requirement(f"consolidator[{','.join(extras)}]" if extras else "consolidator")
     for _round in range(50):
         wheels = read_wheels(dest)
-        missing = unmet(wheels, root, env)
+        asked, missing = _walk(wheels, root, env)
         if not missing:
             break
         wanted: dict[str, tuple[Requirement, str]] = {}
-        for req, parent in missing:  # one specifier per name: all the ranges asked for it
+        for req, parent in missing:  # one requirement per name: every range asked for it
             name = canonicalize_name(req.name)
-            if name in wanted:
-                combined = Requirement(f"{req.name}{wanted[name][0].specifier & req.specifier}")
-                wanted[name] = (combined, parent)
-            else:
-                wanted[name] = (req, parent)
-            old = wheels.get(name)
+            wanted[name] = (asked[name], parent)
+            old = wheels.pop(name, None)
             if old is not None:
                 old.path.unlink()  # a version that does not fit every requirement
         reqs = [req for req, _parent in wanted.values()]
@@ -381,11 +379,11 @@ def glibc_needed(wheels: Iterable[Wheel]) -> str:
     """The glibc the Linux bundle needs: a wheel runs from the oldest of its manylinux tags on,
     the bundle from the newest of those."""
     needed = 17
+    legacy = {"manylinux1": 5, "manylinux2010": 12, "manylinux2014": 17}
     for wheel in wheels:
-        minors = [int(m.group(1)) for tag in wheel.tags.split("-")[-1].split(".")
+        minors = [int(m.group(1)) for tag in wheel.platforms
                   if (m := re.match(r"manylinux_2_(\d+)_", tag))]
-        minors += [{"manylinux1": 5, "manylinux2010": 12, "manylinux2014": 17}[m.group(1)]
-                   for tag in wheel.tags.split("-")[-1].split(".")
+        minors += [legacy[m.group(1)] for tag in wheel.platforms
                    if (m := re.match(r"(manylinux1|manylinux2010|manylinux2014)_", tag))]
         if minors:
             needed = max(needed, min(minors))

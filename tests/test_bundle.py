@@ -215,10 +215,41 @@ def test_a_dependency_without_a_wheel(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "compiling" in str(refused.value) or "no source archive" in str(refused.value)
 
 
+def test_every_range_asked_for_a_name_is_met_at_once(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """b needs a<2 while the bundle asked a>=1: a 2.0 comes first, then makes way for a 1.5."""
+    index = {"a": {"1.5": [], "2.0": []}, "b": {"1.0": ["Requires-Dist: a<2"]}}
+    calls: list[list[str]] = []
+
+    def pip(*args: str) -> subprocess.CompletedProcess[str]:
+        dest = Path(args[args.index("-d") + 1])
+        reqs = [bb.Requirement(a) for a in args if a[:1] in "ab" and a != "abi3"]
+        calls.append([str(r) for r in reqs])
+        for req in reqs:
+            version = max((v for v in index[req.name] if req.specifier.contains(v)),
+                          key=bb.Version)
+            _wheel(dest, req.name, version, *index[req.name][version])
+        return subprocess.CompletedProcess(list(args), 0, "", "")
+
+    monkeypatch.setattr(bb, "_pip", pip)
+    own = _wheel(tmp_path, "consolidator", "0.1.0", "Requires-Dist: a>=1", "Requires-Dist: b")
+    dest = tmp_path / "wheels"
+    dest.mkdir()
+    wheels = bb.collect_wheels(dest, bb.TARGETS["win_amd64"], "3.11", [], own)
+    assert {name: str(w.version) for name, w in wheels.items()} == {
+        "consolidator": "0.1.0", "a": "1.5", "b": "1.0"}
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "a-1.5-py3-none-any.whl", "b-1.0-py3-none-any.whl", "consolidator-0.1.0-py3-none-any.whl"]
+    assert calls[-1] == ["a<2,>=1"]
+
+
 def test_glibc_needed_is_the_newest_of_each_wheels_oldest_tag(tmp_path: Path) -> None:
     def wheel(tags: str) -> object:
         path = tmp_path / f"x-1.0-cp311-cp311-{tags}.whl"
         return bb.Wheel(path, "x", bb.Version("1.0"), None)
+
+    assert wheel("manylinux2010_x86_64.manylinux_2_28_x86_64").platforms == {
+        "manylinux2010_x86_64", "manylinux_2_28_x86_64"}
 
     assert bb.glibc_needed([wheel("manylinux2010_x86_64.manylinux_2_28_x86_64")]) == "2.17"
     assert bb.glibc_needed([wheel("manylinux_2_28_x86_64"),
