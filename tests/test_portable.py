@@ -109,3 +109,19 @@ def test_the_readme_starts_with_the_two_commands() -> None:
     first = re.search(r"```sh\n(.*?)```", text, re.S)
     assert first and first.group(1).splitlines() == [INSTALL, TESTS]
     assert ".venv/" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
+
+
+def test_dev_script_runs_the_venvs_tools(tmp_path: Path, monkeypatch: Any,
+                                         capsys: Any) -> None:
+    """scripts/dev.py: .venv's tools first on PATH; without .venv it says what to run first."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "scripts" / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    assert dev.VENV == ROOT / ".venv" and dev.BIN.parent == dev.VENV
+    assert dev._env()["PATH"].split(os.pathsep)[0] == str(dev.BIN)
+    monkeypatch.setattr(dev, "PYTHON", tmp_path / "no-python")
+    assert dev.main(["pytest"]) == 2
+    assert f"run  {INSTALL}  first" in capsys.readouterr().err
