@@ -69,6 +69,14 @@ echo python.org の「Python @PY@.x」の「Windows installer 64-bit」を追加
 echo 情報政策課に、この PC の Python に合った導入パッケージを依頼してください。
 echo インストール後、コマンドプロンプトで  py -0  と入力し、一覧に -V:@PY@ があることを確かめます。
 goto end_fail
+
+:not64
+echo.
+echo 【Python @PY@ が 32bit 版です】
+echo この導入パッケージには 64bit 版の Python @PY@ が必要です。
+echo python.org の「Python @PY@.x」の「Windows installer 64-bit」をインストールしてください。
+echo コマンドプロンプトの  py -0  の一覧で、-V:@PY@ のように末尾に -32 が付かないものが 64bit 版です。
+goto end_fail
 """
 
 BAT_INSTALL = BAT_HEAD + r"""title consolidator のインストール
@@ -79,6 +87,8 @@ where py >nul 2>nul
 if errorlevel 1 goto nolauncher
 py -%PYVER% -c "import sys" >nul 2>nul
 if errorlevel 1 goto nopython
+py -%PYVER% -c "import struct, sys; sys.exit(struct.calcsize('P') != 8)" >nul 2>nul
+if errorlevel 1 goto not64
 
 echo [1/4] ファイルが壊れていないか確かめています。SHA256SUMS.txt と照合します...
 py -%PYVER% verify_sums.py
