@@ -54,7 +54,7 @@ echo   1. python.org の「Python @PY@.x」の「Windows installer 64-bit」を�
 echo   2. インストーラーの最初の画面で「Use admin privileges when installing py.exe」と
 echo      「Add python.exe to PATH」にチェックを入れ、「Customize installation」で
 echo      「py launcher」にチェックが入っていることを確かめてインストールします。
-echo   3. コマンドプロンプトで  py -0  と入力し、一覧に -V:@PY@ があれば準備完了です。
+echo   3. コマンドプロンプトで  py -0  と入力し、@PY@ の行に 64 と出ていれば準備完了です。
 echo その後、この install.bat をもう一度ダブルクリックしてください。
 goto end_fail
 
@@ -67,7 +67,7 @@ echo.
 echo この導入パッケージは Python @PY@ 用です。
 echo python.org の「Python @PY@.x」の「Windows installer 64-bit」を追加でインストールするか、
 echo 情報政策課に、この PC の Python に合った導入パッケージを依頼してください。
-echo インストール後、コマンドプロンプトで  py -0  と入力し、一覧に -V:@PY@ があることを確かめます。
+echo インストール後、コマンドプロンプトで  py -0  と入力し、@PY@ の行に 64 と出ることを確かめます。
 goto end_fail
 
 :not64
@@ -75,7 +75,7 @@ echo.
 echo 【Python @PY@ が 32bit 版です】
 echo この導入パッケージには 64bit 版の Python @PY@ が必要です。
 echo python.org の「Python @PY@.x」の「Windows installer 64-bit」をインストールしてください。
-echo コマンドプロンプトの  py -0  の一覧で、-V:@PY@ のように末尾に -32 が付かないものが 64bit 版です。
+echo コマンドプロンプトの  py -0  の一覧で、@PY@ の行に 64 と出るものが 64bit 版です。
 goto end_fail
 """
 
@@ -386,7 +386,7 @@ Microsoft Store 版ではなく python.org のインストーラーを使って�
 インストーラーでは「py launcher」を入れます(既定で入ります。「Use admin privileges when
 installing py.exe」にチェックすると全ユーザーで使えます)。確認は、コマンドプロンプトで
   py -0
-と入力し、一覧に「-V:@PY@」があること。Python がない・版が違うときは、install.bat が
+と入力し、@PY@ の行に 64(64-bit)と出ること。Python がない・版が違うときは、install.bat が
 その旨と、この手順を日本語で表示して止まります。"""
 
 README_IT_PYTHON_POSIX = """Python @PY@(python@PY@ というコマンドで起動できること。別の名前なら
