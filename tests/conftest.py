@@ -5,6 +5,7 @@ Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from calc.fixtures import calc  # noqa: F401  (LibreOffice session, see tests/calc)
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
+from helpers.connections import ConnectionWatch
 from helpers.filling import by_department
 from helpers.hostile_folder import HostileFolder, build_hostile_folder
 from helpers.paths import MINI_PLAN
@@ -61,3 +63,17 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
     (``hostile_folder.path.parent / "out_…"``)."""
     return build_hostile_folder(tmp_path_factory.mktemp("hostile") / "submissions",
                                 default_templates, default_ods_templates)
+
+
+@pytest.fixture(autouse=True)
+def sqlite_connections_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[ConnectionWatch]:
+    """Every SQLite connection a test opens (the toolkit's and the test's own) is closed by
+    the end of the test (see helpers.connections)."""
+    watch = ConnectionWatch()
+    watch.install(monkeypatch)
+    yield watch
+    left = watch.left_open()
+    watch.close_all()
+    if left:
+        pytest.fail(f"{len(left)} SQLite connection(s) left open, opened at:\n"
+                    + "\n".join(left), pytrace=False)

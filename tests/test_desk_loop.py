@@ -19,6 +19,7 @@ import json
 import shutil
 import sqlite3
 import zipfile
+from contextlib import closing
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -326,7 +327,7 @@ def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog:
     assert "6月10日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert download(client, "/status/reminders.xlsx")[1].startswith(b"PK")
     assert download(client, "/status/reminder/高齢福祉課")[0] == 404
-    with sqlite3.connect(project / "output" / "ledger.sqlite3") as db:
+    with closing(sqlite3.connect(project / "output" / "ledger.sqlite3")) as db:
         reminded = set(db.execute("SELECT department, kind FROM reminders"))
     assert ("市社協", "missing") in reminded  # nothing sent: asked to send
     assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")

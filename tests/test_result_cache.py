@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,7 @@ def test_the_default_plan_warm_as_cold(tmp_path: Path, default_catalog: Catalog,
 def test_the_ledger_records_the_hash_computed_when_the_file_was_read(
         tmp_path: Path, folder: Path, mini_catalog: Catalog) -> None:
     run_consolidate(folder, mini_catalog, YEAR, tmp_path / "out")
-    with sqlite3.connect(tmp_path / "out" / "ledger.sqlite3") as conn:
+    with closing(sqlite3.connect(tmp_path / "out" / "ledger.sqlite3")) as conn:
         recorded = {name: sha for name, sha in conn.execute(
             "SELECT n.name, f.sha256 FROM files f JOIN file_names n ON n.file_id = f.id")}
     assert recorded == {p.relative_to(folder).as_posix():
@@ -252,23 +253,23 @@ def _truncated(path: Path) -> None:
 
 def _foreign(path: Path) -> None:
     path.unlink()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
         conn.execute("CREATE TABLE results (key TEXT, head BLOB)")
 
 
 def _other_layout(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
         conn.execute("PRAGMA user_version = 99")
 
 
 def _flipped_row(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
         conn.execute("UPDATE results SET body = X'00' || substr(body, 2)")
 
 
 def _forged_row(path: Path) -> None:
     """Rows rewritten with a matching checksum but a record that is not one."""
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
         for key, in conn.execute("SELECT key FROM results").fetchall():
             head, body = b'{"file": 1}', b"x"
             conn.execute("UPDATE results SET head = ?, body = ?, checksum = ? WHERE key = ?",

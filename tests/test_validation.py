@@ -7,6 +7,7 @@ import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
@@ -28,6 +29,7 @@ from helpers.findings import YEAR, validate, where
 from helpers.hostile_corpus import encrypt
 from helpers.master import sheet_rows
 from helpers.paths import MINI_PLAN
+from helpers.xml_parts import edit_xml, q
 
 
 def test_clean_set_has_no_errors(tmp_path: Path, mini_templates: dict[str, Path],
@@ -149,22 +151,29 @@ def test_formula_with_and_without_cached_value(tmp_path: Path, mini_templates: d
 
 
 def _add_cached_value(path: Path, cell: str, value: str) -> None:
-    """Give a formula a stored result, as Excel does when it saves."""
+    """Give a formula a stored result, as Excel does when it saves. (The sheet is edited as a
+    tree: openpyxl writes the empty result ``<v/>`` or ``<v />`` by which XML library it has.)"""
+    changed = []
+
+    def store(root: ET.Element) -> None:
+        for c in root.iter(q("c")):
+            if c.get("r") == cell and c.find(q("f")) is not None:
+                for v in c.findall(q("v")):
+                    c.remove(v)
+                ET.SubElement(c, q("v")).text = value
+                changed.append(c)
+
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename.startswith("xl/worksheets/") and f'r="{cell}"'.encode() in data:
-                text = data.decode()
-                start = text.index(f'r="{cell}"')
-                end = text.index("</f>", start) + 4
-                rest = text[end:]
-                if rest.startswith("<v />"):
-                    rest = rest[len("<v />"):]
-                text = text[:end] + f"<v>{value}</v>" + rest
-                data = text.encode()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                before = len(changed)
+                edited = edit_xml(data, store)
+                data = edited if len(changed) > before else data
             dst.writestr(info, data)
     tmp.replace(path)
+    assert len(changed) == 1, changed
 
 
 def test_plausibility_warnings(tmp_path: Path, mini_templates: dict[str, Path],

@@ -34,6 +34,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Mapping
+from contextlib import ExitStack, closing, suppress
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,7 @@ from consolidator.atomic import set_aside
 from consolidator.cache.codec import FORMAT, Record, RecordDamaged, decode
 from consolidator.findings import Finding, make
 from consolidator.limits import Limits
+from consolidator.sqlite_state import connect, transaction
 from consolidator.submission import Submission
 
 CACHE_NAME = ".consolidator-cache.sqlite3"
@@ -104,11 +106,14 @@ def code_fingerprint() -> str:
 class ResultCache:
     """The cache of one run (made by :func:`open_cache`): :meth:`get` a file's earlier result,
     :meth:`put` a new one, :meth:`close` at the end of the run. ``reuse`` False (``--no-cache``):
-    nothing is read, every file is checked and stored again."""
+    nothing is read, every file is checked and stored again. The run is one transaction
+    (``owned`` holds it and the connection: ended, the transaction is committed or rolled
+    back and the connection closed)."""
 
     def __init__(self, conn: sqlite3.Connection | None, context: str, reuse: bool,
-                 path: Path | None = None) -> None:
+                 path: Path | None = None, owned: ExitStack | None = None) -> None:
         self.conn = conn
+        self._owned = owned if owned is not None else ExitStack()
         self.path = path
         self.context = context
         self.reuse = reuse
@@ -169,13 +174,14 @@ class ResultCache:
             if complete:
                 self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
                 self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
-            self.conn.commit()
         except sqlite3.Error as exc:
             self._give_up(exc)
-        finally:
-            if self.conn is not None:
-                self.conn.close()
-                self.conn = None
+            return
+        self.conn = None
+        try:
+            self._owned.close()  # COMMIT (ROLLBACK when it fails), then the connection closed
+        except sqlite3.Error as exc:
+            self._give_up(exc)
 
     def _give_up(self, exc: sqlite3.Error) -> None:
         """An error while the run goes on: no cache for the rest of the run, nothing of this
@@ -183,14 +189,9 @@ class ResultCache:
         one); a full disk or a lock leaves it as it is."""
         self.findings.append(make("cache-unavailable", file=CACHE_NAME,
                                   detail=f"{type(exc).__name__}: {exc}"))
-        if self.conn is None:
-            return
-        try:
-            self.conn.rollback()
-        except sqlite3.Error:
-            pass
-        self.conn.close()
         self.conn = None
+        with suppress(sqlite3.Error):  # ROLLBACK, then the connection closed
+            self._owned.__exit__(type(exc), exc, exc.__traceback__)
         if self.path is not None and not isinstance(exc, sqlite3.OperationalError):
             try:
                 os.remove(self.path)
@@ -236,19 +237,22 @@ def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
                 findings.append(make("cache-unavailable", file=path.name,
                                      detail=f"{why}; {type(exc).__name__}: {exc}"))
                 return _without(context, reuse, findings)
+    owned = ExitStack()
     try:
         if conn is None:
             conn = _create(path)
-        cache = ResultCache(conn, context, reuse, path)
-        conn.execute("BEGIN")
-        cache.run = int(conn.execute("INSERT INTO runs (started_at) VALUES (datetime('now'))"
-                                     ).lastrowid or 0)
+        owned.enter_context(closing(conn))
+        owned.enter_context(transaction(conn, "DEFERRED"))
+        run = int(conn.execute("INSERT INTO runs (started_at) VALUES (datetime('now'))"
+                               ).lastrowid or 0)
     except sqlite3.Error as exc:
-        if conn is not None:
-            conn.close()
+        with suppress(sqlite3.Error):  # ROLLBACK, then the connection closed
+            owned.__exit__(type(exc), exc, exc.__traceback__)
         findings.append(make("cache-unavailable", file=path.name,
                              detail=f"{type(exc).__name__}: {exc}"))
         return _without(context, reuse, findings)
+    cache = ResultCache(conn, context, reuse, path, owned)
+    cache.run = run
     cache.findings.extend(findings)
     return cache
 
@@ -281,10 +285,11 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
-    conn.text_factory = bytes  # a column rewritten as text comes back as bytes, not an error
+    """A connection to ``path`` (closed again when even the first statement fails: a file
+    that is not a database)."""
     # Derived data: a torn write after a power cut is caught by the checks above and rebuilt.
-    conn.execute("PRAGMA synchronous = OFF")
+    conn = connect(path, timeout=5, pragmas=["PRAGMA synchronous = OFF"])
+    conn.text_factory = bytes  # a column rewritten as text comes back as bytes, not an error
     return conn
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from consolidator.ledger.schema import now
 from consolidator.messages import SEVERITY_LABELS, fill
 from consolidator.messages.correction import ACCEPT_TEXT
 from consolidator.messages.outputs import LOG_HEADER, LOG_SHEET
+from consolidator.sqlite_state import transaction
 
 # The columns of the log that an acceptance is read from (LOG_HEADER names them).
 SEVERITY_COL, CODE_COL, DEPARTMENT_COL, FILE_COL, SHEET_COL, CELL_COL = LOG_HEADER[:6]
@@ -93,19 +95,12 @@ def record_acceptances(ledger: Path, rows: list[tuple[int, dict[str, Any]]],
 
     if not ledger.is_file():
         return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
-    conn = connect(ledger)
-    try:
+    with closing(connect(ledger)) as conn:
         migrate(conn)
         if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
             return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
-        conn.execute("BEGIN IMMEDIATE")
-        result = accept_rows(conn, rows, by, where)
-        conn.execute("COMMIT")
-        return result
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        conn.close()
+        with transaction(conn):
+            return accept_rows(conn, rows, by, where)
 
 
 def read_log_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:

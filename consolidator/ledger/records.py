@@ -25,6 +25,7 @@ from consolidator.findings import ERROR, INFO, WARNING, Finding, count, count_ac
 from consolidator.ledger.acceptance import subject_of
 from consolidator.ledger.schema import now
 from consolidator.messages import OUTPUT_TEXT
+from consolidator.sqlite_state import transaction
 from consolidator.submission import Submission
 
 USED, SUPERSEDED, REJECTED = "used", "superseded", "rejected"
@@ -67,8 +68,7 @@ def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path,
     findings. Returns the history it found (see :class:`RunRecord`)."""
     stamp = now()
     known = [(s, d) for s in result.submissions if (d := _digest_of(s, folder)) is not None]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         ids = {s.file: _file(conn, s, d, result.year, stamp) for s, d in known}
         _earlier_versions(conn, result, ids)
         record = _decide(conn, result, ids)
@@ -76,10 +76,6 @@ def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path,
         record.run_id = run_id
         _run_files(conn, run_id, result, ids)
         _findings(conn, run_id, result.findings, ids)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return record
 
 

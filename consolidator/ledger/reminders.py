@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from consolidator.ledger.schema import now
+from consolidator.sqlite_state import transaction
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,9 @@ def record_reminders(conn: sqlite3.Connection, year: int, reminders: list[Remind
                      at: str | None = None) -> str:
     """Record ``reminders`` (one transaction); returns the time recorded."""
     stamp = at or now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.executemany(
             "INSERT INTO reminders (department, year, kind, reminded_at, deadline, draft)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(r.department, year, r.kind, stamp, r.deadline, r.draft) for r in reminders])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return stamp

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from consolidator.atomic import set_aside
 from consolidator.findings import Finding, make
+from consolidator.sqlite_state import connect as connect_file
+from consolidator.sqlite_state import transaction
 
 LEDGER_NAME = "ledger.sqlite3"
 
@@ -131,10 +133,9 @@ class NewerLedger(sqlite3.DatabaseError):
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), foreign keys on."""
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
+    """A connection in autocommit mode (transactions are explicit), foreign keys on. The
+    caller closes it."""
+    return connect_file(path, timeout=30, pragmas=["PRAGMA foreign_keys = ON"])
 
 
 def version_of(conn: sqlite3.Connection) -> int:
@@ -158,18 +159,13 @@ def migrate(conn: sqlite3.Connection, upto: int = CURRENT_VERSION) -> int:
         raise NewerLedger(f"schema version {version} > {CURRENT_VERSION}")
     if version >= upto:
         return version
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                      "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
         for n in range(version + 1, upto + 1):
             for statement in _statements(MIGRATIONS[n - 1]):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_version VALUES (?, ?)", (n, now()))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return upto
 
 
@@ -219,5 +215,9 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _memory() -> sqlite3.Connection:
     conn = connect(":memory:")
-    migrate(conn)
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn

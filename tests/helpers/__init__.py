@@ -15,4 +15,5 @@ imported as ``helpers`` (``from helpers.filling import submit_all``), like ``cal
 - :mod:`helpers.hostile_folder`: that corpus mixed with the 17 clean submissions.
 - :mod:`helpers.processes`: process groups, and running a command measured.
 - :mod:`helpers.cells`: A1 addresses, through :mod:`consolidator.cell_address`.
+- :mod:`helpers.xml_parts`: editing one XML part as a tree (the same with lxml or without).
 """

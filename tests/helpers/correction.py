@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import openpyxl
 
@@ -121,13 +122,19 @@ def _png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+# Each anchor declares the prefixes it uses: openpyxl declares them on the drawing's root when
+# it writes with ElementTree, but only where it uses them (in the chart's frame) with lxml.
+_DRAWING_PREFIXES = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+                     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 _PICTURE = (
-    '<oneCellAnchor><from><col>10</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></from>'
+    f"<oneCellAnchor {_DRAWING_PREFIXES}>"
+    "<from><col>10</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></from>"
     '<ext cx="952500" cy="952500"/><pic><nvPicPr><cNvPr id="3" name="Picture 3"/><cNvPicPr/>'
     '</nvPicPr><blipFill><a:blip r:embed="rIdPic"/><a:stretch><a:fillRect/></a:stretch>'
     '</blipFill><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr></pic>'
     "<clientData/></oneCellAnchor>"
-    '<oneCellAnchor><from><col>14</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></from>'
+    f"<oneCellAnchor {_DRAWING_PREFIXES}>"
+    "<from><col>14</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></from>"
     '<ext cx="1905000" cy="476250"/><sp><nvSpPr><cNvPr id="4" name="TextBox 4"/>'
     '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
     '<txBody><a:bodyPr/><a:p><a:r><a:t>担当のメモ(図形)</a:t></a:r></a:p></txBody></sp>'
@@ -154,7 +161,9 @@ def decorate(src: Path, dst: Path, notes_on: dict[tuple[str, str], str],
         entries = {n: zf.read(n) for n in zf.namelist()}
     drawing = next(n for n in entries if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
     rels = drawing.replace("drawings/", "drawings/_rels/") + ".rels"
+    assert entries[drawing].endswith(b"</wsDr>"), entries[drawing][-40:]
     entries[drawing] = entries[drawing].replace(b"</wsDr>", _PICTURE.encode() + b"</wsDr>")
+    ET.fromstring(entries[drawing])  # well-formed, namespaces too: openpyxl reads it back
     entries[rels] = entries[rels].replace(
         b"</Relationships>", b'<Relationship Id="rIdPic" Type="http://schemas.openxmlformats.'
         b'org/officeDocument/2006/relationships/image" Target="../media/image1.png"/>'

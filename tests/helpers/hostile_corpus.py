@@ -416,9 +416,12 @@ def _external_link(entries: Entries) -> Entries:
         b"</Relationships>",
         b'<Relationship Id="rIdExt1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/externalLink" Target="externalLinks/externalLink1.xml"/></Relationships>'))
-    entries = edit(entries, "xl/workbook.xml", lambda d: d.replace(
-        b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rIdExt1"/>'
-                      b"</externalReferences>", 1))
+    # The r: prefix declared where it is used: openpyxl with lxml declares it on each <sheet>,
+    # not on the workbook's root as with ElementTree.
+    entries = edit(entries, "xl/workbook.xml", _sub(
+        b"</sheets>", b'</sheets><externalReferences xmlns:r="http://schemas.openxmlformats.org/'
+                      b'officeDocument/2006/relationships"><externalReference r:id="rIdExt1"/>'
+                      b"</externalReferences>"))
     link = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<externalLink xmlns="{MAIN_NS}" xmlns:r="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships">'

@@ -1,0 +1,50 @@
+"""The SQLite files the toolkit keeps between runs (the ledger, the result cache): opening one,
+and the one way a transaction is written.
+
+Every connection is closed by whoever opened it, also when something fails half-way: an open
+connection keeps its file locked on Windows (a damaged file could then not be set aside), and
+Python 3.13 reports one that is never closed (``ResourceWarning``). ``with conn:`` does not
+close a connection (it only commits or rolls back): use :func:`contextlib.closing` or
+``try``/``finally``.
+
+The connections are in autocommit mode (``isolation_level=None``): a transaction is only
+what :func:`transaction` begins and ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Literal
+
+
+def connect(path: Path | str, *, timeout: float,
+            pragmas: Iterable[str] = ()) -> sqlite3.Connection:
+    """A connection to ``path`` in autocommit mode with ``pragmas`` run; closed again when
+    one of them fails (a file that is not a database fails at the first statement)."""
+    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    try:
+        for pragma in pragmas:
+            conn.execute(pragma)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection,
+                kind: Literal["DEFERRED", "IMMEDIATE"] = "IMMEDIATE") -> Iterator[None]:
+    """``BEGIN`` … ``COMMIT``; ``ROLLBACK`` when the block raises or the commit fails (the
+    exception goes on). ``IMMEDIATE`` takes the write lock at once, so a second writer
+    waits (up to the connection's timeout) at ``BEGIN`` rather than failing half-way."""
+    conn.execute(f"BEGIN {kind}")
+    try:
+        yield
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:  # the block raised, or COMMIT did (SQLite keeps it open)
+            with suppress(sqlite3.Error):  # the exception on its way says what went wrong
+                conn.execute("ROLLBACK")
