@@ -350,7 +350,7 @@ README_IT_HEAD = """consolidator @VERSION@ オフライン導入パッケージ 
 Python の部品(wheel)はすべてこの中にあり、インストール時にインターネットは使いません。
 ソースからのビルド(コンパイル)も行いません。インストール先は、この一式を展開したフォルダの
 中の venv フォルダだけです(Python 本体・レジストリ・他のフォルダは変更しません)。
-デスク(start_desk.bat)は、この PC の中だけ(127.0.0.1)で待ち受けるブラウザ用の画面で、
+デスク(start_desk の画面)は、この PC の中だけ(127.0.0.1)で待ち受けるブラウザ用の画面で、
 他のパソコンからは接続できません。ツールがインターネットや外部に接続することはありません。
 
 中身
@@ -359,7 +359,7 @@ Python の部品(wheel)はすべてこの中にあり、インストール時に
   verify_sums.py         SHA256SUMS.txt と全ファイルを照合します(インストール時にも自動で実行)
   SHA256SUMS.txt         全ファイルの SHA-256
   README_IT.txt          このファイル
-  wheels\\               consolidator 本体と依存パッケージの wheel(@COUNT@ 個、計 @SIZE@)
+  wheels フォルダ        consolidator 本体と依存パッケージの wheel(@COUNT@ 個、計 @SIZE@)
   導入される機能: consolidator 本体と追加機能(extras)@EXTRAS@
 
 必要な Python
