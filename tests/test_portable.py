@@ -43,7 +43,10 @@ def test_the_main_module_runs_only_as_main() -> None:
 # ---- the hosted-runner workflow -----------------------------------------------------------------
 
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
-SETUP_STEPS = ("python3 on Windows", "LibreOffice")  # the runner's own setup, not a command
+# the runner's own setup, not a command: python3 on Windows, LibreOffice, .venv's tools on PATH
+SETUP_STEPS = ("python3 on Windows", "LibreOffice", "the .venv's tools")
+INSTALL = "python3 scripts/dev.py"  # the README's first command: .venv/, install, demo
+TESTS = "python3 scripts/dev.py pytest"  # the second: the tests with .venv's Python
 
 
 def _workflow() -> dict[str, Any]:
@@ -80,15 +83,14 @@ def test_workflow_runs_the_readme_commands() -> None:
            for line in step["run"].splitlines() if line.strip()]
     readme = _readme_commands()
     assert [line for line in run if line not in readme] == []
-    for needed in ("python3 -m pip install -e '.[dev]' && consolidator demo", "python3 -m pytest",
-                   'python3 -m pytest -m "not calc"', "mypy --platform win32",
+    for needed in (INSTALL, TESTS, f'{TESTS} -m "not calc"', "mypy --platform win32",
                    "mypy --platform darwin", "lint-imports"):
         assert needed in readme and needed in run, needed
     assert any(line.startswith("CONSOLIDATOR_PORTABLE=1 python3 -m pytest") for line in run)
     # the Calc tests are skipped only on the Windows and macOS runners
     conditions = {step["run"]: step.get("if", "") for step in job["steps"] if "run" in step}
-    assert conditions["python3 -m pytest"] == "runner.os == 'Linux'"
-    assert conditions['python3 -m pytest -m "not calc"'] == "runner.os != 'Linux'"
+    assert conditions[TESTS] == "runner.os == 'Linux'"
+    assert conditions[f'{TESTS} -m "not calc"'] == "runner.os != 'Linux'"
 
 
 def test_ci_script_runs_the_portable_tests_and_both_platforms() -> None:
@@ -97,6 +99,29 @@ def test_ci_script_runs_the_portable_tests_and_both_platforms() -> None:
     [job] = workflow["jobs"].values()
     portable = next(step["run"] for step in job["steps"]
                     if str(step.get("run", "")).startswith("CONSOLIDATOR_PORTABLE=1"))
-    for line in ("python3 -m pip install -e '.[dev]' && consolidator demo", "python3 -m pytest",
-                 "mypy --platform win32", "mypy --platform darwin", portable):
+    for line in (INSTALL, TESTS, "mypy --platform win32", "mypy --platform darwin", portable):
         assert line in script.splitlines(), line
+
+
+def test_the_readme_starts_with_the_two_commands() -> None:
+    """The set-up that works where ``pip install`` into the system Python is refused (PEP 668)."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    first = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert first and first.group(1).splitlines() == [INSTALL, TESTS]
+    assert ".venv/" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
+
+
+def test_dev_script_runs_the_venvs_tools(tmp_path: Path, monkeypatch: Any,
+                                         capsys: Any) -> None:
+    """scripts/dev.py: .venv's tools first on PATH; without .venv it says what to run first."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "scripts" / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    assert dev.VENV == ROOT / ".venv" and dev.BIN.parent == dev.VENV
+    assert dev._env()["PATH"].split(os.pathsep)[0] == str(dev.BIN)
+    monkeypatch.setattr(dev, "PYTHON", tmp_path / "no-python")
+    assert dev.main(["pytest"]) == 2
+    assert f"run  {INSTALL}  first" in capsys.readouterr().err
