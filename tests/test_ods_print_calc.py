@@ -67,10 +67,17 @@ def _footers(pdf: Path, pages: dict[int, list[Word]]) -> dict[int, tuple[str, st
 
 
 def _top_line(on_page: list[Word]) -> str:
-    """The first printed line of a page (the words within 2 points of the topmost), squeezed."""
-    top = min(w.y0 for w in on_page)
-    return "".join(w.text for w in sorted((w for w in on_page if w.y0 < top + 2),
-                                          key=lambda w: w.x0))
+    """The first printed line of a page, squeezed: the words whose height overlaps the
+    topmost word's by half or more. (Not "within 2 points of the topmost": a Latin word drawn
+    in another font than the Japanese ones beside it starts higher — 2.4 points for "ID"
+    beside "区分" when Calc prints with Noto Sans CJK.)"""
+    first = min(on_page, key=lambda w: w.y0)
+
+    def beside(w: Word) -> bool:
+        overlap = min(w.y1, first.y1) - max(w.y0, first.y0)
+        return overlap >= 0.5 * min(w.y1 - w.y0, first.y1 - first.y0)
+
+    return "".join(w.text for w in sorted(filter(beside, on_page), key=lambda w: w.x0))
 
 
 def _heading_line(model: TemplateModel, rows_of_sheet: str) -> re.Pattern[str]:
