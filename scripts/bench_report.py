@@ -20,8 +20,8 @@ imports included), ``--repeat`` times, interleaved:
 with the median wall time and the peak memory of the process tree (sampled every 20 ms, as
 ``bench_consolidate.py`` does). Then one more process per plan does the same work in
 steps, timed in-process — the engines' imports, checking and merging the submissions (warm
-cache), the document model, then each form: HTML, open data CSV and xlsx, PDF (Typst), Word
-(python-docx) — with the process's peak RSS after each step, so that the table says where the
+cache), the document model, then each form: HTML, open data CSV and xlsx, Word (python-docx),
+PDF (Typst) — with the process's peak RSS during each step, so that the table says where the
 time and the memory go; and the document's own size: the model's deep size (its strings,
 containers and the consolidated year it holds) and the size of each file written. The last
 table printed is the one in the README's developer section.
@@ -38,6 +38,7 @@ import cProfile
 import json
 import os
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -150,31 +151,46 @@ def deep_size(obj: Any) -> int:
     return total
 
 
+def reset_peak() -> bool:
+    """Reset this process's peak RSS (Linux: ``/proc/self/clear_refs``); False elsewhere."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def peak_rss() -> int:
-    """The process's peak RSS so far (bytes)."""
-    if sys.platform == "win32":
-        import psutil
+    """This process's peak RSS since the last :func:`reset_peak` (bytes): Linux's VmHWM, which
+    starts afresh at ``exec`` (``ru_maxrss`` does not: a child reports at least the size of
+    the process that started it); elsewhere the peak since the start."""
+    try:
+        found = re.search(r"VmHWM:\s*(\d+) kB", Path("/proc/self/status").read_text())
+    except OSError:
+        found = None
+    if found:
+        return int(found.group(1)) * 1024
+    import psutil
 
-        return int(getattr(psutil.Process().memory_info(), "peak_wset", 0))
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (
-        1 if sys.platform == "darwin" else 1024)
+    info = psutil.Process().memory_info()
+    return int(getattr(info, "peak_wset", info.rss))
 
 
 def steps(submissions: Path, plan: Path | None, out: Path) -> dict[str, Any]:
     """``report``'s work in steps, in this process: each step's seconds and the peak RSS
-    after it, the document's deep size and each file's size (the output folder should hold
+    during it, the document's deep size and each file's size (the output folder should hold
     the result cache of a run before: the checking is then as in a warm run)."""
-    timed: dict[str, tuple[float, int]] = {}
+    timed: dict[str, tuple[float, int, int]] = {}  # seconds, peak RSS, RSS before
 
     def step(name: str, work: Callable[[], Any]) -> Any:
+        reset_peak()
+        before = peak_rss()
         start = time.perf_counter()
         result = work()
-        timed[name] = (time.perf_counter() - start, peak_rss())
+        timed[name] = (time.perf_counter() - start, peak_rss(), before)
         return result
 
-    timed["start"] = (0.0, peak_rss())
+    timed["start"] = (0.0, peak_rss(), 0)
 
     def engines() -> None:
         import docx  # noqa: F401
@@ -206,8 +222,10 @@ def steps(submissions: Path, plan: Path | None, out: Path) -> dict[str, Any]:
     step("HTML (Jinja2)", lambda: write_html(paths["html"], doc))
     step("open data CSV", lambda: write_open_data_csv(paths["csv"], merged))
     step("open data xlsx", lambda: write_open_data_xlsx(paths["xlsx"], merged))
-    step("PDF (Typst)", lambda: write_pdf(paths["pdf"], doc))
+    # Word before the PDF (``report`` writes it after): what Typst holds after compiling
+    # would hide the growth of python-docx's tree.
     step("Word (python-docx)", lambda: write_docx(paths["docx"], doc))
+    step("PDF (Typst)", lambda: write_pdf(paths["pdf"], doc))
     return {"steps": timed, "document": deep_size(doc),
             "initiatives": len(catalog.initiatives),
             "files": {kind: p.stat().st_size for kind, p in paths.items() if p.is_file()}}
@@ -259,16 +277,17 @@ def table(plans: list[Plan]) -> list[str]:
         for r, ref in ((p.cold, base.cold), (p.warm, base.warm)):
             lines.append(f"| {p.label} | {r.label} | {r.wall:.2f} | {r.spread()} | "
                          f"{r.wall / ref.wall:.2f}× | {mib(r.tree_peak)} |")
-    lines += ["", "In steps, one process, warm cache (seconds; peak RSS of the process after the "
-                  "step, MiB):", "",
+    lines += ["", "In steps, one process, warm cache (seconds; the process's peak RSS during "
+                  "the step and its growth over the RSS before the step, MiB):", "",
               "| step | " + " | ".join(p.label for p in plans) + " | × default |",
               "|---|" + "---:|" * len(plans) + "---:|"]
     names = [n for n in base.steps["steps"] if n != "start"]
     for name in ["start", *names]:
         cells = []
         for p in plans:
-            seconds, peak = p.steps["steps"][name]
-            cells.append(f"{mib(peak)} MiB" if name == "start" else f"{seconds:.2f} s, {mib(peak)}")
+            seconds, peak, before = p.steps["steps"][name]
+            cells.append(f"{mib(peak)} MiB" if name == "start" else
+                         f"{seconds:.2f} s, {mib(peak)} (+{mib(max(0, peak - before))})")
         ratio = "" if name == "start" else (
             f"{plans[-1].steps['steps'][name][0] / max(base.steps['steps'][name][0], 1e-9):.1f}×")
         lines.append(f"| {'process start' if name == 'start' else name} | "
