@@ -51,6 +51,8 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -335,6 +337,21 @@ def compare_isolation(folders: dict[str, Path], work: Path, repeat: int) -> None
                   f"{max(m.tree_peak_bytes for m in measured) / 2**20:>14.0f}", flush=True)
 
 
+@contextmanager
+def work_folder(keep: Path | None, prefix: str, *, bytecode: bool = True) -> Iterator[Path]:
+    """The work folder: ``keep``, or a temporary one removed at the end. With ``bytecode``,
+    Python's bytecode cache is on for every process started, in that folder."""
+    work = keep or Path(tempfile.mkdtemp(prefix=prefix))
+    if bytecode:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    try:
+        yield work
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("-n", "--n", dest="n", type=int, action="append",
@@ -353,12 +370,8 @@ def main(argv: list[str] | None = None) -> int:
                          "+ psutil as on Windows), REPEAT times each")
     args = ap.parse_args(argv)
     sizes = args.n or [17, 1000, 10000]
-    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-consolidate-"))
     help_s = None
-    if not args.no_bytecode:
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-    try:
+    with work_folder(args.keep, "bench-consolidate-", bytecode=not args.no_bytecode) as work:
         print(f"{load()} at the start")
         if not args.no_startup:
             help_s, rows = startup()
@@ -387,9 +400,6 @@ def main(argv: list[str] | None = None) -> int:
             print()
             compare_isolation({str(n): work / f"subs{n}" for n in sizes}, work,
                               args.compare_isolation)
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

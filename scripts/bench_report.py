@@ -36,13 +36,11 @@ import argparse
 import copy
 import cProfile
 import json
-import os
 import pstats
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
@@ -52,7 +50,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
-from bench_consolidate import TIMEOUT_S, Runs, load  # noqa: E402
+from bench_consolidate import TIMEOUT_S, Runs, load, work_folder  # noqa: E402
 
 from helpers.processes import Measured, run_measured  # noqa: E402
 
@@ -336,10 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         submissions, out, plan = args.steps
         print(json.dumps(steps(Path(submissions), Path(plan) if plan else None, Path(out))))
         return 0
-    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-"))
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-    try:
+    with work_folder(args.keep, "bench-report-") as work:
         print(f"{load()} at the start")
         plans = []
         for factor in dict.fromkeys((1, args.factor)):
@@ -365,9 +360,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(f"- {line}" for line in targets(plans)))
         print(f"{load()} at the end")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
