@@ -296,7 +296,7 @@ def table(plans: list[Plan]) -> list[str]:
     rows = [("document model, deep size", lambda p: p.steps["document"])]
     rows += [(f"{kind} file", lambda p, k=kind: p.steps["files"].get(k, 0)) for kind in FORMS]
     for label, size in rows:
-        lines.append(f"| {label} | " + " | ".join(mib(size(p)) for p in plans)
+        lines.append(f"| {label} | " + " | ".join(f"{size(p) / 2**20:,.2f}" for p in plans)
                      + f" | {size(plans[-1]) / max(size(base), 1):.1f}× |")
     return lines
 
