@@ -33,7 +33,7 @@ from consolidator.text_layout import display_width, pad, rpad
 
 # Widths that print at 8 pt or more on A4 landscape (table_sheets.set_print_layout): long
 # texts wrap; the log's last column, 項目ID, is for machines and does not print.
-LOG_WIDTHS = (6, 10, 10, 12, 8, 5, 6, 12, 8, 26, 20, 5, 10, 20)
+LOG_WIDTHS = (6, 8, 10, 12, 8, 5, 6, 12, 7, 26, 20, 8, 10, 20)
 LOG_PRINTED = len(LOG_WIDTHS) - 1
 SUMMARY_WIDTHS = (14, 6, 28, 20, 8, 6, 6, 6, 6, 24)
 
