@@ -135,3 +135,27 @@ def test_the_tables_print_on_a4_at_8_points_with_every_column(
     print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
                     for k, (m, s, n) in measured.items()))
     assert {k: v for k, v in measured.items() if v[0] < FLOOR or v[1] < FLOOR} == {}
+
+
+def test_a_table_too_wide_for_a_page_prints_at_8_points_across_pages(
+        tmp_path: Path, calc: CalcSession) -> None:
+    """More columns than a page holds at 8 pt (指標一覧 with many past years): not shrunk,
+    the columns go on to the next page across, each page starting with the first column."""
+    import xlsxwriter
+
+    from consolidator.table_sheets import add_table_sheet
+
+    header = ("指標ID", *(f"令和{k}年度実績" for k in range(1, 25)))
+    book = tmp_path / "wide.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    add_table_sheet(wb, "表", header, [[f"1-1-1-s{r}", *range(24)] for r in range(1, 30)],
+                    (8,) + (10,) * 24)
+    wb.close()
+    pdf = tmp_path / "wide.pdf"
+    assert calc.run([{"op": "resave", "src": book, "dst": pdf}])[0].get("ok")
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) >= 2
+        for page in doc.pages:
+            chars = [ch for ch in page.chars if ch["text"].strip()]
+            assert min(ch["size"] for ch in chars) >= FLOOR, page.page_number
+            assert _top_line(chars).startswith("指標ID"), page.page_number
