@@ -1,31 +1,53 @@
 """Writing tables into xlsxwriter workbooks: the log, the master's lists, per-department logs.
 
 One look for every table a manager reads: a header row styled and frozen, an Excel table
-with filters, rows sized to their text, A4 landscape one page wide. Cells are written by
+with filters, rows sized to their text, a number's heading aligned right above it. On paper
+(A4 landscape, the heading row on every page) the text prints at :data:`FLOOR_POINTS` or more:
+see :func:`set_print_layout`. Cells are written by
 :func:`write_cell`: numbers as numbers, everything else as plain strings (never a formula or
 a link), cut to Excel's cell limit.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from consolidator.cell_text import fit_cell_text
 from consolidator.text_layout import FONT, row_height
 
 A4 = 9  # xlsxwriter's paper index
+FONT_POINTS = 11.0  # xlsxwriter's default size, the size of every table cell
+FLOOR_POINTS = 8.0  # the smallest text a table prints at (issue 24)
+FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / FONT_POINTS)  # 73 %
+# A4 landscape less the side margins, in points; and a column's width in points at 100 % as
+# LibreOffice Calc lays it out: UNIT_POINTS per width unit and COLUMN_POINTS more per column
+# (measured from its PDFs; wider than Excel's 7 pixels per unit + 5, so a table that fits
+# Calc's page fits Excel's).
+SIDE_MARGIN_INCHES = 0.4
+PRINTABLE_POINTS = 842 - 2 * 72 * SIDE_MARGIN_INCHES
+UNIT_POINTS = 7.0
+COLUMN_POINTS = 6.0
 
 
 def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list[Any]],
-                    widths: tuple[int, ...]) -> Any:
-    """A sheet holding one Excel table: header, frozen, filterable; strings stay strings."""
+                    widths: tuple[int, ...], printed: int | None = None) -> Any:
+    """A sheet holding one Excel table: header, frozen, filterable; strings stay strings.
+
+    ``printed``: how many leading columns print (default all): the machine columns a reader
+    does not need on paper (項目ID, 出典, コード) are the table's last; they stay in the
+    sheet."""
     ws = wb.add_worksheet(name)
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": FONT})
-    head = wb.add_format({"bold": True, "bg_color": "#D9E2F3", "border": 1, "text_wrap": True,
-                          "valign": "top", "font_name": FONT})
+    head_style = {"bold": True, "bg_color": "#D9E2F3", "border": 1, "text_wrap": True,
+                  "valign": "top", "font_name": FONT}
+    head = wb.add_format(head_style)
+    head_right = wb.add_format({**head_style, "align": "right"})
     for c, w in enumerate(widths):
         ws.set_column(c, c, w, wrap)
-    columns = [{"header": h, "header_format": head} for h in header]
+    columns = [{"header": h, "header_format": head_right if _numeric(rows, c) else head}
+               for c, h in enumerate(header)]
     last_row = max(1, len(rows))
     ws.add_table(0, 0, last_row, len(header) - 1, {
         "columns": columns, "style": "Table Style Light 9", "autofilter": True})
@@ -34,12 +56,44 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
             write_cell(ws, r, c, v)
         ws.set_row(r, row_height((str(v), w) for v, w in zip(row, widths, strict=False)
                                  if isinstance(v, str)))
+    ws.set_row(0, row_height(zip(header, widths, strict=False)))
     ws.freeze_panes(1, 0)
+    printed = len(header) if printed is None else printed
+    if printed < len(header):
+        ws.print_area(0, 0, last_row, printed - 1)
+    set_print_layout(ws, widths[:printed])
+    return ws
+
+
+def set_print_layout(ws: Any, widths: Sequence[float]) -> int:
+    """A4 landscape, narrow side margins, the first row on every page, and a scale that keeps
+    the text at :data:`FLOOR_POINTS` or more: one page wide (fit to width) when the columns
+    ``widths`` fit at that scale, else the floor scale itself, the first column repeated on
+    every page across. (xlsxwriter cannot give fit-to-width a floor, so the scale is computed
+    here from the widths.) Returns the scale in percent the columns need to fit."""
     ws.set_landscape()
     ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=SIDE_MARGIN_INCHES, right=SIDE_MARGIN_INCHES, top=0.6, bottom=0.6)
     ws.repeat_rows(0)
-    return ws
+    needed = min(100, math.floor(100 * PRINTABLE_POINTS / printed_points(widths)))
+    if needed >= FLOOR_SCALE:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(FLOOR_SCALE)
+        ws.repeat_columns(0)
+    return needed
+
+
+def printed_points(widths: Sequence[float]) -> float:
+    """The width in points of columns ``widths`` printed at 100 % (as Calc lays them out)."""
+    return max(1.0, UNIT_POINTS * sum(widths) + COLUMN_POINTS * len(widths))
+
+
+def _numeric(rows: list[list[Any]], col: int) -> bool:
+    """Whether column ``col`` holds numbers (most of its filled cells)."""
+    values = [r[col] for r in rows if col < len(r) and r[col] not in (None, "")]
+    numbers = sum(1 for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+    return bool(values) and 2 * numbers >= len(values)
 
 
 def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:

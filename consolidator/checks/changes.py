@@ -131,6 +131,7 @@ def write_changes_xlsx(path: Path, changes: list[Change]) -> None:
     try:
         add_table_sheet(wb, DIFF_TEXT["sheet"], (*DIFF_HEADER, DIFF_TEXT["field-column"]),
                         [[c.initiative_id, c.label, c.before, c.after, c.field_id]
-                         for c in changes], (12, 40, 50, 50, 24))
+                         for c in changes], (10, 36, 46, 46, 24),
+                        printed=len(DIFF_HEADER))  # A4 at 8 pt; the field id stays off paper
     finally:
         wb.close()

@@ -31,8 +31,11 @@ from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
 from consolidator.text_layout import display_width, pad, rpad
 
-LOG_WIDTHS = (8, 22, 14, 34, 10, 7, 9, 30, 20, 60, 50, 10, 30, 20)
-SUMMARY_WIDTHS = (18, 8, 40, 40, 12, 8, 8, 8, 6, 40)
+# Widths that print at 8 pt or more on A4 landscape (table_sheets.set_print_layout): long
+# texts wrap; the log's last column, 項目ID, is for machines and does not print.
+LOG_WIDTHS = (6, 8, 10, 12, 8, 5, 6, 12, 7, 26, 20, 8, 10, 20)
+LOG_PRINTED = len(LOG_WIDTHS) - 1
+SUMMARY_WIDTHS = (14, 6, 28, 20, 8, 6, 6, 6, 6, 24)
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
@@ -142,7 +145,8 @@ def _acceptance_column(ws: Any, rows: int) -> None:
 
 
 def add_log_sheet(wb: Any, name: str, findings: list[Finding]) -> Any:
-    return add_table_sheet(wb, name, LOG_HEADER, [log_row(f) for f in findings], LOG_WIDTHS)
+    return add_table_sheet(wb, name, LOG_HEADER, [log_row(f) for f in findings], LOG_WIDTHS,
+                           LOG_PRINTED)
 
 
 def add_summary_sheet(wb: Any, name: str, department_rows: list[dict[str, Any]]) -> Any:

@@ -23,7 +23,7 @@ from consolidator.messages.correction import REMIND_HEADER, REMIND_TEXT
 from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
 
-LIST_WIDTHS = (18, 14, 28, 20, 10, 20, 24, 14, 34, 34)
+LIST_WIDTHS = (14, 12, 20, 12, 8, 12, 12, 8, 20, 20)  # A4 landscape at 8 pt or more
 
 
 def reminder_name(department: str) -> str:

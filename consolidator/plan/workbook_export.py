@@ -90,7 +90,7 @@ def _plan_sheet(wb: Any, catalog: Catalog | None) -> None:
     header = tuple(PLAN_BOOK_HEADERS["plan"].values())
     rows = [[PLAN_BOOK_ITEMS[key][0], values.get(key), PLAN_BOOK_ITEMS[key][1]]
             for key in PLAN_BOOK_ITEMS]
-    add_table_sheet(wb, PLAN_SHEET, header, rows, (22, 70, 60))
+    add_table_sheet(wb, PLAN_SHEET, header, rows, (22, 66, 56))  # A4 at 8 pt
 
 
 def _plan_items(catalog: Catalog) -> dict[str, Any]:

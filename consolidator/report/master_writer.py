@@ -33,13 +33,17 @@ from consolidator.report.merge import (
     TextRow,
 )
 from consolidator.report.trend_sheet import add_trend_sheet, past_years
-from consolidator.table_sheets import A4, add_table_sheet, write_cell
+from consolidator.table_sheets import A4, FONT_POINTS, add_table_sheet, write_cell
 from consolidator.text_layout import FONT, row_height
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
 INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_years")
-INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (9, 24, 24, 28, 11, 36, 14, 22, 8, 8, 8, 10, 30,
-                                                10, 30, 12, 8, 9, 40), strict=True))
+# 指標一覧 and 未入力一覧 print at 8 pt or more on A4 landscape (table_sheets.set_print_layout):
+# long texts wrap; the last column (出典, コード) is for machines and does not print. A past
+# year's column is PAST_YEAR_WIDTH wide.
+INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 9, 10, 7, 12, 7, 8, 6, 5, 5, 6, 8,
+                                                6, 10, 8, 6, 5, 40), strict=True))
+PAST_YEAR_WIDTH = 6
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (12, 16, 72, 44)
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
@@ -73,6 +77,11 @@ class _Formats:
         self.percent = wb.add_format({**base, "num_format": "0.0%"})
         self.number = wb.add_format({**base, "num_format": "#,##0.###"})
         self.plain = wb.add_format(base)
+        # 指標一覧's own cells: the size of every table cell (table_sheets), not the sheets'
+        table = {**base, "font_size": FONT_POINTS}
+        self.table_percent = wb.add_format({**table, "num_format": "0.0%"})
+        self.table_missing = wb.add_format({**table, "bg_color": "#FFC7CE",
+                                            "font_color": "#9C0006"})
 
 
 def write_master(path: Path, c: Consolidated) -> None:
@@ -89,7 +98,7 @@ def write_master(path: Path, c: Consolidated) -> None:
         _indicator_sheet(wb, fmt, c)
         add_trend_sheet(wb, c)
         add_table_sheet(wb, MASTER_TEXT["missing-sheet"], MISSING_HEADER, _missing_rows(c),
-                        MISSING_WIDTHS)
+                        MISSING_WIDTHS, len(MISSING_HEADER) - 1)
         add_summary_sheet(wb, MASTER_TEXT["status-sheet"], c.validation.department_rows())
         add_log_sheet(wb, MASTER_TEXT["log-sheet"], sorted_findings(list(c.validation.findings)))
         wb.set_properties({"title": _title(c), "author": "consolidator"})
@@ -324,16 +333,16 @@ def _past_value(actual: dict[str, Any] | None) -> Any:
 def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     rows = indicator_rows(c)
     keys = indicator_keys(c)
-    widths = tuple(INDICATOR_WIDTHS.get(k, 11) for k in keys)
+    widths = tuple(INDICATOR_WIDTHS.get(k, PAST_YEAR_WIDTH) for k in keys)
     ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], tuple(indicator_header(c)), rows,
-                         widths)
+                         widths, len(keys) - 1)  # 出典 does not print
     pct_col = keys.index("achievement")
     judge_col = keys.index("judgement")
     for r, row in enumerate(rows, start=1):
         if row[pct_col] is not None:
-            ws.write_number(r, pct_col, row[pct_col], fmt.percent)
+            ws.write_number(r, pct_col, row[pct_col], fmt.table_percent)
         if row[judge_col] == JUDGEMENT_TEXT[NOT_REPORTED]:
-            ws.write_string(r, judge_col, row[judge_col], fmt.missing)
+            ws.write_string(r, judge_col, row[judge_col], fmt.table_missing)
 
 
 def _missing_rows(c: Consolidated) -> list[list[Any]]:

@@ -1,0 +1,161 @@
+"""The tables a manager or a department prints — ``validation_log.xlsx`` (検証ログ,
+担当別), 督促一覧, a department's 確認事項 table and the master's 指標一覧,
+未入力一覧, 提出状況 and 検証ログ — printed by LibreOffice Calc as set in the file:
+A4, the text at 8 points or more (read back from the PDF's characters), and no column
+cut (every page of a sheet starts with the whole printed heading row: a column that did
+not fit would start a page of its own, and fail).
+
+Issue 24 part 1. The sizes Calc printed before this rule (median): 指標一覧 3.2 pt,
+検証ログ 3.4 pt, 担当別/提出状況 5.9 pt, 督促一覧 5.2 pt, 未入力一覧 7.6 pt.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pdfplumber
+import pytest
+
+from calc.session import CalcSession
+from consolidator.jobs.demo import run_demo
+from consolidator.jobs.reminders import remind_departments
+from consolidator.plan.catalog import Catalog
+
+pytestmark = pytest.mark.calc
+
+FLOOR = 8.0  # points
+A4_LONG, A4_SHORT = 842, 595  # points, ±1
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
+    """The first printed line of a heading row: a beginning of each heading, left to right
+    (a heading wraps in its cell)."""
+    return re.compile("".join(
+        "(?:" + "|".join(re.escape(h[:k]) for k in range(len(h), 0, -1)) + ")"
+        for h in map(_squeezed, headings) if h))
+
+
+def _top_line(chars: list[dict[str, Any]]) -> str:
+    """A page's first line, squeezed: its characters overlapping the topmost one's height by
+    half or more, left to right."""
+    first = min(chars, key=lambda ch: ch["top"])
+
+    def beside(ch: dict[str, Any]) -> bool:
+        overlap = min(ch["bottom"], first["bottom"]) - max(ch["top"], first["top"])
+        return overlap >= 0.5 * min(ch["bottom"] - ch["top"], first["bottom"] - first["top"])
+
+    return _squeezed("".join(ch["text"] for ch in sorted(filter(beside, chars),
+                                                          key=lambda ch: ch["x0"])))
+
+
+def _printed_headings(path: Path, sheet: str) -> list[str]:
+    """The heading row of ``sheet`` within its print area (the whole row without one)."""
+    wb = openpyxl.load_workbook(path, read_only=False)
+    ws = wb[sheet]
+    first, last = 1, ws.max_column
+    if ws.print_area:
+        m = re.search(r"\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+", ws.print_area)
+        assert m, ws.print_area
+        from openpyxl.utils import column_index_from_string
+        first, last = (column_index_from_string(m.group(1)),
+                       column_index_from_string(m.group(2)))
+    return [str(ws.cell(1, c).value or "") for c in range(first, last + 1)]
+
+
+def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
+                 ) -> dict[str, list[list[dict[str, Any]]]]:
+    """Sheet → the characters of each of its pages. A page is a sheet's when its first line
+    is that sheet's whole printed heading row (the heading repeats on every page); pages of
+    other sheets (the master's 概要, 基本目標N, 推移) are left out."""
+    patterns = {s: _heading_pattern(h) for s, h in headings.items()}
+    rest = {s: [_heading_pattern(h[j:]) for j in range(1, len(h))] for s, h in headings.items()}
+    found: dict[str, list[list[dict[str, Any]]]] = {s: [] for s in headings}
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            assert abs(min(page.width, page.height) - A4_SHORT) <= 1, page.width
+            assert abs(max(page.width, page.height) - A4_LONG) <= 1, page.height
+            chars = [ch for ch in page.chars if ch["text"].strip()]
+            if not chars:
+                continue
+            top = _top_line(chars)
+            hits = [s for s, p in patterns.items() if p.fullmatch(top)]
+            if hits:
+                found[hits[0]].append(chars)
+            cut = [s for s, ps in rest.items() if any(p.fullmatch(top) for p in ps)]
+            assert not cut, (pdf.name, page.page_number, cut, "columns printed on a page apart")
+    return found
+
+
+def _sizes(pages: list[list[dict[str, Any]]]) -> tuple[float, float]:
+    sizes = [round(ch["size"], 2) for chars in pages for ch in chars]
+    return statistics.median(sizes), min(sizes)
+
+
+def test_the_tables_print_on_a4_at_8_points_with_every_column(
+        tmp_path: Path, calc: CalcSession, default_catalog: Catalog) -> None:
+    run_demo(tmp_path, default_catalog)
+    out = tmp_path / "output"
+    remind_departments(tmp_path / "submissions", default_catalog, default_catalog.report_year,
+                       out)
+    master = next(out.glob("master_*.xlsx"))
+    table = sorted(p for p in (out / "担当別").glob("*.xlsx")
+                   if openpyxl.load_workbook(p, read_only=True).sheetnames == ["確認事項"])
+    assert table  # the department that sent nothing gets its findings as a table
+    books = {
+        out / "validation_log.xlsx": ["検証ログ", "担当別"],
+        out / "督促" / "督促一覧.xlsx": ["督促一覧"],
+        table[0]: ["確認事項"],
+        master: ["指標一覧", "未入力一覧", "提出状況", "検証ログ"],
+    }
+    jobs = [{"op": "resave", "src": book, "dst": tmp_path / f"print{k}.pdf"}
+            for k, book in enumerate(books)]
+    results = calc.run(jobs)
+    assert all(r.get("ok") for r in results), results
+
+    measured = {}
+    for k, (book, sheets) in enumerate(books.items()):
+        headings = {s: _printed_headings(book, s) for s in sheets}
+        pdf = tmp_path / f"print{k}.pdf"
+        pages = _sheet_pages(pdf, headings)
+        if book != master:  # every page is one of the tables'
+            with pdfplumber.open(pdf) as doc:
+                assert sum(map(len, pages.values())) == len(doc.pages), book.name
+        for sheet in sheets:
+            assert pages[sheet], (book.name, sheet, "no page starts with its whole heading row")
+            median, smallest = _sizes(pages[sheet])
+            measured[f"{book.name}:{sheet}"] = (median, smallest, len(pages[sheet]))
+    print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
+                    for k, (m, s, n) in measured.items()))
+    assert {k: v for k, v in measured.items() if v[0] < FLOOR or v[1] < FLOOR} == {}
+
+
+def test_a_table_too_wide_for_a_page_prints_at_8_points_across_pages(
+        tmp_path: Path, calc: CalcSession) -> None:
+    """More columns than a page holds at 8 pt (指標一覧 with many past years): not shrunk,
+    the columns go on to the next page across, each page starting with the first column."""
+    import xlsxwriter
+
+    from consolidator.table_sheets import add_table_sheet
+
+    header = ("指標ID", *(f"令和{k}年度実績" for k in range(1, 25)))
+    book = tmp_path / "wide.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    add_table_sheet(wb, "表", header, [[f"1-1-1-s{r}", *range(24)] for r in range(1, 30)],
+                    (8,) + (10,) * 24)
+    wb.close()
+    pdf = tmp_path / "wide.pdf"
+    assert calc.run([{"op": "resave", "src": book, "dst": pdf}])[0].get("ok")
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) >= 2
+        for page in doc.pages:
+            chars = [ch for ch in page.chars if ch["text"].strip()]
+            assert min(ch["size"] for ch in chars) >= FLOOR, page.page_number
+            assert _top_line(chars).startswith("指標ID"), page.page_number
