@@ -13,6 +13,7 @@ import xlsxwriter
 from consolidator.checks.log import LOG_PRINTED, LOG_WIDTHS, SUMMARY_WIDTHS
 from consolidator.feedback.reminders import LIST_WIDTHS
 from consolidator.messages.outputs import LOG_HEADER
+from consolidator.plan.catalog import Catalog
 from consolidator.report.master_writer import (
     INDICATOR_WIDTHS,
     MISSING_WIDTHS,
@@ -88,3 +89,57 @@ def test_the_tables_people_print_fit_one_page_wide_at_8_points() -> None:
                          "指標一覧": tuple(indicator)}.items():
         scale = 100 * PRINTABLE_POINTS / printed_points(widths)
         assert scale >= FLOOR_SCALE, (name, scale)
+
+
+def test_the_template_sheets_fit_one_page_wide_at_8_points() -> None:
+    """記入要領 (11 pt), 実施状況・予定 and 活動指標 (column A 9 pt, the rest 10 pt) fit A4
+    landscape one page wide at a scale that keeps their smallest text at 8 pt (as Calc lays
+    the columns out; Excel's are narrower)."""
+    from consolidator.templates.ods_writer import COVER_WIDTH
+    from consolidator.templates.writer import INDICATOR_WIDTHS as TEMPLATE_INDICATOR_WIDTHS
+    from consolidator.templates.writer import PRINT_FLOOR_SCALE, TEXT_WIDTHS
+
+    assert 9 * PRINT_FLOOR_SCALE / 100 >= FLOOR_POINTS
+    for name, widths in {"記入要領": [COVER_WIDTH], "実施状況・予定": TEXT_WIDTHS.values(),
+                         "活動指標": TEMPLATE_INDICATOR_WIDTHS.values()}.items():
+        scale = 100 * PRINTABLE_POINTS / printed_points(list(widths))
+        assert scale >= PRINT_FLOOR_SCALE, (name, scale)
+
+
+def test_the_template_prints_one_page_wide_and_the_cover_on_one_page(
+        tmp_path: Path, default_catalog: Catalog) -> None:
+    """The page set-up of both formats: A4 landscape, one page wide, as many pages high as it
+    takes, the cover on one page (fit to 1 × 1)."""
+    from odf.opendocument import load
+    from odf.style import MasterPage, PageLayout, PageLayoutProperties
+    from odf.table import Table
+
+    from consolidator.templates.generate import generate_templates
+    from consolidator.templates.model import COVER_SHEET, INDICATOR_SHEET, TEXT_SHEET
+
+    year = default_catalog.report_year
+    [xlsx] = generate_templates(default_catalog, year, tmp_path, only=["市社協"])
+    [ods] = generate_templates(default_catalog, year, tmp_path, only=["市社協"], fmt="ods")
+    wb = openpyxl.load_workbook(xlsx)
+    for sheet, high in {COVER_SHEET: 1, TEXT_SHEET: 0, INDICATOR_SHEET: 0}.items():
+        ws = wb[sheet]
+        assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, high), sheet
+
+    doc = load(str(ods))
+    layouts = {str(p.getAttribute("name")): p.getElementsByType(PageLayoutProperties)[0]
+               for p in doc.automaticstyles.getElementsByType(PageLayout)}
+    pages = {str(m.getAttribute("name")): layouts[str(m.getAttribute("pagelayoutname"))]
+             for m in doc.masterstyles.getElementsByType(MasterPage)}
+    tables = {str(s.getAttribute("name")): str(s.getAttribute("masterpagename"))
+              for s in doc.automaticstyles.childNodes
+              if s.qname[1] == "style" and s.getAttribute("family") == "table"}
+    for table in doc.spreadsheet.getElementsByType(Table):
+        name = str(table.getAttribute("name"))
+        if name not in (COVER_SHEET, TEXT_SHEET, INDICATOR_SHEET):
+            continue
+        props = pages[tables[str(table.getAttribute("stylename"))]]
+        assert props.getAttribute("printorientation") == "landscape"
+        assert (props.getAttribute("scaletox"), props.getAttribute("scaletoy")) == (
+            "1", "1" if name == COVER_SHEET else "0"), name

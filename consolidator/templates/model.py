@@ -57,17 +57,17 @@ TEXT_INPUT_COL = 4
 # actual of k years before the report year (YEAR_LABELS["prev_value"]), "actual-1" last
 # year's. The drop-down of the reason column: REASON_CHOICES.
 HISTORY_YEARS = 3  # the actuals of the last three years are shown
-INDICATOR_LAYOUT: tuple[tuple[str, int], ...] = (
-    ("id", 12),
-    ("initiative", 24),
-    ("indicator", 32),
-    ("target", 24),
-    ("unit", 7),
-    *((f"actual-{k}", 12 if k > 1 else 15) for k in range(HISTORY_YEARS, 0, -1)),
-    ("value", 14),
-    ("explanation", 30),
-    ("reason", 14),
-    ("reason_text", 30),
+INDICATOR_LAYOUT: tuple[tuple[str, int], ...] = (  # (key, column width): A4 at 8 pt or more
+    ("id", 9),
+    ("initiative", 11),
+    ("indicator", 16),
+    ("target", 11),
+    ("unit", 5),
+    *((f"actual-{k}", 7 if k > 1 else 8) for k in range(HISTORY_YEARS, 0, -1)),
+    ("value", 8),
+    ("explanation", 12),
+    ("reason", 8),
+    ("reason_text", 12),
 )
 IND_COL: dict[str, int] = {key: n for n, (key, _) in enumerate(INDICATOR_LAYOUT, start=1)}
 IND_VALUE_COL = IND_COL["value"]

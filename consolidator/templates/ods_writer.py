@@ -173,12 +173,15 @@ class _Book:
             self.cache[key] = style
         return str(self.cache[key].getAttribute("name"))
 
-    def table_style(self, hidden: bool) -> str:
-        if ("page",) not in self.cache:
-            self.cache["page",] = _master_page(self.doc, self.footer)
-        return self._style(("table", hidden), "table",
+    def table_style(self, hidden: bool, pages_high: int = 0) -> str:
+        """A sheet's style: its page style one page wide and ``pages_high`` pages high (0: as
+        many as it takes; the cover: 1), as the .xlsx's page setup."""
+        page = "Report" if pages_high == 0 else f"Report{pages_high}"
+        if ("page", page) not in self.cache:
+            self.cache["page", page] = _master_page(self.doc, self.footer, page, pages_high)
+        return self._style(("table", hidden, page), "table",
                            TableProperties(display="false" if hidden else "true"),
-                           masterpagename="Report")
+                           masterpagename=page)
 
     def column(self, width_chars: float) -> str:
         inches = (width_chars * 7 + 5) / 96  # Excel's character width at 96 dpi
@@ -274,10 +277,12 @@ class _Book:
                          fill=_rgb(fill) if fill else None, border=fill is not None)
 
 
-def _master_page(doc: OpenDocumentSpreadsheet, department: str) -> MasterPage:
-    """The page style of the printed sheets, as the .xlsx's page setup prints: A4 landscape,
-    one page wide, the margins of :data:`~consolidator.templates.writer.PAGE_MARGINS`, no
-    header, and the footer "<department>      n / N" (page n of the N pages of the document).
+def _master_page(doc: OpenDocumentSpreadsheet, department: str, name: str = "Report",
+                 pages_high: int = 0) -> MasterPage:
+    """The page style ``name`` of the printed sheets, as the .xlsx's page setup prints: A4
+    landscape, one page wide and ``pages_high`` pages high (0: as many as it takes), the
+    margins of :data:`~consolidator.templates.writer.PAGE_MARGINS`, no header, and the footer
+    "<department>      n / N" (page n of the N pages of the document).
 
     The header and the footer are spelled out as Calc writes them: the header off, and each
     one's height and distance from the body (``style:header-footer-properties``). Without them
@@ -292,10 +297,11 @@ def _master_page(doc: OpenDocumentSpreadsheet, department: str) -> MasterPage:
     body) fills up to the body's bottom margin, its line (11 pt) at its bottom."""
     m = {side: f"{inches:g}in" for side, inches in PAGE_MARGINS.items()}
     footer_height = PAGE_MARGINS["bottom"] - PAGE_MARGINS["footer"]
-    layout = PageLayout(name="A4Landscape")
+    layout = PageLayout(name=f"A4Landscape{pages_high or ''}")
     layout.addElement(PageLayoutProperties(
         pagewidth="29.7cm", pageheight="21cm", printorientation="landscape",
-        scaletox="1", scaletoy="0", margintop=m["top"], marginbottom=m["footer"],
+        scaletox="1", scaletoy=str(pages_high), margintop=m["top"], marginbottom=m["footer"],
+        firstpagenumber="continue",  # else Calc numbers anew from the cover's page style on
         marginleft=m["left"], marginright=m["right"]))
     for part, height, distance in (
             (HeaderStyle, "0.75cm", {"marginbottom": "0.25cm"}),  # Calc's own (off)
@@ -306,7 +312,7 @@ def _master_page(doc: OpenDocumentSpreadsheet, department: str) -> MasterPage:
                                                 marginright="0cm", **distance))
         layout.addElement(style)
     doc.automaticstyles.addElement(layout)
-    page = MasterPage(name="Report", pagelayoutname=layout)
+    page = MasterPage(name=name, pagelayoutname=layout)
     page.addElement(Header(display="false"))
     footer = Footer()
     left, right = RegionLeft(), RegionRight()
@@ -420,7 +426,8 @@ def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
                  plan=labels["plan"], value=labels["value"],
                  deadline=deadline or TEMPLATE_TEXT["default-deadline"],
                  contact=contact or TEMPLATE_TEXT["default-contact"]).split("\n")
-    table = Table(name=COVER_SHEET, stylename=book.table_style(False), protected="true")
+    table = Table(name=COVER_SHEET, stylename=book.table_style(False, pages_high=1),
+                  protected="true")
     table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))
     for i, line in enumerate(lines, start=1):
         row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)])))

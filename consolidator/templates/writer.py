@@ -7,6 +7,7 @@ its ~2x slower writing does not matter.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
+from consolidator.table_sheets import FLOOR_POINTS
 from consolidator.templates.model import (
     COVER_SHEET,
     HEADER_ROWS,
@@ -57,7 +59,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 
-TEXT_WIDTHS = {1: 17, 2: 16, 3: 28, 4: 92}
+# The column widths fit A4 landscape (one page wide) at PRINT_FLOOR_SCALE or more, so that the
+# smallest cell text (9 pt, column A) prints at FLOOR_POINTS (8 pt) or more (issue 24).
+PRINT_FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / 9)  # 89 %
+TEXT_WIDTHS = {1: 13, 2: 14, 3: 24, 4: 70}
 INDICATOR_WIDTHS = {n: width for n, (_, width) in enumerate(INDICATOR_LAYOUT, start=1)}
 # The page margins of the printed sheets, in inches (Excel's terms: ``header`` and ``footer``
 # are the distances of the header and the footer from the edge of the paper): Excel's
@@ -91,7 +96,7 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
     for r in t.references:
         _name(wb, r.defined_name, r.sheet, r.row, r.col)
     for ws in (cover, text_ws, ind_ws):
-        _page_setup(ws, t.department)
+        _page_setup(ws, t.department, pages_high=1 if ws is cover else 0)
     last = get_column_letter(len(INDICATOR_WIDTHS))
     ind_ws.auto_filter.ref = f"A3:{last}{max(3, len(t.indicator_rows))}"
     _meta(wb.create_sheet(META_SHEET), identity, t.fields)
@@ -247,11 +252,14 @@ def _name(wb: Workbook, name: str, sheet: str, row: int, col: int) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def _page_setup(ws: Worksheet, department: str) -> None:
+def _page_setup(ws: Worksheet, department: str, pages_high: int = 0) -> None:
+    """A4 landscape, one page wide (the column widths fit it at :data:`PRINT_FLOOR_SCALE` or
+    more, so the text prints at 8 pt or more), ``pages_high`` pages high (0: as many as it
+    takes; the cover: 1)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_high
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.left.text = department
     ws.oddFooter.right.text = "&P / &N"
