@@ -3,8 +3,9 @@ each sheet's text at 8 points or more (median and smallest, read back from the P
 characters, the footer left out), 記入要領 on one page, and no column cut (the sheet's first
 page holds its whole heading row; no page starts with a part of it).
 
-Issue 24 part 1. Before (main at 2d2484f, median / smallest): 市社協 活動指標 4.89 / 4.4 pt,
-実施状況・予定 7.14 / 6.43 pt; 記入要領 on two pages.
+Issue 24 part 1. Before (main at 2d2484f, median / smallest), the same for both
+departments: 活動指標 .xlsx 4.9 / 4.4 pt, .ods 6.3 / 5.7 pt; 実施状況・予定 .xlsx 7.1 / 6.4 pt
+(市社協; 高齢福祉課 7.31 / 6.6), .ods 9.31 / 8.41 pt; 記入要領 11 pt on two pages.
 """
 
 from __future__ import annotations
