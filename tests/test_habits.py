@@ -241,7 +241,7 @@ def test_extra_sheet_added_is_silent(submit: Any, mini_catalog: Catalog) -> None
     assert {k: e.value for k, e in result.chosen[ELDER].entries.items()} == typed[ELDER]
 
 
-def test_hidden_sheet_unhidden_and_edited(submit: Any, mini_catalog: Catalog) -> None:
+def test_hidden_sheet_unhidden_and_its_year_edited(submit: Any, mini_catalog: Catalog) -> None:
     paths, typed = submit()
     wb = openpyxl.load_workbook(paths[WELFARE])
     meta = wb[META_SHEET]

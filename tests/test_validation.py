@@ -275,8 +275,8 @@ def test_older_catalog_is_reported(tmp_path: Path, mini_templates: dict[str, Pat
         "地域福祉課", "市社協", "高齢福祉課"]
 
 
-def test_hidden_sheet_unhidden_and_edited(tmp_path: Path, mini_templates: dict[str, Path],
-                                          mini_catalog: Catalog) -> None:
+def test_hidden_sheet_unhidden_and_its_department_edited(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
     folder = tmp_path / "s"
     files = submit_all(mini_templates, folder)
     wb = openpyxl.load_workbook(files["地域福祉課"])
