@@ -133,6 +133,15 @@ def shown(name: object) -> str:
                    else ch for ch in text)
 
 
+def not_written(exc: UnsafePath | OSError, target: str, file: str, code: str) -> Finding:
+    """The finding of ``file``, ``target``'s (a department's), not written: its name is no file
+    of its folder (``exc`` an :class:`UnsafePath`: ``output-name-refused``), or the file system
+    refused it (an ``OSError``: ``code``, e.g. held open in Excel, no room)."""
+    if isinstance(exc, UnsafePath):
+        return refused(exc, target)
+    return make(code, target=target, file=file, detail=exc.strerror or str(exc))
+
+
 def refused(exc: UnsafePath, target: str) -> Finding:
     """The finding of a file not written for ``target`` (a department) because of ``exc``."""
     return make("output-name-refused", value=shown(exc.name), target=target,

@@ -380,3 +380,21 @@ def test_the_finding_names_what_in_the_name_breaks_the_rule(name: str, said: str
     [found] = [f for f in check_plan(with_department(name)) if f.code == "plan-unsafe-name"]
     assert said in found.message and "$.departments[3].name" in found.message
     assert "\u202e" not in found.message  # shown, never applied
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows refuses the rename as held open: beside")
+def test_a_file_the_system_refuses_is_named_and_the_others_are_written(work: Path) -> None:
+    """Not a name but the file system: a folder where 地域福祉課's template and draft go."""
+    from consolidator.templates.generate import template_filename
+
+    catalog = Catalog.from_path(MINI_PLAN)
+    out = work / "workbook_templates"
+    (out / template_filename("地域福祉課", YEAR)).mkdir(parents=True)
+    written = generate_templates(catalog, YEAR, out)
+    assert written.owners == ["市社協", "高齢福祉課"]
+    [failed] = written.failed
+    assert failed.code == "template-not-written" and "地域福祉課" in failed.message
+    (out / "高齢福祉課_依頼.eml").mkdir()
+    drafts = write_send_out_drafts(catalog, YEAR, written, "5月31日", "内線1234")
+    assert drafts.owners == ["市社協"]
+    assert [f.code for f in drafts.failed] == ["draft-not-written"]

@@ -41,7 +41,7 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
-from consolidator.safe_paths import UnsafePath, output_path, refused
+from consolidator.safe_paths import UnsafePath, not_written, output_path
 from consolidator.submission import Submission
 
 # Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
@@ -108,11 +108,10 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                 written = write_file(target, partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
             out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
-        except UnsafePath as exc:  # a name no checked catalog has: never written elsewhere
-            out.findings.append(refused(exc, department))
-        except OSError as exc:  # held open in Excel, no room: the others still get theirs
-            out.findings.append(make("feedback-not-written", file=workbook_name(department),
-                                     target=department, detail=f"{exc.strerror or exc}"))
+        except (UnsafePath, OSError) as exc:  # held open in Excel, no room, a name that is
+            # no file name: the others still get theirs
+            out.findings.append(not_written(exc, department, workbook_name(department),
+                                            "feedback-not-written"))
     # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
     # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
     kept = {p for s in out.sent for p in (s.workbook, s.draft)}

@@ -21,12 +21,12 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 from consolidator.atomic import write_with
-from consolidator.findings import Finding, make
+from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.messages.correction import MAIL_BODIES, MAIL_TEXT
 from consolidator.plan.catalog import Catalog
-from consolidator.safe_paths import UnsafePath, WrittenFiles, output_path, refused
+from consolidator.safe_paths import UnsafePath, WrittenFiles, not_written, output_path
 from consolidator.templates.generate import template_filename
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -104,12 +104,9 @@ def write_send_out_drafts(catalog: Catalog, year: int, templates: list[Path], de
             message = send_out_draft(department, catalog.email_of(department), wareki(year),
                                      deadline, contact, template)
             written.add(department, write_draft(target, message))
-        except UnsafePath as exc:
-            written.failed.append(refused(exc, department))
-        except OSError as exc:
-            written.failed.append(make("draft-not-written", target=department,
-                                       file=draft_name(department),
-                                       detail=exc.strerror or str(exc)))
+        except (UnsafePath, OSError) as exc:  # this department's: the others are written
+            written.failed.append(not_written(exc, department, draft_name(department),
+                                              "draft-not-written"))
     return written
 
 

@@ -43,7 +43,7 @@ from consolidator.feedback.reminders import (
     write_reminder_draft,
     write_reminder_list,
 )
-from consolidator.findings import ERROR, Finding, make
+from consolidator.findings import ERROR, Finding
 from consolidator.japanese_values import parse_date
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
@@ -58,7 +58,7 @@ from consolidator.ledger.schema import open_ledger
 from consolidator.messages import fill
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.plan.catalog import Catalog
-from consolidator.safe_paths import UnsafePath, output_path, refused
+from consolidator.safe_paths import UnsafePath, not_written, output_path
 from consolidator.templates.generate import generate_templates, template_filename
 
 MISSING, FIX = "missing", "fix"
@@ -187,12 +187,9 @@ def _missing_drafts(out: Reminders, catalog: Catalog, year: int, missing: list[s
                 drafts[department] = write_reminder_draft(
                     out.folder, department, catalog.email_of(department), year, out.deadline,
                     out.contact, template)
-            except UnsafePath as exc:  # one department's draft: the others are written
-                out.findings.append(refused(exc, department))
-            except OSError as exc:
-                out.findings.append(make("draft-not-written", target=department,
-                                         file=reminder_name(department),
-                                         detail=exc.strerror or str(exc)))
+            except (UnsafePath, OSError) as exc:  # this department's: the others are written
+                out.findings.append(not_written(exc, department, reminder_name(department),
+                                                "draft-not-written"))
     return drafts
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from consolidator import __version__
 from consolidator.atomic import write_with
-from consolidator.findings import make
 from consolidator.japanese_values import parse_fiscal_year, wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.plan.catalog import Catalog
-from consolidator.safe_paths import UnsafePath, WrittenFiles, output_path, refused
+from consolidator.safe_paths import UnsafePath, WrittenFiles, not_written, output_path
 from consolidator.templates.model import build
 
 FORMATS = ("xlsx", "ods")
@@ -75,12 +74,10 @@ def generate_templates(catalog: Catalog, year: int, out_dir: Path, *, deadline: 
             written.add(department, write_with(target, partial(
                 writer, model, deadline=deadline, contact=contact, generated_at=stamp,
                 tool_version=__version__)))
-        except UnsafePath as exc:
-            written.failed.append(refused(exc, department))
-        except OSError as exc:
-            written.failed.append(make("template-not-written", target=department,
-                                       file=template_filename(department, year, fmt),
-                                       detail=exc.strerror or str(exc)))
+        except (UnsafePath, OSError) as exc:  # this department's: the others are written
+            written.failed.append(not_written(exc, department,
+                                              template_filename(department, year, fmt),
+                                              "template-not-written"))
     if progress is not None:
         progress(len(chosen), len(chosen))
     return written
