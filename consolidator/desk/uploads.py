@@ -31,6 +31,8 @@ MAX_STEM_CHARS = 100
 MAX_SUFFIX_CHARS = 10
 MAX_TRIES = 1000
 FORBIDDEN_CHARS = WINDOWS_FORBIDDEN | SEPARATORS  # the separators' look-alikes too
+# Control and format characters, and unassigned ones: a received name is cleaned, not refused.
+_REPLACED_CATEGORIES = CONTROL_CATEGORIES | {"Cn"}
 TRIMMED = " ." + chr(0x3000)  # spaces (also the ideographic one) and dots at either end
 
 
@@ -58,7 +60,7 @@ def safe_name(name: str, default: str) -> str:
 
 
 def _control(c: str) -> bool:
-    return unicodedata.category(c) in CONTROL_CATEGORIES or unicodedata.category(c) == "Cn"
+    return unicodedata.category(c) in _REPLACED_CATEGORIES
 
 
 def save_upload(stream: IO[bytes], folder: Path, name: str, max_bytes: int) -> Path:
