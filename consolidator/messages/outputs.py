@@ -17,9 +17,9 @@ OUTPUTS: dict[str, Message] = {
     # A name from the catalog that cannot be a file name (consolidator.safe_paths), met while
     # writing: that department's file is not written, every other department's is.
     "output-name-refused": (E, "{target}のファイル「{value}」を {folder} に書き出しませんでした:{reason}。ほかの担当のファイルは書き出しました。",
-                            "計画カタログの担当名を確かめて直してください(consolidator plan validate で検査できます)。直したら実行し直してください。"),
+                            "計画の担当名(計画のブックでは「担当一覧」の担当名と旧名称)を確かめて直し、もう一度実行してください。"),
     "template-not-written": (E, "{target}の様式 {file} を書き出せませんでした({detail})。ほかの担当の様式は書き出しました。",
-                             "出力先フォルダの空き容量と書き込みの権限を確かめてから、この担当の様式を作り直してください(generate --only {target})。"),
+                             "同じ名前のファイルを Excel などで開いていれば閉じ、出力先フォルダの空き容量と書き込みの権限を確かめてから、もう一度作成してください。"),
     "draft-not-written": (E, "{target}へのメールの下書き {file} を書き出せませんでした({detail})。ほかの担当の下書きは書き出しました。",
                           "出力先フォルダの空き容量と書き込みの権限を確かめてから、実行し直してください。"),
     # The result cache (output/.consolidator-cache.sqlite3): derived data, rebuilt when needed.
