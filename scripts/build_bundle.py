@@ -203,11 +203,6 @@ def unmet(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
     return _walk(wheels, root, env)[1]
 
 
-def reachable(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]) -> set[str]:
-    """The names of the wheels the target installs (a wheel left over is not bundled)."""
-    return set(_walk(wheels, root, env)[0])
-
-
 # ---- pip ----------------------------------------------------------------------------------------
 
 def _pip(*args: str) -> subprocess.CompletedProcess[str]:
@@ -323,10 +318,8 @@ def collect_wheels(dest: Path, target: Target, python: str, extras: list[str],
                 _build_pure_wheel(req, dest, target, python, parent, cache)
     else:
         raise BuildError(f"the requirements did not settle: {missing}")
-    wheels = read_wheels(dest)
-    keep = reachable(wheels, root, env)
-    for name, wheel in list(wheels.items()):
-        if name not in keep:
+    for name, wheel in list(wheels.items()):  # the last walk's names: what the target installs
+        if name not in asked:
             wheel.path.unlink()
             del wheels[name]
     return wheels
