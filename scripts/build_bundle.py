@@ -203,11 +203,6 @@ def unmet(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]
     return _walk(wheels, root, env)[1]
 
 
-def reachable(wheels: dict[str, Wheel], root: Requirement, env: dict[str, str]) -> set[str]:
-    """The names of the wheels the target installs (a wheel left over is not bundled)."""
-    return set(_walk(wheels, root, env)[0])
-
-
 # ---- pip ----------------------------------------------------------------------------------------
 
 def _pip(*args: str) -> subprocess.CompletedProcess[str]:
@@ -323,10 +318,8 @@ def collect_wheels(dest: Path, target: Target, python: str, extras: list[str],
                 _build_pure_wheel(req, dest, target, python, parent, cache)
     else:
         raise BuildError(f"the requirements did not settle: {missing}")
-    wheels = read_wheels(dest)
-    keep = reachable(wheels, root, env)
-    for name, wheel in list(wheels.items()):
-        if name not in keep:
+    for name, wheel in list(wheels.items()):  # the last walk's names: what the target installs
+        if name not in asked:
             wheel.path.unlink()
             del wheels[name]
     return wheels
@@ -366,11 +359,12 @@ def bat_bytes(text: str) -> bytes:
     return "\r\n".join(text.splitlines()).encode("cp932") + b"\r\n"
 
 
-def fill(template: str, values: dict[str, str], strict: bool = True) -> str:
+def fill(template: str, values: dict[str, str]) -> str:
+    """``@KEY@`` replaced by each value in turn (a value may hold a later key)."""
     for key, value in values.items():
         template = template.replace(f"@{key}@", value)
     leftover = re.findall(r"@[A-Z_]+@", template)
-    if strict and leftover:
+    if leftover:
         raise BuildError(f"unfilled placeholders {leftover}")
     return template
 
@@ -402,20 +396,17 @@ def readme_it(wheels: dict[str, Wheel], target: Target, python: str, version: st
               extras: list[str]) -> str:
     size = sum(w.path.stat().st_size for w in wheels.values())
     platform = texts.PLATFORM_LABELS[target.name].replace("@GLIBC@", glibc_needed(wheels.values()))
-    values = {
-        "VERSION": version, "PY": python, "TARGET": f"{target.name}-py{python.replace('.', '')}",
-        "PLATFORM": platform, "BUILT": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "PIP": _pip("--version").stdout.split()[1], "COUNT": str(len(wheels)),
-        "SIZE": f"{size / 1e6:.1f} MB", "EXTRAS": " " + ", ".join(extras) if extras else " なし",
+    values = {  # the texts first: fill() replaces in this order, and they hold @PY@
         "SCRIPTS": texts.SCRIPT_LINES_WINDOWS if target.windows else texts.SCRIPT_LINES_POSIX,
         "PYTHON_NEEDED": (texts.README_IT_PYTHON_WINDOWS if target.windows
                           else texts.README_IT_PYTHON_POSIX),
         "STEPS": texts.README_IT_STEPS_WINDOWS if target.windows else texts.README_IT_STEPS_POSIX,
+        "VERSION": version, "PY": python, "TARGET": f"{target.name}-py{python.replace('.', '')}",
+        "PLATFORM": platform, "BUILT": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "PIP": _pip("--version").stdout.split()[1], "COUNT": str(len(wheels)),
+        "SIZE": f"{size / 1e6:.1f} MB", "EXTRAS": " " + ", ".join(extras) if extras else " なし",
     }
-    head = fill(fill(texts.README_IT_HEAD, {k: values[k] for k in
-                                            ("SCRIPTS", "PYTHON_NEEDED", "STEPS")}, strict=False),
-                values)
-    return head + licence_table(wheels.values())
+    return fill(texts.README_IT_HEAD, values) + licence_table(wheels.values())
 
 
 def bundle_name(version: str, target: Target, python: str) -> str:

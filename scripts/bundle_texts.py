@@ -373,7 +373,8 @@ Python の部品(wheel)はすべてこの中にあり、インストール時に
      certutil -hashfile consolidator-@VERSION@-@TARGET@.zip SHA256
 2. 展開後の各ファイル: SHA256SUMS.txt に全ファイルの SHA-256 があります。
    Windows では一つずつ  certutil -hashfile wheels\\ファイル名 SHA256  で確認できます。
-   まとめて確認するには  py -@PY@ verify_sums.py (Linux・macOS では  sha256sum -c SHA256SUMS.txt )。
+   まとめて確認するには  py -@PY@ verify_sums.py (Linux では  sha256sum -c SHA256SUMS.txt 、
+   macOS では  shasum -a 256 -c SHA256SUMS.txt )。
 3. 同じ一式は、インターネットに接続できる Linux 上でソースから作り直せます
    (開発元の README の「オフライン導入パッケージ」の節)。
 
