@@ -20,7 +20,15 @@ from consolidator.text_layout import FONT, row_height
 A4 = 9  # xlsxwriter's paper index
 FONT_POINTS = 11.0  # xlsxwriter's default size, the size of every table cell
 FLOOR_POINTS = 8.0  # the smallest text a table prints at (issue 24)
-FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / FONT_POINTS)  # 73 %
+
+
+def floor_scale(points: float) -> int:
+    """The smallest print scale in percent at which text of ``points`` prints at
+    :data:`FLOOR_POINTS` or more."""
+    return math.ceil(100 * FLOOR_POINTS / points)
+
+
+FLOOR_SCALE = floor_scale(FONT_POINTS)  # 73 %
 # A4 landscape less the side margins, in points; and a column's width in points at 100 % as
 # LibreOffice Calc lays it out: UNIT_POINTS per width unit and COLUMN_POINTS more per column
 # (measured from its PDFs; wider than Excel's 7 pixels per unit + 5, so a table that fits

@@ -7,7 +7,6 @@ its ~2x slower writing does not matter.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
-from consolidator.table_sheets import FLOOR_POINTS
+from consolidator.table_sheets import floor_scale
 from consolidator.templates.model import (
     COVER_SHEET,
     HEADER_ROWS,
@@ -61,7 +60,7 @@ UNLOCKED = Protection(locked=False)
 
 # The column widths fit A4 landscape (one page wide) at PRINT_FLOOR_SCALE or more, so that the
 # smallest cell text (9 pt, column A) prints at FLOOR_POINTS (8 pt) or more (issue 24).
-PRINT_FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / 9)  # 89 %
+PRINT_FLOOR_SCALE = floor_scale(9)  # 89 %
 TEXT_WIDTHS = {1: 13, 2: 14, 3: 24, 4: 70}
 INDICATOR_WIDTHS = {n: width for n, (_, width) in enumerate(INDICATOR_LAYOUT, start=1)}
 # The page margins of the printed sheets, in inches (Excel's terms: ``header`` and ``footer``
