@@ -20,7 +20,15 @@ from consolidator.text_layout import FONT, row_height
 A4 = 9  # xlsxwriter's paper index
 FONT_POINTS = 11.0  # xlsxwriter's default size, the size of every table cell
 FLOOR_POINTS = 8.0  # the smallest text a table prints at (issue 24)
-FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / FONT_POINTS)  # 73 %
+
+
+def floor_scale(points: float) -> int:
+    """The smallest print scale in percent at which text of ``points`` prints at
+    :data:`FLOOR_POINTS` or more."""
+    return math.ceil(100 * FLOOR_POINTS / points)
+
+
+FLOOR_SCALE = floor_scale(FONT_POINTS)  # 73 %
 # A4 landscape less the side margins, in points; and a column's width in points at 100 % as
 # LibreOffice Calc lays it out: UNIT_POINTS per width unit and COLUMN_POINTS more per column
 # (measured from its PDFs; wider than Excel's 7 pixels per unit + 5, so a table that fits
@@ -65,23 +73,27 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     return ws
 
 
-def set_print_layout(ws: Any, widths: Sequence[float]) -> int:
+def set_print_layout(ws: Any, widths: Sequence[float]) -> None:
     """A4 landscape, narrow side margins, the first row on every page, and a scale that keeps
     the text at :data:`FLOOR_POINTS` or more: one page wide (fit to width) when the columns
     ``widths`` fit at that scale, else the floor scale itself, the first column repeated on
     every page across. (xlsxwriter cannot give fit-to-width a floor, so the scale is computed
-    here from the widths.) Returns the scale in percent the columns need to fit."""
+    here from the widths: :func:`fit_scale`.)"""
     ws.set_landscape()
     ws.set_paper(A4)
     ws.set_margins(left=SIDE_MARGIN_INCHES, right=SIDE_MARGIN_INCHES, top=0.6, bottom=0.6)
     ws.repeat_rows(0)
-    needed = min(100, math.floor(100 * PRINTABLE_POINTS / printed_points(widths)))
-    if needed >= FLOOR_SCALE:
+    if fit_scale(widths) >= FLOOR_SCALE:
         ws.fit_to_pages(1, 0)
     else:
         ws.set_print_scale(FLOOR_SCALE)
         ws.repeat_columns(0)
-    return needed
+
+
+def fit_scale(widths: Sequence[float]) -> int:
+    """The print scale in percent (100 at most) at which columns ``widths`` fit A4 landscape
+    one page wide."""
+    return min(100, math.floor(100 * PRINTABLE_POINTS / printed_points(widths)))
 
 
 def printed_points(widths: Sequence[float]) -> float:

@@ -12,7 +12,6 @@ Issue 24 part 1. The sizes Calc printed before this rule (median): 指標一覧 
 from __future__ import annotations
 
 import re
-import statistics
 from pathlib import Path
 from typing import Any
 
@@ -24,36 +23,11 @@ from calc.session import CalcSession
 from consolidator.jobs.demo import run_demo
 from consolidator.jobs.reminders import remind_departments
 from consolidator.plan.catalog import Catalog
+from helpers.printed_pages import FLOOR, heading_pattern, sizes, top_line
 
 pytestmark = pytest.mark.calc
 
-FLOOR = 8.0  # points
 A4_LONG, A4_SHORT = 842, 595  # points, ±1
-
-
-def _squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _heading_pattern(headings: list[str]) -> re.Pattern[str]:
-    """The first printed line of a heading row: a beginning of each heading, left to right
-    (a heading wraps in its cell)."""
-    return re.compile("".join(
-        "(?:" + "|".join(re.escape(h[:k]) for k in range(len(h), 0, -1)) + ")"
-        for h in map(_squeezed, headings) if h))
-
-
-def _top_line(chars: list[dict[str, Any]]) -> str:
-    """A page's first line, squeezed: its characters overlapping the topmost one's height by
-    half or more, left to right."""
-    first = min(chars, key=lambda ch: ch["top"])
-
-    def beside(ch: dict[str, Any]) -> bool:
-        overlap = min(ch["bottom"], first["bottom"]) - max(ch["top"], first["top"])
-        return overlap >= 0.5 * min(ch["bottom"] - ch["top"], first["bottom"] - first["top"])
-
-    return _squeezed("".join(ch["text"] for ch in sorted(filter(beside, chars),
-                                                          key=lambda ch: ch["x0"])))
 
 
 def _printed_headings(path: Path, sheet: str) -> list[str]:
@@ -75,8 +49,8 @@ def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
     """Sheet → the characters of each of its pages. A page is a sheet's when its first line
     is that sheet's whole printed heading row (the heading repeats on every page); pages of
     other sheets (the master's 概要, 基本目標N, 推移) are left out."""
-    patterns = {s: _heading_pattern(h) for s, h in headings.items()}
-    rest = {s: [_heading_pattern(h[j:]) for j in range(1, len(h))] for s, h in headings.items()}
+    patterns = {s: heading_pattern(h) for s, h in headings.items()}
+    rest = {s: [heading_pattern(h[j:]) for j in range(1, len(h))] for s, h in headings.items()}
     found: dict[str, list[list[dict[str, Any]]]] = {s: [] for s in headings}
     with pdfplumber.open(pdf) as doc:
         for page in doc.pages:
@@ -85,18 +59,13 @@ def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
             chars = [ch for ch in page.chars if ch["text"].strip()]
             if not chars:
                 continue
-            top = _top_line(chars)
+            top = top_line(chars)
             hits = [s for s, p in patterns.items() if p.fullmatch(top)]
             if hits:
                 found[hits[0]].append(chars)
             cut = [s for s, ps in rest.items() if any(p.fullmatch(top) for p in ps)]
             assert not cut, (pdf.name, page.page_number, cut, "columns printed on a page apart")
     return found
-
-
-def _sizes(pages: list[list[dict[str, Any]]]) -> tuple[float, float]:
-    sizes = [round(ch["size"], 2) for chars in pages for ch in chars]
-    return statistics.median(sizes), min(sizes)
 
 
 def test_the_tables_print_on_a4_at_8_points_with_every_column(
@@ -130,7 +99,7 @@ def test_the_tables_print_on_a4_at_8_points_with_every_column(
                 assert sum(map(len, pages.values())) == len(doc.pages), book.name
         for sheet in sheets:
             assert pages[sheet], (book.name, sheet, "no page starts with its whole heading row")
-            median, smallest = _sizes(pages[sheet])
+            median, smallest = sizes(pages[sheet])
             measured[f"{book.name}:{sheet}"] = (median, smallest, len(pages[sheet]))
     print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
                     for k, (m, s, n) in measured.items()))
@@ -158,4 +127,4 @@ def test_a_table_too_wide_for_a_page_prints_at_8_points_across_pages(
         for page in doc.pages:
             chars = [ch for ch in page.chars if ch["text"].strip()]
             assert min(ch["size"] for ch in chars) >= FLOOR, page.page_number
-            assert _top_line(chars).startswith("指標ID"), page.page_number
+            assert top_line(chars).startswith("指標ID"), page.page_number

@@ -16,7 +16,6 @@ from typing import Any
 import openpyxl
 import pdfplumber
 import pytest
-from test_print_legible_calc import FLOOR, _heading_pattern, _sizes, _top_line
 
 from calc.session import CalcSession
 from consolidator.plan.catalog import Catalog
@@ -28,6 +27,7 @@ from consolidator.templates.model import (
     TEXT_SHEET,
 )
 from helpers.filling import by_department
+from helpers.printed_pages import FLOOR, heading_pattern, lines, sizes
 
 pytestmark = pytest.mark.calc
 
@@ -35,26 +35,13 @@ DEPARTMENTS = ("市社協", "高齢福祉課")
 FOOTER_POINTS = 72  # the body ends 1 inch above the paper's bottom edge; the footer below
 
 
-def _lines(chars: list[dict[str, Any]]) -> list[str]:
-    """A page's lines, top to bottom, each squeezed (each read as :func:`_top_line` reads the
-    first)."""
-    lines, rest = [], list(chars)
-    while rest:
-        first = min(rest, key=lambda ch: ch["top"])
-        lines.append(_top_line(rest))
-        rest = [ch for ch in rest if min(ch["bottom"], first["bottom"]) - max(
-            ch["top"], first["top"]) < 0.5 * min(ch["bottom"] - ch["top"],
-                                                  first["bottom"] - first["top"])]
-    return lines
-
-
 def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
                  ) -> dict[str, list[list[dict[str, Any]]]]:
     """Sheet → the body characters of each of its pages. The cover's pages come first; an
     input sheet's first page is the first holding a line that is its whole heading row (its
     later pages start with it)."""
-    whole = {s: _heading_pattern(h) for s, h in headings.items()}
-    parts = {s: [_heading_pattern(h[j:]) for j in range(1, len(h))] for s, h in headings.items()}
+    whole = {s: heading_pattern(h) for s, h in headings.items()}
+    parts = {s: [heading_pattern(h[j:]) for j in range(1, len(h))] for s, h in headings.items()}
     found: dict[str, list[list[dict[str, Any]]]] = {COVER_SHEET: [], **{s: [] for s in headings}}
     sheet = COVER_SHEET
     with pdfplumber.open(pdf) as doc:
@@ -63,11 +50,11 @@ def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
                      and ch["top"] < page.height - FOOTER_POINTS]
             if not chars:
                 continue
-            lines = _lines(chars)
+            on_page = lines(chars)
             for s, pattern in whole.items():
-                if any(pattern.fullmatch(line) for line in lines):
+                if any(pattern.fullmatch(line) for line in on_page):
                     sheet = s
-            cut = [s for s, ps in parts.items() if any(p.fullmatch(lines[0]) for p in ps)]
+            cut = [s for s, ps in parts.items() if any(p.fullmatch(on_page[0]) for p in ps)]
             assert not cut, (pdf.name, page.page_number, cut, "columns printed on a page apart")
             found[sheet].append(chars)
     return found
@@ -92,7 +79,7 @@ def test_the_template_prints_on_a4_at_8_points_the_cover_on_one_page(
         pages = _sheet_pages(pdf, headings)
         for sheet, on_pages in pages.items():
             assert on_pages, (fmt, department, sheet, "no page holds its whole heading row")
-            median, smallest = _sizes(on_pages)
+            median, smallest = sizes(on_pages)
             measured[fmt, department, sheet] = (median, smallest, len(on_pages))
     print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
                     for k, (m, s, n) in measured.items()))

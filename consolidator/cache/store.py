@@ -190,13 +190,19 @@ class ResultCache:
         self.findings.append(make("cache-unavailable", file=CACHE_NAME,
                                   detail=f"{type(exc).__name__}: {exc}"))
         self.conn = None
-        with suppress(sqlite3.Error):  # ROLLBACK, then the connection closed
-            self._owned.__exit__(type(exc), exc, exc.__traceback__)
+        _abandon(self._owned, exc)
         if self.path is not None and not isinstance(exc, sqlite3.OperationalError):
             try:
                 os.remove(self.path)
             except OSError:
                 pass
+
+
+def _abandon(owned: ExitStack, exc: sqlite3.Error) -> None:
+    """End the run's transaction and connection after ``exc``: ROLLBACK, then the connection
+    closed (a further SQLite error on the way is dropped: ``exc`` says what went wrong)."""
+    with suppress(sqlite3.Error):
+        owned.__exit__(type(exc), exc, exc.__traceback__)
 
 
 def _checksum(key: str, head: bytes, body: bytes) -> bytes:
@@ -246,8 +252,7 @@ def open_cache(path: Path, context: str, *, reuse: bool = True) -> ResultCache:
         run = int(conn.execute("INSERT INTO runs (started_at) VALUES (datetime('now'))"
                                ).lastrowid or 0)
     except sqlite3.Error as exc:
-        with suppress(sqlite3.Error):  # ROLLBACK, then the connection closed
-            owned.__exit__(type(exc), exc, exc.__traceback__)
+        _abandon(owned, exc)
         findings.append(make("cache-unavailable", file=path.name,
                              detail=f"{type(exc).__name__}: {exc}"))
         return _without(context, reuse, findings)

@@ -110,17 +110,13 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
 def marked(ledger: Path, findings: Findings) -> list[Finding]:
     """``findings`` with the warnings the ledger holds as accepted marked (a copy; the same
     list when there is no ledger)."""
-    from consolidator.ledger.schema import connect, migrate
+    from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return list(findings)
     copy = Findings(list(findings))
-    conn = connect(ledger)
-    try:
-        migrate(conn)
+    with migrated(ledger) as conn:
         apply_acceptances(conn, copy)
-    finally:
-        conn.close()
     return copy.items
 
 

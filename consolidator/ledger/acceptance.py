@@ -13,7 +13,6 @@ from __future__ import annotations
 import getpass
 import sqlite3
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -91,12 +90,11 @@ def record_acceptances(ledger: Path, rows: list[tuple[int, dict[str, Any]]],
     one transaction: what ``consolidator accept`` does with the log's rows, and the desk with
     a warning accepted on its 状況 page. A missing ledger or one without runs is a
     ``problem``, and nothing is recorded."""
-    from consolidator.ledger.schema import connect, migrate
+    from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
-    with closing(connect(ledger)) as conn:
-        migrate(conn)
+    with migrated(ledger) as conn:
         if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
             return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
         with transaction(conn):

@@ -17,6 +17,8 @@ for the run's log.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -136,6 +138,15 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), foreign keys on. The
     caller closes it."""
     return connect_file(path, timeout=30, pragmas=["PRAGMA foreign_keys = ON"])
+
+
+@contextmanager
+def migrated(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """A connection to the ledger at ``path``, brought to the current schema version, for the
+    block; closed at its end (also when it raises)."""
+    with closing(connect(path)) as conn:
+        migrate(conn)
+        yield conn
 
 
 def version_of(conn: sqlite3.Connection) -> int:

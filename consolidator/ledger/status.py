@@ -61,16 +61,12 @@ def ledger_status(ledger: Path, departments: list[str], year: int) -> Status | N
     """``consolidator status``: the status in the ledger file (None when there is no ledger
     or it has no run for ``year``). The ledger is only read (and brought to the current
     schema version)."""
-    from consolidator.ledger.schema import connect, migrate
+    from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return None
-    conn = connect(ledger)
-    try:
-        migrate(conn)
+    with migrated(ledger) as conn:
         return read_status(conn, departments, year)
-    finally:
-        conn.close()
 
 
 def read_status(conn: sqlite3.Connection, departments: list[str], year: int) -> Status | None:
@@ -109,21 +105,17 @@ def recorded_files(ledger: Path, year: int) -> dict[str, str] | None:
     """The files the latest run for fiscal ``year`` recorded: name → SHA-256 (None when
     there is no ledger or no run for that year). Compared with a folder's files, it says
     whether :func:`ledger_status` is the status of the folder as it is now."""
-    from consolidator.ledger.schema import connect, migrate
+    from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return None
-    conn = connect(ledger)
-    try:
-        migrate(conn)
+    with migrated(ledger) as conn:
         run = conn.execute("SELECT MAX(id) FROM runs WHERE year = ?", (year,)).fetchone()[0]
         if run is None:
             return None
         return dict(conn.execute("SELECT run_files.name, files.sha256 FROM run_files JOIN files"
                                  " ON files.id = run_files.file_id WHERE run_files.run_id = ?",
                                  (run,)).fetchall())
-    finally:
-        conn.close()
 
 
 def status_lines(status: Status, year_label: str) -> list[str]:

@@ -74,7 +74,6 @@ class _Formats:
         self.cell = wb.add_format(box)
         self.missing = wb.add_format({**box, "bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.flagged = wb.add_format({**box, "bg_color": "#FFEB9C"})
-        self.percent = wb.add_format({**base, "num_format": "0.0%"})
         self.number = wb.add_format({**base, "num_format": "#,##0.###"})
         self.plain = wb.add_format(base)
         # 指標一覧's own cells: the size of every table cell (table_sheets), not the sheets'

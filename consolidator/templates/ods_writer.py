@@ -86,6 +86,7 @@ from consolidator.templates.model import (
     year_labels,
 )
 from consolidator.templates.writer import (
+    CELL_POINTS,
     EXPLAIN_FILL,
     EXPLAINED_FILL,
     GOAL_FILL,
@@ -93,6 +94,7 @@ from consolidator.templates.writer import (
     INDICATOR_WIDTHS,
     INITIATIVE_FILL,
     INPUT_FILL,
+    KEY_POINTS,
     PAGE_MARGINS,
     REFERENCE_FILL,
     TEXT_WIDTHS,
@@ -272,7 +274,8 @@ class _Book:
         if style == "sheet-title":
             return self.cell(size=14, bold=True)
         fill = FILLS.get(style)
-        return self.cell(size=9 if col == 1 else 10, grey=col == 1 and style != "note",
+        return self.cell(size=KEY_POINTS if col == 1 else CELL_POINTS,
+                         grey=col == 1 and style != "note",
                          bold=style in ("header", "goal", "initiative"),
                          fill=_rgb(fill) if fill else None, border=fill is not None)
 

@@ -7,7 +7,6 @@ its ~2x slower writing does not matter.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from consolidator.messages import TEMPLATE_TEXT, fill
-from consolidator.table_sheets import FLOOR_POINTS
+from consolidator.table_sheets import floor_scale
 from consolidator.templates.model import (
     COVER_SHEET,
     HEADER_ROWS,
@@ -59,9 +58,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 
+# The input sheets' text size: column A (the ids, grey) and the other columns, in points.
+KEY_POINTS, CELL_POINTS = 9, 10
 # The column widths fit A4 landscape (one page wide) at PRINT_FLOOR_SCALE or more, so that the
-# smallest cell text (9 pt, column A) prints at FLOOR_POINTS (8 pt) or more (issue 24).
-PRINT_FLOOR_SCALE = math.ceil(100 * FLOOR_POINTS / 9)  # 89 %
+# smallest cell text (KEY_POINTS, column A) prints at FLOOR_POINTS (8 pt) or more (issue 24).
+PRINT_FLOOR_SCALE = floor_scale(KEY_POINTS)  # 89 %
 TEXT_WIDTHS = {1: 13, 2: 14, 3: 24, 4: 70}
 INDICATOR_WIDTHS = {n: width for n, (_, width) in enumerate(INDICATOR_LAYOUT, start=1)}
 # The page margins of the printed sheets, in inches (Excel's terms: ``header`` and ``footer``
@@ -164,7 +165,7 @@ def _rows(ws: Worksheet, rows: list[Row], widths: dict[int, int], merge_to: int)
 
 
 def _style(cell: Cell, style: str, col: int) -> None:
-    cell.font = Font(name=FONT, size=9 if col == 1 else 10,
+    cell.font = Font(name=FONT, size=KEY_POINTS if col == 1 else CELL_POINTS,
                      bold=style in ("sheet-title", "header", "goal", "initiative"),
                      color="808080" if col == 1 and style not in ("sheet-title", "note") else None)
     if style == "sheet-title":

@@ -1,0 +1,56 @@
+"""Reading the pages Calc printed to PDF (pdfplumber's characters): the text's sizes and a
+page's lines, to compare with a sheet's heading row.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+FLOOR = 8.0  # points: the smallest text a printed table or template may have (issue 24)
+
+Char = dict[str, Any]
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def heading_pattern(headings: list[str]) -> re.Pattern[str]:
+    """The first printed line of a heading row: a beginning of each heading, left to right
+    (a heading wraps in its cell)."""
+    return re.compile("".join(
+        "(?:" + "|".join(re.escape(h[:k]) for k in range(len(h), 0, -1)) + ")"
+        for h in map(squeezed, headings) if h))
+
+
+def _beside(ch: Char, first: Char) -> bool:
+    """Whether ``ch`` overlaps ``first``'s height by half or more (the same line)."""
+    overlap = min(ch["bottom"], first["bottom"]) - max(ch["top"], first["top"])
+    return overlap >= 0.5 * min(ch["bottom"] - ch["top"], first["bottom"] - first["top"])
+
+
+def top_line(chars: list[Char]) -> str:
+    """A page's first line, squeezed: its characters overlapping the topmost one's height by
+    half or more, left to right."""
+    first = min(chars, key=lambda ch: ch["top"])
+    return squeezed("".join(ch["text"] for ch in sorted(
+        (ch for ch in chars if _beside(ch, first)), key=lambda ch: ch["x0"])))
+
+
+def lines(chars: list[Char]) -> list[str]:
+    """A page's lines, top to bottom, each squeezed (each read as :func:`top_line` reads the
+    first)."""
+    out, rest = [], list(chars)
+    while rest:
+        first = min(rest, key=lambda ch: ch["top"])
+        out.append(top_line(rest))
+        rest = [ch for ch in rest if not _beside(ch, first)]
+    return out
+
+
+def sizes(pages: list[list[Char]]) -> tuple[float, float]:
+    """The median and the smallest size of the characters of ``pages``."""
+    found = [round(ch["size"], 2) for chars in pages for ch in chars]
+    return statistics.median(found), min(found)
