@@ -86,9 +86,7 @@ def draft_css(doc: Document) -> str:
     screen the fixed header says it)."""
     if not doc.is_draft:
         return ""
-    text = (REPORT_TEXT["draft-mark"] + " "
-            + REPORT_TEXT["draft-reason-joiner"].join(doc.draft))
-    return ("@page { @top-left { content: " + css_string(text)
+    return ("@page { @top-left { content: " + css_string(doc.draft_line)
             + "; font-weight: bold; font-size: 10pt; } }\n")
 
 

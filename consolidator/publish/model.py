@@ -137,6 +137,22 @@ class Document:
         return bool(self.draft)
 
     @property
+    def draft_reasons_text(self) -> str:
+        """Why it is a draft, in one line (empty: final)."""
+        return REPORT_TEXT["draft-reason-joiner"].join(self.draft)
+
+    @property
+    def draft_line(self) -> str:
+        """案 and why, as every page's header says it (empty: final)."""
+        return f"{REPORT_TEXT['draft-mark']} {self.draft_reasons_text}" if self.draft else ""
+
+    @property
+    def window_title(self) -> str:
+        """The title a viewer shows (HTML <title>, PDF and Word properties): 案 first in a
+        draft."""
+        return f"{REPORT_TEXT['draft-mark']} {self.title}" if self.draft else self.title
+
+    @property
     def attention(self) -> list[Attention]:
         """The initiatives with a measure 未達成 or 未報告, in the plan's order."""
         out = []

@@ -113,7 +113,7 @@ def document_data(doc: Document, families: list[str]) -> dict[str, Any]:
     return {
         "title": doc.title, "plan": doc.plan_name,
         # the window title: 案 first while a draft, as the HTML's <title>
-        "doc-title": (f"{t['draft-mark']} " if doc.is_draft else "") + doc.title,
+        "doc-title": doc.window_title,
         "vision": doc.vision, "fonts": families,
         "draft": doc.draft,
         "text": {**t, **PDF_TEXT,

@@ -153,9 +153,7 @@ class _Writer:
         footer.add_run("1")
         field_end(footer)
         if self.doc.is_draft:
-            t = REPORT_TEXT
-            text = t["draft-mark"] + " " + t["draft-reason-joiner"].join(self.doc.draft)
-            section.header.paragraphs[0].add_run(word_text(text)).bold = True
+            section.header.paragraphs[0].add_run(word_text(self.doc.draft_line)).bold = True
 
     def styles(self) -> None:
         """The font and ja-JP in the defaults, Normal, Title, Caption and Heading 1–4 (no
@@ -221,8 +219,7 @@ class _Writer:
         publisher of the secretariat's pages, else the plan), language."""
         doc = self.doc
         props = self.word.core_properties
-        mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""
-        props.title = word_text(mark + doc.title)
+        props.title = word_text(doc.window_title)
         props.subject = word_text(doc.plan_name)
         author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
         props.author = props.last_modified_by = word_text(author)
