@@ -115,15 +115,12 @@ def summary_svg(doc: Document) -> str:
     total_max = max([sum(g.counts.values()) for g in doc.goals] + [1])
     scale = (width - 20) / total_max
     parts = []
-    described = []
     for k, goal in enumerate(doc.goals):
         y = top + k * (bar_h * 2 + gap)
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(goal.heading)}</text>')
         x = float(label_w)
-        words = []
-        for j, word in doc.judgements:
+        for j, _word in doc.judgements:
             n = goal.counts[j]
-            words.append(fill(REPORT_TEXT["chart-part"], judgement=word, count=n))
             if not n:
                 continue
             w = n * scale
@@ -133,8 +130,6 @@ def summary_svg(doc: Document) -> str:
                 parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 22 + bar_h / 2 + 5:.1f}" '
                              f'font-size="13" fill="#fff" text-anchor="middle">{n}</text>')
             x += w
-        described.append(fill(REPORT_TEXT["chart-bar"], goal=goal.heading,
-                              parts=" ".join(words)))
     legend_y = top + len(doc.goals) * (bar_h * 2 + gap) + 10
     x = 0
     for j, word in doc.judgements:
@@ -143,7 +138,7 @@ def summary_svg(doc: Document) -> str:
         x += 130
     height = legend_y + 24
     title = escape(REPORT_TEXT["summary-caption"])
-    desc = escape(REPORT_TEXT["chart-label"] + " " + " ".join(described))
+    desc = escape(REPORT_TEXT["chart-label"] + " " + " ".join(doc.chart_bars))
     return (f'<svg role="img" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" aria-labelledby="chart-title chart-desc">'
             f'<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'

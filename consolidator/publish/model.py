@@ -170,6 +170,14 @@ class Document:
     def judgements(self) -> list[tuple[Judgement, str]]:
         return [(j, JUDGEMENT_TEXT[j]) for j in JUDGEMENTS]
 
+    @property
+    def chart_bars(self) -> list[str]:
+        """The summary chart in words, one text per 基本目標 (``基本目標1 …:達成 3件 …``): the
+        chart's description in every form."""
+        return [fill(REPORT_TEXT["chart-bar"], goal=g.heading, parts=" ".join(
+            fill(REPORT_TEXT["chart-part"], judgement=word, count=g.counts[j])
+            for j, word in self.judgements)) for g in self.goals]
+
 
 def build_document(c: Consolidated, pages: SecretariatPages) -> Document:
     """The published report of ``c`` (a consolidated year) with the secretariat's ``pages``:

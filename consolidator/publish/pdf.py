@@ -127,10 +127,7 @@ def document_data(doc: Document, families: list[str]) -> dict[str, Any]:
         "judgements": [word for _, word in doc.judgements],
         "summary": [{"goal": g.heading, "counts": [g.counts[j] for j, _ in doc.judgements]}
                     for g in doc.goals],
-        "chart-alt": fill(PDF_TEXT["chart-alt"], parts=" ".join(
-            fill(t["chart-bar"], goal=g.heading, parts=" ".join(
-                fill(t["chart-part"], judgement=word, count=g.counts[j])
-                for j, word in doc.judgements)) for g in doc.goals)),
+        "chart-alt": fill(PDF_TEXT["chart-alt"], parts=" ".join(doc.chart_bars)),
         "attention": [{"id": a.initiative_id, "goal": a.goal, "heading": a.heading,
                        "not-achieved": a.not_achieved, "not-reported": a.not_reported}
                       for a in doc.attention],
