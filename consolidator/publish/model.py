@@ -35,22 +35,18 @@ from consolidator.report.merge import (
 
 @dataclass(frozen=True)
 class ValueLine:
-    """One 実績値 line as the report writes it (``・登録者数 111人``), and its measure's 判定."""
+    """One 実績値 line as the report writes it (``・登録者数 111人``)."""
 
-    measure_id: str
     text: str
-    judgement: Judgement
 
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One row of ■実績 or ■予定: the reporters (several when they sent the same text), the
-    label shown (【独自】, or the departments' names), and the text (None: 未報告)."""
+    """One row of ■実績 or ■予定: the label shown (【独自】, or the names of the departments
+    that sent the same text), and the text (None: 未報告)."""
 
-    departments: tuple[str, ...]
     label: str
     text: str | None
-    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,17 +279,16 @@ def _grouped(rows: list[TextRow], measures: list[MeasureResult] | None
         mine = [r for r in rows if (r.department == COUNCIL) == (org == COUNCIL)]
         shown: list[ReportRow] = []
         if org == COUNCIL:
-            shown = [ReportRow((r.department,), fill(REPORT_TEXT["category"], category=r.category)
-                               if r.category else r.department, r.text, r.flagged)
-                     for r in mine]
+            shown = [ReportRow(fill(REPORT_TEXT["category"], category=r.category)
+                               if r.category else r.department, r.text) for r in mine]
         else:
             shown = _shared(mine)
         owned = [m for m in measures or []
                  if (m.measure.indicator["organisation"] == COUNCIL) == (org == COUNCIL)]
-        values = [ValueLine(m.measure.id, value_line(m), m.judgement) for m in owned]
+        values = [ValueLine(value_line(m)) for m in owned]
         if values and not shown:  # owners that report no text here: their values still shown
-            owners = tuple(dict.fromkeys(m.measure.owner for m in owned))
-            shown = [ReportRow(owners, REPORT_TEXT["department-joiner"].join(owners), "")]
+            owners = dict.fromkeys(m.measure.owner for m in owned)
+            shown = [ReportRow(REPORT_TEXT["department-joiner"].join(owners), "")]
         if shown or values:
             out.append(OrganisationRows(org, shown, values))
     return out
@@ -313,9 +308,8 @@ def _shared(rows: list[TextRow]) -> list[ReportRow]:
         if key is not None:
             by_text[key] = group
         order.append((r.text, group))
-    return [ReportRow(tuple(r.department for r in group),
-                      REPORT_TEXT["department-joiner"].join(r.department for r in group),
-                      text, any(r.flagged for r in group)) for text, group in order]
+    return [ReportRow(REPORT_TEXT["department-joiner"].join(r.department for r in group), text)
+            for text, group in order]
 
 
 def _accepted_notes(c: Consolidated) -> dict[str, list[str]]:
