@@ -110,7 +110,7 @@ def write_html(path: Path, doc: Document) -> Path:
 def summary_svg(doc: Document) -> str:
     """A horizontal stacked bar per 基本目標 (the measures by 判定), with a legend; its title
     and description say every number in words."""
-    bar_h, gap, label_w, width = 28, 14, 0, 560
+    bar_h, gap, width = 28, 14, 560
     top = 34
     total_max = max([sum(g.counts.values()) for g in doc.goals] + [1])
     scale = (width - 20) / total_max
@@ -118,7 +118,7 @@ def summary_svg(doc: Document) -> str:
     for k, goal in enumerate(doc.goals):
         y = top + k * (bar_h * 2 + gap)
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(goal.heading)}</text>')
-        x = float(label_w)
+        x = 0.0
         for j, _word in doc.judgements:
             n = goal.counts[j]
             if not n:
