@@ -248,7 +248,7 @@ def _initiative(c: Consolidated, ir: InitiativeResult,
         if actions or indicators:
             plan.append(PlanRow(org, actions, indicators))
     measures = [MeasureLine(m, m.measure.name,
-                            m.measure.data.get("text") or m.measure.indicator["target"]["text"],
+                            m.measure.target_text,
                             value_text(m), rate_text(m), JUDGEMENT_TEXT[m.judgement])
                 for m in ir.measures]
     return InitiativePage(

@@ -35,7 +35,7 @@ def open_data_rows(c: Consolidated) -> list[list[Any]]:
         rows.append([
             c.year, fill(WAREKI_YEAR, year=wareki(c.year)), mv.id, ini.goal["title"],
             ini.activity["title"], ini.id, ini.title, mv.name, mv.owner,
-            mv.data.get("text") or mv.indicator["target"]["text"], m.target, mv.unit,
+            mv.target_text, m.target, mv.unit,
             m.value, m.achievement, JUDGEMENT_TEXT[m.judgement],
             m.explanation if m.value is not None else None,
             _reason(m.reason, m.reason_text) if m.value is None else None,

@@ -308,7 +308,7 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
         past = [_past_value(mv.actual_of(y)) for y in years]
         rows.append([
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
-            mv.owner, mv.data.get("text") or mv.indicator["target"]["text"],
+            mv.owner, mv.target_text,
             m.target, mv.unit, mv.data.get("year"), *past, _past_explanations(mv.history),
             m.value, m.explanation, m.reason if m.value is None else None, m.achievement,
             JUDGEMENT_TEXT[m.judgement],
