@@ -219,7 +219,7 @@ def value_text(m: MeasureResult) -> str:
     if m.value is not None:
         return f"{format_number(m.value)}{m.measure.unit or ''}"
     if m.reason:
-        return f"{m.reason}({m.reason_text})" if m.reason_text else str(m.reason)
+        return str(m.reason_words)
     return REPORT_TEXT["not-reported"]
 
 

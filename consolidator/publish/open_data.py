@@ -38,15 +38,9 @@ def open_data_rows(c: Consolidated) -> list[list[Any]]:
             mv.target_text, m.target, mv.unit,
             m.value, m.achievement, JUDGEMENT_TEXT[m.judgement],
             m.explanation if m.value is not None else None,
-            _reason(m.reason, m.reason_text) if m.value is None else None,
+            m.reason_words if m.value is None else None,
         ])
     return rows
-
-
-def _reason(reason: str | None, text: str | None) -> str | None:
-    if reason and text:
-        return f"{reason}({text})"
-    return reason or text
 
 
 def csv_text(c: Consolidated) -> str:

@@ -56,8 +56,7 @@ def actual_text(m: MeasureResult) -> str:
         why = fill(MASTER_TEXT["explanation"], text=m.explanation) if m.change_explained else ""
         return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}{why}"
     if m.reason:
-        extra = f"({m.reason_text})" if m.reason_text else ""
-        return f"{m.measure.name} {m.reason}{extra}"
+        return f"{m.measure.name} {m.reason_words}"
     return f"{m.measure.name} {NOT_REPORTED_TEXT}"
 
 
