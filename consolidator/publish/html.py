@@ -14,7 +14,6 @@ from html import escape
 from pathlib import Path
 
 from consolidator.atomic import write_text_atomic
-from consolidator.messages import fill
 from consolidator.messages.publish import REPORT_TEXT
 from consolidator.publish.model import Document
 
@@ -75,9 +74,9 @@ def render_html(doc: Document) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("consolidator.publish", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, keep_trailing_newline=True)
-    env.globals["fill"] = fill
     return env.get_template("report.html").render(
-        doc=doc, t=REPORT_TEXT, css=jinja2.utils.markupsafe.Markup(CSS + draft_css(doc)),
+        doc=doc, t=REPORT_TEXT, years=doc.year_texts,
+        css=jinja2.utils.markupsafe.Markup(CSS + draft_css(doc)),
         chart=jinja2.utils.markupsafe.Markup(summary_svg(doc)))
 
 

@@ -88,6 +88,9 @@ class InitiativePage:
     plans: list[OrganisationRows]
     measures: list[MeasureLine]
     notes: list[str]  # what the secretariat accepted (warnings), said under the table
+    # Each table's caption, filled in (REPORT_TEXT's key: plan-caption, glossary-caption,
+    # results-caption, judgement-caption, plans-caption): every form shows the same.
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,17 @@ class Document:
     @property
     def judgements(self) -> list[tuple[Judgement, str]]:
         return [(j, JUDGEMENT_TEXT[j]) for j in JUDGEMENTS]
+
+    @property
+    def year_texts(self) -> dict[str, str]:
+        """The block headings and column headings naming a year (REPORT_TEXT's key →
+        filled in: ■令和3年度実績, 令和4年度実施予定 …), the same in every form."""
+        ry, ny = self.results_year, self.next_year
+        return {"results-block": fill(REPORT_TEXT["results-block"], year=ry),
+                "plans-block": fill(REPORT_TEXT["plans-block"], year=ny),
+                "results-status": fill(REPORT_TEXT["results-status"], year=ry),
+                "results-values": fill(REPORT_TEXT["results-values"], year=ry),
+                "plans-text": fill(REPORT_TEXT["plans-text"], year=ny)}
 
     @property
     def chart_bars(self) -> list[str]:
@@ -251,12 +265,22 @@ def _initiative(c: Consolidated, ir: InitiativeResult,
                             m.measure.target_text,
                             value_text(m), rate_text(m), JUDGEMENT_TEXT[m.judgement])
                 for m in ir.measures]
+    heading = fill(REPORT_TEXT["initiative"], label=ini.label, title=ini.title)
+    t = REPORT_TEXT
+    captions = {
+        "plan-caption": fill(t["plan-caption"], heading=heading),
+        "glossary-caption": fill(t["glossary-caption"], heading=heading),
+        "results-caption": fill(t["results-caption"], heading=heading, year=wareki(c.year)),
+        "judgement-caption": fill(t["judgement-caption"], heading=heading),
+        "plans-caption": fill(t["plans-caption"], heading=heading,
+                              next_year=wareki(c.year + 1)),
+    }
     return InitiativePage(
-        id=ini.id, heading=fill(REPORT_TEXT["initiative"], label=ini.label, title=ini.title),
+        id=ini.id, heading=heading,
         plan=plan,
         glossary=[(g["term"], g["description"]) for g in ini.data.get("glossary", [])],
         results=_grouped(ir.status, ir.measures), plans=_grouped(ir.plans, None),
-        measures=measures, notes=accepted.get(ini.id, []))
+        measures=measures, notes=accepted.get(ini.id, []), captions=captions)
 
 
 def _action(a: dict[str, Any]) -> str:
