@@ -8,13 +8,11 @@ column, 年度 as the western year with 和暦 beside it. Text cells go through
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from consolidator.atomic import write_text_atomic, write_with
-from consolidator.cell_text import XLSX_OPTIONS, csv_cell
+from consolidator.cell_text import XLSX_OPTIONS, csv_table
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
 from consolidator.messages.outputs import JUDGEMENT_TEXT
@@ -43,18 +41,10 @@ def open_data_rows(c: Consolidated) -> list[list[Any]]:
     return rows
 
 
-def csv_text(c: Consolidated) -> str:
-    """The CSV: BOM, CRLF, a header row, then one row per measure."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(OPEN_DATA_COLUMNS.values()))
-    for row in open_data_rows(c):
-        w.writerow([csv_cell(v) for v in row])
-    return "\ufeff" + buf.getvalue()
-
-
 def write_open_data_csv(path: Path, c: Consolidated) -> Path:
-    return write_text_atomic(path, csv_text(c))
+    """The CSV: BOM, CRLF, a header row, then one row per measure."""
+    return write_text_atomic(path, csv_table(list(OPEN_DATA_COLUMNS.values()),
+                                             open_data_rows(c)), encoding="utf-8-sig")
 
 
 def write_open_data_xlsx(path: Path, c: Consolidated) -> Path:
