@@ -124,12 +124,19 @@ class Document:
     plan_name: str
     vision: str
     year: int
-    results_year: str  # 令和3年
-    next_year: str  # 令和4年
     goals: list[GoalSection]
     pages: SecretariatPages
     draft: list[str]  # why the document is a draft (案); empty: final
-    consolidated: Consolidated
+
+    @property
+    def results_year(self) -> str:
+        """The year reported on, in 和暦 (令和3年)."""
+        return wareki(self.year)
+
+    @property
+    def next_year(self) -> str:
+        """The year planned (令和4年)."""
+        return wareki(self.year + 1)
 
     @property
     def is_draft(self) -> bool:
@@ -210,9 +217,8 @@ def build_document(c: Consolidated, pages: SecretariatPages) -> Document:
     return Document(
         title=fill(MASTER_TEXT["title"], plan=plan["name"], year=wareki(c.year),
                    next_year=wareki(c.year + 1)),
-        plan_name=plan["name"], vision=plan.get("vision") or "", year=c.year,
-        results_year=wareki(c.year), next_year=wareki(c.year + 1), goals=goals, pages=pages,
-        draft=draft_reasons(c), consolidated=c)
+        plan_name=plan["name"], vision=plan.get("vision") or "", year=c.year, goals=goals,
+        pages=pages, draft=draft_reasons(c))
 
 
 def draft_reasons(c: Consolidated) -> list[str]:
