@@ -41,18 +41,18 @@ def open_data_rows(c: Consolidated) -> list[list[Any]]:
     return rows
 
 
-def write_open_data_csv(path: Path, c: Consolidated) -> Path:
-    """The CSV: BOM, CRLF, a header row, then one row per measure."""
-    return write_text_atomic(path, csv_table(list(OPEN_DATA_COLUMNS.values()),
-                                             open_data_rows(c)), encoding="utf-8-sig")
+def write_open_data_csv(path: Path, rows: list[list[Any]]) -> Path:
+    """The CSV of :func:`open_data_rows`: BOM, CRLF, a header row, then one row per measure."""
+    return write_text_atomic(path, csv_table(list(OPEN_DATA_COLUMNS.values()), rows),
+                             encoding="utf-8-sig")
 
 
-def write_open_data_xlsx(path: Path, c: Consolidated) -> Path:
+def write_open_data_xlsx(path: Path, rows: list[list[Any]]) -> Path:
     """The same table as one sheet: a plain header row (no table object, no merge), frozen."""
-    return write_with(path, lambda tmp: _xlsx(tmp, c))
+    return write_with(path, lambda tmp: _xlsx(tmp, rows))
 
 
-def _xlsx(path: Path, c: Consolidated) -> None:
+def _xlsx(path: Path, rows: list[list[Any]]) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
@@ -67,11 +67,11 @@ def _xlsx(path: Path, c: Consolidated) -> None:
             ws.set_column(col, col, WIDTHS[col] if col < len(WIDTHS) else 12)
             ws.write_string(0, col, heading, head)
         pct = keys.index("achievement")
-        for r, row in enumerate(open_data_rows(c), start=1):
+        for r, row in enumerate(rows, start=1):
             for col, v in enumerate(row):
                 write_cell(ws, r, col, v, rate if col == pct else plain)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(c.measures)), len(keys) - 1)
+        ws.autofilter(0, 0, max(1, len(rows)), len(keys) - 1)
         wb.set_properties({"title": OPEN_DATA_SHEET, "author": "consolidator"})
     finally:
         wb.close()
