@@ -7,6 +7,9 @@ holds at most :data:`~consolidator.limits.EXCEL_MAX_CELL_CHARS` of them.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from consolidator.limits import EXCEL_MAX_CELL_CHARS
@@ -50,3 +53,14 @@ def csv_cell(value: Any) -> str:
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
     return fit_cell_text("'" + text if text.startswith(FORMULA_PREFIXES) else text)
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV as Excel reads it: a header row, then ``rows`` (each cell through
+    :func:`csv_cell`), CRLF line ends (no BOM: the writer's encoding adds it)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()

@@ -8,14 +8,12 @@ Japanese. What goes back to each department is written by :mod:`consolidator.fee
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from consolidator.atomic import same_workbook, write_text_atomic, write_with
-from consolidator.cell_text import XLSX_OPTIONS, csv_cell
+from consolidator.cell_text import XLSX_OPTIONS, csv_table
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count
 from consolidator.messages import CONSOLE, OUTPUT_TEXT, fill
 from consolidator.messages.correction import ACCEPT_TEXT
@@ -113,12 +111,7 @@ def write_department_table(path: Path, findings: list[Finding]) -> None:
 
 
 def _csv_text(findings: list[Finding]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(LOG_HEADER)
-    for f in findings:
-        w.writerow([csv_cell(v) for v in log_row(f)])
-    return buf.getvalue()
+    return csv_table(LOG_HEADER, (log_row(f) for f in findings))
 
 
 def _write_xlsx(path: Path, findings: list[Finding], department_rows: list[dict[str, Any]]

@@ -28,7 +28,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     """
     from consolidator.cli.yearly import _run, _start_children
     from consolidator.jobs.publishing import run_report
-    from consolidator.messages.publish import PUBLISH_CLI, REPORT_TEXT
+    from consolidator.messages.publish import PUBLISH_CLI
 
     _start_children()
     job = _run(run_report, submissions, plan_path, year, out_dir, ledger, no_cache)
@@ -48,8 +48,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     if pages.not_utf8:
         click.echo(fill(PUBLISH_CLI["pages-not-utf8"], path=pages.path))
     if doc.draft:
-        reasons = REPORT_TEXT["draft-reason-joiner"].join(doc.draft)
-        click.echo(fill(PUBLISH_CLI["draft"], reasons=reasons))
+        click.echo(fill(PUBLISH_CLI["draft"], reasons=doc.draft_reasons_text))
     else:
         click.echo(PUBLISH_CLI["final"])
     sys.exit(0 if job.consolidated.validation.valid else 1)  # as consolidate: 1 = errors

@@ -131,6 +131,11 @@ class MeasureView:
         return f"{name}({label})" if label and label != name else name
 
     @property
+    def target_text(self) -> str:
+        """The target as the plan writes it: the measure's part, else the indicator's."""
+        return str(self.data.get("text") or self.indicator["target"]["text"])
+
+    @property
     def unit(self) -> str | None:
         """The counting unit of the value (人, 回, %)."""
         return self.data.get("unit")

@@ -184,7 +184,7 @@ def _history(m: MeasureView, h: dict[str, Any]) -> Row:
 
 def _old_measure(m: MeasureView) -> Row:
     return {"measure_id": m.id, "name": m.name, "owner": m.owner,
-            "target": m.data.get("text") or m.indicator["target"]["text"], "unit": m.unit}
+            "target": m.target_text, "unit": m.unit}
 
 
 # ---- drop-down lists -------------------------------------------------------------------------

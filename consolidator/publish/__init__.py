@@ -75,17 +75,22 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
     for the PDF, a Japanese font) is missing is left out, said in ``skipped``."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
-    from consolidator.publish.open_data import write_open_data_csv, write_open_data_xlsx
+    from consolidator.publish.open_data import (
+        open_data_rows,
+        write_open_data_csv,
+        write_open_data_xlsx,
+    )
     from consolidator.publish.pages import load_pages
     from consolidator.publish.word import docx_engine, write_docx
 
     folder = publish_folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     doc = build_document(c, load_pages(folder))
+    rows = open_data_rows(c)  # one table, two files
     files = [
         write_html(output_path(folder, published_name("html", c.year)), doc),
-        write_open_data_csv(output_path(folder, published_name("csv", c.year)), c),
-        write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), c),
+        write_open_data_csv(output_path(folder, published_name("csv", c.year)), rows),
+        write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), rows),
     ]
     from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
 

@@ -14,7 +14,6 @@ from html import escape
 from pathlib import Path
 
 from consolidator.atomic import write_text_atomic
-from consolidator.messages import fill
 from consolidator.messages.publish import REPORT_TEXT
 from consolidator.publish.model import Document
 
@@ -75,9 +74,9 @@ def render_html(doc: Document) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("consolidator.publish", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, keep_trailing_newline=True)
-    env.globals["fill"] = fill
     return env.get_template("report.html").render(
-        doc=doc, t=REPORT_TEXT, css=jinja2.utils.markupsafe.Markup(CSS + draft_css(doc)),
+        doc=doc, t=REPORT_TEXT, years=doc.year_texts,
+        css=jinja2.utils.markupsafe.Markup(CSS + draft_css(doc)),
         chart=jinja2.utils.markupsafe.Markup(summary_svg(doc)))
 
 
@@ -86,9 +85,7 @@ def draft_css(doc: Document) -> str:
     screen the fixed header says it)."""
     if not doc.is_draft:
         return ""
-    text = (REPORT_TEXT["draft-mark"] + " "
-            + REPORT_TEXT["draft-reason-joiner"].join(doc.draft))
-    return ("@page { @top-left { content: " + css_string(text)
+    return ("@page { @top-left { content: " + css_string(doc.draft_line)
             + "; font-weight: bold; font-size: 10pt; } }\n")
 
 
@@ -112,20 +109,17 @@ def write_html(path: Path, doc: Document) -> Path:
 def summary_svg(doc: Document) -> str:
     """A horizontal stacked bar per 基本目標 (the measures by 判定), with a legend; its title
     and description say every number in words."""
-    bar_h, gap, label_w, width = 28, 14, 0, 560
+    bar_h, gap, width = 28, 14, 560
     top = 34
     total_max = max([sum(g.counts.values()) for g in doc.goals] + [1])
     scale = (width - 20) / total_max
     parts = []
-    described = []
     for k, goal in enumerate(doc.goals):
         y = top + k * (bar_h * 2 + gap)
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(goal.heading)}</text>')
-        x = float(label_w)
-        words = []
-        for j, word in doc.judgements:
+        x = 0.0
+        for j, _word in doc.judgements:
             n = goal.counts[j]
-            words.append(fill(REPORT_TEXT["chart-part"], judgement=word, count=n))
             if not n:
                 continue
             w = n * scale
@@ -135,8 +129,6 @@ def summary_svg(doc: Document) -> str:
                 parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 22 + bar_h / 2 + 5:.1f}" '
                              f'font-size="13" fill="#fff" text-anchor="middle">{n}</text>')
             x += w
-        described.append(fill(REPORT_TEXT["chart-bar"], goal=goal.heading,
-                              parts=" ".join(words)))
     legend_y = top + len(doc.goals) * (bar_h * 2 + gap) + 10
     x = 0
     for j, word in doc.judgements:
@@ -145,7 +137,7 @@ def summary_svg(doc: Document) -> str:
         x += 130
     height = legend_y + 24
     title = escape(REPORT_TEXT["summary-caption"])
-    desc = escape(REPORT_TEXT["chart-label"] + " " + " ".join(described))
+    desc = escape(REPORT_TEXT["chart-label"] + " " + " ".join(doc.chart_bars))
     return (f'<svg role="img" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" aria-labelledby="chart-title chart-desc">'
             f'<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'

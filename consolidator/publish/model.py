@@ -35,22 +35,18 @@ from consolidator.report.merge import (
 
 @dataclass(frozen=True)
 class ValueLine:
-    """One 実績値 line as the report writes it (``・登録者数 111人``), and its measure's 判定."""
+    """One 実績値 line as the report writes it (``・登録者数 111人``)."""
 
-    measure_id: str
     text: str
-    judgement: Judgement
 
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One row of ■実績 or ■予定: the reporters (several when they sent the same text), the
-    label shown (【独自】, or the departments' names), and the text (None: 未報告)."""
+    """One row of ■実績 or ■予定: the label shown (【独自】, or the names of the departments
+    that sent the same text), and the text (None: 未報告)."""
 
-    departments: tuple[str, ...]
     label: str
     text: str | None
-    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +88,9 @@ class InitiativePage:
     plans: list[OrganisationRows]
     measures: list[MeasureLine]
     notes: list[str]  # what the secretariat accepted (warnings), said under the table
+    # Each table's caption, filled in (REPORT_TEXT's key: plan-caption, glossary-caption,
+    # results-caption, judgement-caption, plans-caption): every form shows the same.
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,16 +124,39 @@ class Document:
     plan_name: str
     vision: str
     year: int
-    results_year: str  # 令和3年
-    next_year: str  # 令和4年
     goals: list[GoalSection]
     pages: SecretariatPages
     draft: list[str]  # why the document is a draft (案); empty: final
-    consolidated: Consolidated
+
+    @property
+    def results_year(self) -> str:
+        """The year reported on, in 和暦 (令和3年)."""
+        return wareki(self.year)
+
+    @property
+    def next_year(self) -> str:
+        """The year planned (令和4年)."""
+        return wareki(self.year + 1)
 
     @property
     def is_draft(self) -> bool:
         return bool(self.draft)
+
+    @property
+    def draft_reasons_text(self) -> str:
+        """Why it is a draft, in one line (empty: final)."""
+        return REPORT_TEXT["draft-reason-joiner"].join(self.draft)
+
+    @property
+    def draft_line(self) -> str:
+        """案 and why, as every page's header says it (empty: final)."""
+        return f"{REPORT_TEXT['draft-mark']} {self.draft_reasons_text}" if self.draft else ""
+
+    @property
+    def window_title(self) -> str:
+        """The title a viewer shows (HTML <title>, PDF and Word properties): 案 first in a
+        draft."""
+        return f"{REPORT_TEXT['draft-mark']} {self.title}" if self.draft else self.title
 
     @property
     def attention(self) -> list[Attention]:
@@ -153,6 +175,25 @@ class Document:
     @property
     def judgements(self) -> list[tuple[Judgement, str]]:
         return [(j, JUDGEMENT_TEXT[j]) for j in JUDGEMENTS]
+
+    @property
+    def year_texts(self) -> dict[str, str]:
+        """The block headings and column headings naming a year (REPORT_TEXT's key →
+        filled in: ■令和3年度実績, 令和4年度実施予定 …), the same in every form."""
+        ry, ny = self.results_year, self.next_year
+        return {"results-block": fill(REPORT_TEXT["results-block"], year=ry),
+                "plans-block": fill(REPORT_TEXT["plans-block"], year=ny),
+                "results-status": fill(REPORT_TEXT["results-status"], year=ry),
+                "results-values": fill(REPORT_TEXT["results-values"], year=ry),
+                "plans-text": fill(REPORT_TEXT["plans-text"], year=ny)}
+
+    @property
+    def chart_bars(self) -> list[str]:
+        """The summary chart in words, one text per 基本目標 (``基本目標1 …:達成 3件 …``): the
+        chart's description in every form."""
+        return [fill(REPORT_TEXT["chart-bar"], goal=g.heading, parts=" ".join(
+            fill(REPORT_TEXT["chart-part"], judgement=word, count=g.counts[j])
+            for j, word in self.judgements)) for g in self.goals]
 
 
 def build_document(c: Consolidated, pages: SecretariatPages) -> Document:
@@ -176,9 +217,8 @@ def build_document(c: Consolidated, pages: SecretariatPages) -> Document:
     return Document(
         title=fill(MASTER_TEXT["title"], plan=plan["name"], year=wareki(c.year),
                    next_year=wareki(c.year + 1)),
-        plan_name=plan["name"], vision=plan.get("vision") or "", year=c.year,
-        results_year=wareki(c.year), next_year=wareki(c.year + 1), goals=goals, pages=pages,
-        draft=draft_reasons(c), consolidated=c)
+        plan_name=plan["name"], vision=plan.get("vision") or "", year=c.year, goals=goals,
+        pages=pages, draft=draft_reasons(c))
 
 
 def draft_reasons(c: Consolidated) -> list[str]:
@@ -199,7 +239,7 @@ def value_text(m: MeasureResult) -> str:
     if m.value is not None:
         return f"{format_number(m.value)}{m.measure.unit or ''}"
     if m.reason:
-        return f"{m.reason}({m.reason_text})" if m.reason_text else str(m.reason)
+        return str(m.reason_words)
     return REPORT_TEXT["not-reported"]
 
 
@@ -228,15 +268,25 @@ def _initiative(c: Consolidated, ir: InitiativeResult,
         if actions or indicators:
             plan.append(PlanRow(org, actions, indicators))
     measures = [MeasureLine(m, m.measure.name,
-                            m.measure.data.get("text") or m.measure.indicator["target"]["text"],
+                            m.measure.target_text,
                             value_text(m), rate_text(m), JUDGEMENT_TEXT[m.judgement])
                 for m in ir.measures]
+    heading = fill(REPORT_TEXT["initiative"], label=ini.label, title=ini.title)
+    t = REPORT_TEXT
+    captions = {
+        "plan-caption": fill(t["plan-caption"], heading=heading),
+        "glossary-caption": fill(t["glossary-caption"], heading=heading),
+        "results-caption": fill(t["results-caption"], heading=heading, year=wareki(c.year)),
+        "judgement-caption": fill(t["judgement-caption"], heading=heading),
+        "plans-caption": fill(t["plans-caption"], heading=heading,
+                              next_year=wareki(c.year + 1)),
+    }
     return InitiativePage(
-        id=ini.id, heading=fill(REPORT_TEXT["initiative"], label=ini.label, title=ini.title),
+        id=ini.id, heading=heading,
         plan=plan,
         glossary=[(g["term"], g["description"]) for g in ini.data.get("glossary", [])],
         results=_grouped(ir.status, ir.measures), plans=_grouped(ir.plans, None),
-        measures=measures, notes=accepted.get(ini.id, []))
+        measures=measures, notes=accepted.get(ini.id, []), captions=captions)
 
 
 def _action(a: dict[str, Any]) -> str:
@@ -259,17 +309,16 @@ def _grouped(rows: list[TextRow], measures: list[MeasureResult] | None
         mine = [r for r in rows if (r.department == COUNCIL) == (org == COUNCIL)]
         shown: list[ReportRow] = []
         if org == COUNCIL:
-            shown = [ReportRow((r.department,), fill(REPORT_TEXT["category"], category=r.category)
-                               if r.category else r.department, r.text, r.flagged)
-                     for r in mine]
+            shown = [ReportRow(fill(REPORT_TEXT["category"], category=r.category)
+                               if r.category else r.department, r.text) for r in mine]
         else:
             shown = _shared(mine)
         owned = [m for m in measures or []
                  if (m.measure.indicator["organisation"] == COUNCIL) == (org == COUNCIL)]
-        values = [ValueLine(m.measure.id, value_line(m), m.judgement) for m in owned]
+        values = [ValueLine(value_line(m)) for m in owned]
         if values and not shown:  # owners that report no text here: their values still shown
-            owners = tuple(dict.fromkeys(m.measure.owner for m in owned))
-            shown = [ReportRow(owners, REPORT_TEXT["department-joiner"].join(owners), "")]
+            owners = dict.fromkeys(m.measure.owner for m in owned)
+            shown = [ReportRow(REPORT_TEXT["department-joiner"].join(owners), "")]
         if shown or values:
             out.append(OrganisationRows(org, shown, values))
     return out
@@ -289,9 +338,8 @@ def _shared(rows: list[TextRow]) -> list[ReportRow]:
         if key is not None:
             by_text[key] = group
         order.append((r.text, group))
-    return [ReportRow(tuple(r.department for r in group),
-                      REPORT_TEXT["department-joiner"].join(r.department for r in group),
-                      text, any(r.flagged for r in group)) for text, group in order]
+    return [ReportRow(REPORT_TEXT["department-joiner"].join(r.department for r in group), text)
+            for text, group in order]
 
 
 def _accepted_notes(c: Consolidated) -> dict[str, list[str]]:

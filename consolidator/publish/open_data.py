@@ -8,13 +8,11 @@ column, 年度 as the western year with 和暦 beside it. Text cells go through
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from consolidator.atomic import write_text_atomic, write_with
-from consolidator.cell_text import XLSX_OPTIONS, csv_cell
+from consolidator.cell_text import XLSX_OPTIONS, csv_table
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
 from consolidator.messages.outputs import JUDGEMENT_TEXT
@@ -35,40 +33,26 @@ def open_data_rows(c: Consolidated) -> list[list[Any]]:
         rows.append([
             c.year, fill(WAREKI_YEAR, year=wareki(c.year)), mv.id, ini.goal["title"],
             ini.activity["title"], ini.id, ini.title, mv.name, mv.owner,
-            mv.data.get("text") or mv.indicator["target"]["text"], m.target, mv.unit,
+            mv.target_text, m.target, mv.unit,
             m.value, m.achievement, JUDGEMENT_TEXT[m.judgement],
             m.explanation if m.value is not None else None,
-            _reason(m.reason, m.reason_text) if m.value is None else None,
+            m.reason_words if m.value is None else None,
         ])
     return rows
 
 
-def _reason(reason: str | None, text: str | None) -> str | None:
-    if reason and text:
-        return f"{reason}({text})"
-    return reason or text
+def write_open_data_csv(path: Path, rows: list[list[Any]]) -> Path:
+    """The CSV of :func:`open_data_rows`: BOM, CRLF, a header row, then one row per measure."""
+    return write_text_atomic(path, csv_table(list(OPEN_DATA_COLUMNS.values()), rows),
+                             encoding="utf-8-sig")
 
 
-def csv_text(c: Consolidated) -> str:
-    """The CSV: BOM, CRLF, a header row, then one row per measure."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(OPEN_DATA_COLUMNS.values()))
-    for row in open_data_rows(c):
-        w.writerow([csv_cell(v) for v in row])
-    return "\ufeff" + buf.getvalue()
-
-
-def write_open_data_csv(path: Path, c: Consolidated) -> Path:
-    return write_text_atomic(path, csv_text(c))
-
-
-def write_open_data_xlsx(path: Path, c: Consolidated) -> Path:
+def write_open_data_xlsx(path: Path, rows: list[list[Any]]) -> Path:
     """The same table as one sheet: a plain header row (no table object, no merge), frozen."""
-    return write_with(path, lambda tmp: _xlsx(tmp, c))
+    return write_with(path, lambda tmp: _xlsx(tmp, rows))
 
 
-def _xlsx(path: Path, c: Consolidated) -> None:
+def _xlsx(path: Path, rows: list[list[Any]]) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
@@ -83,11 +67,11 @@ def _xlsx(path: Path, c: Consolidated) -> None:
             ws.set_column(col, col, WIDTHS[col] if col < len(WIDTHS) else 12)
             ws.write_string(0, col, heading, head)
         pct = keys.index("achievement")
-        for r, row in enumerate(open_data_rows(c), start=1):
+        for r, row in enumerate(rows, start=1):
             for col, v in enumerate(row):
                 write_cell(ws, r, col, v, rate if col == pct else plain)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(c.measures)), len(keys) - 1)
+        ws.autofilter(0, 0, max(1, len(rows)), len(keys) - 1)
         wb.set_properties({"title": OPEN_DATA_SHEET, "author": "consolidator"})
     finally:
         wb.close()

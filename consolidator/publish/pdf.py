@@ -109,54 +109,39 @@ def _first_line(exc: BaseException) -> str:
 def document_data(doc: Document, families: list[str]) -> dict[str, Any]:
     """``doc`` as the plain JSON the template reads: every text final (captions filled in)."""
     t = REPORT_TEXT
-    ry, ny = doc.results_year, doc.next_year
     return {
         "title": doc.title, "plan": doc.plan_name,
         # the window title: 案 first while a draft, as the HTML's <title>
-        "doc-title": (f"{t['draft-mark']} " if doc.is_draft else "") + doc.title,
+        "doc-title": doc.window_title,
         "vision": doc.vision, "fonts": families,
         "draft": doc.draft,
-        "text": {**t, **PDF_TEXT,
-                 "results-block": fill(t["results-block"], year=ry),
-                 "plans-block": fill(t["plans-block"], year=ny),
-                 "results-status": fill(t["results-status"], year=ry),
-                 "results-values": fill(t["results-values"], year=ry),
-                 "plans-text": fill(t["plans-text"], year=ny)},
+        "text": {**t, **PDF_TEXT, **doc.year_texts},
         "pages": {"foreword": doc.pages.foreword, "publisher": doc.pages.publisher,
                   "issued": doc.pages.issued, "committee": doc.pages.committee},
         "judgements": [word for _, word in doc.judgements],
         "summary": [{"goal": g.heading, "counts": [g.counts[j] for j, _ in doc.judgements]}
                     for g in doc.goals],
-        "chart-alt": fill(PDF_TEXT["chart-alt"], parts=" ".join(
-            fill(t["chart-bar"], goal=g.heading, parts=" ".join(
-                fill(t["chart-part"], judgement=word, count=g.counts[j])
-                for j, word in doc.judgements)) for g in doc.goals)),
+        "chart-alt": fill(PDF_TEXT["chart-alt"], parts=" ".join(doc.chart_bars)),
         "attention": [{"id": a.initiative_id, "goal": a.goal, "heading": a.heading,
                        "not-achieved": a.not_achieved, "not-reported": a.not_reported}
                       for a in doc.attention],
         "goals": [{"heading": g.heading, "activities": [
-            {"heading": a.heading, "initiatives": [_initiative(i, ry, ny)
+            {"heading": a.heading, "initiatives": [_initiative(i)
                                                    for i in a.initiatives]}
             for a in g.activities]} for g in doc.goals],
     }
 
 
-def _initiative(ini: InitiativePage, ry: str, ny: str) -> dict[str, Any]:
-    t = REPORT_TEXT
+def _initiative(ini: InitiativePage) -> dict[str, Any]:
     return {
-        "id": ini.id, "heading": ini.heading,
-        "plan-caption": fill(t["plan-caption"], heading=ini.heading),
+        "id": ini.id, "heading": ini.heading, **ini.captions,
         "plan": [{"org": p.organisation, "actions": p.actions, "indicators": p.indicators}
                  for p in ini.plan],
-        "glossary-caption": fill(t["glossary-caption"], heading=ini.heading),
         "glossary": [list(g) for g in ini.glossary],
-        "results-caption": fill(t["results-caption"], heading=ini.heading, year=ry),
         "results": _rows(ini.results),
-        "judgement-caption": fill(t["judgement-caption"], heading=ini.heading),
         "measures": [[m.name, m.target_text, m.value_text, m.rate_text, m.judgement]
                      for m in ini.measures],
         "notes": ini.notes,
-        "plans-caption": fill(t["plans-caption"], heading=ini.heading, next_year=ny),
         "plans": _rows(ini.plans),
     }
 

@@ -32,7 +32,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from consolidator.atomic import write_with
-from consolidator.messages import fill
 from consolidator.messages.publish import REPORT_TEXT, WORD_TEXT
 from consolidator.publish.model import Document, InitiativePage, OrganisationRows
 from consolidator.publish.word_xml import (
@@ -153,9 +152,7 @@ class _Writer:
         footer.add_run("1")
         field_end(footer)
         if self.doc.is_draft:
-            t = REPORT_TEXT
-            text = t["draft-mark"] + " " + t["draft-reason-joiner"].join(self.doc.draft)
-            section.header.paragraphs[0].add_run(word_text(text)).bold = True
+            section.header.paragraphs[0].add_run(word_text(self.doc.draft_line)).bold = True
 
     def styles(self) -> None:
         """The font and ja-JP in the defaults, Normal, Title, Caption and Heading 1–4 (no
@@ -221,8 +218,7 @@ class _Writer:
         publisher of the secretariat's pages, else the plan), language."""
         doc = self.doc
         props = self.word.core_properties
-        mark = REPORT_TEXT["draft-mark"] + " " if doc.is_draft else ""
-        props.title = word_text(mark + doc.title)
+        props.title = word_text(doc.window_title)
         props.subject = word_text(doc.plan_name)
         author = doc.pages.publisher[0].splitlines()[0] if doc.pages.publisher else doc.plan_name
         props.author = props.last_modified_by = word_text(author)
@@ -330,25 +326,23 @@ class _Writer:
             link(cells[1].paragraphs[0], a.heading, anchor(a.initiative_id))
 
     def initiative(self, ini: InitiativePage, *, page_break: bool) -> None:
-        doc, t = self.doc, REPORT_TEXT
+        t, years, captions = REPORT_TEXT, self.doc.year_texts, ini.captions
         self.heading(ini.heading, 3, page_break=page_break, target=anchor(ini.id))
         self.heading(t["plan-block"], 4)
-        table = self.table(fill(t["plan-caption"], heading=ini.heading), "plan",
+        table = self.table(captions["plan-caption"], "plan",
                            [t["plan-organisation"], t["plan-actions"], t["plan-indicators"]])
         for row in ini.plan:
             self.row(table, [row.organisation, row.actions, row.indicators])
         if ini.glossary:
-            table = self.table(fill(t["glossary-caption"], heading=ini.heading), "glossary",
+            table = self.table(captions["glossary-caption"], "glossary",
                                [t["glossary-term"], t["glossary-description"]], short=True)
             for term, description in ini.glossary:
                 self.row(table, [term, description], short=True)
-        year = doc.results_year
-        self.heading(fill(t["results-block"], year=year), 4)
-        self.rows_table(ini.results, fill(t["results-caption"], heading=ini.heading, year=year),
-                        fill(t["results-status"], year=year),
-                        fill(t["results-values"], year=year))
+        self.heading(years["results-block"], 4)
+        self.rows_table(ini.results, captions["results-caption"], years["results-status"],
+                        years["results-values"])
         if ini.measures:
-            table = self.table(fill(t["judgement-caption"], heading=ini.heading), "judgements",
+            table = self.table(captions["judgement-caption"], "judgements",
                                [t["judgement-indicator"], t["judgement-target"],
                                 t["judgement-value"], t["judgement-rate"],
                                 t["judgement-judgement"]], short=True)
@@ -357,10 +351,8 @@ class _Writer:
                          short=True, numbers=(3,))
         for note in ini.notes:
             self.paragraph(note, "List Bullet")
-        self.heading(fill(t["plans-block"], year=doc.next_year), 4)
-        self.rows_table(ini.plans, fill(t["plans-caption"], heading=ini.heading,
-                                        next_year=doc.next_year),
-                        fill(t["plans-text"], year=doc.next_year), None)
+        self.heading(years["plans-block"], 4)
+        self.rows_table(ini.plans, captions["plans-caption"], years["plans-text"], None)
 
     def rows_table(self, groups: list[OrganisationRows], caption: str, text_heading: str,
                    values_heading: str | None) -> None:

@@ -56,8 +56,7 @@ def actual_text(m: MeasureResult) -> str:
         why = fill(MASTER_TEXT["explanation"], text=m.explanation) if m.change_explained else ""
         return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}{why}"
     if m.reason:
-        extra = f"({m.reason_text})" if m.reason_text else ""
-        return f"{m.measure.name} {m.reason}{extra}"
+        return f"{m.measure.name} {m.reason_words}"
     return f"{m.measure.name} {NOT_REPORTED_TEXT}"
 
 
@@ -307,7 +306,7 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
         past = [_past_value(mv.actual_of(y)) for y in years]
         rows.append([
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
-            mv.owner, mv.data.get("text") or mv.indicator["target"]["text"],
+            mv.owner, mv.target_text,
             m.target, mv.unit, mv.data.get("year"), *past, _past_explanations(mv.history),
             m.value, m.explanation, m.reason if m.value is None else None, m.achievement,
             JUDGEMENT_TEXT[m.judgement],

@@ -59,6 +59,14 @@ class MeasureResult:
         return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
     @property
+    def reason_words(self) -> str | None:
+        """未記入の理由 as the outputs write it: the reason with its text in brackets
+        (``その他(…)``), either alone, or None."""
+        if self.reason and self.reason_text:
+            return f"{self.reason}({self.reason_text})"
+        return self.reason or self.reason_text
+
+    @property
     def change_explained(self) -> bool:
         """The value was far off (see :mod:`consolidator.plan.change_rule`) and explained."""
         return self.explanation is not None and CHANGE_EXPLAINED in self.codes
