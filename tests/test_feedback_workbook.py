@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from consolidator.checks.one_file import process_file
 from consolidator.checks.result import ValidationResult
-from consolidator.checks.validation import process_file
 from consolidator.feedback.department_files import write_department_files
 from consolidator.feedback.findings_sheet import sheet_parts
 from consolidator.feedback.package import Package

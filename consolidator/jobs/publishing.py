@@ -10,7 +10,8 @@ from pathlib import Path
 
 from consolidator.atomic import placed_beside
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.checks.checked_files import Progress
+from consolidator.checks.validation import validate_reusing
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
 from consolidator.ledger.acceptance import apply_acceptances

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from consolidator.atomic import placed_beside, same_workbook, write_text_atomic, write_with
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.checks.checked_files import Progress
 from consolidator.checks.log import write_logs
-from consolidator.checks.validation import ValidationResult
+from consolidator.checks.validation import ValidationResult, validate_reusing
 from consolidator.feedback.department_files import DepartmentFiles
 from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
 from consolidator.jobs.output_folder import exclusive, keep_previous

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from consolidator.findings import ERROR, INFO, WARNING, Severity
 from consolidator.messages.correction import CORRECTION
 from consolidator.messages.outputs import (
     ANALYSIS_COLUMNS,
@@ -54,6 +53,7 @@ from consolidator.messages.workbook import (
     TEXT_HEADERS,
     YEAR_LABELS,
 )
+from consolidator.severity import ERROR, INFO, WARNING, Severity
 
 SEVERITY_LABELS: dict[Severity, str] = {ERROR: "エラー", WARNING: "警告", INFO: "情報"}
 

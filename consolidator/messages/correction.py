@@ -3,9 +3,9 @@ drafts, the ledger of files, resubmissions, accepted warnings, ``status`` and ``
 
 from __future__ import annotations
 
-from consolidator.findings import INFO as I  # noqa: E741
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import INFO as I  # noqa: E741
+from consolidator.severity import WARNING as W
 
 CORRECTION: dict[str, Message] = {
     # ---- the ledger (output/ledger.sqlite3) -----------------------------------------------------

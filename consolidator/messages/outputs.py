@@ -3,10 +3,10 @@ the findings about the run's own outputs (:data:`OUTPUTS`)."""
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import INFO as I
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import ERROR as E
+from consolidator.severity import INFO as I
+from consolidator.severity import WARNING as W
 
 # Findings about the files a run writes (not about a returned workbook).
 OUTPUTS: dict[str, Message] = {

@@ -33,7 +33,7 @@ from consolidator.cell_address import Cell, parse_odf_ref
 from consolidator.limits import Limits
 from consolidator.reading import sparse_sheet
 from consolidator.reading.malformed import MalformedWorkbook, describe, strict_part, strict_xml
-from consolidator.reading.workbook import (
+from consolidator.reading.raw_workbook import (
     PROP_PREFIX,
     RawWorkbook,
     SheetInfo,
