@@ -159,7 +159,7 @@ def _id(attributes: bytes) -> bytes:
 def _renumbered(vml: bytes, shapes: list[re.Match[bytes]], numbers: list[int]) -> bytes:
     """The drawing with each of ``shapes`` (matches in it) given the id of ``numbers``."""
     for m, n in reversed(list(zip(shapes, numbers, strict=True))):
-        attributes = _ID_ATTRIBUTE.sub(b"", m.group(2))
+        attributes = re.sub(rb"\s+id\s*=\s*\"[^\"]*\"", b"", m.group(2), count=1)
         attributes = re.sub(rb"(\bspid\s*=\s*\")[^\"]*", rb"\g<1>_x0000_s%d" % n, attributes)
         vml = vml[:m.start(2)] + b' id="_x0000_s%d"' % n + attributes + vml[m.end(2):]
     return vml
