@@ -9,6 +9,7 @@ What openxml-audit reports but Excel opens without a word is listed once, here, 
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections import Counter
@@ -53,6 +54,7 @@ _MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
+@functools.cache
 def _odf_schemas() -> tuple[Any, Any, set[str]]:
     """The ODF 1.2 schema and manifest schema (lxml Relax NG) and the namespaces ODF defines."""
     etree = pytest.importorskip("lxml.etree")
