@@ -114,28 +114,33 @@ def with_shapes(vml: bytes, notes: list[tuple[int, int, str]], taken: set[int]) 
     ids = [int(i) for i in _SHAPE_ID.findall(b"".join(m.group(2) for m in shapes))]
     own = _declared(kept) - taken
     numbers = _numbers(own, max(ids, default=0), len(notes))
-    sound = (numbers is not None and all(i // BLOCK in own for i in ids)
-             and all(_SHAPE_ID.search(_id(m.group(2))) for m in notes_in))
-    if sound and not notes:
+    if (numbers is None or any(i // BLOCK not in own for i in ids)
+            or not all(_SHAPE_ID.search(_id(m.group(2))) for m in notes_in)):
+        kept, numbers = _in_new_block(kept, p, shapes, notes_in, taken, len(notes))
+    elif not notes:
         return vml
-    if not sound:
-        others = {i // BLOCK for m in shapes if m not in notes_in
-                  for i in map(int, _SHAPE_ID.findall(m.group(2)))}
-        count = len(notes_in) + len(notes)
-        first = max(taken | blocks_of(kept) | {0}) + 1
-        fresh = set(range(first, first + max(1, math.ceil(count / (BLOCK - 1)))))
-        numbers = _numbers(fresh, 0, count)
-        assert numbers is not None
-        kept = _renumbered(kept, notes_in, numbers[:len(notes_in)])
-        kept = _with_idmap(kept, p, sorted(others | fresh))
-        numbers = numbers[len(notes_in):]
     end = kept.rfind(b"</xml>")
     if end == -1:
         raise PackageError("VML without its end")
     head = "" if b'id="_x0000_t202"' in kept else _shapetype(p)
     shapes_xml = "".join(_shape(p, row, col, text, n)
-                         for n, (row, col, text) in zip(numbers or [], notes, strict=True))
+                         for n, (row, col, text) in zip(numbers, notes, strict=True))
     return kept[:end] + (head + shapes_xml).encode() + kept[end:]
+
+
+def _in_new_block(vml: bytes, p: dict[str, str], shapes: list[re.Match[bytes]],
+                  notes_in: list[re.Match[bytes]], taken: set[int], more: int
+                  ) -> tuple[bytes, list[int]]:
+    """The drawing with its notes (``notes_in``, matches in it among ``shapes``) numbered in
+    new blocks, declared (with those of its other shapes); the ids for ``more`` notes."""
+    others = {int(i) // BLOCK for m in shapes if m not in notes_in
+              for i in _SHAPE_ID.findall(m.group(2))}
+    count = len(notes_in) + more
+    first = max(taken | blocks_of(vml) | {0}) + 1
+    fresh = set(range(first, first + max(1, math.ceil(count / (BLOCK - 1)))))
+    numbers = _numbers(fresh, 0, count) or []
+    vml = _renumbered(vml, notes_in, numbers[:len(notes_in)])
+    return _with_idmap(vml, p, sorted(others | fresh)), numbers[len(notes_in):]
 
 
 def _numbers(blocks: set[int], after: int, count: int) -> list[int] | None:
