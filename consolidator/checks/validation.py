@@ -26,6 +26,7 @@ from consolidator.checks.value_rules import check_values
 from consolidator.findings import Finding, Findings, has_error, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import OUTPUT_TEXT
+from consolidator.package_parts import UnsafeContent
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import read_fields
 from consolidator.reading.intake import discover, identify
@@ -34,7 +35,6 @@ from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.package import Package, read_package
-from consolidator.safety.xml_parts import UnsafeContent
 from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
 

@@ -9,13 +9,13 @@ sheets with findings) are edited at the byte level: a parse-and-serialise round 
 ElementTree would rename namespace prefixes and drop declarations that ``mc:Ignorable``
 still names, which Excel reports as a corrupt file.
 
-Every part read goes through a cap, and a part with a DTD is refused (:class:`PackageError`):
-the file has passed the safety checks of the run, this is a second line.
+Every part read goes through the cap and the DTD refusal of :mod:`consolidator.package_parts`
+(the rules the safety checks apply, :class:`PackageError` here): the file has passed the
+safety checks of the run, this is a second line.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -24,11 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.package_parts import (
+    CONTENT_TYPES,
+    PKG_REL_NS,
+    REL_NS,
+    UnsafeContent,
+    parse_xml,
+    read_capped,
+    refuse_unsafe_xml,
+    relative,
+    rels_name,
+    resolve_target,
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_TYPE = REL_NS + "/"
 
 
@@ -71,13 +80,12 @@ class Package:
             raise PackageError(f"missing part {name}")
         if real in self._changed:
             return self._changed[real]
-        cap = self.limits.max_entry_bytes
-        with zipfile.ZipFile(self.path) as zf, zf.open(real) as fh:
-            data = fh.read(cap + 1)
-        if len(data) > cap:
-            raise PackageError(f"part too large: {real}")
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise PackageError(f"DTD in {real}")
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = read_capped(zf, real, self.limits.max_entry_bytes)
+            refuse_unsafe_xml(data, real)
+        except UnsafeContent as exc:
+            raise PackageError(str(exc)) from exc
         return data
 
     def changed(self) -> list[str]:
@@ -232,34 +240,15 @@ def escape(text: str) -> str:
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def parse(xml: bytes) -> ET.Element:
+def parse(xml: bytes, part: str = "") -> ET.Element:
     """Parse a part to read it (never to write it back)."""
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise PackageError("DTD")
     try:
-        return ET.fromstring(xml)
-    except ET.ParseError as exc:
+        return parse_xml(xml, part)
+    except (UnsafeContent, ET.ParseError) as exc:
         raise PackageError(str(exc)) from exc
 
 
 # ---- relationships and content types -------------------------------------------------------
-
-def rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-
-
-def resolve(source: str, target: str) -> str:
-    """A relationship target of ``source`` as a part name."""
-    target = target.replace("\\", "/")
-    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(
-        posixpath.dirname(source), target)
-    return posixpath.normpath(joined).lstrip("/")
-
-
-def relative(source: str, part: str) -> str:
-    return posixpath.relpath(part, posixpath.dirname(source) or ".")
-
 
 @dataclass(frozen=True)
 class Relationship:
@@ -274,12 +263,12 @@ def relationships(pkg: Package, part: str) -> list[Relationship]:
     if not pkg.has(name):
         return []
     out = []
-    for el in parse(pkg.read(name)):
+    for el in parse(pkg.read(name), name):
         if el.tag.endswith("Relationship"):
             external = el.get("TargetMode") == "External"
             target = el.get("Target", "")
             out.append(Relationship(el.get("Id", ""), el.get("Type", ""),
-                                    target if external else resolve(part, target), external))
+                                    target if external else resolve_target(part, target), external))
     return out
 
 
@@ -303,9 +292,6 @@ def add_relationship(pkg: Package, part: str, kind: str, target_part: str) -> st
                         b'<Relationships xmlns="' + PKG_REL_NS.encode() + b'">'
                   + element + b"</Relationships>")
     return rid
-
-
-CONTENT_TYPES = "[Content_Types].xml"
 
 
 def add_override(pkg: Package, part: str, content_type: str) -> None:

@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 
 from consolidator.cell_address import Cell, col_number, parse_ref
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.package_parts import resolve_target
 from consolidator.reading import sparse_sheet
 from consolidator.reading.malformed import (
     MalformedWorkbook,
@@ -35,7 +36,7 @@ from consolidator.reading.malformed import (
 )
 from consolidator.safety.odf_check import is_odf
 from consolidator.safety.package import Package
-from consolidator.safety.xml_parts import CORRUPT_ZIP_ERRORS, resolve_target
+from consolidator.safety.xml_parts import CORRUPT_ZIP_ERRORS
 from consolidator.templates.model import INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 
 NS = {
