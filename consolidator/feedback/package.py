@@ -1,13 +1,14 @@
-"""An .xlsx package patched as bytes: parts read, replaced or added, everything else copied.
+"""A package patched as bytes: parts read, replaced or added, everything else copied.
 
-Why not openpyxl: loading a returned workbook with openpyxl and saving it again loses what it
-does not model — pictures (without Pillow), shapes and text boxes, threaded comments,
-sparklines and every ``extLst`` extension (data bars, x14 validations), and it rewrites the
-department's own notes and protection. Here the parts we do not change are copied as they are,
-and the few we change (the workbook, its relationships, the content types, the styles, the
-sheets with findings) are edited at the byte level: a parse-and-serialise round trip through
-ElementTree would rename namespace prefixes and drop declarations that ``mc:Ignorable``
-still names, which Excel reports as a corrupt file.
+An .xlsx, and an .ods (see :mod:`consolidator.feedback.annotate_ods`). Why not openpyxl:
+loading a returned workbook with openpyxl and saving it again loses what it does not model —
+pictures (without Pillow), shapes and text boxes, threaded comments, sparklines and every
+``extLst`` extension (data bars, x14 validations), and it rewrites the department's own notes
+and protection. Here the parts we do not change are copied as they are, and the few we change
+(the workbook, its relationships, the content types, the styles, the sheets with findings) are
+edited at the byte level: a parse-and-serialise round trip through ElementTree would rename
+namespace prefixes and drop declarations that ``mc:Ignorable`` still names, which Excel reports
+as a corrupt file.
 
 Every part read goes through the cap and the DTD refusal of :mod:`consolidator.package_parts`
 (the rules the safety checks apply, :class:`PackageError` here): the file has passed the
@@ -26,6 +27,7 @@ from pathlib import Path
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.package_parts import (
     CONTENT_TYPES,
+    MIMETYPE,
     PKG_REL_NS,
     REL_NS,
     UnsafeContent,
@@ -128,15 +130,19 @@ class Package:
 
 
 def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
+    """The entry of a part: deflated, except an ODF ``mimetype``, which must be stored (and
+    stays first: parts keep their order)."""
     stamp = like.date_time if like else time.localtime()[:6]
     info = zipfile.ZipInfo(name, date_time=stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if name == MIMETYPE else zipfile.ZIP_DEFLATED
     return info
 
 
 # ---- XML as bytes -----------------------------------------------------------------------------
 
-_TAG = re.compile(
+# A tag, comment, CDATA section or processing instruction: for a tag, group 1 is the "/" of an
+# end tag, 2 its name, 3 its attributes, 4 the "/" of an empty element.
+TAG = re.compile(
     rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>"
     rb"|(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>)", re.S)
 
@@ -156,7 +162,7 @@ def root_children(xml: bytes) -> tuple[list[Element], int]:
     children: list[Element] = []
     start = 0
     name = ""
-    for m in _TAG.finditer(xml):
+    for m in TAG.finditer(xml):
         if m.group(2) is None:
             continue
         closing, selfclosing = m.group(1) == b"/", m.group(4) == b"/"
@@ -191,7 +197,7 @@ def insert_child(xml: bytes, element: bytes, name: str, order: tuple[str, ...]) 
 def prefix_of(xml: bytes, namespace: str) -> str | None:
     """The prefix the root element declares for ``namespace`` ('' for the default
     namespace), None if it does not declare it."""
-    m = _TAG.search(xml, xml.find(b"<", _after_prolog(xml)))
+    m = TAG.search(xml, xml.find(b"<", _after_prolog(xml)))
     head = m.group(0) if m else b""
     for found in re.finditer(rb"xmlns(?::([\w.-]+))?\s*=\s*[\"']([^\"']*)[\"']", head):
         if found.group(2).decode() == namespace:
