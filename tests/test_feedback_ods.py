@@ -30,7 +30,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
 from helpers.correction import open_cells
 from helpers.filling import by_department, cell_of, measure_of, plausible_number, realistic_values
-from helpers.ods_files import fill_ods
+from helpers.ods_files import fill_ods, write_odf
 from helpers.ods_marks import coloured, links, listed, marks, sheet_names, top_lines
 
 YEAR = 2022
@@ -189,6 +189,8 @@ def test_a_second_round_replaces_the_earlier_marks(tmp_path: Path, templates: di
     assert set(marks(again)) == left
     assert coloured(again, {RED, ORANGE}) == {where: RED for where in left}
     assert len(listed(again)) == 1 and sheet_names(again).count("確認事項") == 1
+    styles = [_parts(p)["content.xml"].count(b'style:name="fbsheet-') for p in (annotated, again)]
+    assert 0 < styles[1] <= styles[0]  # the old sheet's styles went with it
 
 
 def test_a_flagged_cell_inside_repeated_rows_and_cells(marked: dict[str, Any]) -> None:
@@ -222,3 +224,30 @@ def test_a_flagged_cell_inside_repeated_rows_and_cells(marked: dict[str, Any]) -
         b'table:number-columns-repeated="4" table:style-name="ce1"/><table:table-cell>'
         b'<text:p>x</text:p></table:table-cell></table:table-row>')
 
+
+
+SETTINGS = ('<?xml version="1.0" encoding="UTF-8"?><office:document-settings xmlns:office='
+            '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:'
+            'opendocument:xmlns:config:1.0" office:version="1.2"><office:settings>'
+            '<config:config-item-set config:name="ooo:view-settings"><config:config-item-map-'
+            'indexed config:name="Views"><config:config-item-map-entry><config:config-item '
+            'config:name="ActiveTable" config:type="string">活動指標</config:config-item>'
+            '</config:config-item-map-entry></config:config-item-map-indexed>'
+            '</config:config-item-set></office:settings></office:document-settings>')
+
+
+def test_it_opens_on_the_findings_sheet(marked: dict[str, Any], tmp_path: Path,
+                                        mini_catalog: Catalog) -> None:
+    """Calc (with a window) remembers the sheet it showed in settings.xml: the marked copy
+    opens on 確認事項, not on the sheet the department last looked at."""
+    parts = _parts(marked["files"][COUNCIL])
+    parts["settings.xml"] = SETTINGS.encode()
+    parts["META-INF/manifest.xml"] = parts["META-INF/manifest.xml"].replace(
+        b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path="settings.xml" '
+        b'manifest:media-type="text/xml"/></manifest:manifest>')
+    (tmp_path / "s").mkdir()
+    write_odf(tmp_path / "s" / "a.ods", list(parts.items()))
+    job = _run(tmp_path / "s", tmp_path / "out", mini_catalog)
+    annotated = job.logs["departments"] / f"{COUNCIL}_確認事項.ods"
+    settings = _parts(annotated)["settings.xml"].decode()
+    assert settings == SETTINGS.replace(">活動指標<", ">確認事項<")

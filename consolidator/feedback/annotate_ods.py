@@ -60,7 +60,9 @@ from consolidator.text_layout import FONT, row_height
 SETTINGS = "settings.xml"
 # The highlight of each severity: (fill, font colour), as #RRGGBB.
 HIGHLIGHT = {ERROR: (ERROR_FILL, ERROR_FONT), WARNING: (WARNING_FILL, WARNING_FONT)}
-STYLE_PREFIX = "fbmark"  # our automatic styles: fbmark-e-1, fbmark-w-2, fbsheet-… (see _free)
+# Our automatic styles: fbmark-e-1, fbmark-w-2 … on the flagged cells; fbsheet-… on the
+# 確認事項 sheet only (removed with it before the next round, when their names survived).
+STYLE_PREFIX, SHEET_STYLE_PREFIX = "fbmark", "fbsheet"
 CM_PER_WIDTH = 0.2  # an Excel column width unit (one digit of 11 pt) in centimetres
 
 
@@ -239,8 +241,8 @@ def _marker(names: Names, styles: _Styles, severity: Severity, title: str, text:
 # ---- the marks of an earlier annotation ---------------------------------------------------------
 
 def _without_earlier_marks(xml: bytes, names: Names, sheet_name: str) -> bytes:
-    """``xml`` without our annotations, our colours and the 確認事項 sheet of an earlier
-    annotation; the department's own annotations and colours stay."""
+    """``xml`` without our annotations, our colours and the 確認事項 sheet (and its styles)
+    of an earlier annotation; the department's own annotations and colours stay."""
     q = names.q
     old = tables(xml, names).get(sheet_name)
     if old is not None:
@@ -259,9 +261,15 @@ def _without_earlier_marks(xml: bytes, names: Names, sheet_name: str) -> bytes:
     if auto is None:
         return xml
     ours = {odf_colour(fill): odf_colour(font) for fill, font in HIGHLIGHT.values()}
-    out, pos = [], 0
+    out: list[bytes] = []
+    pos = 0
     for el in elements(xml, auto[0], auto[1], {q("style", "style")}):
         style = xml[el.start:el.end]
+        name = attribute(xml[el.start:el.head_end], q("style", "name")) or ""
+        if name.startswith(f"{SHEET_STYLE_PREFIX}-"):
+            out.append(xml[pos:el.start])
+            pos = el.end
+            continue
         fill = re.search(rb"background-color=\"(#[0-9A-Fa-f]{6})\"", style)
         if fill and fill.group(1).decode().lower() in ours:
             font = ours[fill.group(1).decode().lower()]
@@ -346,7 +354,7 @@ class _SheetStyles:
 
     def _add(self, family: str, properties: str) -> str:
         q = self.names.q
-        name = _free(self.taken, f"fbsheet-{family}")
+        name = _free(self.taken, f"{SHEET_STYLE_PREFIX}-{family}")
         self.new.append(f'<{q("style", "style")} {q("style", "name")}="{name}" '
                         f'{q("style", "family")}="{family}">{properties}'
                         f'</{q("style", "style")}>')
