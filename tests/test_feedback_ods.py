@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import shutil
 import zipfile
 from email import policy
 from pathlib import Path
@@ -22,6 +23,7 @@ from openxml_audit import FileFormat, OdfValidator
 
 from consolidator.cell_address import quote_sheet
 from consolidator.checks.validation import process_file
+from consolidator.desk.project import Project
 from consolidator.feedback.annotate_ods import odf_colour
 from consolidator.feedback.odf_content import edit_cells, names_of, tables
 from consolidator.feedback.styles import ERROR_FILL, WARNING_FILL
@@ -251,3 +253,14 @@ def test_it_opens_on_the_findings_sheet(marked: dict[str, Any], tmp_path: Path,
     annotated = job.logs["departments"] / f"{COUNCIL}_確認事項.ods"
     settings = _parts(annotated)["settings.xml"].decode()
     assert settings == SETTINGS.replace(">活動指標<", ">確認事項<")
+
+
+def test_the_desk_hands_out_the_marked_ods(marked: dict[str, Any], tmp_path: Path,
+                                           mini_catalog: Catalog) -> None:
+    """The desk's link to a department's 確認事項 serves its .ods when that is what it got."""
+    shutil.copytree(marked["folder"], tmp_path / "output" / "担当別")
+    project = Project(tmp_path, mini_catalog, YEAR)
+    assert project.department_log(COUNCIL) == tmp_path / "output" / "担当別" / \
+        f"{COUNCIL}_確認事項.ods"
+    assert project.department_log("地域福祉課") == tmp_path / "output" / "担当別" / \
+        "地域福祉課_確認事項.xlsx"  # nothing for it: the usual name (not there, no link)
