@@ -16,6 +16,7 @@ from pathlib import Path
 from consolidator.checks.value_rules import check_values
 from consolidator.findings import Finding, has_error, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.package_parts import UnsafeContent
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import read_fields
 from consolidator.reading.intake import identify
@@ -24,7 +25,6 @@ from consolidator.reading.workbook import read_workbook
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.package import Package, read_package
-from consolidator.safety.xml_parts import UnsafeContent
 from consolidator.submission import Submission
 from consolidator.templates.model import TemplateModel, build
 

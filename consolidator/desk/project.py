@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.checks.log import department_log_name
+from consolidator.feedback.department_files import ods_workbook_name
 from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
 from consolidator.messages.correction import REMIND_TEXT
@@ -69,7 +70,13 @@ class Project:
         return _in(self.output / PUBLISH_DIR, published_name(kind, self.year))
 
     def department_log(self, department: str) -> Path | None:
-        return self._of(department, self.output / DEPARTMENT_LOG_DIR, department_log_name)
+        """What goes back to a department: ``<担当>_確認事項.ods`` where its .ods was marked,
+        else ``<担当>_確認事項.xlsx``."""
+        folder = self.output / DEPARTMENT_LOG_DIR
+        ods = self._of(department, folder, ods_workbook_name)
+        if ods is not None and ods.is_file():
+            return ods
+        return self._of(department, folder, department_log_name)
 
     def department_mail(self, department: str) -> Path | None:
         """The e-mail draft sending a department its 確認事項 (``<担当>_依頼.eml``, written by

@@ -2,7 +2,9 @@
 
 - A department whose file has open errors or warnings: ``<担当>_確認事項.xlsx``, its own
   workbook annotated (:mod:`consolidator.feedback.annotate`), and ``<担当>_依頼.eml``, the
-  e-mail draft asking for the correction with that workbook attached.
+  e-mail draft asking for the correction with that workbook attached. A department that sent
+  an .ods gets its own .ods back, marked the same way, as ``<担当>_確認事項.ods``
+  (:mod:`consolidator.feedback.annotate_ods`).
 - A department whose file could not be read at all (or could not be annotated safely): the
   table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
 - A department from which nothing readable arrived (not sent, or a file that could not even
@@ -27,6 +29,7 @@ from consolidator.checks.log import department_log_name as workbook_name
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
+from consolidator.feedback.annotate_ods import annotate_ods
 from consolidator.feedback.drafts import (
     draft,
     draft_name,
@@ -101,11 +104,11 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                  else _request(department, result.year, chosen, request_default))
         tried.add(department)
         try:
-            target = output_path(folder, workbook_name(department))
             written = None if chosen is None else _annotate(
-                submissions / chosen.file, target, mine, asked, chosen.file, limits, out)
+                submissions / chosen.file, folder, mine, asked, chosen.file, limits, out)
             if written is None:
-                written = write_file(target, partial(write_department_table, findings=mine))
+                written = write_file(output_path(folder, workbook_name(department)),
+                                     partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
             out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
         except (UnsafePath, OSError) as exc:  # held open in Excel, no room, a name that is
@@ -115,16 +118,27 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
     # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
     # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
     kept = {p for s in out.sent for p in (s.workbook, s.draft)}
-    kept |= {folder / name(d) for d in tried for name in (workbook_name, draft_name)}
+    kept |= {folder / name(d) for d in tried
+             for name in (workbook_name, ods_workbook_name, draft_name)}
     _remove_stale(folder, kept)
     return out
 
 
-def _annotate(src: Path, target: Path, findings: list[Finding], request: Request, label: str,
+def ods_workbook_name(department: str) -> str:
+    """``<担当>_確認事項.ods``: the marked copy of an .ods."""
+    return str(Path(workbook_name(department)).with_suffix(".ods"))
+
+
+def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request, label: str,
               limits: Limits, out: DepartmentFiles) -> Path | None:
-    """The annotated workbook written (its path), or None when it could not be."""
+    """The annotated workbook written into ``folder`` (its path; an .ods for an .ods), or
+    None when it could not be."""
+    ods = src.suffix.lower() == ".ods"
+    annotate = annotate_ods if ods else annotate_workbook
+    target = output_path(folder, (ods_workbook_name if ods else workbook_name)(
+        request.department))
     try:
-        return write_file(target, partial(annotate_workbook, src, findings=findings,
+        return write_file(target, partial(annotate, src, findings=findings,
                                           request=request, file_label=label, limits=limits))
     except OSError:
         raise  # the file could not be written (held open, no room): the table could not either
@@ -145,7 +159,8 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str
                   items=items_text(findings))
     subject = "missing-subject" if kind == "missing" else "fix-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    mail_body(kind, **values), workbook, workbook_name(department))
+                    mail_body(kind, **values), workbook,
+                    (ods_workbook_name if workbook.suffix == ".ods" else workbook_name)(department))
     path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)
 
@@ -173,7 +188,8 @@ def usual_request(result: ValidationResult) -> tuple[str, str]:
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:
     if not folder.is_dir():
         return
-    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{MAIL_TEXT['file-suffix']}"):
+    ods_suffix = str(Path(DEPARTMENT_LOG_SUFFIX).with_suffix(".ods"))
+    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{ods_suffix}", f"*{MAIL_TEXT['file-suffix']}"):
         for old in folder.glob(pattern):
             if old not in wanted:
                 try:

@@ -26,7 +26,8 @@ CORRECTION: dict[str, Message] = {
                             "一覧表のシート名とセル番地で修正箇所を伝えてください。"),
 }
 
-# The annotated copy of a department's workbook (output/担当別/<担当>_確認事項.xlsx).
+# The annotated copy of a department's workbook (output/担当別/<担当>_確認事項.xlsx, or .ods for
+# an .ods: the notes are Calc's annotations there).
 FEEDBACK_TEXT: dict[str, str] = {
     "sheet": "確認事項",  # the first sheet; a returned file is read without it
     "note-author": "事務局(確認事項)",  # the author of our notes

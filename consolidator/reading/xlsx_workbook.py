@@ -21,6 +21,7 @@ from xml.etree import ElementTree as ET
 
 from consolidator.cell_address import Cell, col_number, parse_ref
 from consolidator.limits import Limits
+from consolidator.package_parts import resolve_target
 from consolidator.reading import sparse_sheet
 from consolidator.reading.malformed import parse_xml, strict_int, strict_part, strict_xml
 from consolidator.reading.raw_workbook import (
@@ -35,7 +36,6 @@ from consolidator.reading.raw_workbook import (
     sheets_to_read,
 )
 from consolidator.safety.package import Package
-from consolidator.safety.xml_parts import resolve_target
 from consolidator.templates.model import META_SHEET
 
 NS = {
