@@ -22,7 +22,7 @@ import pytest
 from openxml_audit import FileFormat, OdfValidator
 
 from consolidator.cell_address import quote_sheet
-from consolidator.checks.validation import process_file
+from consolidator.checks.one_file import process_file
 from consolidator.desk.project import Project
 from consolidator.feedback.annotate_ods import odf_colour
 from consolidator.feedback.odf_content import edit_cells, names_of, tables
