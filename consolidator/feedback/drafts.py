@@ -67,12 +67,15 @@ def draft_name(department: str) -> str:
 
 
 def items_text(findings: list[Finding], max_items: int = MAX_ITEMS) -> str:
-    """The body's list of findings (the first few; the attachment has them all)."""
+    """The body's list of findings, each with its cell and what to do (the first few; the
+    attachment has them all)."""
     lines = []
     for f in findings[:max_items]:
         where = fill(MAIL_TEXT["item-where"], sheet=f.sheet, cell=f.cell) if f.sheet and \
             f.cell else ""
         lines.append(fill(MAIL_TEXT["item"], where=where, message=f.message))
+        if f.action:
+            lines.append(fill(MAIL_TEXT["item-action"], action=f.action))
     if len(findings) > max_items:
         lines.append(fill(MAIL_TEXT["more-items"], count=len(findings) - max_items))
     return "".join(lines)
