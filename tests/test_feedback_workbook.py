@@ -234,7 +234,8 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
                                                          templates: dict[str, Path],
                                                          mini_catalog: Catalog) -> None:
     """A macro-enabled workbook (its cells are read, with a warning) cannot go back under an
-    .xlsx name: the department gets the table of findings, and the log says why."""
+    .xlsx name: the department gets the table of findings — in the columns of its 確認事項
+    sheet, not the log's code, acceptance and field id — and the log says why."""
     files = _submit(templates, mini_catalog, tmp_path / "s", {COUNCIL: THREE_ERRORS})
     entries = parts(files[COUNCIL])
     entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
@@ -248,9 +249,15 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
     table = job.logs["departments"] / f"{COUNCIL}_確認事項.xlsx"
     wb = openpyxl.load_workbook(table, read_only=True)
     assert wb.sheetnames == ["確認事項"]
-    codes = [r[1] for r in wb["確認事項"].iter_rows(min_row=2, values_only=True)]
-    assert sorted(codes) == sorted(["value-approximate", "value-not-number", "status-empty",
-                                    "file-macro"])
+    header, *rows = wb["確認事項"].iter_rows(values_only=True)
+    assert header == ("重大度", "シート", "セル", "指標", "入力値", "メッセージ", "対処")
+    sent = {f.code: f for f in job.validation.findings if f.department == COUNCIL}
+    assert sorted(sent) == sorted(["value-approximate", "value-not-number", "status-empty",
+                                   "file-macro"])
+    assert sorted(r[5] for r in rows) == sorted(f.message for f in sent.values())
+    assert sorted(r[6] for r in rows) == sorted(f.action for f in sent.values())
+    whole = [r for r in rows if r[5] == sent["file-macro"].message]
+    assert [r[2] for r in whole] == ["(ブック全体)"]
     (why,) = [f for f in job.validation.findings if f.code == "feedback-table-only"]
     assert COUNCIL in why.message and why.department is None
 

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from consolidator.checks.log import department_row
 from consolidator.feedback.findings_sheet import Row, put_first, sheet_parts, sheet_xml
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
@@ -104,10 +105,7 @@ def _notes(findings: list[Finding]) -> list[Note]:
 
 def _row(f: Finding, sheets: set[str]) -> Row:
     cell = marked_cell(f, sheets)
-    where = f.indicator or f.field_id or ""
-    return Row(cells=(f.severity_label, f.sheet or "", cell or FEEDBACK_TEXT["whole-file"],
-                      where, f.value or "", f.message, f.action),
-               severity=f.severity,
+    return Row(cells=tuple(department_row(f, cell)), severity=f.severity,
                target=(f.sheet, cell) if cell and f.sheet else None)
 
 
