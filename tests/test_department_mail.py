@@ -116,8 +116,8 @@ def test_one_draft_per_department_each_written_for_it(project: Path) -> None:
 
 def test_a_past_deadline_is_refused_then_said(project: Path) -> None:
     """``--deadline`` already past: nothing written, the reason in Japanese, exit 1 (no one
-    at a terminal to ask); with ``--past-deadline`` the draft says the deadline has passed
-    and asks for the file at once — never 「提出期限までに」."""
+    at a terminal to ask); with ``--past-deadline`` the drafts say the deadline has passed
+    (the reminder asks for the file at once) — never 「提出期限までに」."""
     out = project / "output"
     past = "2023年5月31日"
     refused = _cli("remind", str(project / "submissions"), "--out", str(out),
@@ -136,6 +136,8 @@ def test_a_past_deadline_is_refused_then_said(project: Path) -> None:
     assert "までに" not in text
     assert f"提出期限({past})を過ぎています" in text and "至急お送りください" in text
     assert f"提出期限:{past}(過ぎています)" in text
+    fix = _body(_parsed(out / "督促" / f"{ERRORS}_依頼.eml"))  # its file has an error
+    assert f"提出期限:{past}(過ぎています)" in fix and "までに" not in fix
 
 
 def test_on_a_terminal_a_past_deadline_is_asked_again(project: Path,

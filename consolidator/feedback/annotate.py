@@ -41,6 +41,7 @@ class Request:
     year_label: str  # 令和4年
     deadline: str
     contact: str
+    passed: bool = False  # the deadline has passed (a reminder says so)
 
 
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")

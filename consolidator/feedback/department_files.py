@@ -76,11 +76,13 @@ class DepartmentFiles:
 def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
                            limits: Limits = DEFAULT_LIMITS, *,
                            only: Collection[str] | None = None,
-                           request: tuple[str, str] | None = None) -> DepartmentFiles:
+                           request: tuple[str, str] | None = None,
+                           deadline_passed: bool = False) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
     the files in ``submissions`` (which are only read); see the module. ``only``: these
     departments (``remind``: those whose file has errors); ``request``: the deadline and
-    contact every department is given (default: those of its template)."""
+    contact every department is given (default: those of its template), and
+    ``deadline_passed`` whether that deadline has passed (the drafts say so)."""
     out = DepartmentFiles(folder)
     request_default = request or usual_request(result)
     tried: set[str] = set()  # departments something was (to be) written for
@@ -101,7 +103,8 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             continue
         if not mine:
             continue
-        asked = (Request(department, wareki(result.year), *request) if request
+        asked = (Request(department, wareki(result.year), *request, deadline_passed)
+                 if request
                  else _request(department, result.year, chosen, request_default))
         tried.add(department)
         try:
@@ -157,7 +160,8 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str
                   warnings=warnings, counted=counted, items=items_text(findings))
     subject = "fix-subject" if errors else "confirm-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    mail_body(body, **values), workbook, workbook_name(department))
+                    mail_body(body, passed=request.passed, **values), workbook,
+                    workbook_name(department))
     path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)
 

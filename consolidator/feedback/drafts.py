@@ -57,9 +57,13 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
     return msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
-def mail_body(kind: str, **values: object) -> str:
-    """The body of a draft of ``kind`` (a key of MAIL_BODIES), its parts filled in."""
-    return "".join(fill(MAIL_TEXT[part], **values) for part in MAIL_BODIES[kind])
+def mail_body(kind: str, *, passed: bool = False, **values: object) -> str:
+    """The body of a draft of ``kind`` (a key of MAIL_BODIES), its parts filled in;
+    ``passed``: the deadline has passed, and the body's deadline says so."""
+    parts = MAIL_BODIES[kind]
+    if passed:
+        parts = tuple("deadline-passed" if part == "deadline" else part for part in parts)
+    return "".join(fill(MAIL_TEXT[part], **values) for part in parts)
 
 
 def draft_name(department: str) -> str:

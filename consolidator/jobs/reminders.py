@@ -108,6 +108,11 @@ class Reminders:
     findings: list[Finding] = field(default_factory=list)  # the ledger's, the files'
     reused: int = 0  # files whose earlier result the result cache gave (not read again)
 
+    @property
+    def late(self) -> bool:
+        """The deadline has passed (the drafts say so)."""
+        return self.days_left is not None and self.days_left < 0
+
     def of_kind(self, kind: str) -> list[Reminded]:
         return [r for r in self.reminded if r.kind == kind]
 
@@ -166,7 +171,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
             folder.mkdir(parents=True, exist_ok=True)
             drafts = _missing_drafts(out, catalog, year, missing, fmt)
             fixes = write_department_files(folder, result, submissions, only=errors,
-                                           request=request)
+                                           request=request, deadline_passed=out.late)
             out.findings.extend(fixes.findings)
             remove_stale_reminders(folder, drafts.values())
             fixed = {s.department: s for s in fixes.sent}
@@ -211,7 +216,7 @@ def _missing_drafts(out: Reminders, catalog: Catalog, year: int, missing: list[s
             try:
                 drafts[department] = write_reminder_draft(
                     out.folder, department, catalog.email_of(department), year, out.deadline,
-                    out.contact, template, late=out.days_left is not None and out.days_left < 0)
+                    out.contact, template, late=out.late)
             except (UnsafePath, OSError) as exc:  # this department's: the others are written
                 out.findings.append(not_written(exc, department, reminder_name(department),
                                                 "draft-not-written"))
