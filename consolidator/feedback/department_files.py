@@ -160,7 +160,7 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str
                   warnings=warnings, counted=counted, items=items_text(findings))
     subject = "fix-subject" if errors else "confirm-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    mail_body(body, passed=request.passed, **values), workbook,
+                    mail_body(body, values, request.passed), workbook,
                     workbook_name(department))
     path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)
