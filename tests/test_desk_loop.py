@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import zipfile
 from contextlib import closing
+from datetime import date
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -57,6 +58,8 @@ YEAR = 2022
 # value) and a warning (the plan text left blank); 市社協 sends nothing.
 MISTAKES = {"地域福祉課": {"2-1-1-c1.value": 3},
             "高齢福祉課": {"1-1-1-c1.value": "約10", "1-1-1.plan": None}}
+
+NEXT_JUNE = f"{date.today().year + 1}年6月10日"  # a deadline not past
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +270,10 @@ def test_each_departments_correction_draft_is_offered(
     client, _ws = desk_client(project, mini_catalog)
     _upload(client, list(returned.values()))
     html = page(client, "/status")
-    for department in ("高齢福祉課", "地域福祉課", "市社協"):  # 市社協: asked to send its file
+    # 市社協 sent nothing: no correction draft (its one draft is the reminder's)
+    assert 'data-testid="mail-市社協"' not in html
+    assert download(client, "/status/mail/市社協")[0] == 404
+    for department in ("高齢福祉課", "地域福祉課"):
         assert f'data-testid="mail-{department}"' in html
         status, data, headers = download(client, f"/status/mail/{department}")
         assert status == 200 and "attachment" in headers["Content-Disposition"]
@@ -315,7 +321,7 @@ def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog:
     html = page(client, "/status")
     assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' in html
     assert 'data-testid="reminder-市社協"' not in html  # nothing written yet
-    assert post(client, "/status/remind", {"deadline": "6月10日", "contact": "内線2"}
+    assert post(client, "/status/remind", {"deadline": NEXT_JUNE, "contact": "内線2"}
                 ).status_code == 302
     html = page(client, "/status")
     assert 'data-testid="reminded"' in html
@@ -324,13 +330,37 @@ def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog:
     status, draft, _ = download(client, "/status/reminder/市社協")
     message = email.message_from_bytes(draft, policy=email.policy.default)
     assert status == 200 and message["X-Unsent"] == "1"
-    assert "6月10日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert NEXT_JUNE in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert download(client, "/status/reminders.xlsx")[1].startswith(b"PK")
     assert download(client, "/status/reminder/高齢福祉課")[0] == 404
     with closing(sqlite3.connect(project / "output" / "ledger.sqlite3")) as db:
         reminded = set(db.execute("SELECT department, kind FROM reminders"))
     assert ("市社協", "missing") in reminded  # nothing sent: asked to send
     assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")
+
+
+def test_a_past_deadline_is_refused_on_the_form_unless_ticked(
+        project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
+    """Issue 24: the 督促 form refuses a deadline already past (nothing written, the page says
+    why and what to do); ticked 期限を過ぎたまま督促する, the draft says the deadline passed."""
+    client, _ws = desk_client(project, mini_catalog)
+    _upload(client, list(returned.values()))
+    past = "2023年6月10日"
+    assert post(client, "/status/remind", {"deadline": past, "contact": "内線2"}
+                ).status_code == 302
+    html = page(client, "/status")
+    assert 'data-testid="remind-refused"' in html and f"提出期限「{past}」は" in html
+    assert "期限を過ぎたまま督促する" in html
+    assert 'data-testid="reminded"' not in html and 'data-testid="reminder-市社協"' not in html
+    assert not (project / "output" / "督促").exists()
+    assert 'data-testid="remind-refused"' not in page(client, "/status")  # said once
+    assert post(client, "/status/remind", {"deadline": past, "contact": "内線2",
+                                           "past_deadline": "1"}).status_code == 302
+    assert 'data-testid="reminded"' in page(client, "/status")
+    status, draft, _ = download(client, "/status/reminder/市社協")
+    text = email.message_from_bytes(draft, policy=email.policy.default).get_body(
+        ("plain",)).get_content()  # type: ignore[union-attr]
+    assert status == 200 and f"提出期限({past})を過ぎています" in text and "までに" not in text
 
 # ---- consolidate's progress, as the page polls it ------------------------------------------------
 

@@ -6,7 +6,9 @@ python-calamine, jsonschema); each command imports what it needs when it runs.
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,8 +41,35 @@ def _safe_console() -> None:
                 pass
 
 
+# A line break inside a Japanese sentence of a docstring: click joins the lines of a paragraph
+# with a space, as English wants, which a Japanese reader sees as a stray space
+# (「メールアドレスが あれば」).
+_WRAPPED = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])")
+
+
+def joined_help(text: str | None) -> str | None:
+    """A command's help (its docstring) with the line breaks between two non-ASCII characters
+    removed, so that a sentence wrapped in the source reads as one; a paragraph marked
+    ``\\b`` (an example) keeps its lines as written."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else _WRAPPED.sub("", p) for p in paragraphs)
+
+
 class _Group(click.Group):
-    """The command group, with a console that never fails on a character (help included)."""
+    """The command group, with a console that never fails on a character (help included), and
+    help texts that read as Japanese (:func:`joined_help`), its own and its commands'."""
+
+    group_class = type  # ``plan``: a group of this kind too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = joined_help(self.help)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.help = joined_help(cmd.help)
+        super().add_command(cmd, name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         _safe_console()
@@ -50,7 +79,7 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.version_option(package_name="consolidator")
 def main() -> None:
-    """地域福祉計画 実施状況報告の様式作成・検証・集約ツール。
+    """地域福祉計画「実施状況報告」の様式作成・検証・集約ツール。
 
     \b
     Example:

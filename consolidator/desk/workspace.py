@@ -37,6 +37,7 @@ from consolidator.ledger.acceptance import AcceptResult, Key, marked_row, record
 from consolidator.ledger.records import digest
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import fill
+from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
@@ -118,6 +119,7 @@ class Workspace:
         self.last_plan_import: PlanImport | None = None
         self.last_accept: Acceptance | None = None
         self.last_remind: bool = False
+        self.remind_refused: str | None = None  # why the last reminders were not written
         self.progress = Progress()
 
     # ---- reading ---------------------------------------------------------------------------
@@ -202,16 +204,23 @@ class Workspace:
         self.last_accept = Acceptance(key[1], result)
         return self.last_accept
 
-    def remind(self, deadline: str, contact: str) -> None:
+    def remind(self, deadline: str, contact: str, past_deadline: bool = False) -> None:
         """``consolidator remind --deadline … --contact …``: the reminder drafts and their
         list for the departments that sent nothing (and the correction drafts for files with
-        errors), recorded in the ledger."""
-        from consolidator.jobs.reminders import remind_departments
+        errors), recorded in the ledger. A deadline already past is refused (nothing written,
+        :attr:`remind_refused` says why and what to do) unless ``past_deadline``
+        (``--past-deadline``)."""
+        from consolidator.jobs.reminders import DeadlinePassed, remind_departments
 
         p = self.project
-        with self._changing:
-            remind_departments(p.submissions, p.catalog, p.year, p.output,
-                               deadline=deadline, contact=contact, ledger=self.ledger)
+        try:
+            with self._changing:
+                remind_departments(p.submissions, p.catalog, p.year, p.output,
+                                   deadline=deadline, contact=contact, ledger=self.ledger,
+                                   past_deadline=past_deadline)
+        except DeadlinePassed as passed:
+            self.remind_refused = passed.message + REMIND_TEXT["deadline-passed-desk"]
+            return
         self.last_remind = True
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:

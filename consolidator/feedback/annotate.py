@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from consolidator.checks.log import department_row
 from consolidator.feedback.findings_sheet import Row, put_first, sheet_parts, sheet_xml
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
@@ -40,6 +41,7 @@ class Request:
     year_label: str  # 令和4年
     deadline: str
     contact: str
+    passed: bool = False  # the deadline has passed (a reminder says so)
 
 
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
@@ -112,10 +114,7 @@ def cell_notes(findings: list[Finding]) -> list[Note]:
 def finding_row(f: Finding, sheets: set[str]) -> Row:
     """One finding as the 確認事項 sheet lists it, linked to its cell on one of ``sheets``."""
     cell = marked_cell(f, sheets)
-    where = f.indicator or f.field_id or ""
-    return Row(cells=(f.severity_label, f.sheet or "", cell or FEEDBACK_TEXT["whole-file"],
-                      where, f.value or "", f.message, f.action),
-               severity=f.severity,
+    return Row(cells=tuple(department_row(f, cell)), severity=f.severity,
                target=(f.sheet, cell) if cell and f.sheet else None)
 
 

@@ -2,13 +2,16 @@
 
 - A department whose file has open errors or warnings: ``<担当>_確認事項.xlsx``, its own
   workbook annotated (:mod:`consolidator.feedback.annotate`), and ``<担当>_依頼.eml``, the
-  e-mail draft asking for the correction with that workbook attached. A department that sent
-  an .ods gets its own .ods back, marked the same way, as ``<担当>_確認事項.ods``
-  (:mod:`consolidator.feedback.annotate_ods`).
+  e-mail draft with that workbook attached, listing each point with its cell and what to do:
+  asking for the correction when there are errors, asking only to confirm (【内容確認のお願い】)
+  when there are warnings only. A department that sent an .ods gets its own .ods back, marked
+  the same way, as ``<担当>_確認事項.ods`` (:mod:`consolidator.feedback.annotate_ods`).
 - A department whose file could not be read at all (or could not be annotated safely): the
   table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
 - A department from which nothing readable arrived (not sent, or a file that could not even
-  be attributed to it): the table saying so, and a draft asking for the workbook.
+  be attributed to it): nothing here. Its draft, with its template attached and written for
+  a department that has sent nothing, is ``remind``'s (:mod:`consolidator.feedback.reminders`):
+  one draft per department, not two.
 - A clean department: nothing. Findings that concern the secretariat only
   (:data:`NOT_FOR_DEPARTMENTS`) are never sent.
 
@@ -75,11 +78,13 @@ class DepartmentFiles:
 def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
                            limits: Limits = DEFAULT_LIMITS, *,
                            only: Collection[str] | None = None,
-                           request: tuple[str, str] | None = None) -> DepartmentFiles:
+                           request: tuple[str, str] | None = None,
+                           deadline_passed: bool = False) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
     the files in ``submissions`` (which are only read); see the module. ``only``: these
     departments (``remind``: those whose file has errors); ``request``: the deadline and
-    contact every department is given (default: those of its template)."""
+    contact every department is given (default: those of its template), and
+    ``deadline_passed`` whether that deadline has passed (the drafts say so)."""
     out = DepartmentFiles(folder)
     request_default = request or usual_request(result)
     tried: set[str] = set()  # departments something was (to be) written for
@@ -96,11 +101,12 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             mine, kind = [f for f in mine if f.file == chosen.file], "fix"
         elif files:  # what its unreadable files got
             mine, kind = [f for f in mine if f.file in files], "fix-table"
-        else:  # nothing readable arrived (or its file could not even be attributed)
-            kind = "missing"
+        else:  # nothing readable arrived (or its file could not even be attributed): remind's
+            continue
         if not mine:
             continue
-        asked = (Request(department, wareki(result.year), *request) if request
+        asked = (Request(department, wareki(result.year), *request, deadline_passed)
+                 if request
                  else _request(department, result.year, chosen, request_default))
         tried.add(department)
         try:
@@ -149,17 +155,25 @@ def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request
         return None
 
 
+# A file with warnings only: the department is asked to confirm, not to correct.
+CONFIRMING = {"fix": "confirm", "fix-list": "confirm-list"}
+
+
 def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str,
                 findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
     """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_BODIES): the
-    marked workbook, the list of a file that was read, of one that was not, or a reminder."""
+    marked workbook, the list of a file that was read, or of one that was not; with warnings
+    only, the first two ask to confirm (:data:`CONFIRMING`)."""
+    errors, warnings = count(findings, ERROR), count(findings, WARNING)
+    body = kind if errors else CONFIRMING.get(kind, kind)
+    counted = fill(MAIL_TEXT["counted-warnings" if warnings else "counted"], errors=errors,
+                   warnings=warnings)
     values = dict(department=department, year=request.year_label, deadline=request.deadline,
-                  contact=request.contact, file=workbook.name,
-                  errors=count(findings, ERROR), warnings=count(findings, WARNING),
-                  items=items_text(findings))
-    subject = "missing-subject" if kind == "missing" else "fix-subject"
+                  contact=request.contact, file=workbook.name, errors=errors,
+                  warnings=warnings, counted=counted, items=items_text(findings))
+    subject = "fix-subject" if errors else "confirm-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    mail_body(kind, **values), workbook,
+                    mail_body(body, values, request.passed), workbook,
                     (ods_workbook_name if workbook.suffix == ".ods" else workbook_name)(department))
     path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)

@@ -19,6 +19,11 @@ template (same plan, catalog hash and fields), so whichever copy comes back is r
 
 Each reminder is recorded in the ledger (table ``reminders``), and ``督促一覧.xlsx`` lists them
 with the previous reminder and the days left to the deadline.
+
+A deadline given that has already passed is refused (:class:`DeadlinePassed`, nothing written):
+the CLI asks again on a terminal, the desk's form says so. Allowed (``past_deadline``), or
+carried by the templates sent out, a passed deadline is said in the reminder (the deadline has
+passed, please send it at once), never 「提出期限までに」.
 """
 
 from __future__ import annotations
@@ -65,6 +70,19 @@ from consolidator.templates.generate import generate_templates, template_filenam
 MISSING, FIX = "missing", "fix"
 
 
+class DeadlinePassed(ValueError):
+    """The deadline given for the reminders is a date already past (nothing was written)."""
+
+    def __init__(self, deadline: str, due: date, today: date) -> None:
+        super().__init__(deadline)
+        self.deadline, self.due, self.days = deadline, due, (today - due).days
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in Japanese (the CLI and the desk add what to do)."""
+        return fill(REMIND_TEXT["deadline-passed"], deadline=self.deadline, days=self.days)
+
+
 @dataclass(frozen=True)
 class Reminded:
     """One department reminded: what it is asked, the draft and what it attaches."""
@@ -91,35 +109,47 @@ class Reminders:
     findings: list[Finding] = field(default_factory=list)  # the ledger's, the files'
     reused: int = 0  # files whose earlier result the result cache gave (not read again)
 
+    @property
+    def late(self) -> bool:
+        """The deadline has passed (the drafts say so)."""
+        return self.days_left is not None and self.days_left < 0
+
     def of_kind(self, kind: str) -> list[Reminded]:
         return [r for r in self.reminded if r.kind == kind]
 
 
 def remind(project: Path, catalog: Catalog, year: int, deadline: str = "",
-           contact: str = "", *, today: date | None = None) -> Reminders:
+           contact: str = "", *, today: date | None = None,
+           past_deadline: bool = False) -> Reminders:
     """:func:`remind_departments` on a project folder as ``generate`` / ``consolidate`` lay
     it out (``submissions/``, ``output/``, the ledger in ``output/``)."""
     return remind_departments(project / "submissions", catalog, year, project / "output",
-                              deadline=deadline, contact=contact, today=today)
+                              deadline=deadline, contact=contact, today=today,
+                              past_deadline=past_deadline)
 
 
 def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
                        deadline: str = "", contact: str = "", ledger: Path | None = None,
                        today: date | None = None, fmt: str = "xlsx", reuse: bool = True,
-                       progress: Progress | None = None) -> Reminders:
+                       progress: Progress | None = None,
+                       past_deadline: bool = False) -> Reminders:
     """Write ``out_dir/督促/``: a reminder with its template (``fmt``: xlsx or ods) for every
     department that has sent nothing for ``year``, the correction draft for every one whose
     file has errors, and 督促一覧.xlsx; record the reminders in the ledger (default
     ``out_dir/ledger.sqlite3``). The files are checked as by ``validate`` (``reuse``: the
     result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts
     and templates say (default: what most returned templates carry, else the cover's
-    defaults). The
-    submissions are only read. Raises ``FileNotFoundError`` when ``submissions`` is not a
-    folder, :class:`~consolidator.jobs.output_folder.OutputBusy` while another run holds
-    ``out_dir``."""
+    defaults); a ``deadline`` given that is a date before ``today`` raises
+    :class:`DeadlinePassed` unless ``past_deadline``. A passed deadline is said in the
+    reminders. The submissions are only read. Raises ``FileNotFoundError`` when
+    ``submissions`` is not a folder, :class:`~consolidator.jobs.output_folder.OutputBusy`
+    while another run holds ``out_dir``."""
     if not submissions.is_dir():
         raise FileNotFoundError(str(submissions))
     today = today or date.today()
+    given = parse_date(deadline, today.year) if deadline else None
+    if given is not None and given < today and not past_deadline:
+        raise DeadlinePassed(deadline, given, today)
     folder = out_dir / REMIND_TEXT["folder"]
     with exclusive(out_dir):
         result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
@@ -142,7 +172,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
             folder.mkdir(parents=True, exist_ok=True)
             drafts = _missing_drafts(out, catalog, year, missing, fmt)
             fixes = write_department_files(folder, result, submissions, only=errors,
-                                           request=request)
+                                           request=request, deadline_passed=out.late)
             out.findings.extend(fixes.findings)
             remove_stale_reminders(folder, drafts.values())
             fixed = {s.department: s for s in fixes.sent}
@@ -187,7 +217,7 @@ def _missing_drafts(out: Reminders, catalog: Catalog, year: int, missing: list[s
             try:
                 drafts[department] = write_reminder_draft(
                     out.folder, department, catalog.email_of(department), year, out.deadline,
-                    out.contact, template)
+                    out.contact, template, late=out.late)
             except (UnsafePath, OSError) as exc:  # this department's: the others are written
                 out.findings.append(not_written(exc, department, reminder_name(department),
                                                 "draft-not-written"))

@@ -101,6 +101,7 @@ from consolidator.templates.writer import (
     REFERENCE_FILL,
     TEXT_WIDTHS,
     _height,
+    cover_lines,
     cover_request,
 )
 from consolidator.text_layout import FONT, row_height
@@ -440,11 +441,7 @@ def _validation(name: str, kind: str, percent: bool, max_length: int | None, rol
 
 
 def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
-    labels = year_labels(t.year)
-    lines = fill(TEMPLATE_TEXT["cover"], department=t.department, status=labels["status"],
-                 plan=labels["plan"], value=labels["value"],
-                 deadline=deadline or TEMPLATE_TEXT["default-deadline"],
-                 contact=contact or TEMPLATE_TEXT["default-contact"]).split("\n")
+    lines = cover_lines(t, deadline, contact)
     table = Table(name=COVER_SHEET, stylename=book.table_style(False, pages_high=1),
                   protected="true")
     table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))

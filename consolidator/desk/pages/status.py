@@ -18,6 +18,7 @@ from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.ledger.acceptance import subject_of
 from consolidator.messages import fill
+from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.desk import DESK_TEXT
 
 MAX_TEXT_CHARS = 1000
@@ -33,6 +34,7 @@ def blueprint(ws: Workspace) -> Blueprint:
         # What the last acceptance or reminder gave is said once, on the page that follows it.
         accepted, ws.last_accept = ws.last_accept, None
         reminded, ws.last_remind = ws.last_remind, False
+        remind_refused, ws.remind_refused = ws.remind_refused, None
         rows = view.rows
         recorded = ""
         if view.recorded is not None:
@@ -51,7 +53,8 @@ def blueprint(ws: Workspace) -> Blueprint:
             reminder_list=p.servable(p.reminder_list()) is not None,
             missing=[r for r in rows if not r.received],
             accepting=view.recorded is not None, accept=accepted, subject=subject_of,
-            reminded=reminded, when=when)
+            reminded=reminded, remind_refused=remind_refused,
+            past_deadline_label=REMIND_TEXT["past-deadline-label"], when=when)
 
     @bp.post("/status/check")
     def check() -> Any:
@@ -72,7 +75,8 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.post("/status/remind")
     def remind() -> Any:
-        ws.remind(form_text("deadline"), form_text("contact"))
+        ws.remind(form_text("deadline"), form_text("contact"),
+                  past_deadline=bool(request.form.get("past_deadline")))
         return redirect("/status#missing")
 
     @bp.get("/status/log/<department>")
