@@ -90,7 +90,7 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
     catalog, year = result.catalog, result.year
     findings, recorded, problem = list(result.findings), None, None
     try:
-        findings = marked(ledger, result.findings)
+        findings = marked(ledger, result.findings, year)
         files = recorded_files(ledger, year)
         if trust_ledger and files == digests:
             recorded = ledger_status(ledger, catalog.department_names, year)
@@ -107,16 +107,16 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
                       needs_check=bool(digests) or files is not None, ledger_problem=problem)
 
 
-def marked(ledger: Path, findings: Findings) -> list[Finding]:
-    """``findings`` with the warnings the ledger holds as accepted marked (a copy; the same
-    list when there is no ledger)."""
+def marked(ledger: Path, findings: Findings, year: int) -> list[Finding]:
+    """``findings`` with the warnings the ledger holds as accepted for fiscal ``year`` marked
+    (a copy; the same list when there is no ledger)."""
     from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return list(findings)
     copy = Findings(list(findings))
     with migrated(ledger) as conn:
-        apply_acceptances(conn, copy)
+        apply_acceptances(conn, copy, year)
     return copy.items
 
 
