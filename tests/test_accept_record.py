@@ -1,7 +1,8 @@
 """Issue 24 (part 3) and 25: the secretariat's record of accepted warnings stays true.
 
 A second ``accept`` of the same warning keeps the first record (who, when, why) and says so;
-``accept --replace`` changes it and keeps the earlier record in the ledger's history. An
+``accept --replace`` changes it and keeps the earlier record in the ledger's history; the
+master shows the 承認理由 beside the value, in 指標一覧 and on the 基本目標 sheet. An
 acceptance holds for the fiscal year it was given in: the next year's run shows the warning
 open again. A ledger of the version before (acceptances without a year) gets each acceptance's
 year from the runs it was made after.
@@ -24,6 +25,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
 from helpers.correction import mark_for_acceptance
 from helpers.filling import by_department, realistic_values, submit_all
+from helpers.master import report_texts, sheet_rows
 
 YEAR = 2022
 TENFOLD = {"地域福祉課": {"2-1-1-c1.value": 3}}  # 3 % against 42.1 % last year: a warning
@@ -75,9 +77,20 @@ def test_a_second_accept_keeps_the_first_record_and_replace_keeps_the_history(
     assert _rows(ledger, "SELECT year, code, value, accepted_by, accepted_at, reason,"
                          " replaced_by FROM acceptance_history") == [
         (YEAR, "value-tenfold", "3", "山田", first_at, FIRST_REASON, "佐藤")]
-    shown = run_validate(folder, mini_catalog, YEAR, out).validation.findings
-    (tenfold,) = [f for f in shown if f.code == "value-tenfold"]
-    assert tenfold.accepted and SECOND_REASON in tenfold.accepted and "佐藤" in tenfold.accepted
+
+    # what was accepted reaches the master: beside the value in 指標一覧 and on 基本目標2
+    job = run_consolidate(folder, mini_catalog, YEAR, out)
+    assert job.master is not None
+    (tenfold,) = [f for f in job.validation.findings if f.code == "value-tenfold"]
+    assert tenfold.accepted == f"{SECOND_REASON}(佐藤、{tenfold.accepted[-11:-1]})"
+    header, *rows = sheet_rows(job.master, "指標一覧")
+    assert header.index("承認理由") == header.index("増減の理由") + 1
+    by_id = {r[header.index("指標ID")]: dict(zip(header, r, strict=True)) for r in rows}
+    assert (by_id["2-1-1-c1"]["実績値"], by_id["2-1-1-c1"]["承認理由"]) == (3, tenfold.accepted)
+    assert {r["承認理由"] for k, r in by_id.items() if k != "2-1-1-c1"} == {None}
+    measure = mini_catalog.measure_by_id["2-1-1-c1"]
+    beside = f"・{measure.name} 3{measure.unit or ''}(承認理由:{tenfold.accepted})"
+    assert any(beside in text.split("\n") for text in report_texts(job.master))
 
 
 def test_an_acceptance_holds_for_the_year_it_was_given_in(
