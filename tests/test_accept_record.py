@@ -61,8 +61,9 @@ def test_a_second_accept_keeps_the_first_record_and_replace_keeps_the_history(
     where = f"{rows['value-tenfold']}行目(value-tenfold、地域福祉課、2-1-1-c1.value)"
     assert code == 0 and lines == [
         f"{where}:すでに {first_at[:16].replace('T', ' ')} に 山田 さんが承認しています"
-        f"(承認理由:{FIRST_REASON})。記録はそのままです。承認者や理由を変えるには --replace を"
-        "付けて実行してください(前の記録は履歴に残ります)。",
+        f"(承認理由:{FIRST_REASON})。記録はそのままです。",
+        "承認者や理由を変えるには --replace を付けて実行してください(前の承認は提出台帳の履歴に"
+        "残ります)。",
         "承認を記録しました:0 件(記録済み 1 件、承認できなかった行 0 件)"]
     assert _rows(ledger, "SELECT year, accepted_by, accepted_at, reason FROM acceptances") == [
         (YEAR, "山田", first_at, FIRST_REASON)]

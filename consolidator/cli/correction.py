@@ -84,6 +84,8 @@ def accept(log: str, by: str | None, replace: bool, ledger: str | None) -> None:
         raise click.ClickException(result.problem)
     for line in result.refused + result.kept:
         click.echo(line)
+    if result.kept:
+        click.echo(ACCEPT_TEXT["kept-how-to"])
     click.echo(fill(ACCEPT_TEXT["done"], accepted=len(result.accepted),
                     already=len(result.already), refused=len(result.refused)))
     if result.replaced:
