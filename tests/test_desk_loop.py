@@ -167,6 +167,7 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
     html = page(client, "/status")
     assert 'data-testid="not-recorded"' in html and 'data-recorded="yes"' not in html
     assert row_cells(html, "高齢福祉課")["errors"] == "1"  # the folder's numbers meanwhile
+    assert row_cells(html, "市社協")["errors"] == "0"  # sent nothing: 未提出, as status counts
     assert row_cells(html, "高齢福祉課")["last-seen"] == DESK_TEXT["not-counted"]
     assert accept_forms(html) == []  # accepting needs the run recorded first
     assert not (project / "output" / "ledger.sqlite3").exists()  # a page only reads
