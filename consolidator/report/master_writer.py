@@ -41,8 +41,8 @@ INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_y
 # 指標一覧 and 未入力一覧 print at 8 pt or more on A4 landscape (table_sheets.set_print_layout):
 # long texts wrap; the last column (出典, コード) is for machines and does not print. A past
 # year's column is PAST_YEAR_WIDTH wide.
-INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 9, 10, 7, 12, 7, 8, 6, 5, 5, 6, 8,
-                                                6, 8, 8, 7, 6, 5, 40), strict=True))
+INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 8, 9, 7, 11, 7, 8, 6, 5, 5, 6, 8,
+                                                6, 8, 7, 7, 6, 5, 40), strict=True))
 PAST_YEAR_WIDTH = 6
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (12, 16, 72, 44)
