@@ -59,27 +59,37 @@ def diff(old: str, new: str, plan_path: str | None, year: str | None,
 @main.command()
 @click.argument("log", type=click.Path(exists=True, dir_okay=False))
 @click.option("--by", help="承認した人の名前(省略時はログインユーザー名)。")
+@click.option("--replace", is_flag=True,
+              help="すでに承認されている警告の承認をやり直します(承認者・日時・理由を書き換え、前の承認は台帳の履歴に残します)。")
 @LEDGER_OPTION
-def accept(log: str, by: str | None, ledger: str | None) -> None:
+def accept(log: str, by: str | None, replace: bool, ledger: str | None) -> None:
     """検証ログで「承認する」を選んだ警告を、承認として提出台帳に記録します。
 
-    値が変わらない限り、その警告は「承認済み」と表示され、未対応の件数に数えません。
+    値が変わらず同じ年度である限り、その警告は「承認済み」と表示され、未対応の件数に数えません。
     エラーは承認できません(行ごとに理由を表示し、終了コード1)。
+    すでに承認されている警告は、最初の承認(誰が・いつ・理由)をそのまま残し、その旨を表示します。
+    やり直すときは --replace を付けます。
 
     \b
     Example:
         consolidator accept output/validation_log.xlsx --by 山田
+        consolidator accept output/validation_log.xlsx --by 佐藤 --replace
     """
     from consolidator.ledger.acceptance import accept_log
     from consolidator.messages.correction import ACCEPT_TEXT
 
-    result = _ledger_call(lambda: accept_log(Path(log), _ledger(log, ledger), by))
+    result = _ledger_call(lambda: accept_log(Path(log), _ledger(log, ledger), by,
+                                             replace=replace))
     if result.problem:
         raise click.ClickException(result.problem)
-    for line in result.refused:
+    for line in result.refused + result.kept:
         click.echo(line)
+    if result.kept:
+        click.echo(ACCEPT_TEXT["kept-how-to"])
     click.echo(fill(ACCEPT_TEXT["done"], accepted=len(result.accepted),
                     already=len(result.already), refused=len(result.refused)))
+    if result.replaced:
+        click.echo(fill(ACCEPT_TEXT["done-replaced"], replaced=len(result.replaced)))
     sys.exit(1 if result.refused else 0)
 
 

@@ -29,7 +29,7 @@ from consolidator.checks.result import ValidationResult
 from consolidator.findings import ERROR, WARNING, Finding, Findings, count, count_accepted
 from consolidator.jobs.correction import missing_values
 from consolidator.ledger.acceptance import apply_acceptances
-from consolidator.ledger.status import Status, ledger_status, recorded_files
+from consolidator.ledger.status import NOTHING_SENT, Status, ledger_status, recorded_files
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
     catalog, year = result.catalog, result.year
     findings, recorded, problem = list(result.findings), None, None
     try:
-        findings = marked(ledger, result.findings)
+        findings = marked(ledger, result.findings, year)
         files = recorded_files(ledger, year)
         if trust_ledger and files == digests:
             recorded = ledger_status(ledger, catalog.department_names, year)
@@ -107,16 +107,16 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
                       needs_check=bool(digests) or files is not None, ledger_problem=problem)
 
 
-def marked(ledger: Path, findings: Findings) -> list[Finding]:
-    """``findings`` with the warnings the ledger holds as accepted marked (a copy; the same
-    list when there is no ledger)."""
+def marked(ledger: Path, findings: Findings, year: int) -> list[Finding]:
+    """``findings`` with the warnings the ledger holds as accepted for fiscal ``year`` marked
+    (a copy; the same list when there is no ledger)."""
     from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
         return list(findings)
     copy = Findings(list(findings))
     with migrated(ledger) as conn:
-        apply_acceptances(conn, copy)
+        apply_acceptances(conn, copy, year)
     return copy.items
 
 
@@ -132,7 +132,9 @@ def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatu
 def department_status(result: ValidationResult) -> list[DepartmentStatus]:
     """One row per department of the catalog, in the catalog's order, from the validation
     alone (the numbers of the command line's table and the log's 担当別 sheet,
-    :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of."""
+    :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of. As
+    ``consolidator status`` counts them, a department that sent nothing is not received, and
+    not a department with an error as well."""
     mine = _by_department(result.findings)
     rows = []
     for row in result.department_rows():
@@ -141,7 +143,9 @@ def department_status(result: ValidationResult) -> list[DepartmentStatus]:
         rows.append(DepartmentStatus(
             department=department, received=bool(row["received"]), file=str(row["file"]),
             versions=len(not_used) + (1 if row["received"] else 0),
-            errors=cast(int, row["errors"]), warnings=cast(int, row["warnings"]),
+            errors=count([f for f in mine.get(department, []) if f.code != NOTHING_SENT],
+                         ERROR),
+            warnings=cast(int, row["warnings"]),
             accepted=count_accepted(mine.get(department, [])),
             findings=mine.get(department, [])))
     return rows

@@ -185,11 +185,14 @@ class Workspace:
         self._remember(job.validation, before)
         return job
 
-    def accept(self, key: Key, reason: str, by: str = "") -> Acceptance:
+    def accept(self, key: Key, reason: str, by: str = "", *, replace: bool = False
+               ) -> Acceptance:
         """``consolidator accept`` for one warning (code, department, subject, value), with
         the reason and who accepts it (default: the login user): recorded in the ledger when
         its latest run has that warning; an error, a warning the run does not have or a
-        missing reason is refused with the ledger's Japanese message."""
+        missing reason is refused with the ledger's Japanese message. A warning accepted
+        before keeps its record, unless ``replace`` (``accept --replace``): then the earlier
+        record goes to the ledger's history."""
         def where(_row: int, k: Key) -> str:
             return fill(DESK_TEXT["accept-where"], code=k[0], department=k[1] or "-",
                         subject=k[2])
@@ -197,7 +200,7 @@ class Workspace:
         with self._changing:
             try:
                 result = record_acceptances(self.ledger, [(0, marked_row(key, reason))],
-                                            by or None, where)
+                                            by or None, where, replace=replace)
             except sqlite3.Error as exc:  # damaged or locked past the timeout: nothing recorded
                 result = AcceptResult(problem=fill(DESK_TEXT["ledger-problem"],
                                                    detail=f"{type(exc).__name__}: {exc}"))

@@ -44,7 +44,7 @@ def record_in_ledger(result: ValidationResult, submissions: Path, ledger: Path,
     conn, found = open_ledger(ledger)
     result.findings.extend(found)
     try:
-        apply_acceptances(conn, result.findings)
+        apply_acceptances(conn, result.findings, result.year)
         record = record_run(conn, result, submissions, command, missing_values(result))
         result.findings.extend(record.findings)
         result.versions, result.superseded = record.versions, record.superseded

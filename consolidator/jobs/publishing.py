@@ -43,7 +43,7 @@ def run_report(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
             conn, found = open_ledger(book)
             try:
                 result.findings.extend(found)
-                apply_acceptances(conn, result.findings)
+                apply_acceptances(conn, result.findings, result.year)
             except sqlite3.Error as exc:  # locked past the timeout: the report goes on
                 result.findings.add("ledger-unavailable", file=str(book),
                                     detail=f"{type(exc).__name__}: {exc}")

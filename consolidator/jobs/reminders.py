@@ -162,7 +162,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
         conn, found = open_ledger(ledger_path(out_dir, ledger))
         out.findings.extend(found)
         try:
-            apply_acceptances(conn, result.findings)
+            apply_acceptances(conn, result.findings, result.year)
             in_folder = {s.department for s in result.submissions if s.department}
             arrived = in_folder | departments_seen(conn, year)
             so_far = reminders_so_far(conn, year)

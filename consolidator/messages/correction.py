@@ -72,7 +72,10 @@ ACCEPT_TEXT: dict[str, str] = {
     "refused-info": "{where}:情報は承認の対象ではありません。",
     "refused-unknown": "{where}:最新の検証結果にない警告です(値が変わったか、解消しています)。最新の validation_log.xlsx で承認し直してください。",
     "refused-no-reason": "{where}:承認理由が空欄です。「承認理由」の列に理由を書いてから実行し直してください。",
+    "kept": "{where}:すでに {at} に {by} さんが承認しています(承認理由:{reason})。記録はそのままです。",
+    "kept-how-to": "承認者や理由を変えるには --replace を付けて実行してください(前の承認は提出台帳の履歴に残ります)。",
     "done": "承認を記録しました:{accepted} 件(記録済み {already} 件、承認できなかった行 {refused} 件)",
+    "done-replaced": "承認をやり直しました:{replaced} 件(前の承認は提出台帳の履歴に残しました)",
     "no-runs": "提出台帳 {ledger} に検証の記録がありません。先に consolidator validate か consolidate を実行してください。",
     "no-log": "検証ログを読み取れません:{file}({detail})",
 }

@@ -119,6 +119,7 @@ MASTER_TEXT: dict[str, str] = {
     "category": "【{category}】",
     "bullet": "・{text}",
     "explanation": "(増減の理由:{text})",  # after a far-off value on a report sheet
+    "accepted": "(承認理由:{text})",  # after a value whose warning the secretariat accepted
     "not-reported": "未報告",
     "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
     "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
@@ -167,7 +168,7 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "measure_id": "指標ID", "measure": "指標", "owner": "担当", "target_text": "目標",
     "target": "目標値", "unit": "単位", "target_year": "目標年度", "past_years": "",
     "past_explanations": "過去の増減の理由", "value": "実績値", "explanation": "増減の理由",
-    "reason": "未記入理由", "achievement": "達成率", "judgement": "判定", "source": "出典",
+    "accepted": "承認理由", "reason": "未記入理由", "achievement": "達成率", "judgement": "判定", "source": "出典",
 }
 PAST_YEAR_COLUMN = "{year}度実績"  # {year}: 令和3年
 PAST_EXPLANATION = "{year}度:{text}"  # a past year's 増減の理由 in 過去の増減の理由

@@ -225,3 +225,21 @@ def excel_markup(src: Path, dst: Path, sheet: str) -> None:
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
             zf.writestr(name, data)
+
+
+def mark_for_acceptance(log: Path, marks: dict[str, str | None]) -> dict[str, int]:
+    """As a manager in Excel: 承認する (and the reason, if any) on the row of each code of
+    ``validation_log.xlsx``; returns code → row number."""
+    wb = openpyxl.load_workbook(log)
+    ws = wb["検証ログ"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in ("コード", "承認", "承認理由")}
+    rows = {}
+    for r in range(2, ws.max_row + 1):
+        code = ws.cell(r, col["コード"]).value
+        if code in marks:
+            ws.cell(r, col["承認"]).value = "承認する"
+            ws.cell(r, col["承認理由"]).value = marks[code]
+            rows[str(code)] = r
+    wb.save(log)
+    return rows

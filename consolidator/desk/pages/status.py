@@ -70,7 +70,7 @@ def blueprint(ws: Workspace) -> Blueprint:
         if not code or department not in ws.project.catalog.department_names:
             abort(404)
         ws.accept((code, department, subject, value), form_text("reason", MAX_TEXT_CHARS),
-                  form_text("by"))
+                  form_text("by"), replace=form.get("replace") == "1")
         return redirect(f"/status#{quote(f'unit-{department}')}")
 
     @bp.post("/status/remind")
