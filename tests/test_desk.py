@@ -99,7 +99,7 @@ def test_the_printed_address_sets_the_key_and_drops_it_from_the_url(
     cookie = first.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert client.get("/plan", base_url=BASE).status_code == 200
-    assert client.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 302  # to /status…
+    assert client.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 200  # はじめに…
     other = app.test_client()
     assert other.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 403  # …not a key
 

@@ -47,7 +47,7 @@ from helpers.desk import (
     page,
     post,
     row_cells,
-    sent,
+    upload,
 )
 from helpers.filling import realistic_values, submit_all
 from helpers.paths import MINI_PLAN
@@ -76,11 +76,6 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def _upload(client: Any, paths: list[Path]) -> None:
-    assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
-                ).status_code == 302
-
-
 def _cli_status(out: Path) -> list[dict[str, Any]]:
     """``consolidator status --json`` on the project's output folder."""
     done = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--out", str(out),
@@ -107,7 +102,7 @@ def _form_of(html: str, code: str) -> dict[str, str]:
 def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalog,
                                              returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and 'data-testid="not-recorded"' not in html
     *rows, missing = _cli_status(project / "output")
@@ -126,7 +121,7 @@ def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalo
     summary = fill(DESK_TEXT["status-summary"], received=2, departments=3, errors=2,
                    warnings=2, accepted=0, missing=missing["missing_values"])
     assert summary in html and missing["missing_values"] > 0
-    assert fill(DESK_TEXT["status-recorded"], at=when(ledger.run_at), command="validate",
+    assert fill(DESK_TEXT["status-recorded"], at=when(ledger.run_at), command="検証",
                 year=wareki(YEAR)) in html
 
 
@@ -136,11 +131,11 @@ def test_versions_are_the_ledgers_history(project: Path, mini_catalog: Catalog,
     ledger still counts two versions (the folder alone would say one)."""
     client, _ws = desk_client(project, mini_catalog)
     first = returned["地域福祉課"]
-    _upload(client, [first])
+    upload(client, [first])
     corrected = tmp_path / "地域福祉課_修正.xlsx"
     submit_all({"地域福祉課": first}, tmp_path / "again", {"地域福祉課": {"2-1-1-c1.value": 40}})
     shutil.copy2(next((tmp_path / "again").iterdir()), corrected)
-    _upload(client, [corrected])
+    upload(client, [corrected])
     assert row_cells(page(client, "/status"), "地域福祉課")["versions"] == "2"
     (project / "submissions" / first.name).unlink()  # moved away, as the log suggests
     html = page(client, "/status")
@@ -176,7 +171,7 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
 def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     ledger = project / "output" / "ledger.sqlite3"
     ledger.write_bytes(b"this is not a database" * 100)
     html = page(client, "/status")
@@ -199,7 +194,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
 def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     forms = accept_forms(html)
     assert sorted(f["code"] for f in forms) == ["plan-empty", "value-tenfold"]  # no error
@@ -226,7 +221,7 @@ def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
 def test_an_error_a_missing_reason_and_another_origin_are_refused(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     plan_empty = _form_of(html, "plan-empty")
     # The error has no form; sent anyway (as a hand-made request would), it is refused.
@@ -265,7 +260,7 @@ def _attachment_name(message: EmailMessage) -> str | None:
 def test_each_departments_correction_draft_is_offered(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     for department in ("高齢福祉課", "地域福祉課", "市社協"):  # 市社協: asked to send its file
         assert f'data-testid="mail-{department}"' in html
@@ -311,7 +306,7 @@ def test_forms_generate_the_send_out_drafts(project: Path, mini_catalog: Catalog
 def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog: Catalog,
                                                      returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' in html
     assert 'data-testid="reminder-市社協"' not in html  # nothing written yet
@@ -338,7 +333,7 @@ def test_consolidate_reports_its_progress_to_the_page(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
     client, ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
         "running": False, "done": 0, "total": None}
     seen: list[ProgressState] = []
