@@ -27,14 +27,21 @@ from consolidator.checks.changes import diff_workbooks, shown
 from consolidator.messages import MESSAGES, render
 from consolidator.messages.desk import DESK_ACTIONS, DESK_TEXT
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, accept_forms, desk_client, download, page, post, sent, upload
+from helpers.desk import (
+    BASE,
+    TERMINAL,
+    accept_forms,
+    desk_client,
+    download,
+    page,
+    post,
+    sent,
+    upload,
+)
 from helpers.filling import realistic_values, set_modified, submit_all
 
 YEAR = 2022
 PAGES = ("/", "/plan", "/forms", "/submit", "/status", "/consolidate")
-# A command, an option or a command name, as a terminal would want it typed.
-TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validate|consolidate|"
-                      r"generate|diff|status|accept|remind|report|export|import|desk)(?![A-Za-z_])")
 # 地域福祉課: a warning (3 % against 42.1 % last year); 高齢福祉課: an error and a warning.
 MISTAKES = {"地域福祉課": {"2-1-1-c1.value": 3},
             "高齢福祉課": {"1-1-1-c1.value": "約10", "1-1-1.plan": None}}

@@ -18,6 +18,9 @@ from consolidator.plan.catalog import Catalog
 PORT = 5000
 BASE = f"http://127.0.0.1:{PORT}"
 TOKEN = "k" * 43
+# A command, an option or a command name, as a terminal would want it typed: no page says one.
+TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validate|consolidate|"
+                      r"generate|diff|status|accept|remind|report|export|import|desk)(?![A-Za-z_])")
 
 
 def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
