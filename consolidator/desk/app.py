@@ -20,7 +20,7 @@ from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.jobs.output_folder import OutputBusy
 from consolidator.limits import MiB
-from consolidator.messages import SEVERITY_LABELS, fill
+from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 
 SECURITY_HEADERS = {
@@ -41,8 +41,8 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
-        t=DESK_TEXT, fill=fill, severity_label=SEVERITY_LABELS, severity_word=severity_word,
-        severity_counts=severity_counts, action=desk_action, csrf_field=FORM_FIELD,
+        t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
+        action=desk_action, csrf_field=FORM_FIELD,
         csrf=guard.token, folder=str(workspace.project.root),
         pages=[(p.key, p.endpoint) for p in PAGES])
 

@@ -35,9 +35,10 @@ class Step:
 def current_step(project: Project, plan_file: Path, all_received: bool) -> str:
     """The key of the step the folder is at (see the module's list); ``plan_file`` is where
     a plan taken in is kept, ``all_received`` whether every department's file is in."""
-    returned = _files(project.submissions)
+    returned = _modified(project.submissions)
     master = project.servable(project.master())
-    if master is not None and all(p.stat().st_mtime <= master.stat().st_mtime for p in returned):
+    made = _modified(master) if master is not None else []
+    if made and all(t <= made[0] for t in returned):
         return "report"
     if returned:
         return "consolidate" if all_received else "receive"
@@ -53,7 +54,14 @@ def year_steps(current: str) -> list[Step]:
             for i, (key, endpoint) in enumerate(STEPS)]
 
 
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [p for p in folder.rglob("*") if p.is_file()]
+def _modified(where: Path) -> list[float]:
+    """The modification time of the file ``where``, or of every file below the folder
+    ``where`` (a file gone meanwhile, or unreadable, is left out)."""
+    found = []
+    for path in [where] if where.is_file() else where.rglob("*") if where.is_dir() else []:
+        try:
+            if path.is_file():
+                found.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    return found
