@@ -426,6 +426,6 @@ def test_a_plan_workbook_with_errors_replaces_nothing(project: Path, mini_catalo
     assert 'data-testid="plan-refused"' in page and f'data-code="{code}"' in page
     if where is not None:  # the finding's row names the sheet and the cell
         row = page[page.index(f'data-code="{code}"'):].split("</tr>")[0]
-        assert f"<td>{where[0]}</td><td>{where[1]}</td>" in row
+        assert f'<td class="sheet">{where[0]}</td><td class="cell">{where[1]}</td>' in row
     assert not (project / "plan.json").exists()
     assert mini_catalog.plan["name"] in page
