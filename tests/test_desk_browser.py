@@ -360,6 +360,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         _shot(driver, "home-fresh", tmp_path)
         driver.get(f"{desk.base}/status")
         assert _by(driver, "nothing-yet") and not _by(driver, "status")
+        assert not _by(driver, "missing")  # no red list of the 未提出 before anything went out
         _no_command(driver, project)
 
         driver.get(f"{desk.base}/forms")

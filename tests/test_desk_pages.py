@@ -170,11 +170,14 @@ def test_a_fresh_folder_opens_on_the_steps_of_the_year(
     status = page(client, "/status")  # nor 3 red rows of 未提出 on 状況
     assert 'data-testid="nothing-yet"' in status and 'data-testid="status"' not in status
     assert 'class="badge badge-error"' not in status
+    assert 'data-testid="missing"' not in status  # nobody is late before anything went out
 
     _take_in_the_plan(client, tmp_path)
     assert _current(client) == "forms"
     assert post(client, "/forms/generate", {"deadline": "5月31日"}).status_code == 302
     assert _current(client) == "send"
+    status = page(client, "/status")  # sent out: whom to remind, should nobody answer
+    assert 'data-testid="nothing-yet"' in status and 'data-testid="missing-市社協"' in status
     upload(client, list(returned.values()))  # 市社協 still out
     assert _current(client) == "receive"
     home = page(client, "/")

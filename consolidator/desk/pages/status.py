@@ -58,6 +58,8 @@ def blueprint(ws: Workspace) -> Blueprint:
                       for r in rows},
             reminder_list=p.servable(p.reminder_list()) is not None,
             missing=[r for r in rows if not r.received],
+            # Before any template went out, nobody is late: no list of the missing to remind.
+            ask_missing=not view.nothing_yet or bool(p.templates_present()),
             accepting=view.recorded is not None, accept=accepted, subject=subject_of,
             reminded=reminded, when=when)
 
