@@ -339,6 +339,8 @@ def _no_command(driver: Any, project: Path) -> None:
 
 def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path],
                                        mini_templates: dict[str, Path]) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver, _downloads = browser
     project = tmp_path / "project"
     project.mkdir()
@@ -405,7 +407,8 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         driver.get(f"{desk.base}/submit")  # 地域福祉課 sends a corrected file all the same
         _by(driver, "upload")[0].send_keys(str(corrected))
         _by(driver, "upload-submit")[0].click()
-        _wait(driver, "upload-report")
+        WebDriverWait(driver, WAIT_S).until(  # the page shows the last report until then
+            lambda d: [e.text for e in _by(d, "saved-name")] == [f"submissions/{corrected.name}"])
         driver.get(f"{desk.base}/status")
         info = _by(driver, "toggle-地域福祉課")[0].find_elements("css selector", ".badge")
         assert [b.text for b in info] == [f"{DESK_TEXT['severity-info']} 2"]
