@@ -99,7 +99,7 @@ def test_the_printed_address_sets_the_key_and_drops_it_from_the_url(
     cookie = first.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert client.get("/plan", base_url=BASE).status_code == 200
-    assert client.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 302  # to /status…
+    assert client.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 200  # はじめに…
     other = app.test_client()
     assert other.get(f"/?token={'x' * 43}", base_url=BASE).status_code == 403  # …not a key
 
@@ -429,6 +429,6 @@ def test_a_plan_workbook_with_errors_replaces_nothing(project: Path, mini_catalo
     assert 'data-testid="plan-refused"' in page and f'data-code="{code}"' in page
     if where is not None:  # the finding's row names the sheet and the cell
         row = page[page.index(f'data-code="{code}"'):].split("</tr>")[0]
-        assert f"<td>{where[0]}</td><td>{where[1]}</td>" in row
+        assert f'<td class="sheet">{where[0]}</td><td class="cell">{where[1]}</td>' in row
     assert not (project / "plan.json").exists()
     assert mini_catalog.plan["name"] in page

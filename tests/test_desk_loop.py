@@ -48,7 +48,7 @@ from helpers.desk import (
     page,
     post,
     row_cells,
-    sent,
+    upload,
 )
 from helpers.filling import realistic_values, submit_all
 from helpers.paths import MINI_PLAN
@@ -77,11 +77,6 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     return root
-
-
-def _upload(client: Any, paths: list[Path]) -> None:
-    assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
-                ).status_code == 302
 
 
 def _cli_status(out: Path) -> list[dict[str, Any]]:
@@ -114,7 +109,7 @@ def _form_of(html: str, code: str) -> dict[str, str]:
 def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalog,
                                              returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and 'data-testid="not-recorded"' not in html
     *rows, missing = _cli_status(project / "output")
@@ -134,7 +129,7 @@ def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalo
     summary = fill(DESK_TEXT["status-summary"], received=2, departments=3, errors=1,
                    warnings=2, accepted=0, missing=missing["missing_values"])
     assert summary in html and missing["missing_values"] > 0
-    assert fill(DESK_TEXT["status-recorded"], at=when(ledger.run_at), command="validate",
+    assert fill(DESK_TEXT["status-recorded"], at=when(ledger.run_at), command="検証",
                 year=wareki(YEAR)) in html
 
 
@@ -144,11 +139,11 @@ def test_versions_are_the_ledgers_history(project: Path, mini_catalog: Catalog,
     ledger still counts two versions (the folder alone would say one)."""
     client, _ws = desk_client(project, mini_catalog)
     first = returned["地域福祉課"]
-    _upload(client, [first])
+    upload(client, [first])
     corrected = tmp_path / "地域福祉課_修正.xlsx"
     submit_all({"地域福祉課": first}, tmp_path / "again", {"地域福祉課": {"2-1-1-c1.value": 40}})
     shutil.copy2(next((tmp_path / "again").iterdir()), corrected)
-    _upload(client, [corrected])
+    upload(client, [corrected])
     assert row_cells(page(client, "/status"), "地域福祉課")["versions"] == "2"
     (project / "submissions" / first.name).unlink()  # moved away, as the log suggests
     html = page(client, "/status")
@@ -185,7 +180,7 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
 def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     ledger = project / "output" / "ledger.sqlite3"
     ledger.write_bytes(b"this is not a database" * 100)
     html = page(client, "/status")
@@ -208,7 +203,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
 def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     forms = accept_forms(html)
     assert sorted(f["code"] for f in forms) == ["plan-empty", "value-tenfold"]  # no error
@@ -260,7 +255,7 @@ def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
 def test_an_error_a_missing_reason_and_another_origin_are_refused(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     plan_empty = _form_of(html, "plan-empty")
     # The error has no form; sent anyway (as a hand-made request would), it is refused.
@@ -299,7 +294,7 @@ def _attachment_name(message: EmailMessage) -> str | None:
 def test_each_departments_correction_draft_is_offered(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     # 市社協 sent nothing: no correction draft (its one draft is the reminder's)
     assert 'data-testid="mail-市社協"' not in html
@@ -348,7 +343,7 @@ def test_forms_generate_the_send_out_drafts(project: Path, mini_catalog: Catalog
 def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog: Catalog,
                                                      returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     html = page(client, "/status")
     assert 'data-testid="missing-市社協"' in html and 'data-testid="remind-form"' in html
     assert 'data-testid="reminder-市社協"' not in html  # nothing written yet
@@ -375,7 +370,7 @@ def test_a_past_deadline_is_refused_on_the_form_unless_ticked(
     """Issue 24: the 督促 form refuses a deadline already past (nothing written, the page says
     why and what to do); ticked 期限を過ぎたまま督促する, the draft says the deadline passed."""
     client, _ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     past = "2023年6月10日"
     assert post(client, "/status/remind", {"deadline": past, "contact": "内線2"}
                 ).status_code == 302
@@ -399,7 +394,7 @@ def test_consolidate_reports_its_progress_to_the_page(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path],
         monkeypatch: pytest.MonkeyPatch) -> None:
     client, ws = desk_client(project, mini_catalog)
-    _upload(client, list(returned.values()))
+    upload(client, list(returned.values()))
     assert client.get("/consolidate/progress", base_url=BASE).get_json() == {
         "running": False, "done": 0, "total": None}
     seen: list[ProgressState] = []

@@ -14,5 +14,8 @@ optional extra ``desk`` (Flask, Jinja2, waitress); only this package imports the
   status``) when it recorded the folder's files, else from the folder's validation;
 - :mod:`.progress`: how far the running consolidation is (``run_consolidate``'s ``progress``),
   polled by the 集約 page;
+- :mod:`.steps`: the steps of the year on はじめに, and which one the folder is at;
+- :mod:`.wording`: a finding as the pages show it (severity in words, the desk's action where
+  the catalog's names a command);
 - :mod:`.pages`: one module per page.
 """

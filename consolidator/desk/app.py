@@ -15,11 +15,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from consolidator.desk.pages import PAGES
 from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, same
+from consolidator.desk.wording import desk_action, severity_counts, severity_word
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.jobs.output_folder import OutputBusy
 from consolidator.limits import MiB
-from consolidator.messages import SEVERITY_LABELS, fill
+from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 
 SECURITY_HEADERS = {
@@ -40,7 +41,8 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
-        t=DESK_TEXT, fill=fill, severity_label=SEVERITY_LABELS, csrf_field=FORM_FIELD,
+        t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
+        action=desk_action, csrf_field=FORM_FIELD,
         csrf=guard.token, folder=str(workspace.project.root),
         pages=[(p.key, p.endpoint) for p in PAGES])
 
@@ -72,10 +74,6 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-    @app.get("/")
-    def home() -> Any:
-        return redirect("/status")
 
     for page in PAGES:
         app.register_blueprint(page.blueprint(workspace))

@@ -18,6 +18,9 @@ from consolidator.plan.catalog import Catalog
 PORT = 5000
 BASE = f"http://127.0.0.1:{PORT}"
 TOKEN = "k" * 43
+# A command, an option or a command name, as a terminal would want it typed: no page says one.
+TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validate|consolidate|"
+                      r"generate|diff|status|accept|remind|report|export|import|desk)(?![A-Za-z_])")
 
 
 def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
@@ -65,10 +68,10 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def row_cells(html: str, department: str) -> dict[str, str]:
-    """data-testid → text of the cells of a department's row on 状況."""
+    """data-testid → text of the cells of a department's row on 状況 (without its links' tags)."""
     row = re.search(rf'<tr id="unit-{re.escape(department)}".*?</tr>', html, re.S)
     assert row, department
-    return {k: v.strip() for k, v in re.findall(
+    return {k: re.sub(r"<[^>]*>", "", v).strip() for k, v in re.findall(
         r'<td[^>]*data-testid="([a-z-]+)"[^>]*>(.*?)</td>', row.group(0), re.S)}
 
 
@@ -78,3 +81,9 @@ def accept_forms(html: str) -> list[dict[str, str]]:
     for form in re.findall(r'<form method="post" action="/status/accept".*?</form>', html, re.S):
         out.append(dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)))
     return out
+
+
+def upload(client: Any, paths: list[Path]) -> None:
+    """提出: the files dropped on the page under their own names (saved and checked)."""
+    assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
+                ).status_code == 302
