@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from consolidator.checks.result import ValidationResult
+from consolidator.checks.result import NOTHING_SENT, ValidationResult
 from consolidator.findings import ERROR, WARNING, Finding, Findings, count, count_accepted
 from consolidator.jobs.correction import missing_values
 from consolidator.ledger.acceptance import apply_acceptances
 from consolidator.ledger.records import earlier_versions_known
-from consolidator.ledger.status import NOTHING_SENT, Status, ledger_status, recorded_files
+from consolidator.ledger.status import Status, ledger_status, recorded_files
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from consolidator.checks.result import NOTHING_SENT
 from consolidator.findings import ERROR, WARNING
 from consolidator.ledger.acceptance import accepted_keys
 from consolidator.ledger.schema import when
 from consolidator.messages import fill
 from consolidator.messages.correction import STATUS_TEXT
 from consolidator.text_layout import display_width, pad, rpad
-
-NOTHING_SENT = "unit-missing"  # the finding of a department that sent no file
 
 
 @dataclass(frozen=True)
