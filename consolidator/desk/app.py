@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, redirect, render_template, request
+from flask import Flask, Response, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from consolidator.desk.pages import PAGES
@@ -59,10 +59,13 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
             response.set_cookie(guard.cookie_name, guard.token, httponly=True,
                                 samesite="Strict", path="/")
             return response
-        why = guard.refusal(request.method, request.path, request.host,
-                            request.cookies.get(guard.cookie_name),
+        cookie = request.cookies.get(guard.cookie_name)
+        why = guard.refusal(request.method, request.path, request.host, cookie,
                             request.headers.get("Origin"), request.headers.get("Referer"))
-        if why is None and request.method not in SAFE_METHODS:
+        if why is not None:
+            return _refused(why)
+        g.keyed = same(cookie, guard.token)  # a page may say which project this is
+        if request.method not in SAFE_METHODS:
             # Only now is the body read: the headers came from this origin with the key.
             why = guard.form_refusal(request.method, request.form.get(FORM_FIELD))
         return None if why is None else _refused(why)
@@ -110,4 +113,8 @@ def _refused(why: str) -> Any:
 
 
 def _page(status: int, heading: str, text: str) -> Any:
-    return render_template("message.html", heading=heading, text=text, active=None), status
+    """A message page: in the desk's frame for a request that carried the key; else (a
+    refusal, a missing style sheet asked without the key) a bare page that says nothing of
+    the folder, the plan or the pages."""
+    template = "message.html" if g.get("keyed") else "refused.html"
+    return render_template(template, heading=heading, text=text, active=None), status

@@ -16,7 +16,8 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.plan.catalog import Catalog
 
 PORT = 5000
-BASE = f"http://127.0.0.1:{PORT}"
+ORIGIN = f"http://127.0.0.1:{PORT}"  # what the desk's own pages send as Origin
+BASE = ORIGIN
 TOKEN = "k" * 43
 
 
