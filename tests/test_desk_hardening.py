@@ -8,6 +8,8 @@ Through Flask's test client on real generated and filled workbooks, and real soc
 from __future__ import annotations
 
 import socket
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,8 +17,10 @@ from typing import Any
 import pytest
 
 from consolidator.desk.server import PortInUse, listening_socket
+from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, ORIGIN, PORT, desk_client
+from helpers.desk import BASE, ORIGIN, PORT, desk_client, post
+from helpers.filling import submit_all
 
 
 @pytest.fixture
@@ -120,3 +124,29 @@ def test_a_refused_page_says_nothing_of_the_folder_or_the_plan(
         assert plan_name not in html and "/plan" not in html
     keyed = client.get("/no-such-page", base_url=BASE)  # with the key: the desk's frame
     assert keyed.status_code == 404 and plan_name in keyed.get_data(as_text=True)
+
+
+# ---- the ledger records a consolidation once its outputs are in place -----------------------
+
+def _runs(ledger: Path) -> list[str]:
+    with closing(sqlite3.connect(ledger)) as conn:
+        return [r[0] for r in conn.execute("SELECT command FROM runs ORDER BY id")]
+
+
+def test_a_master_that_cannot_be_written_leaves_no_consolidation_in_the_ledger(
+        project: Path, mini_catalog: Catalog, mini_templates: dict[str, Path]) -> None:
+    submit_all(mini_templates, project / "submissions")
+    out = project / "output"
+    client, ws = desk_client(project, mini_catalog)
+    assert post(client, "/status/check").status_code == 302  # a validate run: recorded
+    assert _runs(out / "ledger.sqlite3") == ["validate"]
+    master_path(out, 2022).mkdir()  # a folder where the master goes: it cannot be written
+    done = post(client, "/consolidate")
+    assert done.status_code == 500
+    assert _runs(out / "ledger.sqlite3") == ["validate"]  # no consolidate recorded
+    recorded = ws.status().recorded  # what 状況 says the latest run was
+    assert recorded is not None and recorded.command == "validate"
+    master_path(out, 2022).rmdir()
+    job = run_consolidate(project / "submissions", mini_catalog, 2022, out)
+    assert job.master is not None and job.master.is_file()
+    assert _runs(out / "ledger.sqlite3") == ["validate", "consolidate"]
