@@ -7,8 +7,12 @@ Through Flask's test client on real generated and filled workbooks, and real soc
 
 from __future__ import annotations
 
+import errno
+import re
 import socket
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,10 +20,13 @@ from typing import Any
 
 import pytest
 
-from consolidator.desk.server import PortInUse, listening_socket
+from consolidator.desk import workspace as workspace_module
+from consolidator.desk.server import PortInUse, listening_socket, make_desk
+from consolidator.desk.uploads import NAME_BYTES, UPLOAD_TEMP_PREFIX, safe_name
 from consolidator.jobs.runs import master_path, run_consolidate
+from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, ORIGIN, PORT, desk_client, post
+from helpers.desk import BASE, ORIGIN, PORT, desk_client, page, post, sent
 from helpers.filling import submit_all
 
 
@@ -28,6 +35,17 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     return root
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, mini_templates: dict[str, Path]
+           ) -> dict[str, Path]:
+    """department → a completely filled workbook of the mini plan (outside any project)."""
+    return dict(submit_all(mini_templates, tmp_path_factory.mktemp("filled")))
+
+
+def _saved_names(html: str) -> list[str]:
+    return re.findall(r'data-testid="saved-name">submissions/([^<]*)<', html)
 
 
 def _client_without_key(project: Path, catalog: Catalog) -> Any:
@@ -150,3 +168,126 @@ def test_a_master_that_cannot_be_written_leaves_no_consolidation_in_the_ledger(
     job = run_consolidate(project / "submissions", mini_catalog, 2022, out)
     assert job.master is not None and job.master.is_file()
     assert _runs(out / "ledger.sqlite3") == ["validate", "consolidate"]
+
+
+# ---- upload names longer than the file system allows -------------------------------------
+
+LONG = "令和四年度地域福祉計画進捗報告書" * 6 + ".xlsx"  # 90 kana and kanji: 270 bytes in UTF-8
+
+
+def test_a_name_over_255_bytes_is_shortened_and_every_file_of_the_batch_is_saved_and_checked(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    first, second, third = filled.values()
+    done = post(client, "/submit", {"files": [sent(first, "a.xlsx"), sent(second, LONG),
+                                               sent(third, LONG), sent(first, "z.xlsx")]})
+    assert done.status_code == 302
+    html = page(client, "/submit")
+    saved = _saved_names(html)
+    assert len(saved) == 4 and saved[0] == "a.xlsx" and saved[3] == "z.xlsx"
+    shortened = saved[1:3]
+    for name in shortened:  # under the limit with room left, the extension kept
+        assert len(name.encode("utf-8")) <= NAME_BYTES and name.endswith(".xlsx")
+        assert (project / "submissions" / name).is_file()
+    assert shortened[1] == shortened[0].replace(".xlsx", " (2).xlsx")  # unique
+    assert (project / "submissions" / shortened[0]).read_bytes() == second.read_bytes()
+    assert html.count(DESK_TEXT["unknown-department"]) == 0  # all four checked: departments
+    assert sorted(p.name for p in (project / "submissions").iterdir()) == sorted(saved)
+
+
+@pytest.mark.parametrize("name", ["あ" * 300, "報告" * 200 + ".xlsx", "x" * 300 + ".xlsx",
+                                  "😀" * 100 + ".xlsx"])
+def test_a_safe_name_fits_every_file_system_with_room_for_a_number(name: str) -> None:
+    safe = safe_name(name, "d")
+    numbered = safe.replace(".xlsx", " (1000).xlsx") if safe.endswith(".xlsx") else safe + " (1000)"
+    assert len(numbered.encode("utf-8")) <= NAME_BYTES
+    assert len(numbered.encode("utf-16-le")) // 2 <= NAME_BYTES
+    assert safe.endswith(".xlsx") == name.endswith(".xlsx")
+
+
+def test_one_file_that_cannot_be_written_loses_none_of_the_others(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = workspace_module.save_upload
+
+    def disk_full_for_b(stream: Any, folder: Path, name: str, *args: Any) -> Path:
+        if name == "b.xlsx":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(stream, folder, name, *args)
+
+    monkeypatch.setattr(workspace_module, "save_upload", disk_full_for_b)
+    client, _ws = desk_client(project, mini_catalog)
+    first, second, third = filled.values()
+    done = post(client, "/submit", {"files": [sent(first, "a.xlsx"), sent(second, "b.xlsx"),
+                                               sent(third, "c.xlsx")]})
+    assert done.status_code == 302  # not a 500 that drops the rest
+    html = page(client, "/submit")
+    assert _saved_names(html) == ["a.xlsx", "c.xlsx"]
+    assert "No space left on device" in html and "b.xlsx" in html
+    assert html.count(DESK_TEXT["unknown-department"]) == 0  # both saved files were checked
+    assert sorted(p.name for p in (project / "submissions").iterdir()) == ["a.xlsx", "c.xlsx"]
+
+
+def test_on_windows_a_name_is_shortened_to_keep_the_path_under_max_path(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deep working folder: MAX_PATH (260) where long paths are not enabled; the limit is
+    set to what the folder leaves room for, as on Windows."""
+    folder = project / "submissions"
+    limit = len(str(folder)) + 1 + 50 + len(" (1000)")  # room for a name of 50 characters
+    monkeypatch.setattr(workspace_module, "path_limit", lambda: limit)
+    client, _ws = desk_client(project, mini_catalog)
+    path = next(iter(filled.values()))
+    assert post(client, "/submit", {"files": [sent(path, LONG), sent(path, LONG)]}
+                ).status_code == 302
+    saved = _saved_names(page(client, "/submit"))
+    assert len(saved) == 2 and all(n.endswith(".xlsx") for n in saved)
+    assert all(len(str(folder / n)) <= limit for n in saved)
+    assert len(saved[0]) == 50 and saved[1] == saved[0].replace(".xlsx", " (2).xlsx")
+    monkeypatch.setattr(workspace_module, "path_limit", lambda: len(str(folder)) + 10)
+    assert post(client, "/submit", {"files": [sent(path, "a.xlsx")]}).status_code == 302
+    html = page(client, "/submit")
+    assert _saved_names(html) == []
+    assert DESK_TEXT["upload-path-too-long"].split(":")[0] in html
+    assert not (folder / "a.xlsx").exists()
+
+
+# ---- what a crash during an upload leaves ----------------------------------------------------
+
+CRASH = """
+import os, sys
+from pathlib import Path
+from consolidator.desk.uploads import save_upload
+
+class Cut:  # the desk killed half-way through receiving the file
+    sent = 0
+    def read(self, n):
+        if self.sent:
+            os._exit(3)
+        self.sent = 1
+        return b"PK" * 1000
+
+save_upload(Cut(), Path(sys.argv[1]), "高齢福祉課.xlsx", 10**6)
+"""
+
+
+def test_a_crash_during_an_upload_leaves_no_empty_file_and_the_desk_removes_its_temporary(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    folder = project / "submissions"
+    folder.mkdir()
+    department = folder / "地域福祉課.xlsx"
+    department.write_bytes(next(iter(filled.values())).read_bytes())
+    (folder / "空.xlsx").write_bytes(b"")  # a department sent an empty file: theirs, kept
+    done = subprocess.run([sys.executable, "-c", CRASH, str(folder)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    left = sorted(p.name for p in folder.iterdir())
+    assert "高齢福祉課.xlsx" not in left  # no empty placeholder under the upload's name
+    assert [n for n in left if n.startswith(UPLOAD_TEMP_PREFIX)]  # only the desk's temporary
+    # What the desk before this one left: atomic's temporary and the empty reserved name.
+    (folder / ".consolidator-tmp-市社協 (2)-ab12cd_3.xlsx").write_bytes(b"PK")
+    (folder / "市社協 (2).xlsx").write_bytes(b"")
+    desk = make_desk(project, mini_catalog)  # the desk started again
+    desk.server.close()
+    assert sorted(p.name for p in folder.iterdir()) == ["地域福祉課.xlsx", "空.xlsx"]
+    assert department.read_bytes() == next(iter(filled.values())).read_bytes()

@@ -102,6 +102,7 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
     @app.errorhandler(OSError)
     def write_error(exc: OSError) -> Any:  # disk full, no permission: nothing half-written
+        app.logger.warning("%s %s: %s", request.method, request.path, exc, exc_info=exc)
         text = fill(DESK_TEXT["write-error"], detail=f"{exc.strerror or exc}")
         return _page(500, DESK_TEXT["forbidden-heading"], text)
 

@@ -51,7 +51,9 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0,
     bound = int(sock.getsockname()[1])
     guard = Guard(new_token(), bound)
     project = Project(folder.resolve(), catalog, catalog.report_year)
-    app = create_app(Workspace(project, limits), guard)
+    workspace = Workspace(project, limits)
+    workspace.tidy()  # what a crash during an upload left in submissions/
+    app = create_app(workspace, guard)
     server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
                            max_request_body_size=limits.max_upload_bytes + MiB)
     return Desk(server, f"http://{LOOPBACK}:{bound}/?{TOKEN_PARAM}={guard.token}", bound)
