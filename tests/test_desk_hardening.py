@@ -8,12 +8,14 @@ Through Flask's test client on real generated and filled workbooks, and real soc
 from __future__ import annotations
 
 import errno
+import io
 import re
 import socket
 import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,9 +26,10 @@ from consolidator.desk import workspace as workspace_module
 from consolidator.desk.server import PortInUse, listening_socket, make_desk
 from consolidator.desk.uploads import NAME_BYTES, UPLOAD_TEMP_PREFIX, safe_name
 from consolidator.jobs.runs import master_path, run_consolidate
+from consolidator.limits import DEFAULT_LIMITS
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, ORIGIN, PORT, desk_client, page, post, sent
+from helpers.desk import BASE, ORIGIN, PORT, TOKEN, desk_client, page, post, sent
 from helpers.filling import submit_all
 
 
@@ -291,3 +294,43 @@ def test_a_crash_during_an_upload_leaves_no_empty_file_and_the_desk_removes_its_
     desk.server.close()
     assert sorted(p.name for p in folder.iterdir()) == ["地域福祉課.xlsx", "空.xlsx"]
     assert department.read_bytes() == next(iter(filled.values())).read_bytes()
+
+
+# ---- the limits of one request ----------------------------------------------------------------
+
+def test_more_files_than_the_form_takes_are_refused_for_their_count_not_their_size(
+        project: Path, mini_catalog: Catalog) -> None:
+    assert DEFAULT_LIMITS.max_upload_files >= 500  # hundreds of files in one drop
+    client, _ws = desk_client(project, mini_catalog,
+                              replace(DEFAULT_LIMITS, max_upload_files=3))
+    chosen = [(io.BytesIO(b"PK"), f"{n}.xlsx") for n in range(40)]  # 80 bytes in all
+    done = post(client, "/submit", {"files": chosen})
+    assert done.status_code == 413
+    html = done.get_data(as_text=True)
+    assert "一度に送れるのは 3 件まで" in html and "MB" not in html
+    assert not (project / "submissions").exists()
+
+
+def _multipart(filename: bytes) -> tuple[bytes, str]:
+    body = (b"--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+            + TOKEN.encode() + b"\r\n--b0undary\r\nContent-Disposition: form-data; "
+            b"name=\"files\"; filename=\"" + filename + b"\"\r\n"
+            b"Content-Type: application/octet-stream\r\n\r\nPK\x03\x04\r\n--b0undary--\r\n")
+    return body, "multipart/form-data; boundary=b0undary"
+
+
+def test_a_file_name_that_is_not_utf8_is_said_as_such_not_as_another_page(
+        project: Path, mini_catalog: Catalog) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    body, kind = _multipart("報告.xlsx".encode("cp932"))  # as a Shift_JIS tool would send it
+    done = client.post("/submit", data=body, base_url=BASE,
+                       headers={"Origin": ORIGIN, "Content-Type": kind})
+    assert done.status_code == 400
+    html = done.get_data(as_text=True)
+    assert DESK_TEXT["unreadable-form"] in html and DESK_TEXT["forbidden-origin"] not in html
+    assert not (project / "submissions").exists()
+    body, kind = _multipart("報告.xlsx".encode())  # the same in UTF-8 is saved
+    done = client.post("/submit", data=body, base_url=BASE,
+                       headers={"Origin": ORIGIN, "Content-Type": kind})
+    assert done.status_code == 302
+    assert [p.name for p in (project / "submissions").iterdir()] == ["報告.xlsx"]

@@ -8,10 +8,12 @@ and one :class:`~consolidator.desk.security.Guard`; the pages live in
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import IO, Any
 
-from flask import Flask, Response, g, redirect, render_template, request
+from flask import Flask, Request, Response, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 from consolidator.desk.pages import PAGES
 from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, same
@@ -33,9 +35,41 @@ SECURITY_HEADERS = {
 }
 
 
+class DeskRequest(Request):
+    """A request whose form is parsed loudly: a body that cannot be read (a file name that is
+    not UTF-8) raises ``ValueError`` instead of reading as an empty form — which would lack
+    the form's key and be refused as if sent from another page."""
+
+    def make_form_data_parser(self) -> FormDataParser:
+        parser = super().make_form_data_parser()
+        parser.silent = False
+        return parser
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        stream = super()._get_file_stream(total_content_length, content_type, filename,
+                                          content_length)
+        self.__dict__.setdefault("_desk_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Also the files of a form whose reading stopped half-way (too many parts, a name
+        that is not UTF-8): werkzeug has not handed them to ``files`` to be closed."""
+        super().close()
+        for stream in self.__dict__.get("_desk_streams", []):
+            stream.close()
+
+
 def create_app(workspace: Workspace, guard: Guard) -> Flask:
-    """The WSGI application of the desk (served by :mod:`consolidator.desk.server`)."""
+    """The WSGI application of the desk (served by :mod:`consolidator.desk.server`).
+
+    One request that changes the folder runs at a time; another one sent meanwhile (a second
+    click, a second tab) is answered at once that the folder is busy (409), instead of
+    waiting for a server thread and leaving none to the pages, which always answer."""
     app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.request_class = DeskRequest
+    changing = threading.Lock()
     limits = workspace.limits
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
@@ -65,10 +99,22 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
         if why is not None:
             return _refused(why)
         g.keyed = same(cookie, guard.token)  # a page may say which project this is
-        if request.method not in SAFE_METHODS:
-            # Only now is the body read: the headers came from this origin with the key.
-            why = guard.form_refusal(request.method, request.form.get(FORM_FIELD))
+        if request.method in SAFE_METHODS:
+            return None
+        if not changing.acquire(blocking=False):  # released when the request ends
+            return _page(409, DESK_TEXT["forbidden-heading"], DESK_TEXT["busy"])
+        g.changing = True
+        try:  # only now is the body read: the headers came from this origin with the key
+            field = request.form.get(FORM_FIELD)
+        except ValueError:  # a file name that is not UTF-8, a cut body
+            return _page(400, DESK_TEXT["unreadable-heading"], DESK_TEXT["unreadable-form"])
+        why = guard.form_refusal(request.method, field)
         return None if why is None else _refused(why)
+
+    @app.teardown_request
+    def done(_exc: BaseException | None) -> None:
+        if g.pop("changing", False):
+            changing.release()
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -85,7 +131,11 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: HTTPException) -> Any:
-        text = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
+        size = request.content_length
+        if size is not None and size <= limits.max_upload_bytes:  # too many files, not bytes
+            text = fill(DESK_TEXT["too-many-parts"], limit=limits.max_upload_files)
+        else:
+            text = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
         return _page(413, DESK_TEXT["forbidden-heading"], text)
 
     @app.errorhandler(404)

@@ -27,7 +27,7 @@ from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.plan.catalog import Catalog
 
-THREADS = 4
+THREADS = 8  # pages and downloads answer while a long job (集約) holds one
 
 
 class PortInUse(Exception):
