@@ -29,7 +29,18 @@ from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, ORIGIN, PORT, TOKEN, desk_client, page, post, sent
+from helpers.desk import (
+    BASE,
+    FORM,
+    ORIGIN,
+    PAGES_ROOT,
+    PORT,
+    TOKEN,
+    desk_client,
+    page,
+    post,
+    sent,
+)
 from helpers.filling import submit_all
 
 
@@ -53,7 +64,7 @@ def _saved_names(html: str) -> list[str]:
 
 def _client_without_key(project: Path, catalog: Catalog) -> Any:
     client, _ws = desk_client(project, catalog)
-    client.delete_cookie(f"desk-{PORT}", domain="127.0.0.1")
+    client.delete_cookie(f"desk-{PORT}", domain="127.0.0.1", path=f"{PAGES_ROOT}/")
     return client
 
 # ---- restarting on the same port ----------------------------------------------------------
@@ -137,7 +148,7 @@ def test_a_refused_page_says_nothing_of_the_folder_or_the_plan(
     for done in (keyless.get("/status", base_url=BASE),
                  keyless.get("/static/nothing.css", base_url=BASE),
                  keyless.get("/no-such-page", base_url=BASE),
-                 client.get("/status", base_url=f"http://attacker.example:{PORT}"),
+                 client.get("/status", base_url=f"http://attacker.example:{PORT}{PAGES_ROOT}"),
                  keyless.post("/submit", base_url=BASE, headers={"Origin": ORIGIN})):
         html = done.get_data(as_text=True)
         assert done.status_code in (403, 404), done.status_code
@@ -313,7 +324,7 @@ def test_more_files_than_the_form_takes_are_refused_for_their_count_not_their_si
 
 def _multipart(filename: bytes) -> tuple[bytes, str]:
     body = (b"--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
-            + TOKEN.encode() + b"\r\n--b0undary\r\nContent-Disposition: form-data; "
+            + FORM.encode() + b"\r\n--b0undary\r\nContent-Disposition: form-data; "
             b"name=\"files\"; filename=\"" + filename + b"\"\r\n"
             b"Content-Type: application/octet-stream\r\n\r\nPK\x03\x04\r\n--b0undary--\r\n")
     return body, "multipart/form-data; boundary=b0undary"
@@ -334,3 +345,66 @@ def test_a_file_name_that_is_not_utf8_is_said_as_such_not_as_another_page(
                        headers={"Origin": ORIGIN, "Content-Type": kind})
     assert done.status_code == 302
     assert [p.name for p in (project / "submissions").iterdir()] == ["報告.xlsx"]
+
+
+# ---- a leaked cookie opens nothing --------------------------------------------------------
+
+def test_the_key_becomes_a_cookie_sent_only_below_the_root(project: Path,
+                                                        mini_catalog: Catalog) -> None:
+    client = _client_without_key(project, mini_catalog)
+    first = client.get(f"/?token={TOKEN}", base_url=BASE)
+    assert first.status_code == 302 and first.headers["Location"] == f"{PAGES_ROOT}/"
+    cookie = first.headers["Set-Cookie"]
+    assert f"Path={PAGES_ROOT}/" in cookie and "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert client.get("/status", base_url=BASE).status_code == 200
+    # The printed key at the server's top, outside the root: no cookie, nothing said.
+    other = _client_without_key(project, mini_catalog)
+    assert other.get(f"/?token={TOKEN}", base_url=ORIGIN).status_code == 403
+
+
+@pytest.mark.parametrize("root", ["", "/r" + "x" * 31, PAGES_ROOT[:-1], PAGES_ROOT + "x"],
+                         ids=["none", "another", "shorter", "longer"])
+def test_the_cookie_without_the_root_opens_nothing(project: Path, mini_catalog: Catalog,
+                                                   filled: dict[str, Path], root: str) -> None:
+    """What another program on 127.0.0.1 could do with a leaked ``desk-<port>=<key>``: send
+    it back with any Host, Origin and form it likes — but it never saw the root."""
+    client, _ws = desk_client(project, mini_catalog)
+    cookie = {"Cookie": f"desk-{PORT}={TOKEN}", "Origin": ORIGIN}
+    for path in ("/status", "/plan", "/download/master", "/forms/all.zip", "/plan/workbook"):
+        done = client.get(f"{root}{path}", base_url=ORIGIN, headers=cookie)
+        assert done.status_code == 403, path
+        assert DESK_TEXT["forbidden-token"] in done.get_data(as_text=True)
+        assert mini_catalog.plan["name"] not in done.get_data(as_text=True)
+    path = next(iter(filled.values()))
+    for url, data in ((f"{root}/submit", {"files": [sent(path, "x.xlsx")]}),
+                      (f"{root}/consolidate", {}), (f"{root}/forms/generate", {})):
+        done = client.post(url, data={**data, "csrf": FORM}, base_url=ORIGIN, headers=cookie,
+                           content_type="multipart/form-data")
+        assert done.status_code == 403, url
+    assert sorted(p.name for p in project.iterdir()) == []
+
+
+def test_no_page_holds_the_cookie_key(project: Path, mini_catalog: Catalog) -> None:
+    client, _ws = desk_client(project, mini_catalog)
+    for path in ("/status", "/plan", "/forms", "/submit", "/consolidate"):
+        html = page(client, path)
+        assert TOKEN not in html and FORM in html  # the form's key only
+        links = re.findall(r'(?:href|action|src|data-poll)="(/[^"]*)"', html)
+        assert links and all(link.startswith(f"{PAGES_ROOT}/") for link in links), links
+    for path in ("/", "/status/check"):  # redirects stay below the root
+        done = client.get(path, base_url=BASE) if path == "/" else post(client, path)
+        assert done.headers["Location"].startswith(f"{PAGES_ROOT}/")
+
+
+def test_the_printed_address_carries_a_new_root_and_key_at_every_start(
+        project: Path, mini_catalog: Catalog) -> None:
+    addresses = []
+    for _ in range(2):
+        desk = make_desk(project, mini_catalog)
+        desk.server.close()
+        found = re.fullmatch(rf"http://127\.0\.0\.1:{desk.port}(/[\w-]{{20,}})/\?token=([\w-]{{40,}})",
+                             desk.url)
+        assert found, desk.url
+        addresses.append(found.groups())
+    assert addresses[0][0] != addresses[1][0] and addresses[0][1] != addresses[1][1]

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from consolidator.desk.pages import PAGES
-from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, same
+from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, UnderRoot, same
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.jobs.output_folder import OutputBusy
@@ -69,13 +69,14 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     waiting for a server thread and leaving none to the pages, which always answer."""
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.request_class = DeskRequest
+    app.wsgi_app = UnderRoot(app.wsgi_app, guard.root)  # type: ignore[method-assign]
     changing = threading.Lock()
     limits = workspace.limits
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
         t=DESK_TEXT, fill=fill, severity_label=SEVERITY_LABELS, csrf_field=FORM_FIELD,
-        csrf=guard.token, folder=str(workspace.project.root),
+        csrf=guard.form, folder=str(workspace.project.root),
         pages=[(p.key, p.endpoint) for p in PAGES])
 
     @app.context_processor
@@ -86,19 +87,21 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
     @app.before_request
     def check() -> Any:
+        root = request.script_root
         if request.method == "GET" and request.host in guard.hosts() \
-                and same(request.args.get(TOKEN_PARAM), guard.token):
-            # The address the command opened: keep the key as a cookie, drop it from the URL.
+                and same(root, guard.root) and same(request.args.get(TOKEN_PARAM), guard.token):
+            # The address the command opened: keep the key as a cookie sent only under the
+            # root, drop it from the URL.
             response = redirect(request.path)
             response.set_cookie(guard.cookie_name, guard.token, httponly=True,
-                                samesite="Strict", path="/")
+                                samesite="Strict", path=guard.cookie_path)
             return response
         cookie = request.cookies.get(guard.cookie_name)
-        why = guard.refusal(request.method, request.path, request.host, cookie,
+        why = guard.refusal(request.method, root, request.path, request.host, cookie,
                             request.headers.get("Origin"), request.headers.get("Referer"))
         if why is not None:
             return _refused(why)
-        g.keyed = same(cookie, guard.token)  # a page may say which project this is
+        g.keyed = guard.keyed(root, cookie)  # a page may say which project this is
         if request.method in SAFE_METHODS:
             return None
         if not changing.acquire(blocking=False):  # released when the request ends
@@ -120,6 +123,12 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     def headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # The pages redirect to "/status" …: within the root, where the cookie is sent.
+        location = response.headers.get("Location")
+        root = request.script_root
+        if location and location.startswith("/") and not location.startswith("//") \
+                and root and not location.startswith(f"{root}/"):
+            response.headers["Location"] = root + location
         return response
 
     @app.get("/")

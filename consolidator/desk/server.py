@@ -22,7 +22,7 @@ from typing import Any
 
 from consolidator.desk.app import create_app
 from consolidator.desk.project import Project
-from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard, new_token
+from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard
 from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.plan.catalog import Catalog
@@ -49,14 +49,15 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0,
 
     sock = listening_socket(port)
     bound = int(sock.getsockname()[1])
-    guard = Guard(new_token(), bound)
+    guard = Guard.new(bound)
     project = Project(folder.resolve(), catalog, catalog.report_year)
     workspace = Workspace(project, limits)
     workspace.tidy()  # what a crash during an upload left in submissions/
     app = create_app(workspace, guard)
     server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
                            max_request_body_size=limits.max_upload_bytes + MiB)
-    return Desk(server, f"http://{LOOPBACK}:{bound}/?{TOKEN_PARAM}={guard.token}", bound)
+    return Desk(server, f"http://{LOOPBACK}:{bound}{guard.root}/?{TOKEN_PARAM}={guard.token}",
+                bound)
 
 
 def listening_socket(port: int, *, windows: bool = sys.platform == "win32",
