@@ -8,17 +8,23 @@ Through Flask's test client on real generated and filled workbooks, and real soc
 from __future__ import annotations
 
 import errno
+import http.client
 import io
 import re
 import socket
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -408,3 +414,77 @@ def test_the_printed_address_carries_a_new_root_and_key_at_every_start(
         assert found, desk.url
         addresses.append(found.groups())
     assert addresses[0][0] != addresses[1][0] and addresses[0][1] != addresses[1][1]
+
+
+# ---- pages answer while a long job runs ---------------------------------------------------
+
+@contextmanager
+def _serving(desk: Any) -> Iterator[None]:
+    thread = threading.Thread(target=desk.server.run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        desk.server.task_dispatcher.shutdown()  # the requests' threads first, then the socket
+        desk.server.close()
+        thread.join(10)
+
+
+class _Browser:
+    """The user's browser on a running desk: real HTTP, the cookie, the form's key."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.port = parts.port or 0
+        self.root = parts.path.rstrip("/")
+        self.cookie = f"desk-{self.port}={parts.query.split('=', 1)[1]}"
+        html = self.get("/submit")[1]
+        found = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert found, html
+        self.form = found.group(1)
+
+    def request(self, method: str, path: str, body: bytes = b"",
+                kind: str = "application/x-www-form-urlencoded") -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, self.root + path, body=body, headers={
+                "Cookie": self.cookie, "Origin": f"http://127.0.0.1:{self.port}",
+                "Content-Type": kind})
+            answer = conn.getresponse()
+            return answer.status, answer.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request("GET", path)
+
+    def post(self, path: str) -> tuple[int, str]:
+        return self.request("POST", path, f"csrf={self.form}".encode())
+
+
+def test_pages_answer_and_other_changes_are_told_busy_while_a_long_job_runs(
+        project: Path, mini_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = workspace_module.run_consolidate
+
+    def long_consolidation(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workspace_module, "run_consolidate", long_consolidation)
+    desk = make_desk(project, mini_catalog)
+    with _serving(desk), ThreadPoolExecutor(12) as pool:
+        browser = _Browser(desk.url)
+        job = pool.submit(browser.post, "/consolidate")
+        assert started.wait(30)
+        others = [pool.submit(browser.post, "/status/check") for _ in range(10)]
+        begun = time.monotonic()
+        answers = [f.result(timeout=10) for f in others]  # at once, not after the job
+        assert all(status == 409 for status, _html in answers), [s for s, _ in answers]
+        assert DESK_TEXT["busy"] in answers[0][1]
+        for path in ("/plan", "/status", "/consolidate/progress"):  # pages still answer
+            assert browser.get(path)[0] == 200, path
+        assert time.monotonic() - begun < 8
+        release.set()
+        assert job.result(timeout=60)[0] == 302  # done: to 集約's page
