@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from consolidator.desk import uploads
 from consolidator.desk import workspace as workspace_module
 from consolidator.desk.server import PortInUse, listening_socket, make_desk
 from consolidator.desk.uploads import NAME_BYTES, UPLOAD_TEMP_PREFIX, safe_name
@@ -35,6 +36,7 @@ from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
+from helpers.browser import running_desk
 from helpers.desk import (
     BASE,
     FORM,
@@ -113,6 +115,27 @@ def test_no_other_socket_can_take_the_port_while_the_desk_listens() -> None:
         intruder.close()
     finally:
         held.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM and TIME_WAIT as on Linux")
+def test_the_desk_started_again_on_its_port_right_after_being_killed(project: Path) -> None:
+    """``consolidator desk --port N`` killed while the browser holds a connection, then
+    started again at once on N: not 「ポート … は使用中です」 for a minute."""
+    first = listening_socket(0)
+    port = first.getsockname()[1]
+    first.close()
+    with running_desk(project, "--port", str(port)) as desk:
+        held = socket.create_connection(("127.0.0.1", port), timeout=5)
+        held.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert held.recv(100).startswith(b"HTTP/1.1 403")  # a kept-alive connection
+        desk.process.kill()
+        desk.process.wait(10)
+    while held.recv(4096):  # read to the end (unread bytes would make close a reset) …
+        pass
+    held.close()  # … the server closed first: its side of the connection is in TIME_WAIT
+    with running_desk(project, "--port", str(port)) as again:
+        assert again.port == port
 
 
 class _FakeSocket:
@@ -270,6 +293,47 @@ def test_on_windows_a_name_is_shortened_to_keep_the_path_under_max_path(
     assert _saved_names(html) == []
     assert DESK_TEXT["upload-path-too-long"].split(":")[0] in html
     assert not (folder / "a.xlsx").exists()
+
+
+def test_where_there_are_no_hard_links_a_name_is_still_never_overwritten(
+        project: Path, mini_catalog: Catalog, filled: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(*_args: Any) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")  # FAT, some shares
+
+    monkeypatch.setattr(uploads.os, "link", no_links)
+    client, _ws = desk_client(project, mini_catalog)
+    first, second = list(filled.values())[:2]
+    for path in (first, second):
+        assert post(client, "/submit", {"files": [sent(path, "x.xlsx")]}).status_code == 302
+    folder = project / "submissions"
+    assert sorted(p.name for p in folder.iterdir()) == ["x (2).xlsx", "x.xlsx"]
+    assert (folder / "x.xlsx").read_bytes() == first.read_bytes()
+    assert (folder / "x (2).xlsx").read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize(("enabled", "limit"), [(None, 259), (0, 259), (1, None)],
+                         ids=["no-value", "disabled", "enabled"])
+def test_windows_paths_are_limited_unless_long_paths_are_enabled(
+        monkeypatch: pytest.MonkeyPatch, enabled: int | None, limit: int | None) -> None:
+    class Key:
+        def __enter__(self) -> Key:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            pass
+
+    def query(_key: Key, name: str) -> tuple[int, int]:
+        assert name == "LongPathsEnabled"
+        if enabled is None:
+            raise FileNotFoundError(name)
+        return enabled, 4
+
+    fake = SimpleNamespace(HKEY_LOCAL_MACHINE=object(), OpenKey=lambda *_a: Key(),
+                           QueryValueEx=query)
+    monkeypatch.setitem(sys.modules, "winreg", fake)
+    monkeypatch.setattr(uploads.sys, "platform", "win32")
+    assert uploads.path_limit() == limit
 
 
 # ---- what a crash during an upload leaves ----------------------------------------------------
