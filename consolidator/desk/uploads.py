@@ -64,7 +64,7 @@ class TooLarge(Exception):
     """The upload is over the size limit; nothing of it was kept."""
 
 
-class PathTooLong(Exception):
+class PathTooLong(OSError):
     """The folder is so deep that no name fits under Windows' ``MAX_PATH``; nothing kept."""
 
 

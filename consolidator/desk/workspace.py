@@ -294,7 +294,8 @@ class Workspace:
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         with self._changing, tempfile.TemporaryDirectory() as tmp:
             try:
-                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes)
+                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes,
+                                   path_limit())
             except TooLarge:
                 limit = self.limits.max_file_bytes // MiB
                 refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",
