@@ -226,7 +226,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.ledger.records", "record_run"),
     ("consolidator.ledger.acceptance", "accept_log"),
     ("consolidator.ledger.status", "ledger_status"),
-    ("consolidator.jobs.correction", "record_in_ledger"),
+    ("consolidator.jobs.correction", "recorded_in_ledger"),
     ("consolidator.jobs.reminders", "remind_departments"),
     ("consolidator.plan.change_rule", "change_rule"),
 ]

@@ -22,7 +22,6 @@ from consolidator.checks.validation import validate_folder
 from consolidator.desk.app import create_app
 from consolidator.desk.department_status import department_status, unplaced_files
 from consolidator.desk.project import Project
-from consolidator.desk.security import Guard
 from consolidator.desk.server import make_desk
 from consolidator.desk.uploads import safe_name
 from consolidator.desk.workspace import Workspace
@@ -32,7 +31,19 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog, canonical_json
 from consolidator.plan.workbook_import import import_workbook
-from helpers.desk import BASE, PORT, TOKEN, desk_client, download, post, sent
+from helpers.desk import (
+    BASE,
+    FORM,
+    GUARD,
+    ORIGIN,
+    PAGES_ROOT,
+    PORT,
+    TOKEN,
+    desk_client,
+    download,
+    post,
+    sent,
+)
 from helpers.desk import files as files_below
 from helpers.filling import submit_all
 
@@ -91,7 +102,7 @@ def test_safe_name(sent: str, saved: str) -> None:
 
 def test_the_printed_address_sets_the_key_and_drops_it_from_the_url(
         project: Path, mini_catalog: Catalog) -> None:
-    app = create_app(Workspace(Project(project, mini_catalog, 2022)), Guard(TOKEN, PORT))
+    app = create_app(Workspace(Project(project, mini_catalog, 2022)), GUARD)
     client = app.test_client()
     assert client.get("/status", base_url=BASE).status_code == 403
     first = client.get(f"/?token={TOKEN}", base_url=BASE)
@@ -105,21 +116,22 @@ def test_the_printed_address_sets_the_key_and_drops_it_from_the_url(
 
 
 @pytest.mark.parametrize(("origin", "token", "cookie"), [
-    ("http://evil.example", TOKEN, True),
-    ("null", TOKEN, True),
-    (f"http://127.0.0.1:{PORT + 1}", TOKEN, True),
-    (None, TOKEN, True),
-    (BASE, None, True),
-    (BASE, "x" * 43, True),
-    (BASE, TOKEN, False),
+    ("http://evil.example", FORM, True),
+    ("null", FORM, True),
+    (f"http://127.0.0.1:{PORT + 1}", FORM, True),
+    (None, FORM, True),
+    (ORIGIN, None, True),
+    (ORIGIN, "x" * 43, True),
+    (ORIGIN, TOKEN, True),
+    (ORIGIN, FORM, False),
 ], ids=["other-site", "null-origin", "other-port", "no-origin", "no-form-key", "wrong-form-key",
-        "no-cookie"])
+        "cookie-key-as-form-key", "no-cookie"])
 def test_a_post_from_elsewhere_is_refused_and_changes_nothing(
         project: Path, mini_catalog: Catalog, filled: dict[str, Path], origin: str | None,
         token: str | None, cookie: bool) -> None:
     client = _client(project, mini_catalog)
     if not cookie:
-        client.delete_cookie(f"desk-{PORT}", domain="127.0.0.1")
+        client.delete_cookie(f"desk-{PORT}", domain="127.0.0.1", path=f"{PAGES_ROOT}/")
     path = filled["高齢福祉課"]
     for url, data in (("/submit", {"files": [sent(path, "../../x.xlsx")]}),
                       ("/consolidate", {}),
@@ -134,7 +146,7 @@ def test_a_post_from_elsewhere_is_refused_and_changes_nothing(
 def test_a_page_is_refused_under_another_host_name(project: Path, mini_catalog: Catalog) -> None:
     client = _client(project, mini_catalog)
     assert client.get("/status", base_url=BASE).status_code == 200
-    rebound = client.get("/status", base_url=f"http://attacker.example:{PORT}")
+    rebound = client.get("/status", base_url=f"http://attacker.example:{PORT}{PAGES_ROOT}")
     assert rebound.status_code == 403
     assert DESK_TEXT["forbidden-host"] in rebound.get_data(as_text=True)
 

@@ -259,8 +259,10 @@ class _EvilPage(http.server.BaseHTTPRequestHandler):
 
     target = ""
     timeout = 5  # a connection the browser opened ahead and never used does not hold us
+    cookies: list[str] = []  # the Cookie headers the browser sent to this other server
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        self.cookies.append(self.headers.get("Cookie") or "")
         body = f"""<!doctype html><html><body>
 <form id="f" method="post" action="{self.target}/consolidate">
 <input name="csrf" value="guessed"></form>
@@ -298,6 +300,10 @@ def test_another_origin_cannot_change_the_folder(tmp_path: Path,
 
             WebDriverWait(driver, 60).until(lambda d: d.current_url.startswith(desk.base))
             assert DESK_TEXT["forbidden-origin"] in driver.page_source
+            # Cookies do not tell ports apart, but the desk's is sent only below its root:
+            # the other program on 127.0.0.1 never received the key.
+            assert _EvilPage.cookies and not any(f"desk-{desk.port}" in c
+                                                 for c in _EvilPage.cookies)
         finally:
             evil.shutdown()
             evil.server_close()

@@ -41,6 +41,7 @@ from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
 from helpers.desk import (
     BASE,
+    PAGES_ROOT,
     accept_forms,
     desk_client,
     download,
@@ -413,6 +414,6 @@ def test_consolidate_reports_its_progress_to_the_page(
     assert 'data-testid="download-master"' in page(client, "/consolidate")
     assert "output/master_2022.xlsx" in files(project)
     html = page(client, "/consolidate")
-    assert 'data-poll="/consolidate/progress"' in html
+    assert f'data-poll="{PAGES_ROOT}/consolidate/progress"' in html
     assert client.get("/consolidate/progress", base_url="http://evil.example:5000"
                       ).status_code == 403

@@ -12,10 +12,12 @@ done is the command line's own work, called the same way: ``generate_templates``
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,11 +28,19 @@ from consolidator.checks.validation import validate_folder
 from consolidator.desk.department_status import StatusView, status_view
 from consolidator.desk.progress import Progress
 from consolidator.desk.project import Project
-from consolidator.desk.uploads import TooLarge, safe_name, save_upload
+from consolidator.desk.uploads import (
+    PathTooLong,
+    TooLarge,
+    has_leftovers,
+    path_limit,
+    remove_leftovers,
+    safe_name,
+    save_upload,
+)
 from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.findings import Finding, make
 from consolidator.jobs.correction import ledger_path
-from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.output_folder import OutputBusy, exclusive
 from consolidator.jobs.publishing import publish_consolidated
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
 from consolidator.ledger.acceptance import AcceptResult, Key, marked_row, record_acceptances
@@ -48,6 +58,7 @@ from consolidator.templates.generate import generate_templates
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 PLAN_FILE = "plan.json"  # a plan taken in on 計画 (use it with --plan plan.json)
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,7 @@ class Workspace:
         p = self.project
         with self._changing:
             with exclusive(p.output):
+                remove_leftovers(p.submissions)  # of an upload a crash cut short
                 report = UploadReport([self._save(f) for f in chosen])
             before = fingerprint(p.submissions)
             job = run_validate(p.submissions, p.catalog, p.year, p.output)
@@ -251,15 +263,33 @@ class Workspace:
                 row.findings = [f for f in job.validation.findings if f.file == row.saved]
         return self._keep(report)
 
+    def tidy(self) -> None:
+        """Remove what an upload cut short by a crash left in ``submissions/`` (the desk's
+        own temporaries only, :func:`~consolidator.desk.uploads.remove_leftovers`), holding
+        the output folder's lock as an upload does; left for later while a run holds it."""
+        p = self.project
+        if has_leftovers(p.submissions):
+            with self._changing, suppress(OutputBusy), exclusive(p.output):
+                remove_leftovers(p.submissions)
+
     def _save(self, upload: Upload) -> UploadedFile:
         row = UploadedFile(upload.name)
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         try:
             path = save_upload(upload.stream, self.project.submissions, name,
-                               self.limits.max_file_bytes)
+                               self.limits.max_file_bytes, path_limit())
         except TooLarge:
             row.refused = fill(DESK_TEXT["too-large"], file=upload.name,
                                limit=self.limits.max_file_bytes // MiB)
+            return row
+        except PathTooLong:
+            row.refused = fill(DESK_TEXT["upload-path-too-long"], file=upload.name)
+            return row
+        except OSError as exc:  # this file only: the others of the batch are saved and checked
+            _log.warning("upload %r not saved into %s", upload.name, self.project.submissions,
+                         exc_info=True)
+            row.refused = fill(DESK_TEXT["upload-failed"], file=upload.name,
+                               detail=exc.strerror or type(exc).__name__)
             return row
         row.saved = path.relative_to(self.project.submissions).as_posix()
         return row
@@ -276,7 +306,8 @@ class Workspace:
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         with self._changing, tempfile.TemporaryDirectory() as tmp:
             try:
-                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes)
+                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes,
+                                   path_limit())
             except TooLarge:
                 limit = self.limits.max_file_bytes // MiB
                 refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",

@@ -11,7 +11,11 @@ from consolidator.checks.checked_files import Progress
 from consolidator.checks.log import write_logs
 from consolidator.checks.validation import ValidationResult, validate_reusing
 from consolidator.feedback.department_files import DepartmentFiles
-from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
+from consolidator.jobs.correction import (
+    ledger_path,
+    recorded_in_ledger,
+    write_department_outputs,
+)
 from consolidator.jobs.output_folder import exclusive, keep_previous
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
@@ -56,9 +60,9 @@ def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
     with exclusive(out_dir), placed_beside() as held:
         result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
                                   reuse=reuse, progress=progress)
-        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate")
-        sent = write_department_outputs(out_dir, result, submissions)
-        logs = write_logs(out_dir, list(result.findings), result.department_rows())
+        with recorded_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate"):
+            sent = write_department_outputs(out_dir, result, submissions)
+            logs = write_logs(out_dir, list(result.findings), result.department_rows())
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder},
                      departments=sent, held=held)
 
@@ -74,18 +78,19 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
     with exclusive(out_dir), placed_beside() as held:
         result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
                                   reuse=reuse, progress=progress)
-        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "consolidate")
-        sent = write_department_outputs(out_dir, result, submissions)
-        merged = consolidate(result)
-        target = master_path(out_dir, year)
-        kept: list[Path | None] = []  # the previous master's copy, when there is a new one
-        master = write_with(target, lambda tmp: write_master(tmp, merged), same=same_workbook,
-                            before=lambda: kept.append(keep_previous(target)))
-        for old, new in held:  # an output held open in Excel: said in the log too
-            result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
-        logs = write_logs(out_dir, list(result.findings), result.department_rows())
-        plan = write_text_atomic(output_path(out_dir, f"plan_{year + 1}.json"),
-                                 dump_json(next_catalog(merged)))
+        with recorded_in_ledger(result, submissions, ledger_path(out_dir, ledger),
+                                "consolidate"):  # recorded once the outputs are in place
+            sent = write_department_outputs(out_dir, result, submissions)
+            merged = consolidate(result)
+            target = master_path(out_dir, year)
+            kept: list[Path | None] = []  # the previous master's copy, when there is a new one
+            master = write_with(target, lambda tmp: write_master(tmp, merged), same=same_workbook,
+                                before=lambda: kept.append(keep_previous(target)))
+            for old, new in held:  # an output held open in Excel: said in the log too
+                result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
+            logs = write_logs(out_dir, list(result.findings), result.department_rows())
+            plan = write_text_atomic(output_path(out_dir, f"plan_{year + 1}.json"),
+                                     dump_json(next_catalog(merged)))
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
                      plan, kept[0] if kept else None, merged, sent, held,
                      master_changed=bool(kept))
