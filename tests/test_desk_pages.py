@@ -29,6 +29,7 @@ from consolidator.messages.desk import DESK_ACTIONS, DESK_TEXT
 from consolidator.plan.catalog import Catalog
 from helpers.desk import (
     BASE,
+    PAGES_ROOT,
     TERMINAL,
     accept_forms,
     desk_client,
@@ -210,7 +211,8 @@ def test_the_versions_of_a_department_and_what_changed(
     (project / "submissions" / first.name).unlink()  # moved away: the ledger still has it
     assert post(client, "/status/check").status_code == 302
     status = page(client, "/status")
-    assert 'href="/status/versions/%E5%9C%B0%E5%9F%9F%E7%A6%8F%E7%A5%89%E8%AA%B2"' in status
+    assert f'href="{PAGES_ROOT}/status/versions/%E5%9C%B0%E5%9F%9F%E7%A6%8F%E7%A5%89%E8%AA%B2"' \
+        in status
     html = page(client, "/status/versions/地域福祉課")
     versions = re.findall(r'<tr data-testid="version" data-status="(\w+)">.*?'
                           r'<td class="file">(.*?)</td>', html, re.S)
