@@ -105,11 +105,13 @@ def remind(project: Path, catalog: Catalog, year: int, deadline: str = "",
 def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
                        deadline: str = "", contact: str = "", ledger: Path | None = None,
                        today: date | None = None, fmt: str = "xlsx", reuse: bool = True,
-                       progress: Progress | None = None) -> Reminders:
+                       progress: Progress | None = None, state: Path | None = None
+                       ) -> Reminders:
     """Write ``out_dir/督促/``: a reminder with its template (``fmt``: xlsx or ods) for every
     department that has sent nothing for ``year``, the correction draft for every one whose
     file has errors, and 督促一覧.xlsx; record the reminders in the ledger (default
-    ``out_dir/ledger.sqlite3``). The files are checked as by ``validate`` (``reuse``: the
+    ``ledger.sqlite3`` in ``state``, the working folder, which also keeps the result cache;
+    default ``out_dir``). The files are checked as by ``validate`` (``reuse``: the
     result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts
     and templates say (default: what most returned templates carry, else the cover's
     defaults). The
@@ -121,14 +123,14 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
     today = today or date.today()
     folder = out_dir / REMIND_TEXT["folder"]
     with exclusive(out_dir):
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
         usual = usual_request(result)
         request = (deadline or usual[0], contact or usual[1])
         due = parse_date(request[0], today.year)
         out = Reminders(folder, *request, days_left=(due - today).days if due else None)
         out.reused = result.reused
-        conn, found = open_ledger(ledger_path(out_dir, ledger))
+        conn, found = open_ledger(ledger_path(state or out_dir, ledger))
         out.findings.extend(found)
         try:
             apply_acceptances(conn, result.findings)
