@@ -187,8 +187,7 @@ def test_a_damaged_settings_file_is_said_never_ignored(year_folder: Path) -> Non
     (year_folder / "consolidator.toml").write_text('plan = "plan.json"\ncontact = 地域福祉課\n',
                                                    "utf-8")
     said = CliRunner().invoke(main, ["generate", "--folder", str(year_folder)])
-    assert said.exit_code != 0 and said.exception is None or isinstance(said.exception,
-                                                                        SystemExit)
+    assert said.exit_code == 1 and isinstance(said.exception, SystemExit)  # no traceback
     assert "settings-unreadable" in said.output and "2行目" in said.output
     assert "consolidator.toml" in said.output
 
