@@ -84,3 +84,15 @@ def test_next_year_and_back_on_the_desk(project: Path, mini_catalog: Catalog,
     assert not (project / ARCHIVE).exists()
     assert (project / "output" / "master_2022.xlsx").is_file()
     assert ws.project.year == 2022 and ws.project.catalog.source == str(plan)
+
+
+def test_the_folders_contact_fills_an_empty_field(project: Path, mini_catalog: Catalog) -> None:
+    (project / "consolidator.toml").write_text(
+        'deadline = "2023年5月31日"\ncontact = "地域福祉課 内線1234"\n', "utf-8")
+    client, _ws = desk_client(project, mini_catalog)
+    assert post(client, "/forms/generate", {"mail": "1"}).status_code == 302
+    import email
+
+    draft = next((project / "workbook_templates").glob("*.eml")).read_bytes()
+    text = email.message_from_bytes(draft).get_payload(0).get_payload(decode=True).decode()
+    assert "2023年5月31日" in text and "地域福祉課 内線1234" in text

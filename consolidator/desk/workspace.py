@@ -169,8 +169,10 @@ class Workspace:
     # ---- changing ----------------------------------------------------------------------------
     def generate(self, deadline: str, contact: str, mail: bool = False) -> Generated:
         """``consolidator generate --deadline … --contact …`` into ``workbook_templates/``;
-        with ``mail`` (``--mail``) also each template's e-mail draft beside it."""
+        with ``mail`` (``--mail``) also each template's e-mail draft beside it. A field left
+        empty is the folder's setting (``consolidator.toml``), as on the command line."""
         p = self.project
+        deadline, contact = self._request(deadline, contact)
         with self._changing, exclusive(p.output):
             paths = generate_templates(p.catalog, p.year, p.templates, deadline=deadline,
                                        contact=contact)
@@ -211,14 +213,22 @@ class Workspace:
     def remind(self, deadline: str, contact: str) -> None:
         """``consolidator remind --deadline … --contact …``: the reminder drafts and their
         list for the departments that sent nothing (and the correction drafts for files with
-        errors), recorded in the ledger."""
+        errors), recorded in the ledger. A field left empty is the folder's setting, else
+        what the templates sent out said."""
         from consolidator.jobs.reminders import remind_departments
 
         p = self.project
+        deadline, contact = self._request(deadline, contact)
         with self._changing:
             remind_departments(p.submissions, p.catalog, p.year, p.output,
                                deadline=deadline, contact=contact, state=p.state)
         self.last_remind = True
+
+    def _request(self, deadline: str, contact: str) -> tuple[str, str]:
+        """The deadline and contact typed, each else the folder's setting (a settings file
+        that cannot be read gives none: the page's fields are used as typed)."""
+        kept, _found = self.project.settings()
+        return deadline or kept.deadline or "", contact or kept.contact or ""
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:
         """Save the files into ``submissions/`` (safe names, never overwriting, each within
