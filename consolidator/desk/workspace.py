@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -123,7 +124,8 @@ class Workspace:
         self.last_step_was_undo = False
         self._before_step: Catalog | None = None  # the plan in use before 次の年度へ
         self.progress = Progress()
-        project.adopt_state()  # a ledger an earlier version kept in output/ joins the folder
+        with suppress(OSError):  # no right to move it: tried again by the next start or run
+            project.adopt_state()  # a ledger an earlier version kept in output/ joins the folder
 
     # ---- reading ---------------------------------------------------------------------------
     def validation(self) -> ValidationResult:

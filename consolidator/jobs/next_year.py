@@ -34,7 +34,7 @@ from consolidator.atomic import write_text_atomic
 from consolidator.findings import Finding, make
 from consolidator.folder_settings import read_settings, update_settings, write_settings
 from consolidator.japanese_values import wareki
-from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.output_folder import LOCK_NAME, exclusive
 from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.ledger.status import ledger_status
 from consolidator.messages import OUTPUT_TEXT, fill
@@ -155,7 +155,7 @@ def _unfinished(folder: WorkingFolder, catalog: Catalog, year: int, force: bool
         return []
     status = ledger_status(folder.ledger, catalog.department_names, year)
     if status is None:
-        return [make("next-year-no-plan", year=label, file=str(folder.ledger))]
+        return [make("next-year-no-run", year=label, file=str(folder.ledger))]
     found = []
     missing = [d.unit for d in status.departments if not d.submitted]
     if missing:
@@ -170,10 +170,13 @@ def _unfinished(folder: WorkingFolder, catalog: Catalog, year: int, force: bool
 def _held_open(moves: list[tuple[Path, Path]]) -> list[Finding]:
     """A finding for every file among ``moves`` (a folder: every file below it) that cannot
     be moved now: it is renamed aside and back, which Windows refuses for a file another
-    program holds open (Excel)."""
+    program holds open (Excel). The output folder's lock file is not tried: this step holds
+    it while it looks, and lets it go before it moves anything."""
     found = []
     for src, _dst in moves:
         for file in [src] if src.is_file() else _files_in(src):
+            if file.name == LOCK_NAME:
+                continue
             probe = file.with_name(file.name + PROBE_SUFFIX)
             try:
                 os.replace(file, probe)

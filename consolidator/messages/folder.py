@@ -24,6 +24,8 @@ FOLDER: dict[str, Message] = {
     # ---- next-year ---------------------------------------------------------------------------
     "next-year-no-plan": (E, "{year}度の集約でできる来年度の計画 {file} がありません。",
                           "先に {year}度の集約(consolidate、デスクの「集約」)を実行してください。"),
+    "next-year-no-run": (E, "提出台帳 {file} に {year}度の検証・集約の記録がないため、提出がそろっているか確かめられません。",
+                         "作業フォルダで {year}度の集約(consolidate、デスクの「集約」)を実行してから、もう一度実行してください(台帳を --ledger で別の場所にしていたときは --force で進めます)。"),
     "next-year-units-missing": (E, "{year}度はまだ {count} 担当が未提出です({departments})。",
                                 "提出を待つか、このまま次の年度へ進むなら --force を付けて(デスクでは「未完了でも進む」に印を付けて)実行してください。"),
     "next-year-errors-open": (E, "{year}度の提出ファイルにまだ {count} 件のエラーがあります。",
