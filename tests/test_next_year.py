@@ -12,6 +12,7 @@ restores until the new year's first file arrives.
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -60,11 +61,12 @@ def hold_open(monkeypatch: pytest.MonkeyPatch, *held: Path) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.fixture
-def year_folder(tmp_path: Path, mini_catalog: Catalog) -> Path:
+@pytest.fixture(scope="module")
+def finished_year(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catalog) -> Path:
     """A working folder after 令和4年度: the mini plan imported (plan export → plan import
     --folder), templates generated without --plan, two of three departments returned,
-    consolidated."""
+    consolidated. Built once; each test works on its own copy (:func:`year_folder`)."""
+    tmp_path = tmp_path_factory.mktemp("finished_year")
     folder = tmp_path / "福祉計画"
     folder.mkdir()
     book = tmp_path / "計画.xlsx"
@@ -85,6 +87,12 @@ def year_folder(tmp_path: Path, mini_catalog: Catalog) -> Path:
     assert (folder / "ledger.sqlite3").is_file()  # the folder's, not output/'s
     assert not (folder / "output" / "ledger.sqlite3").exists()
     return folder
+
+
+@pytest.fixture
+def year_folder(finished_year: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`finished_year` (the same bytes, the ledger included)."""
+    return Path(shutil.copytree(finished_year, tmp_path / finished_year.name))
 
 
 def settings(folder: Path) -> dict[str, Any]:
@@ -208,3 +216,12 @@ def test_an_output_ledger_is_adopted_once(tmp_path: Path, mini_templates: dict[s
 
     with closing(sqlite3.connect(folder / "ledger.sqlite3")) as conn:
         assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (2,)
+
+
+def test_an_archive_folder_already_there_is_never_written_into(year_folder: Path) -> None:
+    (year_folder / ARCHIVE).mkdir()
+    (year_folder / ARCHIVE / "メモ.txt").write_text("前の担当者のメモ", "utf-8")
+    before = tree(year_folder)
+    refused = cli("next-year", "--folder", str(year_folder), "--force")
+    assert refused.exit_code != 0 and "next-year-archive-exists" in refused.output
+    assert tree(year_folder) == before
