@@ -47,6 +47,7 @@ from consolidator.findings import ERROR, Finding
 from consolidator.japanese_values import parse_date
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.ledger.acceptance import apply_acceptances
 from consolidator.ledger.reminders import (
     Reminder,
@@ -96,10 +97,12 @@ class Reminders:
 
 def remind(project: Path, catalog: Catalog, year: int, deadline: str = "",
            contact: str = "", *, today: date | None = None) -> Reminders:
-    """:func:`remind_departments` on a project folder as ``generate`` / ``consolidate`` lay
-    it out (``submissions/``, ``output/``, the ledger in ``output/``)."""
-    return remind_departments(project / "submissions", catalog, year, project / "output",
-                              deadline=deadline, contact=contact, today=today)
+    """:func:`remind_departments` on a working folder as ``generate`` / ``consolidate`` lay
+    it out (``submissions/``, ``output/``, the ledger kept in the folder)."""
+    folder = WorkingFolder(project)
+    return remind_departments(folder.submissions, catalog, year, folder.output,
+                              deadline=deadline, contact=contact, today=today,
+                              state=folder.state)
 
 
 def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
