@@ -79,6 +79,8 @@ def test_next_year_and_back_on_the_desk(project: Path, mini_catalog: Catalog,
                                                                         "plan_2023.json")
     page = _page(client)
     assert 'data-testid="next-year-undo"' in page and "令和5年度" in page
+    for path in ("/status", "/forms", "/submit", "/plan"):  # the new year: no folder yet
+        assert client.get(path, base_url=BASE).status_code == 200, path
 
     post(client, "/next-year/undo")
     assert not (project / ARCHIVE).exists()

@@ -225,3 +225,21 @@ def test_an_archive_folder_already_there_is_never_written_into(year_folder: Path
     refused = cli("next-year", "--folder", str(year_folder), "--force")
     assert refused.exit_code != 0 and "next-year-archive-exists" in refused.output
     assert tree(year_folder) == before
+
+
+def test_a_move_failing_half_way_moves_everything_back(year_folder: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file could be moved when tried, yet renaming output/ fails (another program
+    opened a file in between): what had moved goes back, nothing is left half-done."""
+    before = tree(year_folder)
+    real: Callable[..., Any] = os.replace
+    output = (year_folder / "output").resolve()
+
+    def replace(src: Any, dst: Any, *args: Any, **kw: Any) -> None:
+        if Path(src).resolve() == output:
+            raise PermissionError(13, "used by another process", str(src))
+        real(src, dst, *args, **kw)
+    monkeypatch.setattr(os, "replace", replace)
+    failed = cli("next-year", "--folder", str(year_folder), "--force")
+    assert failed.exit_code != 0 and "next-year-move-failed" in failed.output
+    assert tree(year_folder) == before and not (year_folder / ARCHIVE).exists()

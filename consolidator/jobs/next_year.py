@@ -90,19 +90,23 @@ def next_year(folder: WorkingFolder, catalog: Catalog, year: int, *,
             refused = _held_open(moves)
     if refused:
         return YearStep(False, refused)
+    record = undo_record(folder)
+    if record.exists():  # an earlier year's step, no longer undone: kept under another name
+        _retire(record, "kept")
+    # The record first: whatever happens after, what moved where is written down.
+    write_text_atomic(record, json.dumps({
+        "year": year, "archive": archive.name, "settings": _settings_text(folder),
+        "moved": [[_rel(a, root), _rel(b, root)] for a, b in moves]},
+        ensure_ascii=False, indent=1))
     archive.mkdir()
     moved, failed = _move_all(moves)
     if failed is not None:
         archive.rmdir()  # made just now, and empty again
+        record.unlink()  # written just now, by this step: nothing was moved
         return YearStep(False, [failed])
-    before = _settings_text(folder)
     settings, _ = read_settings(root)
     update_settings(root, plan=plan.name, year=None if settings.year is None
                     else wareki(year + 1))
-    write_text_atomic(undo_record(folder), json.dumps({
-        "year": year, "archive": archive.name, "settings": before,
-        "moved": [[_rel(a, root), _rel(b, root)] for a, b in moved]},
-        ensure_ascii=False, indent=1))
     return YearStep(True, [], moved, archive, plan.name)
 
 
@@ -141,9 +145,14 @@ def undo_next_year(folder: WorkingFolder) -> YearStep:
         write_settings(root, read_settings(root)[0].changed(plan=None, year=None))
     else:
         write_text_atomic(folder.settings_file, done["settings"])
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    os.replace(record, record.with_name(f"{record.stem}_{stamp}{record.suffix}.undone"))
+    _retire(record, "undone")
     return YearStep(True, [], moved, archive, read_settings(root)[0].plan)
+
+
+def _retire(record: Path, why: str) -> None:
+    """Rename an undo record out of use (kept, never deleted): ``…_<日時>.json.<why>``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    os.replace(record, record.with_name(f"{record.stem}_{stamp}{record.suffix}.{why}"))
 
 
 def _unfinished(folder: WorkingFolder, catalog: Catalog, year: int, force: bool
