@@ -1,6 +1,7 @@
 """Command line: parses options, calls the library, prints Japanese results.
 
 - ``app``: the command group, the shared options and helpers (catalog, year);
+- ``working_folder``: the working folder a command runs in and the defaults of its settings;
 - ``plan_commands``: ``plan show / validate / diff / import / export``;
 - ``yearly``: ``generate``, ``fields``, ``validate``, ``consolidate``, ``demo``;
 - ``correction``: ``diff``, ``accept``, ``status``;

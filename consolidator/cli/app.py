@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +19,9 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from collections.abc import Iterable
 
     from consolidator.findings import Finding, Findings
-    from consolidator.folder_settings import FolderSettings
-    from consolidator.jobs.working_folder import WorkingFolder
     from consolidator.plan.catalog import Catalog
 
-from consolidator.messages import cli_text, fill
-from consolidator.messages.folder import FOLDER_TEXT
+from consolidator.messages import cli_text
 
 PLAN_OPTION = click.option("--plan", "plan_path", type=click.Path(exists=True, dir_okay=False),
                            help="計画カタログ(JSON)。省略時は作業フォルダの設定"
@@ -128,7 +124,8 @@ CONTACT_OPTION = click.option("--contact",
 def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """What every command writing a request to the departments takes (``generate``,
     ``remind``): ``--deadline`` and ``--contact``, as ``deadline, contact`` (None: the
-    working folder's settings, see :meth:`Where.setting`)."""
+    working folder's settings, see
+    :meth:`consolidator.cli.working_folder.Where.setting`)."""
     return DEADLINE_OPTION(CONTACT_OPTION(command))
 
 
@@ -138,90 +135,9 @@ def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return PLAN_OPTION(FOLDER_OPTION(command))
 
 
-@dataclass
-class Where:
-    """The working folder a command runs in and its settings. ``folder`` None: there is none
-    (no ``--folder``, and the current folder has no settings file): the paths are the
-    current folder's as before, the ledger and cache in the output folder."""
-
-    folder: WorkingFolder | None
-    settings: FolderSettings
-
-    def setting(self, name: str, explicit: str | None) -> str | None:
-        """``explicit`` (an option given), else the folder's setting ``name``. An option
-        that overrides a different setting says so."""
-        kept = getattr(self.settings, name)
-        if explicit is not None:
-            if kept is not None and kept != explicit:
-                self._overridden(name, kept)
-            return explicit
-        return kept
-
-    def plan(self, plan_path: str | None) -> str | None:
-        """The plan to use: ``--plan``, else the folder's, else None (the default plan)."""
-        kept = self.settings.plan_path(self.folder.root) if self.folder is not None else None
-        if plan_path is None:
-            return None if kept is None else str(kept)
-        if kept is not None and Path(plan_path).resolve() != kept.resolve():
-            self._overridden("plan", self.settings.plan)
-        return plan_path
-
-    def _overridden(self, name: str, kept: str | None) -> None:
-        file = self.folder.settings_file.name if self.folder is not None else ""
-        click.echo(fill(FOLDER_TEXT["option-wins"], option=name, value=kept, file=file,
-                        what=FOLDER_TEXT[f"what-{name}"]))
-
-    def catalog(self, plan_path: str | None) -> Catalog:
-        return load_catalog(self.plan(plan_path))
-
-    def year(self, year: str | None, catalog: Catalog) -> int:
-        return fiscal_year_option(self.setting("year", year), catalog)
-
-    def path(self, explicit: str | None, name: str) -> Path:
-        """A folder the command works on: ``explicit``, else ``name`` in the working folder
-        (in the current folder when there is none)."""
-        if explicit is not None:
-            return Path(explicit)
-        return self.folder.root / name if self.folder is not None else Path(name)
-
-    @property
-    def state(self) -> Path | None:
-        """Where the ledger and the result cache are kept: the working folder (None: the
-        output folder, as a run outside a working folder)."""
-        return self.folder.root if self.folder is not None else None
-
-    def adopt_state(self) -> None:
-        """The ledger and cache an earlier version kept in ``output/`` move into the folder
-        (once; said when it happens)."""
-        if self.folder is not None and self.folder.adopt_state():
-            click.echo(fill(FOLDER_TEXT["state-adopted"], folder=self.folder.root))
-
-
-def in_folder(folder: str | None) -> Where:
-    """The working folder: ``--folder``, else the current folder when it has a settings file;
-    its settings read (a file that cannot be used stops the command, saying where)."""
-    from consolidator.folder_settings import FolderSettings, read_settings
-    from consolidator.jobs.working_folder import WorkingFolder
-    from consolidator.output_names import SETTINGS_FILE
-
-    if folder is None:
-        if not Path(SETTINGS_FILE).is_file():
-            return Where(None, FolderSettings())
-        folder = "."
-    root = Path(folder)
-    settings, found = read_settings(root)
-    plan = settings.plan_path(root)
-    if plan is not None and not plan.is_file():
-        found.add("settings-plan-missing", file=str(root / SETTINGS_FILE), value=settings.plan)
-    print_findings(found)
-    if found.errors:
-        raise click.ClickException(fill(FOLDER_TEXT["settings-broken"],
-                                        file=root / SETTINGS_FILE))
-    return Where(WorkingFolder(root), settings)
 NO_CACHE_OPTION = click.option("--no-cache", is_flag=True,
                                help="前回までの検証結果を使わず、すべてのファイルを検証し直します"
                                     "(結果は保存し直します)。")
-
 
 
 def folder_run(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,10 +16,10 @@ from consolidator.cli.app import (
     LEDGER_OPTION,
     OUT_OPTION,
     YEAR_OPTION,
-    in_folder,
     main,
     plan_options,
 )
+from consolidator.cli.working_folder import in_folder
 from consolidator.messages import cli_text, fill
 
 T = TypeVar("T")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from consolidator.cli.app import PLAN_OPTION, in_folder, main
+from consolidator.cli.app import PLAN_OPTION, main
+from consolidator.cli.working_folder import in_folder
 
 WEB_PACKAGES = ("flask", "waitress", "werkzeug", "jinja2", "markupsafe")  # the extra "desk"
 

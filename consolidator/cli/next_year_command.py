@@ -13,10 +13,10 @@ from consolidator.cli.app import (
     FOLDER_OPTION,
     PLAN_OPTION,
     YEAR_OPTION,
-    in_folder,
     main,
     print_findings,
 )
+from consolidator.cli.working_folder import in_folder
 from consolidator.messages import fill
 from consolidator.messages.folder import FOLDER_TEXT
 

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
-    from consolidator.cli.app import Where
+    from consolidator.cli.working_folder import Where
 
 from consolidator.cli.app import (
     FOLDER_OPTION,
-    in_folder,
     load_catalog,
     main,
     plan_options,
     print_findings,
 )
+from consolidator.cli.working_folder import in_folder
 from consolidator.messages import cli_text, fill
 
 

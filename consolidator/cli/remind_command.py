@@ -8,11 +8,11 @@ import click
 
 from consolidator.cli.app import (
     folder_run,
-    in_folder,
     main,
     print_findings,
     request_options,
 )
+from consolidator.cli.working_folder import in_folder
 from consolidator.cli.yearly import _run
 from consolidator.messages import fill
 

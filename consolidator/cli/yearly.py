@@ -16,15 +16,14 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
 
 from consolidator.cli.app import (
     YEAR_OPTION,
-    Where,
     folder_run,
-    in_folder,
     main,
     plan_options,
     print_findings,
     progress_bar,
     request_options,
 )
+from consolidator.cli.working_folder import Where, in_folder
 from consolidator.messages import cli_text, fill, render
 from consolidator.messages.correction import MAIL_TEXT
 
