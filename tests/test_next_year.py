@@ -243,3 +243,15 @@ def test_a_move_failing_half_way_moves_everything_back(year_folder: Path,
     failed = cli("next-year", "--folder", str(year_folder), "--force")
     assert failed.exit_code != 0 and "next-year-move-failed" in failed.output
     assert tree(year_folder) == before and not (year_folder / ARCHIVE).exists()
+
+
+def test_a_plan_gone_missing_is_said_and_put_right_by_importing(year_folder: Path,
+                                                                 tmp_path: Path) -> None:
+    (year_folder / "plan.json").rename(tmp_path / "elsewhere.json")
+    said = cli("generate", "--folder", str(year_folder))
+    assert said.exit_code == 1 and "settings-plan-missing" in said.output
+    book = tmp_path / "計画.xlsx"
+    assert cli("plan", "export", str(book), "--plan", str(MINI_PLAN)).exit_code == 0
+    imported = cli("plan", "import", str(book), "--folder", str(year_folder))
+    assert imported.exit_code == 0, imported.output
+    assert cli("generate", "--folder", str(year_folder)).exit_code == 0

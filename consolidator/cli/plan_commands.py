@@ -133,7 +133,7 @@ def plan_import(report: str, out: str | None, overrides: str | None, folder: str
     """
     from consolidator.output_names import PLAN_FILE
 
-    where = in_folder(folder)
+    where = in_folder(folder, strict=False)  # importing a plan is how a bad one is put right
     if out is None and where.folder is None:
         raise click.UsageError(cli_text("plan-import-no-output"))
     target = where.path(out, PLAN_FILE)

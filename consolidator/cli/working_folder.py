@@ -79,9 +79,11 @@ class Where:
             click.echo(fill(FOLDER_TEXT["state-adopted"], folder=self.folder.root))
 
 
-def in_folder(folder: str | None) -> Where:
+def in_folder(folder: str | None, *, strict: bool = True) -> Where:
     """The working folder: ``--folder``, else the current folder when it has a settings file;
-    its settings read (a file that cannot be used stops the command, saying where)."""
+    its settings read (a file that cannot be used, or whose plan is missing, stops the
+    command, saying where; not when ``strict`` is False — ``plan import``, which puts it
+    right: its findings are shown, and no setting is used)."""
     from consolidator.folder_settings import FolderSettings, read_settings
     from consolidator.jobs.working_folder import WorkingFolder
     from consolidator.output_names import SETTINGS_FILE
@@ -96,6 +98,8 @@ def in_folder(folder: str | None) -> Where:
     if plan is not None and not plan.is_file():
         found.add("settings-plan-missing", file=str(root / SETTINGS_FILE), value=settings.plan)
     print_findings(found)
+    if found.errors and not strict:
+        return Where(WorkingFolder(root), FolderSettings())
     if found.errors:
         raise click.ClickException(fill(FOLDER_TEXT["settings-broken"],
                                         file=root / SETTINGS_FILE))
