@@ -255,3 +255,15 @@ def test_a_plan_gone_missing_is_said_and_put_right_by_importing(year_folder: Pat
     imported = cli("plan", "import", str(book), "--folder", str(year_folder))
     assert imported.exit_code == 0, imported.output
     assert cli("generate", "--folder", str(year_folder)).exit_code == 0
+
+
+def test_an_undo_record_leading_out_of_the_folder_moves_nothing(year_folder: Path) -> None:
+    outside = year_folder.parent / "大事なファイル.xlsx"
+    outside.write_bytes(b"not ours")
+    record = year_folder / FOLDER_TEXT["undo-record"]
+    record.write_text('{"year": 2022, "archive": "令和4年度", "settings": null, "moved": '
+                      '[["取り戻す.xlsx", "../大事なファイル.xlsx"]]}', "utf-8")
+    (year_folder / "submissions").rename(year_folder / "old_submissions")  # no new year yet
+    said = cli("next-year", "--folder", str(year_folder), "--undo")
+    assert said.exit_code != 0 and "next-year-nothing-to-undo" in said.output
+    assert outside.read_bytes() == b"not ours" and not (year_folder / "取り戻す.xlsx").exists()

@@ -118,7 +118,10 @@ def undo_next_year(folder: WorkingFolder) -> YearStep:
     try:
         done = json.loads(record.read_text("utf-8"))
         back = [(root / new, root / old) for old, new in reversed(done["moved"])]
+        inside = all(p.resolve().is_relative_to(root.resolve()) for move in back for p in move)
     except (OSError, ValueError, KeyError, TypeError):
+        inside = False
+    if not inside:  # no record, or one edited to lead out of the folder: nothing is moved
         return YearStep(False, [make("next-year-nothing-to-undo", file=str(record))])
     refused = []
     arrived = _files_in(folder.submissions)
