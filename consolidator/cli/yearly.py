@@ -130,11 +130,12 @@ def validate(submissions: str | None, plan_path: str | None, year: str | None,
     """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
 
     前回から中身の変わっていないファイルは、前回の検証結果を使います
-    (出力先フォルダの .consolidator-cache.sqlite3。--no-cache ですべて検証し直し)。
+    (作業フォルダの .consolidator-cache.sqlite3。--no-cache ですべて検証し直し)。
 
     \b
     Example:
         consolidator validate submissions/
+        consolidator validate --folder 福祉計画
     """
     _start_children()
     from consolidator.jobs.runs import run_validate
