@@ -80,16 +80,16 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def _cli_status(out: Path) -> list[dict[str, Any]]:
-    """``consolidator status --json`` on the project's output folder."""
-    done = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--out", str(out),
-                                     "--json"])
+def _cli_status(project: Path) -> list[dict[str, Any]]:
+    """``consolidator status --json`` on the project folder (the desk's working folder)."""
+    done = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--folder",
+                                     str(project), "--json"])
     assert done.exit_code in (0, 1), done.output
     return [json.loads(line) for line in done.output.splitlines()]
 
 
 def _ledger_rows(project: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(project / "output" / "ledger.sqlite3")
+    conn = sqlite3.connect(project / "ledger.sqlite3")
     try:
         return conn.execute(sql).fetchall()
     finally:
@@ -113,8 +113,8 @@ def test_status_rows_are_consolidator_status(project: Path, mini_catalog: Catalo
     upload(client, list(returned.values()))
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and 'data-testid="not-recorded"' not in html
-    *rows, missing = _cli_status(project / "output")
-    ledger = ledger_status(project / "output" / "ledger.sqlite3",
+    *rows, missing = _cli_status(project)
+    ledger = ledger_status(project / "ledger.sqlite3",
                            mini_catalog.department_names, YEAR)
     assert ledger is not None
     assert [r["unit"] for r in rows] == mini_catalog.department_names
@@ -169,9 +169,9 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
     assert row_cells(html, "市社協")["errors"] == "0"  # sent nothing: 未提出, as status counts
     assert row_cells(html, "高齢福祉課")["last-seen"] == DESK_TEXT["not-counted"]
     assert accept_forms(html) == []  # accepting needs the run recorded first
-    assert not (project / "output" / "ledger.sqlite3").exists()  # a page only reads
+    assert not (project / "ledger.sqlite3").exists()  # a page only reads
     assert post(client, "/status/check", origin="http://evil.example").status_code == 403
-    assert not (project / "output" / "ledger.sqlite3").exists()
+    assert not (project / "ledger.sqlite3").exists()
     assert post(client, "/status/check").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
@@ -182,7 +182,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
         project: Path, mini_catalog: Catalog, returned: dict[str, Path]) -> None:
     client, _ws = desk_client(project, mini_catalog)
     upload(client, list(returned.values()))
-    ledger = project / "output" / "ledger.sqlite3"
+    ledger = project / "ledger.sqlite3"
     ledger.write_bytes(b"this is not a database" * 100)
     html = page(client, "/status")
     assert 'data-testid="ledger-problem"' in html and 'data-testid="not-recorded"' in html
@@ -196,7 +196,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
     assert post(client, "/status/check").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
-    assert list((project / "output").glob("ledger.damaged-*.sqlite3"))
+    assert list(project.glob("ledger.damaged-*.sqlite3"))
 
 
 # ---- accepting a warning ------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_a_warning_accepted_on_status_counts_as_accepted_in_consolidator_status(
     assert 'data-testid="accepted"' in html and reason in html
     assert _acceptances(project) == [("value-tenfold", "地域福祉課", "2-1-1-c1.value",
                                       tenfold["value"], "山田", reason)]
-    row = next(r for r in _cli_status(project / "output") if r.get("unit") == "地域福祉課")
+    row = next(r for r in _cli_status(project) if r.get("unit") == "地域福祉課")
     assert (row["warnings"], row["accepted"]) == (0, 1)
     html = page(client, "/status")
     assert DESK_TEXT["accept-done"] not in html  # said once
@@ -275,7 +275,7 @@ def test_an_error_a_missing_reason_and_another_origin_are_refused(
     assert post(client, "/status/accept", {**plan_empty, "department": "人事課",
                                            "reason": "x"}).status_code == 404
     assert _acceptances(project) == []
-    row = next(r for r in _cli_status(project / "output") if r.get("unit") == "高齢福祉課")
+    row = next(r for r in _cli_status(project) if r.get("unit") == "高齢福祉課")
     assert (row["errors"], row["warnings"], row["accepted"]) == (1, 1, 0)
 
 
@@ -360,7 +360,7 @@ def test_reminders_are_written_from_the_status_page(project: Path, mini_catalog:
     assert NEXT_JUNE in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert download(client, "/status/reminders.xlsx")[1].startswith(b"PK")
     assert download(client, "/status/reminder/高齢福祉課")[0] == 404
-    with closing(sqlite3.connect(project / "output" / "ledger.sqlite3")) as db:
+    with closing(sqlite3.connect(project / "ledger.sqlite3")) as db:
         reminded = set(db.execute("SELECT department, kind FROM reminders"))
     assert ("市社協", "missing") in reminded  # nothing sent: asked to send
     assert ("高齢福祉課", "missing") not in reminded  # it sent its file (with errors: "fix")

@@ -287,12 +287,9 @@ def test_a_device_name_leading_a_file_name_is_refused_there_only(work: Path) -> 
 def test_generate_command_exits_non_zero_naming_the_department(work: Path,
                                                                monkeypatch: Any) -> None:
     """The CLI on a catalog that slipped past the check (its check made to pass)."""
-    import consolidator.cli.app as app
+    import consolidator.cli.working_folder as working_folder
 
-    monkeypatch.setattr(app, "load_catalog", lambda _plan: unchecked(ESCAPE))
-    import consolidator.cli.yearly as yearly
-
-    monkeypatch.setattr(yearly, "load_catalog", lambda _plan: unchecked(ESCAPE))
+    monkeypatch.setattr(working_folder, "load_catalog", lambda _plan: unchecked(ESCAPE))
     done = CliRunner().invoke(main, ["generate", "--mail"])
     assert done.exit_code == 1
     assert "output-name-refused" in done.output and ESCAPE in done.output

@@ -25,6 +25,7 @@ from consolidator.messages.outputs import (
     LOG_SUMMARY_SHEET,
     SUMMARY_HEADER,
 )
+from consolidator.output_names import LOG_KINDS, log_name
 from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
 from consolidator.text_layout import display_width, pad, rpad
@@ -93,8 +94,7 @@ def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dic
     paths (keys ``xlsx``, ``csv``, ``jsonl``). What goes back to each department is written
     by :mod:`consolidator.feedback`."""
     ordered = sorted_findings(findings)
-    paths = {kind: output_path(out_dir, f"validation_log.{kind}")
-             for kind in ("xlsx", "csv", "jsonl")}
+    paths = {kind: output_path(out_dir, log_name(kind)) for kind in LOG_KINDS}
     write_with(paths["xlsx"], lambda tmp: _write_xlsx(tmp, ordered, department_rows),
                same=same_workbook)
     write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")

@@ -39,7 +39,8 @@ from consolidator.desk.uploads import (
 )
 from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.findings import Finding, make
-from consolidator.jobs.correction import ledger_path
+from consolidator.folder_settings import update_settings
+from consolidator.jobs.next_year import YearStep, next_year, undo_next_year
 from consolidator.jobs.output_folder import OutputBusy, exclusive
 from consolidator.jobs.publishing import publish_consolidated
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
@@ -49,6 +50,7 @@ from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import fill
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.output_names import PLAN_FILE
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
 from consolidator.safe_paths import WrittenFiles
@@ -57,7 +59,6 @@ from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
 
 Fingerprint = tuple[tuple[str, int, int], ...]
-PLAN_FILE = "plan.json"  # a plan taken in on 計画 (use it with --plan plan.json)
 _log = logging.getLogger(__name__)
 
 
@@ -131,7 +132,12 @@ class Workspace:
         self.last_accept: Acceptance | None = None
         self.last_remind: bool = False
         self.remind_refused: str | None = None  # why the last reminders were not written
+        self.last_year_step: YearStep | None = None
+        self.last_step_was_undo = False
+        self._before_step: Catalog | None = None  # the plan in use before 次の年度へ
         self.progress = Progress()
+        with suppress(OSError):  # no right to move it: tried again by the next start or run
+            project.adopt_state()  # a ledger an earlier version kept in output/ joins the folder
 
     # ---- reading ---------------------------------------------------------------------------
     def validation(self) -> ValidationResult:
@@ -153,8 +159,9 @@ class Workspace:
 
     @property
     def ledger(self) -> Path:
-        """The ledger the runs of the desk record into (``output/ledger.sqlite3``)."""
-        return ledger_path(self.project.output, None)
+        """The ledger the runs of the desk record into: the working folder's (the command
+        line's too, whatever the year)."""
+        return self.project.ledger
 
     def status(self) -> StatusView:
         """状況: the ledger's status when its latest run is of the folder as it is now, else the
@@ -176,8 +183,10 @@ class Workspace:
     # ---- changing ----------------------------------------------------------------------------
     def generate(self, deadline: str, contact: str, mail: bool = False) -> Generated:
         """``consolidator generate --deadline … --contact …`` into ``workbook_templates/``;
-        with ``mail`` (``--mail``) also each template's e-mail draft beside it."""
+        with ``mail`` (``--mail``) also each template's e-mail draft beside it. A field left
+        empty is the folder's setting (``consolidator.toml``), as on the command line."""
         p = self.project
+        deadline, contact = self._request(deadline, contact)
         with self._changing, exclusive(p.output):
             paths = generate_templates(p.catalog, p.year, p.templates, deadline=deadline,
                                        contact=contact)
@@ -192,7 +201,7 @@ class Workspace:
         p = self.project
         with self._changing:
             before = fingerprint(p.submissions)
-            job = run_validate(p.submissions, p.catalog, p.year, p.output)
+            job = run_validate(p.submissions, p.catalog, p.year, p.output, state=p.state)
         self._remember(job.validation, before)
         return job
 
@@ -221,21 +230,30 @@ class Workspace:
     def remind(self, deadline: str, contact: str, past_deadline: bool = False) -> None:
         """``consolidator remind --deadline … --contact …``: the reminder drafts and their
         list for the departments that sent nothing (and the correction drafts for files with
-        errors), recorded in the ledger. A deadline already past is refused (nothing written,
+        errors), recorded in the ledger. A field left empty is the folder's setting, else
+        what the templates sent out said. A deadline already past is refused (nothing written,
         :attr:`remind_refused` says why and what to do) unless ``past_deadline``
         (``--past-deadline``)."""
         from consolidator.jobs.reminders import DeadlinePassed, remind_departments
 
         p = self.project
+        deadline, contact = self._request(deadline, contact)
         try:
             with self._changing:
                 remind_departments(p.submissions, p.catalog, p.year, p.output,
-                                   deadline=deadline, contact=contact, ledger=self.ledger,
+                                   deadline=deadline, contact=contact, state=p.state,
                                    past_deadline=past_deadline)
         except DeadlinePassed as passed:
             self.remind_refused = passed.message + REMIND_TEXT["deadline-passed-desk"]
             return
+        self.remind_refused = None
         self.last_remind = True
+
+    def _request(self, deadline: str, contact: str) -> tuple[str, str]:
+        """The deadline and contact typed, each else the folder's setting (a settings file
+        that cannot be read gives none: the page's fields are used as typed)."""
+        kept, _found = self.project.settings()
+        return deadline or kept.deadline or "", contact or kept.contact or ""
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:
         """Save the files into ``submissions/`` (safe names, never overwriting, each within
@@ -254,7 +272,7 @@ class Workspace:
                 remove_leftovers(p.submissions)  # of an upload a crash cut short
                 report = UploadReport([self._save(f) for f in chosen])
             before = fingerprint(p.submissions)
-            job = run_validate(p.submissions, p.catalog, p.year, p.output)
+            job = run_validate(p.submissions, p.catalog, p.year, p.output, state=p.state)
         self._remember(job.validation, before)
         by_file = {s.file: s for s in job.validation.submissions}
         for row in report.files:
@@ -302,7 +320,9 @@ class Workspace:
         """``consolidator plan import FILE.xlsx``: the same safety checks as any returned
         file, then the plan workbook's reader (every finding at its sheet and cell). Only
         when nothing is an error is the catalog written, atomically, as ``plan.json`` in the
-        project folder and used from then on; otherwise nothing is replaced."""
+        project folder, recorded in its settings file (``consolidator.toml``: the desk
+        started again, and the command line, use it) and used from then on; otherwise
+        nothing is replaced."""
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         with self._changing, tempfile.TemporaryDirectory() as tmp:
             try:
@@ -322,13 +342,49 @@ class Workspace:
                 return self._keep_plan(PlanImport(upload.name, findings))
             target = self.project.root / PLAN_FILE
             write_text_atomic(target, dump_json(doc))
-            catalog = Catalog.from_path(target)
-            self.project = Project(self.project.root, catalog, catalog.report_year)
-            with self._checking:
-                self._checked = None
-                self._plan_replaced = True
-            self.last_job = self.last_generated = None
+            update_settings(self.project.root, plan=PLAN_FILE)
+            self._use(Catalog.from_path(target))
             return self._keep_plan(PlanImport(upload.name, findings, target))
+
+    def _use(self, catalog: Catalog) -> None:
+        """Work on ``catalog`` (its report year) from now on: nothing of the last plan's
+        results is shown as this one's."""
+        self.project = Project(self.project.root, catalog, catalog.report_year)
+        with self._checking:
+            self._checked = self._digests = None
+            self._plan_replaced = True
+        self.last_job = self.last_generated = None
+        self.last_upload = None
+        self.last_remind = False
+
+    def next_year(self, force: bool = False) -> YearStep:
+        """``consolidator next-year`` (``--force``): this year's files into the year's
+        archive folder, next year's plan (from 集約) the folder's; nothing moves when it is
+        refused (the step's findings say why)."""
+        p = self.project
+        with self._changing:
+            step = next_year(p, p.catalog, p.year, force=force)
+            if step.done and step.plan is not None:
+                self._before_step = p.catalog
+                self._use(Catalog.from_path(p.root / step.plan))
+        self.last_year_step = step
+        return step
+
+    def undo_next_year(self) -> YearStep:
+        """``consolidator next-year --undo``: back to the year before the step, while the
+        new year has no submission; its plan is the one in use before the step (the
+        settings' after a restart)."""
+        p = self.project
+        with self._changing:
+            step = undo_next_year(p)
+            if step.done:
+                plan = p.settings()[0].plan_path(p.root)
+                self._use(self._before_step or (
+                    Catalog.from_path(plan) if plan is not None and plan.is_file()
+                    else Catalog.default()))
+                self._before_step = None
+        self.last_year_step = step
+        return step
 
     def _keep_plan(self, result: PlanImport) -> PlanImport:
         self.last_plan_import = result
@@ -345,7 +401,7 @@ class Workspace:
             self.progress.start()
             try:
                 job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
-                                      progress=self.progress.update)
+                                      progress=self.progress.update, state=p.state)
                 if job.consolidated is not None:  # the published report beside the master
                     publish_consolidated(p.output, job.consolidated)
             finally:

@@ -23,9 +23,10 @@ from consolidator.ledger.schema import LEDGER_NAME, open_ledger
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 
 
-def ledger_path(out_dir: Path, ledger: Path | None) -> Path:
-    """``--ledger PATH``, else ``<out>/ledger.sqlite3``."""
-    return ledger if ledger is not None else out_dir / LEDGER_NAME
+def ledger_path(state: Path, ledger: Path | None) -> Path:
+    """``--ledger PATH``, else ``ledger.sqlite3`` in ``state`` (the working folder, or the
+    output folder of a run outside one)."""
+    return ledger if ledger is not None else state / LEDGER_NAME
 
 
 def missing_values(result: ValidationResult) -> int:

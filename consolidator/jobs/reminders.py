@@ -53,6 +53,7 @@ from consolidator.findings import ERROR, Finding
 from consolidator.japanese_values import parse_date
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.ledger.acceptance import apply_acceptances
 from consolidator.ledger.reminders import (
     Reminder,
@@ -121,22 +122,24 @@ class Reminders:
 def remind(project: Path, catalog: Catalog, year: int, deadline: str = "",
            contact: str = "", *, today: date | None = None,
            past_deadline: bool = False) -> Reminders:
-    """:func:`remind_departments` on a project folder as ``generate`` / ``consolidate`` lay
-    it out (``submissions/``, ``output/``, the ledger in ``output/``)."""
-    return remind_departments(project / "submissions", catalog, year, project / "output",
+    """:func:`remind_departments` on a working folder as ``generate`` / ``consolidate`` lay
+    it out (``submissions/``, ``output/``, the ledger kept in the folder)."""
+    folder = WorkingFolder(project)
+    return remind_departments(folder.submissions, catalog, year, folder.output,
                               deadline=deadline, contact=contact, today=today,
-                              past_deadline=past_deadline)
+                              state=folder.state, past_deadline=past_deadline)
 
 
 def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
                        deadline: str = "", contact: str = "", ledger: Path | None = None,
                        today: date | None = None, fmt: str = "xlsx", reuse: bool = True,
-                       progress: Progress | None = None,
+                       progress: Progress | None = None, state: Path | None = None,
                        past_deadline: bool = False) -> Reminders:
     """Write ``out_dir/督促/``: a reminder with its template (``fmt``: xlsx or ods) for every
     department that has sent nothing for ``year``, the correction draft for every one whose
     file has errors, and 督促一覧.xlsx; record the reminders in the ledger (default
-    ``out_dir/ledger.sqlite3``). The files are checked as by ``validate`` (``reuse``: the
+    ``ledger.sqlite3`` in ``state``, the working folder, which also keeps the result cache;
+    default ``out_dir``). The files are checked as by ``validate`` (``reuse``: the
     result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts
     and templates say (default: what most returned templates carry, else the cover's
     defaults); a ``deadline`` given that is a date before ``today`` raises
@@ -152,14 +155,14 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
         raise DeadlinePassed(deadline, given, today)
     folder = out_dir / REMIND_TEXT["folder"]
     with exclusive(out_dir):
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
         usual = usual_request(result)
         request = (deadline or usual[0], contact or usual[1])
         due = parse_date(request[0], today.year)
         out = Reminders(folder, *request, days_left=(due - today).days if due else None)
         out.reused = result.reused
-        conn, found = open_ledger(ledger_path(out_dir, ledger))
+        conn, found = open_ledger(ledger_path(state or out_dir, ledger))
         out.findings.extend(found)
         try:
             apply_acceptances(conn, result.findings, result.year)

@@ -17,6 +17,7 @@ from consolidator.jobs.correction import (
     write_department_outputs,
 )
 from consolidator.jobs.output_folder import exclusive, keep_previous
+from consolidator.output_names import master_name, next_plan_name
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
 from consolidator.report.merge import Consolidated, consolidate
@@ -45,22 +46,24 @@ class JobResult:
 
 
 def master_path(out_dir: Path, year: int) -> Path:
-    return output_path(out_dir, f"master_{year}.xlsx")
+    return output_path(out_dir, master_name(year))
 
 
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
                  ledger: Path | None = None, *, reuse: bool = True,
-                 progress: Progress | None = None) -> JobResult:
+                 progress: Progress | None = None, state: Path | None = None) -> JobResult:
     """``consolidator validate``: check every file in ``submissions`` for ``year`` (a file
-    unchanged since the last run: its result reused from ``out_dir``'s result cache, unless
-    ``reuse`` is False; ``progress(done, total)`` as files are checked), record the run in
-    the ledger (default ``out_dir/ledger.sqlite3``), and write into ``out_dir`` (holding its
+    unchanged since the last run: its result reused from the result cache, unless ``reuse``
+    is False; ``progress(done, total)`` as files are checked), record the run in the ledger
+    (default ``ledger.sqlite3``; the ledger and the cache are kept in ``state``, the working
+    folder, default ``out_dir``), and write into ``out_dir`` (holding its
     lock) the validation logs and what goes back to each department. The submissions are
     only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
-        with recorded_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate"):
+        with recorded_in_ledger(result, submissions, ledger_path(state or out_dir, ledger),
+                                "validate"):
             sent = write_department_outputs(out_dir, result, submissions)
             logs = write_logs(out_dir, list(result.findings), result.department_rows())
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder},
@@ -69,16 +72,17 @@ def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
 
 def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
                     ledger: Path | None = None, *, reuse: bool = True,
-                    progress: Progress | None = None) -> JobResult:
+                    progress: Progress | None = None, state: Path | None = None
+                    ) -> JobResult:
     """``consolidator consolidate``: validate (as :func:`run_validate`: ``reuse``,
     ``progress``), record the run in the ledger, merge, and write into ``out_dir`` the master
     (the previous one copied to the history first), the logs, what goes back to each
     department and next year's catalog, each atomically, holding the folder's lock. The
     submissions are only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
-        with recorded_in_ledger(result, submissions, ledger_path(out_dir, ledger),
+        with recorded_in_ledger(result, submissions, ledger_path(state or out_dir, ledger),
                                 "consolidate"):  # recorded once the outputs are in place
             sent = write_department_outputs(out_dir, result, submissions)
             merged = consolidate(result)
@@ -89,7 +93,7 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
             for old, new in held:  # an output held open in Excel: said in the log too
                 result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
             logs = write_logs(out_dir, list(result.findings), result.department_rows())
-            plan = write_text_atomic(output_path(out_dir, f"plan_{year + 1}.json"),
+            plan = write_text_atomic(output_path(out_dir, next_plan_name(year)),
                                      dump_json(next_catalog(merged)))
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
                      plan, kept[0] if kept else None, merged, sent, held,
