@@ -7,8 +7,8 @@ them, and the comments written at the head of the settings file.
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import WARNING as W
+from consolidator.severity import ERROR as E
+from consolidator.severity import WARNING as W
 from consolidator.messages.table import Message
 
 FOLDER: dict[str, Message] = {
