@@ -200,17 +200,18 @@ def test_a_master_that_cannot_be_written_leaves_no_consolidation_in_the_ledger(
     out = project / "output"
     client, ws = desk_client(project, mini_catalog)
     assert post(client, "/status/check").status_code == 302  # a validate run: recorded
-    assert _runs(out / "ledger.sqlite3") == ["validate"]
+    ledger = project / "ledger.sqlite3"  # the working folder's
+    assert _runs(ledger) == ["validate"]
     master_path(out, 2022).mkdir()  # a folder where the master goes: it cannot be written
     done = post(client, "/consolidate")
     assert done.status_code == 500
-    assert _runs(out / "ledger.sqlite3") == ["validate"]  # no consolidate recorded
+    assert _runs(ledger) == ["validate"]  # no consolidate recorded
     recorded = ws.status().recorded  # what 状況 says the latest run was
     assert recorded is not None and recorded.command == "validate"
     master_path(out, 2022).rmdir()
-    job = run_consolidate(project / "submissions", mini_catalog, 2022, out)
+    job = run_consolidate(project / "submissions", mini_catalog, 2022, out, state=project)
     assert job.master is not None and job.master.is_file()
-    assert _runs(out / "ledger.sqlite3") == ["validate", "consolidate"]
+    assert _runs(ledger) == ["validate", "consolidate"]
 
 
 # ---- upload names longer than the file system allows -------------------------------------

@@ -4,6 +4,7 @@ the same reasons, nothing moved when refused)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, desk_client, download, post, sent
+from helpers.desk import BASE, TERMINAL, desk_client, download, post, sent
 from helpers.filling import submit_all
 from helpers.paths import MINI_PLAN
 
@@ -69,6 +70,8 @@ def test_next_year_and_back_on_the_desk(project: Path, mini_catalog: Catalog,
     post(client, "/next-year", {"confirm": "1"})  # a department is missing
     page = _page(client)
     assert 'data-code="next-year-units-missing"' in page and missing in page
+    reason = re.search(r'<li data-code="next-year-units-missing">(.*?)</li>', page, re.S)
+    assert reason and not TERMINAL.search(reason.group(1))  # said for the desk, not --force
     assert sorted(p.relative_to(project) for p in project.rglob("*")
                   if p.name != ".consolidator.lock") == [
         p for p in before if p.name != ".consolidator.lock"]

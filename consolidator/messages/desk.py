@@ -228,6 +228,10 @@ DESK_TEXT: dict[str, str] = {
 # The actions of the findings whose own action names a command to type: on the desk's pages
 # what to do there instead (filled with the finding's department and file).
 DESK_ACTIONS: dict[str, str] = {
+    "next-year-no-plan": "先に「集約」を実行してください(来年度の計画は集約で作られます)。",
+    "next-year-no-run": "この作業フォルダで「集約」を実行してから、もう一度「次の年度へ」を押してください。",
+    "next-year-units-missing": "提出を待つか、このまま次の年度へ進むなら「未完了でも進む」に印を付けて押してください。",
+    "next-year-errors-open": "「状況」でエラーを確認して直すか、このまま次の年度へ進むなら「未完了でも進む」に印を付けて押してください。",
     "older-catalog": "計画の内容が変わった可能性があります。事務局で「計画」の内容と様式の違いを確認してください。",
     "plan-book-unreadable": "「計画のExcelファイルをダウンロード」で書き出したブック(.xlsx)を Excel で開けるか確認し、.xlsx 形式で保存し直してください。",
     "plan-book-sheet-missing": "「計画のExcelファイルをダウンロード」で書き出したブックのシートを削除・改名せずに使ってください(空でもシートは残してください)。",

@@ -7,9 +7,9 @@ them, and the comments written at the head of the settings file.
 
 from __future__ import annotations
 
+from consolidator.messages.table import Message
 from consolidator.severity import ERROR as E
 from consolidator.severity import WARNING as W
-from consolidator.messages.table import Message
 
 FOLDER: dict[str, Message] = {
     # ---- the settings file -------------------------------------------------------------------
