@@ -231,3 +231,31 @@ def test_plan_diff_names_a_changed_change_factor(tmp_path: Path) -> None:
         "増減確認の倍率を既定に戻す:1-1-2-s1a 5倍 → 既定の10倍",
         "増減確認の倍率を既定に戻す:1-1-2-s1b 1.5倍 → 既定の10倍",
     ]
+
+
+def test_a_plan_file_is_read_once_checked_and_used(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--plan``: the file parsed once, refused with its findings when invalid, else the
+    catalog built from that same document (issue 26: one function in plan/)."""
+    from consolidator.cli.app import load_catalog
+    from consolidator.plan import plan_file
+
+    text = MINI_PLAN.read_text("utf-8")
+    parsed: list[int] = []
+    real = json.loads
+    monkeypatch.setattr(plan_file.json, "loads",
+                        lambda s: parsed.append(1 if s == text else 0) or real(s))
+    catalog, found = plan_file.read_plan_file(MINI_PLAN)
+    parsed = [n for n in parsed if n]
+    assert catalog is not None and found.valid and len(parsed) == 1
+    assert catalog.source == str(MINI_PLAN) and catalog.doc == Catalog.from_path(MINI_PLAN).doc
+    assert load_catalog(str(MINI_PLAN)).doc == catalog.doc
+    doc = json.loads(MINI_PLAN.read_text("utf-8"))
+    doc["departments"][0]["organisation"] = "県"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    catalog, found = plan_file.read_plan_file(bad)
+    assert catalog is None and "plan-schema" in found.codes()
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    catalog, found = plan_file.read_plan_file(tmp_path / "broken.json")
+    assert catalog is None and found.codes() == ["plan-json"]

@@ -7,12 +7,10 @@ python-calamine, jsonschema); each command imports what it needs when it runs.
 from __future__ import annotations
 
 import inspect
-import json
 import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,7 +18,7 @@ import click
 if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from collections.abc import Iterable
 
-    from consolidator.findings import Finding, Findings
+    from consolidator.findings import Finding
     from consolidator.plan.catalog import Catalog
 
 from consolidator.messages import cli_text
@@ -95,28 +93,16 @@ def main() -> None:
 def load_catalog(plan_path: str | None) -> Catalog:
     """The catalog to work with; a --plan file is checked first and refused when invalid."""
     from consolidator.plan.catalog import Catalog
+    from consolidator.plan.plan_file import read_plan_file
 
     if plan_path is None:
         return Catalog.default()
-    found = _checked_plan(plan_path)
-    if not found.valid:
+    catalog, found = read_plan_file(plan_path)
+    if catalog is None:
         print_findings(found)
         raise click.ClickException(cli_text("plan-invalid", file=plan_path,
                                             count=len(found.errors)))
-    return Catalog.from_path(plan_path)
-
-
-def _checked_plan(file: str) -> Findings:
-    from consolidator.findings import Findings
-    from consolidator.plan.check import check_plan
-
-    found = Findings()
-    try:
-        doc = json.loads(Path(file).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        found.add("plan-json", file=file, detail=str(exc))
-        return found
-    return check_plan(doc)
+    return catalog
 
 
 def print_findings(found: Iterable[Finding]) -> None:

@@ -64,16 +64,9 @@ def plan_validate(file: str) -> None:
     Example:
         consolidator plan validate my_plan.json
     """
-    from consolidator.findings import Findings
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.plan_file import read_plan_file
 
-    found = Findings()
-    try:
-        doc = json.loads(Path(file).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        found.add("plan-json", file=file, detail=str(exc))
-    else:
-        found = check_plan(doc)
+    _catalog, found = read_plan_file(file)
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
     if found.valid:
