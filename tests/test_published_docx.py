@@ -30,7 +30,7 @@ from consolidator.text_layout import FONT
 from helpers.filling import submit_all
 from helpers.ooxml_audit import problems
 from helpers.paths import MINI_PLAN
-from helpers.published import SEED_DOCX, assert_seed_fidelity, make_seed_report, squeeze
+from helpers.published import SEED_DOCX, assert_seed_fidelity, shared_seed_report, squeeze
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MINI_DOCX = "令和4年度_実施状況報告.docx"
@@ -122,7 +122,7 @@ def structure_problems(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    report = make_seed_report(tmp_path_factory.mktemp("seed_docx"))
+    report = shared_seed_report(tmp_path_factory, "seed_docx")
     report["docx"] = report["root"] / "output" / "公表" / SEED_DOCX
     return report
 

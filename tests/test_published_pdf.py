@@ -23,7 +23,7 @@ from consolidator.publish import fonts
 from consolidator.publish.fonts import find_fonts, font_dirs, japanese_fonts
 from helpers.filling import submit_all
 from helpers.paths import MINI_PLAN
-from helpers.published import assert_faithful, fidelity, make_seed_report, squeeze
+from helpers.published import assert_faithful, fidelity, shared_seed_report, squeeze
 
 SEED_PDF = "令和3年度_実施状況報告.pdf"
 MINI_PDF = "令和4年度_実施状況報告.pdf"
@@ -90,7 +90,7 @@ def document_text(pages: list[str], repeated: set[str]) -> str:
 @pytest.fixture(scope="module")
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     need_japanese_font()
-    seed = make_seed_report(tmp_path_factory.mktemp("seed_pdf"))
+    seed = shared_seed_report(tmp_path_factory, "seed_pdf")
     pdf = seed["folder"] / SEED_PDF
     assert pdf.is_file(), seed["job"].published.skipped
     return {**seed, "pdf": pdf, "html": seed["folder"] / "令和3年度_実施状況報告.html"}

@@ -26,7 +26,7 @@ from consolidator.publish.fonts import japanese_fonts
 from consolidator.publish.model import value_line
 from helpers.filling import complete_values, fields_of, submit_all
 from helpers.paths import MINI_PLAN
-from helpers.published import SEED_YEAR, assert_seed_fidelity, make_seed_report, squeeze
+from helpers.published import SEED_YEAR, assert_seed_fidelity, shared_seed_report, squeeze
 
 MINI_HTML = "令和4年度_実施状況報告.html"
 
@@ -143,7 +143,7 @@ def structure_problems(page: Page, raw: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return make_seed_report(tmp_path_factory.mktemp("seed_report"))
+    return shared_seed_report(tmp_path_factory, "seed_report")
 
 
 def test_fidelity_to_the_seed(seed_report: dict[str, Any]) -> None:

@@ -5,11 +5,16 @@ form's text back."""
 from __future__ import annotations
 
 import copy
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
+from filelock import FileLock
 
 from consolidator.jobs.publishing import run_report
 from consolidator.plan.catalog import Catalog
@@ -65,6 +70,24 @@ def make_seed_report(root: Path) -> dict[str, Any]:
     folder = root / "output" / "公表"
     return {"original": original, "catalog": catalog, "job": job, "root": root,
             "folder": folder, "html": folder / SEED_HTML}
+
+
+def shared_seed_report(tmp_path_factory: pytest.TempPathFactory, name: str) -> dict[str, Any]:
+    """:func:`make_seed_report` made once for the whole test run, whichever worker asks first
+    (the others wait, then read what it made): the seed's year takes seconds to publish and
+    three test files read it. Every caller gets its own copy of the dict (the files are
+    shared: read them, never change them). ``name``: the caller's folder when there is no
+    shared one (a run without workers)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make_seed_report(tmp_path_factory.mktemp(name))
+    shared = base.parent / "seed_report"
+    made = shared / "made.pickle"
+    with FileLock(str(shared) + ".lock"):
+        if not made.is_file():
+            shared.mkdir(exist_ok=True)
+            made.write_bytes(pickle.dumps(make_seed_report(shared)))
+    return dict(pickle.loads(made.read_bytes()))
 
 
 def _seed_lines() -> list[tuple[int, str]]:
