@@ -22,8 +22,9 @@ import pytest
 from calc.session import CalcSession
 from consolidator.jobs.demo import run_demo
 from consolidator.jobs.reminders import remind_departments
+from consolidator.messages.correction import FEEDBACK_HEADER
 from consolidator.plan.catalog import Catalog
-from helpers.printed_pages import FLOOR, heading_pattern, sizes, top_line
+from helpers.printed_pages import FLOOR, heading_pattern, lines, sizes, squeezed, top_line
 
 pytestmark = pytest.mark.calc
 
@@ -128,3 +129,83 @@ def test_a_table_too_wide_for_a_page_prints_at_8_points_across_pages(
             chars = [ch for ch in page.chars if ch["text"].strip()]
             assert min(ch["size"] for ch in chars) >= FLOOR, page.page_number
             assert top_line(chars).startswith("指標ID"), page.page_number
+
+
+def _page_lines(pdf: Path) -> list[tuple[list[str], list[dict[str, Any]]]]:
+    """Each page's lines and characters (an empty page: none)."""
+    out = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            assert abs(min(page.width, page.height) - A4_SHORT) <= 1, page.width
+            chars = [ch for ch in page.chars if ch["text"].strip()]
+            out.append((lines(chars) if chars else [], chars))
+    return out
+
+
+def test_the_master_report_sheets_and_the_feedback_sheet_print_at_8_points(
+        tmp_path: Path, calc: CalcSession, default_catalog: Catalog) -> None:
+    """The master's 概要 (one page), 基本目標N (each 取組み starting a page of its own, the
+    sheet's title on every page) and 推移 (the title on every page), and the 確認事項 sheet
+    first in a department's annotated workbook (the heading row on every page, no column on
+    a page apart): A4, text at 8 pt or more.
+
+    Before (median / smallest): 概要 9.0 / 9.0 pt, 基本目標N 7.0–7.2 pt, 推移 5.9 / 4.7 pt
+    (the charts' text), 確認事項 in the annotated workbook 6.6 pt."""
+    run_demo(tmp_path, default_catalog)
+    out = tmp_path / "output"
+    master = next(out.glob("master_*.xlsx"))
+    annotated = out / "担当別" / "市社協_確認事項.xlsx"
+    results = calc.run([{"op": "resave", "src": master, "dst": tmp_path / "master.pdf"},
+                        {"op": "resave", "src": annotated, "dst": tmp_path / "fb.pdf"}])
+    assert all(r.get("ok") for r in results), results
+    pages = _page_lines(tmp_path / "master.pdf")
+    goals = {squeezed(f"基本目標{g['number']} {g['title']}"): g for g in default_catalog.goals}
+    heads = {g["number"]: [squeezed(f"{i.label}{i.title}")[:16]
+                           for i in default_catalog.initiatives if i.goal is g]
+             for g in default_catalog.goals}
+    indicator = heading_pattern(_printed_headings(master, "指標一覧"))
+    missing = heading_pattern(_printed_headings(master, "未入力一覧"))
+    sheet_of: list[str] = []
+    for text, _ in pages:
+        top = text[0] if text else ""
+        if not sheet_of:
+            sheet = "概要"
+        elif top in goals:
+            sheet = "基本目標"
+        elif indicator.fullmatch(top):
+            sheet = "指標一覧"
+        elif top.startswith("指標の推移"):
+            sheet = "推移"
+        elif missing.fullmatch(top):
+            sheet = "未入力一覧"
+        else:
+            sheet = "その他"
+        sheet_of.append(sheet)
+    order = [s for k, s in enumerate(sheet_of) if k == 0 or sheet_of[k - 1] != s]
+    # every page of 基本目標N starts with its title, of 推移 with its own: none printed apart
+    assert order[:5] == ["概要", "基本目標", "指標一覧", "推移", "未入力一覧"], order
+
+    started: dict[int, list[str]] = {n: [] for n in heads}
+    for (text, _), sheet in zip(pages, sheet_of, strict=True):
+        if sheet != "基本目標":
+            continue
+        number = goals[text[0]]["number"]
+        found = [k for k, line in enumerate(text) for h in heads[number] if line.startswith(h)]
+        assert found in ([], [2]), (text[:4], "a 取組み starts below another on a page")
+        started[number] += [h for h in heads[number] if found and text[2].startswith(h)]
+    assert started == heads  # each 取組み starts a page, in order
+
+    measured = {}
+    for sheet in ("概要", "基本目標", "推移"):
+        mine = [chars for (_, chars), s in zip(pages, sheet_of, strict=True) if s == sheet]
+        measured[sheet] = (*sizes(mine), len(mine))
+    fb = _page_lines(tmp_path / "fb.pdf")
+    heading = heading_pattern(list(FEEDBACK_HEADER))
+    assert any(heading.fullmatch(line) for line in fb[0][0][:8])
+    listing = [fb[0][1], *(chars for text, chars in fb[1:] if text
+                           and heading.fullmatch(text[0]))]
+    measured["確認事項"] = (*sizes(listing), len(listing))
+    print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
+                    for k, (m, s, n) in measured.items()))
+    assert measured["概要"][2] == 1
+    assert {k: v for k, v in measured.items() if v[0] < FLOOR or v[1] < FLOOR} == {}

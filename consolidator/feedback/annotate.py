@@ -19,7 +19,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.feedback.findings_sheet import Row, put_first, sheet_parts, sheet_xml
+from consolidator.feedback.findings_sheet import (
+    Row,
+    put_first,
+    set_first_print_titles,
+    sheet_parts,
+    sheet_xml,
+)
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
 from consolidator.feedback.package import CONTENT_TYPES, Package, PackageError
@@ -84,6 +90,7 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
                 warnings=len(findings) - count(findings, ERROR)),
            FEEDBACK_TEXT["how-to"], ""]
     put_first(pkg, sheet_name, sheet_xml(top, FEEDBACK_HEADER, rows, styles))
+    set_first_print_titles(pkg, sheet_name, len(top) + 1)
     _check_well_formed(pkg)
     pkg.save(dst)
 

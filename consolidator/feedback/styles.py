@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from consolidator.feedback.findings_sheet import POINTS
 from consolidator.feedback.package import Package, PackageError, insert_child, main_prefix
 from consolidator.text_layout import FONT
 
@@ -118,7 +119,7 @@ def our_dxf_ids(pkg: Package) -> set[int]:
 SHEET_FORMATS = ("title", "text", "header", "link", "error-label", "warning-label")
 
 
-def _font(size: int, bold: bool = False, color: str | None = None,
+def _font(size: float, bold: bool = False, color: str | None = None,
           underline: bool = False) -> str:
     return ("<font>" + ("<b/>" if bold else "") + ("<u/>" if underline else "")
             + f'<sz val="{size}"/>' + (f'<color rgb="{color}"/>' if color else "")
@@ -142,9 +143,9 @@ def add_sheet_formats(pkg: Package) -> dict[str, int]:
     """The cell formats of the 確認事項 sheet (:data:`SHEET_FORMATS`) → their xf index."""
     xml = pkg.read(STYLES)
     xml, f0 = append_items(xml, "fonts", "font", [
-        _font(14, bold=True), _font(10), _font(10, bold=True),
-        _font(10, color=LINK_FONT, underline=True), _font(10, bold=True, color=ERROR_FONT),
-        _font(10, color=WARNING_FONT)])
+        _font(14, bold=True), _font(POINTS), _font(POINTS, bold=True),
+        _font(POINTS, color=LINK_FONT, underline=True),
+        _font(POINTS, bold=True, color=ERROR_FONT), _font(POINTS, color=WARNING_FONT)])
     xml, fill0 = append_items(xml, "fills", "fill", [_fill(HEADER_FILL), _fill(ERROR_FILL),
                                                      _fill(WARNING_FILL)])
     side = f'style="thin"><color rgb="{GRID}"/>'

@@ -33,7 +33,12 @@ from consolidator.report.merge import (
     TextRow,
 )
 from consolidator.report.trend_sheet import add_trend_sheet, past_years
-from consolidator.table_sheets import A4, FONT_POINTS, add_table_sheet, write_cell
+from consolidator.table_sheets import (
+    FONT_POINTS,
+    add_table_sheet,
+    set_scaled_layout,
+    write_cell,
+)
 from consolidator.text_layout import FONT, row_height
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
@@ -45,7 +50,11 @@ INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 9, 10, 7, 12, 7, 8, 6, 5, 
                                                 6, 10, 8, 6, 5, 40), strict=True))
 PAST_YEAR_WIDTH = 6
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
-REPORT_WIDTHS = (12, 16, 72, 44)
+# 基本目標N's columns fit A4 landscape one page wide at REPORT_POINTS's floor (80 %).
+REPORT_WIDTHS = (10, 14, 68, 42)
+REPORT_POINTS = 10  # the size of the report sheets' and 概要's smallest text
+OVERVIEW_WIDTHS = (40, 14, 14, 14, 14)  # 概要: the 基本目標, then a column per judgement
+TITLE_LINE_POINTS = 20  # a line of the 14 pt title
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 
@@ -65,6 +74,7 @@ class _Formats:
         base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"}
         box = {**base, "border": 1, "border_color": "#A6A6A6"}
         self.title = wb.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False})
+        self.wrapped_title = wb.add_format({**base, "bold": True, "font_size": 14})
         self.goal = wb.add_format({**base, "bold": True, "font_size": 12})
         self.initiative = wb.add_format({**base, "bold": True, "font_size": 12,
                                          "bg_color": "#BDD7EE"})
@@ -119,9 +129,10 @@ def _headers(ws: Any, row: int, key: str, fmt: Any, **values: Any) -> None:
 def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     sheet = MASTER_TEXT["overview-sheet"]
     ws = wb.add_worksheet(sheet)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 5, 11)
-    ws.write_string(0, 0, _title(c), fmt.title)
+    for col, w in enumerate(OVERVIEW_WIDTHS):
+        ws.set_column(col, col, w)
+    ws.merge_range(0, 0, 0, len(OVERVIEW_WIDTHS) - 1, _title(c), fmt.wrapped_title)
+    ws.set_row(0, 2 * TITLE_LINE_POINTS)  # the title wraps inside the printed columns
     rows = c.validation.department_rows()
     received = sum(1 for r in rows if r["received"])
     ws.write_string(2, 0, fill(MASTER_TEXT["overview-counts"], received=received,
@@ -140,20 +151,22 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     for k, (key, f) in enumerate((("legend-missing", fmt.missing),
                                   ("legend-flagged", fmt.flagged), ("legend-rule", fmt.plain))):
         ws.merge_range(legend + k, 0, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], f)
+        ws.set_row(legend + k, row_height([(MASTER_TEXT[key], sum(OVERVIEW_WIDTHS))]))
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
     for col, color in enumerate(colors, start=1):
         chart.add_series({"name": [sheet, 4, col], "categories": [sheet, 5, 0, last, 0],
                           "values": [sheet, 5, col, last, col], "fill": {"color": color}})
-    chart.set_title({"name": MASTER_TEXT["chart-title"]})
-    chart.set_x_axis({"name": MASTER_TEXT["chart-axis"]})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 760, "height": 320})
+    font = {"name": FONT, "size": REPORT_POINTS}
+    chart.set_title({"name": MASTER_TEXT["chart-title"],
+                     "name_font": {**font, "size": 12, "bold": True}})
+    chart.set_x_axis({"name": MASTER_TEXT["chart-axis"], "name_font": font, "num_font": font})
+    chart.set_y_axis({"reverse": True, "num_font": font})
+    chart.set_legend({"position": "bottom", "font": font})
+    # as wide as the printed columns (xlsxwriter: 7 pixels a width unit and 5 a column)
+    chart.set_size({"width": sum(7 * w + 5 for w in OVERVIEW_WIDTHS), "height": 320})
     ws.insert_chart(legend + 4, 0, chart)
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    set_scaled_layout(ws, OVERVIEW_WIDTHS, REPORT_POINTS)
 
 
 def _goal_title(goal: dict[str, Any]) -> str:
@@ -177,9 +190,7 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
         row += 1
     ws.set_h_pagebreaks(breaks)
     ws.repeat_rows(0)
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    set_scaled_layout(ws, REPORT_WIDTHS, REPORT_POINTS)
     ws.set_footer(f"&L{goal['title']}&R&P / &N")
 
 
