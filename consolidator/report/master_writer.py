@@ -292,10 +292,12 @@ def _fit(ws: Any, row: int, texts: list[str]) -> None:
 
 def indicator_keys(c: Consolidated) -> list[str]:
     """指標一覧's column keys: those of INDICATOR_COLUMNS, with ``past_years`` expanded into
-    one ``year-<western year>`` per past year the catalog carries, oldest first."""
+    one ``year-<western year>`` per past year the catalog carries an actual of, oldest first
+    (a year without any would print as an empty column)."""
+    years = [y for y in past_years(c) if any(m.measure.actual_of(y) for m in c.measures)]
     keys: list[str] = []
     for key in INDICATOR_COLUMNS:
-        keys += [f"year-{y}" for y in past_years(c)] if key == "past_years" else [key]
+        keys += [f"year-{y}" for y in years] if key == "past_years" else [key]
     return keys
 
 
@@ -310,7 +312,7 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
     the value, or the reason given instead; 増減の理由 this year's explanation, 過去の増減の理由
     those the catalog carries from earlier years."""
     rows = []
-    years = past_years(c)
+    years = [int(k[5:]) for k in indicator_keys(c) if k.startswith("year-")]
     for m in c.measures:
         mv = m.measure
         ini = mv.initiative

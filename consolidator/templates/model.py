@@ -154,6 +154,14 @@ class TemplateModel:
     # reference to compare with only)
     change_rules: dict[str, ChangeRule] = field(default_factory=dict)
 
+    def empty_history_columns(self) -> list[int]:
+        """The 活動指標 columns of past years no indicator of the sheet has an actual for:
+        hidden (they would take the width of the printed page for nothing), not left out,
+        so that every column stays where INDICATOR_LAYOUT puts it."""
+        columns = [IND_COL[f"actual-{k}"] for k in range(1, HISTORY_YEARS + 1)]
+        rows = [r for r in self.indicator_rows if r.style == "indicator"]
+        return [c for c in columns if rows and not any(r.cells.get(c) for r in rows)]
+
     def identity(self, generated_at: str, tool_version: str, deadline: str = "",
                  contact: str = "") -> dict[str, str]:
         """What the template says it is (``_meta`` and the custom properties), with what the

@@ -87,6 +87,8 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
     _rows(text_ws, t.text_rows, TEXT_WIDTHS, merge_to=4)
     ind_ws = wb.create_sheet(INDICATOR_SHEET)
     _rows(ind_ws, t.indicator_rows, INDICATOR_WIDTHS, merge_to=len(INDICATOR_WIDTHS))
+    for col in t.empty_history_columns():
+        ind_ws.column_dimensions[get_column_letter(col)].hidden = True
     for f in t.fields:
         _input_cell((text_ws if f.sheet == TEXT_SHEET else ind_ws).cell(row=f.row, column=f.col))
     _validations(text_ws, [f for f in t.fields if f.sheet == TEXT_SHEET])
