@@ -88,9 +88,11 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
            fill(FEEDBACK_TEXT["contact"], contact=request.contact),
            fill(FEEDBACK_TEXT["file"], file=file_label, errors=count(findings, ERROR),
                 warnings=len(findings) - count(findings, ERROR)),
-           FEEDBACK_TEXT["how-to"], ""]
-    put_first(pkg, sheet_name, sheet_xml(top, FEEDBACK_HEADER, rows, styles))
-    set_first_print_titles(pkg, sheet_name, len(top) + 1)
+           FEEDBACK_TEXT["how-to"]]
+    legend = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"],
+              FEEDBACK_TEXT["legend"])
+    put_first(pkg, sheet_name, sheet_xml(top, legend, FEEDBACK_HEADER, rows, styles))
+    set_first_print_titles(pkg, sheet_name, len(top) + 2)  # the lines, the legend, the header
     _check_well_formed(pkg)
     pkg.save(dst)
 

@@ -39,7 +39,7 @@ SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksh
 # see consolidator.table_sheets.floor_scale).
 WIDTHS = (6, 10, 7, 22, 12, 42, 34)
 POINTS = 10  # the table's text (the title 14)
-TOP_ROWS = 6  # title, deadline, contact, file, how-to, blank; then the table's header
+TOP_ROWS = 6  # title, deadline, contact, file, how-to, legend; then the table's header
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,10 @@ class Row:
     target: tuple[str, str] | None
 
 
-def sheet_xml(top: list[str], header: tuple[str, ...], rows: list[Row],
-              styles: dict[str, int]) -> bytes:
-    """The worksheet: ``top`` lines (title, deadline, contact …), the header, one row per
+def sheet_xml(top: list[str], legend: tuple[str, str, str], header: tuple[str, ...],
+              rows: list[Row], styles: dict[str, int]) -> bytes:
+    """The worksheet: ``top`` lines (title, deadline, contact …), the ``legend`` (the error
+    and the warning word in their colours, and what they mean), the header, one row per
     finding with the セル column linked to the cell."""
     out: list[str] = []
     merges: list[str] = []
@@ -64,7 +65,13 @@ def sheet_xml(top: list[str], header: tuple[str, ...], rows: list[Row],
         out.append(_row(r, [(1, text, style)], height))
         if r > 1:
             merges.append(f"A{r}:G{r}")
-    header_row = len(top) + 1
+    r = len(top) + 1
+    error, warning, meaning = legend
+    out.append(_row(r, [(1, error, styles["error-label"]), (2, warning, styles["warning-label"]),
+                        (3, meaning, styles["text"])],
+                    row_height([(meaning, sum(WIDTHS[2:]))])))
+    merges.append(f"C{r}:G{r}")
+    header_row = r + 1
     out.append(_row(header_row, [(c, h, styles["header"]) for c, h in enumerate(header, 1)],
                     row_height([(h, w) for h, w in zip(header, WIDTHS, strict=True)])))
     links: list[str] = []

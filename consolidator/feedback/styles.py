@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import re
 
+from consolidator.colours import (
+    ERROR_FILL,
+    ERROR_FONT,
+    GRID,
+    HEADER_FILL,
+    LINK_FONT,
+    WARNING_FILL,
+    WARNING_FONT,
+)
 from consolidator.feedback.findings_sheet import POINTS
 from consolidator.feedback.package import Package, PackageError, insert_child, main_prefix
 from consolidator.text_layout import FONT
@@ -17,12 +26,10 @@ STYLES = "xl/styles.xml"
 STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
                     "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
 
-# Colours used for nothing else, recognised again in a returned file: errors red, warnings
+# The colours of consolidator.colours (named here too, where the annotation's readers import
+# them): used for nothing else, recognised again in a returned file — errors red, warnings
 # orange (both far from the pale yellow of the input cells).
-ERROR_FILL, ERROR_FONT = "FFFFA7A7", "FF9C0006"
-WARNING_FILL, WARNING_FONT = "FFFFCC80", "FF7F3F00"
 OUR_FILLS = {ERROR_FILL, WARNING_FILL}
-HEADER_FILL, LINK_FONT, GRID = "FFD9E2F3", "FF0563C1", "FFA6A6A6"
 
 
 def _span(xml: bytes, p: bytes, name: str) -> tuple[re.Match[bytes], int, int] | None:

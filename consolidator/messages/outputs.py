@@ -121,8 +121,14 @@ MASTER_TEXT: dict[str, str] = {
     "explanation": "(増減の理由:{text})",  # after a far-off value on a report sheet
     "not-reported": "未報告",
     "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
-    "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
-    "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",
+    # the legend (凡例) of the sheets that colour cells: the colours of consolidator.colours
+    "legend-error-label": "エラー",
+    "legend-missing-label": "未報告",
+    "legend-error": "赤色のセル:検証でエラーのあった入力。セルの先頭にも【エラー】とあります(内容は検証ログで確認してください)",
+    "legend-missing": "紫色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)。セルにも「未報告」とあります",
+    "legend-short": "凡例:赤色=エラー(セルの先頭に【エラー】)、紫色=未報告",
+    "indicator-legend": "凡例:紫色=判定が未報告",
+    "error-marker": "【エラー】",
     "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。実績値がなければ数値目標の有無にかかわらず未報告、実績値があって数値目標のない指標は評価対象外。",
 }
 

@@ -13,6 +13,14 @@ from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
 from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_findings
+from consolidator.colours import (
+    ERROR_FILL,
+    ERROR_FONT,
+    MISSING_CHART,
+    MISSING_FILL,
+    MISSING_FONT,
+    css,
+)
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import format_number, wareki
 from consolidator.messages import MASTER_TEXT, fill
@@ -81,15 +89,16 @@ class _Formats:
         self.block = wb.add_format({**base, "bold": True})
         self.header = wb.add_format({**box, "bold": True, "bg_color": "#D9E2F3"})
         self.cell = wb.add_format(box)
-        self.missing = wb.add_format({**box, "bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.flagged = wb.add_format({**box, "bg_color": "#FFEB9C"})
+        missing = {"bg_color": css(MISSING_FILL), "font_color": css(MISSING_FONT)}
+        error = {"bg_color": css(ERROR_FILL), "font_color": css(ERROR_FONT)}
+        self.missing = wb.add_format({**box, **missing})
+        self.flagged = wb.add_format({**box, **error})
         self.number = wb.add_format({**base, "num_format": "#,##0.###"})
         self.plain = wb.add_format(base)
         # 指標一覧's own cells: the size of every table cell (table_sheets), not the sheets'
         table = {**base, "font_size": FONT_POINTS}
         self.table_percent = wb.add_format({**table, "num_format": "0.0%"})
-        self.table_missing = wb.add_format({**table, "bg_color": "#FFC7CE",
-                                            "font_color": "#9C0006"})
+        self.table_missing = wb.add_format({**table, **missing})
 
 
 def write_master(path: Path, c: Consolidated) -> None:
@@ -148,12 +157,17 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
             ws.write_number(r, col, counts[j], fmt.cell)
     last = 4 + len(c.catalog.goals)
     legend = last + 2
-    for k, (key, f) in enumerate((("legend-missing", fmt.missing),
-                                  ("legend-flagged", fmt.flagged), ("legend-rule", fmt.plain))):
-        ws.merge_range(legend + k, 0, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], f)
-        ws.set_row(legend + k, row_height([(MASTER_TEXT[key], sum(OVERVIEW_WIDTHS))]))
+    for k, (label, key, f) in enumerate((("legend-error-label", "legend-error", fmt.flagged),
+                                         ("legend-missing-label", "legend-missing",
+                                          fmt.missing))):
+        ws.write_string(legend + k, 0, MASTER_TEXT[label], f)
+        ws.merge_range(legend + k, 1, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], fmt.plain)
+        ws.set_row(legend + k, row_height([(MASTER_TEXT[key], sum(OVERVIEW_WIDTHS[1:]))]))
+    rule = MASTER_TEXT["legend-rule"]
+    ws.merge_range(legend + 2, 0, legend + 2, len(JUDGEMENTS), rule, fmt.plain)
+    ws.set_row(legend + 2, row_height([(rule, sum(OVERVIEW_WIDTHS))]))
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
+    colors = ("#70AD47", "#ED7D31", css(MISSING_CHART), "#A5A5A5")  # 未報告 purple
     for col, color in enumerate(colors, start=1):
         chart.add_series({"name": [sheet, 4, col], "categories": [sheet, 5, 0, last, 0],
                           "values": [sheet, 5, col, last, col], "fill": {"color": color}})
@@ -181,7 +195,10 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
     for col, w in enumerate(REPORT_WIDTHS):
         ws.set_column(col, col, w)
     ws.write_string(0, 0, _goal_title(goal), fmt.title)
-    row = 2
+    ws.write_string(1, 0, MASTER_TEXT["legend-error-label"], fmt.flagged)
+    ws.write_string(1, 1, MASTER_TEXT["legend-missing-label"], fmt.missing)
+    ws.merge_range(1, 2, 1, 3, MASTER_TEXT["legend-short"], fmt.plain)
+    row = 3
     breaks = []
     for k, ini in enumerate(inis):
         if k:
@@ -270,18 +287,27 @@ def _text_row(ws: Any, fmt: _Formats, tr: TextRow, row: int,
     if tr.text is None:
         write_cell(ws, row, 2, NOT_REPORTED_TEXT, fmt.missing if tr.required else fmt.cell)
     else:
-        write_cell(ws, row, 2, tr.text, fmt.flagged if tr.flagged else fmt.cell)
+        write_cell(ws, row, 2, _marked(tr.text, tr.flagged), fmt.flagged if tr.flagged
+                   else fmt.cell)
     values = ""
     if measures is not None:
         values = "\n".join(fill(MASTER_TEXT["bullet"], text=actual_text(m)) for m in measures)
         missing = any(m.value is None and not m.reason for m in measures)
+        flagged = any(m.flagged for m in measures)  # an error says more than 未報告
+        values = _marked(values, flagged)
         write_cell(ws, row, 3, values,
-                   fmt.missing if missing else fmt.flagged if any(m.flagged for m in measures)
-                   else fmt.cell)
+                   fmt.flagged if flagged else fmt.missing if missing else fmt.cell)
     else:
         write_cell(ws, row, 3, "", fmt.cell)
-    _fit(ws, row, [org_label, category, tr.text or NOT_REPORTED_TEXT, values])
+    _fit(ws, row, [org_label, category, _marked(tr.text or NOT_REPORTED_TEXT, tr.flagged),
+                   values])
     return row + 1
+
+
+def _marked(text: str, flagged: bool) -> str:
+    """A cell's text with 【エラー】 in front when it is coloured as an error (the colour
+    never says it alone)."""
+    return MASTER_TEXT["error-marker"] + text if flagged else text
 
 
 def _fit(ws: Any, row: int, texts: list[str]) -> None:
@@ -347,6 +373,7 @@ def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     widths = tuple(INDICATOR_WIDTHS.get(k, PAST_YEAR_WIDTH) for k in keys)
     ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], tuple(indicator_header(c)), rows,
                          widths, len(keys) - 1)  # 出典 does not print
+    ws.set_header("&L" + MASTER_TEXT["indicator-legend"])  # on paper: 紫色 is 未報告
     pct_col = keys.index("achievement")
     judge_col = keys.index("judgement")
     for r, row in enumerate(rows, start=1):

@@ -48,7 +48,8 @@ def chart_width() -> int:
     return (span - CHART_GAP * (CHARTS_PER_ROW - 1)) // CHARTS_PER_ROW
 
 
-ACTUAL_COLOR, TARGET_COLOR = "#2F5597", "#C00000"
+# the target dark grey, not red: red means an error (consolidator.colours)
+ACTUAL_COLOR, TARGET_COLOR = "#2F5597", "#595959"
 
 
 def past_years(c: Consolidated) -> list[int]:

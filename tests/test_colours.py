@@ -1,0 +1,89 @@
+"""One colour language (issue 24): 赤 = エラー, 橙 = 警告, 紫 = 未報告, in the master and in a
+department's annotated workbook, from one palette (consolidator.colours); a colour never
+says anything alone (the cell's text says it too), and every sheet that colours cells has a
+legend. Read back with openpyxl from the files a run writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from consolidator import colours
+from consolidator.feedback import styles
+from consolidator.jobs.runs import JobResult, run_consolidate
+from consolidator.plan.catalog import Catalog
+from helpers.filling import realistic_values, submit_all
+
+YEAR = 2022
+COUNCIL, SILENT = "市社協", "高齢福祉課"
+MEANING = {colours.ERROR_FILL: "エラー", colours.WARNING_FILL: "警告",
+           colours.MISSING_FILL: "未報告"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, mini_templates: dict[str, Path],
+        mini_catalog: Catalog) -> JobResult:
+    """市社協 types 約10 into a number (an error), 高齢福祉課 sends nothing (未報告)."""
+    root = tmp_path_factory.mktemp("colours")
+    submit_all(mini_templates, root / "s", {COUNCIL: {"1-1-1-s1.value": "約10"}},
+               skip=[SILENT], values=lambda d, t: realistic_values(t, mini_catalog, YEAR))
+    return run_consolidate(root / "s", mini_catalog, YEAR, root / "out")
+
+
+def _coloured(ws: Any) -> dict[str, list[str]]:
+    """Fill colour of our palette → the texts of the cells filled with it."""
+    out: dict[str, list[str]] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            rgb = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+            if rgb in MEANING:
+                out.setdefault(rgb, []).append(str(cell.value or ""))
+    return out
+
+
+def test_the_feedback_colours_are_the_palette() -> None:
+    """The annotation's colours (and the names the readers of a returned file import) are
+    the palette's."""
+    assert (styles.ERROR_FILL, styles.WARNING_FILL) == (colours.ERROR_FILL,
+                                                        colours.WARNING_FILL)
+    assert len({colours.ERROR_FILL, colours.WARNING_FILL, colours.MISSING_FILL}) == 3
+
+
+def test_the_master_says_error_in_red_and_not_reported_in_purple_with_a_legend(
+        run: JobResult) -> None:
+    wb = openpyxl.load_workbook(run.master)
+    seen: set[str] = set()
+    for name in ("概要", *(s for s in wb.sheetnames if s.startswith("基本目標"))):
+        found = _coloured(wb[name])
+        # the legend: each colour's own word in a cell of that colour
+        assert "エラー" in found.get(colours.ERROR_FILL, []), name
+        assert "未報告" in found.get(colours.MISSING_FILL, []), name
+        assert colours.WARNING_FILL not in found, name  # the master colours no warning
+        seen |= {rgb for rgb, texts in found.items() if len(texts) > 1}
+        # the text says what the colour says
+        assert [t for t in found[colours.ERROR_FILL]
+                if t != "エラー" and not t.startswith("【エラー】")] == [], name
+        assert [t for t in found[colours.MISSING_FILL] if "未報告" not in t] == [], name
+    assert seen == {colours.ERROR_FILL, colours.MISSING_FILL}  # beyond the legends too
+
+    ws = wb["指標一覧"]
+    assert "紫色=判定が未報告" in (ws.oddHeader.left.text or "")
+    missing = _coloured(ws)[colours.MISSING_FILL]
+    assert missing and set(missing) == {"未報告"}
+
+
+def test_the_feedback_sheet_has_a_legend_and_says_each_colour_in_words(
+        run: JobResult) -> None:
+    ws = openpyxl.load_workbook(run.logs["departments"] / f"{COUNCIL}_確認事項.xlsx")["確認事項"]
+    legend = [ws.cell(6, c) for c in (1, 2, 3)]
+    assert [(c.value, c.fill.fgColor.rgb) for c in legend[:2]] == [
+        ("エラー", colours.ERROR_FILL), ("警告", colours.WARNING_FILL)]
+    assert "赤色=エラー" in str(legend[2].value) and "橙色=警告" in str(legend[2].value)
+    assert ws.cell(7, 1).value == "重大度"
+    for row in ws.iter_rows(min_row=8):
+        label = row[0]
+        assert MEANING[label.fill.fgColor.rgb] == label.value
