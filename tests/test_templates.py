@@ -188,3 +188,13 @@ def test_templates_are_written_atomically_and_valid_zip(tmp_path: Path,
     for p in paths:
         with zipfile.ZipFile(p) as zf:
             assert zf.testzip() is None
+
+
+def test_the_format_version_is_said_in_words() -> None:
+    """What a reader sees of a returned file's format version (提出状況, the desk): 最新 or
+    以前の様式, not the internal number (which stays in _meta and the properties)."""
+    from consolidator.templates.model import READABLE_FORMATS, format_words
+
+    assert format_words(FORMAT_VERSION) == "最新"
+    assert {format_words(v) for v in READABLE_FORMATS if v != FORMAT_VERSION} == {"以前の様式"}
+    assert format_words("") == ""

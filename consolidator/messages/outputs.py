@@ -151,6 +151,10 @@ OUTPUT_TEXT: dict[str, str] = {
     "list-separator": "、",
     "quote-separator": "」「",  # between names quoted together: 「a」「b」
     "deleted-cell": "(削除)",
+    # which template a department returned (its machine-readable format version stays in the
+    # file's _meta sheet and properties): this year's layout, or an older copy's
+    "format-current": "最新",
+    "format-older": "以前の様式",
 }
 
 # ---- the validation log ------------------------------------------------------------------------
@@ -162,7 +166,7 @@ DEPARTMENT_LOG_DIR = "担当別"  # output/担当別/<担当>_確認事項.xlsx
 DEPARTMENT_LOG_SUFFIX = "_確認事項.xlsx"
 LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
               "メッセージ", "対処", "承認", "承認理由", "項目ID")
-SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告",
+SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式", "エラー", "警告",
                   "承認済み", "版数", "以前の版")
 
 # ---- the master's tables --------------------------------------------------------------------

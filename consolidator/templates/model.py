@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from consolidator.japanese_values import wareki
 from consolidator.messages import INDICATOR_HEADERS as INDICATOR_HEADERS
+from consolidator.messages import OUTPUT_TEXT, TEMPLATE_TEXT, TEXT_HEADERS, YEAR_LABELS, fill
 from consolidator.messages import REASON_CHOICES as REASON_CHOICES
-from consolidator.messages import TEMPLATE_TEXT, TEXT_HEADERS, YEAR_LABELS, fill
 from consolidator.plan.catalog import (
     CATEGORIES,
     COUNCIL,
@@ -31,6 +31,16 @@ from consolidator.plan.change_rule import ChangeRule, change_rule
 # READABLE_FORMATS are read: each field is found by its defined name (confirmed by the row
 # key), so its column is wherever that workbook put it.
 FORMAT_VERSION = "3"
+
+
+def format_words(version: str) -> str:
+    """A returned workbook's format version as its reader says it: 最新 (this layout), 以前の
+    様式 (an older copy, read by its names), nothing when there is no workbook."""
+    if not version:
+        return ""
+    return OUTPUT_TEXT["format-current" if version == FORMAT_VERSION else "format-older"]
+
+
 # The key of the department in a workbook's identity (``_meta`` and the custom properties);
 # "unit" since format 1, kept for the files already sent out.
 DEPARTMENT_KEY = "unit"
