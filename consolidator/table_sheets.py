@@ -62,9 +62,9 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
             write_cell(ws, r, c, v)
-        ws.set_row(r, row_height((str(v), w) for v, w in zip(row, widths, strict=False)
-                                 if isinstance(v, str)))
-    ws.set_row(0, row_height(zip(header, widths, strict=False)))
+        ws.set_row(r, row_height(((str(v), w) for v, w in zip(row, widths, strict=False)
+                                  if isinstance(v, str)), points=FONT_POINTS))
+    ws.set_row(0, row_height(zip(header, widths, strict=False), points=FONT_POINTS))
     ws.freeze_panes(1, 0)
     printed = len(header) if printed is None else printed
     if printed < len(header):

@@ -71,7 +71,7 @@ def test_the_master_says_error_in_red_and_not_reported_in_purple_with_a_legend(
     assert seen == {colours.ERROR_FILL, colours.MISSING_FILL}  # beyond the legends too
 
     ws = wb["指標一覧"]
-    assert "紫色=判定が未報告" in (ws.oddHeader.left.text or "")
+    assert "紫色=判定が未報告" in (ws.oddFooter.left.text or "")
     missing = _coloured(ws)[colours.MISSING_FILL]
     assert missing and set(missing) == {"未報告"}
 

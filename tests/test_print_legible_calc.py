@@ -24,7 +24,18 @@ from consolidator.jobs.demo import run_demo
 from consolidator.jobs.reminders import remind_departments
 from consolidator.messages.correction import FEEDBACK_HEADER
 from consolidator.plan.catalog import Catalog
-from helpers.printed_pages import FLOOR, heading_pattern, lines, sizes, squeezed, top_line
+from consolidator.report.master_writer import REPORT_POINTS
+from consolidator.table_sheets import FONT_POINTS
+from consolidator.text_layout import line_points
+from helpers.printed_pages import (
+    FLOOR,
+    heading_pattern,
+    line_pitch,
+    lines,
+    sizes,
+    squeezed,
+    top_line,
+)
 
 pytestmark = pytest.mark.calc
 
@@ -90,7 +101,7 @@ def test_the_tables_print_on_a4_at_8_points_with_every_column(
     results = calc.run(jobs)
     assert all(r.get("ok") for r in results), results
 
-    measured = {}
+    measured, pitches = {}, {}
     for k, (book, sheets) in enumerate(books.items()):
         headings = {s: _printed_headings(book, s) for s in sheets}
         pdf = tmp_path / f"print{k}.pdf"
@@ -102,9 +113,14 @@ def test_the_tables_print_on_a4_at_8_points_with_every_column(
             assert pages[sheet], (book.name, sheet, "no page starts with its whole heading row")
             median, smallest = sizes(pages[sheet])
             measured[f"{book.name}:{sheet}"] = (median, smallest, len(pages[sheet]))
+            if sheet in ("指標一覧", "検証ログ"):  # cells of several lines
+                pitches[f"{book.name}:{sheet}"] = line_pitch(pages[sheet]) * FONT_POINTS / median
     print("\n".join(f"{k}: median {m} pt, smallest {s} pt, {n} pages"
-                    for k, (m, s, n) in measured.items()))
+                    for k, (m, s, n) in measured.items()), pitches)
     assert {k: v for k, v in measured.items() if v[0] < FLOOR or v[1] < FLOOR} == {}
+    # a row is as high as Calc draws its lines (it clipped the last line before, at 15
+    # points a line of 11 pt text where Calc draws 16.1)
+    assert pitches and {k: p for k, p in pitches.items() if p > line_points(FONT_POINTS)} == {}
 
 
 def test_a_table_too_wide_for_a_page_prints_at_8_points_across_pages(
@@ -191,14 +207,19 @@ def test_the_master_report_sheets_and_the_feedback_sheet_print_at_8_points(
             continue
         number = goals[text[0]]["number"]
         found = [k for k, line in enumerate(text) for h in heads[number] if line.startswith(h)]
-        assert found in ([], [2]), (text[:4], "a 取組み starts below another on a page")
-        started[number] += [h for h in heads[number] if found and text[2].startswith(h)]
+        # the title and the legend, then the 活動目標 and the 取組み
+        assert found in ([], [3]), (text[:5], "a 取組み starts below another on a page")
+        assert text[1].endswith("紫色=未報告")
+        started[number] += [h for h in heads[number] if found and text[3].startswith(h)]
     assert started == heads  # each 取組み starts a page, in order
 
     measured = {}
     for sheet in ("概要", "基本目標", "推移"):
         mine = [chars for (_, chars), s in zip(pages, sheet_of, strict=True) if s == sheet]
         measured[sheet] = (*sizes(mine), len(mine))
+        if sheet == "基本目標":  # 10 pt cells of several lines: rows as high as Calc draws them
+            pitch = line_pitch(mine) * REPORT_POINTS / measured[sheet][0]
+            assert pitch <= line_points(REPORT_POINTS), pitch
     fb = _page_lines(tmp_path / "fb.pdf")
     heading = heading_pattern(list(FEEDBACK_HEADER))
     assert any(heading.fullmatch(line) for line in fb[0][0][:8])

@@ -74,7 +74,8 @@ def test_the_template_prints_on_a4_at_8_points_the_cover_on_one_page(
     measured = {}
     for (fmt, department), pdf in pdfs.items():
         ws = openpyxl.load_workbook(made["xlsx", department])
-        headings = {s: [str(c.value or "") for c in ws[s][HEADER_ROWS]]
+        headings = {s: [str(c.value or "") for c in ws[s][HEADER_ROWS]  # hidden: not printed
+                        if not ws[s].column_dimensions[c.column_letter].hidden]
                     for s in (TEXT_SHEET, INDICATOR_SHEET)}
         pages = _sheet_pages(pdf, headings)
         for sheet, on_pages in pages.items():

@@ -38,7 +38,7 @@ SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksh
 # The columns fit A4 landscape one page wide at 80 % (the 10 pt text prints at 8 pt or more,
 # see consolidator.table_sheets.floor_scale).
 WIDTHS = (6, 10, 7, 22, 12, 42, 34)
-POINTS = 10  # the table's text (the title 14)
+POINTS, TITLE_POINTS = 10, 14  # the table's text, the title
 TOP_ROWS = 6  # title, deadline, contact, file, how-to, legend; then the table's header
 
 
@@ -61,7 +61,7 @@ def sheet_xml(top: list[str], legend: tuple[str, str, str], header: tuple[str, .
     width_all = sum(WIDTHS)
     for r, text in enumerate(top, start=1):
         style = styles["title"] if r == 1 else styles["text"]
-        height = row_height([(text, width_all)]) if text else 15
+        height = row_height([(text, width_all)], points=TITLE_POINTS if r == 1 else POINTS)
         out.append(_row(r, [(1, text, style)], height))
         if r > 1:
             merges.append(f"A{r}:G{r}")

@@ -18,7 +18,7 @@ from consolidator.colours import (
     WARNING_FILL,
     WARNING_FONT,
 )
-from consolidator.feedback.findings_sheet import POINTS
+from consolidator.feedback.findings_sheet import POINTS, TITLE_POINTS
 from consolidator.feedback.package import Package, PackageError, insert_child, main_prefix
 from consolidator.text_layout import FONT
 
@@ -150,7 +150,7 @@ def add_sheet_formats(pkg: Package) -> dict[str, int]:
     """The cell formats of the 確認事項 sheet (:data:`SHEET_FORMATS`) → their xf index."""
     xml = pkg.read(STYLES)
     xml, f0 = append_items(xml, "fonts", "font", [
-        _font(14, bold=True), _font(POINTS), _font(POINTS, bold=True),
+        _font(TITLE_POINTS, bold=True), _font(POINTS), _font(POINTS, bold=True),
         _font(POINTS, color=LINK_FONT, underline=True),
         _font(POINTS, bold=True, color=ERROR_FONT), _font(POINTS, color=WARNING_FONT)])
     xml, fill0 = append_items(xml, "fills", "fill", [_fill(HEADER_FILL), _fill(ERROR_FILL),

@@ -62,7 +62,7 @@ MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 REPORT_WIDTHS = (10, 14, 68, 42)
 REPORT_POINTS = 10  # the size of the report sheets' and 概要's smallest text
 OVERVIEW_WIDTHS = (40, 14, 14, 14, 14)  # 概要: the 基本目標, then a column per judgement
-TITLE_LINE_POINTS = 20  # a line of the 14 pt title
+TITLE_POINTS, HEADING_POINTS = 14, 12  # a sheet's title, a 活動目標's and a 取組み's heading
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 
@@ -79,12 +79,14 @@ def actual_text(m: MeasureResult) -> str:
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"}
+        base = {"font_name": FONT, "font_size": REPORT_POINTS, "text_wrap": True,
+                "valign": "top"}
         box = {**base, "border": 1, "border_color": "#A6A6A6"}
-        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False})
-        self.wrapped_title = wb.add_format({**base, "bold": True, "font_size": 14})
-        self.goal = wb.add_format({**base, "bold": True, "font_size": 12})
-        self.initiative = wb.add_format({**base, "bold": True, "font_size": 12,
+        title = {**base, "bold": True, "font_size": TITLE_POINTS}
+        self.title = wb.add_format({**title, "text_wrap": False})
+        self.wrapped_title = wb.add_format(title)
+        self.goal = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS})
+        self.initiative = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS,
                                          "bg_color": "#BDD7EE"})
         self.block = wb.add_format({**base, "bold": True})
         self.header = wb.add_format({**box, "bold": True, "bg_color": "#D9E2F3"})
@@ -141,7 +143,7 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     for col, w in enumerate(OVERVIEW_WIDTHS):
         ws.set_column(col, col, w)
     ws.merge_range(0, 0, 0, len(OVERVIEW_WIDTHS) - 1, _title(c), fmt.wrapped_title)
-    ws.set_row(0, 2 * TITLE_LINE_POINTS)  # the title wraps inside the printed columns
+    ws.set_row(0, row_height([(_title(c), sum(OVERVIEW_WIDTHS))], points=TITLE_POINTS))
     rows = c.validation.department_rows()
     received = sum(1 for r in rows if r["received"])
     ws.write_string(2, 0, fill(MASTER_TEXT["overview-counts"], received=received,
@@ -195,6 +197,7 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
     for col, w in enumerate(REPORT_WIDTHS):
         ws.set_column(col, col, w)
     ws.write_string(0, 0, _goal_title(goal), fmt.title)
+    ws.set_row(0, row_height([], points=TITLE_POINTS))  # one line, not wrapped
     ws.write_string(1, 0, MASTER_TEXT["legend-error-label"], fmt.flagged)
     ws.write_string(1, 1, MASTER_TEXT["legend-missing-label"], fmt.missing)
     ws.merge_range(1, 2, 1, 3, MASTER_TEXT["legend-short"], fmt.plain)
@@ -206,14 +209,16 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
         row = _initiative_block(ws, fmt, c, ini, row)
         row += 1
     ws.set_h_pagebreaks(breaks)
-    ws.repeat_rows(0)
+    ws.repeat_rows(0, 1)  # the title and the legend on every page
     set_scaled_layout(ws, REPORT_WIDTHS, REPORT_POINTS)
     ws.set_footer(f"&L{goal['title']}&R&P / &N")
 
 
 def _merged(ws: Any, row: int, text: str, f: Any) -> None:
+    """A heading across the report sheet's columns (HEADING_POINTS large)."""
     ws.merge_range(row, 0, row, len(REPORT_WIDTHS) - 1, "", f)
     write_cell(ws, row, 0, text, f)
+    ws.set_row(row, row_height([(text, sum(REPORT_WIDTHS))], points=HEADING_POINTS))
 
 
 def _initiative_block(ws: Any, fmt: _Formats, c: Consolidated, ir: InitiativeResult,
@@ -373,7 +378,7 @@ def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     widths = tuple(INDICATOR_WIDTHS.get(k, PAST_YEAR_WIDTH) for k in keys)
     ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], tuple(indicator_header(c)), rows,
                          widths, len(keys) - 1)  # 出典 does not print
-    ws.set_header("&L" + MASTER_TEXT["indicator-legend"])  # on paper: 紫色 is 未報告
+    ws.set_footer("&L" + MASTER_TEXT["indicator-legend"] + "&R&P / &N")  # on paper: 紫色 is 未報告
     pct_col = keys.index("achievement")
     judge_col = keys.index("judgement")
     for r, row in enumerate(rows, start=1):

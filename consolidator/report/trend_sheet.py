@@ -24,7 +24,8 @@ from consolidator.text_layout import FONT, row_height
 # the first PRINTED_COLUMNS (at least), so the sheet prints at one scale one page wide.
 ID_WIDTH, NAME_WIDTH, UNIT_WIDTH, YEAR_WIDTH = 10, 34, 5, 8
 PRINTED_COLUMNS = 12
-POINTS = 10  # every text of the sheet and its charts; the title 14, headings 12
+POINTS = 10  # every text of the sheet and its charts but the title and the headings
+TITLE_POINTS, HEADING_POINTS = 14, 12
 CHART_GAP = 12  # pixels
 CHARTS_PER_ROW = 2
 ROWS_PER_PAGE = 2  # rows of charts on an A4 page (landscape, two charts wide)
@@ -99,8 +100,8 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
     years = [*past_years(c), c.year]
     labels = [fill(TREND_TEXT["year"], year=wareki(y)) for y in years]
     base = {"font_name": FONT, "font_size": POINTS, "valign": "top"}
-    title = wb.add_format({**base, "bold": True, "font_size": 14})
-    heading = wb.add_format({**base, "bold": True, "font_size": 12})
+    title = wb.add_format({**base, "bold": True, "font_size": TITLE_POINTS})
+    heading = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS})
     header = wb.add_format({**base, "bold": True, "bg_color": "#D9E2F3", "border": 1,
                             "text_wrap": True})
     cell = wb.add_format({**base, "border": 1, "text_wrap": True})
@@ -109,6 +110,7 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
     ws.write_string(0, 0, fill(TREND_TEXT["title"], first=labels[0], last=labels[-1]), title)
+    ws.set_row(0, row_height([], points=TITLE_POINTS))
     lines = _lines(c, years)
     ws.write_string(1, 0, TREND_TEXT["note"] if lines else TREND_TEXT["none"],
                     wb.add_format(base))
@@ -124,6 +126,7 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
             breaks.append(row)
         ws.write_string(row, 0, fill(MASTER_TEXT["goal-title"], number=goal["number"],
                                      title=goal["title"]), heading)
+        ws.set_row(row, row_height([], points=HEADING_POINTS))
         breaks += [row + 1 + j * CHART_ROWS
                    for j in range(ROWS_PER_PAGE, -(-len(members) // CHARTS_PER_ROW),
                                   ROWS_PER_PAGE)]
@@ -152,6 +155,7 @@ def _table(ws: Any, lines: list[_Line], labels: list[str], top: int,
     heading, header, cell, number = formats
     n = len(labels)
     ws.write_string(top - 1, 0, TREND_TEXT["table-title"], heading)
+    ws.set_row(top - 1, row_height([], points=HEADING_POINTS))
     for col, text in enumerate(("ID", TREND_TEXT["measure"], TREND_TEXT["unit"])):
         ws.merge_range(top, col, top + 1, col, text, header)
     for first, key in ((3, "actual"), (3 + n, "target")):

@@ -437,7 +437,8 @@ def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
                   protected="true")
     table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))
     for i, line in enumerate(lines, start=1):
-        row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)])))
+        row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)],
+                                                     points=14 if i == 1 else 11)))
         style = book.cell(size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
         row.addElement(_text_cell(line or None, stylename=style))
         table.addElement(row)

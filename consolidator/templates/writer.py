@@ -137,7 +137,7 @@ def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(name=FONT, size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
         cell.protection = LOCKED
-        ws.row_dimensions[i].height = row_height([(line, 105)])
+        ws.row_dimensions[i].height = row_height([(line, 105)], points=14 if i == 1 else 11)
     ws.protection.sheet = True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from typing import Any
 
 FLOOR = 8.0  # points: the smallest text a printed table or template may have (issue 24)
@@ -48,6 +49,23 @@ def lines(chars: list[Char]) -> list[str]:
         out.append(top_line(rest))
         rest = [ch for ch in rest if not _beside(ch, first)]
     return out
+
+
+def line_pitch(pages: list[list[Char]]) -> float:
+    """The most common distance between the lines of a wrapped cell, in points as printed:
+    between characters that start at the same place across (within a point) one above the
+    other, less than 1.6 of their sizes apart (the rows of one line are further apart)."""
+    steps: Counter[float] = Counter()
+    for chars in pages:
+        columns: dict[int, set[float]] = {}
+        for ch in chars:
+            columns.setdefault(round(ch["x0"]), set()).add(round(ch["top"], 1))
+        size = statistics.median(ch["size"] for ch in chars)
+        for tops in columns.values():
+            ordered = sorted(tops)
+            steps.update(round(b - a, 1) for a, b in zip(ordered, ordered[1:], strict=False)
+                         if 0 < b - a < 1.6 * size)
+    return steps.most_common(1)[0][0]
 
 
 def sizes(pages: list[list[Char]]) -> tuple[float, float]:
