@@ -11,7 +11,6 @@ Issue 24 part 1. The sizes Calc printed before this rule (median): 指標一覧 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from helpers.printed_pages import (
     heading_pattern,
     line_pitch,
     lines,
+    printed_headings,
     sizes,
     squeezed,
     top_line,
@@ -40,20 +40,6 @@ from helpers.printed_pages import (
 pytestmark = pytest.mark.calc
 
 A4_LONG, A4_SHORT = 842, 595  # points, ±1
-
-
-def _printed_headings(path: Path, sheet: str) -> list[str]:
-    """The heading row of ``sheet`` within its print area (the whole row without one)."""
-    wb = openpyxl.load_workbook(path, read_only=False)
-    ws = wb[sheet]
-    first, last = 1, ws.max_column
-    if ws.print_area:
-        m = re.search(r"\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+", ws.print_area)
-        assert m, ws.print_area
-        from openpyxl.utils import column_index_from_string
-        first, last = (column_index_from_string(m.group(1)),
-                       column_index_from_string(m.group(2)))
-    return [str(ws.cell(1, c).value or "") for c in range(first, last + 1)]
 
 
 def _sheet_pages(pdf: Path, headings: dict[str, list[str]]
@@ -103,7 +89,7 @@ def test_the_tables_print_on_a4_at_8_points_with_every_column(
 
     measured, pitches = {}, {}
     for k, (book, sheets) in enumerate(books.items()):
-        headings = {s: _printed_headings(book, s) for s in sheets}
+        headings = {s: printed_headings(book, s) for s in sheets}
         pdf = tmp_path / f"print{k}.pdf"
         pages = _sheet_pages(pdf, headings)
         if book != master:  # every page is one of the tables'
@@ -179,8 +165,8 @@ def test_the_master_report_sheets_and_the_feedback_sheet_print_at_8_points(
     heads = {g["number"]: [squeezed(f"{i.label}{i.title}")[:16]
                            for i in default_catalog.initiatives if i.goal is g]
              for g in default_catalog.goals}
-    indicator = heading_pattern(_printed_headings(master, "指標一覧"))
-    missing = heading_pattern(_printed_headings(master, "未入力一覧"))
+    indicator = heading_pattern(printed_headings(master, "指標一覧"))
+    missing = heading_pattern(printed_headings(master, "未入力一覧"))
     sheet_of: list[str] = []
     for text, _ in pages:
         top = text[0] if text else ""

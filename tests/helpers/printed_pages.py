@@ -7,11 +7,29 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 FLOOR = 8.0  # points: the smallest text a printed table or template may have (issue 24)
 
 Char = dict[str, Any]
+
+
+def printed_headings(path: Path, sheet: str, row: int = 1) -> list[str]:
+    """The heading row (``row``) of ``sheet`` within its print area (the whole row without
+    one), hidden columns left out: the headings as printed."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    first, last = 1, ws.max_column
+    if ws.print_area:
+        m = re.search(r"\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+", ws.print_area)
+        assert m, ws.print_area
+        first, last = (column_index_from_string(m.group(1)),
+                       column_index_from_string(m.group(2)))
+    return [str(ws.cell(row, c).value or "") for c in range(first, last + 1)
+            if not ws.column_dimensions[get_column_letter(c)].hidden]
 
 
 def squeezed(text: str) -> str:
