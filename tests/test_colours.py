@@ -87,3 +87,13 @@ def test_the_feedback_sheet_has_a_legend_and_says_each_colour_in_words(
     for row in ws.iter_rows(min_row=8):
         label = row[0]
         assert MEANING[label.fill.fgColor.rgb] == label.value
+
+
+def test_the_desk_says_not_reported_in_the_palettes_purple() -> None:
+    """The desk's 未提出 (its style sheet cannot import the palette: the same colour, checked
+    here)."""
+    import consolidator.desk
+
+    css = (Path(consolidator.desk.__file__).parent / "static" / "desk.css").read_text("utf-8")
+    assert f"--missing: {colours.css(colours.MISSING_FONT).lower()};" in css
+    assert "tr.missing td.state { color: var(--missing); }" in css
