@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -42,39 +42,44 @@ def gap_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return Catalog.from_path(path)
 
 
-def _columns(ws: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, bool]:
+@pytest.fixture(scope="module")
+def gap_run(tmp_path_factory: pytest.TempPathFactory, gap_catalog: Catalog
+            ) -> dict[str, Any]:
+    """The templates of the plan (市社協's .ods too), filled as a department would (市社協
+    returning its .ods), and consolidated."""
+    root = tmp_path_factory.mktemp("gap_run")
+    templates = by_department(generate_templates(gap_catalog, YEAR, root / "t"))
+    [ods] = generate_templates(gap_catalog, YEAR, root / "o", only=["市社協"], fmt="ods")
+    sent = submit_all(templates, root / "s")
+    fill_ods(ods, root / "s" / "市社協_提出.ods", complete_values(ods))
+    (root / "s" / "市社協_提出.xlsx").unlink()
+    job = run_consolidate(root / "s", gap_catalog, YEAR, root / "out")
+    return {"templates": templates, "ods": ods, "sent": sent, "job": job}
+
+
+def _columns(ws: Any) -> dict[str, bool]:
     """Heading of each 活動指標 column (row 3) → whether it is hidden."""
-    return {str(c.value): ws.column_dimensions[c.column_letter].hidden for c in ws[3]}
+    return {str(c.value): bool(ws.column_dimensions[c.column_letter].hidden) for c in ws[3]}
 
 
-def test_the_template_hides_the_past_years_without_an_actual(
-        tmp_path: Path, gap_catalog: Catalog) -> None:
-    templates = by_department(generate_templates(gap_catalog, YEAR, tmp_path / "t"))
-    columns = _columns(openpyxl.load_workbook(templates["市社協"])[INDICATOR_SHEET])
+def test_the_template_hides_the_past_years_without_an_actual(gap_run: dict[str, Any]) -> None:
+    columns = _columns(openpyxl.load_workbook(gap_run["templates"]["市社協"])[INDICATOR_SHEET])
     assert [h for h, hidden in columns.items() if hidden] == ["令和元年度 実績",
                                                               "令和3年度 実績"]
     assert not columns["令和2年度 実績"] and not columns["令和4年度 実績値"]
 
-    [ods] = generate_templates(gap_catalog, YEAR, tmp_path / "o", only=["市社協"], fmt="ods")
-    content = zipfile.ZipFile(ods).read("content.xml").decode()
+    content = zipfile.ZipFile(gap_run["ods"]).read("content.xml").decode()
     sheet = content[content.index(f'table:name="{INDICATOR_SHEET}"'):]
     columns_xml = sheet[:sheet.index("<table:table-row")].split("<table:table-column ")[1:]
     assert ["collapse" in c for c in columns_xml] == list(columns.values())
 
     # filled as a department would, both formats read as before: every value lands
-    sent = submit_all(templates, tmp_path / "s")
-    fill_ods(ods, tmp_path / "s" / "市社協_提出.ods", complete_values(ods))
-    (tmp_path / "s" / "市社協_提出.xlsx").unlink()
-    job = run_consolidate(tmp_path / "s", gap_catalog, YEAR, tmp_path / "out")
+    job = gap_run["job"]
     assert job.validation.findings.errors == []
-    assert len(job.validation.chosen) == len(sent)
+    assert len(job.validation.chosen) == len(gap_run["sent"])
 
 
-def test_the_master_leaves_out_a_past_year_without_an_actual(
-        tmp_path: Path, gap_catalog: Catalog) -> None:
-    templates = by_department(generate_templates(gap_catalog, YEAR, tmp_path / "t"))
-    submit_all(templates, tmp_path / "s")
-    job = run_consolidate(tmp_path / "s", gap_catalog, YEAR, tmp_path / "out")
-    header = sheet_rows(job.master, "指標一覧")[0]
+def test_the_master_leaves_out_a_past_year_without_an_actual(gap_run: dict[str, Any]) -> None:
+    header = sheet_rows(gap_run["job"].master, "指標一覧")[0]
     assert "令和2年度実績" in header
     assert "令和3年度実績" not in header
