@@ -4,8 +4,8 @@ A finding has a stable English ``code`` (see :mod:`consolidator.messages`), a se
 location (department, file, sheet, cell, field, initiative, indicator, JSON path) and the
 Japanese message and action text rendered from the message table.
 
-Severities live here and nowhere else: :data:`ERROR`, :data:`WARNING`, :data:`INFO`, typed
-:data:`Severity`.
+The severities are defined in :mod:`consolidator.severity` (below the message tables, which
+give each code its severity) and named here too, for the modules that build findings.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Severity = Literal["error", "warning", "info"]
-ERROR: Severity = "error"
-WARNING: Severity = "warning"
-INFO: Severity = "info"
-SEVERITY_ORDER: dict[Severity, int] = {ERROR: 0, WARNING: 1, INFO: 2}
+from consolidator.messages import SEVERITY_LABELS, render
+from consolidator.severity import ERROR, INFO, SEVERITY_ORDER, WARNING, Severity
+
+__all__ = ["ERROR", "INFO", "SEVERITY_ORDER", "WARNING", "Finding", "Findings", "Severity",
+           "count", "count_accepted", "has_error", "make"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,6 @@ class Finding:
 
     @property
     def severity_label(self) -> str:
-        from consolidator.messages import SEVERITY_LABELS
-
         return SEVERITY_LABELS[self.severity]
 
     @property
@@ -66,9 +64,6 @@ _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Finding))
 def make(code: str, *, value: Any = None, **where: Any) -> Finding:
     """Build a finding from the message table; ``where`` fills both the location fields and
     the placeholders of the message template."""
-    # Imported here: the message tables import this module's severities.
-    from consolidator.messages import render
-
     severity, message, action = render(code, value=value, **where)
     location = {k: where.get(k) for k in _LOCATION_FIELDS}
     shown = None if value is None else _show(value)

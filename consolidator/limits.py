@@ -77,9 +77,12 @@ class Limits:
             (calamine tries to allocate 512 GiB for cells at A1 and XFD1048576, see
             :mod:`consolidator.reading.sparse_sheet`), and such a reader fails fast under the
             cap instead of taking the machine's memory.
-        max_upload_files: 200 files in one upload through the desk (``consolidator desk``). A
-            year brings 17 departments' files, a few of them twice; 200 leaves room for a
-            prefecture-sized collection sent in batches.
+        max_upload_files: 1,000 files in one upload through the desk (``consolidator desk``).
+            A year brings 17 departments' files, a few of them twice; a prefecture-sized
+            collection, or a folder of several years dropped at once, brings hundreds. 1,000
+            returned workbooks of ~100 KB are ~100 MiB, within ``max_upload_bytes``; each is
+            checked in its own child process as the command line does. (Up to 200 was too few:
+            221 files hit the form's part limit and were refused as if too large.)
         max_upload_bytes: 256 MiB for one upload request, all files together (each file is
             also held to ``max_file_bytes``); beyond it the request is refused before anything
             is saved.
@@ -97,7 +100,7 @@ class Limits:
     max_string_chars: int = EXCEL_MAX_CELL_CHARS
     parse_timeout_s: float = 20.0
     child_memory_bytes: int = 1 * GiB
-    max_upload_files: int = 200
+    max_upload_files: int = 1_000
     max_upload_bytes: int = 256 * MiB
 
 

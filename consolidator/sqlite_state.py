@@ -39,7 +39,15 @@ def transaction(conn: sqlite3.Connection,
                 kind: Literal["DEFERRED", "IMMEDIATE"] = "IMMEDIATE") -> Iterator[None]:
     """``BEGIN`` … ``COMMIT``; ``ROLLBACK`` when the block raises or the commit fails (the
     exception goes on). ``IMMEDIATE`` takes the write lock at once, so a second writer
-    waits (up to the connection's timeout) at ``BEGIN`` rather than failing half-way."""
+    waits (up to the connection's timeout) at ``BEGIN`` rather than failing half-way.
+
+    Inside a transaction already begun (a run recorded only once its outputs are written,
+    :func:`consolidator.jobs.correction.recorded_in_ledger`) the block is a savepoint: undone
+    alone when it raises, else kept, and committed or rolled back with the outer one."""
+    if conn.in_transaction:
+        with _savepoint(conn):
+            yield
+        return
     conn.execute(f"BEGIN {kind}")
     try:
         yield
@@ -48,3 +56,16 @@ def transaction(conn: sqlite3.Connection,
         if conn.in_transaction:  # the block raised, or COMMIT did (SQLite keeps it open)
             with suppress(sqlite3.Error):  # the exception on its way says what went wrong
                 conn.execute("ROLLBACK")
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT inner_block")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK TO inner_block")
+            conn.execute("RELEASE inner_block")
+        raise
+    conn.execute("RELEASE inner_block")

@@ -199,7 +199,7 @@ def steps(submissions: Path, plan: Path | None, out: Path) -> dict[str, Any]:
 
     step("imports (Jinja2, Typst, python-docx)", engines)
     from consolidator.cache.store import cache_path
-    from consolidator.checks.checked_files import validate_reusing
+    from consolidator.checks.validation import validate_reusing
     from consolidator.plan.catalog import Catalog
     from consolidator.publish import publish_folder, published_name
     from consolidator.publish.html import write_html

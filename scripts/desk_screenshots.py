@@ -3,7 +3,7 @@
     python3 scripts/desk_screenshots.py OUTDIR [--width 1200] [--height 0]
 
 Runs ``consolidator demo`` into a temporary folder (16 of 17 departments returned, a few
-mistakes), starts ``consolidator desk --no-browser`` on it, and saves ``plan.png``,
+mistakes), starts ``consolidator desk --no-browser`` on it, and saves ``home.png``, ``plan.png``,
 ``forms.png``, ``submit.png``, ``status.png`` (with the first department's findings open) and
 ``consolidate.png`` (after 集約) from headless Chromium. ``--height 0`` takes whole pages;
 another height takes the top of each page only (docs/desk_status.png is ``--height 760``).
@@ -38,8 +38,8 @@ def main() -> None:
             from selenium.webdriver.support.ui import WebDriverWait
 
             driver.get(desk.url)
-            for page in ("plan", "forms", "submit", "status", "consolidate"):
-                driver.get(f"{desk.base}/{page}")
+            for page in ("home", "plan", "forms", "submit", "status", "consolidate"):
+                driver.get(f"{desk.base}/{'' if page == 'home' else page}")
                 if page == "status":
                     toggles = driver.find_elements("css selector", "button.toggle")
                     if toggles:

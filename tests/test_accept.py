@@ -21,6 +21,7 @@ from consolidator.findings import WARNING
 from consolidator.jobs.runs import JobResult, run_validate
 from consolidator.ledger.status import ledger_status
 from consolidator.plan.catalog import Catalog
+from helpers.correction import mark_for_acceptance
 from helpers.filling import (
     complete_values,
     fill_workbook,
@@ -41,24 +42,6 @@ def _validate(folder: Path, out: Path, catalog: Catalog) -> JobResult:
     return run_validate(folder, catalog, YEAR, out)
 
 
-def _mark(log: Path, marks: dict[str, str | None]) -> dict[str, int]:
-    """As a manager in Excel: 承認する (and the reason, if any) on the row of each code;
-    returns code → row number."""
-    wb = openpyxl.load_workbook(log)
-    ws = wb["検証ログ"]
-    header = [c.value for c in ws[1]]
-    col = {name: header.index(name) + 1 for name in ("コード", "承認", "承認理由")}
-    rows = {}
-    for r in range(2, ws.max_row + 1):
-        code = ws.cell(r, col["コード"]).value
-        if code in marks:
-            ws.cell(r, col["承認"]).value = "承認する"
-            ws.cell(r, col["承認理由"]).value = marks[code]
-            rows[str(code)] = r
-    wb.save(log)
-    return rows
-
-
 def _status(out: Path) -> tuple[int, list[dict[str, Any]]]:
     result = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--out", str(out),
                                        "--json"])
@@ -77,7 +60,7 @@ def test_accept_a_warning_refuse_an_error(tmp_path: Path, mini_templates: dict[s
     ws = openpyxl.load_workbook(log)["検証ログ"]
     (drop_down,) = ws.data_validations.dataValidation
     assert drop_down.type == "list" and drop_down.formula1 == '"承認する"'
-    rows = _mark(log, {"value-tenfold": "3%は新基準による集計のため(課長確認済み)",
+    rows = mark_for_acceptance(log, {"value-tenfold": "3%は新基準による集計のため(課長確認済み)",
                        "value-approximate": "概数でよいと思う", "plan-empty": None})
 
     result = CliRunner().invoke(main, ["accept", str(log), "--by", "山田"])
@@ -146,12 +129,15 @@ def test_status_json_is_the_library_status(tmp_path: Path, mini_templates: dict[
     assert printed == [json.loads(line) for line in status.json_lines()]
     assert [list(p) for p in printed] == [["unit", "submitted", "file", "versions", "errors",
                                            "warnings", "accepted"]] * 3 + [["missing_values"]]
-    council = printed[0]
+    council = printed[0]  # sent nothing: 未提出, not an error as well (issue 24)
     assert council == {"unit": "市社協", "submitted": False, "file": None, "versions": 0,
-                       "errors": 1, "warnings": 0, "accepted": 0}
+                       "errors": 0, "warnings": 0, "accepted": 0}
     # 市社協's three measures and 高齢福祉課's unread value are missing
     assert printed[-1] == {"missing_values": 4}
     table = CliRunner().invoke(main, ["status", "--plan", str(MINI_PLAN), "--out", str(out)])
     assert table.exit_code == 1 and "未入力の実績値:4 件" in table.output
+    # each department counted once: 市社協 waited for, 高齢福祉課 with an error, both city
+    # departments with an open warning
+    assert "提出待ち 1 担当、エラーのある担当 1、未承認の警告のある担当 2。" in table.output
     nothing = CliRunner().invoke(main, ["status", "--out", str(tmp_path / "none")])
     assert nothing.exit_code == 1 and "記録がありません" in nothing.output

@@ -112,9 +112,78 @@ def test_the_japanese_check_sees_a_literal(tmp_path: Path) -> None:
 
 
 def test_no_bare_severity_outside_findings() -> None:
-    found = [f"{p.relative_to(PACKAGE)}:{line}" for p in MODULES if p.name != "findings.py"
+    found = [f"{p.relative_to(PACKAGE)}:{line}" for p in MODULES if p.name != "severity.py"
              for line, text in _literals(p) if text in ("error", "warning", "info")]
     assert found == []
+
+
+def _imports(path: Path) -> set[str]:
+    """The toolkit's modules ``path`` imports when it runs, inside functions too (where
+    imports are put to keep the start-up light); not those under ``if TYPE_CHECKING:``."""
+    tree = ast.parse(path.read_text("utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)  # from a package, a submodule is an import of its own:
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {name for name in found if name in MODULE_NAMES}
+
+
+MODULE_NAMES = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+                for p in MODULES}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), or of one module
+    importing itself."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in graph.get(v, ()):
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycle_even_inside_functions() -> None:
+    graph = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"):
+             _imports(p) for p in MODULES}
+    # A package's __init__ importing its own submodules (``from consolidator.cli import
+    # app``) names itself: not a cycle, Python has the package before it runs those imports.
+    graph = {m: ws - {m} for m, ws in graph.items()}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_sees_a_cycle_through_a_function() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
 def test_no_module_over_500_lines() -> None:
@@ -140,7 +209,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.reading.workbook", "read_workbook"),
     ("consolidator.reading.intake", "identify"),
     ("consolidator.reading.fields", "read_fields"),
-    ("consolidator.checks.validation", "process_file"),
+    ("consolidator.checks.one_file", "process_file"),
     ("consolidator.checks.validation", "validate_folder"),
     ("consolidator.checks.value_rules", "check_values"),
     ("consolidator.checks.log", "write_logs"),
@@ -157,7 +226,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.ledger.records", "record_run"),
     ("consolidator.ledger.acceptance", "accept_log"),
     ("consolidator.ledger.status", "ledger_status"),
-    ("consolidator.jobs.correction", "record_in_ledger"),
+    ("consolidator.jobs.correction", "recorded_in_ledger"),
     ("consolidator.jobs.reminders", "remind_departments"),
     ("consolidator.plan.change_rule", "change_rule"),
 ]

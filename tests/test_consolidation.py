@@ -131,6 +131,9 @@ def test_16_of_17_returned_with_3_missing_values(tmp_path: Path,
     job = run_consolidate(tmp_path / "s", default_catalog, 2022, tmp_path / "out")
     status = sheet_rows(job.master, "提出状況")[1:]
     assert [r[0] for r in status if r[1] == "未提出"] == [skip]
+    (silent,) = [r for r in status if r[0] == skip]
+    assert silent[5] == 0  # エラー: said by 未提出, not counted as an error as well (issue 24)
+    assert any(f.code == "unit-missing" and f.department == skip for f in job.validation.findings)
     assert [r[0] for r in status if r[1] == "済"] == [u for u in default_catalog.department_names
                                                      if u != skip]
     missing = sheet_rows(job.master, "未入力一覧")[1:]

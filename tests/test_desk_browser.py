@@ -5,9 +5,11 @@ the browser downloads the plan workbook, generates the templates with their e-ma
 uploads the 17 filled workbooks and one hostile file through the file input, reads 状況 (the
 ledger's rows), runs 集約 and downloads the master, which must have the same 指標一覧 as the
 command line's ``consolidate`` on the same files. On the mini plan, a warning is accepted on
-状況 and ``consolidator status`` counts it as accepted. Another origin's page tries to change
-the folder and is refused. Screenshots of every page are written to ``DESK_SCREENSHOTS`` when
-that is set (to look at them), else under the test's tmp folder.
+状況 and ``consolidator status`` counts it as accepted; and the year goes round without the
+terminal (issue 25, section 2): the steps of はじめに, no command on any page, short cells on one
+line, badges in words, a department's versions and what changed. Another origin's page tries
+to change the folder and is refused. Screenshots of every page are written to
+``DESK_SCREENSHOTS`` when that is set (to look at them), else under the test's tmp folder.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog, canonical_json
 from consolidator.plan.workbook_import import import_workbook
 from helpers.browser import chromium, have_browser, running_desk, wait_for_file
+from helpers.desk import TERMINAL
 from helpers.filling import realistic_values, submit_all
 from helpers.hostile_folder import HostileFolder
 from helpers.master import sheet_rows
@@ -103,8 +106,8 @@ def test_upload_status_consolidate_download_in_a_real_browser(
     project.mkdir()
     files = _the_files(hostile_folder)
     with running_desk(project) as desk:
-        driver.get(desk.url)  # the key becomes a cookie; the page is 状況
-        assert _by(driver, "status")
+        driver.get(desk.url)  # the key becomes a cookie; the page is はじめに
+        assert _by(driver, "step-plan")[0].get_attribute("data-state") == "current"
 
         driver.get(f"{desk.base}/plan")
         _shot(driver, "plan", tmp_path)
@@ -152,6 +155,8 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         _wait(driver, "consolidated")
         assert _by(driver, "overview")
         _shot(driver, "consolidate", tmp_path)
+        for kind in ("html", "docx", "csv", "xlsx"):  # the published report beside the master
+            assert _by(driver, f"download-published-{kind}"), kind
         _by(driver, "download-master")[0].click()
         master = wait_for_file(downloads, "master_*.xlsx")
         _by(driver, "download-log")[0].click()
@@ -215,6 +220,7 @@ def test_findings_of_a_department_open_on_click(
     shutil.copy2(untouched, project / "submissions" / untouched.name)
     with running_desk(project) as desk:
         driver.get(desk.url)
+        driver.get(f"{desk.base}/status")
         findings = _by(driver, "findings-高齢福祉課")[0]
         assert not findings.is_displayed()
         _by(driver, "toggle-高齢福祉課")[0].click()
@@ -253,8 +259,10 @@ class _EvilPage(http.server.BaseHTTPRequestHandler):
 
     target = ""
     timeout = 5  # a connection the browser opened ahead and never used does not hold us
+    cookies: list[str] = []  # the Cookie headers the browser sent to this other server
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        self.cookies.append(self.headers.get("Cookie") or "")
         body = f"""<!doctype html><html><body>
 <form id="f" method="post" action="{self.target}/consolidate">
 <input name="csrf" value="guessed"></form>
@@ -292,6 +300,10 @@ def test_another_origin_cannot_change_the_folder(tmp_path: Path,
 
             WebDriverWait(driver, 60).until(lambda d: d.current_url.startswith(desk.base))
             assert DESK_TEXT["forbidden-origin"] in driver.page_source
+            # Cookies do not tell ports apart, but the desk's is sent only below its root:
+            # the other program on 127.0.0.1 never received the key.
+            assert _EvilPage.cookies and not any(f"desk-{desk.port}" in c
+                                                 for c in _EvilPage.cookies)
         finally:
             evil.shutdown()
             evil.server_close()
@@ -302,3 +314,129 @@ def test_another_origin_cannot_change_the_folder(tmp_path: Path,
             with pytest.raises(OSError):
                 socket.create_connection(("127.0.0.2", desk.port), timeout=5).close()
     assert sorted(p.name for p in project.rglob("*")) == []
+
+
+LINES = """
+var r = document.createRange();
+r.selectNodeContents(arguments[0]);
+var style = window.getComputedStyle(arguments[0]);
+var line = parseFloat(style.lineHeight) || 1.6 * parseFloat(style.fontSize);
+return Math.round(r.getBoundingClientRect().height / line);
+"""
+
+
+def _lines(driver: Any, element: Any) -> int:
+    """How many lines the element's content takes as rendered."""
+    return int(driver.execute_script(LINES, element))
+
+
+def _state(driver: Any, base: str) -> str:
+    """The step marked current on はじめに."""
+    driver.get(f"{base}/")
+    current = driver.find_elements("css selector", "li.step[aria-current='step']")
+    assert len(current) == 1
+    return str(current[0].get_attribute("data-testid")).removeprefix("step-")
+
+
+def _no_command(driver: Any, project: Path) -> None:
+    text = driver.find_element("css selector", "body").text.replace(str(project.resolve()), "")
+    assert not TERMINAL.search(text), (driver.current_url, TERMINAL.search(text))
+
+
+def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path],
+                                       mini_templates: dict[str, Path]) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    catalog = Catalog.from_path(MINI_PLAN)
+    files = submit_all(mini_templates, tmp_path / "returned",
+                       {"地域福祉課": {"2-1-1-c1.value": 3},  # a warning
+                        "高齢福祉課": {"1-1-1-c1.value": "約10"}},  # an error
+                       skip=["市社協"], values=lambda d, t: realistic_values(t, catalog, 2022))
+    corrected = submit_all({"地域福祉課": mini_templates["地域福祉課"]}, tmp_path / "again",
+                           {"地域福祉課": {"2-1-1-c1.value": 40}},
+                           values=lambda d, t: realistic_values(t, catalog, 2022))["地域福祉課"]
+    corrected = corrected.rename(corrected.with_name("地域福祉課_修正.xlsx"))
+    with running_desk(project, "--plan", str(MINI_PLAN)) as desk:
+        driver.get(desk.url)  # a fresh folder: the steps, where the folder is, no board
+        assert _state(driver, desk.base) == "plan"
+        assert str(project.resolve()) in _by(driver, "home-folder")[0].text
+        assert not _by(driver, "home-status")
+        _no_command(driver, project)
+        _shot(driver, "home-fresh", tmp_path)
+        driver.get(f"{desk.base}/status")
+        assert _by(driver, "nothing-yet") and not _by(driver, "status")
+        assert not _by(driver, "missing")  # no red list of the 未提出 before anything went out
+        _no_command(driver, project)
+
+        driver.get(f"{desk.base}/forms")
+        _by(driver, "generate")[0].click()
+        _wait(driver, "generated")
+        assert _state(driver, desk.base) == "send"
+
+        driver.get(f"{desk.base}/submit")
+        _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files.values()))
+        _by(driver, "upload-submit")[0].click()
+        _wait(driver, "upload-report")
+        _no_command(driver, project)
+        assert _state(driver, desk.base) == "receive"
+        assert _by(driver, "home-status")
+
+        driver.set_window_size(1024, 900)  # a laptop's screen: short cells stay on one line
+        driver.get(f"{desk.base}/status")
+        _no_command(driver, project)
+        heads = driver.find_elements("css selector", "table.status > thead th")
+        assert len(heads) == 10
+        for th in heads:
+            assert _lines(driver, th) == 1, (th.get_attribute("outerHTML"), th.rect)
+        missing = _by(driver, "unit-市社協")[0].find_element("css selector", "td.state")
+        assert missing.text == DESK_TEXT["not-received"] and _lines(driver, missing) == 1
+        for department in ("地域福祉課", "高齢福祉課"):  # 「エラー 1」, never 「エラ/ー 1」
+            for badge in _by(driver, f"toggle-{department}")[0].find_elements(
+                    "css selector", ".badge"):
+                assert _lines(driver, badge) == 1, (department, badge.text)
+        _shot(driver, "status-narrow", tmp_path)
+        driver.set_window_size(1280, 900)
+
+        assert _by(driver, "mail-地域福祉課")  # its warning asks for a correction…
+        _by(driver, "toggle-地域福祉課")[0].click()
+        findings = _by(driver, "findings-地域福祉課")[0]
+        findings.find_element("css selector", "[data-testid='accept-reason']").send_keys(
+            "新しい集計方法のため")
+        findings.find_element("css selector", "[data-testid='accept']").click()
+        _wait(driver, "accept-result")
+        assert not _by(driver, "mail-地域福祉課")  # …until it is accepted
+        assert _by(driver, "mail-高齢福祉課")
+
+        driver.get(f"{desk.base}/submit")  # 地域福祉課 sends a corrected file all the same
+        _by(driver, "upload")[0].send_keys(str(corrected))
+        _by(driver, "upload-submit")[0].click()
+        WebDriverWait(driver, WAIT_S).until(  # the page shows the last report until then
+            lambda d: [e.text for e in _by(d, "saved-name")] == [f"submissions/{corrected.name}"])
+        driver.get(f"{desk.base}/status")
+        info = _by(driver, "toggle-地域福祉課")[0].find_elements("css selector", ".badge")
+        assert [b.text for b in info] == [f"{DESK_TEXT['severity-info']} 2"]
+        error = _by(driver, "toggle-高齢福祉課")[0].find_elements("css selector", ".badge")
+        assert [b.text.split()[0] for b in error] == [DESK_TEXT["severity-error"]]
+        assert info[0].value_of_css_property("background-color") != \
+            error[0].value_of_css_property("background-color")
+        _by(driver, "versions-地域福祉課")[0].click()
+        versions = _wait(driver, "versions")
+        rows = versions.find_elements("css selector", "tr[data-testid='version']")
+        assert [r.get_attribute("data-status") for r in rows] == ["superseded", "used"]
+        change = _by(driver, "changes-2")[0].find_element(
+            "css selector", "tr[data-field='2-1-1-c1.value']")
+        assert [c.text for c in change.find_elements("css selector", "td")] == ["3", "40"]
+        _no_command(driver, project)
+        _shot(driver, "versions", tmp_path)
+
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "consolidate")[0].click()
+        _wait(driver, "consolidated")
+        assert _by(driver, "download-published-html") and _by(driver, "download-master")
+        _no_command(driver, project)
+        assert _state(driver, desk.base) == "report"
+        _no_command(driver, project)
+        _shot(driver, "home-report", tmp_path)

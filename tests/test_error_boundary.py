@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from consolidator.checks.validation import process_file, validate_folder
+from consolidator.checks.one_file import process_file
+from consolidator.checks.validation import validate_folder
 from consolidator.jobs.filling import fill_fields
 from consolidator.plan.catalog import Catalog, MeasureView
 from consolidator.reading.field_map import field_map

@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from consolidator.checks.one_file import process_file
 from consolidator.checks.result import ValidationResult
-from consolidator.checks.validation import process_file
 from consolidator.feedback.department_files import write_department_files
 from consolidator.feedback.findings_sheet import sheet_parts
 from consolidator.feedback.package import Package
@@ -237,7 +237,8 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
                                                          templates: dict[str, Path],
                                                          mini_catalog: Catalog) -> None:
     """A macro-enabled workbook (its cells are read, with a warning) cannot go back under an
-    .xlsx name: the department gets the table of findings, and the log says why."""
+    .xlsx name: the department gets the table of findings — in the columns of its 確認事項
+    sheet, not the log's code, acceptance and field id — and the log says why."""
     files = _submit(templates, mini_catalog, tmp_path / "s", {COUNCIL: THREE_ERRORS})
     entries = parts(files[COUNCIL])
     entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
@@ -251,33 +252,42 @@ def test_a_workbook_that_cannot_be_marked_gets_the_table(tmp_path: Path,
     table = job.logs["departments"] / f"{COUNCIL}_確認事項.xlsx"
     wb = openpyxl.load_workbook(table, read_only=True)
     assert wb.sheetnames == ["確認事項"]
-    codes = [r[1] for r in wb["確認事項"].iter_rows(min_row=2, values_only=True)]
-    assert sorted(codes) == sorted(["value-approximate", "value-not-number", "status-empty",
-                                    "file-macro"])
+    header, *rows = wb["確認事項"].iter_rows(values_only=True)
+    assert header == ("重大度", "シート", "セル", "指標", "入力値", "メッセージ", "対処")
+    sent = {f.code: f for f in job.validation.findings if f.department == COUNCIL}
+    assert sorted(sent) == sorted(["value-approximate", "value-not-number", "status-empty",
+                                   "file-macro"])
+    assert sorted(r[5] for r in rows) == sorted(f.message for f in sent.values())
+    assert sorted(r[6] for r in rows) == sorted(f.action for f in sent.values())
+    whole = [r for r in rows if r[5] == sent["file-macro"].message]
+    assert [r[2] for r in whole] == ["(ブック全体)"]
     (why,) = [f for f in job.validation.findings if f.code == "feedback-table-only"]
     assert COUNCIL in why.message and why.department is None
 
 
-def test_an_unreadable_file_and_a_missing_one_get_the_table(tmp_path: Path,
-                                                             mini_catalog: Catalog) -> None:
+def test_an_unreadable_file_gets_the_table_a_missing_one_nothing(tmp_path: Path,
+                                                                 mini_catalog: Catalog) -> None:
     """Decided on the validation alone: a department whose only file could not be read gets
-    the table of its findings; one from which nothing readable arrived gets the table and a
-    draft asking for its workbook; a bug of the toolkit is never forwarded."""
+    the table of its findings; one from which nothing readable arrived gets nothing here (its
+    one draft is remind's, with its template), and its files of an earlier run are removed; a
+    bug of the toolkit is never forwarded."""
     corrupt = make("file-corrupt", file="高齢.xlsx", department="高齢福祉課")
     bug = make("internal-error", file="地域.xlsx", department="地域福祉課", detail="x")
     found = Findings([corrupt, bug, make("unit-missing", department="市社協")])
     subs = [Submission(file="高齢.xlsx", department="高齢福祉課", findings=[corrupt]),
             Submission(file="地域.xlsx", department="地域福祉課", findings=[bug])]
     result = ValidationResult(mini_catalog, YEAR, subs, {}, found)
+    (tmp_path / "out").mkdir()
+    for earlier in (f"{COUNCIL}_依頼.eml", f"{COUNCIL}_確認事項.xlsx"):
+        (tmp_path / "out" / earlier).write_bytes(b"an earlier run's")
     sent = write_department_files(tmp_path / "out", result, tmp_path)
     assert [(s.department, s.annotated, [f.code for f in s.findings]) for s in sent.sent] == [
-        (COUNCIL, False, ["unit-missing"]), ("高齢福祉課", False, ["file-corrupt"])]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        f"{d}_{kind}" for d in (COUNCIL, "高齢福祉課") for kind in ("依頼.eml", "確認事項.xlsx"))
-    subjects = {s.department: str(email.message_from_bytes(
-        s.draft.read_bytes(), policy=policy.default)["Subject"]) for s in sent.sent}
-    assert subjects[COUNCIL].startswith("【ご提出のお願い】")
-    assert subjects["高齢福祉課"].startswith("【修正のお願い】")
+        ("高齢福祉課", False, ["file-corrupt"])]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "高齢福祉課_依頼.eml", "高齢福祉課_確認事項.xlsx"]
+    subject = str(email.message_from_bytes(sent.sent[0].draft.read_bytes(),
+                                           policy=policy.default)["Subject"])
+    assert subject.startswith("【修正のお願い】")
     assert corrupt.severity == bug.severity == ERROR
 
 

@@ -12,11 +12,12 @@ import pytest
 from consolidator.findings import ERROR
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES
+from consolidator.package_parts import UnsafeContent
 from consolidator.safety import content_scan
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
 from consolidator.safety.verdict import check_workbook
-from consolidator.safety.xml_parts import UnsafeContent, read_xml_part
+from consolidator.safety.xml_parts import read_xml_part
 from helpers.hostile_corpus import (
     EXPECTED,
     SHEET2,

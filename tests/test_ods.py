@@ -24,7 +24,8 @@ from consolidator.cli import main
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.ods_workbook import read_ods_identity
-from consolidator.reading.workbook import RawWorkbook, read_workbook
+from consolidator.reading.raw_workbook import RawWorkbook
+from consolidator.reading.workbook import read_workbook
 from consolidator.safety.verdict import check_workbook
 from consolidator.templates.generate import generate_templates
 from helpers.filling import complete_values, fill_workbook, realistic_values, set_modified

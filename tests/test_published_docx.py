@@ -28,6 +28,7 @@ from consolidator.publish.model import Document
 from consolidator.publish.word import A4_TWIPS, build_docx, word_text
 from consolidator.text_layout import FONT
 from helpers.filling import submit_all
+from helpers.ooxml_audit import problems
 from helpers.paths import MINI_PLAN
 from helpers.published import SEED_DOCX, assert_seed_fidelity, make_seed_report, squeeze
 
@@ -169,6 +170,13 @@ def test_docx_has_no_schema_error(seed_report: dict[str, Any], tmp_path: Path) -
     d.tables[0]._tbl.tblPr.insert(0, d.tables[0]._tbl.tblPr[-1])  # tblCaption first
     d.save(str(tmp_path / "bad.docx"))
     assert not validator.validate(str(tmp_path / "bad.docx")).is_valid
+
+
+def test_open_data_workbook_has_no_schema_error(seed_report: dict[str, Any]) -> None:
+    """The same run's table of indicators (.xlsx) passes openxml-audit too (the known false
+    positives of helpers/ooxml_audit.py left out)."""
+    books = sorted(seed_report["docx"].parent.glob("*.xlsx"))
+    assert len(books) == 1 and problems(books[0]) == []
 
 
 # ---- a small plan: the rules one by one ---------------------------------------------------------

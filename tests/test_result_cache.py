@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 import consolidator
+from consolidator.cache import store
 from consolidator.cache.codec import (
     NotRecordable,
     PackedSubmission,
@@ -38,9 +39,7 @@ from consolidator.cache.codec import (
     encode,
 )
 from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
-from consolidator.checks import checked_files
-from consolidator.checks.checked_files import validate_reusing
-from consolidator.checks.validation import validate_folder
+from consolidator.checks.validation import validate_folder, validate_reusing
 from consolidator.cli import main
 from consolidator.cli.app import PROGRESS_MIN, progress_bar
 from consolidator.findings import ERROR, make
@@ -216,7 +215,7 @@ def test_an_entry_of_another_tool_version_catalog_or_rules_is_not_used(
     assert _reused(folder, other, out) == 0
     assert _reused(folder, other, out) == n
     with monkeypatch.context() as m:
-        m.setattr(checked_files, "RULES_VERSION", checked_files.RULES_VERSION + 1)
+        m.setattr(store, "code_fingerprint", lambda: "the rules' code changed")
         assert _reused(folder, other, out) == 0
 
 

@@ -70,3 +70,21 @@ def test_damaged_files_are_set_aside_with_every_connection_closed(
     assert [f.code for f in found] == ["ledger-damaged"]
     assert len(list(tmp_path.glob("*.damaged-*.sqlite3"))) == 2
     assert sqlite_connections_closed.left_open() == []
+
+
+def test_a_transaction_inside_another_is_a_savepoint_kept_only_with_the_outer(
+        tmp_path: Path) -> None:
+    with closing(_table(tmp_path / "state.sqlite3")) as conn:
+        with transaction(conn):
+            with transaction(conn):  # was: "cannot start a transaction within a transaction"
+                conn.execute("INSERT INTO parent VALUES (1)")
+            with pytest.raises(ZeroDivisionError), transaction(conn):
+                conn.execute("INSERT INTO parent VALUES (2)")
+                raise ZeroDivisionError
+            assert conn.in_transaction  # the inner failure undid only its own block
+        assert [r[0] for r in conn.execute("SELECT id FROM parent")] == [1]
+        with pytest.raises(ZeroDivisionError), transaction(conn):
+            with transaction(conn):
+                conn.execute("INSERT INTO parent VALUES (3)")
+            raise ZeroDivisionError
+        assert [r[0] for r in conn.execute("SELECT id FROM parent")] == [1]  # 3 undone

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
 from consolidator.cell_address import col_letters
 from consolidator.cli import main
@@ -17,7 +18,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates, parse_year, template_filename
 from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET, META_SHEET, TEXT_SHEET
 from helpers.cells import row_col
-from helpers.filling import fields_of
+from helpers.filling import by_department, fields_of
 from helpers.paths import MINI_PLAN
 
 EXPECTED_KEYS = ["field_id", "sheet", "cell", "kind", "role", "department", "initiative_id",
@@ -188,6 +189,21 @@ def test_templates_are_written_atomically_and_valid_zip(tmp_path: Path,
     for p in paths:
         with zipfile.ZipFile(p) as zf:
             assert zf.testzip() is None
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_cover_speaks_to_its_reader(tmp_path: Path, mini_catalog: Catalog, fmt: str
+                                        ) -> None:
+    """Issue 24: only 市社協, whose fields are per category, is told about 【独自】【受託】【補助】;
+    a 課 reads the same cover without that point."""
+    made = by_department(generate_templates(mini_catalog, 2022, tmp_path, fmt=fmt))
+    assert len(made) == 3
+    for department, path in made.items():
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("記入要領")
+        cover = "\n".join(str(row[0]) for row in sheet.to_python())
+        assert cover.startswith(f"{department} ") and "4. 実績値がない場合は" in cover
+        assert ("【独自】【受託】【補助】" in cover) == (department == "市社協"), department
+        assert ("5. " in cover) == (department == "市社協"), department
 
 
 def test_the_format_version_is_said_in_words() -> None:

@@ -10,7 +10,8 @@ import pytest
 from calc.session import CalcSession, convert_to_xlsx
 from consolidator.jobs.demo import run_demo
 from consolidator.plan.catalog import Catalog
-from consolidator.templates.model import TEXT_SHEET, build
+from consolidator.reading.workbook import read_workbook
+from consolidator.templates.model import INDICATOR_SHEET, TEXT_SHEET, build
 from helpers.cells import row_of, shifted
 from helpers.filling import fields_of
 from helpers.master import sheet_rows
@@ -35,8 +36,13 @@ def test_every_template_opens_and_resaves_in_calc(tmp_path: Path, calc: CalcSess
 def test_soffice_convert_to_xlsx(tmp_path: Path, calc: CalcSession,
                                  default_templates: dict[str, Path]) -> None:
     # the calc fixture for its skip/fail policy only: the conversion runs its own soffice
-    out = convert_to_xlsx(default_templates["市社協"], tmp_path)
-    assert len(fields_of(out)) == len(fields_of(default_templates["市社協"]))
+    src = default_templates["市社協"]
+    out = convert_to_xlsx(src, tmp_path)
+    assert fields_of(out) == fields_of(src)  # every field where it was, with its role and label
+    before, after = read_workbook(src), read_workbook(out)
+    for sheet in (TEXT_SHEET, INDICATOR_SHEET):  # every text the department reads, kept
+        assert after.grids[sheet] == before.grids[sheet], sheet
+    assert after.meta == before.meta  # the identity: department, year, plan
 
 
 def test_two_rows_inserted_above_an_initiative_in_calc(tmp_path: Path, calc: CalcSession,

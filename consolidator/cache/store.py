@@ -8,10 +8,10 @@ key made of
 
 * the file's SHA-256 and its name in the folder (the findings name the file);
 * the *context* of the run (:func:`context_of`): the catalog's content, the fiscal year, the
-  limits, the tool's version, the rules' version (``RULES_VERSION`` in
-  :mod:`consolidator.checks.value_rules`), a fingerprint of the toolkit's and the cell
-  reader's code (so an upgrade that forgot to bump the rules' version still cannot reuse a
-  stale result), the message texts and the record format.
+  limits, the tool's version, a fingerprint of the toolkit's and the cell reader's code
+  (:func:`code_fingerprint`: any change to the rules, the reading or the safety checks is a
+  change of their source, so no result checked by other code is reused; nothing to bump by
+  hand), the message texts and the record format.
 
 A file replaced by another with the same name has another SHA-256 and is checked again; an
 entry of another catalog or tool version has another key and is never used.
@@ -68,11 +68,11 @@ def cache_path(out_dir: Path) -> Path:
 
 
 def context_of(catalog_doc: Mapping[str, Any], year: int, limits: Limits,
-               rules_version: int, messages: Mapping[str, Any]) -> str:
+               messages: Mapping[str, Any]) -> str:
     """What, besides a file's bytes and name, decides what checking it gives (see the module);
     a hash."""
     parts = {"catalog": catalog_doc, "year": year, "limits": asdict(limits),
-             "rules": rules_version, "tool": consolidator.__version__,
+             "tool": consolidator.__version__,
              "code": code_fingerprint(), "messages": messages, "format": FORMAT,
              "cache": SCHEMA_VERSION}
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=repr)

@@ -1,7 +1,9 @@
 """Stage 5, validation: what a department typed, checked against the plan.
 
-- ``value_rules``: the rules on each value and text (where a value is checked).
-- ``validation``: one file, then the whole folder (duplicates, missing departments).
+- ``value_rules``: the list of the value rules (where a value is checked), each a module of
+  ``rules`` declaring its codes.
+- ``one_file``: one file end to end (``process_file``), run in the reading child.
+- ``validation``: the whole folder (duplicates, missing departments), with the result cache.
 - ``checked_files``: every file of the folder checked once, its result reused from the cache
   when its bytes did not change; the progress of a run. ``check_isolated`` there is the one
   place a file is checked in an isolated child with a run's limits (``diff`` uses it too).

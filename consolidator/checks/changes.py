@@ -57,9 +57,16 @@ class Change:
 
 def compare(old: Submission, new: Submission, model: TemplateModel) -> list[Change]:
     """Every field whose value differs, in the template's order."""
-    differ = set(changed_fields(old.typed, new.typed))
-    return [Change(f.field_id, f.initiative_id, f.label, old.typed.get(f.field_id),
-                   new.typed.get(f.field_id)) for f in model.fields if f.field_id in differ]
+    return compare_values(old.typed, new.typed, model)
+
+
+def compare_values(before: Mapping[str, Any], after: Mapping[str, Any], model: TemplateModel
+                   ) -> list[Change]:
+    """:func:`compare` on the values two versions held (field id → value as read), e.g. as
+    the ledger kept them: every field of ``model`` whose value differs, in its order."""
+    differ = set(changed_fields(before, after))
+    return [Change(f.field_id, f.initiative_id, f.label, before.get(f.field_id),
+                   after.get(f.field_id)) for f in model.fields if f.field_id in differ]
 
 
 def read_versions(paths: list[Path], catalog: Catalog, year: int,

@@ -33,12 +33,9 @@ from consolidator.cache.codec import (
     encode,
     share_texts,
 )
-from consolidator.cache.store import ResultCache, context_of, open_cache
-from consolidator.checks.result import ValidationResult
-from consolidator.checks.validation import process_file, validate_folder
-from consolidator.checks.value_rules import RULES_VERSION
-from consolidator.limits import DEFAULT_LIMITS, Limits
-from consolidator.messages import MESSAGES
+from consolidator.cache.store import ResultCache
+from consolidator.checks.one_file import process_file
+from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.intake import Candidate
 from consolidator.safety.isolation import outcome_finding, run_isolated
@@ -99,7 +96,7 @@ def file_to_check(path: Path, display: str, limits: Limits) -> FileToCheck:
 def check_isolated(files: Iterable[FileToCheck], catalog: Catalog, year: int, limits: Limits,
                    *, workers: int) -> Iterator[tuple[FileToCheck, Submission, Record | None]]:
     """Each file checked in an isolated child with ``limits`` (its time and memory, and every
-    limit of the safety checks and the reading: :func:`~consolidator.checks.validation.
+    limit of the safety checks and the reading: :func:`~consolidator.checks.one_file.
     process_file`): the one place a returned file is checked, for ``validate`` and
     ``consolidate`` (:func:`check_files`) and ``diff``
     (:func:`consolidator.checks.changes.read_versions`).
@@ -151,26 +148,6 @@ class _Run:
                     self.tick(1)
                     continue
             yield item
-
-
-def validate_reusing(folder: Path, catalog: Catalog, year: int, cache_file: Path, *,
-                     reuse: bool = True, limits: Limits = DEFAULT_LIMITS,
-                     progress: Progress | None = None) -> ValidationResult:
-    """:func:`~consolidator.checks.validation.validate_folder` with the result cache at
-    ``cache_file`` (``reuse`` False: every file checked again, ``--no-cache``), which is then
-    left holding exactly this run's results. What happened to a cache that could not be used
-    is added to the findings (information); the run never stops for it."""
-    context = context_of(catalog.doc, year, limits, RULES_VERSION, MESSAGES)
-    cache = open_cache(cache_file, context, reuse=reuse)
-    try:
-        result = validate_folder(folder, catalog, year, limits, cache=cache, progress=progress)
-    except BaseException:
-        cache.close(complete=False)
-        raise
-    cache.close()
-    result.findings.extend(cache.findings)
-    result.reused = cache.hits
-    return result
 
 
 def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck

@@ -16,7 +16,7 @@ from consolidator.atomic import same_workbook, write_text_atomic, write_with
 from consolidator.cell_text import XLSX_OPTIONS, csv_table
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count
 from consolidator.messages import CONSOLE, OUTPUT_TEXT, fill
-from consolidator.messages.correction import ACCEPT_TEXT
+from consolidator.messages.correction import ACCEPT_TEXT, FEEDBACK_HEADER, FEEDBACK_TEXT
 from consolidator.messages.outputs import (
     DEPARTMENT_LOG_SHEET,
     DEPARTMENT_LOG_SUFFIX,
@@ -25,6 +25,7 @@ from consolidator.messages.outputs import (
     LOG_SUMMARY_SHEET,
     SUMMARY_HEADER,
 )
+from consolidator.output_names import LOG_KINDS, log_name
 from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
 from consolidator.templates.model import format_words
@@ -35,6 +36,8 @@ from consolidator.text_layout import display_width, pad, rpad
 LOG_WIDTHS = (6, 8, 10, 12, 8, 5, 6, 12, 7, 26, 20, 8, 10, 20)
 LOG_PRINTED = len(LOG_WIDTHS) - 1
 SUMMARY_WIDTHS = (14, 6, 28, 20, 8, 6, 6, 6, 6, 24)
+# A department's own table (FEEDBACK_HEADER): what its 確認事項 sheet lists, nothing more.
+DEPARTMENT_WIDTHS = (6, 10, 8, 18, 10, 32, 32)
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
@@ -49,6 +52,14 @@ def log_row(f: Finding) -> list[Any]:
             f.cell or "", f.initiative_id or "", f.indicator or "", f.value or "", f.message,
             f.action, ACCEPT_TEXT["accepted"] if f.accepted else "", f.accepted or "",
             f.field_id or ""]
+
+
+def department_row(f: Finding, cell: str | None) -> list[str]:
+    """A finding as its department reads it (FEEDBACK_HEADER): where (``cell``, else the
+    whole file), what was found, what to do — not the secretariat's code, acceptance or
+    field id."""
+    return [f.severity_label, f.sheet or "", cell or FEEDBACK_TEXT["whole-file"],
+            f.indicator or f.field_id or "", f.value or "", f.message, f.action]
 
 
 def summary_row(row: dict[str, Any]) -> list[Any]:
@@ -85,8 +96,7 @@ def write_logs(out_dir: Path, findings: list[Finding], department_rows: list[dic
     paths (keys ``xlsx``, ``csv``, ``jsonl``). What goes back to each department is written
     by :mod:`consolidator.feedback`."""
     ordered = sorted_findings(findings)
-    paths = {kind: output_path(out_dir, f"validation_log.{kind}")
-             for kind in ("xlsx", "csv", "jsonl")}
+    paths = {kind: output_path(out_dir, log_name(kind)) for kind in LOG_KINDS}
     write_with(paths["xlsx"], lambda tmp: _write_xlsx(tmp, ordered, department_rows),
                same=same_workbook)
     write_text_atomic(paths["csv"], _csv_text(ordered), encoding="utf-8-sig")
@@ -102,12 +112,14 @@ def department_log_name(department: str) -> str:
 
 def write_department_table(path: Path, findings: list[Finding]) -> None:
     """The findings of one department as a table (its 確認事項 when its file could not be
-    read at all, so there is no workbook of its own to mark)."""
+    read at all, so there is no workbook of its own to mark), in the columns of the
+    確認事項 sheet of a marked workbook (:func:`department_row`)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
-        add_log_sheet(wb, DEPARTMENT_LOG_SHEET, findings)
+        add_table_sheet(wb, DEPARTMENT_LOG_SHEET, FEEDBACK_HEADER,
+                        [department_row(f, f.cell) for f in findings], DEPARTMENT_WIDTHS)
     finally:
         wb.close()
 

@@ -9,6 +9,8 @@ from consolidator.findings import ERROR, WARNING, Findings, count, count_accepte
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Submission
 
+NOTHING_SENT = "unit-missing"  # the finding of a department that sent no file: it is 未提出
+
 
 @dataclass
 class ValidationResult:
@@ -37,6 +39,8 @@ class ValidationResult:
             others = [s.file for s in self.submissions
                       if s.department == department and s is not chosen]
             mine = [f for f in self.findings if f.department == department]
+            # a department that sent nothing is 未提出 ("received" False), not one with an error
+            errors = [f for f in mine if f.code != NOTHING_SENT]
             rows.append({
                 "department": department,
                 "received": chosen is not None,
@@ -44,7 +48,7 @@ class ValidationResult:
                 "not_used": others,
                 "format_version": chosen.identity.format_version if chosen and chosen.identity
                 else "",
-                "errors": count(mine, ERROR),
+                "errors": count(errors, ERROR),
                 "warnings": count(mine, WARNING),
                 "accepted": count_accepted(mine),
                 "versions": self.versions.get(department, 1 if chosen else 0),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from consolidator.cli.app import PLAN_OPTION, load_catalog, main
+from consolidator.cli.app import PLAN_OPTION, main
+from consolidator.cli.working_folder import in_folder
 
 WEB_PACKAGES = ("flask", "waitress", "werkzeug", "jinja2", "markupsafe")  # the extra "desk"
 
@@ -17,7 +18,8 @@ WEB_PACKAGES = ("flask", "waitress", "werkzeug", "jinja2", "markupsafe")  # the 
               help="待ち受けるポート番号(0 は空いている番号)。")
 @click.option("--no-browser", is_flag=True, help="ブラウザを開きません(アドレスを表示するだけ)。")
 @click.option("--folder", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="作業フォルダ(workbook_templates/・submissions/・output/ を置く場所)。")
+              help="作業フォルダ(workbook_templates/・submissions/・output/ を置く場所)。"
+                   "計画は、--plan がなければ作業フォルダの設定(consolidator.toml)の計画。")
 def desk(plan_path: str | None, port: int, no_browser: bool, folder: str) -> None:
     """計画・様式・提出・状況・集約をブラウザで扱うデスクを起動します(このパソコンの中だけ)。
 
@@ -34,7 +36,7 @@ def desk(plan_path: str | None, port: int, no_browser: bool, folder: str) -> Non
 
     if not Path(folder).is_dir():
         raise click.UsageError(fill(DESK_TEXT["no-folder"], folder=folder))
-    catalog = load_catalog(plan_path)
+    catalog = in_folder(folder).catalog(plan_path)
     try:
         from consolidator.desk.server import PortInUse, serve
     except ImportError as exc:

@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
-
-    pass
+    from consolidator.cli.working_folder import Where
 
 from consolidator.cli.app import (
-    PLAN_OPTION,
+    FOLDER_OPTION,
     load_catalog,
     main,
+    plan_options,
     print_findings,
 )
-from consolidator.messages import cli_text
+from consolidator.cli.working_folder import in_folder
+from consolidator.messages import cli_text, fill
 
 
 @main.group()
@@ -33,9 +34,9 @@ def plan() -> None:
 
 
 @plan.command("show")
-@PLAN_OPTION
+@plan_options
 @click.option("--json", "as_json", is_flag=True, help="カタログ全体をJSONで出力します。")
-def plan_show(plan_path: str | None, as_json: bool) -> None:
+def plan_show(plan_path: str | None, folder: str | None, as_json: bool) -> None:
     """計画の概要(目標・取組み・報告単位ごとの担当指標)を表示します。
 
     \b
@@ -46,7 +47,7 @@ def plan_show(plan_path: str | None, as_json: bool) -> None:
     from consolidator.plan.catalog import dump_json
     from consolidator.plan.summary import summary_lines
 
-    catalog = load_catalog(plan_path)
+    catalog = in_folder(folder).catalog(plan_path)
     if as_json:
         click.echo(dump_json(catalog.doc), nl=False)
         return
@@ -107,25 +108,38 @@ def plan_diff(old: str, new: str | None) -> None:
 
 @plan.command("import")
 @click.argument("report", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="書き出す計画カタログ(JSON)。")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="書き出す計画カタログ(JSON)。作業フォルダでは省略でき、"
+                   "plan.json に書き出します。")
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
               help="手作業の補正ファイル(JSON、報告書のテキストのとき)。")
-def plan_import(report: str, out: str, overrides: str | None) -> None:
+@FOLDER_OPTION
+def plan_import(report: str, out: str | None, overrides: str | None, folder: str | None
+                ) -> None:
     """計画カタログ(JSON)を作ります:計画のブック(.xlsx)から、または報告書のテキストから。
 
     計画のブック(plan export で書き出して編集したもの)は、問題をシートとセルで示し、
     問題があればカタログを書き出しません(終了コード1)。報告書のテキスト(前年度の
     実施状況報告)は、配置できなかった行を行番号つきで一覧にします(推測で埋めません)。
+    作業フォルダ(--folder、または consolidator.toml のある今のフォルダ)では、書き出した
+    カタログをその設定ファイルに記録し、以後のコマンドとデスクは --plan なしで使います。
 
     \b
     Example:
         consolidator plan import 計画.xlsx -o plans/plan_2024.json
+        consolidator plan import 計画.xlsx --folder 福祉計画
         consolidator plan import report.txt -o plan.json \\
             --overrides consolidator/data/plan_overrides.json
     """
+    from consolidator.output_names import PLAN_FILE
+
+    where = in_folder(folder, strict=False)  # importing a plan is how a bad one is put right
+    if out is None and where.folder is None:
+        raise click.UsageError(cli_text("plan-import-no-output"))
+    target = where.path(out, PLAN_FILE)
     if _is_workbook(Path(report)):
-        _import_workbook(Path(report), Path(out))
+        _import_workbook(Path(report), target)
+        _remember(where, target)
         return
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
@@ -142,9 +156,30 @@ def plan_import(report: str, out: str, overrides: str | None) -> None:
         print_findings(unsafe)
         click.echo(cli_text("plan-invalid", file=report, count=len(unsafe)))
         sys.exit(1)
-    write_text_atomic(Path(out), dump_json(doc))
+    write_text_atomic(target, dump_json(doc))
     click.echo(cli_text("import-findings", count=len(found)))
-    _print_imported(out, doc)
+    _print_imported(str(target), doc)
+    _remember(where, target)
+
+
+def _remember(where: Where, plan_file: Path) -> None:
+    """The plan just imported becomes the working folder's (when there is one)."""
+    from consolidator.folder_settings import update_settings
+    from consolidator.messages.folder import FOLDER_TEXT
+
+    if where.folder is None:
+        return
+    kept = _relative(plan_file, where.folder.root)
+    written = update_settings(where.folder.root, plan=kept)
+    click.echo(fill(FOLDER_TEXT["settings-written"], file=written, plan=kept))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` as the settings file keeps it: from the folder when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
 
 
 def _is_workbook(path: Path) -> bool:
@@ -186,10 +221,10 @@ def _import_workbook(path: Path, out: Path) -> None:
 
 @plan.command("export")
 @click.argument("file", type=click.Path(dir_okay=False))
-@PLAN_OPTION
+@plan_options
 @click.option("--blank", is_flag=True,
               help="空のブック(新しい計画期間の計画を作るため)。前計画の指標と実績を含めます。")
-def plan_export(file: str, plan_path: str | None, blank: bool) -> None:
+def plan_export(file: str, plan_path: str | None, folder: str | None, blank: bool) -> None:
     """計画カタログを編集用のExcelブックに書き出します(plan import で戻せます)。
 
     シートごとに1行1件(基本目標・活動目標、取組み、取組み内容、指標、報告担当、担当一覧、
@@ -204,7 +239,7 @@ def plan_export(file: str, plan_path: str | None, blank: bool) -> None:
     from consolidator.atomic import write_with
     from consolidator.plan.workbook_export import export_workbook
 
-    catalog = load_catalog(plan_path)
+    catalog = in_folder(folder).catalog(plan_path)
     write_with(Path(file), lambda tmp: export_workbook(catalog, tmp, blank=blank))
     click.echo(cli_text("plan-exported", file=file, initiatives=len(catalog.initiatives),
                         indicators=sum(1 for _ in catalog.indicators()))

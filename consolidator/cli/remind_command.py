@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 
 import click
@@ -10,21 +11,28 @@ from consolidator.cli.app import (
     folder_run,
     main,
     print_findings,
+    request_options,
 )
+from consolidator.cli.working_folder import in_folder
 from consolidator.cli.yearly import _run
 from consolidator.messages import fill
 
 
 @main.command()
 @folder_run
-@click.option("--deadline", default="",
-              help="提出期限(下書きと添付の様式に表示)。省略時は配布した様式の期限。")
-@click.option("--contact", default="", help="問い合わせ先。省略時は配布した様式の問い合わせ先。")
+@request_options
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
               show_default=True, help="添付する様式の形式。")
-def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-           ledger: str | None, no_cache: bool, deadline: str, contact: str, fmt: str) -> None:
+@click.option("--past-deadline", is_flag=True,
+              help="--deadline の日付が過ぎていても、その期限のまま督促します"
+                   "(メールには期限を過ぎていることを書きます)。")
+def remind(submissions: str | None, plan_path: str | None, year: str | None,
+           out_dir: str | None, ledger: str | None, no_cache: bool, folder: str | None,
+           deadline: str | None, contact: str | None, fmt: str, past_deadline: bool) -> None:
     """まだ提出のない担当への督促メールの下書きを作ります。
+
+    --deadline・--contact の省略時は作業フォルダの設定、それもなければ配布した様式の
+    期限・問い合わせ先を使います。
 
     提出フォルダにファイルのない担当(以前にも届いたことのない担当)ごとに、その担当の
     様式を添付した下書き <担当>_督促.eml を出力先の「督促」フォルダに作り、督促一覧.xlsx
@@ -32,15 +40,34 @@ def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     ファイルにエラーのある担当には修正依頼の下書き(<担当>_依頼.eml)を作ります。
     督促した日は提出台帳に記録されます。
 
+    --deadline の日付がすでに過ぎていれば、端末では新しい期限を尋ね、それ以外(バッチなど)では
+    何も作らずに終了します(終了コード1)。過ぎた期限のまま督促するには --past-deadline を
+    付けます。期限が過ぎていれば、メールには至急の提出をお願いする文を書きます。
+
     \b
     Example:
         consolidator remind submissions/ --deadline 2023年5月31日 --contact "地域福祉課 内線1234"
     """
-    from consolidator.jobs.reminders import FIX, MISSING, remind_departments
+    from consolidator.jobs.reminders import FIX, MISSING, DeadlinePassed, remind_departments
     from consolidator.messages.correction import REMIND_TEXT
 
-    done = _run(partial(remind_departments, deadline=deadline, contact=contact, fmt=fmt),
-                submissions, plan_path, year, out_dir, ledger, no_cache)
+    where = in_folder(folder)
+    deadline = where.setting("deadline", deadline) or ""
+    contact = where.setting("contact", contact) or ""
+    while True:
+        try:
+            done = _run(partial(remind_departments, deadline=deadline, contact=contact, fmt=fmt,
+                                past_deadline=past_deadline),
+                        submissions, plan_path, year, out_dir, ledger, no_cache, where=where)
+            break
+        except DeadlinePassed as passed:
+            if not on_terminal():
+                raise click.ClickException(
+                    f"{passed.message}{REMIND_TEXT['deadline-passed-cli']}") from None
+            click.echo(passed.message)
+            answer = click.prompt(REMIND_TEXT["deadline-prompt"], default=deadline).strip()
+            past_deadline = answer == deadline  # Enter: the same deadline, knowingly
+            deadline = answer
     print_findings(done.findings)
     for r in done.reminded:
         click.echo(str(r.draft))
@@ -52,3 +79,8 @@ def remind(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     click.echo(fill(REMIND_TEXT["list-written"], path=done.table))
     if done.days_left is None:
         click.echo(REMIND_TEXT["no-deadline"])
+
+
+def on_terminal() -> bool:
+    """Whether a person at a terminal can be asked (not a batch, a pipe or the desk)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -12,8 +12,9 @@ from consolidator.messages import cli_text, fill
 
 @main.command()
 @folder_run
-def report(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-           ledger: str | None, no_cache: bool) -> None:
+def report(submissions: str | None, plan_path: str | None, year: str | None,
+           out_dir: str | None, ledger: str | None, no_cache: bool, folder: str | None
+           ) -> None:
     """公表資料(実施状況報告の HTML・PDF・Word と、指標一覧のオープンデータ CSV・Excel)を作ります。
 
     consolidate と同じように検証・集約し(マスターやログは書きません)、出力先フォルダの
@@ -31,7 +32,7 @@ def report(submissions: str, plan_path: str | None, year: str | None, out_dir: s
     from consolidator.messages.publish import PUBLISH_CLI
 
     _start_children()
-    job = _run(run_report, submissions, plan_path, year, out_dir, ledger, no_cache)
+    job = _run(run_report, submissions, plan_path, year, out_dir, ledger, no_cache, folder)
     published = job.published
     doc = published.document
     pages = doc.pages

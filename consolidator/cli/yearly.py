@@ -15,32 +15,33 @@ if TYPE_CHECKING:  # for annotations only: nothing heavy is imported at start-up
     from consolidator.jobs.runs import JobResult
 
 from consolidator.cli.app import (
-    PLAN_OPTION,
-    fiscal_year_option,
+    YEAR_OPTION,
     folder_run,
-    load_catalog,
     main,
+    plan_options,
     print_findings,
     progress_bar,
+    request_options,
 )
+from consolidator.cli.working_folder import Where, in_folder
 from consolidator.messages import cli_text, fill, render
 from consolidator.messages.correction import MAIL_TEXT
 
 
 @main.command()
-@PLAN_OPTION
-@click.option("--year", help="対象年度(例: 令和4 / 2022)。省略時は計画カタログの報告年度。")
-@click.option("--deadline", default="", help="提出期限(記入要領に表示)。")
-@click.option("--contact", default="", help="問い合わせ先(記入要領に表示)。")
-@click.option("--out", "out_dir", default="workbook_templates", show_default=True,
-              type=click.Path(file_okay=False), help="様式の出力先フォルダ。")
+@plan_options
+@YEAR_OPTION
+@request_options
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="様式の出力先フォルダ。省略時は作業フォルダの workbook_templates。")
 @click.option("--only", multiple=True,
               help="この担当の様式だけを作ります(複数指定可。旧名称でも指定できます)。")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "ods"]), default="xlsx",
               show_default=True, help="様式の形式(ods: LibreOffice の OpenDocument 形式)。")
 @click.option("--mail", is_flag=True, help="様式を添付したメールの下書き(.eml)も作ります。")
-def generate(plan_path: str | None, year: str | None, deadline: str, contact: str,
-             out_dir: str, only: tuple[str, ...], fmt: str, mail: bool) -> None:
+def generate(plan_path: str | None, folder: str | None, year: str | None,
+             deadline: str | None, contact: str | None, out_dir: str | None,
+             only: tuple[str, ...], fmt: str, mail: bool) -> None:
     """担当(報告単位)ごとの記入用様式(.xlsx または .ods)を作ります。
 
     --mail を付けると、様式を添付したメールの下書き(<担当>_依頼.eml)も作ります。
@@ -53,13 +54,18 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
         consolidator generate --year 令和4 --only 高齢福祉課
         consolidator generate --format ods
     """
+    from consolidator.output_names import TEMPLATES_DIR
     from consolidator.templates.generate import generate_templates
 
-    catalog = load_catalog(plan_path)
-    fiscal_year = fiscal_year_option(year, catalog)
+    where = in_folder(folder)
+    catalog = where.catalog(plan_path)
+    fiscal_year = where.year(year, catalog)
+    deadline = where.setting("deadline", deadline) or ""
+    contact = where.setting("contact", contact) or ""
+    templates = where.path(out_dir, TEMPLATES_DIR)
     try:
         with progress_bar(cli_text("progress-generating")) as progress:
-            paths = generate_templates(catalog, fiscal_year, Path(out_dir), deadline=deadline,
+            paths = generate_templates(catalog, fiscal_year, templates, deadline=deadline,
                                        contact=contact, only=list(only), fmt=fmt,
                                        progress=progress)
     except KeyError as exc:
@@ -70,13 +76,13 @@ def generate(plan_path: str | None, year: str | None, deadline: str, contact: st
             click.echo(cli_text("only-former-name", name=name, department=department))
     for p in paths:
         click.echo(str(p))
-    click.echo(cli_text("generated", count=len(paths), folder=out_dir))
+    click.echo(cli_text("generated", count=len(paths), folder=templates))
     failed = list(paths.failed)
     if mail:
         from consolidator.feedback.drafts import write_send_out_drafts
 
         drafts = write_send_out_drafts(catalog, fiscal_year, paths, deadline, contact)
-        click.echo(fill(MAIL_TEXT["drafts-written"], count=len(drafts), folder=out_dir))
+        click.echo(fill(MAIL_TEXT["drafts-written"], count=len(drafts), folder=templates))
         failed += drafts.failed
     if failed:  # every other department's files are written; these are not
         print_findings(failed)
@@ -118,21 +124,23 @@ def fields(workbook: str, as_json: bool) -> None:
 
 @main.command()
 @folder_run
-def validate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-            ledger: str | None, no_cache: bool) -> None:
+def validate(submissions: str | None, plan_path: str | None, year: str | None,
+             out_dir: str | None, ledger: str | None, no_cache: bool, folder: str | None
+             ) -> None:
     """提出フォルダのブックをすべて検証し、検証ログを書きます(エラーがあれば終了コード1)。
 
     前回から中身の変わっていないファイルは、前回の検証結果を使います
-    (出力先フォルダの .consolidator-cache.sqlite3。--no-cache ですべて検証し直し)。
+    (作業フォルダの .consolidator-cache.sqlite3。--no-cache ですべて検証し直し)。
 
     \b
     Example:
         consolidator validate submissions/
+        consolidator validate --folder 福祉計画
     """
     _start_children()
     from consolidator.jobs.runs import run_validate
 
-    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache)
+    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache, folder)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -142,8 +150,9 @@ def validate(submissions: str, plan_path: str | None, year: str | None, out_dir:
 
 @main.command()
 @folder_run
-def consolidate(submissions: str, plan_path: str | None, year: str | None, out_dir: str,
-               ledger: str | None, no_cache: bool) -> None:
+def consolidate(submissions: str | None, plan_path: str | None, year: str | None,
+                out_dir: str | None, ledger: str | None, no_cache: bool, folder: str | None
+                ) -> None:
     """検証したうえで全担当の入力を集約し、報告書(マスター)を作ります。
 
     以前のマスターは「以前のマスター」フォルダに残ります。エラーがあっても
@@ -157,7 +166,8 @@ def consolidate(submissions: str, plan_path: str | None, year: str | None, out_d
     _start_children()
     from consolidator.jobs.runs import run_consolidate
 
-    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger, no_cache)
+    job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger, no_cache,
+               folder)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -179,23 +189,31 @@ def _start_children() -> None:
 T = TypeVar("T")
 
 
-def _run(job: Callable[..., T], submissions: str, plan_path: str | None,
-         year: str | None, out_dir: str, ledger: str | None = None,
-         no_cache: bool = False) -> T:
+def _run(job: Callable[..., T], submissions: str | None, plan_path: str | None,
+         year: str | None, out_dir: str | None, ledger: str | None = None,
+         no_cache: bool = False, folder: str | None = None, where: Where | None = None) -> T:
+    """A run over the submissions folder in the working folder (``--folder``, or the current
+    folder: its settings, its ledger and result cache); the options given win."""
     from consolidator.jobs.output_folder import OutputBusy
+    from consolidator.output_names import OUTPUT_DIR, SUBMISSIONS_DIR
 
-    if not Path(submissions).is_dir():
-        raise click.UsageError(cli_text("no-submissions", folder=submissions))
-    catalog = load_catalog(plan_path)
+    where = where or in_folder(folder)
+    received = where.path(submissions, SUBMISSIONS_DIR)
+    out = where.path(out_dir, OUTPUT_DIR)
+    if not received.is_dir():
+        raise click.UsageError(cli_text("no-submissions", folder=received))
+    catalog = where.catalog(plan_path)
+    fiscal_year = where.year(year, catalog)
     try:
+        where.adopt_state()
         with progress_bar(cli_text("progress-checking")) as progress:
-            return job(Path(submissions), catalog, fiscal_year_option(year, catalog),
-                       Path(out_dir), ledger=Path(ledger) if ledger else None,
-                       reuse=not no_cache, progress=progress)
+            return job(received, catalog, fiscal_year, out,
+                       ledger=Path(ledger) if ledger else None, reuse=not no_cache,
+                       progress=progress, state=where.state)
     except OutputBusy:
-        raise click.ClickException(cli_text("output-busy", folder=out_dir)) from None
+        raise click.ClickException(cli_text("output-busy", folder=out)) from None
     except OSError as exc:  # disk full, no permission: the previous outputs are intact
-        raise click.ClickException(cli_text("output-error", folder=out_dir,
+        raise click.ClickException(cli_text("output-error", folder=out,
                                             detail=f"{exc.strerror or exc}")) from None
 
 

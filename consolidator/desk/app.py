@@ -8,18 +8,21 @@ and one :class:`~consolidator.desk.security.Guard`; the pages live in
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from typing import IO, Any
 
-from flask import Flask, Response, redirect, render_template, request
+from flask import Flask, Request, Response, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 from consolidator.desk.pages import PAGES
-from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, same
+from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, UnderRoot, same
+from consolidator.desk.wording import desk_action, severity_counts, severity_word
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
 from consolidator.jobs.output_folder import OutputBusy
 from consolidator.limits import MiB
-from consolidator.messages import SEVERITY_LABELS, fill
+from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.templates.model import format_words
 
@@ -34,16 +37,49 @@ SECURITY_HEADERS = {
 }
 
 
+class DeskRequest(Request):
+    """A request whose form is parsed loudly: a body that cannot be read (a file name that is
+    not UTF-8) raises ``ValueError`` instead of reading as an empty form — which would lack
+    the form's key and be refused as if sent from another page."""
+
+    def make_form_data_parser(self) -> FormDataParser:
+        parser = super().make_form_data_parser()
+        parser.silent = False
+        return parser
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        stream = super()._get_file_stream(total_content_length, content_type, filename,
+                                          content_length)
+        self.__dict__.setdefault("_desk_streams", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Also the files of a form whose reading stopped half-way (too many parts, a name
+        that is not UTF-8): werkzeug has not handed them to ``files`` to be closed."""
+        super().close()
+        for stream in self.__dict__.get("_desk_streams", []):
+            stream.close()
+
+
 def create_app(workspace: Workspace, guard: Guard) -> Flask:
-    """The WSGI application of the desk (served by :mod:`consolidator.desk.server`)."""
+    """The WSGI application of the desk (served by :mod:`consolidator.desk.server`).
+
+    One request that changes the folder runs at a time; another one sent meanwhile (a second
+    click, a second tab) is answered at once that the folder is busy (409), instead of
+    waiting for a server thread and leaving none to the pages, which always answer."""
     app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.request_class = DeskRequest
+    app.wsgi_app = UnderRoot(app.wsgi_app, guard.root)  # type: ignore[method-assign]
+    changing = threading.Lock()
     limits = workspace.limits
     app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
-        t=DESK_TEXT, fill=fill, severity_label=SEVERITY_LABELS, csrf_field=FORM_FIELD,
-        format_words=format_words,
-        csrf=guard.token, folder=str(workspace.project.root),
+        t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
+        action=desk_action, csrf_field=FORM_FIELD, format_words=format_words,
+        csrf=guard.form, folder=str(workspace.project.root),
         pages=[(p.key, p.endpoint) for p in PAGES])
 
     @app.context_processor
@@ -54,37 +90,60 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
     @app.before_request
     def check() -> Any:
+        root = request.script_root
         if request.method == "GET" and request.host in guard.hosts() \
-                and same(request.args.get(TOKEN_PARAM), guard.token):
-            # The address the command opened: keep the key as a cookie, drop it from the URL.
+                and same(root, guard.root) and same(request.args.get(TOKEN_PARAM), guard.token):
+            # The address the command opened: keep the key as a cookie sent only under the
+            # root, drop it from the URL.
             response = redirect(request.path)
             response.set_cookie(guard.cookie_name, guard.token, httponly=True,
-                                samesite="Strict", path="/")
+                                samesite="Strict", path=guard.cookie_path)
             return response
-        why = guard.refusal(request.method, request.path, request.host,
-                            request.cookies.get(guard.cookie_name),
+        cookie = request.cookies.get(guard.cookie_name)
+        why = guard.refusal(request.method, root, request.path, request.host, cookie,
                             request.headers.get("Origin"), request.headers.get("Referer"))
-        if why is None and request.method not in SAFE_METHODS:
-            # Only now is the body read: the headers came from this origin with the key.
-            why = guard.form_refusal(request.method, request.form.get(FORM_FIELD))
+        if why is not None:
+            return _refused(why)
+        g.keyed = guard.keyed(root, cookie)  # a page may say which project this is
+        if request.method in SAFE_METHODS:
+            return None
+        if not changing.acquire(blocking=False):  # released when the request ends
+            return _page(409, DESK_TEXT["forbidden-heading"], DESK_TEXT["busy"])
+        g.changing = True
+        try:  # only now is the body read: the headers came from this origin with the key
+            field = request.form.get(FORM_FIELD)
+        except ValueError:  # a file name that is not UTF-8, a cut body
+            return _page(400, DESK_TEXT["unreadable-heading"], DESK_TEXT["unreadable-form"])
+        why = guard.form_refusal(request.method, field)
         return None if why is None else _refused(why)
+
+    @app.teardown_request
+    def done(_exc: BaseException | None) -> None:
+        if g.pop("changing", False):
+            changing.release()
 
     @app.after_request
     def headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # The pages redirect to "/status" …: within the root, where the cookie is sent.
+        location = response.headers.get("Location")
+        root = request.script_root
+        if location and location.startswith("/") and not location.startswith("//") \
+                and root and not location.startswith(f"{root}/"):
+            response.headers["Location"] = root + location
         return response
-
-    @app.get("/")
-    def home() -> Any:
-        return redirect("/status")
 
     for page in PAGES:
         app.register_blueprint(page.blueprint(workspace))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: HTTPException) -> Any:
-        text = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
+        size = request.content_length
+        if size is not None and size <= limits.max_upload_bytes:  # too many files, not bytes
+            text = fill(DESK_TEXT["too-many-parts"], limit=limits.max_upload_files)
+        else:
+            text = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
         return _page(413, DESK_TEXT["forbidden-heading"], text)
 
     @app.errorhandler(404)
@@ -101,6 +160,7 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
     @app.errorhandler(OSError)
     def write_error(exc: OSError) -> Any:  # disk full, no permission: nothing half-written
+        app.logger.warning("%s %s: %s", request.method, request.path, exc, exc_info=exc)
         text = fill(DESK_TEXT["write-error"], detail=f"{exc.strerror or exc}")
         return _page(500, DESK_TEXT["forbidden-heading"], text)
 
@@ -112,4 +172,8 @@ def _refused(why: str) -> Any:
 
 
 def _page(status: int, heading: str, text: str) -> Any:
-    return render_template("message.html", heading=heading, text=text, active=None), status
+    """A message page: in the desk's frame for a request that carried the key; else (a
+    refusal, a missing style sheet asked without the key) a bare page that says nothing of
+    the folder, the plan or the pages."""
+    template = "message.html" if g.get("keyed") else "refused.html"
+    return render_template(template, heading=heading, text=text, active=None), status

@@ -13,9 +13,11 @@
   versions are the files in the folder, no arrival time), and the page offers to check the
   folder, which records the run.
 
-Either way, the findings listed under a department are the folder's, with the warnings the
-ledger says were accepted marked as such (:func:`consolidator.ledger.acceptance.apply_acceptances`,
-as the next run would mark them).
+Either way, the findings listed under a department are the folder's, marked as the next run
+would mark them: the warnings the ledger says were accepted as accepted
+(:func:`consolidator.ledger.acceptance.apply_acceptances`), and a department's earlier version
+still in the folder as such, not as a second file puzzling over
+(:func:`consolidator.ledger.records.earlier_versions_known`).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from consolidator.checks.result import ValidationResult
+from consolidator.checks.result import NOTHING_SENT, ValidationResult
 from consolidator.findings import ERROR, WARNING, Finding, Findings, count, count_accepted
 from consolidator.jobs.correction import missing_values
 from consolidator.ledger.acceptance import apply_acceptances
+from consolidator.ledger.records import earlier_versions_known
 from consolidator.ledger.status import Status, ledger_status, recorded_files
 
 
@@ -65,6 +68,13 @@ class StatusView:
     recorded: Status | None  # the ledger's status, when it is of the folder as it is now
     needs_check: bool  # the ledger has no run of the folder as it is now (and there is one to make)
     ledger_problem: str | None = None  # why the ledger could not be read (its error), if so
+    plan_replaced: bool = False  # the ledger's runs were made with the plan replaced since
+
+    @property
+    def nothing_yet(self) -> bool:
+        """Nothing has come in: no department's file, no file at all, no run recorded."""
+        return not any(r.received or r.versions for r in self.rows) and not self.unplaced \
+            and not self.needs_check and self.recorded is None
 
     @property
     def errors(self) -> int:
@@ -90,7 +100,7 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
     catalog, year = result.catalog, result.year
     findings, recorded, problem = list(result.findings), None, None
     try:
-        findings = marked(ledger, result.findings)
+        findings = marked(ledger, result, digests)
         files = recorded_files(ledger, year)
         if trust_ledger and files == digests:
             recorded = ledger_status(ledger, catalog.department_names, year)
@@ -104,20 +114,23 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
                           recorded, needs_check=False)
     return StatusView(department_status(marked_result), unplaced,
                       missing_values(marked_result), None,
-                      needs_check=bool(digests) or files is not None, ledger_problem=problem)
+                      needs_check=bool(digests) or files is not None, ledger_problem=problem,
+                      plan_replaced=not trust_ledger and files is not None)
 
 
-def marked(ledger: Path, findings: Findings) -> list[Finding]:
-    """``findings`` with the warnings the ledger holds as accepted marked (a copy; the same
-    list when there is no ledger)."""
+def marked(ledger: Path, result: ValidationResult, digests: dict[str, str]) -> list[Finding]:
+    """``result``'s findings as the next run would mark them from the ledger: the warnings
+    accepted for its fiscal year, earlier versions (a copy; ``result`` is left as it is)."""
     from consolidator.ledger.schema import migrated
 
     if not ledger.is_file():
-        return list(findings)
-    copy = Findings(list(findings))
+        return list(result.findings)
+    copy = ValidationResult(result.catalog, result.year, result.submissions, result.chosen,
+                            Findings(list(result.findings)))
     with migrated(ledger) as conn:
-        apply_acceptances(conn, copy)
-    return copy.items
+        earlier_versions_known(conn, copy, digests)
+        apply_acceptances(conn, copy.findings, result.year)
+    return copy.findings.items
 
 
 def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatus]:
@@ -132,7 +145,9 @@ def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatu
 def department_status(result: ValidationResult) -> list[DepartmentStatus]:
     """One row per department of the catalog, in the catalog's order, from the validation
     alone (the numbers of the command line's table and the log's 担当別 sheet,
-    :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of."""
+    :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of. As
+    ``consolidator status`` counts them, a department that sent nothing is not received, and
+    not a department with an error as well."""
     mine = _by_department(result.findings)
     rows = []
     for row in result.department_rows():
@@ -141,7 +156,9 @@ def department_status(result: ValidationResult) -> list[DepartmentStatus]:
         rows.append(DepartmentStatus(
             department=department, received=bool(row["received"]), file=str(row["file"]),
             versions=len(not_used) + (1 if row["received"] else 0),
-            errors=cast(int, row["errors"]), warnings=cast(int, row["warnings"]),
+            errors=count([f for f in mine.get(department, []) if f.code != NOTHING_SENT],
+                         ERROR),
+            warnings=cast(int, row["warnings"]),
             accepted=count_accepted(mine.get(department, [])),
             findings=mine.get(department, [])))
     return rows

@@ -14,52 +14,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.checks.log import department_log_name
+from consolidator.feedback.department_files import ods_workbook_name
 from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
+from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.messages.publish import PUBLISH_DIR
+from consolidator.output_names import log_name, master_name, next_plan_name
 from consolidator.plan.catalog import Catalog
 from consolidator.publish import PUBLISHED_KINDS, published_name
 from consolidator.safe_paths import UnsafePath, output_path
 from consolidator.templates.generate import template_filename
 
-TEMPLATES_DIR = "workbook_templates"
-SUBMISSIONS_DIR = "submissions"
-OUTPUT_DIR = "output"
-LOG_FILE = "validation_log.xlsx"
-
 
 @dataclass(frozen=True)
-class Project:
-    """One project folder, the plan it reports on and the report year."""
+class Project(WorkingFolder):
+    """One project folder (a working folder: its layout, settings and state), the plan it
+    reports on and the report year."""
 
-    root: Path
     catalog: Catalog
     year: int
 
-    @property
-    def templates(self) -> Path:
-        return self.root / TEMPLATES_DIR
-
-    @property
-    def submissions(self) -> Path:
-        return self.root / SUBMISSIONS_DIR
-
-    @property
-    def output(self) -> Path:
-        return self.root / OUTPUT_DIR
-
     # ---- the files the desk hands out -----------------------------------------------------
     def master(self) -> Path | None:
-        # The same name as consolidator.jobs.runs.master_path (kept in step by a test).
-        return _in(self.output, f"master_{self.year}.xlsx")
+        return _in(self.output, master_name(self.year))
 
     def log(self) -> Path | None:
-        return _in(self.output, LOG_FILE)
+        return _in(self.output, log_name())
 
     def next_plan(self) -> Path | None:
-        return _in(self.output, f"plan_{self.year + 1}.json")
+        return _in(self.output, next_plan_name(self.year))
 
     def published(self, kind: str) -> Path | None:
         """A form of the published report (``html``, ``csv``, ``xlsx``, ``pdf``) in
@@ -69,7 +54,13 @@ class Project:
         return _in(self.output / PUBLISH_DIR, published_name(kind, self.year))
 
     def department_log(self, department: str) -> Path | None:
-        return self._of(department, self.output / DEPARTMENT_LOG_DIR, department_log_name)
+        """What goes back to a department: ``<担当>_確認事項.ods`` where its .ods was marked,
+        else ``<担当>_確認事項.xlsx``."""
+        folder = self.output / DEPARTMENT_LOG_DIR
+        ods = self._of(department, folder, ods_workbook_name)
+        if ods is not None and ods.is_file():
+            return ods
+        return self._of(department, folder, department_log_name)
 
     def department_mail(self, department: str) -> Path | None:
         """The e-mail draft sending a department its 確認事項 (``<担当>_依頼.eml``, written by

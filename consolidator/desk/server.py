@@ -1,8 +1,10 @@
 """``consolidator desk``: the desk served on 127.0.0.1 only, and the browser opened on it.
 
 The socket is bound here, to 127.0.0.1 and nothing else (no option makes it listen on another
-interface), then handed to waitress — a pure-Python WSGI server that runs the same on Windows,
-macOS and Linux, with a few threads; the folder itself is changed by one request at a time
+interface), so that the same ``--port`` can be used again at once after Ctrl+C or a crash and
+by no other program while the desk runs (:func:`listening_socket`), then handed to waitress —
+a pure-Python WSGI server that runs the same on Windows, macOS and Linux, with a few threads;
+the folder itself is changed by one request at a time
 (:class:`~consolidator.desk.workspace.Workspace`). The address printed and opened carries the
 start's key once (see :mod:`consolidator.desk.security`).
 """
@@ -10,20 +12,22 @@ start's key once (see :mod:`consolidator.desk.security`).
 from __future__ import annotations
 
 import socket
+import sys
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from consolidator.desk.app import create_app
 from consolidator.desk.project import Project
-from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard, new_token
+from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard
 from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.plan.catalog import Catalog
 
-THREADS = 4
+THREADS = 8  # pages and downloads answer while a long job (集約) holds one
 
 
 class PortInUse(Exception):
@@ -43,19 +47,44 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0,
     ``folder`` (for ``catalog``'s report year); nothing is served until ``server.run()``."""
     from waitress import create_server
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = listening_socket(port)
+    bound = int(sock.getsockname()[1])
+    guard = Guard.new(bound)
+    project = Project(folder.resolve(), catalog, catalog.report_year)
+    workspace = Workspace(project, limits)
+    workspace.tidy()  # what a crash during an upload left in submissions/
+    app = create_app(workspace, guard)
+    server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
+                           max_request_body_size=limits.max_upload_bytes + MiB)
+    return Desk(server, f"http://{LOOPBACK}:{bound}{guard.root}/?{TOKEN_PARAM}={guard.token}",
+                bound)
+
+
+def listening_socket(port: int, *, windows: bool = sys.platform == "win32",
+                     sockets: ModuleType = socket) -> socket.socket:
+    """A TCP socket bound to 127.0.0.1:``port`` (0: any free port); :class:`PortInUse` when
+    another program listens there.
+
+    After Ctrl+C or a crash the port keeps connections in TIME_WAIT for up to a minute or
+    two. On macOS and Linux ``SO_REUSEADDR`` lets the desk bind it again at once; there it
+    never lets a second socket bind a port someone listens on. On Windows ``SO_REUSEADDR``
+    would let any other program take a port in use, so it is never set there: the port is
+    taken with ``SO_EXCLUSIVEADDRUSE`` (no other socket may bind it while the desk runs, and a
+    port whose previous connections only linger is still free to bind). waitress sets
+    ``SO_REUSEADDR`` on the socket it is given after it is bound: on Windows that is refused
+    beside ``SO_EXCLUSIVEADDRUSE`` (waitress ignores the error), and it no longer changes
+    what the bound socket accepts anywhere."""
+    sock = sockets.socket(sockets.AF_INET, sockets.SOCK_STREAM)
     try:
+        if windows:
+            sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_EXCLUSIVEADDRUSE, 1)
+        else:
+            sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, port))
     except OSError as exc:
         sock.close()
         raise PortInUse(str(port)) from exc
-    bound = int(sock.getsockname()[1])
-    guard = Guard(new_token(), bound)
-    project = Project(folder.resolve(), catalog, catalog.report_year)
-    app = create_app(Workspace(project, limits), guard)
-    server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
-                           max_request_body_size=limits.max_upload_bytes + MiB)
-    return Desk(server, f"http://{LOOPBACK}:{bound}/?{TOKEN_PARAM}={guard.token}", bound)
+    return sock
 
 
 def serve(folder: Path, catalog: Catalog, *, port: int = 0, open_browser: bool = True,

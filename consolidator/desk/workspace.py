@@ -12,10 +12,12 @@ done is the command line's own work, called the same way: ``generate_templates``
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,18 +28,29 @@ from consolidator.checks.validation import validate_folder
 from consolidator.desk.department_status import StatusView, status_view
 from consolidator.desk.progress import Progress
 from consolidator.desk.project import Project
-from consolidator.desk.uploads import TooLarge, safe_name, save_upload
+from consolidator.desk.uploads import (
+    PathTooLong,
+    TooLarge,
+    has_leftovers,
+    path_limit,
+    remove_leftovers,
+    safe_name,
+    save_upload,
+)
 from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.findings import Finding, make
-from consolidator.jobs.correction import ledger_path
-from consolidator.jobs.output_folder import exclusive
+from consolidator.folder_settings import update_settings
+from consolidator.jobs.next_year import YearStep, next_year, undo_next_year
+from consolidator.jobs.output_folder import OutputBusy, exclusive
 from consolidator.jobs.publishing import publish_consolidated
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
 from consolidator.ledger.acceptance import AcceptResult, Key, marked_row, record_acceptances
 from consolidator.ledger.records import digest
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import fill
+from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.output_names import PLAN_FILE
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
 from consolidator.safe_paths import WrittenFiles
@@ -46,7 +59,7 @@ from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
 
 Fingerprint = tuple[tuple[str, int, int], ...]
-PLAN_FILE = "plan.json"  # a plan taken in on 計画 (use it with --plan plan.json)
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,13 @@ class Workspace:
         self.last_plan_import: PlanImport | None = None
         self.last_accept: Acceptance | None = None
         self.last_remind: bool = False
+        self.remind_refused: str | None = None  # why the last reminders were not written
+        self.last_year_step: YearStep | None = None
+        self.last_step_was_undo = False
+        self._before_step: Catalog | None = None  # the plan in use before 次の年度へ
         self.progress = Progress()
+        with suppress(OSError):  # no right to move it: tried again by the next start or run
+            project.adopt_state()  # a ledger an earlier version kept in output/ joins the folder
 
     # ---- reading ---------------------------------------------------------------------------
     def validation(self) -> ValidationResult:
@@ -140,8 +159,9 @@ class Workspace:
 
     @property
     def ledger(self) -> Path:
-        """The ledger the runs of the desk record into (``output/ledger.sqlite3``)."""
-        return ledger_path(self.project.output, None)
+        """The ledger the runs of the desk record into: the working folder's (the command
+        line's too, whatever the year)."""
+        return self.project.ledger
 
     def status(self) -> StatusView:
         """状況: the ledger's status when its latest run is of the folder as it is now, else the
@@ -163,8 +183,10 @@ class Workspace:
     # ---- changing ----------------------------------------------------------------------------
     def generate(self, deadline: str, contact: str, mail: bool = False) -> Generated:
         """``consolidator generate --deadline … --contact …`` into ``workbook_templates/``;
-        with ``mail`` (``--mail``) also each template's e-mail draft beside it."""
+        with ``mail`` (``--mail``) also each template's e-mail draft beside it. A field left
+        empty is the folder's setting (``consolidator.toml``), as on the command line."""
         p = self.project
+        deadline, contact = self._request(deadline, contact)
         with self._changing, exclusive(p.output):
             paths = generate_templates(p.catalog, p.year, p.templates, deadline=deadline,
                                        contact=contact)
@@ -179,15 +201,18 @@ class Workspace:
         p = self.project
         with self._changing:
             before = fingerprint(p.submissions)
-            job = run_validate(p.submissions, p.catalog, p.year, p.output)
+            job = run_validate(p.submissions, p.catalog, p.year, p.output, state=p.state)
         self._remember(job.validation, before)
         return job
 
-    def accept(self, key: Key, reason: str, by: str = "") -> Acceptance:
+    def accept(self, key: Key, reason: str, by: str = "", *, replace: bool = False
+               ) -> Acceptance:
         """``consolidator accept`` for one warning (code, department, subject, value), with
         the reason and who accepts it (default: the login user): recorded in the ledger when
         its latest run has that warning; an error, a warning the run does not have or a
-        missing reason is refused with the ledger's Japanese message."""
+        missing reason is refused with the ledger's Japanese message. A warning accepted
+        before keeps its record, unless ``replace`` (``accept --replace``): then the earlier
+        record goes to the ledger's history."""
         def where(_row: int, k: Key) -> str:
             return fill(DESK_TEXT["accept-where"], code=k[0], department=k[1] or "-",
                         subject=k[2])
@@ -195,24 +220,40 @@ class Workspace:
         with self._changing:
             try:
                 result = record_acceptances(self.ledger, [(0, marked_row(key, reason))],
-                                            by or None, where)
+                                            by or None, where, replace=replace)
             except sqlite3.Error as exc:  # damaged or locked past the timeout: nothing recorded
                 result = AcceptResult(problem=fill(DESK_TEXT["ledger-problem"],
                                                    detail=f"{type(exc).__name__}: {exc}"))
         self.last_accept = Acceptance(key[1], result)
         return self.last_accept
 
-    def remind(self, deadline: str, contact: str) -> None:
+    def remind(self, deadline: str, contact: str, past_deadline: bool = False) -> None:
         """``consolidator remind --deadline … --contact …``: the reminder drafts and their
         list for the departments that sent nothing (and the correction drafts for files with
-        errors), recorded in the ledger."""
-        from consolidator.jobs.reminders import remind_departments
+        errors), recorded in the ledger. A field left empty is the folder's setting, else
+        what the templates sent out said. A deadline already past is refused (nothing written,
+        :attr:`remind_refused` says why and what to do) unless ``past_deadline``
+        (``--past-deadline``)."""
+        from consolidator.jobs.reminders import DeadlinePassed, remind_departments
 
         p = self.project
-        with self._changing:
-            remind_departments(p.submissions, p.catalog, p.year, p.output,
-                               deadline=deadline, contact=contact, ledger=self.ledger)
+        deadline, contact = self._request(deadline, contact)
+        try:
+            with self._changing:
+                remind_departments(p.submissions, p.catalog, p.year, p.output,
+                                   deadline=deadline, contact=contact, state=p.state,
+                                   past_deadline=past_deadline)
+        except DeadlinePassed as passed:
+            self.remind_refused = passed.message + REMIND_TEXT["deadline-passed-desk"]
+            return
+        self.remind_refused = None
         self.last_remind = True
+
+    def _request(self, deadline: str, contact: str) -> tuple[str, str]:
+        """The deadline and contact typed, each else the folder's setting (a settings file
+        that cannot be read gives none: the page's fields are used as typed)."""
+        kept, _found = self.project.settings()
+        return deadline or kept.deadline or "", contact or kept.contact or ""
 
     def upload(self, files: Iterable[Upload]) -> UploadReport:
         """Save the files into ``submissions/`` (safe names, never overwriting, each within
@@ -228,9 +269,10 @@ class Workspace:
         p = self.project
         with self._changing:
             with exclusive(p.output):
+                remove_leftovers(p.submissions)  # of an upload a crash cut short
                 report = UploadReport([self._save(f) for f in chosen])
             before = fingerprint(p.submissions)
-            job = run_validate(p.submissions, p.catalog, p.year, p.output)
+            job = run_validate(p.submissions, p.catalog, p.year, p.output, state=p.state)
         self._remember(job.validation, before)
         by_file = {s.file: s for s in job.validation.submissions}
         for row in report.files:
@@ -239,15 +281,33 @@ class Workspace:
                 row.findings = [f for f in job.validation.findings if f.file == row.saved]
         return self._keep(report)
 
+    def tidy(self) -> None:
+        """Remove what an upload cut short by a crash left in ``submissions/`` (the desk's
+        own temporaries only, :func:`~consolidator.desk.uploads.remove_leftovers`), holding
+        the output folder's lock as an upload does; left for later while a run holds it."""
+        p = self.project
+        if has_leftovers(p.submissions):
+            with self._changing, suppress(OutputBusy), exclusive(p.output):
+                remove_leftovers(p.submissions)
+
     def _save(self, upload: Upload) -> UploadedFile:
         row = UploadedFile(upload.name)
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         try:
             path = save_upload(upload.stream, self.project.submissions, name,
-                               self.limits.max_file_bytes)
+                               self.limits.max_file_bytes, path_limit())
         except TooLarge:
             row.refused = fill(DESK_TEXT["too-large"], file=upload.name,
                                limit=self.limits.max_file_bytes // MiB)
+            return row
+        except PathTooLong:
+            row.refused = fill(DESK_TEXT["upload-path-too-long"], file=upload.name)
+            return row
+        except OSError as exc:  # this file only: the others of the batch are saved and checked
+            _log.warning("upload %r not saved into %s", upload.name, self.project.submissions,
+                         exc_info=True)
+            row.refused = fill(DESK_TEXT["upload-failed"], file=upload.name,
+                               detail=exc.strerror or type(exc).__name__)
             return row
         row.saved = path.relative_to(self.project.submissions).as_posix()
         return row
@@ -260,11 +320,14 @@ class Workspace:
         """``consolidator plan import FILE.xlsx``: the same safety checks as any returned
         file, then the plan workbook's reader (every finding at its sheet and cell). Only
         when nothing is an error is the catalog written, atomically, as ``plan.json`` in the
-        project folder and used from then on; otherwise nothing is replaced."""
+        project folder, recorded in its settings file (``consolidator.toml``: the desk
+        started again, and the command line, use it) and used from then on; otherwise
+        nothing is replaced."""
         name = safe_name(upload.name, DESK_TEXT["default-name"])
         with self._changing, tempfile.TemporaryDirectory() as tmp:
             try:
-                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes)
+                path = save_upload(upload.stream, Path(tmp), name, self.limits.max_file_bytes,
+                                   path_limit())
             except TooLarge:
                 limit = self.limits.max_file_bytes // MiB
                 refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",
@@ -279,13 +342,49 @@ class Workspace:
                 return self._keep_plan(PlanImport(upload.name, findings))
             target = self.project.root / PLAN_FILE
             write_text_atomic(target, dump_json(doc))
-            catalog = Catalog.from_path(target)
-            self.project = Project(self.project.root, catalog, catalog.report_year)
-            with self._checking:
-                self._checked = None
-                self._plan_replaced = True
-            self.last_job = self.last_generated = None
+            update_settings(self.project.root, plan=PLAN_FILE)
+            self._use(Catalog.from_path(target))
             return self._keep_plan(PlanImport(upload.name, findings, target))
+
+    def _use(self, catalog: Catalog) -> None:
+        """Work on ``catalog`` (its report year) from now on: nothing of the last plan's
+        results is shown as this one's."""
+        self.project = Project(self.project.root, catalog, catalog.report_year)
+        with self._checking:
+            self._checked = self._digests = None
+            self._plan_replaced = True
+        self.last_job = self.last_generated = None
+        self.last_upload = None
+        self.last_remind = False
+
+    def next_year(self, force: bool = False) -> YearStep:
+        """``consolidator next-year`` (``--force``): this year's files into the year's
+        archive folder, next year's plan (from 集約) the folder's; nothing moves when it is
+        refused (the step's findings say why)."""
+        p = self.project
+        with self._changing:
+            step = next_year(p, p.catalog, p.year, force=force)
+            if step.done and step.plan is not None:
+                self._before_step = p.catalog
+                self._use(Catalog.from_path(p.root / step.plan))
+        self.last_year_step = step
+        return step
+
+    def undo_next_year(self) -> YearStep:
+        """``consolidator next-year --undo``: back to the year before the step, while the
+        new year has no submission; its plan is the one in use before the step (the
+        settings' after a restart)."""
+        p = self.project
+        with self._changing:
+            step = undo_next_year(p)
+            if step.done:
+                plan = p.settings()[0].plan_path(p.root)
+                self._use(self._before_step or (
+                    Catalog.from_path(plan) if plan is not None and plan.is_file()
+                    else Catalog.default()))
+                self._before_step = None
+        self.last_year_step = step
+        return step
 
     def _keep_plan(self, result: PlanImport) -> PlanImport:
         self.last_plan_import = result
@@ -302,7 +401,7 @@ class Workspace:
             self.progress.start()
             try:
                 job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
-                                      progress=self.progress.update)
+                                      progress=self.progress.update, state=p.state)
                 if job.consolidated is not None:  # the published report beside the master
                     publish_consolidated(p.output, job.consolidated)
             finally:

@@ -5,7 +5,10 @@
 - :mod:`.drafts`: e-mail drafts (.eml) with a workbook attached (also ``generate --mail``).
 - :mod:`.reminders`: ``remind``'s drafts (the template attached) and 督促一覧.xlsx.
 - :mod:`.annotate`: the annotated copy of the file the department sent (``annotate_workbook``).
-- :mod:`.package`: an .xlsx package patched as bytes (parts copied, a few edited in place).
+- :mod:`.annotate_ods`: the same for an .ods (``annotate_ods``), its own .ods marked.
+- :mod:`.odf_content`: the cells of an .ods ``content.xml`` found and changed as bytes.
+- :mod:`.package`: a package (.xlsx, .ods) patched as bytes (parts copied, a few edited in
+  place).
 - :mod:`.highlight`: the always-true conditional formats that colour the cells with findings.
 - :mod:`.notes`: classic cell notes (the comments part), the department's own kept.
 - :mod:`.vml`: the VML drawing that places each note's box.

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from consolidator.checks.log import department_row
 from consolidator.feedback.findings_sheet import (
     Row,
     put_first,
@@ -46,6 +47,7 @@ class Request:
     year_label: str  # 令和4年
     deadline: str
     contact: str
+    passed: bool = False  # the deadline has passed (a reminder says so)
 
 
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
@@ -80,15 +82,10 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
         xml = add_highlights(xml, [f.cell or "" for f in mine if f.severity == ERROR],
                              [f.cell or "" for f in mine if f.severity != ERROR], dxf_ids)
         pkg.write(part, xml)
-        add_notes(pkg, part, _notes(mine), FEEDBACK_TEXT["note-author"], NOTE_MARKER)
+        add_notes(pkg, part, cell_notes(mine), FEEDBACK_TEXT["note-author"], NOTE_MARKER)
     styles = add_sheet_formats(pkg)
-    rows = [_row(f, set(parts)) for f in ordered]
-    top = [fill(FEEDBACK_TEXT["title"], department=request.department, year=request.year_label),
-           fill(FEEDBACK_TEXT["deadline"], deadline=request.deadline),
-           fill(FEEDBACK_TEXT["contact"], contact=request.contact),
-           fill(FEEDBACK_TEXT["file"], file=file_label, errors=count(findings, ERROR),
-                warnings=len(findings) - count(findings, ERROR)),
-           FEEDBACK_TEXT["how-to"]]
+    rows = [finding_row(f, set(parts)) for f in ordered]
+    top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
     legend = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"],
               FEEDBACK_TEXT["legend"])
     put_first(pkg, sheet_name, sheet_xml(top, legend, FEEDBACK_HEADER, rows, styles))
@@ -97,7 +94,19 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
     pkg.save(dst)
 
 
-def _notes(findings: list[Finding]) -> list[Note]:
+def top_lines(request: Request, findings: list[Finding], file_label: str) -> list[str]:
+    """The lines above the table of the 確認事項 sheet: title, deadline, contact, the file and
+    its counts, how to use the sheet, a blank line."""
+    return [fill(FEEDBACK_TEXT["title"], department=request.department,
+                 year=request.year_label),
+            fill(FEEDBACK_TEXT["deadline"], deadline=request.deadline),
+            fill(FEEDBACK_TEXT["contact"], contact=request.contact),
+            fill(FEEDBACK_TEXT["file"], file=file_label, errors=count(findings, ERROR),
+                 warnings=len(findings) - count(findings, ERROR)),
+            FEEDBACK_TEXT["how-to"], ""]
+
+
+def cell_notes(findings: list[Finding]) -> list[Note]:
     """One note per cell (a cell with several findings gets them all, the worst first)."""
     by_cell: dict[str, list[Finding]] = {}
     for f in findings:
@@ -111,12 +120,10 @@ def _notes(findings: list[Finding]) -> list[Note]:
     return out
 
 
-def _row(f: Finding, sheets: set[str]) -> Row:
+def finding_row(f: Finding, sheets: set[str]) -> Row:
+    """One finding as the 確認事項 sheet lists it, linked to its cell on one of ``sheets``."""
     cell = marked_cell(f, sheets)
-    where = f.indicator or f.field_id or ""
-    return Row(cells=(f.severity_label, f.sheet or "", cell or FEEDBACK_TEXT["whole-file"],
-                      where, f.value or "", f.message, f.action),
-               severity=f.severity,
+    return Row(cells=tuple(department_row(f, cell)), severity=f.severity,
                target=(f.sheet, cell) if cell and f.sheet else None)
 
 

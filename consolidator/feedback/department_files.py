@@ -2,11 +2,16 @@
 
 - A department whose file has open errors or warnings: ``<担当>_確認事項.xlsx``, its own
   workbook annotated (:mod:`consolidator.feedback.annotate`), and ``<担当>_依頼.eml``, the
-  e-mail draft asking for the correction with that workbook attached.
+  e-mail draft with that workbook attached, listing each point with its cell and what to do:
+  asking for the correction when there are errors, asking only to confirm (【内容確認のお願い】)
+  when there are warnings only. A department that sent an .ods gets its own .ods back, marked
+  the same way, as ``<担当>_確認事項.ods`` (:mod:`consolidator.feedback.annotate_ods`).
 - A department whose file could not be read at all (or could not be annotated safely): the
   table of its findings as ``<担当>_確認事項.xlsx``, and the draft with it.
 - A department from which nothing readable arrived (not sent, or a file that could not even
-  be attributed to it): the table saying so, and a draft asking for the workbook.
+  be attributed to it): nothing here. Its draft, with its template attached and written for
+  a department that has sent nothing, is ``remind``'s (:mod:`consolidator.feedback.reminders`):
+  one draft per department, not two.
 - A clean department: nothing. Findings that concern the secretariat only
   (:data:`NOT_FOR_DEPARTMENTS`) are never sent.
 
@@ -27,6 +32,7 @@ from consolidator.checks.log import department_log_name as workbook_name
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
+from consolidator.feedback.annotate_ods import annotate_ods
 from consolidator.feedback.drafts import (
     draft,
     draft_name,
@@ -72,11 +78,13 @@ class DepartmentFiles:
 def write_department_files(folder: Path, result: ValidationResult, submissions: Path,
                            limits: Limits = DEFAULT_LIMITS, *,
                            only: Collection[str] | None = None,
-                           request: tuple[str, str] | None = None) -> DepartmentFiles:
+                           request: tuple[str, str] | None = None,
+                           deadline_passed: bool = False) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
     the files in ``submissions`` (which are only read); see the module. ``only``: these
     departments (``remind``: those whose file has errors); ``request``: the deadline and
-    contact every department is given (default: those of its template)."""
+    contact every department is given (default: those of its template), and
+    ``deadline_passed`` whether that deadline has passed (the drafts say so)."""
     out = DepartmentFiles(folder)
     request_default = request or usual_request(result)
     tried: set[str] = set()  # departments something was (to be) written for
@@ -93,19 +101,20 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             mine, kind = [f for f in mine if f.file == chosen.file], "fix"
         elif files:  # what its unreadable files got
             mine, kind = [f for f in mine if f.file in files], "fix-table"
-        else:  # nothing readable arrived (or its file could not even be attributed)
-            kind = "missing"
+        else:  # nothing readable arrived (or its file could not even be attributed): remind's
+            continue
         if not mine:
             continue
-        asked = (Request(department, wareki(result.year), *request) if request
+        asked = (Request(department, wareki(result.year), *request, deadline_passed)
+                 if request
                  else _request(department, result.year, chosen, request_default))
         tried.add(department)
         try:
-            target = output_path(folder, workbook_name(department))
             written = None if chosen is None else _annotate(
-                submissions / chosen.file, target, mine, asked, chosen.file, limits, out)
+                submissions / chosen.file, folder, mine, asked, chosen.file, limits, out)
             if written is None:
-                written = write_file(target, partial(write_department_table, findings=mine))
+                written = write_file(output_path(folder, workbook_name(department)),
+                                     partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
             out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
         except (UnsafePath, OSError) as exc:  # held open in Excel, no room, a name that is
@@ -115,16 +124,27 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
     # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
     # is written beside, or not at all: it is not stale, and not deleted under Excel's feet).
     kept = {p for s in out.sent for p in (s.workbook, s.draft)}
-    kept |= {folder / name(d) for d in tried for name in (workbook_name, draft_name)}
+    kept |= {folder / name(d) for d in tried
+             for name in (workbook_name, ods_workbook_name, draft_name)}
     _remove_stale(folder, kept)
     return out
 
 
-def _annotate(src: Path, target: Path, findings: list[Finding], request: Request, label: str,
+def ods_workbook_name(department: str) -> str:
+    """``<担当>_確認事項.ods``: the marked copy of an .ods."""
+    return str(Path(workbook_name(department)).with_suffix(".ods"))
+
+
+def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request, label: str,
               limits: Limits, out: DepartmentFiles) -> Path | None:
-    """The annotated workbook written (its path), or None when it could not be."""
+    """The annotated workbook written into ``folder`` (its path; an .ods for an .ods), or
+    None when it could not be."""
+    ods = src.suffix.lower() == ".ods"
+    annotate = annotate_ods if ods else annotate_workbook
+    target = output_path(folder, (ods_workbook_name if ods else workbook_name)(
+        request.department))
     try:
-        return write_file(target, partial(annotate_workbook, src, findings=findings,
+        return write_file(target, partial(annotate, src, findings=findings,
                                           request=request, file_label=label, limits=limits))
     except OSError:
         raise  # the file could not be written (held open, no room): the table could not either
@@ -135,17 +155,26 @@ def _annotate(src: Path, target: Path, findings: list[Finding], request: Request
         return None
 
 
+# A file with warnings only: the department is asked to confirm, not to correct.
+CONFIRMING = {"fix": "confirm", "fix-list": "confirm-list"}
+
+
 def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str,
                 findings: list[Finding], request: Request, result: ValidationResult) -> Sent:
     """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_BODIES): the
-    marked workbook, the list of a file that was read, of one that was not, or a reminder."""
+    marked workbook, the list of a file that was read, or of one that was not; with warnings
+    only, the first two ask to confirm (:data:`CONFIRMING`)."""
+    errors, warnings = count(findings, ERROR), count(findings, WARNING)
+    body = kind if errors else CONFIRMING.get(kind, kind)
+    counted = fill(MAIL_TEXT["counted-warnings" if warnings else "counted"], errors=errors,
+                   warnings=warnings)
     values = dict(department=department, year=request.year_label, deadline=request.deadline,
-                  contact=request.contact, file=workbook.name,
-                  errors=count(findings, ERROR), warnings=count(findings, WARNING),
-                  items=items_text(findings))
-    subject = "missing-subject" if kind == "missing" else "fix-subject"
+                  contact=request.contact, file=workbook.name, errors=errors,
+                  warnings=warnings, counted=counted, items=items_text(findings))
+    subject = "fix-subject" if errors else "confirm-subject"
     message = draft(result.catalog.email_of(department), fill(MAIL_TEXT[subject], **values),
-                    mail_body(kind, **values), workbook, workbook_name(department))
+                    mail_body(body, values, request.passed), workbook,
+                    (ods_workbook_name if workbook.suffix == ".ods" else workbook_name)(department))
     path = write_draft(output_path(out.folder, draft_name(department)), message)
     return Sent(department, workbook, path, kind == "fix", findings)
 
@@ -173,7 +202,8 @@ def usual_request(result: ValidationResult) -> tuple[str, str]:
 def _remove_stale(folder: Path, wanted: set[Path]) -> None:
     if not folder.is_dir():
         return
-    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{MAIL_TEXT['file-suffix']}"):
+    ods_suffix = str(Path(DEPARTMENT_LOG_SUFFIX).with_suffix(".ods"))
+    for pattern in (f"*{DEPARTMENT_LOG_SUFFIX}", f"*{ods_suffix}", f"*{MAIL_TEXT['file-suffix']}"):
         for old in folder.glob(pattern):
             if old not in wanted:
                 try:

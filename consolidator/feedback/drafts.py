@@ -12,7 +12,7 @@ which Outlook does not read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email import encoders, policy
 from email.header import Header
 from email.mime.base import MIMEBase
@@ -57,9 +57,13 @@ def draft(to: str | None, subject: str, body: str, attachment: Path,
     return msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
-def mail_body(kind: str, **values: object) -> str:
-    """The body of a draft of ``kind`` (a key of MAIL_BODIES), its parts filled in."""
-    return "".join(fill(MAIL_TEXT[part], **values) for part in MAIL_BODIES[kind])
+def mail_body(kind: str, values: Mapping[str, object], passed: bool = False) -> str:
+    """The body of a draft of ``kind`` (a key of MAIL_BODIES), its parts filled in with
+    ``values``; ``passed``: the deadline has passed, and the body's deadline says so."""
+    parts = MAIL_BODIES[kind]
+    if passed:
+        parts = tuple("deadline-passed" if part == "deadline" else part for part in parts)
+    return "".join(fill(MAIL_TEXT[part], **values) for part in parts)
 
 
 def draft_name(department: str) -> str:
@@ -67,12 +71,15 @@ def draft_name(department: str) -> str:
 
 
 def items_text(findings: list[Finding], max_items: int = MAX_ITEMS) -> str:
-    """The body's list of findings (the first few; the attachment has them all)."""
+    """The body's list of findings, each with its cell and what to do (the first few; the
+    attachment has them all)."""
     lines = []
     for f in findings[:max_items]:
         where = fill(MAIL_TEXT["item-where"], sheet=f.sheet, cell=f.cell) if f.sheet and \
             f.cell else ""
         lines.append(fill(MAIL_TEXT["item"], where=where, message=f.message))
+        if f.action:
+            lines.append(fill(MAIL_TEXT["item-action"], action=f.action))
     if len(findings) > max_items:
         lines.append(fill(MAIL_TEXT["more-items"], count=len(findings) - max_items))
     return "".join(lines)
@@ -84,7 +91,7 @@ def send_out_draft(department: str, email: str | None, year_label: str, deadline
     ``kind="remind"``, the same asked again of a department that has sent nothing yet."""
     values = dict(department=department, year=year_label, deadline=deadline, contact=contact,
                   file=template.name)
-    return draft(email, fill(MAIL_TEXT[f"{kind}-subject"], **values), mail_body(kind, **values),
+    return draft(email, fill(MAIL_TEXT[f"{kind}-subject"], **values), mail_body(kind, values),
                  template)
 
 

@@ -16,6 +16,7 @@ from consolidator.cell_address import col_number
 from consolidator.feedback.highlight import WORKSHEET_ORDER
 from consolidator.feedback.package import (
     MAIN_NS,
+    REL_NS,
     Package,
     PackageError,
     add_override,
@@ -24,11 +25,18 @@ from consolidator.feedback.package import (
     escape,
     insert_child,
     main_prefix,
+    prefix_of,
     qualified,
     r_id_attribute,
     relationships,
 )
-from consolidator.feedback.vml import free_block, new_vml, with_shapes, without_shapes
+from consolidator.feedback.vml import (
+    blocks_elsewhere,
+    free_block,
+    new_vml,
+    with_shapes,
+    without_shapes,
+)
 from consolidator.text_layout import FONT
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
@@ -94,6 +102,7 @@ def add_notes(pkg: Package, sheet_part: str, notes: list[Note], author: str, mar
         rid = add_relationship(pkg, sheet_part, "vmlDrawing", vml)
         ensure_default(pkg, "vml", VML_TYPE)
         p = main_prefix(sheet_xml)
+        sheet_xml = _declaring_r(sheet_xml)
         element = f"<{qualified(p, 'legacyDrawing')} {r_id_attribute(sheet_xml, rid)}/>"
         pkg.write(sheet_part, insert_child(sheet_xml, element.encode(), "legacyDrawing",
                                            WORKSHEET_ORDER))
@@ -101,8 +110,29 @@ def add_notes(pkg: Package, sheet_part: str, notes: list[Note], author: str, mar
     where = [(n, _row_col(n.cell)) for n in placed]
     vml_xml = without_shapes(pkg.read(vml), {_row_col(c) for c in removed if c})
     pkg.write(vml, with_shapes(vml_xml, [(row, col, f"{n.title}\n{n.text}")
-                                         for n, (row, col) in where]))
+                                         for n, (row, col) in where],
+                               blocks_elsewhere(pkg, vml)))
     return [n.cell for n in placed]
+
+
+_ROOT_TAG = re.compile(rb"<[A-Za-z_][^>]*?(/?)>")
+
+
+def _declaring_r(sheet_xml: bytes) -> bytes:
+    """The sheet with the relationships namespace declared on its root (as ``r:``, or
+    ``r1:``… when ``r`` means something else there), so that the ``legacyDrawing`` we add
+    reads as Excel writes it; unchanged when the sheet declares it."""
+    if prefix_of(sheet_xml, REL_NS):
+        return sheet_xml
+    root = _ROOT_TAG.search(sheet_xml)
+    if root is None:
+        raise PackageError("sheet without its root")
+    taken = set(re.findall(rb"xmlns:([\w.-]+)\s*=", root.group(0)))
+    prefix = next(p for k in range(len(taken) + 1)
+                  if (p := b"r" + (str(k).encode() if k else b"")) not in taken)
+    at = root.end() - 1 - len(root.group(1))
+    return sheet_xml[:at] + b" xmlns:" + prefix + b'="' + REL_NS.encode() + b'"' + \
+        sheet_xml[at:]
 
 
 def _without_ours(xml: bytes, author: str, marker: str

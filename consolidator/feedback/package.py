@@ -1,21 +1,22 @@
-"""An .xlsx package patched as bytes: parts read, replaced or added, everything else copied.
+"""A package patched as bytes: parts read, replaced or added, everything else copied.
 
-Why not openpyxl: loading a returned workbook with openpyxl and saving it again loses what it
-does not model — pictures (without Pillow), shapes and text boxes, threaded comments,
-sparklines and every ``extLst`` extension (data bars, x14 validations), and it rewrites the
-department's own notes and protection. Here the parts we do not change are copied as they are,
-and the few we change (the workbook, its relationships, the content types, the styles, the
-sheets with findings) are edited at the byte level: a parse-and-serialise round trip through
-ElementTree would rename namespace prefixes and drop declarations that ``mc:Ignorable``
-still names, which Excel reports as a corrupt file.
+An .xlsx, and an .ods (see :mod:`consolidator.feedback.annotate_ods`). Why not openpyxl:
+loading a returned workbook with openpyxl and saving it again loses what it does not model —
+pictures (without Pillow), shapes and text boxes, threaded comments, sparklines and every
+``extLst`` extension (data bars, x14 validations), and it rewrites the department's own notes
+and protection. Here the parts we do not change are copied as they are, and the few we change
+(the workbook, its relationships, the content types, the styles, the sheets with findings) are
+edited at the byte level: a parse-and-serialise round trip through ElementTree would rename
+namespace prefixes and drop declarations that ``mc:Ignorable`` still names, which Excel reports
+as a corrupt file.
 
-Every part read goes through a cap, and a part with a DTD is refused (:class:`PackageError`):
-the file has passed the safety checks of the run, this is a second line.
+Every part read goes through the cap and the DTD refusal of :mod:`consolidator.package_parts`
+(the rules the safety checks apply, :class:`PackageError` here): the file has passed the
+safety checks of the run, this is a second line.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -24,11 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.package_parts import (
+    CONTENT_TYPES,
+    MIMETYPE,
+    PKG_REL_NS,
+    REL_NS,
+    UnsafeContent,
+    parse_xml,
+    read_capped,
+    refuse_unsafe_xml,
+    relative,
+    rels_name,
+    resolve_target,
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_TYPE = REL_NS + "/"
 
 
@@ -71,13 +82,12 @@ class Package:
             raise PackageError(f"missing part {name}")
         if real in self._changed:
             return self._changed[real]
-        cap = self.limits.max_entry_bytes
-        with zipfile.ZipFile(self.path) as zf, zf.open(real) as fh:
-            data = fh.read(cap + 1)
-        if len(data) > cap:
-            raise PackageError(f"part too large: {real}")
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise PackageError(f"DTD in {real}")
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                data = read_capped(zf, real, self.limits.max_entry_bytes)
+            refuse_unsafe_xml(data, real)
+        except UnsafeContent as exc:
+            raise PackageError(str(exc)) from exc
         return data
 
     def changed(self) -> list[str]:
@@ -120,15 +130,19 @@ class Package:
 
 
 def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
+    """The entry of a part: deflated, except an ODF ``mimetype``, which must be stored (and
+    stays first: parts keep their order)."""
     stamp = like.date_time if like else time.localtime()[:6]
     info = zipfile.ZipInfo(name, date_time=stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if name == MIMETYPE else zipfile.ZIP_DEFLATED
     return info
 
 
 # ---- XML as bytes -----------------------------------------------------------------------------
 
-_TAG = re.compile(
+# A tag, comment, CDATA section or processing instruction: for a tag, group 1 is the "/" of an
+# end tag, 2 its name, 3 its attributes, 4 the "/" of an empty element.
+TAG = re.compile(
     rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>"
     rb"|(/?)([A-Za-z_][\w.:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>)", re.S)
 
@@ -148,7 +162,7 @@ def root_children(xml: bytes) -> tuple[list[Element], int]:
     children: list[Element] = []
     start = 0
     name = ""
-    for m in _TAG.finditer(xml):
+    for m in TAG.finditer(xml):
         if m.group(2) is None:
             continue
         closing, selfclosing = m.group(1) == b"/", m.group(4) == b"/"
@@ -183,7 +197,7 @@ def insert_child(xml: bytes, element: bytes, name: str, order: tuple[str, ...]) 
 def prefix_of(xml: bytes, namespace: str) -> str | None:
     """The prefix the root element declares for ``namespace`` ('' for the default
     namespace), None if it does not declare it."""
-    m = _TAG.search(xml, xml.find(b"<", _after_prolog(xml)))
+    m = TAG.search(xml, xml.find(b"<", _after_prolog(xml)))
     head = m.group(0) if m else b""
     for found in re.finditer(rb"xmlns(?::([\w.-]+))?\s*=\s*[\"']([^\"']*)[\"']", head):
         if found.group(2).decode() == namespace:
@@ -232,34 +246,15 @@ def escape(text: str) -> str:
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def parse(xml: bytes) -> ET.Element:
+def parse(xml: bytes, part: str = "") -> ET.Element:
     """Parse a part to read it (never to write it back)."""
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise PackageError("DTD")
     try:
-        return ET.fromstring(xml)
-    except ET.ParseError as exc:
+        return parse_xml(xml, part)
+    except (UnsafeContent, ET.ParseError) as exc:
         raise PackageError(str(exc)) from exc
 
 
 # ---- relationships and content types -------------------------------------------------------
-
-def rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-
-
-def resolve(source: str, target: str) -> str:
-    """A relationship target of ``source`` as a part name."""
-    target = target.replace("\\", "/")
-    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(
-        posixpath.dirname(source), target)
-    return posixpath.normpath(joined).lstrip("/")
-
-
-def relative(source: str, part: str) -> str:
-    return posixpath.relpath(part, posixpath.dirname(source) or ".")
-
 
 @dataclass(frozen=True)
 class Relationship:
@@ -274,12 +269,12 @@ def relationships(pkg: Package, part: str) -> list[Relationship]:
     if not pkg.has(name):
         return []
     out = []
-    for el in parse(pkg.read(name)):
+    for el in parse(pkg.read(name), name):
         if el.tag.endswith("Relationship"):
             external = el.get("TargetMode") == "External"
             target = el.get("Target", "")
             out.append(Relationship(el.get("Id", ""), el.get("Type", ""),
-                                    target if external else resolve(part, target), external))
+                                    target if external else resolve_target(part, target), external))
     return out
 
 
@@ -303,9 +298,6 @@ def add_relationship(pkg: Package, part: str, kind: str, target_part: str) -> st
                         b'<Relationships xmlns="' + PKG_REL_NS.encode() + b'">'
                   + element + b"</Relationships>")
     return rid
-
-
-CONTENT_TYPES = "[Content_Types].xml"
 
 
 def add_override(pkg: Package, part: str, content_type: str) -> None:

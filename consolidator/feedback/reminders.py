@@ -1,8 +1,9 @@
 """What ``consolidator remind`` writes into ``output/督促/``: the drafts and the list.
 
 - ``<担当>_督促.eml`` for a department that has sent nothing: the yearly send-out asked again
-  (:func:`consolidator.feedback.drafts.send_out_draft` with the body ``remind``), its own
-  template attached.
+  (:func:`consolidator.feedback.drafts.send_out_draft` with the body ``remind``, or
+  ``remind-late`` once the deadline has passed), its own template attached. This is the only
+  draft such a department gets (``consolidate`` writes none for it).
 - ``督促一覧.xlsx``: one row per department reminded — what it was asked, its address when the
   catalog has one, its previous reminder and how many, the deadline and the days left.
 
@@ -31,12 +32,14 @@ def reminder_name(department: str) -> str:
 
 
 def write_reminder_draft(folder: Path, department: str, email: str | None, year: int,
-                         deadline: str, contact: str, template: Path) -> Path:
-    """``<担当>_督促.eml`` in ``folder``, ``template`` attached; the path written. Raises
+                         deadline: str, contact: str, template: Path, *,
+                         late: bool = False) -> Path:
+    """``<担当>_督促.eml`` in ``folder``, ``template`` attached; the path written. ``late``:
+    the deadline has passed, and the draft says so (asking for the file at once). Raises
     :class:`~consolidator.safe_paths.UnsafePath` for a name that is no file name in
     ``folder``."""
     message = send_out_draft(department, email, wareki(year), deadline, contact, template,
-                             kind="remind")
+                             kind="remind-late" if late else "remind")
     return write_draft(output_path(folder, reminder_name(department)), message)
 
 

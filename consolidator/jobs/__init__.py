@@ -7,6 +7,10 @@
   desk's reminder button: :func:`~consolidator.jobs.reminders.remind`).
 - ``publishing``: ``report``, the published report (公表) of a submissions folder,
   consolidated in memory (see :mod:`consolidator.publish`).
+- ``working_folder``: the working folder's layout and settings; its ledger and result cache
+  (kept beside the settings, adopted once from ``output/``).
+- ``next_year``: ``next-year``, the year's files into its archive folder and next year's plan
+  the folder's, all or nothing, and its undo.
 - ``output_folder``: one run at a time per output folder; earlier masters kept.
 - ``demo``: one year's cycle on the default plan.
 - ``filling``: typing values into a template through its field map (demo and tests).

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from consolidator.atomic import placed_beside
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.checks.checked_files import Progress
+from consolidator.checks.validation import validate_reusing
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
 from consolidator.ledger.acceptance import apply_acceptances
@@ -29,20 +30,22 @@ class ReportJob:
 
 def run_report(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
                ledger: Path | None = None, *, reuse: bool = True,
-               progress: Progress | None = None) -> ReportJob:
+               progress: Progress | None = None, state: Path | None = None) -> ReportJob:
     """Validate ``submissions`` for ``year`` (cache reused unless ``reuse`` is False), mark
     the warnings accepted in the ledger (an existing ledger is only read; none is created),
     merge, and write the published report into ``out_dir/公表/`` holding the folder's lock.
+    ``state``: where the ledger and the cache are kept (the working folder; default
+    ``out_dir``).
     The run is not recorded in the ledger: it changes nothing the next run depends on."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
-        book = ledger_path(out_dir, ledger)
+        book = ledger_path(state or out_dir, ledger)
         if book.is_file():
             conn, found = open_ledger(book)
             try:
                 result.findings.extend(found)
-                apply_acceptances(conn, result.findings)
+                apply_acceptances(conn, result.findings, result.year)
             except sqlite3.Error as exc:  # locked past the timeout: the report goes on
                 result.findings.add("ledger-unavailable", file=str(book),
                                     detail=f"{type(exc).__name__}: {exc}")

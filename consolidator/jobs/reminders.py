@@ -19,6 +19,11 @@ template (same plan, catalog hash and fields), so whichever copy comes back is r
 
 Each reminder is recorded in the ledger (table ``reminders``), and ``督促一覧.xlsx`` lists them
 with the previous reminder and the days left to the deadline.
+
+A deadline given that has already passed is refused (:class:`DeadlinePassed`, nothing written):
+the CLI asks again on a terminal, the desk's form says so. Allowed (``past_deadline``), or
+carried by the templates sent out, a passed deadline is said in the reminder (the deadline has
+passed, please send it at once), never 「提出期限までに」.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from functools import partial
 from pathlib import Path
 
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.checks.checked_files import Progress
+from consolidator.checks.validation import validate_reusing
 from consolidator.feedback.department_files import (
     NOT_FOR_DEPARTMENTS,
     usual_request,
@@ -47,6 +53,7 @@ from consolidator.findings import ERROR, Finding
 from consolidator.japanese_values import parse_date
 from consolidator.jobs.correction import ledger_path
 from consolidator.jobs.output_folder import exclusive
+from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.ledger.acceptance import apply_acceptances
 from consolidator.ledger.reminders import (
     Reminder,
@@ -62,6 +69,19 @@ from consolidator.safe_paths import UnsafePath, not_written, output_path
 from consolidator.templates.generate import generate_templates, template_filename
 
 MISSING, FIX = "missing", "fix"
+
+
+class DeadlinePassed(ValueError):
+    """The deadline given for the reminders is a date already past (nothing was written)."""
+
+    def __init__(self, deadline: str, due: date, today: date) -> None:
+        super().__init__(deadline)
+        self.deadline, self.due, self.days = deadline, due, (today - due).days
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in Japanese (the CLI and the desk add what to do)."""
+        return fill(REMIND_TEXT["deadline-passed"], deadline=self.deadline, days=self.days)
 
 
 @dataclass(frozen=True)
@@ -90,48 +110,62 @@ class Reminders:
     findings: list[Finding] = field(default_factory=list)  # the ledger's, the files'
     reused: int = 0  # files whose earlier result the result cache gave (not read again)
 
+    @property
+    def late(self) -> bool:
+        """The deadline has passed (the drafts say so)."""
+        return self.days_left is not None and self.days_left < 0
+
     def of_kind(self, kind: str) -> list[Reminded]:
         return [r for r in self.reminded if r.kind == kind]
 
 
 def remind(project: Path, catalog: Catalog, year: int, deadline: str = "",
-           contact: str = "", *, today: date | None = None) -> Reminders:
-    """:func:`remind_departments` on a project folder as ``generate`` / ``consolidate`` lay
-    it out (``submissions/``, ``output/``, the ledger in ``output/``)."""
-    return remind_departments(project / "submissions", catalog, year, project / "output",
-                              deadline=deadline, contact=contact, today=today)
+           contact: str = "", *, today: date | None = None,
+           past_deadline: bool = False) -> Reminders:
+    """:func:`remind_departments` on a working folder as ``generate`` / ``consolidate`` lay
+    it out (``submissions/``, ``output/``, the ledger kept in the folder)."""
+    folder = WorkingFolder(project)
+    return remind_departments(folder.submissions, catalog, year, folder.output,
+                              deadline=deadline, contact=contact, today=today,
+                              state=folder.state, past_deadline=past_deadline)
 
 
 def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: Path, *,
                        deadline: str = "", contact: str = "", ledger: Path | None = None,
                        today: date | None = None, fmt: str = "xlsx", reuse: bool = True,
-                       progress: Progress | None = None) -> Reminders:
+                       progress: Progress | None = None, state: Path | None = None,
+                       past_deadline: bool = False) -> Reminders:
     """Write ``out_dir/督促/``: a reminder with its template (``fmt``: xlsx or ods) for every
     department that has sent nothing for ``year``, the correction draft for every one whose
     file has errors, and 督促一覧.xlsx; record the reminders in the ledger (default
-    ``out_dir/ledger.sqlite3``). The files are checked as by ``validate`` (``reuse``: the
+    ``ledger.sqlite3`` in ``state``, the working folder, which also keeps the result cache;
+    default ``out_dir``). The files are checked as by ``validate`` (``reuse``: the
     result cache; ``progress(done, total)``). ``deadline`` / ``contact``: what the drafts
     and templates say (default: what most returned templates carry, else the cover's
-    defaults). The
-    submissions are only read. Raises ``FileNotFoundError`` when ``submissions`` is not a
-    folder, :class:`~consolidator.jobs.output_folder.OutputBusy` while another run holds
-    ``out_dir``."""
+    defaults); a ``deadline`` given that is a date before ``today`` raises
+    :class:`DeadlinePassed` unless ``past_deadline``. A passed deadline is said in the
+    reminders. The submissions are only read. Raises ``FileNotFoundError`` when
+    ``submissions`` is not a folder, :class:`~consolidator.jobs.output_folder.OutputBusy`
+    while another run holds ``out_dir``."""
     if not submissions.is_dir():
         raise FileNotFoundError(str(submissions))
     today = today or date.today()
+    given = parse_date(deadline, today.year) if deadline else None
+    if given is not None and given < today and not past_deadline:
+        raise DeadlinePassed(deadline, given, today)
     folder = out_dir / REMIND_TEXT["folder"]
     with exclusive(out_dir):
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
         usual = usual_request(result)
         request = (deadline or usual[0], contact or usual[1])
         due = parse_date(request[0], today.year)
         out = Reminders(folder, *request, days_left=(due - today).days if due else None)
         out.reused = result.reused
-        conn, found = open_ledger(ledger_path(out_dir, ledger))
+        conn, found = open_ledger(ledger_path(state or out_dir, ledger))
         out.findings.extend(found)
         try:
-            apply_acceptances(conn, result.findings)
+            apply_acceptances(conn, result.findings, result.year)
             in_folder = {s.department for s in result.submissions if s.department}
             arrived = in_folder | departments_seen(conn, year)
             so_far = reminders_so_far(conn, year)
@@ -141,7 +175,7 @@ def remind_departments(submissions: Path, catalog: Catalog, year: int, out_dir: 
             folder.mkdir(parents=True, exist_ok=True)
             drafts = _missing_drafts(out, catalog, year, missing, fmt)
             fixes = write_department_files(folder, result, submissions, only=errors,
-                                           request=request)
+                                           request=request, deadline_passed=out.late)
             out.findings.extend(fixes.findings)
             remove_stale_reminders(folder, drafts.values())
             fixed = {s.department: s for s in fixes.sent}
@@ -186,7 +220,7 @@ def _missing_drafts(out: Reminders, catalog: Catalog, year: int, missing: list[s
             try:
                 drafts[department] = write_reminder_draft(
                     out.folder, department, catalog.email_of(department), year, out.deadline,
-                    out.contact, template)
+                    out.contact, template, late=out.late)
             except (UnsafePath, OSError) as exc:  # this department's: the others are written
                 out.findings.append(not_written(exc, department, reminder_name(department),
                                                 "draft-not-written"))

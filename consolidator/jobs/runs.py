@@ -7,12 +7,17 @@ from pathlib import Path
 
 from consolidator.atomic import placed_beside, same_workbook, write_text_atomic, write_with
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress, validate_reusing
+from consolidator.checks.checked_files import Progress
 from consolidator.checks.log import write_logs
-from consolidator.checks.validation import ValidationResult
+from consolidator.checks.validation import ValidationResult, validate_reusing
 from consolidator.feedback.department_files import DepartmentFiles
-from consolidator.jobs.correction import ledger_path, record_in_ledger, write_department_outputs
+from consolidator.jobs.correction import (
+    ledger_path,
+    recorded_in_ledger,
+    write_department_outputs,
+)
 from consolidator.jobs.output_folder import exclusive, keep_previous
+from consolidator.output_names import master_name, next_plan_name
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.report.master_writer import write_master
 from consolidator.report.merge import Consolidated, consolidate
@@ -41,51 +46,55 @@ class JobResult:
 
 
 def master_path(out_dir: Path, year: int) -> Path:
-    return output_path(out_dir, f"master_{year}.xlsx")
+    return output_path(out_dir, master_name(year))
 
 
 def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
                  ledger: Path | None = None, *, reuse: bool = True,
-                 progress: Progress | None = None) -> JobResult:
+                 progress: Progress | None = None, state: Path | None = None) -> JobResult:
     """``consolidator validate``: check every file in ``submissions`` for ``year`` (a file
-    unchanged since the last run: its result reused from ``out_dir``'s result cache, unless
-    ``reuse`` is False; ``progress(done, total)`` as files are checked), record the run in
-    the ledger (default ``out_dir/ledger.sqlite3``), and write into ``out_dir`` (holding its
+    unchanged since the last run: its result reused from the result cache, unless ``reuse``
+    is False; ``progress(done, total)`` as files are checked), record the run in the ledger
+    (default ``ledger.sqlite3``; the ledger and the cache are kept in ``state``, the working
+    folder, default ``out_dir``), and write into ``out_dir`` (holding its
     lock) the validation logs and what goes back to each department. The submissions are
     only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
-        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "validate")
-        sent = write_department_outputs(out_dir, result, submissions)
-        logs = write_logs(out_dir, list(result.findings), result.department_rows())
+        with recorded_in_ledger(result, submissions, ledger_path(state or out_dir, ledger),
+                                "validate"):
+            sent = write_department_outputs(out_dir, result, submissions)
+            logs = write_logs(out_dir, list(result.findings), result.department_rows())
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder},
                      departments=sent, held=held)
 
 
 def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
                     ledger: Path | None = None, *, reuse: bool = True,
-                    progress: Progress | None = None) -> JobResult:
+                    progress: Progress | None = None, state: Path | None = None
+                    ) -> JobResult:
     """``consolidator consolidate``: validate (as :func:`run_validate`: ``reuse``,
     ``progress``), record the run in the ledger, merge, and write into ``out_dir`` the master
     (the previous one copied to the history first), the logs, what goes back to each
     department and next year's catalog, each atomically, holding the folder's lock. The
     submissions are only read."""
     with exclusive(out_dir), placed_beside() as held:
-        result = validate_reusing(submissions, catalog, year, cache_path(out_dir),
+        result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
-        record_in_ledger(result, submissions, ledger_path(out_dir, ledger), "consolidate")
-        sent = write_department_outputs(out_dir, result, submissions)
-        merged = consolidate(result)
-        target = master_path(out_dir, year)
-        kept: list[Path | None] = []  # the previous master's copy, when there is a new one
-        master = write_with(target, lambda tmp: write_master(tmp, merged), same=same_workbook,
-                            before=lambda: kept.append(keep_previous(target)))
-        for old, new in held:  # an output held open in Excel: said in the log too
-            result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
-        logs = write_logs(out_dir, list(result.findings), result.department_rows())
-        plan = write_text_atomic(output_path(out_dir, f"plan_{year + 1}.json"),
-                                 dump_json(next_catalog(merged)))
+        with recorded_in_ledger(result, submissions, ledger_path(state or out_dir, ledger),
+                                "consolidate"):  # recorded once the outputs are in place
+            sent = write_department_outputs(out_dir, result, submissions)
+            merged = consolidate(result)
+            target = master_path(out_dir, year)
+            kept: list[Path | None] = []  # the previous master's copy, when there is a new one
+            master = write_with(target, lambda tmp: write_master(tmp, merged), same=same_workbook,
+                                before=lambda: kept.append(keep_previous(target)))
+            for old, new in held:  # an output held open in Excel: said in the log too
+                result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
+            logs = write_logs(out_dir, list(result.findings), result.department_rows())
+            plan = write_text_atomic(output_path(out_dir, next_plan_name(year)),
+                                     dump_json(next_catalog(merged)))
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
                      plan, kept[0] if kept else None, merged, sent, held,
                      master_changed=bool(kept))

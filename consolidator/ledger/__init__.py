@@ -7,4 +7,5 @@
 - :mod:`.acceptance`: warnings a manager accepted in ``validation_log.xlsx``.
 - :mod:`.reminders`: when each department was reminded (``remind``), and who sent a file.
 - :mod:`.status`: ``consolidator status``, read from the ledger.
+- :mod:`.history`: the versions of a department's file, with what each held.
 """

@@ -1,11 +1,16 @@
 """Accepted warnings: a manager's 承認 in ``validation_log.xlsx``, kept in the ledger.
 
-A warning is accepted for one value: the acceptance is keyed on the finding's code, the
-department, its subject (the field, else the sheet and cell, else the file) and the value it
-was about. While the value stays the same the warning is shown as 承認済み and is not counted
-as open; when the value changes the key no longer matches and the warning is open again.
-Errors are never accepted: :func:`accept_rows` refuses them row by row (and any row that is
-not in the latest run, or has no reason), and records only the others.
+A warning is accepted for one value in one fiscal year: the acceptance is keyed on the year
+of the run the warning was found in, the finding's code, the department, its subject (the
+field, else the sheet and cell, else the file) and the value it was about. While the value
+stays the same the warning is shown as 承認済み and is not counted as open; when the value
+changes, or the next year is reported, the key no longer matches and the warning is open
+again. Errors are never accepted: :func:`accept_rows` refuses them row by row (and any row
+that is not in the latest run, or has no reason), and records only the others.
+
+An acceptance is never rewritten by accepting the same warning again: the first record (who,
+when, why) is kept and said. Changing it is an explicit act (``accept --replace``, the desk's
+承認をやり直す), and the record it replaces is kept in ``acceptance_history``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.findings import ERROR, WARNING, Finding, Findings
-from consolidator.ledger.schema import now
+from consolidator.ledger.schema import now, when
 from consolidator.messages import SEVERITY_LABELS, fill
 from consolidator.messages.correction import ACCEPT_TEXT
 from consolidator.messages.outputs import LOG_HEADER, LOG_SHEET
@@ -43,12 +48,17 @@ def subject_of(f: Finding) -> str:
     return f.file or ""
 
 
-def apply_acceptances(conn: sqlite3.Connection, findings: Findings) -> int:
-    """Mark the warnings accepted in the ledger (same code, department, subject and value)
-    as accepted; returns how many."""
-    accepted = {(r[0], r[1], r[2], r[3]): r[4:] for r in conn.execute(
+def accepted_keys(conn: sqlite3.Connection, year: int) -> dict[Key, tuple[str, str, str]]:
+    """The warnings accepted for fiscal ``year``: key → (who, when, why)."""
+    return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6]) for r in conn.execute(
         "SELECT code, department, subject, value, accepted_by, accepted_at, reason"
-        " FROM acceptances")}
+        " FROM acceptances WHERE year = ?", (year,))}
+
+
+def apply_acceptances(conn: sqlite3.Connection, findings: Findings, year: int) -> int:
+    """Mark the warnings accepted in the ledger for fiscal ``year`` (same code, department,
+    subject and value) as accepted; returns how many."""
+    accepted = accepted_keys(conn, year)
     n = 0
     for i, f in enumerate(findings.items):
         if f.severity != WARNING:
@@ -65,12 +75,15 @@ def apply_acceptances(conn: sqlite3.Connection, findings: Findings) -> int:
 @dataclass
 class AcceptResult:
     accepted: list[int] = field(default_factory=list)  # the log's row numbers
-    already: list[int] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)  # accepted before: the record kept
+    replaced: list[int] = field(default_factory=list)  # accepted before: replaced (--replace)
     refused: list[str] = field(default_factory=list)  # one Japanese message per row
+    kept: list[str] = field(default_factory=list)  # per row already accepted: by whom, when
     problem: str = ""  # why nothing could be read or recorded (Japanese), if so
 
 
-def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
+def accept_log(log: Path, ledger: Path, by: str | None = None, *,
+               replace: bool = False) -> AcceptResult:
     """``consolidator accept``: read the rows of ``log`` marked 承認する into ``ledger``
     (see :func:`record_acceptances`). A missing ledger, one without runs, or a log that
     cannot be read is a ``problem``, and nothing is recorded."""
@@ -81,11 +94,12 @@ def accept_log(log: Path, ledger: Path, by: str | None = None) -> AcceptResult:
     except Exception as exc:  # noqa: BLE001 - calamine's errors, a missing sheet: say so
         return AcceptResult(problem=fill(ACCEPT_TEXT["no-log"], file=log,
                                          detail=f"{type(exc).__name__}: {exc}"))
-    return record_acceptances(ledger, rows, by)
+    return record_acceptances(ledger, rows, by, replace=replace)
 
 
 def record_acceptances(ledger: Path, rows: list[tuple[int, dict[str, Any]]],
-                       by: str | None = None, where: Where | None = None) -> AcceptResult:
+                       by: str | None = None, where: Where | None = None, *,
+                       replace: bool = False) -> AcceptResult:
     """Record ``rows`` (as the log has them, see :func:`accept_rows`) in the ledger file, in
     one transaction: what ``consolidator accept`` does with the log's rows, and the desk with
     a warning accepted on its 状況 page. A missing ledger or one without runs is a
@@ -98,7 +112,7 @@ def record_acceptances(ledger: Path, rows: list[tuple[int, dict[str, Any]]],
         if conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0:
             return AcceptResult(problem=fill(ACCEPT_TEXT["no-runs"], ledger=ledger))
         with transaction(conn):
-            return accept_rows(conn, rows, by, where)
+            return accept_rows(conn, rows, by, where, replace=replace)
 
 
 def read_log_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -124,14 +138,17 @@ def _text(v: Any) -> str:
 
 
 def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]],
-                by: str | None = None, where: Where | None = None) -> AcceptResult:
-    """Record the rows marked 承認する as accepted warnings (who, when, why); refuse errors,
-    rows without a reason and rows the latest run does not have, each with a message that
-    names the row (``where``: its words, from the row number and the key; default the log's
-    row)."""
+                by: str | None = None, where: Where | None = None, *,
+                replace: bool = False) -> AcceptResult:
+    """Record the rows marked 承認する as accepted warnings (who, when, why) for the fiscal
+    year of the latest run; refuse errors, rows without a reason and rows the latest run
+    does not have, each with a message that names the row (``where``: its words, from the
+    row number and the key; default the log's row). A warning accepted before keeps its
+    record (said in ``kept``), unless ``replace``: then the earlier record goes to
+    ``acceptance_history`` and this one takes its place."""
     result = AcceptResult()
     who = by or _user()
-    latest = conn.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+    latest, year = conn.execute("SELECT id, year FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     for n, row in rows:
         if row.get(ACCEPT_COL) != ACCEPT_TEXT["accept"]:
             continue
@@ -145,15 +162,36 @@ def accept_rows(conn: sqlite3.Connection, rows: list[tuple[int, dict[str, Any]]]
         if refusal:
             result.refused.append(fill(ACCEPT_TEXT[refusal], where=place))
             continue
-        done = conn.execute("SELECT 1 FROM acceptances WHERE code = ? AND department = ?"
-                            " AND subject = ? AND value = ?", key).fetchone()
-        conn.execute("INSERT INTO acceptances (code, department, subject, value, accepted_by,"
-                     " accepted_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                     " ON CONFLICT(code, department, subject, value) DO UPDATE SET"
-                     " accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at,"
-                     " reason = excluded.reason", (*key, who, now(), row.get(REASON_COL, "")))
-        (result.already if done else result.accepted).append(n)
+        done = conn.execute("SELECT id, accepted_by, accepted_at, reason FROM acceptances"
+                            " WHERE year = ? AND code = ? AND department = ? AND subject = ?"
+                            " AND value = ?", (year, *key)).fetchone()
+        reason = row.get(REASON_COL, "")
+        if done is None:
+            conn.execute("INSERT INTO acceptances (year, code, department, subject, value,"
+                         " accepted_by, accepted_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (year, *key, who, now(), reason))
+            result.accepted.append(n)
+        elif replace:
+            _replace(conn, done[0], who, reason)
+            result.replaced.append(n)
+        else:
+            _, first_by, first_at, first_reason = done
+            result.already.append(n)
+            result.kept.append(fill(ACCEPT_TEXT["kept"], where=place, by=first_by or "-",
+                                    at=when(first_at), reason=first_reason))
     return result
+
+
+def _replace(conn: sqlite3.Connection, acceptance_id: int, who: str, reason: str) -> None:
+    """Keep acceptance ``acceptance_id`` as it was in ``acceptance_history``, then give it
+    who accepts it now, when, and why."""
+    stamp = now()
+    conn.execute("INSERT INTO acceptance_history (acceptance_id, year, code, department,"
+                 " subject, value, accepted_by, accepted_at, reason, replaced_by, replaced_at)"
+                 " SELECT id, year, code, department, subject, value, accepted_by, accepted_at,"
+                 " reason, ?, ? FROM acceptances WHERE id = ?", (who, stamp, acceptance_id))
+    conn.execute("UPDATE acceptances SET accepted_by = ?, accepted_at = ?, reason = ?"
+                 " WHERE id = ?", (who, stamp, reason, acceptance_id))
 
 
 def marked_row(key: Key, reason: str) -> dict[str, str]:

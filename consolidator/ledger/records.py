@@ -84,18 +84,38 @@ def _earlier_versions(conn: sqlite3.Connection, result: ValidationResult,
     """An unused file that came in an earlier run than the file used now is the
     department's earlier version, not a puzzling duplicate: its ``duplicate-not-used``
     warning becomes ``superseded-version`` (information) in ``result``."""
-    first = dict(conn.execute("SELECT file_id, MIN(run_id) FROM run_files GROUP BY file_id"))
+    first = _first_runs(conn)
+    mark_earlier_versions(result, {name: first.get(fid) for name, fid in ids.items()})
 
-    def first_run(file_id: int) -> int | None:  # one query for all: run_files has no index
-        return None if first.get(file_id) is None else int(first[file_id])
 
+def _first_runs(conn: sqlite3.Connection) -> dict[int, int]:
+    """file id → the first run that saw it (one query for all: run_files has no index)."""
+    return {int(fid): int(run) for fid, run in conn.execute(
+        "SELECT file_id, MIN(run_id) FROM run_files GROUP BY file_id") if run is not None}
+
+
+def earlier_versions_known(conn: sqlite3.Connection, result: ValidationResult,
+                           digests: dict[str, str]) -> None:
+    """:func:`_earlier_versions` without recording: the files of ``result`` by their SHA-256
+    (``digests``, name → hash), a file the ledger has not seen yet being the newest. What
+    the page of a folder not yet recorded shows as the next run would record it."""
+    first = _first_runs(conn)
+    by_sha = {sha: int(fid) for fid, sha in conn.execute("SELECT id, sha256 FROM files")}
+    mark_earlier_versions(result, {name: first.get(by_sha[sha]) if sha in by_sha else None
+                                   for name, sha in digests.items()})
+
+
+def mark_earlier_versions(result: ValidationResult, first_run: dict[str, int | None]) -> None:
+    """``duplicate-not-used`` → ``superseded-version`` for each unused file first seen in an
+    earlier run than the department's file used now (``first_run``: file name → the first
+    run that saw it, None for none yet; a file it does not name is left as it is)."""
     earlier: dict[str, str] = {}
     for s in result.submissions:
         chosen = result.chosen.get(s.department or "")
-        if s.used or not s.usable or chosen is None or s.file not in ids \
-                or chosen.file not in ids:
+        if s.used or not s.usable or chosen is None or s.file not in first_run \
+                or chosen.file not in first_run:
             continue
-        mine, theirs = first_run(ids[s.file]), first_run(ids[chosen.file])
+        mine, theirs = first_run[s.file], first_run[chosen.file]
         if mine is not None and (theirs is None or mine < theirs):
             earlier[s.file] = chosen.file
     result.findings.items = [

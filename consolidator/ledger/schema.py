@@ -125,6 +125,55 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX reminders_department ON reminders(department, year);
     """,
+    # 4: an acceptance holds for the fiscal year it was given in, and is never rewritten in
+    # place: a replaced one is kept in acceptance_history. The acceptances of version 3 had
+    # no year: each gets the year of the latest run, made before it was accepted, that had
+    # the warning (accept checks the warning against the latest run, so that is the year it
+    # was accepted for); else of the latest run before it; else of the latest run at all.
+    # SQLite cannot change a UNIQUE constraint, so the table is copied into a new one.
+    """
+    CREATE TABLE acceptances_v4 (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,        -- the fiscal year of the run the warning was found in
+        code TEXT NOT NULL,
+        department TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        value TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        UNIQUE (year, code, department, subject, value)
+    );
+    INSERT INTO acceptances_v4 (id, year, code, department, subject, value, accepted_by,
+                                accepted_at, reason)
+        SELECT a.id, COALESCE(
+            (SELECT r.year FROM run_findings f JOIN runs r ON r.id = f.run_id
+              WHERE f.code = a.code AND f.department = a.department AND f.subject = a.subject
+                AND f.value = a.value AND r.started_at <= a.accepted_at
+              ORDER BY r.id DESC LIMIT 1),
+            (SELECT r.year FROM runs r WHERE r.started_at <= a.accepted_at
+              ORDER BY r.id DESC LIMIT 1),
+            (SELECT r.year FROM runs r ORDER BY r.id DESC LIMIT 1), 0),
+            a.code, a.department, a.subject, a.value, a.accepted_by, a.accepted_at, a.reason
+        FROM acceptances a;
+    DROP TABLE acceptances;
+    ALTER TABLE acceptances_v4 RENAME TO acceptances;
+    CREATE TABLE acceptance_history (
+        id INTEGER PRIMARY KEY,
+        acceptance_id INTEGER NOT NULL,  -- the acceptance (row of acceptances) it was
+        year INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        department TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        value TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        replaced_by TEXT NOT NULL,     -- who replaced it (accept --replace), and when
+        replaced_at TEXT NOT NULL
+    );
+    CREATE INDEX acceptance_history_acceptance ON acceptance_history(acceptance_id);
+    """,
 )
 CURRENT_VERSION = len(MIGRATIONS)
 
@@ -188,6 +237,11 @@ def _statements(script: str) -> list[str]:
 
 def now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def when(stamp: str | None) -> str:
+    """A time the ledger keeps (:func:`now`) as a person reads it: 2023-05-20 14:03."""
+    return (stamp or "")[:16].replace("T", " ")
 
 
 def open_ledger(path: Path) -> tuple[sqlite3.Connection, list[Finding]]:

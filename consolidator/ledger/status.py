@@ -2,8 +2,10 @@
 
 Per department: received or not, the file used, how many versions were received, its errors,
 open and accepted warnings in the latest run, when its latest version arrived; and how many
-indicator values are still missing. Warnings accepted since the latest run count as accepted
-(acceptances are matched again, as the next run would). Clean means every department is in,
+indicator values are still missing. Warnings accepted for the year since the latest run count
+as accepted (acceptances are matched again, as the next run would). A department that sent no
+file is 未提出, not a department with an error as well (the run's ``unit-missing`` is not
+counted), and the summary counts each department once. Clean means every department is in,
 without errors or open warnings.
 """
 
@@ -15,7 +17,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from consolidator.checks.result import NOTHING_SENT
 from consolidator.findings import ERROR, WARNING
+from consolidator.ledger.acceptance import accepted_keys
+from consolidator.ledger.schema import when
 from consolidator.messages import fill
 from consolidator.messages.correction import STATUS_TEXT
 from consolidator.text_layout import display_width, pad, rpad
@@ -80,12 +85,14 @@ def read_status(conn: sqlite3.Connection, departments: list[str], year: int) -> 
     used = {d: (name, fid) for d, name, fid in conn.execute(
         "SELECT department, name, file_id FROM run_files WHERE run_id = ? AND status = 'used'",
         (run_id,))}
-    accepted = set(conn.execute("SELECT code, department, subject, value FROM acceptances"))
+    accepted = accepted_keys(conn, year)
     counts: dict[str, list[int]] = {}
     for code, severity, department, subject, value in conn.execute(
             "SELECT code, severity, department, subject, value FROM run_findings"
             " WHERE run_id = ?", (run_id,)):
         c = counts.setdefault(department, [0, 0, 0])
+        if code == NOTHING_SENT:  # said by 未提出, not an error of the department as well
+            continue
         if severity == ERROR:
             c[0] += 1
         elif severity == WARNING:
@@ -124,25 +131,21 @@ def status_lines(status: Status, year_label: str) -> list[str]:
     header = [t["department"], t["submitted"], t["file"], t["versions"], t["errors"],
               t["warnings"], t["accepted"], t["last-seen"]]
     rows = [[d.unit, t["yes"] if d.submitted else t["no"], d.file or "", str(d.versions),
-             str(d.errors), str(d.warnings), str(d.accepted), _when(d.last_seen)]
+             str(d.errors), str(d.warnings), str(d.accepted), when(d.last_seen)]
             for d in status.departments]
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     numeric = {3, 4, 5, 6}
     lines = ["  ".join((rpad if i in numeric else pad)(cell, widths[i])
                        for i, cell in enumerate(r)).rstrip() for r in [header, *rows]]
-    lines.append(fill(t["run"], at=_when(status.run_at), command=status.command,
+    lines.append(fill(t["run"], at=when(status.run_at), command=status.command,
                       year=year_label))
     lines.append(fill(t["missing"], count=status.missing_values))
     if status.clean:
         lines.append(t["clean"])
     else:
         ds = status.departments
-        lines.append(fill(t["not-clean"], missing=sum(not d.submitted for d in ds),
-                          errors=sum(d.errors > 0 for d in ds),
-                          warnings=sum(d.warnings > 0 for d in ds)))
+        sent = [d for d in ds if d.submitted]  # a department is counted once: 提出待ち first
+        lines.append(fill(t["not-clean"], missing=len(ds) - len(sent),
+                          errors=sum(d.errors > 0 for d in sent),
+                          warnings=sum(d.warnings > 0 for d in sent)))
     return lines
-
-
-def _when(stamp: str | None) -> str:
-    """An ISO time as a person reads it: 2023-05-20 14:03."""
-    return (stamp or "")[:16].replace("T", " ")

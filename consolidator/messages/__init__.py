@@ -18,7 +18,8 @@
   reasons of the drop-down, the file name); :mod:`.outputs`: the command line, the master
   workbook, the log's headings, the plan comparison and small separators; :mod:`.table`:
   the shape of a message and :func:`fill`; :mod:`.desk`: the pages of ``consolidator desk``;
-  :mod:`.publish`: the published report (``consolidator report``).
+  :mod:`.publish`: the published report (``consolidator report``); :mod:`.folder`: the
+  working folder's settings file and ``next-year`` (findings :data:`~.folder.FOLDER`).
 
 Templates use ``str.format`` placeholders filled from the finding's location and value:
 ``{department} {file} {sheet} {cell} {field_id} {initiative_id} {indicator} {value} {path}``
@@ -29,8 +30,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from consolidator.findings import ERROR, INFO, WARNING, Severity
 from consolidator.messages.correction import CORRECTION
+from consolidator.messages.folder import FOLDER
 from consolidator.messages.outputs import (
     ANALYSIS_COLUMNS,
     CLI_TEXT,
@@ -54,6 +55,7 @@ from consolidator.messages.workbook import (
     TEXT_HEADERS,
     YEAR_LABELS,
 )
+from consolidator.severity import ERROR, INFO, WARNING, Severity
 
 SEVERITY_LABELS: dict[Severity, str] = {ERROR: "エラー", WARNING: "警告", INFO: "情報"}
 
@@ -69,7 +71,7 @@ def _merged(*tables: dict[str, Message]) -> dict[str, Message]:
 
 
 MESSAGES: dict[str, Message] = _merged(SUBMISSION, SAFETY, PLAN, PLAN_BOOK, OUTPUTS,
-                                       CORRECTION, PUBLISH)
+                                       CORRECTION, PUBLISH, FOLDER)
 
 
 def render(code: str, **values: Any) -> Message:

@@ -3,9 +3,9 @@ drafts, the ledger of files, resubmissions, accepted warnings, ``status`` and ``
 
 from __future__ import annotations
 
-from consolidator.findings import INFO as I  # noqa: E741
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import INFO as I  # noqa: E741
+from consolidator.severity import WARNING as W
 
 CORRECTION: dict[str, Message] = {
     # ---- the ledger (output/ledger.sqlite3) -----------------------------------------------------
@@ -26,7 +26,8 @@ CORRECTION: dict[str, Message] = {
                             "一覧表のシート名とセル番地で修正箇所を伝えてください。"),
 }
 
-# The annotated copy of a department's workbook (output/担当別/<担当>_確認事項.xlsx).
+# The annotated copy of a department's workbook (output/担当別/<担当>_確認事項.xlsx, or .ods for
+# an .ods: the notes are Calc's annotations there).
 FEEDBACK_TEXT: dict[str, str] = {
     "sheet": "確認事項",  # the first sheet; a returned file is read without it
     "note-author": "事務局(確認事項)",  # the author of our notes
@@ -75,7 +76,10 @@ ACCEPT_TEXT: dict[str, str] = {
     "refused-info": "{where}:情報は承認の対象ではありません。",
     "refused-unknown": "{where}:最新の検証結果にない警告です(値が変わったか、解消しています)。最新の validation_log.xlsx で承認し直してください。",
     "refused-no-reason": "{where}:承認理由が空欄です。「承認理由」の列に理由を書いてから実行し直してください。",
+    "kept": "{where}:すでに {at} に {by} さんが承認しています(承認理由:{reason})。記録はそのままです。",
+    "kept-how-to": "承認者や理由を変えるには --replace を付けて実行してください(前の承認は提出台帳の履歴に残ります)。",
     "done": "承認を記録しました:{accepted} 件(記録済み {already} 件、承認できなかった行 {refused} 件)",
+    "done-replaced": "承認をやり直しました:{replaced} 件(前の承認は提出台帳の履歴に残しました)",
     "no-runs": "提出台帳 {ledger} に検証の記録がありません。先に consolidator validate か consolidate を実行してください。",
     "no-log": "検証ログを読み取れません:{file}({detail})",
 }
@@ -104,8 +108,10 @@ MAIL_TEXT: dict[str, str] = {
     "file-suffix": "_依頼.eml",
     "send-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)様式({department})",
     "fix-subject": "【修正のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
-    "missing-subject": "【ご提出のお願い】地域福祉計画 実施状況報告({year}度)({department})",
+    "confirm-subject": "【内容確認のお願い】地域福祉計画 実施状況報告({year}度)確認事項({department})",
     "remind-subject": "【再度のお願い】地域福祉計画 実施状況報告({year}度)のご提出について({department})",
+    "remind-late-subject": ("【至急・再度のお願い】地域福祉計画 実施状況報告({year}度)のご提出について"
+                            "({department})"),
     # The parts of the bodies (MAIL_BODIES puts them together).
     "greeting": "{department} ご担当者様\n\n",
     "send": (
@@ -119,12 +125,21 @@ MAIL_TEXT: dict[str, str] = {
         "提出期限までにお送りください(入力のしかたはブックの「記入要領」シートにあります)。\n"
         "行き違いでお送りいただいている場合は、ご容赦ください。\n"
     ),
+    # The deadline has passed: never 「提出期限までに」.
+    "remind-late": (
+        "地域福祉計画 実施状況報告({year}度)について、{department}からのご提出がまだ確認できておりません。\n"
+        "提出期限({deadline})を過ぎています。お手数ですが、添付の記入用ブック「{file}」に{year}度の"
+        "実施状況・実績値と翌年度の予定を入力し、至急お送りください(入力のしかたはブックの「記入要領」シートにあります)。\n"
+        "行き違いでお送りいただいている場合は、ご容赦ください。\n"
+    ),
     "thanks": "地域福祉計画 実施状況報告({year}度)のご提出ありがとうございました。\n",
-    "counts": ("確認したところ、修正をお願いしたい箇所(エラー)が {errors} 件、"
-               "内容の確認をお願いしたい箇所(警告)が {warnings} 件ありました。\n\n{items}\n"),
+    "counts": "確認したところ、{counted}ありました。\n\n{items}\n",
+    "counted": "修正をお願いしたい箇所(エラー)が {errors} 件",  # {counted} without warnings
+    "counted-warnings": "修正をお願いしたい箇所(エラー)が {errors} 件、内容の確認をお願いしたい箇所(警告)が {warnings} 件",
+    # Warnings only: nothing is wrong for sure, the department is asked to look.
+    "confirm-counts": ("確認したところ、誤りではないかもしれませんが、念のため内容を確認していただきたい箇所(警告)が"
+                       " {warnings} 件ありました。\n\n{items}\n"),
     "unreadable": "お送りいただいたファイルを読み取れませんでした(エラー {errors} 件)。\n\n{items}\n",
-    "missing": ("地域福祉計画 実施状況報告({year}度)について、{department}のご提出(読み取れるブック)が"
-                "まだ確認できていません。\n\n{items}\n"),
     "fix": ("添付のブック「{file}」は、ご提出いただいたブックに印を付けたものです。最初のシート「確認事項」に一覧があり、"
             "セル番地をクリックすると該当のセルに移動します(赤:エラー、橙:警告。セルのメモに対処を書いています)。\n"
             "このブックで修正して保存し、このメールへの返信に添付して送ってください。\n"),
@@ -132,13 +147,19 @@ MAIL_TEXT: dict[str, str] = {
                  "このメールへの返信に添付して送ってください。\n"),
     "fix-table": ("添付の一覧「{file}」に内容があります。配布した様式に記入し直すか、Excelで開いて「名前を付けて保存」で"
                   "Excelブック(.xlsx)として保存し直し、このメールへの返信に添付して送ってください。\n"),
-    "send-again": ("配布した記入用ブックに入力して保存し、このメールへの返信に添付して送ってください。"
-                   "すでに送っていただいた場合は、ファイルが開けるか(Excelブック .xlsx のままか)をご確認のうえ、"
-                   "もう一度送ってください。\n"),
+    "confirm": ("添付のブック「{file}」は、ご提出いただいたブックの確認していただきたいセルに印を付けたものです"
+                "(橙色のセル。最初のシート「確認事項」に一覧があり、セル番地をクリックすると該当のセルに移動します)。\n"
+                "内容が正しければ修正は不要です。その旨をこのメールへの返信でお知らせください。"
+                "修正した場合は、このブックを保存し、返信に添付して送ってください。\n"),
+    "confirm-list": ("添付の一覧「{file}」にシート名とセル番地があります。内容が正しければ修正は不要です。"
+                     "その旨をこのメールへの返信でお知らせください。修正した場合は、ご提出いただいたブックを保存し、"
+                     "返信に添付して送ってください。\n"),
     "deadline": "\n提出期限:{deadline}\n",
+    "deadline-passed": "\n提出期限:{deadline}(過ぎています)\n",
     "how-to-send": "提出方法:入力したブックをこのメールへの返信に添付してください(ファイル名は変えてもかまいません)。\n",
     "contact": "問い合わせ先:{contact}\n",
     "item": "・{where}{message}\n",
+    "item-action": "  → {action}\n",  # what to do, under the point
     "item-where": "{sheet}!{cell}:",
     "more-items": "・ほか {count} 件(添付の一覧をご覧ください)\n",
     "drafts-written": "メールの下書き(ダブルクリックで開いて送信できます):{count} 件({folder})",
@@ -149,8 +170,10 @@ MAIL_BODIES: dict[str, tuple[str, ...]] = {
     "fix": ("greeting", "thanks", "counts", "fix", "deadline", "contact"),
     "fix-list": ("greeting", "thanks", "counts", "fix-list", "deadline", "contact"),
     "fix-table": ("greeting", "thanks", "unreadable", "fix-table", "deadline", "contact"),
-    "missing": ("greeting", "missing", "send-again", "deadline", "contact"),
+    "confirm": ("greeting", "thanks", "confirm-counts", "confirm", "deadline", "contact"),
+    "confirm-list": ("greeting", "thanks", "confirm-counts", "confirm-list", "deadline", "contact"),
     "remind": ("greeting", "remind", "deadline", "how-to-send", "contact"),
+    "remind-late": ("greeting", "remind-late", "deadline-passed", "how-to-send", "contact"),
 }
 
 # ---- consolidator remind (output/督促/) ----------------------------------------------------------
@@ -165,6 +188,13 @@ REMIND_TEXT: dict[str, str] = {
     "written": "督促の下書きを作りました:未提出 {missing} 担当、修正待ち {fix} 担当({folder})",
     "list-written": "督促一覧:{path}",
     "none": "督促の必要な担当はありません(すべての担当から提出があり、エラーのあるファイルもありません)。",
+    "deadline-passed": "提出期限「{deadline}」は{days}日前の日付で、すでに過ぎています。督促の下書きは作っていません。",
+    "deadline-passed-cli": ("新しい提出期限を --deadline で指定してください。過ぎた期限のまま督促する場合は --past-deadline を"
+                            "付けてください(メールには、期限を過ぎているので至急送ってほしいと書きます)。"),
+    "deadline-prompt": "新しい提出期限を入力してください(過ぎた期限のまま督促する場合は、そのまま Enter)",
+    "deadline-passed-desk": ("新しい提出期限を入力してください。過ぎた期限のまま督促する場合は「期限を過ぎたまま督促する」に"
+                             "チェックを付けてください(メールには、期限を過ぎているので至急送ってほしいと書きます)。"),
+    "past-deadline-label": "期限を過ぎたまま督促する",
     "no-deadline": "注意:提出期限を日付として読み取れないため、期限までの日数は空欄です(--deadline 2023年5月31日 のように指定できます)。",
 }
 REMIND_HEADER = ("担当", "督促の内容", "宛先", "前回の督促", "督促の回数", "今回の督促", "提出期限",

@@ -3,10 +3,10 @@ the findings about the run's own outputs (:data:`OUTPUTS`)."""
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import INFO as I
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import ERROR as E
+from consolidator.severity import INFO as I
+from consolidator.severity import WARNING as W
 
 # Findings about the files a run writes (not about a returned workbook).
 OUTPUTS: dict[str, Message] = {
@@ -51,6 +51,7 @@ CLI_TEXT: dict[str, str] = {
     "import-findings": "配置できなかった行・確認が必要な項目:{count} 件",
     "plan-exported": "計画のブックを書き出しました:{file}(取組み {initiatives} 件、指標 {indicators} 件)。編集したら plan import {file} -o 計画.json で戻してください。",
     "plan-exported-blank": "空の計画のブックを書き出しました:{file}(前計画の指標 {measures} 件を「前計画の指標」シートに収録)。",
+    "plan-import-no-output": "書き出す計画カタログを -o で指定してください(作業フォルダでは --folder を付けると、そのフォルダの plan.json に書き出します)。",
     "plan-book-not-written": "計画のブックに {count} 件のエラーがあるため、計画カタログは書き出していません:{file}",
     "unknown-department": "計画にない担当です:{department}",
     "bad-year": "年度を読み取れません:{value}(例:令和4、2022)",
@@ -70,7 +71,7 @@ CLI_TEXT: dict[str, str] = {
     "demo-mistakes": "わざと入れた間違い:{mistakes}",
     "demo-findings": "検証結果:エラー {errors} 件、警告 {warnings} 件(検証ログで確認できます)",
     "no-submissions": "提出フォルダ {folder} がありません。返ってきたファイルを保存したフォルダを指定してください。",
-    "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は generate --plan でこのファイルを指定)",
+    "next-plan-written": "来年度用の計画カタログ(今年度の実績・予定を前年度分として収録):{path}(来年度は next-year でこれを作業フォルダの計画にするか、generate --plan でこのファイルを指定)",
     "output-error": "出力先フォルダ {folder} に書き込めませんでした({detail})。以前の出力はそのまま残っています。空き容量や書き込み権限を確認してから実行し直してください。",
     "output-busy": "出力先フォルダ {folder} は別の集約処理が使用中です。終わってから実行し直してください。",
     "output-held-open": "注意:{old} は Excel などで開かれているため置き換えられませんでした(元のファイルはそのままです)。今回の結果は {new} に保存しました。",
@@ -119,6 +120,7 @@ MASTER_TEXT: dict[str, str] = {
     "category": "【{category}】",
     "bullet": "・{text}",
     "explanation": "(増減の理由:{text})",  # after a far-off value on a report sheet
+    "accepted": "(承認理由:{text})",  # after a value whose warning the secretariat accepted
     "not-reported": "未報告",
     "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
     # the legend (凡例) of the sheets that colour cells: the colours of consolidator.colours
@@ -177,7 +179,7 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "measure_id": "指標ID", "measure": "指標", "owner": "担当", "target_text": "目標",
     "target": "目標値", "unit": "単位", "target_year": "目標年度", "past_years": "",
     "past_explanations": "過去の増減の理由", "value": "実績値", "explanation": "増減の理由",
-    "reason": "未記入理由", "achievement": "達成率", "judgement": "判定", "source": "出典",
+    "accepted": "承認理由", "reason": "未記入理由", "achievement": "達成率", "judgement": "判定", "source": "出典",
 }
 PAST_YEAR_COLUMN = "{year}度実績"  # {year}: 令和3年
 PAST_EXPLANATION = "{year}度:{text}"  # a past year's 増減の理由 in 過去の増減の理由

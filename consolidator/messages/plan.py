@@ -3,10 +3,10 @@ the catalog check's details and of its summary (``plan show``)."""
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import INFO as I  # noqa: E741
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import ERROR as E
+from consolidator.severity import INFO as I  # noqa: E741
+from consolidator.severity import WARNING as W
 
 PLAN: dict[str, Message] = {
     # ---- plan catalog -------------------------------------------------------------------------

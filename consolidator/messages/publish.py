@@ -8,8 +8,8 @@ and the command's lines.
 
 from __future__ import annotations
 
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import WARNING as W
 
 PUBLISH_DIR = "公表"  # output/公表/
 HTML_NAME = "{year}度_実施状況報告.html"  # {year}: 令和3年

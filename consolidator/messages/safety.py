@@ -3,9 +3,9 @@ texts that go into them (what a file looks like, where in a workbook, details)."
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import ERROR as E
+from consolidator.severity import WARNING as W
 
 SAFETY: dict[str, Message] = {
     # ---- file safety --------------------------------------------------------------------------

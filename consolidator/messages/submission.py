@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from consolidator.findings import ERROR as E
-from consolidator.findings import INFO as I  # noqa: E741
-from consolidator.findings import WARNING as W
 from consolidator.messages.table import Message
+from consolidator.severity import ERROR as E
+from consolidator.severity import INFO as I  # noqa: E741
+from consolidator.severity import WARNING as W
 
 SUBMISSION: dict[str, Message] = {
     # ---- intake and identity ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from consolidator.findings import Severity
+from consolidator.severity import Severity
 
 Message = tuple[Severity, str, str]
 """(severity, Japanese message, Japanese action), each text a ``str.format`` template."""

@@ -1,6 +1,9 @@
 """Stage 4, reading a returned workbook (only after the safety checks passed).
 
-- ``workbook``: cells and structure (names, properties, formulas) as plain data.
+- ``workbook``: the choice of reader (``read_workbook``): .ods by its content, else .xlsx.
+- ``raw_workbook``: a returned workbook as plain data (``RawWorkbook``), and what both
+  readers share.
+- ``xlsx_workbook``: cells and structure (names, properties, formulas) of an .xlsx.
 - ``ods_workbook``: the same from an OpenDocument spreadsheet (.ods); its identity in one
   function (``read_ods_identity``).
 - ``malformed``: the reader's own error (a malformed file) and the strict helpers raising it.

@@ -12,7 +12,7 @@ import marshal
 from typing import Any, get_args
 
 from consolidator.reading.malformed import MalformedWorkbook, strict_int
-from consolidator.reading.workbook import RawWorkbook, identity_sheet_name, remember
+from consolidator.reading.raw_workbook import RawWorkbook, identity_sheet_name, remember
 from consolidator.templates.model import (
     DEPARTMENT_KEY,
     META_COLUMNS,

@@ -13,7 +13,8 @@ from typing import Any
 from consolidator.cell_address import a1
 from consolidator.reading.field_list import stored_fields
 from consolidator.reading.fields import locate_field
-from consolidator.reading.workbook import identity_sheet_name, read_workbook
+from consolidator.reading.raw_workbook import identity_sheet_name
+from consolidator.reading.workbook import read_workbook
 
 __all__ = ["NotATemplate", "field_map", "stored_fields"]
 

@@ -29,8 +29,8 @@ from consolidator.cell_address import a1
 from consolidator.findings import Finding, make
 from consolidator.messages import OUTPUT_TEXT
 from consolidator.reading.field_list import workbook_fields
+from consolidator.reading.raw_workbook import RawWorkbook, is_identity_grid
 from consolidator.reading.sheet_layout import read_layout
-from consolidator.reading.workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
     HEADER_ROWS,
     INDICATOR_SHEET,

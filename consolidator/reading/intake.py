@@ -15,8 +15,8 @@ from pathlib import Path
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.plan.catalog import Catalog
+from consolidator.reading.raw_workbook import RawWorkbook
 from consolidator.reading.recognition import recognise
-from consolidator.reading.workbook import RawWorkbook
 from consolidator.submission import Identity
 from consolidator.templates.model import DEPARTMENT_KEY, META_SHEET, READABLE_FORMATS
 

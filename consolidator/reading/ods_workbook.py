@@ -31,9 +31,10 @@ from xml.etree import ElementTree as ET
 
 from consolidator.cell_address import Cell, parse_odf_ref
 from consolidator.limits import Limits
+from consolidator.package_parts import CONTENT
 from consolidator.reading import sparse_sheet
 from consolidator.reading.malformed import MalformedWorkbook, describe, strict_part, strict_xml
-from consolidator.reading.workbook import (
+from consolidator.reading.raw_workbook import (
     PROP_PREFIX,
     RawWorkbook,
     SheetInfo,
@@ -44,7 +45,6 @@ from consolidator.reading.workbook import (
     read_grids,
     sheets_to_read,
 )
-from consolidator.safety.odf_check import CONTENT
 from consolidator.safety.odf_scan import CELLS, OFFICE, ROW, SHEET, TABLE
 from consolidator.safety.package import Package
 from consolidator.templates.model import META_SHEET

@@ -33,7 +33,7 @@ from consolidator.messages import OUTPUT_TEXT, TEMPLATE_TEXT, YEAR_LABELS, fill
 from consolidator.messages.submission import RECOGNITION_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.fields import key_index_of
-from consolidator.reading.workbook import RawWorkbook
+from consolidator.reading.raw_workbook import RawWorkbook
 from consolidator.submission import Identity
 from consolidator.templates.model import TemplateModel, build, year_labels
 

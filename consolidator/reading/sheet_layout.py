@@ -27,7 +27,7 @@ from typing import Any
 
 from consolidator.messages import fill
 from consolidator.messages.submission import LAYOUT_TEXT
-from consolidator.reading.workbook import RawWorkbook, is_identity_grid
+from consolidator.reading.raw_workbook import RawWorkbook, is_identity_grid
 from consolidator.templates.model import (
     INDICATOR_SHEET,
     KEY_COL,

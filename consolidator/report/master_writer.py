@@ -23,7 +23,7 @@ from consolidator.colours import (
 )
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import format_number, wareki
-from consolidator.messages import MASTER_TEXT, fill
+from consolidator.messages import MASTER_TEXT, OUTPUT_TEXT, fill
 from consolidator.messages.outputs import (
     INDICATOR_COLUMNS,
     JUDGEMENT_TEXT,
@@ -54,8 +54,8 @@ INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_y
 # 指標一覧 and 未入力一覧 print at 8 pt or more on A4 landscape (table_sheets.set_print_layout):
 # long texts wrap; the last column (出典, コード) is for machines and does not print. A past
 # year's column is PAST_YEAR_WIDTH wide.
-INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 9, 10, 7, 12, 7, 8, 6, 5, 5, 6, 8,
-                                                6, 10, 8, 6, 5, 40), strict=True))
+INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 8, 9, 7, 11, 7, 8, 6, 5, 5, 6, 8,
+                                                6, 8, 7, 7, 6, 5, 40), strict=True))
 PAST_YEAR_WIDTH = 6
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
 # 基本目標N's columns fit A4 landscape one page wide at REPORT_POINTS's floor (80 %).
@@ -68,13 +68,20 @@ NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 def actual_text(m: MeasureResult) -> str:
     """An indicator's value as the report writes it:
-    「推進協議会への社会福祉法人の加入率 61.2%」; a value far off, with its explanation."""
+    「推進協議会への社会福祉法人の加入率 61.2%」; a value far off, with its explanation; a
+    value whose warning the secretariat accepted, with the 承認理由."""
+    accepted = fill(MASTER_TEXT["accepted"], text=accepted_text(m)) if m.accepted else ""
     if m.value is not None:
         why = fill(MASTER_TEXT["explanation"], text=m.explanation) if m.change_explained else ""
-        return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}{why}"
+        return f"{m.measure.name} {format_number(m.value)}{m.measure.unit or ''}{why}{accepted}"
     if m.reason:
-        return f"{m.measure.name} {m.reason_words}"
-    return f"{m.measure.name} {NOT_REPORTED_TEXT}"
+        return f"{m.measure.name} {m.reason_words}{accepted}"
+    return f"{m.measure.name} {NOT_REPORTED_TEXT}{accepted}"
+
+
+def accepted_text(m: MeasureResult) -> str | None:
+    """The 承認理由 of the warnings on ``m`` the secretariat accepted (who, when), or None."""
+    return OUTPUT_TEXT["list-separator"].join(m.accepted) or None
 
 
 class _Formats:
@@ -352,7 +359,8 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
             ini.id, ini.goal["title"], ini.activity["title"], ini.title, mv.id, mv.name,
             mv.owner, mv.target_text,
             m.target, mv.unit, mv.data.get("year"), *past, _past_explanations(mv.history),
-            m.value, m.explanation, m.reason if m.value is None else None, m.achievement,
+            m.value, m.explanation, accepted_text(m), m.reason if m.value is None else None,
+            m.achievement,
             JUDGEMENT_TEXT[m.judgement],
             str(m.source) if m.source else None,
         ])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from consolidator.checks.result import ValidationResult
-from consolidator.findings import ERROR
+from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import AT_MOST, BELOW
 from consolidator.plan.catalog import CATEGORIES, COUNCIL, Catalog, InitiativeView, MeasureView
 from consolidator.submission import Submission
@@ -52,6 +52,8 @@ class MeasureResult:
     source: Source | None = None
     flagged: bool = False  # a finding of severity error on this measure
     codes: list[str] = field(default_factory=list)
+    # The warnings on this measure the secretariat accepted: each its 承認理由 (who, when).
+    accepted: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> int | float | None:
@@ -142,7 +144,7 @@ def consolidate(result: ValidationResult) -> Consolidated:
     initiative, the ■実績 and ■予定 rows of each reporting department (empty where nothing
     was sent) and each measure's value or reason with its source cell and judgement."""
     catalog, year = result.catalog, result.year
-    errors, codes = _index_findings(result)
+    errors, codes, accepted = _index_findings(result)
     by_initiative: dict[str, list[MeasureView]] = {}
     for m in catalog.measures:
         by_initiative.setdefault(m.initiative.id, []).append(m)
@@ -159,7 +161,8 @@ def consolidate(result: ValidationResult) -> Consolidated:
                     continue
                 rows.append(TextRow(department, category, text, source, required,
                                     flagged=(department, fid) in errors))
-        measures = [_measure(result, errors, codes.get((m.owner, m.id), set()), m)
+        measures = [_measure(result, errors, codes.get((m.owner, m.id), set()), m,
+                             accepted.get((m.owner, m.id), []))
                     for m in by_initiative.get(ini.id, [])]
         inis.append(InitiativeResult(ini, status, plans, measures))
     return Consolidated(catalog, year, inis, result)
@@ -187,23 +190,29 @@ def _entry(sub: Submission | None, field_id: str) -> tuple[Any, Source | None]:
 
 
 def _index_findings(result: ValidationResult
-                    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], set[str]]]:
+                    ) -> tuple[set[tuple[str, str]], dict[tuple[str, str], set[str]],
+                               dict[tuple[str, str], list[str]]]:
     """One pass over the findings: the (department, field) pairs with an error, and the codes
-    found on each (department, measure) — a measure's field ids are ``<measure>.<role>``."""
+    found on each (department, measure) — a measure's field ids are ``<measure>.<role>`` —
+    and the accepted warnings' texts on each."""
     errors: set[tuple[str, str]] = set()
     codes: dict[tuple[str, str], set[str]] = {}
+    accepted: dict[tuple[str, str], list[str]] = {}
     for f in result.findings:
         if not f.field_id:
             continue
         department = f.department or ""
+        measure = (department, f.field_id.rsplit(".", 1)[0])
         if f.severity == ERROR:
             errors.add((department, f.field_id))
-        codes.setdefault((department, f.field_id.rsplit(".", 1)[0]), set()).add(f.code)
-    return errors, codes
+        elif f.severity == WARNING and f.accepted is not None:
+            accepted.setdefault(measure, []).append(f.accepted)
+        codes.setdefault(measure, set()).add(f.code)
+    return errors, codes, accepted
 
 
 def _measure(result: ValidationResult, errors: set[tuple[str, str]], codes: set[str],
-             m: MeasureView) -> MeasureResult:
+             m: MeasureView, accepted: list[str]) -> MeasureResult:
     sub = result.chosen.get(m.owner)
     value, source = _entry(sub, f"{m.id}.value")
     reason, reason_source = _entry(sub, f"{m.id}.reason")
@@ -216,4 +225,4 @@ def _measure(result: ValidationResult, errors: set[tuple[str, str]], codes: set[
         source=source or reason_source,
         flagged=any((m.owner, f"{m.id}.{r}") in errors for r in ("value", "reason",
                                                                   "reason_text")),
-        codes=sorted(codes))
+        codes=sorted(codes), accepted=accepted)

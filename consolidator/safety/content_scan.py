@@ -19,6 +19,7 @@ from consolidator.cell_text import utf16_length
 from consolidator.findings import Finding
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import SAFETY_TEXT, fill
+from consolidator.package_parts import UnsafeContent, ascii_view, resolve_target
 from consolidator.safety.odf_check import is_odf
 from consolidator.safety.odf_scan import scan_odf
 from consolidator.safety.package import Package
@@ -36,11 +37,8 @@ from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
     ZIP_OPEN_ERRORS,
-    UnsafeContent,
-    ascii_view,
     describe_exception,
     read_xml_part,
-    resolve_target,
     xml_attributes,
 )
 

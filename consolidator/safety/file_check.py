@@ -21,7 +21,6 @@ never followed nor copied.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterable
@@ -32,13 +31,13 @@ from urllib.parse import unquote
 from consolidator.findings import ERROR, Finding, make
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
 from consolidator.messages import LOOKS_LIKE, SAFETY_TEXT, fill
+from consolidator.package_parts import UnsafeContent, rels_name
 from consolidator.safety.odf_check import check_odf_package, is_odf
 from consolidator.safety.package import Package, read_package
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
     RELATIONSHIP_RE,
     ZIP_OPEN_ERRORS,
-    UnsafeContent,
     describe_exception,
     read_xml_part,
     xml_attributes,
@@ -282,8 +281,7 @@ def _classify_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], file: 
 
 def _external_target(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], key: str,
                      limits: Limits) -> str | None:
-    folder, base = posixpath.split(key)
-    rels = names.get(f"{folder}/_rels/{base}.rels")
+    rels = names.get(rels_name(key))
     if rels is None:
         return None
     try:

@@ -18,18 +18,21 @@ from xml.etree import ElementTree as ET
 from consolidator.findings import Finding, make
 from consolidator.limits import Limits, MiB
 from consolidator.messages import LOOKS_LIKE
+from consolidator.package_parts import (
+    CONTENT,
+    MANIFEST,
+    MANIFEST_NS,
+    ODF_PREFIX,
+    ODS_MIMETYPE,
+    UnsafeContent,
+)
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
-    UnsafeContent,
     describe_exception,
     read_xml_part,
 )
 
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-ODF_PREFIX = b"application/vnd.oasis.opendocument."
-MANIFEST = "META-INF/manifest.xml"
-CONTENT = "content.xml"
-MANIFEST_NS = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+M = "{" + MANIFEST_NS + "}"
 MACRO_FOLDERS = ("basic/", "scripts/")
 
 
@@ -58,12 +61,12 @@ def check_odf_package(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], fi
     except (ET.ParseError, *CORRUPT_ZIP_ERRORS) as exc:
         return "ods", [make("file-broken-zip", file=file,
                             detail=f"{MANIFEST}: {describe_exception(exc)}")]
-    entries = {el.get(f"{MANIFEST_NS}full-path", ""): el
-               for el in manifest.iter(f"{MANIFEST_NS}file-entry")}
+    entries = {el.get(f"{M}full-path", ""): el
+               for el in manifest.iter(f"{M}file-entry")}
     root = entries.get("/")
-    if root is None or root.get(f"{MANIFEST_NS}media-type", "").encode() != ODS_MIMETYPE:
+    if root is None or root.get(f"{M}media-type", "").encode() != ODS_MIMETYPE:
         return "not-workbook", [make("file-not-workbook", file=file, looks_like=LOOKS_LIKE["odf"])]
-    if any(True for _ in manifest.iter(f"{MANIFEST_NS}encryption-data")):
+    if any(True for _ in manifest.iter(f"{M}encryption-data")):
         return "encrypted", [make("file-encrypted", file=file)]
     if CONTENT not in names:
         return "ods", [make("file-missing-part", file=file, part=CONTENT)]

@@ -22,7 +22,7 @@ from consolidator.cell_address import a1, parse_odf_range
 from consolidator.cell_text import utf16_length
 from consolidator.limits import Limits
 from consolidator.messages import SAFETY_TEXT, fill
-from consolidator.safety.odf_check import CONTENT
+from consolidator.package_parts import CONTENT
 from consolidator.safety.scan_common import Collector, PartReader, sheet_part, where
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

@@ -14,9 +14,9 @@ from consolidator.cell_address import col_number
 from consolidator.findings import Finding, make
 from consolidator.limits import Limits
 from consolidator.messages import SAFETY_TEXT, fill
+from consolidator.package_parts import UnsafeContent
 from consolidator.safety.xml_parts import (
     CORRUPT_ZIP_ERRORS,
-    UnsafeContent,
     describe_exception,
     read_xml_part,
 )

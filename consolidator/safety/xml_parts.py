@@ -3,21 +3,21 @@
 Every XML part a reader parses goes through :func:`read_xml_part`: a hard cap on the
 decompressed bytes (declared sizes may lie), and any ``<!DOCTYPE``/``<!ENTITY`` (billion
 laughs, external entities) or an encoding that could hide one is refused with
-:class:`UnsafeContent`, which the caller turns into a finding.
+:class:`UnsafeContent`, which the caller turns into a finding. The rules themselves (the cap,
+the DTD refusal, relationship targets) live in :mod:`consolidator.package_parts`, which the
+feedback side follows too; this module adds the zip kept open for one file's checks.
 """
 
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import zipfile
 import zlib
 from typing import Any
 
-from consolidator.findings import Finding, make
-from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
-from consolidator.messages import SAFETY_TEXT, fill
+from consolidator.limits import DEFAULT_LIMITS, Limits
+from consolidator.package_parts import read_capped, refuse_unsafe_xml
 
 # What reading a part of a corrupt zip can raise (besides UnsafeContent).
 CORRUPT_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
@@ -45,22 +45,6 @@ def xml_attributes(text: bytes) -> dict[str, str]:
             for m in _ATTR.finditer(text)}
 
 
-def resolve_target(source: str, target: str) -> str:
-    """A relationship ``target`` of part ``source`` as a part name (OPC rules): relative to
-    the source's folder, or to the package root when it starts with ``/``; backslashes read
-    as slashes; ``..`` never climbs above the root."""
-    target = target.replace("\\", "/")
-    base = "" if target.startswith("/") else posixpath.dirname(source)
-    parts: list[str] = []
-    for piece in f"{base}/{target}".split("/"):
-        if piece == "..":
-            if parts:
-                parts.pop()
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
-
-
 class PackageZip(zipfile.ZipFile):
     """A zip opened once for all the checks and reads of one file (see
     :mod:`consolidator.safety.package`): the XML parts read through :func:`read_xml_part` are
@@ -78,33 +62,7 @@ class PackageZip(zipfile.ZipFile):
             self.room -= len(data)
 
 
-class UnsafeContent(Exception):
-    """A part that must not reach an XML parser (DOCTYPE/ENTITY, odd encoding, too big)."""
-
-    def __init__(self, code: str, part: str, detail: str = "", **placeholders: object):
-        super().__init__(f"{code}: {part}" + (f": {detail}" if detail else ""))
-        self.code = code
-        self.part = part
-        self.detail = detail
-        self.placeholders = placeholders
-
-    def finding(self, file: str | None) -> Finding:
-        return make(self.code, file=file, part=self.part, detail=self.detail,
-                    **self.placeholders)  # type: ignore[arg-type]
-
-
 # ---- XML parts -------------------------------------------------------------------------
-
-_XML_DECL = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
-# Encodings in which every ASCII character is its ASCII byte, so a byte search for
-# "<!DOCTYPE" cannot be dodged (UTF-7, EBCDIC, UTF-32 could). UTF-16 is decoded first.
-_ASCII_SAFE_ENCODINGS = {
-    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "iso8859-1",
-    "windows-1252", "cp1252", "shift_jis", "shift-jis", "sjis", "cp932", "windows-31j",
-    "ms932", "euc-jp",
-}
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-
 
 def read_xml_part(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo,
                   limits: Limits = DEFAULT_LIMITS, *, max_bytes: int | None = None) -> bytes:
@@ -124,52 +82,8 @@ def read_xml_part(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo,
         kept = zf.retained.get(part)
         if kept is not None and len(kept) <= cap:
             return kept  # read and checked before (a larger one is read again: it raises)
-    chunks: list[bytes] = []
-    total = 0
-    with zf.open(name) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > cap:
-                raise UnsafeContent("zip-bomb-size", part,
-                                    size_mb=fill(SAFETY_TEXT["size-over"], size=f"{cap / MiB:.1f}"),
-                                    limit_mb=f"{cap / MiB:.1f}")
-            chunks.append(chunk)
-    data = b"".join(chunks)
-    view = ascii_view(data, part)
-    m = _DTD.search(view)
-    if m:
-        raise UnsafeContent("xml-doctype", part, detail=m.group(1).decode().upper())
+    data = read_capped(zf, name, cap)
+    refuse_unsafe_xml(data, part)
     if isinstance(zf, PackageZip):
         zf.keep(part, data)
     return data
-
-
-def ascii_view(data: bytes, part: str) -> bytes:
-    """``data`` as bytes in which ASCII markup is ASCII: UTF-8 (and other ASCII-compatible
-    encodings) as is, UTF-16 transcoded to UTF-8; anything a parser could decode into markup
-    that a byte search cannot see (UTF-32, EBCDIC, UTF-7 ...) raises :class:`UnsafeContent`."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = data[3:]
-    elif data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        raise UnsafeContent("xml-encoding", part, value="UTF-32")
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace").encode("utf-8")
-    elif data[:2] == b"<\x00":
-        return data.decode("utf-16-le", "replace").encode("utf-8")
-    elif data[:2] == b"\x00<":
-        return data.decode("utf-16-be", "replace").encode("utf-8")
-    elif data[:1] == b"\x00" or data[:4] == b"\x4c\x6f\xa7\x94":  # UTF-32, EBCDIC "<?xm"
-        raise UnsafeContent("xml-encoding", part, value=data[:4].hex(" "))
-    else:
-        body = data
-    m = _XML_DECL.match(body[:512])
-    if m:
-        enc = m.group(1).decode("ascii").lower()
-        if enc not in _ASCII_SAFE_ENCODINGS:  # incl. "UTF-16" declared on non-UTF-16 bytes
-            raise UnsafeContent("xml-encoding", part, value=enc)
-    return body
-
-

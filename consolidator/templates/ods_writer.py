@@ -22,6 +22,8 @@ odfpy writes any ODF element, so named ranges (``table:named-range``), validity
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,7 @@ from consolidator.templates.writer import (
     REFERENCE_FILL,
     TEXT_WIDTHS,
     _height,
+    cover_lines,
     cover_request,
 )
 from consolidator.text_layout import FONT, row_height
@@ -144,7 +147,21 @@ def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: 
                                         text=value))
     doc.meta.addElement(Title(text=f"{t.department} {year_labels(t.year)['status']}"))
     doc.meta.addElement(InitialCreator(text="consolidator"))
-    doc.save(str(path))
+    _save(doc, path)
+
+
+def _save(doc: Any, path: Path) -> None:
+    """``doc`` written at ``path``, its manifest declaring the ODF version: ODF 1.2 requires
+    ``manifest:version``, which odfpy neither writes nor lets be set."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"<manifest:manifest ",
+                                    b'<manifest:manifest manifest:version="1.2" ', 1)
+            dst.writestr(info, data)
 
 
 def _address(sheet: str, row: int, col: int) -> str:
@@ -428,11 +445,7 @@ def _validation(name: str, kind: str, percent: bool, max_length: int | None, rol
 
 
 def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
-    labels = year_labels(t.year)
-    lines = fill(TEMPLATE_TEXT["cover"], department=t.department, status=labels["status"],
-                 plan=labels["plan"], value=labels["value"],
-                 deadline=deadline or TEMPLATE_TEXT["default-deadline"],
-                 contact=contact or TEMPLATE_TEXT["default-contact"]).split("\n")
+    lines = cover_lines(t, deadline, contact)
     table = Table(name=COVER_SHEET, stylename=book.table_style(False, pages_high=1),
                   protected="true")
     table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))
@@ -447,6 +460,7 @@ def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
 
 def _meta(book: _Book, identity: dict[str, str], fields: list[Field]) -> Table:
     table = Table(name=META_SHEET, stylename=book.table_style(True), protected="true")
+    table.addElement(TableColumn(numbercolumnsrepeated=len(META_COLUMNS)))  # ODF needs one
     style = book.cell()
     rows: list[list[str | None]] = [[k, v] for k, v in identity.items()]
     rows.append([])

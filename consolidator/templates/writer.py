@@ -124,12 +124,19 @@ def cover_request(deadline: str, contact: str) -> tuple[str, str]:
             contact or TEMPLATE_TEXT["default-contact"])
 
 
-def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None:
+def cover_lines(t: TemplateModel, deadline: str, contact: str) -> list[str]:
+    """The lines of the cover (記入要領), the same in .xlsx and .ods. Only a template with
+    categorised fields (市社協's) explains the categories 【独自】【受託】【補助】."""
     labels = year_labels(t.year)
     deadline, contact = cover_request(deadline, contact)
-    ctx = dict(department=t.department, status=labels["status"], plan=labels["plan"],
-               value=labels["value"], deadline=deadline, contact=contact)
-    lines = fill(TEMPLATE_TEXT["cover"], **ctx).split("\n")
+    categories = TEMPLATE_TEXT["cover-categories"] if any(f.category for f in t.fields) else ""
+    return fill(TEMPLATE_TEXT["cover"], department=t.department, status=labels["status"],
+                plan=labels["plan"], value=labels["value"], deadline=deadline,
+                contact=contact, categories=categories).split("\n")
+
+
+def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None:
+    lines = cover_lines(t, deadline, contact)
     ws.column_dimensions["A"].width = 110
     for i, line in enumerate(lines, start=1):
         cell = ws.cell(row=i, column=1)

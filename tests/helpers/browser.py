@@ -25,7 +25,8 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1280,900",
                   "--lang=ja-JP")
-STARTED = re.compile(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)")
+# The printed address: http://127.0.0.1:<port>/<root>/?token=<key>; base is up to the root.
+STARTED = re.compile(r"(http://127\.0\.0\.1:(\d+)/[\w-]+)/\?token=(\S+)")
 
 
 def have_browser() -> bool:
@@ -62,7 +63,7 @@ def chromium(profile: Path, downloads: Path) -> Iterator[Any]:
 @dataclass
 class RunningDesk:
     process: subprocess.Popen[str]
-    base: str  # http://127.0.0.1:<port>
+    base: str  # http://127.0.0.1:<port>/<root>: every page is below it
     port: int
     url: str  # the address with the key, as printed
 

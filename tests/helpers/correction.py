@@ -15,6 +15,8 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 
+from consolidator.feedback.findings_sheet import sheet_parts
+from consolidator.feedback.package import Package
 from consolidator.feedback.styles import OUR_FILLS
 from consolidator.findings import ERROR, WARNING
 
@@ -174,3 +176,70 @@ def decorate(src: Path, dst: Path, notes_on: dict[tuple[str, str], str],
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries.items():
             zf.writestr(name, data)
+
+
+# ---- markup only Excel writes ------------------------------------------------------------------
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_WORKBOOK_MARKUP = (
+    f'<mc:AlternateContent xmlns:mc="{_MC}"><mc:Choice Requires="x15">'
+    '<x15ac:absPath xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac" '
+    'url="C:\\Users\\fukushi\\Documents\\"/></mc:Choice></mc:AlternateContent>')
+_X14_RULE = (
+    '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:conditionalFormattings><x14:conditionalFormatting '
+    'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:cfRule type="expression" priority="99" id="{5B1F0C3E-2D4A-4C8B-9E7F-1A2B3C4D5E6F}">'
+    "<xm:f>_meta!$A$1=&quot;x&quot;</xm:f><x14:dxf><fill><patternFill><bgColor rgb=\"FFFFFF00\"/>"
+    "</patternFill></fill></x14:dxf></x14:cfRule><xm:sqref>A1</xm:sqref>"
+    "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>")
+
+
+def excel_markup(src: Path, dst: Path, sheet: str) -> None:
+    """``src`` as Excel saves it, in the parts the annotation edits: ``workbook.xml`` with
+    ``mc:Ignorable`` and an ``mc:AlternateContent`` (the folder it was saved in), and the sheet
+    ``sheet`` with ``mc:Ignorable`` (``x14ac:dyDescent`` on its rows) and a conditional format
+    that only the 2010 schema holds (a rule on another sheet, in ``extLst``)."""
+    part = dict(sheet_parts(Package(src)))[sheet]
+    entries = parts(src)
+    ignorable = (f' xmlns:mc="{_MC}" mc:Ignorable="x14ac" '
+                 'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"')
+    xml = entries[part]
+    xml = re.sub(rb"<worksheet\b[^>]*?(?=>)", lambda m: m.group(0) + ignorable.encode(), xml,
+                 count=1)
+    xml = re.sub(rb"<row\b(?=[^>]*\bht=)", b'<row x14ac:dyDescent="0.2"', xml)
+    assert b"<extLst" not in xml
+    entries[part] = xml.replace(b"</worksheet>", _X14_RULE.encode() + b"</worksheet>")
+    book = entries["xl/workbook.xml"]
+    book = re.sub(rb"<workbook\b[^>]*?(?=>)", lambda m: m.group(0) + (
+        f' xmlns:mc="{_MC}" mc:Ignorable="x15" '
+        'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main"').encode(),
+        book, count=1)
+    properties = re.search(rb"<workbookPr\b[^>]*/>", book)  # where Excel puts it
+    assert properties is not None
+    entries["xl/workbook.xml"] = book[:properties.end()] + _WORKBOOK_MARKUP.encode() + \
+        book[properties.end():]
+    for name in (part, "xl/workbook.xml"):
+        ET.fromstring(entries[name])
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+
+
+def mark_for_acceptance(log: Path, marks: dict[str, str | None]) -> dict[str, int]:
+    """As a manager in Excel: 承認する (and the reason, if any) on the row of each code of
+    ``validation_log.xlsx``; returns code → row number."""
+    wb = openpyxl.load_workbook(log)
+    ws = wb["検証ログ"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(name) + 1 for name in ("コード", "承認", "承認理由")}
+    rows = {}
+    for r in range(2, ws.max_row + 1):
+        code = ws.cell(r, col["コード"]).value
+        if code in marks:
+            ws.cell(r, col["承認"]).value = "承認する"
+            ws.cell(r, col["承認理由"]).value = marks[code]
+            rows[str(code)] = r
+    wb.save(log)
+    return rows

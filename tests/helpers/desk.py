@@ -16,22 +16,31 @@ from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.plan.catalog import Catalog
 
 PORT = 5000
-BASE = f"http://127.0.0.1:{PORT}"
-TOKEN = "k" * 43
+PAGES_ROOT = "/r" + "o" * 31  # the start's random first path segment, every page below it
+ORIGIN = f"http://127.0.0.1:{PORT}"  # what the desk's own pages send as Origin
+BASE = ORIGIN + PAGES_ROOT  # the test client's base: "/status" is PAGES_ROOT + "/status"
+TOKEN = "k" * 43  # the cookie's key
+FORM = "f" * 43  # the form's key, in the desk's pages
+
+
+GUARD = Guard(TOKEN, PORT, PAGES_ROOT, FORM)
+# A command, an option or a command name, as a terminal would want it typed: no page says one.
+TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validate|consolidate|"
+                      r"generate|diff|status|accept|remind|report|export|import|desk)(?![A-Za-z_])")
 
 
 def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
                 year: int = 2022) -> tuple[Any, Workspace]:
     """A test client of a desk on ``project`` (its key already a cookie), and its workspace."""
     workspace = Workspace(Project(project, catalog, year), limits)
-    app = create_app(workspace, Guard(TOKEN, PORT))
+    app = create_app(workspace, GUARD)
     client = app.test_client()
-    client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1")
+    client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1", path=f"{PAGES_ROOT}/")
     return client, workspace
 
 
 def post(client: Any, path: str, data: dict[str, Any] | None = None,
-         origin: str | None = BASE, token: str | None = TOKEN) -> Any:
+         origin: str | None = ORIGIN, token: str | None = FORM) -> Any:
     form = dict(data or {})
     if token is not None:
         form["csrf"] = token
@@ -65,16 +74,23 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 def row_cells(html: str, department: str) -> dict[str, str]:
-    """data-testid → text of the cells of a department's row on 状況."""
+    """data-testid → text of the cells of a department's row on 状況 (without its links' tags)."""
     row = re.search(rf'<tr id="unit-{re.escape(department)}".*?</tr>', html, re.S)
     assert row, department
-    return {k: v.strip() for k, v in re.findall(
+    return {k: re.sub(r"<[^>]*>", "", v).strip() for k, v in re.findall(
         r'<td[^>]*data-testid="([a-z-]+)"[^>]*>(.*?)</td>', row.group(0), re.S)}
 
 
 def accept_forms(html: str) -> list[dict[str, str]]:
     """The hidden fields (code, department, subject, value) of every accept form on 状況."""
     out = []
-    for form in re.findall(r'<form method="post" action="/status/accept".*?</form>', html, re.S):
+    action = f"{PAGES_ROOT}/status/accept"
+    for form in re.findall(rf'<form method="post" action="{action}".*?</form>', html, re.S):
         out.append(dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)))
     return out
+
+
+def upload(client: Any, paths: list[Path]) -> None:
+    """提出: the files dropped on the page under their own names (saved and checked)."""
+    assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
+                ).status_code == 302

@@ -1,6 +1,7 @@
 """Everything a run wrote into its output folder, as a person would compare it: every cell of
-every workbook (the master, the logs, the department files), the text of the CSV and JSON
-files (the log, next year's catalog), and the e-mail drafts as their headers, texts and
+every workbook (the master, the logs, the department files), the parts of every .ods (a
+department's own file marked), the text of the CSV and JSON files (the log, next year's
+catalog), and the e-mail drafts as their headers, texts and
 attachments. What legitimately differs between two runs of the same folder is left out: the
 state files (ledger, result cache, the lock), the copies of earlier masters (named by the
 time they were kept) and a draft's MIME boundary.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import email
 import io
 import tempfile
+import zipfile
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ def outputs_of(folder: Path) -> dict[str, Any]:
 def _content(name: str, data: bytes) -> Any:
     if name.endswith(".xlsx"):
         return _cells(data)
+    if name.endswith(".ods"):
+        return _parts(data)
     if name.endswith(".eml"):
         return _draft(data)
     return data.decode("utf-8")
@@ -45,6 +49,12 @@ def _cells(data: bytes) -> dict[str, list[list[Any]]]:
         path = Path(tmp) / "book.xlsx"
         path.write_bytes(data)
         return cell_values(path)
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """An OpenDocument file: each part's bytes (the zip's own times of writing left out)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def _draft(data: bytes) -> dict[str, Any]:
@@ -58,5 +68,6 @@ def _draft(data: bytes) -> dict[str, Any]:
         name = part.get_filename()
         parts.append((part.get_content_type(), name,
                       _cells(payload) if name and name.endswith(".xlsx")
+                      else _parts(payload) if name and name.endswith(".ods")
                       else payload.decode("utf-8", "replace")))
     return {"headers": headers, "parts": parts}

@@ -1,5 +1,6 @@
 """The desk's pages, one module each, in the order of the yearly cycle.
 
+- :mod:`.home`: はじめに, the steps of the year and where the folder is at;
 - :mod:`.plan`: 計画, the plan at a glance, the plan workbook to download and take back in;
 - :mod:`.forms`: 様式, generating the templates (and their e-mail drafts), downloading them;
 - :mod:`.submit`: 提出, dropping returned files, saved and checked at once;
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from consolidator.desk.pages import consolidate, forms, plan, status, submit
+from consolidator.desk.pages import consolidate, forms, home, plan, status, submit
 from consolidator.desk.workspace import Workspace
 
 
@@ -29,6 +30,7 @@ class Page:
 
 
 PAGES = [
+    Page("home", "home.show", home.blueprint),
     Page("plan", "plan.show", plan.blueprint),
     Page("forms", "forms.show", forms.blueprint),
     Page("submit", "submit.show", submit.blueprint),

@@ -1,17 +1,22 @@
 """集約: ``consolidate`` on the project folder — its progress polled by the page while it runs
 (:mod:`consolidator.desk.progress`) — then the master, the log
-and next year's catalog to download, and the 概要 figures (判定 per basic goal) on the page."""
+and next year's catalog to download, and the 概要 figures (判定 per basic goal) on the page;
+次の年度へ (``next-year``, confirmed on the page, and ``--force`` as a second box) and its
+元に戻す (``next-year --undo``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template
+from flask import Blueprint, jsonify, redirect, render_template, request
 
 from consolidator.desk.pages.downloads import send
 from consolidator.desk.workspace import Workspace
 from consolidator.findings import ERROR, WARNING
+from consolidator.japanese_values import wareki
+from consolidator.jobs.next_year import YearStep, archive_name, undo_record
 from consolidator.messages import MASTER_TEXT, fill
+from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.messages.outputs import JUDGEMENT_TEXT
 from consolidator.publish import PUBLISHED_KINDS
 from consolidator.report.merge import JUDGEMENTS
@@ -43,11 +48,27 @@ def blueprint(ws: Workspace) -> Blueprint:
             log=ws.project.servable(ws.project.log()) is not None,
             next_plan=ws.project.servable(ws.project.next_plan()) is not None,
             published=[kind for kind in PUBLISHED_KINDS
-                       if ws.project.servable(ws.project.published(kind)) is not None])
+                       if ws.project.servable(ws.project.published(kind)) is not None],
+            **_year_step(ws))
 
     @bp.post("/consolidate")
     def run() -> Any:
         ws.consolidate()
+        return redirect("/consolidate")
+
+    @bp.post("/next-year")
+    def go_next_year() -> Any:
+        if request.form.get("confirm") != "1":  # the box is required on the page too
+            ws.last_year_step = YearStep(False)
+        else:
+            ws.next_year(force=request.form.get("force") == "1")
+        ws.last_step_was_undo = False
+        return redirect("/consolidate")
+
+    @bp.post("/next-year/undo")
+    def undo_next_year() -> Any:
+        ws.undo_next_year()
+        ws.last_step_was_undo = True
         return redirect("/consolidate")
 
     @bp.get("/consolidate/progress")
@@ -75,3 +96,23 @@ def blueprint(ws: Workspace) -> Blueprint:
         return send(ws.project, ws.project.next_plan())
 
     return bp
+
+
+def _year_step(ws: Workspace) -> dict[str, Any]:
+    """What the 次の年度へ section shows: the year and its archive, whether the last step
+    can be undone, and the last step's outcome."""
+    y, step, undo = YEAR_STEP_DESK_TEXT, ws.last_year_step, ws.last_step_was_undo
+    message = ""
+    if step is not None:
+        if step.done:
+            message = y["undo-done"] if undo else fill(y["done"], archive=step.archive.name
+                                                       if step.archive else "", plan=step.plan)
+        elif not step.findings:
+            message = y["not-confirmed"]
+        else:
+            message = y["undo-refused" if undo else "refused"]
+    return {"y": y, "year_label": wareki(ws.project.year),
+            "archive": archive_name(ws.project.year),
+            "can_undo": undo_record(ws.project).is_file(),
+            "step_message": message, "step_ok": bool(step and step.done),
+            "step_findings": step.findings if step else []}

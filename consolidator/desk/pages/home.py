@@ -1,0 +1,28 @@
+"""はじめに: where the year stands — the steps of the year with the current one marked (from
+what the project folder holds, :mod:`consolidator.desk.steps`), the folder itself, and, once
+something has come in, the 状況 summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+
+from consolidator.desk.steps import current_step, year_steps
+from consolidator.desk.workspace import PLAN_FILE, Workspace
+
+
+def blueprint(ws: Workspace) -> Blueprint:
+    bp = Blueprint("home", __name__)
+
+    @bp.get("/")
+    def show() -> Any:
+        view = ws.status()
+        received = sum(1 for r in view.rows if r.received)
+        current = current_step(ws.project, ws.project.root / PLAN_FILE,
+                               all_received=received == len(view.rows))
+        return render_template("home.html", active="home", steps=year_steps(current),
+                               view=None if view.nothing_yet else view, received=received,
+                               root=str(ws.project.root.resolve()))
+
+    return bp
