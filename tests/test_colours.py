@@ -97,3 +97,29 @@ def test_the_desk_says_not_reported_in_the_palettes_purple() -> None:
     css = (Path(consolidator.desk.__file__).parent / "static" / "desk.css").read_text("utf-8")
     assert f"--missing: {colours.css(colours.MISSING_FONT).lower()};" in css
     assert "tr.missing td.state { color: var(--missing); }" in css
+
+
+def test_the_ods_feedback_sheet_has_the_same_legend(
+        tmp_path: Path, mini_catalog: Catalog) -> None:
+    """A department that returned an .ods gets an .ods back: its 確認事項 sheet carries the
+    legend too, in the palette's colours."""
+    from consolidator.jobs.runs import run_validate
+    from consolidator.templates.generate import generate_templates
+    from helpers.filling import complete_values
+    from helpers.ods_files import fill_ods
+    from helpers.ods_marks import TABLE, backgrounds, cells, content
+
+    [ods] = generate_templates(mini_catalog, YEAR, tmp_path / "t", only=[COUNCIL], fmt="ods")
+    (tmp_path / "s").mkdir()
+    fill_ods(ods, tmp_path / "s" / f"{COUNCIL}_提出.ods",
+             {**complete_values(ods), "1-1-1-s1.value": "約10"})
+    job = run_validate(tmp_path / "s", mini_catalog, YEAR, tmp_path / "out")
+    root = content(job.logs["departments"] / f"{COUNCIL}_確認事項.ods")
+    fills = backgrounds(root)
+    sheet = cells(root, "確認事項")
+    legend = [("".join(sheet[a].itertext()), fills.get(sheet[a].get(f"{TABLE}style-name", "")))
+              for a in ("A6", "B6")]
+    assert legend == [("エラー", colours.css(colours.ERROR_FILL).lower()),
+                      ("警告", colours.css(colours.WARNING_FILL).lower())]
+    assert "赤色=エラー" in "".join(sheet["C6"].itertext())
+    assert "".join(sheet["A7"].itertext()) == "重大度"

@@ -86,12 +86,15 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
     styles = add_sheet_formats(pkg)
     rows = [finding_row(f, set(parts)) for f in ordered]
     top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
-    legend = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"],
-              FEEDBACK_TEXT["legend"])
-    put_first(pkg, sheet_name, sheet_xml(top, legend, FEEDBACK_HEADER, rows, styles))
+    put_first(pkg, sheet_name, sheet_xml(top, LEGEND, FEEDBACK_HEADER, rows, styles))
     set_first_print_titles(pkg, sheet_name, len(top) + 2)  # the lines, the legend, the header
     _check_well_formed(pkg)
     pkg.save(dst)
+
+
+# The 確認事項 sheet's legend (凡例): the error and the warning word in their colours, and what
+# they mean, in the row under the how-to.
+LEGEND = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"], FEEDBACK_TEXT["legend"])
 
 
 def top_lines(request: Request, findings: list[Finding], file_label: str) -> list[str]:
