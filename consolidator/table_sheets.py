@@ -62,9 +62,9 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
             write_cell(ws, r, c, v)
-        ws.set_row(r, row_height((str(v), w) for v, w in zip(row, widths, strict=False)
-                                 if isinstance(v, str)))
-    ws.set_row(0, row_height(zip(header, widths, strict=False)))
+        ws.set_row(r, row_height(((str(v), w) for v, w in zip(row, widths, strict=False)
+                                  if isinstance(v, str)), points=FONT_POINTS))
+    ws.set_row(0, row_height(zip(header, widths, strict=False), points=FONT_POINTS))
     ws.freeze_panes(1, 0)
     printed = len(header) if printed is None else printed
     if printed < len(header):
@@ -73,21 +73,37 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     return ws
 
 
+def set_page(ws: Any) -> None:
+    """A4 landscape with narrow side margins: the paper of every sheet a manager prints."""
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.set_margins(left=SIDE_MARGIN_INCHES, right=SIDE_MARGIN_INCHES, top=0.6, bottom=0.6)
+
+
 def set_print_layout(ws: Any, widths: Sequence[float]) -> None:
     """A4 landscape, narrow side margins, the first row on every page, and a scale that keeps
     the text at :data:`FLOOR_POINTS` or more: one page wide (fit to width) when the columns
     ``widths`` fit at that scale, else the floor scale itself, the first column repeated on
     every page across. (xlsxwriter cannot give fit-to-width a floor, so the scale is computed
     here from the widths: :func:`fit_scale`.)"""
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.set_margins(left=SIDE_MARGIN_INCHES, right=SIDE_MARGIN_INCHES, top=0.6, bottom=0.6)
+    set_page(ws)
     ws.repeat_rows(0)
     if fit_scale(widths) >= FLOOR_SCALE:
         ws.fit_to_pages(1, 0)
     else:
         ws.set_print_scale(FLOOR_SCALE)
         ws.repeat_columns(0)
+
+
+def set_scaled_layout(ws: Any, widths: Sequence[float], points: float) -> int:
+    """A4 landscape at the scale that fits columns ``widths`` one page wide, never below
+    the floor of text ``points`` (:func:`floor_scale`); returns the scale. A fixed scale, not
+    fit-to-width: Excel drops manual page breaks when it fits a sheet to pages, and the
+    report sheets break before each 取組み."""
+    set_page(ws)
+    scale = max(fit_scale(widths), floor_scale(points))
+    ws.set_print_scale(scale)
+    return scale
 
 
 def fit_scale(widths: Sequence[float]) -> int:

@@ -101,6 +101,7 @@ def test_seed_round_trip_missing_list_is_exactly_the_seeds_gaps(
     assert reasons["1-3-1-s2"] == "実績なし"
     status = sheet_rows(job.master, "提出状況")
     assert [r[1] for r in status[1:]] == ["済"] * 17
+    assert {r[4] for r in status[1:]} == {"最新"}  # the template of this year, in words
 
 
 def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
@@ -109,7 +110,7 @@ def test_master_sheets_and_headers(seed_round_trip: dict[str, Any]) -> None:
     assert wb.sheetnames == ["概要", "基本目標1", "基本目標2", "基本目標3", "指標一覧", "推移",
                              "未入力一覧", "提出状況", "検証ログ"]
     assert [c.value for c in wb["提出状況"][1]] == [
-        "担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告",
+        "担当", "提出", "使用ファイル", "不使用ファイル", "様式", "エラー", "警告",
         "承認済み", "版数", "以前の版"]
     assert [c.value for c in wb["検証ログ"][1]][:3] == ["重大度", "コード", "担当"]
     assert wb["概要"]._charts, "the overview has a native chart"

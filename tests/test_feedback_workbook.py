@@ -144,7 +144,8 @@ def test_identity_names_validations_and_protection_are_intact(
     assert after["docProps/custom.xml"] == before["docProps/custom.xml"]
     meta = dict(sheet_parts(Package(sent)))["_meta"]
     assert after[meta] == before[meta]
-    assert _names(annotated) == _names(sent)
+    # the department's names as they were; the 確認事項 table's header prints on every page
+    assert _names(annotated) == {**_names(sent), ("print_titles", "確認事項"): "$7:$7"}
     for element in ("dataValidations", "sheetProtection", "mergeCells"):
         assert _sheet_elements(annotated, element) == _sheet_elements(sent, element), element
     assert re.findall(rb"<workbookProtection[^>]*>", after["xl/workbook.xml"]) == \
@@ -214,6 +215,8 @@ def test_a_second_round_replaces_the_earlier_marks(tmp_path: Path, templates: di
     assert set(highlights(again)) == left and set(links(again)) == left
     assert len(listed(again)) == 1
     assert openpyxl.load_workbook(again).sheetnames.count("確認事項") == 1
+    assert _names(again)["print_titles", "確認事項"] == "$7:$7"  # once, replaced
+    assert len(re.findall(rb'Print_Titles" localSheetId="0"', parts(again)["xl/workbook.xml"])) == 1
 
 
 def test_a_warning_is_orange_and_a_clean_department_gets_nothing(

@@ -82,11 +82,13 @@ def _top_line(on_page: list[Word]) -> str:
 
 def _heading_line(model: TemplateModel, rows_of_sheet: str) -> re.Pattern[str]:
     """The first printed line of a sheet's heading row: a beginning of each heading cell
-    (a cell's text wraps), left to right."""
+    (a cell's text wraps), left to right; the hidden columns (past years without an actual)
+    do not print."""
     heading = getattr(model, rows_of_sheet)[HEADER_ROWS - 1].cells
+    hidden = set(model.empty_history_columns()) if rows_of_sheet == "indicator_rows" else set()
     return re.compile("".join(
         "(?:" + "|".join(re.escape(text[:k]) for k in range(len(text), 0, -1)) + ")"
-        for text in (_squeezed(heading[col]) for col in sorted(heading))))
+        for text in (_squeezed(heading[col]) for col in sorted(heading) if col not in hidden)))
 
 
 def _continued_pages(pages: dict[int, list[Word]], model: TemplateModel

@@ -143,3 +143,36 @@ def test_the_template_prints_one_page_wide_and_the_cover_on_one_page(
         assert props.getAttribute("printorientation") == "landscape"
         assert (props.getAttribute("scaletox"), props.getAttribute("scaletoy")) == (
             "1", "1" if name == COVER_SHEET else "0"), name
+
+
+def test_the_report_sheets_and_the_feedback_sheet_fit_one_page_wide_at_8_points() -> None:
+    """基本目標N, 概要, 推移 (as wide as its charts, two years) and a department's 確認事項
+    fit A4 landscape one page wide at a scale that keeps their 10 pt text at 8 pt."""
+    from consolidator.feedback.findings_sheet import POINTS, WIDTHS
+    from consolidator.report import trend_sheet
+    from consolidator.report.master_writer import OVERVIEW_WIDTHS, REPORT_POINTS, REPORT_WIDTHS
+    from consolidator.table_sheets import fit_scale, floor_scale
+
+    assert floor_scale(POINTS) == floor_scale(REPORT_POINTS) == floor_scale(
+        trend_sheet.POINTS) == 80
+    for name, widths in {"基本目標N": REPORT_WIDTHS, "概要": OVERVIEW_WIDTHS,
+                         "推移": trend_sheet.column_widths(2), "確認事項": WIDTHS}.items():
+        assert fit_scale(widths) >= 80, (name, fit_scale(widths))
+    assert trend_sheet.CHARTS_PER_ROW * (trend_sheet.chart_width() + trend_sheet.CHART_GAP) \
+        <= sum(7 * w + 5 for w in trend_sheet.column_widths(2)) + trend_sheet.CHART_GAP
+
+
+def test_the_report_sheets_print_at_a_fixed_scale_keeping_their_page_breaks(
+        tmp_path: Path, mini_catalog: Catalog) -> None:
+    """基本目標N break before each 取組み: a fixed scale (Excel drops manual breaks on a
+    sheet fitted to pages), A4 landscape."""
+    from consolidator.jobs.demo import run_demo
+
+    run_demo(tmp_path, mini_catalog)
+    wb = openpyxl.load_workbook(next((tmp_path / "output").glob("master_*.xlsx")))
+    for name in ("概要", "基本目標1", "推移"):
+        ws = wb[name]
+        assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
+        assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+        assert int(ws.page_setup.scale or 100) >= 80, name
+    assert len(wb["基本目標1"].row_breaks.brk) >= 1

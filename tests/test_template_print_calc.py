@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pdfplumber
 import pytest
 
@@ -27,7 +26,7 @@ from consolidator.templates.model import (
     TEXT_SHEET,
 )
 from helpers.filling import by_department
-from helpers.printed_pages import FLOOR, heading_pattern, lines, sizes
+from helpers.printed_pages import FLOOR, heading_pattern, lines, printed_headings, sizes
 
 pytestmark = pytest.mark.calc
 
@@ -73,8 +72,7 @@ def test_the_template_prints_on_a4_at_8_points_the_cover_on_one_page(
 
     measured = {}
     for (fmt, department), pdf in pdfs.items():
-        ws = openpyxl.load_workbook(made["xlsx", department])
-        headings = {s: [str(c.value or "") for c in ws[s][HEADER_ROWS]]
+        headings = {s: printed_headings(made["xlsx", department], s, HEADER_ROWS)
                     for s in (TEXT_SHEET, INDICATOR_SHEET)}
         pages = _sheet_pages(pdf, headings)
         for sheet, on_pages in pages.items():

@@ -204,3 +204,13 @@ def test_the_cover_speaks_to_its_reader(tmp_path: Path, mini_catalog: Catalog, f
         assert cover.startswith(f"{department} ") and "4. 実績値がない場合は" in cover
         assert ("【独自】【受託】【補助】" in cover) == (department == "市社協"), department
         assert ("5. " in cover) == (department == "市社協"), department
+
+
+def test_the_format_version_is_said_in_words() -> None:
+    """What a reader sees of a returned file's format version (提出状況, the desk): 最新 or
+    以前の様式, not the internal number (which stays in _meta and the properties)."""
+    from consolidator.templates.model import READABLE_FORMATS, format_words
+
+    assert format_words(FORMAT_VERSION) == "最新"
+    assert {format_words(v) for v in READABLE_FORMATS if v != FORMAT_VERSION} == {"以前の様式"}
+    assert format_words("") == ""

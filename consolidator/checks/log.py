@@ -28,6 +28,7 @@ from consolidator.messages.outputs import (
 from consolidator.output_names import LOG_KINDS, log_name
 from consolidator.safe_paths import output_path
 from consolidator.table_sheets import add_table_sheet
+from consolidator.templates.model import format_words
 from consolidator.text_layout import display_width, pad, rpad
 
 # Widths that print at 8 pt or more on A4 landscape (table_sheets.set_print_layout): long
@@ -65,8 +66,9 @@ def summary_row(row: dict[str, Any]) -> list[Any]:
     received = OUTPUT_TEXT["received"] if row["received"] else OUTPUT_TEXT["not-received"]
     separator = OUTPUT_TEXT["list-separator"]
     return [row["department"], received, row["file"], separator.join(row["not_used"]),
-            row["format_version"], row["errors"], row["warnings"], row.get("accepted", 0),
-            row.get("versions", 0), separator.join(row.get("superseded", []))]
+            format_words(str(row["format_version"])), row["errors"], row["warnings"],
+            row.get("accepted", 0), row.get("versions", 0),
+            separator.join(row.get("superseded", []))]
 
 
 def console_lines(findings: list[Finding], department_rows: list[dict[str, Any]]) -> list[str]:

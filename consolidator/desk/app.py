@@ -24,6 +24,7 @@ from consolidator.jobs.output_folder import OutputBusy
 from consolidator.limits import MiB
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.templates.model import format_words
 
 SECURITY_HEADERS = {
     # Everything the pages use is served by the desk itself: no CDN, nothing inline.
@@ -77,7 +78,7 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
         t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
-        action=desk_action, csrf_field=FORM_FIELD,
+        action=desk_action, csrf_field=FORM_FIELD, format_words=format_words,
         csrf=guard.form, folder=str(workspace.project.root),
         pages=[(p.key, p.endpoint) for p in PAGES])
 

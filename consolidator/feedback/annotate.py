@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.checks.log import department_row
-from consolidator.feedback.findings_sheet import Row, put_first, sheet_parts, sheet_xml
+from consolidator.feedback.findings_sheet import (
+    Row,
+    put_first,
+    set_first_print_titles,
+    sheet_parts,
+    sheet_xml,
+)
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
 from consolidator.feedback.package import CONTENT_TYPES, Package, PackageError
@@ -79,10 +85,16 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
         add_notes(pkg, part, cell_notes(mine), FEEDBACK_TEXT["note-author"], NOTE_MARKER)
     styles = add_sheet_formats(pkg)
     rows = [finding_row(f, set(parts)) for f in ordered]
-    put_first(pkg, sheet_name, sheet_xml(top_lines(request, findings, file_label),
-                                         FEEDBACK_HEADER, rows, styles))
+    top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
+    put_first(pkg, sheet_name, sheet_xml(top, LEGEND, FEEDBACK_HEADER, rows, styles))
+    set_first_print_titles(pkg, sheet_name, len(top) + 2)  # the lines, the legend, the header
     _check_well_formed(pkg)
     pkg.save(dst)
+
+
+# The 確認事項 sheet's legend (凡例): the error and the warning word in their colours, and what
+# they mean, in the row under the how-to.
+LEGEND = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"], FEEDBACK_TEXT["legend"])
 
 
 def top_lines(request: Request, findings: list[Finding], file_label: str) -> list[str]:

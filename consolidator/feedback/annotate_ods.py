@@ -22,6 +22,7 @@ from pathlib import Path
 
 from consolidator.cell_address import col_number, quote_sheet
 from consolidator.feedback.annotate import (
+    LEGEND,
     NOTE_MARKER,
     Request,
     cell_notes,
@@ -29,7 +30,7 @@ from consolidator.feedback.annotate import (
     marked_cell,
     top_lines,
 )
-from consolidator.feedback.findings_sheet import LABEL_STYLES, WIDTHS, Row
+from consolidator.feedback.findings_sheet import LABEL_STYLES, POINTS, TITLE_POINTS, WIDTHS, Row
 from consolidator.feedback.odf_content import (
     Element,
     Names,
@@ -105,7 +106,8 @@ def annotate_ods(src: Path, dst: Path, findings: list[Finding], request: Request
                                         note.text, defaults.get(col, "Default"))
         xml = edit_cells(xml, where, names, edits)
     rows = [finding_row(f, set(sheets)) for f in ordered]
-    table = _findings_table(names, sheet_name, top_lines(request, findings, file_label), rows,
+    top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
+    table = _findings_table(names, sheet_name, top, rows,
                             _SheetStyles(names, new_styles, styles.taken))
     xml = _put_first(_add_automatic_styles(xml, names, new_styles), names, table)
     xml = declare(xml, names)
@@ -373,8 +375,8 @@ class _SheetStyles:
 
 def _findings_table(names: Names, sheet_name: str, top: list[str], rows: list[Row],
                     styles: _SheetStyles) -> bytes:
-    """The 確認事項 sheet as a ``table:table``: the lines above, the header, a row per
-    finding with its セル linked to the cell (as :func:`findings_sheet.sheet_xml`)."""
+    """The 確認事項 sheet as a ``table:table``: the lines above, the legend, the header, a
+    row per finding with its セル linked to the cell (as :func:`findings_sheet.sheet_xml`)."""
     q = names.q
     cell, covered, p = q("table", "table-cell"), q("table", "covered-table-cell"), q("text", "p")
     width_all = sum(WIDTHS)
@@ -400,13 +402,20 @@ def _findings_table(names: Names, sheet_name: str, top: list[str], rows: list[Ro
     out = [f'<{q("table", "table-column")} {q("table", "style-name")}="{c}"/>'
            for c in styles.columns]
     for r, text in enumerate(top, start=1):
-        height = row_height([(text, width_all)]) if text else 15
+        height = row_height([(text, width_all)], points=TITLE_POINTS if r == 1 else POINTS)
         if r == 1:
             out.append(row(height, text_cell(text, styles.cells["title"])))
         else:
             out.append(row(height, text_cell(text, styles.cells["text"], span=len(WIDTHS))
                            + f'<{covered} {q("table", "number-columns-repeated")}='
                              f'"{len(WIDTHS) - 1}"/>'))
+    error, warning, meaning = LEGEND
+    out.append(row(row_height([(meaning, sum(WIDTHS[2:]))]),
+                   text_cell(error, styles.cells[LABEL_STYLES[ERROR]])
+                   + text_cell(warning, styles.cells[LABEL_STYLES[WARNING]])
+                   + text_cell(meaning, styles.cells["text"], span=len(WIDTHS) - 2)
+                   + f'<{covered} {q("table", "number-columns-repeated")}='
+                     f'"{len(WIDTHS) - 3}"/>'))
     header = "".join(text_cell(h, styles.cells["header"]) for h in FEEDBACK_HEADER)
     out.append(f'<{q("table", "table-header-rows")}>'
                + row(row_height([(h, w) for h, w in zip(FEEDBACK_HEADER, WIDTHS, strict=True)]),

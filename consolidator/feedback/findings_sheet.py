@@ -22,6 +22,7 @@ from consolidator.feedback.package import (
     add_override,
     add_relationship,
     escape,
+    insert_child,
     main_prefix,
     qualified,
     r_id_attribute,
@@ -34,8 +35,11 @@ from consolidator.text_layout import row_height
 WORKBOOK = "xl/workbook.xml"
 LABEL_STYLES = {ERROR: "error-label", WARNING: "warning-label"}
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-WIDTHS = (8, 12, 9, 30, 16, 50, 44)
-TOP_ROWS = 6  # title, deadline, contact, file, how-to, blank; then the table's header
+# The columns fit A4 landscape one page wide at 80 % (the 10 pt text prints at 8 pt or more,
+# see consolidator.table_sheets.floor_scale).
+WIDTHS = (6, 10, 7, 22, 12, 42, 34)
+POINTS, TITLE_POINTS = 10, 14  # the table's text, the title
+TOP_ROWS = 6  # title, deadline, contact, file, how-to, legend; then the table's header
 
 
 @dataclass(frozen=True)
@@ -47,20 +51,27 @@ class Row:
     target: tuple[str, str] | None
 
 
-def sheet_xml(top: list[str], header: tuple[str, ...], rows: list[Row],
-              styles: dict[str, int]) -> bytes:
-    """The worksheet: ``top`` lines (title, deadline, contact …), the header, one row per
+def sheet_xml(top: list[str], legend: tuple[str, str, str], header: tuple[str, ...],
+              rows: list[Row], styles: dict[str, int]) -> bytes:
+    """The worksheet: ``top`` lines (title, deadline, contact …), the ``legend`` (the error
+    and the warning word in their colours, and what they mean), the header, one row per
     finding with the セル column linked to the cell."""
     out: list[str] = []
     merges: list[str] = []
     width_all = sum(WIDTHS)
     for r, text in enumerate(top, start=1):
         style = styles["title"] if r == 1 else styles["text"]
-        height = row_height([(text, width_all)]) if text else 15
+        height = row_height([(text, width_all)], points=TITLE_POINTS if r == 1 else POINTS)
         out.append(_row(r, [(1, text, style)], height))
         if r > 1:
             merges.append(f"A{r}:G{r}")
-    header_row = len(top) + 1
+    r = len(top) + 1
+    error, warning, meaning = legend
+    out.append(_row(r, [(1, error, styles["error-label"]), (2, warning, styles["warning-label"]),
+                        (3, meaning, styles["text"])],
+                    row_height([(meaning, sum(WIDTHS[2:]))])))
+    merges.append(f"C{r}:G{r}")
+    header_row = r + 1
     out.append(_row(header_row, [(c, h, styles["header"]) for c, h in enumerate(header, 1)],
                     row_height([(h, w) for h, w in zip(header, WIDTHS, strict=True)])))
     links: list[str] = []
@@ -179,6 +190,39 @@ def put_first(pkg: Package, name: str, xml: bytes) -> None:
                        .encode() + m.group(3) if int(m.group(2)) < len(names) else m.group(0),
                        wb)
     pkg.write(WORKBOOK, _VIEW.sub(_first_tab, wb, count=1))
+
+
+WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
+                  "sheets", "functionGroups", "externalReferences", "definedNames", "calcPr",
+                  "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr",
+                  "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects",
+                  "extLst")
+_FIRST_TITLES = re.compile(
+    rb'<((?:[\w.-]+:)?)definedName\b[^>]*?\bname="_xlnm\.Print_Titles"[^>]*?'
+    rb'\blocalSheetId="0"[^>]*?(?:/>|>.*?</\1definedName>)', re.S)
+_FIRST_TITLES_SWAPPED = re.compile(
+    rb'<((?:[\w.-]+:)?)definedName\b[^>]*?\blocalSheetId="0"[^>]*?'
+    rb'\bname="_xlnm\.Print_Titles"[^>]*?(?:/>|>.*?</\1definedName>)', re.S)
+
+
+def set_first_print_titles(pkg: Package, name: str, row: int) -> None:
+    """Row ``row`` (the table's header) of the first sheet (``name``) printed on every page:
+    its print titles, replacing those the sheet had (an earlier annotation's)."""
+    wb = pkg.read(WORKBOOK)
+    wb = _FIRST_TITLES_SWAPPED.sub(b"", _FIRST_TITLES.sub(b"", wb))
+    p = main_prefix(wb)
+    title = (f'<{qualified(p, "definedName")} name="_xlnm.Print_Titles" localSheetId="0">'
+             f"{escape(quote_sheet(name))}!${row}:${row}</{qualified(p, 'definedName')}>").encode()
+    tag = qualified(p, "definedNames").encode()
+    m = re.search(rb"<" + re.escape(tag) + rb"\b[^>]*?(/?)>", wb)
+    if m is None:
+        wb = insert_child(wb, b"<" + tag + b">" + title + b"</" + tag + b">", "definedNames",
+                          WORKBOOK_ORDER)
+    elif m.group(1):
+        wb = wb[:m.start()] + b"<" + tag + b">" + title + b"</" + tag + b">" + wb[m.end():]
+    else:
+        wb = wb[:m.end()] + title + wb[m.end():]
+    pkg.write(WORKBOOK, wb)
 
 
 def _first_tab(m: re.Match[bytes]) -> bytes:

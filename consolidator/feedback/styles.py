@@ -9,6 +9,16 @@ from __future__ import annotations
 
 import re
 
+from consolidator.colours import (
+    ERROR_FILL,
+    ERROR_FONT,
+    GRID,
+    HEADER_FILL,
+    LINK_FONT,
+    WARNING_FILL,
+    WARNING_FONT,
+)
+from consolidator.feedback.findings_sheet import POINTS, TITLE_POINTS
 from consolidator.feedback.package import Package, PackageError, insert_child, main_prefix
 from consolidator.text_layout import FONT
 
@@ -16,12 +26,10 @@ STYLES = "xl/styles.xml"
 STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
                     "cellStyles", "dxfs", "tableStyles", "colors", "extLst")
 
-# Colours used for nothing else, recognised again in a returned file: errors red, warnings
+# The colours of consolidator.colours (named here too, where the annotation's readers import
+# them): used for nothing else, recognised again in a returned file — errors red, warnings
 # orange (both far from the pale yellow of the input cells).
-ERROR_FILL, ERROR_FONT = "FFFFA7A7", "FF9C0006"
-WARNING_FILL, WARNING_FONT = "FFFFCC80", "FF7F3F00"
 OUR_FILLS = {ERROR_FILL, WARNING_FILL}
-HEADER_FILL, LINK_FONT, GRID = "FFD9E2F3", "FF0563C1", "FFA6A6A6"
 
 
 def _span(xml: bytes, p: bytes, name: str) -> tuple[re.Match[bytes], int, int] | None:
@@ -118,7 +126,7 @@ def our_dxf_ids(pkg: Package) -> set[int]:
 SHEET_FORMATS = ("title", "text", "header", "link", "error-label", "warning-label")
 
 
-def _font(size: int, bold: bool = False, color: str | None = None,
+def _font(size: float, bold: bool = False, color: str | None = None,
           underline: bool = False) -> str:
     return ("<font>" + ("<b/>" if bold else "") + ("<u/>" if underline else "")
             + f'<sz val="{size}"/>' + (f'<color rgb="{color}"/>' if color else "")
@@ -142,9 +150,9 @@ def add_sheet_formats(pkg: Package) -> dict[str, int]:
     """The cell formats of the 確認事項 sheet (:data:`SHEET_FORMATS`) → their xf index."""
     xml = pkg.read(STYLES)
     xml, f0 = append_items(xml, "fonts", "font", [
-        _font(14, bold=True), _font(10), _font(10, bold=True),
-        _font(10, color=LINK_FONT, underline=True), _font(10, bold=True, color=ERROR_FONT),
-        _font(10, color=WARNING_FONT)])
+        _font(TITLE_POINTS, bold=True), _font(POINTS), _font(POINTS, bold=True),
+        _font(POINTS, color=LINK_FONT, underline=True),
+        _font(POINTS, bold=True, color=ERROR_FONT), _font(POINTS, color=WARNING_FONT)])
     xml, fill0 = append_items(xml, "fills", "fill", [_fill(HEADER_FILL), _fill(ERROR_FILL),
                                                      _fill(WARNING_FILL)])
     side = f'style="thin"><color rgb="{GRID}"/>'

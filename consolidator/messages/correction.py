@@ -43,6 +43,10 @@ FEEDBACK_TEXT: dict[str, str] = {
                "修正したら、このブックを保存してそのまま返送してください(このシート、メモ、色はそのままでかまいません)。"),
     "note-action": "対処:{action}",
     "whole-file": "(ブック全体)",
+    # the legend (凡例) under the how-to: two cells in the colours, then what they mean
+    "legend-error": "エラー",
+    "legend-warning": "警告",
+    "legend": "凡例:赤色=エラー(修正が必要)、橙色=警告(内容の確認をお願いします)。シートの該当セルも同じ色で、「重大度」欄にも書いています。",
 }
 FEEDBACK_HEADER = ("重大度", "シート", "セル", "指標", "入力値", "メッセージ", "対処")
 

@@ -73,7 +73,7 @@ DESK_TEXT: dict[str, str] = {
     "col-original": "送ったファイル",
     "col-saved": "保存したファイル",
     "col-department": "担当",
-    "col-version": "様式バージョン",
+    "col-version": "様式",
     "col-used": "集約",
     "used": "使用",
     "not-used": "不使用",

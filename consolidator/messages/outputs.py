@@ -123,8 +123,14 @@ MASTER_TEXT: dict[str, str] = {
     "accepted": "(承認理由:{text})",  # after a value whose warning the secretariat accepted
     "not-reported": "未報告",
     "previous-report-title": "{year}度実施状況・{next_year}度実施予定",
-    "legend-missing": "赤色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)",
-    "legend-flagged": "黄色のセル:検証でエラーのあった入力(検証ログで内容を確認してください)",
+    # the legend (凡例) of the sheets that colour cells: the colours of consolidator.colours
+    "legend-error-label": "エラー",
+    "legend-missing-label": "未報告",
+    "legend-error": "赤色のセル:検証でエラーのあった入力。セルの先頭にも【エラー】とあります(内容は検証ログで確認してください)",
+    "legend-missing": "紫色のセル:未報告(実施状況・実績値の記入がない、または担当の提出がない)。セルにも「未報告」とあります",
+    "legend-short": "凡例:赤色=エラー(セルの先頭に【エラー】)、紫色=未報告",
+    "indicator-legend": "凡例:紫色=判定が未報告",
+    "error-marker": "【エラー】",
     "legend-rule": "達成率 = 実績値 ÷ 目標値(「以下」「未満」の目標は逆)。実績値がなければ数値目標の有無にかかわらず未報告、実績値があって数値目標のない指標は評価対象外。",
 }
 
@@ -147,6 +153,10 @@ OUTPUT_TEXT: dict[str, str] = {
     "list-separator": "、",
     "quote-separator": "」「",  # between names quoted together: 「a」「b」
     "deleted-cell": "(削除)",
+    # which template a department returned (its machine-readable format version stays in the
+    # file's _meta sheet and properties): this year's layout, or an older copy's
+    "format-current": "最新",
+    "format-older": "以前の様式",
 }
 
 # ---- the validation log ------------------------------------------------------------------------
@@ -158,7 +168,7 @@ DEPARTMENT_LOG_DIR = "担当別"  # output/担当別/<担当>_確認事項.xlsx
 DEPARTMENT_LOG_SUFFIX = "_確認事項.xlsx"
 LOG_HEADER = ("重大度", "コード", "担当", "ファイル", "シート", "セル", "取組み", "指標", "入力値",
               "メッセージ", "対処", "承認", "承認理由", "項目ID")
-SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式バージョン", "エラー", "警告",
+SUMMARY_HEADER = ("担当", "提出", "使用ファイル", "不使用ファイル", "様式", "エラー", "警告",
                   "承認済み", "版数", "以前の版")
 
 # ---- the master's tables --------------------------------------------------------------------

@@ -23,7 +23,7 @@ SUBMISSION: dict[str, Message] = {
     "identity-mismatch": (W, "様式の識別情報(非表示シート「_meta」)の {key} が文書プロパティと異なります"
                              "(シート:{value}、プロパティ:{other}):{file}",
                           "非表示シートは編集しないでください。配布した様式に記入し直してください。"),
-    "format-version-unknown": (E, "様式の形式バージョン {value} はこのツールでは読めません:{file}",
+    "format-version-unknown": (E, "このツールの知らない作り方の様式です(新しい版のツールで作られた様式など。形式 {value}):{file}",
                                "今年度配布した様式に記入して送付してください。"),
     "other-plan": (E, "別の計画の様式です(計画ID {value}):{file}",
                    "今回の計画の様式に記入して送付してください。"),

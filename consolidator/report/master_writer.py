@@ -13,6 +13,14 @@ from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
 from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_findings
+from consolidator.colours import (
+    ERROR_FILL,
+    ERROR_FONT,
+    MISSING_CHART,
+    MISSING_FILL,
+    MISSING_FONT,
+    css,
+)
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import format_number, wareki
 from consolidator.messages import MASTER_TEXT, OUTPUT_TEXT, fill
@@ -33,7 +41,12 @@ from consolidator.report.merge import (
     TextRow,
 )
 from consolidator.report.trend_sheet import add_trend_sheet, past_years
-from consolidator.table_sheets import A4, FONT_POINTS, add_table_sheet, write_cell
+from consolidator.table_sheets import (
+    FONT_POINTS,
+    add_table_sheet,
+    set_scaled_layout,
+    write_cell,
+)
 from consolidator.text_layout import FONT, row_height
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
@@ -45,7 +58,11 @@ INDICATOR_WIDTHS = dict(zip(INDICATOR_COLUMNS, (6, 7, 8, 9, 7, 11, 7, 8, 6, 5, 5
                                                 6, 8, 7, 7, 6, 5, 40), strict=True))
 PAST_YEAR_WIDTH = 6
 MISSING_WIDTHS = (14, 9, 30, 11, 40, 14, 30)
-REPORT_WIDTHS = (12, 16, 72, 44)
+# 基本目標N's columns fit A4 landscape one page wide at REPORT_POINTS's floor (80 %).
+REPORT_WIDTHS = (10, 14, 68, 42)
+REPORT_POINTS = 10  # the size of the report sheets' and 概要's smallest text
+OVERVIEW_WIDTHS = (40, 14, 14, 14, 14)  # 概要: the 基本目標, then a column per judgement
+TITLE_POINTS, HEADING_POINTS = 14, 12  # a sheet's title, a 活動目標's and a 取組み's heading
 NOT_REPORTED_TEXT = MASTER_TEXT["not-reported"]
 
 
@@ -69,24 +86,28 @@ def accepted_text(m: MeasureResult) -> str | None:
 
 class _Formats:
     def __init__(self, wb: Any) -> None:
-        base = {"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top"}
+        base = {"font_name": FONT, "font_size": REPORT_POINTS, "text_wrap": True,
+                "valign": "top"}
         box = {**base, "border": 1, "border_color": "#A6A6A6"}
-        self.title = wb.add_format({**base, "bold": True, "font_size": 14, "text_wrap": False})
-        self.goal = wb.add_format({**base, "bold": True, "font_size": 12})
-        self.initiative = wb.add_format({**base, "bold": True, "font_size": 12,
+        title = {**base, "bold": True, "font_size": TITLE_POINTS}
+        self.title = wb.add_format({**title, "text_wrap": False})
+        self.wrapped_title = wb.add_format(title)
+        self.goal = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS})
+        self.initiative = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS,
                                          "bg_color": "#BDD7EE"})
         self.block = wb.add_format({**base, "bold": True})
         self.header = wb.add_format({**box, "bold": True, "bg_color": "#D9E2F3"})
         self.cell = wb.add_format(box)
-        self.missing = wb.add_format({**box, "bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.flagged = wb.add_format({**box, "bg_color": "#FFEB9C"})
+        missing = {"bg_color": css(MISSING_FILL), "font_color": css(MISSING_FONT)}
+        error = {"bg_color": css(ERROR_FILL), "font_color": css(ERROR_FONT)}
+        self.missing = wb.add_format({**box, **missing})
+        self.flagged = wb.add_format({**box, **error})
         self.number = wb.add_format({**base, "num_format": "#,##0.###"})
         self.plain = wb.add_format(base)
         # 指標一覧's own cells: the size of every table cell (table_sheets), not the sheets'
         table = {**base, "font_size": FONT_POINTS}
         self.table_percent = wb.add_format({**table, "num_format": "0.0%"})
-        self.table_missing = wb.add_format({**table, "bg_color": "#FFC7CE",
-                                            "font_color": "#9C0006"})
+        self.table_missing = wb.add_format({**table, **missing})
 
 
 def write_master(path: Path, c: Consolidated) -> None:
@@ -126,9 +147,10 @@ def _headers(ws: Any, row: int, key: str, fmt: Any, **values: Any) -> None:
 def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     sheet = MASTER_TEXT["overview-sheet"]
     ws = wb.add_worksheet(sheet)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 5, 11)
-    ws.write_string(0, 0, _title(c), fmt.title)
+    for col, w in enumerate(OVERVIEW_WIDTHS):
+        ws.set_column(col, col, w)
+    ws.merge_range(0, 0, 0, len(OVERVIEW_WIDTHS) - 1, _title(c), fmt.wrapped_title)
+    ws.set_row(0, row_height([(_title(c), sum(OVERVIEW_WIDTHS))], points=TITLE_POINTS))
     rows = c.validation.department_rows()
     received = sum(1 for r in rows if r["received"])
     ws.write_string(2, 0, fill(MASTER_TEXT["overview-counts"], received=received,
@@ -144,23 +166,30 @@ def _overview(wb: Any, fmt: _Formats, c: Consolidated) -> None:
             ws.write_number(r, col, counts[j], fmt.cell)
     last = 4 + len(c.catalog.goals)
     legend = last + 2
-    for k, (key, f) in enumerate((("legend-missing", fmt.missing),
-                                  ("legend-flagged", fmt.flagged), ("legend-rule", fmt.plain))):
-        ws.merge_range(legend + k, 0, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], f)
+    for k, (label, key, f) in enumerate((("legend-error-label", "legend-error", fmt.flagged),
+                                         ("legend-missing-label", "legend-missing",
+                                          fmt.missing))):
+        ws.write_string(legend + k, 0, MASTER_TEXT[label], f)
+        ws.merge_range(legend + k, 1, legend + k, len(JUDGEMENTS), MASTER_TEXT[key], fmt.plain)
+        ws.set_row(legend + k, row_height([(MASTER_TEXT[key], sum(OVERVIEW_WIDTHS[1:]))]))
+    rule = MASTER_TEXT["legend-rule"]
+    ws.merge_range(legend + 2, 0, legend + 2, len(JUDGEMENTS), rule, fmt.plain)
+    ws.set_row(legend + 2, row_height([(rule, sum(OVERVIEW_WIDTHS))]))
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    colors = ("#70AD47", "#ED7D31", "#FF5B5B", "#A5A5A5")
+    colors = ("#70AD47", "#ED7D31", css(MISSING_CHART), "#A5A5A5")  # 未報告 purple
     for col, color in enumerate(colors, start=1):
         chart.add_series({"name": [sheet, 4, col], "categories": [sheet, 5, 0, last, 0],
                           "values": [sheet, 5, col, last, col], "fill": {"color": color}})
-    chart.set_title({"name": MASTER_TEXT["chart-title"]})
-    chart.set_x_axis({"name": MASTER_TEXT["chart-axis"]})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 760, "height": 320})
+    font = {"name": FONT, "size": REPORT_POINTS}
+    chart.set_title({"name": MASTER_TEXT["chart-title"],
+                     "name_font": {**font, "size": 12, "bold": True}})
+    chart.set_x_axis({"name": MASTER_TEXT["chart-axis"], "name_font": font, "num_font": font})
+    chart.set_y_axis({"reverse": True, "num_font": font})
+    chart.set_legend({"position": "bottom", "font": font})
+    # as wide as the printed columns (xlsxwriter: 7 pixels a width unit and 5 a column)
+    chart.set_size({"width": sum(7 * w + 5 for w in OVERVIEW_WIDTHS), "height": 320})
     ws.insert_chart(legend + 4, 0, chart)
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    set_scaled_layout(ws, OVERVIEW_WIDTHS, REPORT_POINTS)
 
 
 def _goal_title(goal: dict[str, Any]) -> str:
@@ -175,7 +204,11 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
     for col, w in enumerate(REPORT_WIDTHS):
         ws.set_column(col, col, w)
     ws.write_string(0, 0, _goal_title(goal), fmt.title)
-    row = 2
+    ws.set_row(0, row_height([], points=TITLE_POINTS))  # one line, not wrapped
+    ws.write_string(1, 0, MASTER_TEXT["legend-error-label"], fmt.flagged)
+    ws.write_string(1, 1, MASTER_TEXT["legend-missing-label"], fmt.missing)
+    ws.merge_range(1, 2, 1, 3, MASTER_TEXT["legend-short"], fmt.plain)
+    row = 3
     breaks = []
     for k, ini in enumerate(inis):
         if k:
@@ -183,16 +216,16 @@ def _report_sheet(wb: Any, fmt: _Formats, c: Consolidated, goal: dict[str, Any],
         row = _initiative_block(ws, fmt, c, ini, row)
         row += 1
     ws.set_h_pagebreaks(breaks)
-    ws.repeat_rows(0)
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, 1)  # the title and the legend on every page
+    set_scaled_layout(ws, REPORT_WIDTHS, REPORT_POINTS)
     ws.set_footer(f"&L{goal['title']}&R&P / &N")
 
 
 def _merged(ws: Any, row: int, text: str, f: Any) -> None:
+    """A heading across the report sheet's columns (HEADING_POINTS large)."""
     ws.merge_range(row, 0, row, len(REPORT_WIDTHS) - 1, "", f)
     write_cell(ws, row, 0, text, f)
+    ws.set_row(row, row_height([(text, sum(REPORT_WIDTHS))], points=HEADING_POINTS))
 
 
 def _initiative_block(ws: Any, fmt: _Formats, c: Consolidated, ir: InitiativeResult,
@@ -266,18 +299,27 @@ def _text_row(ws: Any, fmt: _Formats, tr: TextRow, row: int,
     if tr.text is None:
         write_cell(ws, row, 2, NOT_REPORTED_TEXT, fmt.missing if tr.required else fmt.cell)
     else:
-        write_cell(ws, row, 2, tr.text, fmt.flagged if tr.flagged else fmt.cell)
+        write_cell(ws, row, 2, _marked(tr.text, tr.flagged), fmt.flagged if tr.flagged
+                   else fmt.cell)
     values = ""
     if measures is not None:
         values = "\n".join(fill(MASTER_TEXT["bullet"], text=actual_text(m)) for m in measures)
         missing = any(m.value is None and not m.reason for m in measures)
+        flagged = any(m.flagged for m in measures)  # an error says more than 未報告
+        values = _marked(values, flagged)
         write_cell(ws, row, 3, values,
-                   fmt.missing if missing else fmt.flagged if any(m.flagged for m in measures)
-                   else fmt.cell)
+                   fmt.flagged if flagged else fmt.missing if missing else fmt.cell)
     else:
         write_cell(ws, row, 3, "", fmt.cell)
-    _fit(ws, row, [org_label, category, tr.text or NOT_REPORTED_TEXT, values])
+    _fit(ws, row, [org_label, category, _marked(tr.text or NOT_REPORTED_TEXT, tr.flagged),
+                   values])
     return row + 1
+
+
+def _marked(text: str, flagged: bool) -> str:
+    """A cell's text with 【エラー】 in front when it is coloured as an error (the colour
+    never says it alone)."""
+    return MASTER_TEXT["error-marker"] + text if flagged else text
 
 
 def _fit(ws: Any, row: int, texts: list[str]) -> None:
@@ -288,10 +330,12 @@ def _fit(ws: Any, row: int, texts: list[str]) -> None:
 
 def indicator_keys(c: Consolidated) -> list[str]:
     """指標一覧's column keys: those of INDICATOR_COLUMNS, with ``past_years`` expanded into
-    one ``year-<western year>`` per past year the catalog carries, oldest first."""
+    one ``year-<western year>`` per past year the catalog carries an actual of, oldest first
+    (a year without any would print as an empty column)."""
+    years = [y for y in past_years(c) if any(m.measure.actual_of(y) for m in c.measures)]
     keys: list[str] = []
     for key in INDICATOR_COLUMNS:
-        keys += [f"year-{y}" for y in past_years(c)] if key == "past_years" else [key]
+        keys += [f"year-{y}" for y in years] if key == "past_years" else [key]
     return keys
 
 
@@ -306,7 +350,7 @@ def indicator_rows(c: Consolidated) -> list[list[Any]]:
     the value, or the reason given instead; 増減の理由 this year's explanation, 過去の増減の理由
     those the catalog carries from earlier years."""
     rows = []
-    years = past_years(c)
+    years = [int(k[5:]) for k in indicator_keys(c) if k.startswith("year-")]
     for m in c.measures:
         mv = m.measure
         ini = mv.initiative
@@ -342,6 +386,7 @@ def _indicator_sheet(wb: Any, fmt: _Formats, c: Consolidated) -> None:
     widths = tuple(INDICATOR_WIDTHS.get(k, PAST_YEAR_WIDTH) for k in keys)
     ws = add_table_sheet(wb, MASTER_TEXT["indicator-sheet"], tuple(indicator_header(c)), rows,
                          widths, len(keys) - 1)  # 出典 does not print
+    ws.set_footer("&L" + MASTER_TEXT["indicator-legend"] + "&R&P / &N")  # on paper: 紫色 is 未報告
     pct_col = keys.index("achievement")
     judge_col = keys.index("judgement")
     for r, row in enumerate(rows, start=1):

@@ -3,8 +3,9 @@
 The years are every past year the catalog carries (each measure's history, see
 :mod:`consolidator.report.next_plan`) and the year consolidated now. One native line chart
 per measure that has a numeric actual in any of them (a chart per 基本目標 would mix units
-and scales), grouped under their 基本目標, three to a row; the numbers the charts draw are
-the table below them, so the sheet reads on its own and prints on A4.
+and scales), grouped under their 基本目標, two to a row and four to a page; the numbers the
+charts draw are the table below them, so the sheet reads on its own and prints on A4 with
+its text (the charts' too) at 8 pt or more.
 """
 
 from __future__ import annotations
@@ -16,17 +17,40 @@ from consolidator.japanese_values import wareki
 from consolidator.messages import MASTER_TEXT, fill
 from consolidator.messages.outputs import TREND_TEXT
 from consolidator.report.merge import Consolidated, MeasureResult
-from consolidator.table_sheets import A4, write_cell
-from consolidator.text_layout import FONT
+from consolidator.table_sheets import set_scaled_layout, write_cell
+from consolidator.text_layout import FONT, row_height
 
-CHART_WIDTH, CHART_HEIGHT = 420, 250  # pixels
-CHART_GAP = 12
-CHARTS_PER_ROW = 3
-ROWS_PER_PAGE = 3  # rows of charts on an A4 page (landscape, three charts wide)
+# The columns: ID, 指標, 単位, then a column per year for 実績 and for 目標. The charts span
+# the first PRINTED_COLUMNS (at least), so the sheet prints at one scale one page wide.
+ID_WIDTH, NAME_WIDTH, UNIT_WIDTH, YEAR_WIDTH = 10, 34, 5, 8
+PRINTED_COLUMNS = 12
+POINTS = 10  # every text of the sheet and its charts but the title and the headings
+TITLE_POINTS, HEADING_POINTS = 14, 12
+CHART_GAP = 12  # pixels
+CHARTS_PER_ROW = 2
+ROWS_PER_PAGE = 2  # rows of charts on an A4 page (landscape, two charts wide)
+CHART_HEIGHT = 300  # pixels
 ROW_PIXELS = 20  # xlsxwriter's default row height
 CHART_ROWS = (CHART_HEIGHT + CHART_GAP) // ROW_PIXELS + 1
 TITLE_LENGTH = 34  # a longer measure name is cut in the chart's title (the table has it all)
-ACTUAL_COLOR, TARGET_COLOR = "#2F5597", "#C00000"
+
+
+def column_widths(n_years: int) -> list[int]:
+    """The sheet's column widths: ID, 指標, 単位, 実績 and 目標 per year (``n_years``), and
+    as many more as the charts span."""
+    widths = [ID_WIDTH, NAME_WIDTH, UNIT_WIDTH, *[YEAR_WIDTH] * (2 * n_years)]
+    return widths + [YEAR_WIDTH] * max(0, PRINTED_COLUMNS - len(widths))
+
+
+def chart_width() -> int:
+    """A chart's width in pixels: two side by side span the first PRINTED_COLUMNS (as
+    xlsxwriter counts a column: 7 pixels a width unit and 5)."""
+    span = sum(7 * w + 5 for w in column_widths(0)[:PRINTED_COLUMNS])
+    return (span - CHART_GAP * (CHARTS_PER_ROW - 1)) // CHARTS_PER_ROW
+
+
+# the target dark grey, not red: red means an error (consolidator.colours)
+ACTUAL_COLOR, TARGET_COLOR = "#2F5597", "#595959"
 
 
 def past_years(c: Consolidated) -> list[int]:
@@ -75,20 +99,21 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
     ws = wb.add_worksheet(TREND_TEXT["sheet"])
     years = [*past_years(c), c.year]
     labels = [fill(TREND_TEXT["year"], year=wareki(y)) for y in years]
-    base = {"font_name": FONT, "font_size": 10, "valign": "top"}
-    title = wb.add_format({**base, "bold": True, "font_size": 14})
-    heading = wb.add_format({**base, "bold": True, "font_size": 12})
+    base = {"font_name": FONT, "font_size": POINTS, "valign": "top"}
+    title = wb.add_format({**base, "bold": True, "font_size": TITLE_POINTS})
+    heading = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS})
     header = wb.add_format({**base, "bold": True, "bg_color": "#D9E2F3", "border": 1,
                             "text_wrap": True})
     cell = wb.add_format({**base, "border": 1, "text_wrap": True})
     number = wb.add_format({**base, "border": 1, "num_format": "#,##0.###"})
-    ws.set_column(0, 0, 11)
-    ws.set_column(1, 1, 40)
-    ws.set_column(2, 2, 6)
-    ws.set_column(3, 2 + 2 * len(years), 10)
+    widths = column_widths(len(years))
+    for col, w in enumerate(widths):
+        ws.set_column(col, col, w)
     ws.write_string(0, 0, fill(TREND_TEXT["title"], first=labels[0], last=labels[-1]), title)
+    ws.set_row(0, row_height([], points=TITLE_POINTS))
     lines = _lines(c, years)
-    ws.write_string(1, 0, TREND_TEXT["note"] if lines else TREND_TEXT["none"])
+    ws.write_string(1, 0, TREND_TEXT["note"] if lines else TREND_TEXT["none"],
+                    wb.add_format(base))
     groups = [(g, [ln for ln in lines if ln.result.measure.initiative.goal is g])
               for g in c.catalog.goals]
     groups = [(g, members) for g, members in groups if members]
@@ -101,6 +126,7 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
             breaks.append(row)
         ws.write_string(row, 0, fill(MASTER_TEXT["goal-title"], number=goal["number"],
                                      title=goal["title"]), heading)
+        ws.set_row(row, row_height([], points=HEADING_POINTS))
         breaks += [row + 1 + j * CHART_ROWS
                    for j in range(ROWS_PER_PAGE, -(-len(members) // CHARTS_PER_ROW),
                                   ROWS_PER_PAGE)]
@@ -108,13 +134,12 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
             chart = _chart(wb, ws.get_name(), line, row_of[line.result.measure.id],
                            table_row + 1, len(years))
             ws.insert_chart(row + 1 + (k // CHARTS_PER_ROW) * CHART_ROWS, 0, chart,
-                            {"x_offset": (k % CHARTS_PER_ROW) * (CHART_WIDTH + CHART_GAP),
+                            {"x_offset": (k % CHARTS_PER_ROW) * (chart_width() + CHART_GAP),
                              "y_offset": 4})
         row += _group_rows(members)
     ws.set_h_pagebreaks([*breaks, table_row - 1])
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    set_scaled_layout(ws, widths, POINTS)
     return ws
 
 
@@ -130,6 +155,7 @@ def _table(ws: Any, lines: list[_Line], labels: list[str], top: int,
     heading, header, cell, number = formats
     n = len(labels)
     ws.write_string(top - 1, 0, TREND_TEXT["table-title"], heading)
+    ws.set_row(top - 1, row_height([], points=HEADING_POINTS))
     for col, text in enumerate(("ID", TREND_TEXT["measure"], TREND_TEXT["unit"])):
         ws.merge_range(top, col, top + 1, col, text, header)
     for first, key in ((3, "actual"), (3 + n, "target")):
@@ -139,12 +165,15 @@ def _table(ws: Any, lines: list[_Line], labels: list[str], top: int,
             ws.write_string(top, first, TREND_TEXT[key], header)
         for k, label in enumerate(labels):
             ws.write_string(top + 1, first + k, label, header)
+    ws.set_row(top + 1, row_height([(label, YEAR_WIDTH) for label in labels]))
     rows = {}
     for r, line in enumerate(lines, start=top + 2):
         mv = line.result.measure
         rows[mv.id] = r
         for col, text in enumerate((mv.id, mv.name, mv.unit or "")):
             write_cell(ws, r, col, text, cell)
+        ws.set_row(r, row_height([(mv.id, ID_WIDTH), (mv.name, NAME_WIDTH),
+                                  (mv.unit or "", UNIT_WIDTH)]))
         for k, v in enumerate([*line.actuals, *line.targets]):
             write_cell(ws, r, 3 + k, v, number if v is not None else cell)
     return rows
@@ -168,11 +197,12 @@ def _chart(wb: Any, sheet: str, line: _Line, row: int, label_row: int, n: int) -
                           "line": {"color": TARGET_COLOR, "width": 1.5, "dash_type": "dash"},
                           "marker": {"type": "none"}})
     chart.set_title({"name": fill(TREND_TEXT["chart-title"], id=mv.id, name=name) + unit,
-                     "name_font": {"name": FONT, "size": 10, "bold": True}})
-    chart.set_y_axis({"min": 0, "num_format": "#,##0.###", "num_font": {"name": FONT, "size": 8},
+                     "name_font": {"name": FONT, "size": POINTS, "bold": True}})
+    font = {"name": FONT, "size": POINTS}
+    chart.set_y_axis({"min": 0, "num_format": "#,##0.###", "num_font": font,
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 8}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 8}})
+    chart.set_x_axis({"num_font": font})
+    chart.set_legend({"position": "bottom", "font": font})
     chart.show_blanks_as("gap")
-    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+    chart.set_size({"width": chart_width(), "height": CHART_HEIGHT})
     return chart

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from consolidator.japanese_values import wareki
 from consolidator.messages import INDICATOR_HEADERS as INDICATOR_HEADERS
+from consolidator.messages import OUTPUT_TEXT, TEMPLATE_TEXT, TEXT_HEADERS, YEAR_LABELS, fill
 from consolidator.messages import REASON_CHOICES as REASON_CHOICES
-from consolidator.messages import TEMPLATE_TEXT, TEXT_HEADERS, YEAR_LABELS, fill
 from consolidator.plan.catalog import (
     CATEGORIES,
     COUNCIL,
@@ -31,6 +31,16 @@ from consolidator.plan.change_rule import ChangeRule, change_rule
 # READABLE_FORMATS are read: each field is found by its defined name (confirmed by the row
 # key), so its column is wherever that workbook put it.
 FORMAT_VERSION = "3"
+
+
+def format_words(version: str) -> str:
+    """A returned workbook's format version as its reader says it: 最新 (this layout), 以前の
+    様式 (an older copy, read by its names), nothing when there is no workbook."""
+    if not version:
+        return ""
+    return OUTPUT_TEXT["format-current" if version == FORMAT_VERSION else "format-older"]
+
+
 # The key of the department in a workbook's identity (``_meta`` and the custom properties);
 # "unit" since format 1, kept for the files already sent out.
 DEPARTMENT_KEY = "unit"
@@ -153,6 +163,14 @@ class TemplateModel:
     # measure id → the change check its 増減の理由 cell is coloured by (measures with a
     # reference to compare with only)
     change_rules: dict[str, ChangeRule] = field(default_factory=dict)
+
+    def empty_history_columns(self) -> list[int]:
+        """The 活動指標 columns of past years no indicator of the sheet has an actual for:
+        hidden (they would take the width of the printed page for nothing), not left out,
+        so that every column stays where INDICATOR_LAYOUT puts it."""
+        columns = [IND_COL[f"actual-{k}"] for k in range(1, HISTORY_YEARS + 1)]
+        rows = [r for r in self.indicator_rows if r.style == "indicator"]
+        return [c for c in columns if rows and not any(r.cells.get(c) for r in rows)]
 
     def identity(self, generated_at: str, tool_version: str, deadline: str = "",
                  contact: str = "") -> dict[str, str]:

@@ -130,7 +130,7 @@ def write_ods_template(t: TemplateModel, path: Path, *, deadline: str, contact: 
         _cover(book, t, deadline, contact),
         book.sheet(TEXT_SHEET, t.text_rows, TEXT_WIDTHS, 4, t.fields, validations),
         book.sheet(INDICATOR_SHEET, t.indicator_rows, INDICATOR_WIDTHS, len(INDICATOR_WIDTHS),
-                   t.fields, validations, _change_conditions(t)),
+                   t.fields, validations, _change_conditions(t), t.empty_history_columns()),
         _meta(book, identity, t.fields),
     ]
     doc.spreadsheet.addElement(book.content_validations)
@@ -250,13 +250,17 @@ class _Book:
 
     def sheet(self, name: str, rows: list[Row], widths: dict[int, int], merge_to: int,
               fields: list[Field], validations: dict[tuple[Any, ...], str],
-              conditions: dict[tuple[int, int], tuple[str, str]] | None = None) -> Table:
+              conditions: dict[tuple[int, int], tuple[str, str]] | None = None,
+              hidden: list[int] | None = None) -> Table:
         inputs = {(f.row, f.col): validations[validation_key(f)]
                   for f in fields if f.sheet == name}
         conditions = conditions or {}
         table = Table(name=name, stylename=self.table_style(False), protected="true")
         for col in range(1, merge_to + 1):
-            table.addElement(TableColumn(stylename=self.column(widths.get(col, 10))))
+            column = TableColumn(stylename=self.column(widths.get(col, 10)))
+            if col in (hidden or ()):
+                column.setAttribute("visibility", "collapse")
+            table.addElement(column)
         for r, drawn in enumerate(rows, start=1):
             row = TableRow(stylename=self.row(_height(drawn, widths)))
             span_from = {"goal": 2, "initiative": 2, "sheet-title": 1, "note": 1}.get(drawn.style)
@@ -446,7 +450,8 @@ def _cover(book: _Book, t: TemplateModel, deadline: str, contact: str) -> Table:
                   protected="true")
     table.addElement(TableColumn(stylename=book.column(COVER_WIDTH)))
     for i, line in enumerate(lines, start=1):
-        row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)])))
+        row = TableRow(stylename=book.row(row_height([(line, COVER_WIDTH - 5)],
+                                                     points=14 if i == 1 else 11)))
         style = book.cell(size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
         row.addElement(_text_cell(line or None, stylename=style))
         table.addElement(row)

@@ -87,6 +87,8 @@ def write_template(t: TemplateModel, path: Path, *, deadline: str, contact: str,
     _rows(text_ws, t.text_rows, TEXT_WIDTHS, merge_to=4)
     ind_ws = wb.create_sheet(INDICATOR_SHEET)
     _rows(ind_ws, t.indicator_rows, INDICATOR_WIDTHS, merge_to=len(INDICATOR_WIDTHS))
+    for col in t.empty_history_columns():
+        ind_ws.column_dimensions[get_column_letter(col)].hidden = True
     for f in t.fields:
         _input_cell((text_ws if f.sheet == TEXT_SHEET else ind_ws).cell(row=f.row, column=f.col))
     _validations(text_ws, [f for f in t.fields if f.sheet == TEXT_SHEET])
@@ -142,7 +144,7 @@ def _cover(ws: Worksheet, t: TemplateModel, deadline: str, contact: str) -> None
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(name=FONT, size=14 if i == 1 else 11, bold=i == 1 or line.startswith("■"))
         cell.protection = LOCKED
-        ws.row_dimensions[i].height = row_height([(line, 105)])
+        ws.row_dimensions[i].height = row_height([(line, 105)], points=14 if i == 1 else 11)
     ws.protection.sheet = True
 
 

@@ -50,7 +50,7 @@ def cells(root: ET.Element, sheet: str) -> dict[str, ET.Element]:
     return out
 
 
-def _backgrounds(root: ET.Element) -> dict[str, str]:
+def backgrounds(root: ET.Element) -> dict[str, str]:
     out = {}
     for style in root.iter(f"{STYLE}style"):
         props = style.find(f"{STYLE}table-cell-properties")
@@ -63,7 +63,7 @@ def marks(path: Path) -> dict[tuple[str, str], tuple[str, str, str | None]]:
     """(sheet, cell) → (author, text, background colour) of every annotated cell (the text's
     paragraphs joined by newlines)."""
     root = content(path)
-    colours = _backgrounds(root)
+    colours = backgrounds(root)
     out = {}
     for sheet in sheet_names(path):
         for where, cell in cells(root, sheet).items():
@@ -80,11 +80,11 @@ def coloured(path: Path, colours: set[str]) -> dict[tuple[str, str], str]:
     """(sheet, cell) → colour of every cell whose style has one of ``colours`` (#rrggbb),
     the 確認事項 sheet left out (its labels have the colours of their severity)."""
     root = content(path)
-    backgrounds = _backgrounds(root)
+    fills = backgrounds(root)
     out = {}
     for sheet in [s for s in sheet_names(path) if s != SHEET]:
         for where, cell in cells(root, sheet).items():
-            colour = backgrounds.get(cell.get(f"{TABLE}style-name", ""))
+            colour = fills.get(cell.get(f"{TABLE}style-name", ""))
             if colour in colours:
                 out[(sheet, where)] = colour
     return out

@@ -6,11 +6,30 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
+from pathlib import Path
 from typing import Any
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 FLOOR = 8.0  # points: the smallest text a printed table or template may have (issue 24)
 
 Char = dict[str, Any]
+
+
+def printed_headings(path: Path, sheet: str, row: int = 1) -> list[str]:
+    """The heading row (``row``) of ``sheet`` within its print area (the whole row without
+    one), hidden columns left out: the headings as printed."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    first, last = 1, ws.max_column
+    if ws.print_area:
+        m = re.search(r"\$?([A-Z]+)\$?\d+:\$?([A-Z]+)\$?\d+", ws.print_area)
+        assert m, ws.print_area
+        first, last = (column_index_from_string(m.group(1)),
+                       column_index_from_string(m.group(2)))
+    return [str(ws.cell(row, c).value or "") for c in range(first, last + 1)
+            if not ws.column_dimensions[get_column_letter(c)].hidden]
 
 
 def squeezed(text: str) -> str:
@@ -48,6 +67,23 @@ def lines(chars: list[Char]) -> list[str]:
         out.append(top_line(rest))
         rest = [ch for ch in rest if not _beside(ch, first)]
     return out
+
+
+def line_pitch(pages: list[list[Char]]) -> float:
+    """The most common distance between the lines of a wrapped cell, in points as printed:
+    between characters that start at the same place across (within a point) one above the
+    other, less than 1.6 of their sizes apart (the rows of one line are further apart)."""
+    steps: Counter[float] = Counter()
+    for chars in pages:
+        columns: dict[int, set[float]] = {}
+        for ch in chars:
+            columns.setdefault(round(ch["x0"]), set()).add(round(ch["top"], 1))
+        size = statistics.median(ch["size"] for ch in chars)
+        for tops in columns.values():
+            ordered = sorted(tops)
+            steps.update(round(b - a, 1) for a, b in zip(ordered, ordered[1:], strict=False)
+                         if 0 < b - a < 1.6 * size)
+    return steps.most_common(1)[0][0]
 
 
 def sizes(pages: list[list[Char]]) -> tuple[float, float]:
