@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,12 @@ from typing import Any
 import pytest
 
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.plan.catalog import Catalog, canonical_json
 from consolidator.plan.workbook_import import import_workbook
 from helpers.browser import chromium, have_browser, running_desk, wait_for_file
 from helpers.desk import TERMINAL
-from helpers.filling import realistic_values, submit_all
+from helpers.filling import by_department, realistic_values, submit_all
 from helpers.hostile_folder import HostileFolder
 from helpers.master import sheet_rows
 from helpers.paths import MINI_PLAN
@@ -440,3 +442,83 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert _state(driver, desk.base) == "report"
         _no_command(driver, project)
         _shot(driver, "home-report", tmp_path)
+
+
+def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    """Issue 25, section 1 as a user clicks it: the plan taken in on 計画 is the folder's
+    after the desk is started again (no --plan), and 集約's 次の年度へ moves the year into its
+    archive folder, the steps back at 様式を作る; 元に戻す brings it back."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    with running_desk(project, "--plan", str(MINI_PLAN)) as desk:
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/plan")
+        _by(driver, "plan-export")[0].click()
+        book = wait_for_file(downloads, "計画_*.xlsx")
+        _by(driver, "plan-upload")[0].send_keys(str(book))
+        _by(driver, "plan-import")[0].click()
+        assert _wait(driver, "plan-imported")
+        assert not _by(driver, "plan-refused")
+    kept = tomllib.loads((project / "consolidator.toml").read_text("utf-8"))
+    assert kept["plan"] == "plan.json" and (project / "plan.json").is_file()
+
+    catalog = Catalog.from_path(MINI_PLAN)
+    with running_desk(project) as desk:  # started again on the folder, without --plan
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/plan")
+        text = driver.find_element("css selector", "main").text
+        assert "(既定の計画)" not in text and str(project / "plan.json") in text
+        for department in catalog.department_names:
+            assert department in text
+        _shot(driver, "plan-kept", tmp_path)
+        assert _state(driver, desk.base) == "forms"
+
+        driver.get(f"{desk.base}/forms")
+        _by(driver, "generate")[0].click()
+        _wait(driver, "generated")
+        made = by_department((project / "workbook_templates").glob("*.xlsx"))
+        assert sorted(made) == sorted(catalog.department_names)
+        files = submit_all(made, tmp_path / "returned")  # every department, complete
+        driver.get(f"{desk.base}/submit")
+        _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files.values()))
+        _by(driver, "upload-submit")[0].click()
+        _wait(driver, "upload-report")
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "consolidate")[0].click()
+        _wait(driver, "consolidated")
+        assert _by(driver, "download-next-plan")
+        assert _state(driver, desk.base) == "report"
+
+        driver.get(f"{desk.base}/consolidate")
+        assert "令和4年度" in _by(driver, "next-year")[0].text
+        _by(driver, "next-year-confirm")[0].click()
+        _by(driver, "next-year-button")[0].click()
+        said = _wait(driver, "next-year-result")
+        assert "「令和4年度」" in said.text and "plan_2023.json" in said.text, said.text
+        assert "令和5年度" in _by(driver, "next-year")[0].text  # the page is the new year's
+        _shot(driver, "next-year", tmp_path)
+        assert (project / "令和4年度" / "output" / "master_2022.xlsx").is_file()
+        assert (project / "令和4年度" / "submissions").is_dir()
+        assert not (project / "submissions").exists() or not any(
+            (project / "submissions").iterdir())
+        assert tomllib.loads((project / "consolidator.toml").read_text("utf-8"))[
+            "plan"] == "plan_2023.json"
+        assert _state(driver, desk.base) == "forms"  # 様式を作る, for 令和5年度
+
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "next-year-undo")[0].click()
+        WebDriverWait(driver, WAIT_S).until(  # the page said the step until then
+            lambda d: [e.text for e in _by(d, "next-year-result")]
+            == [YEAR_STEP_DESK_TEXT["undo-done"]])
+        assert not (project / "令和4年度").exists()
+        assert (project / "output" / "master_2022.xlsx").is_file()
+        assert sorted(p.name for p in (project / "submissions").iterdir()) == sorted(
+            f.name for f in files.values())
+        assert tomllib.loads((project / "consolidator.toml").read_text("utf-8"))[
+            "plan"] == "plan.json"
+        assert "令和4年度" in _by(driver, "next-year")[0].text
+        assert _state(driver, desk.base) == "report"
