@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from consolidator.desk.app import create_app
-from consolidator.desk.project import Project
+from consolidator.desk.project import Project, folder_year
 from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard
 from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
@@ -41,16 +41,18 @@ class Desk:
     port: int
 
 
-def make_desk(folder: Path, catalog: Catalog, *, port: int = 0,
+def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = None,
               limits: Limits = DEFAULT_LIMITS) -> Desk:
     """Bind 127.0.0.1:``port`` (0: any free port) and build the server for the project in
-    ``folder`` (for ``catalog``'s report year); nothing is served until ``server.run()``."""
+    ``folder``, for ``year`` (None: the folder's settings' year, else ``catalog``'s report
+    year); nothing is served until ``server.run()``."""
     from waitress import create_server
 
     sock = listening_socket(port)
     bound = int(sock.getsockname()[1])
     guard = Guard.new(bound)
-    project = Project(folder.resolve(), catalog, catalog.report_year)
+    root = folder.resolve()
+    project = Project(root, catalog, folder_year(root, catalog) if year is None else year)
     workspace = Workspace(project, limits)
     workspace.tidy()  # what a crash during an upload left in submissions/
     app = create_app(workspace, guard)
@@ -87,11 +89,12 @@ def listening_socket(port: int, *, windows: bool = sys.platform == "win32",
     return sock
 
 
-def serve(folder: Path, catalog: Catalog, *, port: int = 0, open_browser: bool = True,
+def serve(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = None,
+          open_browser: bool = True,
           started: Callable[[Desk], None] = lambda desk: None) -> None:
     """Run the desk until interrupted (Ctrl+C): ``started`` is told the address once the
     server listens, then the browser is opened on it (unless ``open_browser`` is False)."""
-    desk = make_desk(folder, catalog, port=port)
+    desk = make_desk(folder, catalog, port=port, year=year)
     started(desk)
     if open_browser:
         webbrowser.open(desk.url)
