@@ -20,11 +20,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from consolidator.desk.app import create_app
+from consolidator.desk.app import SECURITY_HEADERS, create_app, early_page
 from consolidator.desk.project import Project, folder_year
 from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard
 from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
+from consolidator.messages import fill
+from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
 
 THREADS = 8  # pages and downloads answer while a long job (集約) holds one
@@ -48,6 +50,8 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None
     year); nothing is served until ``server.run()``."""
     from waitress import create_server
 
+    from consolidator.desk.early_answers import answer_in_japanese
+
     sock = listening_socket(port)
     bound = int(sock.getsockname()[1])
     guard = Guard.new(bound)
@@ -56,8 +60,15 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None
     workspace = Workspace(project, limits)
     workspace.tidy()  # what a crash during an upload left in submissions/
     app = create_app(workspace, guard)
+    # waitress refuses a body over the upload limit before reading it (>= its limit), in
+    # Japanese: see consolidator.desk.early_answers for why not Flask.
     server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
-                           max_request_body_size=limits.max_upload_bytes + MiB)
+                           max_request_body_size=limits.max_upload_bytes + 1)
+    too_large = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
+    answer_in_japanese(
+        server, {413: early_page(app, guard.root, DESK_TEXT["forbidden-heading"], too_large)},
+        early_page(app, guard.root, DESK_TEXT["unreadable-heading"],
+                   DESK_TEXT["unreadable-request"]), SECURITY_HEADERS)
     return Desk(server, f"http://{LOOPBACK}:{bound}{guard.root}/?{TOKEN_PARAM}={guard.token}",
                 bound)
 
