@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from consolidator.limits import DEFAULT_LIMITS, MiB
+from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.plan.catalog import Catalog, canonical_json
@@ -522,3 +524,50 @@ def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
             "plan"] == "plan.json"
         assert "令和4年度" in _by(driver, "next-year")[0].text
         assert _state(driver, desk.base) == "report"
+
+
+MANY = """
+var dt = new DataTransfer();
+for (var i = 0; i < arguments[0]; i++) { dt.items.add(new File(["PK"], i + ".xlsx")); }
+var zone = document.querySelector("[data-testid='drop-zone']");
+zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+"""
+
+
+def test_a_selection_over_the_limits_is_refused_before_it_is_sent(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    """More than one request takes (256 MB) is refused on the page, in Japanese, before a
+    byte is sent (the server would refuse it too, but the browser, still sending, might show
+    a reset connection); so are more files than one request takes, dropped."""
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    big = chosen / "写真入り_提出.xlsx"
+    with big.open("wb") as f:
+        f.truncate(DEFAULT_LIMITS.max_upload_bytes)  # sparse: its size, no disk
+    small = chosen / "地域福祉課_提出.xlsx"
+    small.write_bytes(b"PK")
+    with running_desk(project) as desk:
+        driver.get(desk.url)
+        for page, field, button in (("submit", "upload", "upload-submit"),
+                                    ("plan", "plan-upload", "plan-import")):
+            driver.get(f"{desk.base}/{page}")
+            assert not _by(driver, "too-large")[0].is_displayed()
+            _by(driver, field)[0].send_keys(str(big) if page == "plan" else f"{small}\n{big}")
+            _by(driver, button)[0].click()
+            notice = _by(driver, "too-large")[0]
+            assert notice.is_displayed() and notice.text == fill(
+                DESK_TEXT["too-large-request"], limit=DEFAULT_LIMITS.max_upload_bytes // MiB)
+            assert driver.current_url == f"{desk.base}/{page}"  # not sent
+            assert _by(driver, button)[0].is_enabled()  # another choice can be sent
+            _shot(driver, f"{page}-too-large", tmp_path)
+
+        driver.get(f"{desk.base}/submit")
+        driver.execute_script(MANY, DEFAULT_LIMITS.max_upload_files + 1)
+        notice = _by(driver, "too-many")[0]
+        assert notice.is_displayed() and f"{DEFAULT_LIMITS.max_upload_files} 件まで" in notice.text
+        assert not _by(driver, "too-large")[0].is_displayed()
+        assert driver.current_url == f"{desk.base}/submit" and not _by(driver, "upload-report")
+    assert not (project / "submissions").exists() and not (project / "plan.json").exists()

@@ -90,6 +90,11 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
         t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
         action=desk_action, csrf_field=FORM_FIELD,
         csrf=guard.form, folder=str(workspace.project.root),
+        # what the upload forms refuse before sending (desk.js), as the server would
+        upload_max_bytes=limits.max_upload_bytes, upload_max_files=limits.max_upload_files,
+        upload_too_large=fill(DESK_TEXT["too-large-request"],
+                              limit=limits.max_upload_bytes // MiB),
+        upload_too_many=fill(DESK_TEXT["too-many-parts"], limit=limits.max_upload_files),
         pages=[(p.key, p.endpoint) for p in PAGES])
 
     @app.context_processor
