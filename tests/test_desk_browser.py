@@ -208,8 +208,8 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
         _shot(driver, "status-accepted", tmp_path)
     exe = shutil.which("consolidator")
     command = [exe] if exe else [sys.executable, "-m", "consolidator"]
-    done = subprocess.run([*command, "status", "--plan", str(MINI_PLAN), "--out",
-                           str(project / "output"), "--json"],
+    done = subprocess.run([*command, "status", "--plan", str(MINI_PLAN), "--folder",
+                           str(project), "--json"],  # the desk's working folder: its ledger
                           capture_output=True, text=True, timeout=120)
     rows = {r.get("unit"): r for r in map(json.loads, done.stdout.splitlines())}
     assert (rows["地域福祉課"]["warnings"], rows["地域福祉課"]["accepted"]) == (0, 1)
