@@ -73,6 +73,22 @@ def test_licences_come_from_the_metadata(tmp_path: Path) -> None:
     assert "a 1.0" in table and "(a-1.0-py3-none-any.whl)" in table
 
 
+def test_the_it_read_me_says_what_the_desk_guards_on_a_shared_pc(tmp_path: Path) -> None:
+    """README_IT.txt sums up README's 「デスクの安全」 for the IT department of a city whose
+    staff share a terminal server or a virtual desktop: what protects, what does not."""
+    _wheel(tmp_path, "a", "1.0", "License-Expression: MIT")
+    for target in ("win_amd64", "manylinux2014_x86_64"):
+        text = bb.readme_it(bb.read_wheels(tmp_path), bb.TARGETS[target], "3.11", "0.1.0",
+                            ["desk"])
+        section = text.split("デスクの安全(共用の仮想デスクトップ・ターミナルサーバーで使うとき)",
+                             1)[1].split("\n中身\n", 1)[0]
+        for said in ("ほかの利用者のプログラム", "乱数のパス", "フォームの鍵", "守れません",
+                     "使い終えたらデスクを終了", "「デスクの安全(脅威モデル)」"):
+            assert said in section, said
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "#### デスクの安全(脅威モデル)" in readme  # the section it points to
+
+
 @pytest.mark.parametrize("name", sorted(BATS))
 def test_bat_files_are_cp932_with_crlf(name: str) -> None:
     data = bb.bat_bytes(bb.fill(BATS[name], VALUES))

@@ -22,18 +22,22 @@ import socket
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from consolidator.limits import DEFAULT_LIMITS, MiB
+from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
+from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.plan.catalog import Catalog, canonical_json
 from consolidator.plan.workbook_import import import_workbook
 from helpers.browser import chromium, have_browser, running_desk, wait_for_file
 from helpers.desk import TERMINAL
-from helpers.filling import realistic_values, submit_all
+from helpers.filling import by_department, realistic_values, submit_all
 from helpers.hostile_folder import HostileFolder
 from helpers.master import sheet_rows
 from helpers.paths import MINI_PLAN
@@ -204,8 +208,8 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
         _shot(driver, "status-accepted", tmp_path)
     exe = shutil.which("consolidator")
     command = [exe] if exe else [sys.executable, "-m", "consolidator"]
-    done = subprocess.run([*command, "status", "--plan", str(MINI_PLAN), "--out",
-                           str(project / "output"), "--json"],
+    done = subprocess.run([*command, "status", "--plan", str(MINI_PLAN), "--folder",
+                           str(project), "--json"],  # the desk's working folder: its ledger
                           capture_output=True, text=True, timeout=120)
     rows = {r.get("unit"): r for r in map(json.loads, done.stdout.splitlines())}
     assert (rows["地域福祉課"]["warnings"], rows["地域福祉課"]["accepted"]) == (0, 1)
@@ -440,3 +444,130 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert _state(driver, desk.base) == "report"
         _no_command(driver, project)
         _shot(driver, "home-report", tmp_path)
+
+
+def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    """Issue 25, section 1 as a user clicks it: the plan taken in on 計画 is the folder's
+    after the desk is started again (no --plan), and 集約's 次の年度へ moves the year into its
+    archive folder, the steps back at 様式を作る; 元に戻す brings it back."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver, downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    with running_desk(project, "--plan", str(MINI_PLAN)) as desk:
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/plan")
+        _by(driver, "plan-export")[0].click()
+        book = wait_for_file(downloads, "計画_*.xlsx")
+        _by(driver, "plan-upload")[0].send_keys(str(book))
+        _by(driver, "plan-import")[0].click()
+        assert _wait(driver, "plan-imported")
+        assert not _by(driver, "plan-refused")
+    kept = tomllib.loads((project / "consolidator.toml").read_text("utf-8"))
+    assert kept["plan"] == "plan.json" and (project / "plan.json").is_file()
+
+    catalog = Catalog.from_path(MINI_PLAN)
+    with running_desk(project) as desk:  # started again on the folder, without --plan
+        driver.get(desk.url)
+        driver.get(f"{desk.base}/plan")
+        text = driver.find_element("css selector", "main").text
+        assert "(既定の計画)" not in text and str(project / "plan.json") in text
+        for department in catalog.department_names:
+            assert department in text
+        _shot(driver, "plan-kept", tmp_path)
+        assert _state(driver, desk.base) == "forms"
+
+        driver.get(f"{desk.base}/forms")
+        _by(driver, "generate")[0].click()
+        _wait(driver, "generated")
+        made = by_department((project / "workbook_templates").glob("*.xlsx"))
+        assert sorted(made) == sorted(catalog.department_names)
+        files = submit_all(made, tmp_path / "returned")  # every department, complete
+        driver.get(f"{desk.base}/submit")
+        _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files.values()))
+        _by(driver, "upload-submit")[0].click()
+        _wait(driver, "upload-report")
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "consolidate")[0].click()
+        _wait(driver, "consolidated")
+        assert _by(driver, "download-next-plan")
+        assert _state(driver, desk.base) == "report"
+
+        driver.get(f"{desk.base}/consolidate")
+        assert "令和4年度" in _by(driver, "next-year")[0].text
+        _by(driver, "next-year-confirm")[0].click()
+        _by(driver, "next-year-button")[0].click()
+        said = _wait(driver, "next-year-result")
+        assert "「令和4年度」" in said.text and "plan_2023.json" in said.text, said.text
+        assert "令和5年度" in _by(driver, "next-year")[0].text  # the page is the new year's
+        _shot(driver, "next-year", tmp_path)
+        assert (project / "令和4年度" / "output" / "master_2022.xlsx").is_file()
+        assert (project / "令和4年度" / "submissions").is_dir()
+        assert not (project / "submissions").exists() or not any(
+            (project / "submissions").iterdir())
+        assert tomllib.loads((project / "consolidator.toml").read_text("utf-8"))[
+            "plan"] == "plan_2023.json"
+        assert _state(driver, desk.base) == "forms"  # 様式を作る, for 令和5年度
+
+        driver.get(f"{desk.base}/consolidate")
+        _by(driver, "next-year-undo")[0].click()
+        WebDriverWait(driver, WAIT_S).until(  # the page said the step until then
+            lambda d: [e.text for e in _by(d, "next-year-result")]
+            == [YEAR_STEP_DESK_TEXT["undo-done"]])
+        assert not (project / "令和4年度").exists()
+        assert (project / "output" / "master_2022.xlsx").is_file()
+        assert sorted(p.name for p in (project / "submissions").iterdir()) == sorted(
+            f.name for f in files.values())
+        assert tomllib.loads((project / "consolidator.toml").read_text("utf-8"))[
+            "plan"] == "plan.json"
+        assert "令和4年度" in _by(driver, "next-year")[0].text
+        assert _state(driver, desk.base) == "report"
+
+
+MANY = """
+var dt = new DataTransfer();
+for (var i = 0; i < arguments[0]; i++) { dt.items.add(new File(["PK"], i + ".xlsx")); }
+var zone = document.querySelector("[data-testid='drop-zone']");
+zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+"""
+
+
+def test_a_selection_over_the_limits_is_refused_before_it_is_sent(
+        tmp_path: Path, browser: tuple[Any, Path]) -> None:
+    """More than one request takes (256 MB) is refused on the page, in Japanese, before a
+    byte is sent (the server would refuse it too, but the browser, still sending, might show
+    a reset connection); so are more files than one request takes, dropped."""
+    driver, _downloads = browser
+    project = tmp_path / "project"
+    project.mkdir()
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    big = chosen / "写真入り_提出.xlsx"
+    with big.open("wb") as f:
+        f.truncate(DEFAULT_LIMITS.max_upload_bytes)  # sparse: its size, no disk
+    small = chosen / "地域福祉課_提出.xlsx"
+    small.write_bytes(b"PK")
+    with running_desk(project) as desk:
+        driver.get(desk.url)
+        for page, field, button in (("submit", "upload", "upload-submit"),
+                                    ("plan", "plan-upload", "plan-import")):
+            driver.get(f"{desk.base}/{page}")
+            assert not _by(driver, "too-large")[0].is_displayed()
+            _by(driver, field)[0].send_keys(str(big) if page == "plan" else f"{small}\n{big}")
+            _by(driver, button)[0].click()
+            notice = _by(driver, "too-large")[0]
+            assert notice.is_displayed() and notice.text == fill(
+                DESK_TEXT["too-large-request"], limit=DEFAULT_LIMITS.max_upload_bytes // MiB)
+            assert driver.current_url == f"{desk.base}/{page}"  # not sent
+            assert _by(driver, button)[0].is_enabled()  # another choice can be sent
+            _shot(driver, f"{page}-too-large", tmp_path)
+
+        driver.get(f"{desk.base}/submit")
+        driver.execute_script(MANY, DEFAULT_LIMITS.max_upload_files + 1)
+        notice = _by(driver, "too-many")[0]
+        assert notice.is_displayed() and f"{DEFAULT_LIMITS.max_upload_files} 件まで" in notice.text
+        assert not _by(driver, "too-large")[0].is_displayed()
+        assert driver.current_url == f"{desk.base}/submit" and not _by(driver, "upload-report")
+    assert not (project / "submissions").exists() and not (project / "plan.json").exists()

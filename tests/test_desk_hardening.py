@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import http.client
 import io
+import random
 import re
 import socket
 import sqlite3
@@ -390,6 +391,58 @@ def test_more_files_than_the_form_takes_are_refused_for_their_count_not_their_si
     assert done.status_code == 413
     html = done.get_data(as_text=True)
     assert "一度に送れるのは 3 件まで" in html and "MB" not in html
+    assert not (project / "submissions").exists()
+
+
+def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], str]:
+    """Send ``request`` as it is and read the answer to its end: status line, headers, body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return status, headers, body.decode("utf-8")
+
+
+def test_a_body_over_the_limit_is_refused_in_japanese_before_it_is_read(
+        project: Path, mini_catalog: Catalog) -> None:
+    """waitress refuses it from the Content-Length alone (nothing of the body is sent here),
+    with the desk's page, not its English text; a body of exactly the limit reaches the desk."""
+    limit = 1024 * 1024
+    desk = make_desk(project, mini_catalog, limits=replace(DEFAULT_LIMITS,
+                                                           max_upload_bytes=limit))
+    with _serving(desk):
+        browser = _Browser(desk.url)
+        status, headers, body = _raw(desk.port, (
+            f"POST {browser.root}/submit HTTP/1.1\r\nHost: 127.0.0.1:{desk.port}\r\n"
+            f"Cookie: {browser.cookie}\r\nOrigin: http://127.0.0.1:{desk.port}\r\n"
+            "Content-Type: multipart/form-data; boundary=b0undary\r\n"
+            f"Content-Length: {limit + 1}\r\n\r\n").encode())
+        assert status.startswith("HTTP/1.1 413 ")
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert "一度に送れる量を超えています(1 MB まで)" in body
+        assert DESK_TEXT["forbidden-heading"] in body and '<html lang="ja">' in body
+        assert "max_body" not in body and "Entity" not in body
+        assert f'href="{browser.root}/static/desk.css"' in body
+
+        head = (b"--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+                + browser.form.encode() + b"\r\n--b0undary\r\nContent-Disposition: "
+                b"form-data; name=\"files\"; filename=\"\"\r\n\r\n")  # no file chosen
+        tail = b"\r\n--b0undary--\r\n"
+        padding = random.Random(25).randbytes(limit - len(head) - len(tail))  # as a zip is
+        exactly = head + padding.replace(b"--b0undary", b"--b1undary") + tail
+        answer = browser.request("POST", "/submit", exactly,
+                                 "multipart/form-data; boundary=b0undary")
+        assert answer[0] == 302, re.findall("notice[^>]*>([^<]*)", answer[1])  # no file chosen
+
+        status, _headers, body = _raw(desk.port, (  # a request waitress cannot read
+            f"POST {browser.root}/submit HTTP/1.1\r\nHost: 127.0.0.1:{desk.port}\r\n"
+            "Content-Length: 1x\r\n\r\n").encode())
+        assert status.startswith("HTTP/1.1 400 ") and DESK_TEXT["unreadable-request"] in body
     assert not (project / "submissions").exists()
 
 

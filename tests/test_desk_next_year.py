@@ -101,3 +101,75 @@ def test_the_folders_contact_fills_an_empty_field(project: Path, mini_catalog: C
     draft = next((project / "workbook_templates").glob("*.eml")).read_bytes()
     text = email.message_from_bytes(draft).get_payload(0).get_payload(decode=True).decode()
     assert "2023年5月31日" in text and "地域福祉課 内線1234" in text
+
+
+def _page_served(desk: Any, path: str) -> str:
+    """``path`` as the browser gets it from the running ``desk``: the printed address first
+    (its key becomes the cookie), then the page with the cookie."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(desk.url)
+    conn = http.client.HTTPConnection("127.0.0.1", desk.port, timeout=10)
+    try:
+        conn.request("GET", f"{parts.path}?{parts.query}")
+        first = conn.getresponse()
+        first.read()
+        cookie = str(first.getheader("Set-Cookie")).split(";")[0]
+        conn.request("GET", parts.path + path.lstrip("/"), headers={"Cookie": cookie})
+        answer = conn.getresponse()
+        assert answer.status == 200
+        return answer.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def test_the_desk_works_on_the_year_the_folder_names(
+        project: Path, mini_catalog: Catalog, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``year`` in consolidator.toml is the desk's year, as it is every command's: not the
+    plan's report year (令和4)."""
+    import threading
+
+    from consolidator.desk.server import make_desk
+
+    (project / "consolidator.toml").write_text('year = "令和5"\n', "utf-8")
+    started: list[int | None] = []  # the command gives the server the folder's year
+    with monkeypatch.context() as patched:
+        patched.setattr("consolidator.desk.server.serve",
+                        lambda folder, catalog, **kw: started.append(kw.get("year")))
+        done = CliRunner().invoke(main, ["desk", "--folder", str(project), "--no-browser",
+                                         "--plan", str(MINI_PLAN)])
+    assert done.exit_code == 0 and started == [2023], done.output
+
+    desk = make_desk(project, mini_catalog)  # the server reads it too
+    thread = threading.Thread(target=desk.server.run, daemon=True)
+    thread.start()
+    try:
+        page = _page_served(desk, "/forms")
+    finally:
+        desk.server.task_dispatcher.shutdown()
+        desk.server.close()
+        thread.join(10)
+    assert "令和5年度" in page and "令和4年度" not in page
+
+    client, ws = desk_client(project, mini_catalog, year=2023)  # a plan taken in keeps it
+    _status, data, _headers = download(client, "/plan/workbook")
+    book = tmp_path / "計画.xlsx"
+    book.write_bytes(data)
+    assert post(client, "/plan/workbook", {"plan": [sent(book, book.name)]}).status_code == 302
+    assert ws.project.catalog.source == str(project / "plan.json") and ws.project.year == 2023
+    assert post(client, "/forms/generate").status_code == 302
+    assert sorted(p.name.split("_")[0] for p in (project / "workbook_templates").glob(
+        "*.xlsx")) == ["令和5年度"] * len(mini_catalog.department_names)
+
+
+def test_a_year_the_desk_cannot_read_stops_it_at_start(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "consolidator.toml").write_text('year = "来年"\n', "utf-8")
+    started: list[Any] = []
+    monkeypatch.setattr("consolidator.desk.server.serve", lambda *a, **kw: started.append(a))
+    done = CliRunner().invoke(main, ["desk", "--folder", str(project), "--no-browser",
+                                     "--plan", str(MINI_PLAN)])
+    assert done.exit_code == 2 and not started
+    assert "年度を読み取れません:来年" in done.output and "Traceback" not in done.output

@@ -36,7 +36,9 @@ def desk(plan_path: str | None, port: int, no_browser: bool, folder: str) -> Non
 
     if not Path(folder).is_dir():
         raise click.UsageError(fill(DESK_TEXT["no-folder"], folder=folder))
-    catalog = in_folder(folder).catalog(plan_path)
+    where = in_folder(folder)
+    catalog = where.catalog(plan_path)
+    year = where.year(None, catalog)  # the folder's year, else the plan's; unreadable: stop
     try:
         from consolidator.desk.server import PortInUse, serve
     except ImportError as exc:
@@ -44,7 +46,7 @@ def desk(plan_path: str | None, port: int, no_browser: bool, folder: str) -> Non
             raise
         raise click.ClickException(fill(DESK_TEXT["missing-extra"], detail=exc.name)) from None
     try:
-        serve(Path(folder), catalog, port=port, open_browser=not no_browser,
+        serve(Path(folder), catalog, port=port, year=year, open_browser=not no_browser,
               started=lambda d: click.echo(fill(DESK_TEXT["started"], url=d.url,
                                                 folder=Path(folder).resolve())))
     except PortInUse:

@@ -4,6 +4,8 @@ It adds no logic of its own: every page calls what the command line calls. Insta
 optional extra ``desk`` (Flask, Jinja2, waitress); only this package imports them.
 
 - :mod:`.server`: ``serve`` — the server on 127.0.0.1 only, the browser opened on it;
+- :mod:`.early_answers`: what waitress refuses before the desk sees a request (a body over
+  the upload limit, a request it cannot read) answered with the desk's page, in Japanese;
 - :mod:`.app`: the Flask application, its templates and static files, the guard installed;
 - :mod:`.security`: the per-start secrets (the pages' random root, the key's cookie scoped to
   it, the form's key), the Host and Origin checks;

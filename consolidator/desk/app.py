@@ -16,7 +16,15 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from consolidator.desk.pages import PAGES
-from consolidator.desk.security import FORM_FIELD, SAFE_METHODS, TOKEN_PARAM, Guard, UnderRoot, same
+from consolidator.desk.security import (
+    FORM_FIELD,
+    LOOPBACK,
+    SAFE_METHODS,
+    TOKEN_PARAM,
+    Guard,
+    UnderRoot,
+    same,
+)
 from consolidator.desk.wording import desk_action, severity_counts, severity_word
 from consolidator.desk.workspace import Workspace
 from consolidator.japanese_values import wareki
@@ -74,12 +82,20 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
     app.wsgi_app = UnderRoot(app.wsgi_app, guard.root)  # type: ignore[method-assign]
     changing = threading.Lock()
     limits = workspace.limits
-    app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes,
+    # A body of exactly the limit is taken: under waitress (which ends the input stream
+    # itself) werkzeug reads once more after the last byte and refuses a body that reached
+    # MAX_CONTENT_LENGTH. A larger one is refused by waitress (desk.early_answers).
+    app.config.update(MAX_CONTENT_LENGTH=limits.max_upload_bytes + 1,
                       MAX_FORM_PARTS=limits.max_upload_files + 20)
     app.jinja_env.globals.update(
         t=DESK_TEXT, fill=fill, severity_word=severity_word, severity_counts=severity_counts,
         action=desk_action, csrf_field=FORM_FIELD, format_words=format_words,
         csrf=guard.form, folder=str(workspace.project.root),
+        # what the upload forms refuse before sending (desk.js), as the server would
+        upload_max_bytes=limits.max_upload_bytes, upload_max_files=limits.max_upload_files,
+        upload_too_large=fill(DESK_TEXT["too-large-request"],
+                              limit=limits.max_upload_bytes // MiB),
+        upload_too_many=fill(DESK_TEXT["too-many-parts"], limit=limits.max_upload_files),
         pages=[(p.key, p.endpoint) for p in PAGES])
 
     @app.context_processor
@@ -169,6 +185,15 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
 
 def _refused(why: str) -> Any:
     return _page(403, DESK_TEXT["forbidden-heading"], DESK_TEXT[why])
+
+
+def early_page(app: Flask, root: str, heading: str, text: str) -> bytes:
+    """The bare refusal page (as :func:`_page` gives without the key) rendered outside a
+    request, for the answers waitress gives before the desk sees a request
+    (:mod:`consolidator.desk.early_answers`); ``root``: the pages' root (its style sheet)."""
+    with app.test_request_context(base_url=f"http://{LOOPBACK}{root}/"):
+        page = render_template("refused.html", heading=heading, text=text, active=None)
+    return page.encode("utf-8")
 
 
 def _page(status: int, heading: str, text: str) -> Any:

@@ -17,6 +17,7 @@ from consolidator.checks.log import department_log_name
 from consolidator.feedback.department_files import ods_workbook_name
 from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
+from consolidator.folder_settings import read_settings
 from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.messages.correction import REMIND_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
@@ -25,7 +26,7 @@ from consolidator.output_names import log_name, master_name, next_plan_name
 from consolidator.plan.catalog import Catalog
 from consolidator.publish import PUBLISHED_KINDS, published_name
 from consolidator.safe_paths import UnsafePath, output_path
-from consolidator.templates.generate import template_filename
+from consolidator.templates.generate import parse_year, template_filename
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,19 @@ class Project(WorkingFolder):
         if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
             return None
         return resolved
+
+
+def folder_year(root: Path, catalog: Catalog) -> int:
+    """The report year the desk works on in the folder ``root``, as the command line takes it
+    (:meth:`consolidator.cli.working_folder.Where.year` without ``--year``): the settings'
+    ``year`` (``令和5``, ``2023`` …), else ``catalog``'s report year. ``consolidator desk``
+    stops at start on a year it cannot read, as every command does; one edited into the file
+    while the desk runs (read again when the plan changes) leaves the catalog's year."""
+    settings, found = read_settings(root)
+    try:
+        return parse_year(None if found.errors else settings.year, catalog)
+    except ValueError:
+        return catalog.report_year
 
 
 def _in(folder: Path, name: str) -> Path | None:

@@ -20,11 +20,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from consolidator.desk.app import create_app
-from consolidator.desk.project import Project
+from consolidator.desk.app import SECURITY_HEADERS, create_app, early_page
+from consolidator.desk.project import Project, folder_year
 from consolidator.desk.security import LOOPBACK, TOKEN_PARAM, Guard
 from consolidator.desk.workspace import Workspace
 from consolidator.limits import DEFAULT_LIMITS, Limits, MiB
+from consolidator.messages import fill
+from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
 
 THREADS = 8  # pages and downloads answer while a long job (集約) holds one
@@ -41,21 +43,32 @@ class Desk:
     port: int
 
 
-def make_desk(folder: Path, catalog: Catalog, *, port: int = 0,
+def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = None,
               limits: Limits = DEFAULT_LIMITS) -> Desk:
     """Bind 127.0.0.1:``port`` (0: any free port) and build the server for the project in
-    ``folder`` (for ``catalog``'s report year); nothing is served until ``server.run()``."""
+    ``folder``, for ``year`` (None: the folder's settings' year, else ``catalog``'s report
+    year); nothing is served until ``server.run()``."""
     from waitress import create_server
+
+    from consolidator.desk.early_answers import answer_in_japanese
 
     sock = listening_socket(port)
     bound = int(sock.getsockname()[1])
     guard = Guard.new(bound)
-    project = Project(folder.resolve(), catalog, catalog.report_year)
+    root = folder.resolve()
+    project = Project(root, catalog, folder_year(root, catalog) if year is None else year)
     workspace = Workspace(project, limits)
     workspace.tidy()  # what a crash during an upload left in submissions/
     app = create_app(workspace, guard)
+    # waitress refuses a body over the upload limit before reading it (>= its limit), in
+    # Japanese: see consolidator.desk.early_answers for why not Flask.
     server = create_server(app, sockets=[sock], threads=THREADS, ident="consolidator-desk",
-                           max_request_body_size=limits.max_upload_bytes + MiB)
+                           max_request_body_size=limits.max_upload_bytes + 1)
+    too_large = fill(DESK_TEXT["too-large-request"], limit=limits.max_upload_bytes // MiB)
+    answer_in_japanese(
+        server, {413: early_page(app, guard.root, DESK_TEXT["forbidden-heading"], too_large)},
+        early_page(app, guard.root, DESK_TEXT["unreadable-heading"],
+                   DESK_TEXT["unreadable-request"]), SECURITY_HEADERS)
     return Desk(server, f"http://{LOOPBACK}:{bound}{guard.root}/?{TOKEN_PARAM}={guard.token}",
                 bound)
 
@@ -87,11 +100,12 @@ def listening_socket(port: int, *, windows: bool = sys.platform == "win32",
     return sock
 
 
-def serve(folder: Path, catalog: Catalog, *, port: int = 0, open_browser: bool = True,
+def serve(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = None,
+          open_browser: bool = True,
           started: Callable[[Desk], None] = lambda desk: None) -> None:
     """Run the desk until interrupted (Ctrl+C): ``started`` is told the address once the
     server listens, then the browser is opened on it (unless ``open_browser`` is False)."""
-    desk = make_desk(folder, catalog, port=port)
+    desk = make_desk(folder, catalog, port=port, year=year)
     started(desk)
     if open_browser:
         webbrowser.open(desk.url)

@@ -27,7 +27,7 @@ from consolidator.checks.result import ValidationResult
 from consolidator.checks.validation import validate_folder
 from consolidator.desk.department_status import StatusView, status_view
 from consolidator.desk.progress import Progress
-from consolidator.desk.project import Project
+from consolidator.desk.project import Project, folder_year
 from consolidator.desk.uploads import (
     PathTooLong,
     TooLarge,
@@ -347,9 +347,10 @@ class Workspace:
             return self._keep_plan(PlanImport(upload.name, findings, target))
 
     def _use(self, catalog: Catalog) -> None:
-        """Work on ``catalog`` (its report year) from now on: nothing of the last plan's
-        results is shown as this one's."""
-        self.project = Project(self.project.root, catalog, catalog.report_year)
+        """Work on ``catalog`` from now on (for the year the folder's settings give, else its
+        report year): nothing of the last plan's results is shown as this one's."""
+        self.project = Project(self.project.root, catalog,
+                               folder_year(self.project.root, catalog))
         with self._checking:
             self._checked = self._digests = None
             self._plan_replaced = True

@@ -2,7 +2,10 @@
 // buttons). With it: files dropped on the drop zone are sent at once, a busy form shows a
 // progress bar (filled from the desk's progress address where it has one, else
 // indeterminate) and cannot be sent twice, and a department's findings open on click instead
-// of being listed under every row.
+// of being listed under every row; a selection over the desk's limits (bytes or files in one
+// request) is refused before it is sent, the page's notice saying why — the desk would refuse
+// it too, but a browser still sending a large file often shows a reset connection instead of
+// the desk's answer.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -37,9 +40,41 @@
     window.setTimeout(ask, 300);
   }
 
+  // The request's body is the files and, per file, a part's headers (its name, its type):
+  // counted generously, so that a selection this lets through is not over the limit.
+  var PART_BYTES = 1024;
+
+  // Whether the files chosen in the form are over its limits (data-max-bytes,
+  // data-max-files); if so the notice for that limit is shown.
+  function tooMuch(form) {
+    var maxBytes = Number(form.getAttribute("data-max-bytes"));
+    var maxFiles = Number(form.getAttribute("data-max-files"));
+    form.querySelectorAll(".too-much").forEach(function (n) { n.hidden = true; });
+    if (!maxBytes || !maxFiles) { return false; }
+    var count = 0;
+    var bytes = PART_BYTES;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        count += 1;
+        bytes += file.size + PART_BYTES;
+      });
+    });
+    var over = count > maxFiles ? "files" : bytes > maxBytes ? "bytes" : "";
+    if (!over) { return false; }
+    var notice = form.querySelector(".too-much[data-limit='" + over + "']");
+    if (notice) { notice.hidden = false; }
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.busy-form").forEach(function (form) {
-      form.addEventListener("submit", function () { busy(form); });
+      form.addEventListener("submit", function (e) {
+        if (tooMuch(form)) {
+          e.preventDefault();
+          return;
+        }
+        busy(form);
+      });
     });
 
     document.querySelectorAll("form.drop-form").forEach(function (form) {
@@ -58,6 +93,7 @@
         e.preventDefault();
         if (!e.dataTransfer || !e.dataTransfer.files.length) { return; }
         input.files = e.dataTransfer.files;
+        if (tooMuch(form)) { return; }
         busy(form);
         form.submit();
       });
