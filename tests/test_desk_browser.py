@@ -67,10 +67,18 @@ def _by(driver: Any, testid: str) -> Any:
     return driver.find_elements(By.CSS_SELECTOR, f"[data-testid='{testid}']")
 
 
-def _wait(driver: Any, testid: str) -> Any:
+def _until(driver: Any, condition: Any, timeout: float = WAIT_S) -> Any:
+    """What ``condition(driver)`` gives once truthy; an element the page redrew while it was
+    read (stale) is read again, not a failure."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, testid))[0]
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)
+                         ).until(condition)
+
+
+def _wait(driver: Any, testid: str) -> Any:
+    return _until(driver, lambda d: _by(d, testid))[0]
 
 
 def _shot(driver: Any, name: str, tmp_path: Path) -> None:
@@ -174,7 +182,6 @@ def test_upload_status_consolidate_download_in_a_real_browser(
 
 def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
         tmp_path: Path, browser: tuple[Any, Path], mini_templates: dict[str, Path]) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, _downloads = browser
     project = tmp_path / "project"
@@ -199,7 +206,7 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
             "新しい集計方法のため(課長確認済み)")
         findings.find_element("css selector", "[data-testid='accept']").click()
         _wait(driver, "accept-result")
-        WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, "unit-地域福祉課")[0]
+        _until(driver, lambda d: _by(d, "unit-地域福祉課")[0]
                                             .find_element("css selector",
                                                           "[data-testid='accepted-count']")
                                             .text == "1")
@@ -300,9 +307,8 @@ def test_another_origin_cannot_change_the_folder(tmp_path: Path,
         thread.start()
         try:
             driver.get(f"http://127.0.0.1:{evil.server_address[1]}/")
-            from selenium.webdriver.support.ui import WebDriverWait
 
-            WebDriverWait(driver, 60).until(lambda d: d.current_url.startswith(desk.base))
+            _until(driver, lambda d: d.current_url.startswith(desk.base), 60)
             assert DESK_TEXT["forbidden-origin"] in driver.page_source
             # Cookies do not tell ports apart, but the desk's is sent only below its root:
             # the other program on 127.0.0.1 never received the key.
@@ -349,7 +355,6 @@ def _no_command(driver: Any, project: Path) -> None:
 
 def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path],
                                        mini_templates: dict[str, Path]) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, _downloads = browser
     project = tmp_path / "project"
@@ -417,7 +422,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         driver.get(f"{desk.base}/submit")  # 地域福祉課 sends a corrected file all the same
         _by(driver, "upload")[0].send_keys(str(corrected))
         _by(driver, "upload-submit")[0].click()
-        WebDriverWait(driver, WAIT_S).until(  # the page shows the last report until then
+        _until(driver,  # the page shows the last report until then
             lambda d: [e.text for e in _by(d, "saved-name")] == [f"submissions/{corrected.name}"])
         driver.get(f"{desk.base}/status")
         info = _by(driver, "toggle-地域福祉課")[0].find_elements("css selector", ".badge")
@@ -451,7 +456,6 @@ def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
     """Issue 25, section 1 as a user clicks it: the plan taken in on 計画 is the folder's
     after the desk is started again (no --plan), and 集約's 次の年度へ moves the year into its
     archive folder, the steps back at 様式を作る; 元に戻す brings it back."""
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, downloads = browser
     project = tmp_path / "project"
@@ -513,7 +517,7 @@ def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
 
         driver.get(f"{desk.base}/consolidate")
         _by(driver, "next-year-undo")[0].click()
-        WebDriverWait(driver, WAIT_S).until(  # the page said the step until then
+        _until(driver,  # the page said the step until then
             lambda d: [e.text for e in _by(d, "next-year-result")]
             == [YEAR_STEP_DESK_TEXT["undo-done"]])
         assert not (project / "令和4年度").exists()
