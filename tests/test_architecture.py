@@ -218,7 +218,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.report.next_plan", "next_catalog"),
     ("consolidator.jobs.runs", "run_validate"),
     ("consolidator.jobs.runs", "run_consolidate"),
-    ("consolidator.plan.check", "check_plan"),
+    ("consolidator.plan.conformance", "plan_findings"),
     ("consolidator.checks.changes", "diff_workbooks"),
     ("consolidator.feedback.annotate", "annotate_workbook"),
     ("consolidator.feedback.department_files", "write_department_files"),

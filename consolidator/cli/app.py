@@ -108,7 +108,7 @@ def load_catalog(plan_path: str | None) -> Catalog:
 
 def _checked_plan(file: str) -> Findings:
     from consolidator.findings import Findings
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.conformance import plan_findings
 
     found = Findings()
     try:
@@ -116,7 +116,7 @@ def _checked_plan(file: str) -> Findings:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.add("plan-json", file=file, detail=str(exc))
         return found
-    return check_plan(doc)
+    return plan_findings(doc)
 
 
 def print_findings(found: Iterable[Finding]) -> None:

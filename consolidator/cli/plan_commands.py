@@ -65,7 +65,7 @@ def plan_validate(file: str) -> None:
         consolidator plan validate my_plan.json
     """
     from consolidator.findings import Findings
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.conformance import plan_findings
 
     found = Findings()
     try:
@@ -73,7 +73,7 @@ def plan_validate(file: str) -> None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.add("plan-json", file=file, detail=str(exc))
     else:
-        found = check_plan(doc)
+        found = plan_findings(doc)
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message} → {f.action}")
     if found.valid:
@@ -143,7 +143,7 @@ def plan_import(report: str, out: str | None, overrides: str | None, folder: str
         return
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.conformance import plan_findings
     from consolidator.plan.report_import.importer import import_report
 
     text = Path(report).read_text("utf-8")
@@ -151,7 +151,7 @@ def plan_import(report: str, out: str | None, overrides: str | None, folder: str
     doc, found = import_report(text, fixes)
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message}")
-    unsafe = [f for f in check_plan(doc) if f.code == "plan-unsafe-name"]
+    unsafe = [f for f in plan_findings(doc) if f.code == "plan-unsafe-name"]
     if unsafe:  # a catalog naming files outside their folder is never written
         print_findings(unsafe)
         click.echo(cli_text("plan-invalid", file=report, count=len(unsafe)))

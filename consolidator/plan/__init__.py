@@ -4,7 +4,7 @@
 - ``migrate``: catalogs of earlier schema versions, upgraded when read.
 - ``change_rule``: when a value is far from last year's actual or the target (the template's
   colours and the validation).
-- ``check``: every schema and consistency error of a catalog, as findings.
+- ``conformance``: every schema and consistency error of a catalog, as findings.
 - ``diff``: what changed between two catalogs.
 - ``summary``: the readable overview ``plan show`` prints.
 - ``report_import``: building a catalog from last year's report text.
