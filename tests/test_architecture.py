@@ -205,7 +205,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.templates.model", "build"),
     ("consolidator.templates.writer", "write_template"),
     ("consolidator.templates.generate", "generate_templates"),
-    ("consolidator.safety.verdict", "check_workbook"),
+    ("consolidator.safety.verdict", "verdict_of"),
     ("consolidator.reading.workbook", "read_workbook"),
     ("consolidator.reading.intake", "identify"),
     ("consolidator.reading.fields", "read_fields"),

@@ -202,9 +202,9 @@ def _import_workbook(path: Path, out: Path) -> None:
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
     from consolidator.plan.workbook_import import import_workbook
-    from consolidator.safety.verdict import check_workbook
+    from consolidator.safety.verdict import verdict_of
 
-    safety = check_workbook(path)
+    safety = verdict_of(path)
     if not safety.ok:
         print_findings(safety.findings)
         raise click.ClickException(cli_text("plan-book-not-written", file=path,

@@ -54,7 +54,7 @@ from consolidator.output_names import PLAN_FILE
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
 from consolidator.safe_paths import WrittenFiles
-from consolidator.safety.verdict import check_workbook
+from consolidator.safety.verdict import verdict_of
 from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
 
@@ -333,7 +333,7 @@ class Workspace:
                 refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",
                                limit_mb=limit)
                 return self._keep_plan(PlanImport(upload.name, [refused]))
-            safety = check_workbook(path, self.limits)
+            safety = verdict_of(path, self.limits)
             if not safety.ok:
                 return self._keep_plan(PlanImport(upload.name, list(safety.findings)))
             doc, found = import_workbook(path)
