@@ -149,7 +149,7 @@ def test_versions_are_the_ledgers_history(project: Path, mini_catalog: Catalog,
     (project / "submissions" / first.name).unlink()  # moved away, as the log suggests
     html = page(client, "/status")
     assert 'data-testid="not-recorded"' in html  # the folder is not the ledger's any more
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html
     cells = row_cells(html, "地域福祉課")
@@ -170,9 +170,9 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
     assert row_cells(html, "高齢福祉課")["last-seen"] == DESK_TEXT["not-counted"]
     assert accept_forms(html) == []  # accepting needs the run recorded first
     assert not (project / "ledger.sqlite3").exists()  # a page only reads
-    assert post(client, "/status/check", origin="http://evil.example").status_code == 403
+    assert post(client, "/status/validate", origin="http://evil.example").status_code == 403
     assert not (project / "ledger.sqlite3").exists()
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
     assert row_cells(html, "高齢福祉課")["last-seen"] != DESK_TEXT["not-counted"]
@@ -193,7 +193,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
                "value": "3"}
     assert post(client, "/status/accept", {**tenfold, "reason": "確認済み"}).status_code == 302
     assert 'data-testid="accept-result"' in page(client, "/status")  # said, nothing recorded
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
     assert list(project.glob("ledger.damaged-*.sqlite3"))

@@ -209,7 +209,7 @@ def test_the_versions_of_a_department_and_what_changed(
     upload(client, [first])
     upload(client, [corrected])
     (project / "submissions" / first.name).unlink()  # moved away: the ledger still has it
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     status = page(client, "/status")
     assert f'href="{PAGES_ROOT}/status/versions/%E5%9C%B0%E5%9F%9F%E7%A6%8F%E7%A5%89%E8%AA%B2"' \
         in status
@@ -266,7 +266,7 @@ def test_after_a_plan_is_taken_in_the_page_says_so_and_no_earlier_version_is_a_d
     assert DESK_TEXT["status-plan-replaced"] in html
     assert DESK_TEXT["status-not-recorded"] not in html  # …no file was added or changed
     assert 'data-code="superseded-version"' in html and duplicate not in html
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and DESK_TEXT["status-plan-replaced"] not in html
 

@@ -195,7 +195,7 @@ class Workspace:
             self.last_generated = Generated(paths, drafts, paths.failed + drafts.failed)
         return self.last_generated
 
-    def check(self) -> JobResult:
+    def validate(self) -> JobResult:
         """``consolidator validate`` on the project folder: the run recorded in the ledger, the
         logs and what goes back to each department written (as after an upload)."""
         p = self.project

@@ -92,7 +92,7 @@ DESK_TEXT: dict[str, str] = {
     "status-recorded": "提出台帳の記録:{at}の{command}({year}度)。",
     "status-not-recorded": "提出フォルダの今のファイルは、まだ提出台帳に記録されていません(前回の検証のあとに追加・変更されたファイルがあるか、まだ一度も検証していません)。下の数字は今のファイルから数えたもので、版数と最終受付は記録すると台帳の値になります。",
     "ledger-problem": "提出台帳を読み取れませんでした({detail})。「検証して記録する」を押すと、読めない台帳は別名で残し、新しい台帳に記録し直します。",
-    "check-button": "検証して記録する",
+    "validate-button": "検証して記録する",
     "col-received": "提出",
     "col-file": "ファイル",
     "col-versions": "版数",

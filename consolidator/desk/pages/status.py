@@ -84,9 +84,9 @@ def blueprint(ws: Workspace) -> Blueprint:
                                versions=list(zip(kept, changes, strict=True)),
                                problem=problem, when=when, shown=shown)
 
-    @bp.post("/status/check")
-    def check() -> Any:
-        ws.check()
+    @bp.post("/status/validate")
+    def validate() -> Any:
+        ws.validate()
         return redirect("/status")
 
     @bp.post("/status/accept")
