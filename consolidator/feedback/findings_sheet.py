@@ -17,8 +17,8 @@ from consolidator.cell_address import quote_sheet
 from consolidator.feedback.package import (
     MAIN_NS,
     REL_NS,
-    Package,
     PackageError,
+    PatchedWorkbook,
     add_override,
     add_relationship,
     escape,
@@ -123,7 +123,7 @@ _VIEW = re.compile(rb"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>")
 _TAB_SELECTED = re.compile(rb'(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected="(?:1|true)"')
 
 
-def sheet_parts(pkg: Package) -> list[tuple[str, str]]:
+def sheet_parts(pkg: PatchedWorkbook) -> list[tuple[str, str]]:
     """(sheet name, part) of every sheet, in the workbook's order."""
     xml = pkg.read(WORKBOOK)
     targets = {r.rid: r.target for r in relationships(pkg, WORKBOOK)}
@@ -136,7 +136,7 @@ def sheet_parts(pkg: Package) -> list[tuple[str, str]]:
     return out
 
 
-def put_first(pkg: Package, name: str, xml: bytes) -> None:
+def put_first(pkg: PatchedWorkbook, name: str, xml: bytes) -> None:
     """Make ``xml`` the workbook's first sheet, named ``name`` (replacing a sheet of that
     name), the one the workbook opens on and the only one selected."""
     wb = pkg.read(WORKBOOK)
