@@ -51,7 +51,7 @@ def test_import_contracts_hold() -> None:
 
 
 @pytest.mark.parametrize(("module", "bad_import", "contract"), [
-    ("checks/log.py", "import consolidator.cli", "cli → jobs"),
+    ("validation_log.py", "import consolidator.cli", "cli → jobs"),
     ("templates/writer.py", "import consolidator.reading.workbook", "Writers never import"),
     ("report/master_writer.py", "from consolidator.safety import file_check", "Writers never"),
     ("plan/catalog.py", "import consolidator.templates.model", "cli → jobs"),
@@ -212,7 +212,7 @@ STAGE_ENTRY_POINTS = [
     ("consolidator.checks.one_file", "process_file"),
     ("consolidator.checks.validation", "validate_folder"),
     ("consolidator.checks.value_rules", "check_values"),
-    ("consolidator.checks.log", "write_logs"),
+    ("consolidator.validation_log", "write_logs"),
     ("consolidator.report.merge", "consolidate"),
     ("consolidator.report.master_writer", "write_master"),
     ("consolidator.report.next_plan", "next_catalog"),

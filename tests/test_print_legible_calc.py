@@ -20,10 +20,10 @@ import pdfplumber
 import pytest
 
 from calc.session import CalcSession
-from consolidator.checks.log import write_department_table
 from consolidator.jobs.demo import run_demo
 from consolidator.jobs.reminders import remind_departments
 from consolidator.plan.catalog import Catalog
+from consolidator.validation_log import write_department_table
 from helpers.printed_pages import FLOOR, heading_pattern, sizes, top_line
 
 pytestmark = pytest.mark.calc

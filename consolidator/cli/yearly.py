@@ -243,7 +243,7 @@ def _print_held(job: JobResult) -> None:
 
 
 def _print_departments(job: JobResult) -> None:
-    from consolidator.checks.log import console_lines
+    from consolidator.validation_log import console_lines
 
     for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)

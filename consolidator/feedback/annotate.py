@@ -19,7 +19,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.checks.log import department_row
 from consolidator.feedback.findings_sheet import Row, put_first, sheet_parts, sheet_xml
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
@@ -29,6 +28,7 @@ from consolidator.findings import ERROR, SEVERITY_ORDER, Finding, count
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import SEVERITY_LABELS, fill
 from consolidator.messages.correction import FEEDBACK_HEADER, FEEDBACK_TEXT
+from consolidator.validation_log import department_row
 
 NOTE_MARKER = FEEDBACK_TEXT["note-title"].split("{", 1)[0]  # how our notes begin
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
-from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_findings
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import format_number, wareki
 from consolidator.messages import MASTER_TEXT, OUTPUT_TEXT, fill
@@ -35,6 +34,7 @@ from consolidator.report.merge import (
 from consolidator.report.trend_sheet import add_trend_sheet, past_years
 from consolidator.table_sheets import A4, FONT_POINTS, add_table_sheet, write_cell
 from consolidator.text_layout import FONT, row_height
+from consolidator.validation_log import add_log_sheet, add_summary_sheet, sorted_findings
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
 INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_years")
