@@ -117,13 +117,13 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         assert list(found) == [] and doc is not None
         assert canonical_json(doc) == canonical_json(Catalog.default().doc)
 
-        driver.get(f"{desk.base}/forms")
+        driver.get(f"{desk.base}/workbooks")
         assert _by(driver, "mail")[0].is_selected()  # the drafts too, unless unticked
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         assert len(driver.find_elements("css selector", "[data-testid^='template-']")) == 17
         assert len(driver.find_elements("css selector", "[data-testid^='send-out-']")) == 17
-        _shot(driver, "forms", tmp_path)
+        _shot(driver, "workbooks", tmp_path)
 
         driver.get(f"{desk.base}/submit")
         _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files))
@@ -371,7 +371,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert not _by(driver, "missing")  # no red list of the 未提出 before anything went out
         _no_command(driver, project)
 
-        driver.get(f"{desk.base}/forms")
+        driver.get(f"{desk.base}/workbooks")
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         assert _state(driver, desk.base) == "send"

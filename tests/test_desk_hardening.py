@@ -442,14 +442,14 @@ def test_the_cookie_without_the_root_opens_nothing(project: Path, mini_catalog: 
     it back with any Host, Origin and form it likes — but it never saw the root."""
     client, _ws = desk_client(project, mini_catalog)
     cookie = {"Cookie": f"desk-{PORT}={TOKEN}", "Origin": ORIGIN}
-    for path in ("/status", "/plan", "/download/master", "/forms/all.zip", "/plan/workbook"):
+    for path in ("/status", "/plan", "/download/master", "/workbooks/all.zip", "/plan/workbook"):
         done = client.get(f"{root}{path}", base_url=ORIGIN, headers=cookie)
         assert done.status_code == 403, path
         assert DESK_TEXT["forbidden-token"] in done.get_data(as_text=True)
         assert mini_catalog.plan["name"] not in done.get_data(as_text=True)
     path = next(iter(filled.values()))
     for url, data in ((f"{root}/submit", {"files": [sent(path, "x.xlsx")]}),
-                      (f"{root}/consolidate", {}), (f"{root}/forms/generate", {})):
+                      (f"{root}/consolidate", {}), (f"{root}/workbooks/generate", {})):
         done = client.post(url, data={**data, "csrf": FORM}, base_url=ORIGIN, headers=cookie,
                            content_type="multipart/form-data")
         assert done.status_code == 403, url
@@ -458,7 +458,7 @@ def test_the_cookie_without_the_root_opens_nothing(project: Path, mini_catalog: 
 
 def test_no_page_holds_the_cookie_key(project: Path, mini_catalog: Catalog) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    for path in ("/", "/status", "/plan", "/forms", "/submit", "/consolidate"):
+    for path in ("/", "/status", "/plan", "/workbooks", "/submit", "/consolidate"):
         html = page(client, path)
         assert TOKEN not in html  # the form's key only, where the page has a form
         assert FORM in html or "<form" not in html

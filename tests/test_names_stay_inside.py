@@ -350,14 +350,14 @@ def test_the_desk_refuses_a_plan_workbook_with_such_a_name(work: Path) -> None:
 def test_the_desk_generates_every_other_template_and_lists_the_one_it_could_not(
         work: Path) -> None:
     client, _ws = desk_client(work, unchecked(ESCAPE))
-    done = post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1",
+    done = post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1",
                                             "mail": "1"})
     assert done.status_code == 302  # not a 500 half way through
-    page = client.get("/forms", base_url=BASE).get_data(as_text=True)
+    page = client.get("/workbooks", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="generate-failed"' in page
     assert 'data-code="output-name-refused"' in page
     assert len(list((work / "workbook_templates").glob("*.xlsx"))) == 3
-    status, _data, _headers = download(client, f"/forms/template/{ESCAPE}")
+    status, _data, _headers = download(client, f"/workbooks/template/{ESCAPE}")
     assert status == 404
     assert outside(work) == []
 

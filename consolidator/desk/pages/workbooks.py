@@ -19,35 +19,35 @@ from consolidator.messages.desk import DESK_TEXT
 
 
 def blueprint(ws: Workspace) -> Blueprint:
-    bp = Blueprint("forms", __name__)
+    bp = Blueprint("workbooks", __name__)
 
-    @bp.get("/forms")
+    @bp.get("/workbooks")
     def show() -> Any:
-        return render_template("forms.html", active="forms",
+        return render_template("workbooks.html", active="workbooks",
                                templates=ws.project.templates_present(),
                                drafts=dict(ws.project.send_out_mails_present()),
                                generated=ws.last_generated)
 
-    @bp.post("/forms/generate")
+    @bp.post("/workbooks/generate")
     def generate() -> Any:
         ws.generate(form_text("deadline"), form_text("contact"),
                     mail=bool(request.form.get("mail")))
-        return redirect("/forms")
+        return redirect("/workbooks")
 
-    @bp.get("/forms/template/<department>")
+    @bp.get("/workbooks/template/<department>")
     def template(department: str) -> Any:
         return send(ws.project, ws.project.template(department))
 
-    @bp.get("/forms/mail/<department>")
+    @bp.get("/workbooks/mail/<department>")
     def send_out_mail(department: str) -> Any:
         return send(ws.project, ws.project.send_out_mail(department))
 
-    @bp.get("/forms/all.zip")
+    @bp.get("/workbooks/all.zip")
     def all_templates() -> Any:
         return _zip(ws.project.templates_present(),
                     fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year)))
 
-    @bp.get("/forms/drafts.zip")
+    @bp.get("/workbooks/drafts.zip")
     def all_drafts() -> Any:
         return _zip(ws.project.send_out_mails_present(),
                     fill(DESK_TEXT["drafts-zip-name"], year=wareki(ws.project.year)))
