@@ -138,7 +138,7 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         driver.get(f"{desk.base}/status")
         table = _by(driver, "status")[0]
         assert table.get_attribute("data-recorded") == "yes"  # the ledger's rows
-        rows = table.find_elements("css selector", "tr[data-testid^='unit-']")
+        rows = table.find_elements("css selector", "tr[data-testid^='department-']")
         assert len(rows) == 17
         assert [r.get_attribute("data-received") for r in rows] == ["yes"] * 17
         seen = [r.find_element("css selector", "[data-testid='last-seen']").text for r in rows]
@@ -186,7 +186,7 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
         _by(driver, "upload-submit")[0].click()
         _wait(driver, "upload-report")
         driver.get(f"{desk.base}/status")
-        row = _by(driver, "unit-地域福祉課")[0]
+        row = _by(driver, "department-地域福祉課")[0]
         assert row.find_element("css selector", "[data-testid='warnings']").text == "1"
         _by(driver, "toggle-地域福祉課")[0].click()
         findings = _by(driver, "findings-地域福祉課")[0]
@@ -195,7 +195,7 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
             "新しい集計方法のため(課長確認済み)")
         findings.find_element("css selector", "[data-testid='accept']").click()
         _wait(driver, "accept-result")
-        WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, "unit-地域福祉課")[0]
+        WebDriverWait(driver, WAIT_S).until(lambda d: _by(d, "department-地域福祉課")[0]
                                             .find_element("css selector",
                                                           "[data-testid='accepted-count']")
                                             .text == "1")
@@ -226,8 +226,8 @@ def test_findings_of_a_department_open_on_click(
         _by(driver, "toggle-高齢福祉課")[0].click()
         assert findings.is_displayed()
         assert findings.find_elements("css selector", "tr[data-code='value-missing']")
-        assert _by(driver, "unit-高齢福祉課")[0].get_attribute("data-received") == "yes"
-        assert _by(driver, "unit-市社協")[0].get_attribute("data-received") == "no"
+        assert _by(driver, "department-高齢福祉課")[0].get_attribute("data-received") == "yes"
+        assert _by(driver, "department-市社協")[0].get_attribute("data-received") == "no"
 
 
 DROP = """
@@ -391,7 +391,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert len(heads) == 10
         for th in heads:
             assert _lines(driver, th) == 1, (th.get_attribute("outerHTML"), th.rect)
-        missing = _by(driver, "unit-市社協")[0].find_element("css selector", "td.state")
+        missing = _by(driver, "department-市社協")[0].find_element("css selector", "td.state")
         assert missing.text == DESK_TEXT["not-received"] and _lines(driver, missing) == 1
         for department in ("地域福祉課", "高齢福祉課"):  # 「エラー 1」, never 「エラ/ー 1」
             for badge in _by(driver, f"toggle-{department}")[0].find_elements(

@@ -100,7 +100,7 @@ def blueprint(workspace: Workspace) -> Blueprint:
         workspace.accept((code, department, subject, value),
                          form_text("reason", MAX_TEXT_CHARS), form_text("by"),
                          replace=form.get("replace") == "1")
-        return redirect(f"/status#{quote(f'unit-{department}')}")
+        return redirect(f"/status#{quote(f'department-{department}')}")
 
     @bp.post("/status/remind")
     def remind() -> Any:
