@@ -137,9 +137,9 @@ def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatu
     """The ledger's rows (``consolidator status``), each with the department's findings."""
     mine = _by_department(findings)
     return [DepartmentStatus(
-        department=d.unit, received=d.submitted, file=d.file or "", versions=d.versions,
+        department=d.department, received=d.submitted, file=d.file or "", versions=d.versions,
         errors=d.errors, warnings=d.warnings, accepted=d.accepted, last_seen=d.last_seen,
-        findings=mine.get(d.unit, [])) for d in status.departments]
+        findings=mine.get(d.department, [])) for d in status.departments]
 
 
 def department_status(result: ValidationResult) -> list[DepartmentStatus]:
