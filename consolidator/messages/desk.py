@@ -114,7 +114,7 @@ DESK_TEXT: dict[str, str] = {
     "accept-by-placeholder": "承認者(省略可)",
     "accept-by-help": "承認した人の名前。省略するとこのパソコンのログインユーザー名を記録します。",
     "accepted-label": "承認済み:{text}",
-    "accept-after-check": "承認するには、先に「検証して記録する」を押してください。",
+    "accept-after-validation": "承認するには、先に「検証して記録する」を押してください。",
     "accept-where": "{department}の警告({code}、{subject})",
     "accept-done": "承認を記録しました。値が変わらない限り、この警告は承認済みとして数えます(次の検証ログと集約にも反映されます)。",
     "accept-again": "承認者や理由を変えるには、その警告の「承認をやり直す」から理由を書いて送ってください(前の承認は提出台帳の履歴に残ります)。",
