@@ -116,8 +116,8 @@ def _reads_the_same(old: Catalog, new: Catalog) -> None:
 
 
 @pytest.mark.parametrize("version", ["v1", "v2", "v3"])
-def test_check_plan_accepts_an_older_document(version: str,
-                                              request: pytest.FixtureRequest) -> None:
+def test_plan_findings_accept_an_older_document(version: str,
+                                                request: pytest.FixtureRequest) -> None:
     assert list(plan_findings(request.getfixturevalue(version))) == []
 
 
