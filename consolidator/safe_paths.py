@@ -3,7 +3,7 @@
 A department's name (and a former name) becomes part of the names of its template, its
 e-mail drafts, its 確認事項 and its reminder. :func:`name_problem` says why a name cannot be
 one: a catalog with such a name is refused when it is loaded or imported
-(:mod:`consolidator.plan.check`). :func:`output_path` is how every output path is built from a
+(:mod:`consolidator.plan.conformance`). :func:`output_path` is how every output path is built from a
 folder and a file name; it refuses, with :class:`UnsafePath`, a name that is not one plain
 file name or whose path does not stay inside the folder, so a name that slipped past the
 catalog check still cannot write elsewhere.

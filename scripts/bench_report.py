@@ -7,7 +7,7 @@ ten times as large.
 
 For each plan — the embedded default (30 取組み, 17 departments) and a copy of it ``--factor``
 times as large (its 基本目標 repeated with new numbers, every id renumbered to match, checked
-with ``check_plan``; the same 17 departments, each reporting on ``factor`` times the
+with ``plan_findings``; the same 17 departments, each reporting on ``factor`` times the
 取組み) — it generates the templates, fills each the way a department would
 (``tests/helpers/filling.realistic_values``: several lines of Japanese text per field, a
 plausible number per measure) and then runs, each as a whole process (interpreter start and
@@ -90,14 +90,14 @@ def prepare(work: Path, factor: int) -> tuple[Path, Path | None]:
     """The filled submissions of the default plan (``factor`` 1) or of one ``factor`` times
     as large: (the submissions folder, the plan file to pass as ``--plan`` or None)."""
     from consolidator.plan.catalog import Catalog
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.conformance import plan_findings
     from consolidator.templates.generate import generate_templates
     from helpers.filling import by_department, realistic_values, submit_all
 
     catalog, plan = Catalog.default(), None
     if factor > 1:
         doc = scaled_plan(catalog.doc, factor)
-        found = check_plan(doc)
+        found = plan_findings(doc)
         if not found.valid:
             raise SystemExit(f"the scaled plan is not valid: {found.errors[:3]}")
         plan = work / f"plan_x{factor}.json"

@@ -4,7 +4,7 @@
 
 Runs ``consolidator demo`` into a temporary folder (16 of 17 departments returned, a few
 mistakes), starts ``consolidator desk --no-browser`` on it, and saves ``home.png``, ``plan.png``,
-``forms.png``, ``submit.png``, ``status.png`` (with the first department's findings open) and
+``workbooks.png``, ``submit.png``, ``status.png`` (with the first department's findings open) and
 ``consolidate.png`` (after 集約) from headless Chromium. ``--height 0`` takes whole pages;
 another height takes the top of each page only (docs/desk_status.png is ``--height 760``).
 Needs chromium and chromium-driver (Debian) and selenium (the dev extra).
@@ -38,7 +38,7 @@ def main() -> None:
             from selenium.webdriver.support.ui import WebDriverWait
 
             driver.get(desk.url)
-            for page in ("home", "plan", "forms", "submit", "status", "consolidate"):
+            for page in ("home", "plan", "workbooks", "submit", "status", "consolidate"):
                 driver.get(f"{desk.base}/{'' if page == 'home' else page}")
                 if page == "status":
                     toggles = driver.find_elements("css selector", "button.toggle")

@@ -117,10 +117,10 @@ def test_an_acceptance_holds_for_the_year_it_was_given_in(
     now = ledger_status(ledger, following.department_names, YEAR + 1)
     then = ledger_status(ledger, mini_catalog.department_names, YEAR)
     assert now is not None and then is not None
-    assert [(d.unit, d.warnings, d.accepted) for d in now.departments if d.unit == "地域福祉課"
-            ] == [("地域福祉課", 1, 0)]
-    assert [(d.unit, d.warnings, d.accepted) for d in then.departments if d.unit == "地域福祉課"
-            ] == [("地域福祉課", 0, 1)]
+    assert [(d.department, d.warnings, d.accepted) for d in now.departments
+            if d.department == "地域福祉課"] == [("地域福祉課", 1, 0)]
+    assert [(d.department, d.warnings, d.accepted) for d in then.departments
+            if d.department == "地域福祉課"] == [("地域福祉課", 0, 1)]
     # accepted for 令和5 as well: a second record, the first one untouched
     mark_for_acceptance(second.logs["xlsx"], {"plan-empty": "今年度も来月決定"})
     assert _accept(second.logs["xlsx"], "--by", "佐藤")[0] == 0

@@ -19,7 +19,7 @@ from consolidator.japanese_values import AT_MOST, BELOW
 from consolidator.jobs.runs import run_consolidate
 from consolidator.messages.outputs import JUDGEMENT_TEXT
 from consolidator.plan.catalog import Catalog, MeasureView
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.report.merge import (
     ACHIEVED,
     NOT_ACHIEVED,
@@ -131,7 +131,7 @@ def lower_is_better(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, 
     indicators["1-1-1-c1"]["target"]["text"] = "H32(2020) 250人以下"
     indicators["2-1-1-c1"]["target"]["text"] = "H32(2020) 35%未満"
     indicators["1-1-2-s1"]["target"]["text"] = "年2回以下 交流会 年1回"
-    assert check_plan(doc).errors == []
+    assert plan_findings(doc).errors == []
     catalog = Catalog(doc)
     root = tmp_path_factory.mktemp("lower_is_better")
     templates = by_department(generate_templates(catalog, YEAR, root / "templates"))

@@ -14,7 +14,7 @@ from consolidator.cell_text import FORMULA_PREFIXES
 from consolidator.cli import main
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.plan.catalog import COUNCIL, Catalog
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import IND_COL
@@ -224,7 +224,7 @@ def test_next_years_catalog_carries_this_years_results(seed_round_trip: dict[str
     catalog, job = seed_round_trip["catalog"], seed_round_trip["job"]
     assert job.next_plan is not None and job.next_plan.name == "plan_2022.json"
     nxt = Catalog.from_path(job.next_plan)
-    assert check_plan(nxt.doc).errors == []
+    assert plan_findings(nxt.doc).errors == []
     assert nxt.report_year == 2022 and nxt.plan["previous_report"]["year"] == 2021
     carried = 0
     for m in catalog.measures:

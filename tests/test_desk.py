@@ -135,7 +135,7 @@ def test_a_post_from_elsewhere_is_refused_and_changes_nothing(
     path = filled["高齢福祉課"]
     for url, data in (("/submit", {"files": [sent(path, "../../x.xlsx")]}),
                       ("/consolidate", {}),
-                      ("/forms/generate", {"deadline": "5月31日"})):
+                      ("/workbooks/generate", {"deadline": "5月31日"})):
         done = post(client, url, data, origin=origin, token=token)
         assert done.status_code == 403, url
         assert any(DESK_TEXT[k] in done.get_data(as_text=True)
@@ -235,7 +235,7 @@ def test_nothing_is_served_from_outside_the_project(project: Path, mini_catalog:
         pytest.skip("symbolic links cannot be made here")
     client = _client(project, mini_catalog)
     for url in ("/download/master", "/download/log", "/status/log/../../secret.xlsx",
-                "/status/log/%2e%2e%2fsecret", "/forms/template/人事課", "/static/",
+                "/status/log/%2e%2e%2fsecret", "/workbooks/template/人事課", "/static/",
                 "/static/../../../secret.xlsx", "/download/", "/output/", "/submissions/"):
         status, data, _ = download(client, url)
         assert status == 404, url
@@ -282,20 +282,20 @@ def test_an_upload_while_a_run_holds_the_folder_saves_nothing(
     path = filled["市社協"]
     with exclusive(project / "output"):
         done = post(client, "/submit", {"files": [sent(path, path.name)]})
-        generated = post(client, "/forms/generate")
+        generated = post(client, "/workbooks/generate")
     assert done.status_code == generated.status_code == 409
     assert not (project / "submissions").exists() and not (project / "workbook_templates").exists()
 
 
 def test_templates_are_generated_and_handed_out(project: Path, mini_catalog: Catalog) -> None:
     client = _client(project, mini_catalog)
-    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
+    assert post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1"}
                  ).status_code == 302
-    page = client.get("/forms", base_url=BASE).get_data(as_text=True)
+    page = client.get("/workbooks", base_url=BASE).get_data(as_text=True)
     assert page.count('data-testid="template-') == 3
-    status, data, _ = download(client, "/forms/template/高齢福祉課")
+    status, data, _ = download(client, "/workbooks/template/高齢福祉課")
     assert status == 200 and data.startswith(b"PK")
-    status, data, _ = download(client, "/forms/all.zip")
+    status, data, _ = download(client, "/workbooks/all.zip")
     assert status == 200 and len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 3
 
 

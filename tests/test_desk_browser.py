@@ -129,13 +129,13 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         assert list(found) == [] and doc is not None
         assert canonical_json(doc) == canonical_json(Catalog.default().doc)
 
-        driver.get(f"{desk.base}/forms")
+        driver.get(f"{desk.base}/workbooks")
         assert _by(driver, "mail")[0].is_selected()  # the drafts too, unless unticked
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         assert len(driver.find_elements("css selector", "[data-testid^='template-']")) == 17
         assert len(driver.find_elements("css selector", "[data-testid^='send-out-']")) == 17
-        _shot(driver, "forms", tmp_path)
+        _shot(driver, "workbooks", tmp_path)
 
         driver.get(f"{desk.base}/submit")
         _by(driver, "upload")[0].send_keys("\n".join(str(f) for f in files))
@@ -150,7 +150,7 @@ def test_upload_status_consolidate_download_in_a_real_browser(
         driver.get(f"{desk.base}/status")
         table = _by(driver, "status")[0]
         assert table.get_attribute("data-recorded") == "yes"  # the ledger's rows
-        rows = table.find_elements("css selector", "tr[data-testid^='unit-']")
+        rows = table.find_elements("css selector", "tr[data-testid^='department-']")
         assert len(rows) == 17
         assert [r.get_attribute("data-received") for r in rows] == ["yes"] * 17
         seen = [r.find_element("css selector", "[data-testid='last-seen']").text for r in rows]
@@ -197,7 +197,7 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
         _by(driver, "upload-submit")[0].click()
         _wait(driver, "upload-report")
         driver.get(f"{desk.base}/status")
-        row = _by(driver, "unit-地域福祉課")[0]
+        row = _by(driver, "department-地域福祉課")[0]
         assert row.find_element("css selector", "[data-testid='warnings']").text == "1"
         _by(driver, "toggle-地域福祉課")[0].click()
         findings = _by(driver, "findings-地域福祉課")[0]
@@ -206,7 +206,7 @@ def test_a_warning_accepted_in_the_browser_counts_in_consolidator_status(
             "新しい集計方法のため(課長確認済み)")
         findings.find_element("css selector", "[data-testid='accept']").click()
         _wait(driver, "accept-result")
-        _until(driver, lambda d: _by(d, "unit-地域福祉課")[0]
+        _until(driver, lambda d: _by(d, "department-地域福祉課")[0]
                                             .find_element("css selector",
                                                           "[data-testid='accepted-count']")
                                             .text == "1")
@@ -237,8 +237,8 @@ def test_findings_of_a_department_open_on_click(
         _by(driver, "toggle-高齢福祉課")[0].click()
         assert findings.is_displayed()
         assert findings.find_elements("css selector", "tr[data-code='value-missing']")
-        assert _by(driver, "unit-高齢福祉課")[0].get_attribute("data-received") == "yes"
-        assert _by(driver, "unit-市社協")[0].get_attribute("data-received") == "no"
+        assert _by(driver, "department-高齢福祉課")[0].get_attribute("data-received") == "yes"
+        assert _by(driver, "department-市社協")[0].get_attribute("data-received") == "no"
 
 
 DROP = """
@@ -380,7 +380,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert not _by(driver, "missing")  # no red list of the 未提出 before anything went out
         _no_command(driver, project)
 
-        driver.get(f"{desk.base}/forms")
+        driver.get(f"{desk.base}/workbooks")
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         assert _state(driver, desk.base) == "send"
@@ -400,7 +400,7 @@ def test_the_year_without_the_terminal(tmp_path: Path, browser: tuple[Any, Path]
         assert len(heads) == 10
         for th in heads:
             assert _lines(driver, th) == 1, (th.get_attribute("outerHTML"), th.rect)
-        missing = _by(driver, "unit-市社協")[0].find_element("css selector", "td.state")
+        missing = _by(driver, "department-市社協")[0].find_element("css selector", "td.state")
         assert missing.text == DESK_TEXT["not-received"] and _lines(driver, missing) == 1
         for department in ("地域福祉課", "高齢福祉課"):  # 「エラー 1」, never 「エラ/ー 1」
             for badge in _by(driver, f"toggle-{department}")[0].find_elements(
@@ -481,9 +481,9 @@ def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
         for department in catalog.department_names:
             assert department in text
         _shot(driver, "plan-kept", tmp_path)
-        assert _state(driver, desk.base) == "forms"
+        assert _state(driver, desk.base) == "workbooks"
 
-        driver.get(f"{desk.base}/forms")
+        driver.get(f"{desk.base}/workbooks")
         _by(driver, "generate")[0].click()
         _wait(driver, "generated")
         made = by_department((project / "workbook_templates").glob("*.xlsx"))
@@ -513,7 +513,7 @@ def test_the_folder_remembers_its_plan_and_goes_to_the_next_year(
             (project / "submissions").iterdir())
         assert tomllib.loads((project / "consolidator.toml").read_text("utf-8"))[
             "plan"] == "plan_2023.json"
-        assert _state(driver, desk.base) == "forms"  # 様式を作る, for 令和5年度
+        assert _state(driver, desk.base) == "workbooks"  # 様式を作る, for 令和5年度
 
         driver.get(f"{desk.base}/consolidate")
         _by(driver, "next-year-undo")[0].click()

@@ -200,7 +200,7 @@ def test_a_master_that_cannot_be_written_leaves_no_consolidation_in_the_ledger(
     submit_all(mini_templates, project / "submissions")
     out = project / "output"
     client, ws = desk_client(project, mini_catalog)
-    assert post(client, "/status/check").status_code == 302  # a validate run: recorded
+    assert post(client, "/status/validate").status_code == 302  # a validate run: recorded
     ledger = project / "ledger.sqlite3"  # the working folder's
     assert _runs(ledger) == ["validate"]
     master_path(out, 2022).mkdir()  # a folder where the master goes: it cannot be written
@@ -495,14 +495,14 @@ def test_the_cookie_without_the_root_opens_nothing(project: Path, mini_catalog: 
     it back with any Host, Origin and form it likes — but it never saw the root."""
     client, _ws = desk_client(project, mini_catalog)
     cookie = {"Cookie": f"desk-{PORT}={TOKEN}", "Origin": ORIGIN}
-    for path in ("/status", "/plan", "/download/master", "/forms/all.zip", "/plan/workbook"):
+    for path in ("/status", "/plan", "/download/master", "/workbooks/all.zip", "/plan/workbook"):
         done = client.get(f"{root}{path}", base_url=ORIGIN, headers=cookie)
         assert done.status_code == 403, path
         assert DESK_TEXT["forbidden-token"] in done.get_data(as_text=True)
         assert mini_catalog.plan["name"] not in done.get_data(as_text=True)
     path = next(iter(filled.values()))
     for url, data in ((f"{root}/submit", {"files": [sent(path, "x.xlsx")]}),
-                      (f"{root}/consolidate", {}), (f"{root}/forms/generate", {})):
+                      (f"{root}/consolidate", {}), (f"{root}/workbooks/generate", {})):
         done = client.post(url, data={**data, "csrf": FORM}, base_url=ORIGIN, headers=cookie,
                            content_type="multipart/form-data")
         assert done.status_code == 403, url
@@ -511,13 +511,13 @@ def test_the_cookie_without_the_root_opens_nothing(project: Path, mini_catalog: 
 
 def test_no_page_holds_the_cookie_key(project: Path, mini_catalog: Catalog) -> None:
     client, _ws = desk_client(project, mini_catalog)
-    for path in ("/", "/status", "/plan", "/forms", "/submit", "/consolidate"):
+    for path in ("/", "/status", "/plan", "/workbooks", "/submit", "/consolidate"):
         html = page(client, path)
         assert TOKEN not in html  # the form's key only, where the page has a form
         assert FORM in html or "<form" not in html
         links = re.findall(r'(?:href|action|src|data-poll)="(/[^"]*)"', html)
         assert links and all(link.startswith(f"{PAGES_ROOT}/") for link in links), links
-    done = post(client, "/status/check")  # redirects stay below the root
+    done = post(client, "/status/validate")  # redirects stay below the root
     assert done.headers["Location"].startswith(f"{PAGES_ROOT}/")
 
 
@@ -596,7 +596,7 @@ def test_pages_answer_and_other_changes_are_told_busy_while_a_long_job_runs(
         browser = _Browser(desk.url)
         job = pool.submit(browser.post, "/consolidate")
         assert started.wait(30)
-        others = [pool.submit(browser.post, "/status/check") for _ in range(10)]
+        others = [pool.submit(browser.post, "/status/validate") for _ in range(10)]
         begun = time.monotonic()
         answers = [f.result(timeout=10) for f in others]  # at once, not after the job
         assert all(status == 409 for status, _html in answers), [s for s, _ in answers]

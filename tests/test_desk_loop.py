@@ -149,7 +149,7 @@ def test_versions_are_the_ledgers_history(project: Path, mini_catalog: Catalog,
     (project / "submissions" / first.name).unlink()  # moved away, as the log suggests
     html = page(client, "/status")
     assert 'data-testid="not-recorded"' in html  # the folder is not the ledger's any more
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html
     cells = row_cells(html, "地域福祉課")
@@ -170,9 +170,9 @@ def test_files_changed_outside_the_desk_are_checked_on_request(
     assert row_cells(html, "高齢福祉課")["last-seen"] == DESK_TEXT["not-counted"]
     assert accept_forms(html) == []  # accepting needs the run recorded first
     assert not (project / "ledger.sqlite3").exists()  # a page only reads
-    assert post(client, "/status/check", origin="http://evil.example").status_code == 403
+    assert post(client, "/status/validate", origin="http://evil.example").status_code == 403
     assert not (project / "ledger.sqlite3").exists()
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
     assert row_cells(html, "高齢福祉課")["last-seen"] != DESK_TEXT["not-counted"]
@@ -193,7 +193,7 @@ def test_a_damaged_ledger_is_said_and_a_check_starts_a_new_one(
                "value": "3"}
     assert post(client, "/status/accept", {**tenfold, "reason": "確認済み"}).status_code == 302
     assert 'data-testid="accept-result"' in page(client, "/status")  # said, nothing recorded
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and accept_forms(html)
     assert list(project.glob("ledger.damaged-*.sqlite3"))
@@ -310,33 +310,33 @@ def test_each_departments_correction_draft_is_offered(
         assert _attachment_name(message) == f"{department}_確認事項.xlsx"
 
 
-def test_forms_generate_the_send_out_drafts(project: Path, mini_catalog: Catalog) -> None:
+def test_workbooks_page_generates_the_send_out_drafts(project: Path, mini_catalog: Catalog) -> None:
     import copy
 
     doc = copy.deepcopy(mini_catalog.doc)
     doc["departments"][1]["email"] = "chiiki@example.jp"
     catalog = Catalog(doc)
     client, _ws = desk_client(project, catalog)
-    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1"}
+    assert post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1"}
                 ).status_code == 302  # the box left unticked: no drafts
-    assert 'data-testid="send-out-' not in page(client, "/forms")
-    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1",
+    assert 'data-testid="send-out-' not in page(client, "/workbooks")
+    assert post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1",
                                             "mail": "1"}).status_code == 302
-    html = page(client, "/forms")
+    html = page(client, "/workbooks")
     assert fill(DESK_TEXT["generated-drafts"], count=3, drafts=3) in html
     for department in catalog.department_names:
-        status, data, _ = download(client, f"/forms/mail/{department}")
+        status, data, _ = download(client, f"/workbooks/mail/{department}")
         assert status == 200
         message = _message(data)
         assert message["To"] == catalog.email_of(department)
         template = project / "workbook_templates" / _attachment_name(message)  # type: ignore[operator]
         assert template.is_file() and template.suffix == ".xlsx"
         assert "5月31日" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    status, data, _ = download(client, "/forms/drafts.zip")
+    status, data, _ = download(client, "/workbooks/drafts.zip")
     assert status == 200
     assert sorted(zipfile.ZipFile(io.BytesIO(data)).namelist()) == sorted(
         draft_name(d) for d in catalog.department_names)
-    assert download(client, "/forms/mail/人事課")[0] == 404
+    assert download(client, "/workbooks/mail/人事課")[0] == 404
 
 
 # ---- reminders (issue 13): the same library call as consolidator remind ---------------------

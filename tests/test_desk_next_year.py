@@ -82,7 +82,7 @@ def test_next_year_and_back_on_the_desk(project: Path, mini_catalog: Catalog,
                                                                         "plan_2023.json")
     page = _page(client)
     assert 'data-testid="next-year-undo"' in page and "令和5年度" in page
-    for path in ("/status", "/forms", "/submit", "/plan"):  # the new year: no folder yet
+    for path in ("/status", "/workbooks", "/submit", "/plan"):  # the new year: no folder yet
         assert client.get(path, base_url=BASE).status_code == 200, path
 
     post(client, "/next-year/undo")
@@ -95,7 +95,7 @@ def test_the_folders_contact_fills_an_empty_field(project: Path, mini_catalog: C
     (project / "consolidator.toml").write_text(
         'deadline = "2023年5月31日"\ncontact = "地域福祉課 内線1234"\n', "utf-8")
     client, _ws = desk_client(project, mini_catalog)
-    assert post(client, "/forms/generate", {"mail": "1"}).status_code == 302
+    assert post(client, "/workbooks/generate", {"mail": "1"}).status_code == 302
     import email
 
     draft = next((project / "workbook_templates").glob("*.eml")).read_bytes()
@@ -146,7 +146,7 @@ def test_the_desk_works_on_the_year_the_folder_names(
     thread = threading.Thread(target=desk.server.run, daemon=True)
     thread.start()
     try:
-        page = _page_served(desk, "/forms")
+        page = _page_served(desk, "/workbooks")
     finally:
         desk.server.task_dispatcher.shutdown()
         desk.server.close()
@@ -159,7 +159,7 @@ def test_the_desk_works_on_the_year_the_folder_names(
     book.write_bytes(data)
     assert post(client, "/plan/workbook", {"plan": [sent(book, book.name)]}).status_code == 302
     assert ws.project.catalog.source == str(project / "plan.json") and ws.project.year == 2023
-    assert post(client, "/forms/generate").status_code == 302
+    assert post(client, "/workbooks/generate").status_code == 302
     assert sorted(p.name.split("_")[0] for p in (project / "workbook_templates").glob(
         "*.xlsx")) == ["令和5年度"] * len(mini_catalog.department_names)
 

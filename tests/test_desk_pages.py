@@ -43,7 +43,7 @@ from helpers.filling import realistic_values, set_modified, submit_all
 from helpers.paths import ROOT
 
 YEAR = 2022
-PAGES = ("/", "/plan", "/forms", "/submit", "/status", "/consolidate")
+PAGES = ("/", "/plan", "/workbooks", "/submit", "/status", "/consolidate")
 # 地域福祉課: a warning (3 % against 42.1 % last year); 高齢福祉課: an error and a warning.
 MISTAKES = {"地域福祉課": {"2-1-1-c1.value": 3},
             "高齢福祉課": {"1-1-1-c1.value": "約10", "1-1-1.plan": None}}
@@ -116,7 +116,7 @@ def test_no_page_tells_the_user_to_type_a_command(
     client, _ws = desk_client(project, mini_catalog)
     said: list[str] = []
     said += _terminal_words(client, project)  # a fresh folder
-    assert post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1",
+    assert post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1",
                                             "mail": "1"}).status_code == 302
     said += _terminal_words(client, project)  # templates made
     junk = tmp_path / "memo.xlsx"
@@ -159,7 +159,7 @@ def _steps(html: str) -> dict[str, str]:
 
 def _current(client: Any) -> str:
     states = _steps(page(client, "/"))
-    assert list(states) == ["plan", "forms", "send", "receive", "consolidate", "report"]
+    assert list(states) == ["plan", "workbooks", "send", "receive", "consolidate", "report"]
     assert list(states.values()).count("current") == 1
     return next(k for k, v in states.items() if v == "current")
 
@@ -178,8 +178,8 @@ def test_a_fresh_folder_opens_on_the_steps_of_the_year(
     assert 'data-testid="missing"' not in status  # nobody is late before anything went out
 
     _take_in_the_plan(client, tmp_path)
-    assert _current(client) == "forms"
-    assert post(client, "/forms/generate", {"deadline": "5月31日"}).status_code == 302
+    assert _current(client) == "workbooks"
+    assert post(client, "/workbooks/generate", {"deadline": "5月31日"}).status_code == 302
     assert _current(client) == "send"
     status = page(client, "/status")  # sent out: whom to remind, should nobody answer
     assert 'data-testid="nothing-yet"' in status and 'data-testid="missing-市社協"' in status
@@ -213,7 +213,7 @@ def test_the_versions_of_a_department_and_what_changed(
     upload(client, [first])
     upload(client, [corrected])
     (project / "submissions" / first.name).unlink()  # moved away: the ledger still has it
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     status = page(client, "/status")
     assert f'href="{PAGES_ROOT}/status/versions/%E5%9C%B0%E5%9F%9F%E7%A6%8F%E7%A5%89%E8%AA%B2"' \
         in status
@@ -270,7 +270,7 @@ def test_after_a_plan_is_taken_in_the_page_says_so_and_no_earlier_version_is_a_d
     assert DESK_TEXT["status-plan-replaced"] in html
     assert DESK_TEXT["status-not-recorded"] not in html  # …no file was added or changed
     assert 'data-code="superseded-version"' in html and duplicate not in html
-    assert post(client, "/status/check").status_code == 302
+    assert post(client, "/status/validate").status_code == 302
     html = page(client, "/status")
     assert 'data-recorded="yes"' in html and DESK_TEXT["status-plan-replaced"] not in html
 

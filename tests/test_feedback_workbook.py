@@ -22,7 +22,7 @@ from consolidator.checks.one_file import process_file
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.department_files import write_department_files
 from consolidator.feedback.findings_sheet import sheet_parts
-from consolidator.feedback.package import Package
+from consolidator.feedback.package import PatchedWorkbook
 from consolidator.feedback.styles import ERROR_FILL, WARNING_FILL
 from consolidator.findings import ERROR, Findings, make
 from consolidator.jobs.runs import JobResult, run_validate
@@ -122,7 +122,7 @@ def _names(path: Path) -> dict[tuple[str, str | None], str]:
 
 def _sheet_elements(path: Path, element: str) -> dict[str, list[bytes]]:
     """Sheet name → the raw ``element`` blocks of its XML (validations, protection)."""
-    pkg = Package(path)
+    pkg = PatchedWorkbook(path)
     pattern = re.compile(rb"<" + element.encode() + rb"\b.*?(?:/>|</" + element.encode()
                          + rb">)", re.S)
     return {name: pattern.findall(pkg.read(part)) for name, part in sheet_parts(pkg)
@@ -142,7 +142,7 @@ def test_identity_names_validations_and_protection_are_intact(
     sent = files[COUNCIL]
     before, after = parts(sent), parts(annotated)
     assert after["docProps/custom.xml"] == before["docProps/custom.xml"]
-    meta = dict(sheet_parts(Package(sent)))["_meta"]
+    meta = dict(sheet_parts(PatchedWorkbook(sent)))["_meta"]
     assert after[meta] == before[meta]
     # the department's names as they were; the 確認事項 table's header prints on every page
     assert _names(annotated) == {**_names(sent), ("print_titles", "確認事項"): "$7:$7"}

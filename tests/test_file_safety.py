@@ -16,7 +16,7 @@ from consolidator.package_parts import UnsafeContent
 from consolidator.safety import content_scan
 from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import check_file
-from consolidator.safety.verdict import check_workbook
+from consolidator.safety.verdict import verdict_of
 from consolidator.safety.xml_parts import read_xml_part
 from helpers.hostile_corpus import (
     EXPECTED,
@@ -60,7 +60,7 @@ def test_corpus_file_reports_exactly_its_code(name: str, corpus: tuple[Path, dic
                                               ) -> None:
     out, built = corpus
     expected = built[name]
-    report = check_workbook(out / name)
+    report = verdict_of(out / name)
     codes = report.codes()
     if expected:
         assert codes and set(codes) == {expected}, codes
@@ -80,7 +80,7 @@ def test_clean_base_has_no_findings(base: Path) -> None:
     report = check_file(base)
     assert (report.kind, report.ok, report.findings) == ("xlsx", True, [])
     assert scan_parts(base) == []
-    assert check_workbook(base).findings == []
+    assert verdict_of(base).findings == []
 
 
 def test_check_file_reads_no_part_of_a_bomb(corpus: tuple[Path, dict[str, str]],
@@ -97,17 +97,17 @@ def test_check_file_reads_no_part_of_a_bomb(corpus: tuple[Path, dict[str, str]],
 
 def test_findings_locate_sheet_and_cell(corpus: tuple[Path, dict[str, str]]) -> None:
     out, _ = corpus
-    control = check_workbook(out / "control_chars.xlsx").findings[0]
+    control = verdict_of(out / "control_chars.xlsx").findings[0]
     assert (control.sheet, control.cell) == ("実績", "A1")  # shared string 0 is used in A1
-    inline = check_workbook(out / "control_inline.xlsx").findings[0]
+    inline = verdict_of(out / "control_inline.xlsx").findings[0]
     assert (inline.sheet, inline.cell) == ("予定", "C3")
-    row = [f for f in check_workbook(out / "row_1048577.xlsx").findings if f.cell]
+    row = [f for f in verdict_of(out / "row_1048577.xlsx").findings if f.cell]
     assert [(f.sheet, f.cell) for f in row] == [("予定", "A1048577")]
-    long = check_workbook(out / "long_string.xlsx").findings[0]
+    long = verdict_of(out / "long_string.xlsx").findings[0]
     assert "40,000" in long.message and long.cell == "A1"
-    link = check_workbook(out / "external_link.xlsx").findings[0]
+    link = verdict_of(out / "external_link.xlsx").findings[0]
     assert link.value == "file:///C:/Users/fukushi/Desktop/集計.xlsx"
-    missing = check_workbook(out / "missing_sheet.xlsx").findings[0]
+    missing = verdict_of(out / "missing_sheet.xlsx").findings[0]
     assert missing.sheet == "予定" and "xl/worksheets/sheet2.xml" in missing.message
 
 
@@ -115,16 +115,16 @@ def test_corpus_from_a_generated_template(mini_templates: dict[str, Path],
                                           tmp_path: Path) -> None:
     """The corpus built from a template the toolkit generates behaves the same."""
     template = min(mini_templates.values(), key=lambda p: p.stat().st_size)
-    assert check_workbook(template).findings == []
+    assert verdict_of(template).findings == []
     built = build_corpus(template, tmp_path)
     assert set(built) == set(EXPECTED)
     for name, code in built.items():
-        assert set(check_workbook(tmp_path / name).codes()) == ({code} if code else set()), name
+        assert set(verdict_of(tmp_path / name).codes()) == ({code} if code else set()), name
 
 
 def test_generated_templates_are_clean(default_templates: dict[str, Path]) -> None:
     for path in default_templates.values():
-        report = check_workbook(path)
+        report = verdict_of(path)
         assert (report.ok, report.findings) == (True, []), path.name
 
 

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from consolidator.atomic import placed_beside, write_text_atomic
-from consolidator.checks.log import department_log_name
 from consolidator.cli import main
 from consolidator.jobs.runs import master_path, run_consolidate
 from consolidator.messages import cli_text
 from consolidator.messages.outputs import DEPARTMENT_LOG_DIR
 from consolidator.plan.catalog import Catalog
+from consolidator.validation_log import department_log_name
 from helpers.filling import submit_all
 from helpers.master import cell_values
 from helpers.paths import MINI_PLAN

@@ -18,7 +18,7 @@ from consolidator.safety.isolation import (
     portable_mode,
     run_isolated,
 )
-from consolidator.safety.verdict import check_workbook
+from consolidator.safety.verdict import verdict_of
 from helpers.hostile_corpus import make_base
 
 MiB = 1024 * 1024
@@ -164,7 +164,7 @@ def test_real_reader_on_the_extreme_grid(tmp_path: Path, portable: bool) -> None
     wb.active["A1"] = 1
     wb.active["XFD1048576"] = 2
     wb.save(extreme)
-    assert check_workbook(extreme).findings == []
+    assert verdict_of(extreme).findings == []
     base = make_base(tmp_path / "base.xlsx")
     results = dict(run_isolated(read_with_calamine, [str(extreme), str(base)], timeout_s=20.0,
                                 memory_bytes=1024 * MiB, portable=portable))

@@ -27,7 +27,7 @@ from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.jobs.reminders import remind_departments
 from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.plan.workbook_export import export_workbook
 from consolidator.safe_paths import UnsafePath, name_problem, output_path
 from consolidator.templates.generate import generate_templates
@@ -97,7 +97,7 @@ def test_a_department_name_a_city_uses_is_accepted(name: str) -> None:
 def test_every_department_of_the_default_plan_is_a_file_name() -> None:
     catalog = Catalog.default()
     assert [d for d in catalog.department_names if name_problem(d)] == []
-    assert [f for f in check_plan(catalog.doc) if f.code == "plan-unsafe-name"] == []
+    assert [f for f in plan_findings(catalog.doc) if f.code == "plan-unsafe-name"] == []
 
 
 # ---- the one function that builds an output path ------------------------------------------------
@@ -194,7 +194,7 @@ def test_a_json_catalog_with_such_a_name_is_refused_by_every_command(work: Path,
 
 
 def test_a_former_name_that_is_no_file_name_is_refused_too() -> None:
-    found = check_plan(with_department("防災課", alias=ESCAPE))
+    found = plan_findings(with_department("防災課", alias=ESCAPE))
     assert [(f.code, f.path) for f in found.errors] == [
         ("plan-unsafe-name", "$.departments[3].aliases[0]")]
 
@@ -202,7 +202,7 @@ def test_a_former_name_that_is_no_file_name_is_refused_too() -> None:
 def test_a_name_is_refused_whatever_else_the_schema_found() -> None:
     doc = with_department(ESCAPE)
     del doc["goals"][0]["activities"][0]["initiatives"][0]["title"]  # a structural error
-    codes = [f.code for f in check_plan(doc)]
+    codes = [f.code for f in plan_findings(doc)]
     assert "plan-schema" in codes and "plan-unsafe-name" in codes
 
 
@@ -350,14 +350,14 @@ def test_the_desk_refuses_a_plan_workbook_with_such_a_name(work: Path) -> None:
 def test_the_desk_generates_every_other_template_and_lists_the_one_it_could_not(
         work: Path) -> None:
     client, _ws = desk_client(work, unchecked(ESCAPE))
-    done = post(client, "/forms/generate", {"deadline": "5月31日", "contact": "内線1",
+    done = post(client, "/workbooks/generate", {"deadline": "5月31日", "contact": "内線1",
                                             "mail": "1"})
     assert done.status_code == 302  # not a 500 half way through
-    page = client.get("/forms", base_url=BASE).get_data(as_text=True)
+    page = client.get("/workbooks", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="generate-failed"' in page
     assert 'data-code="output-name-refused"' in page
     assert len(list((work / "workbook_templates").glob("*.xlsx"))) == 3
-    status, _data, _headers = download(client, f"/forms/template/{ESCAPE}")
+    status, _data, _headers = download(client, f"/workbooks/template/{ESCAPE}")
     assert status == 404
     assert outside(work) == []
 
@@ -367,14 +367,14 @@ def test_the_plan_id_which_names_the_plan_workbook_is_a_plain_word() -> None:
     is refused by the schema like a department's name by its own check."""
     doc = json.loads(MINI_PLAN.read_text("utf-8"))
     doc["plan"]["id"] = ESCAPE
-    assert [(f.code, f.path) for f in check_plan(doc).errors] == [("plan-schema", "$.plan.id")]
+    assert [(f.code, f.path) for f in plan_findings(doc).errors] == [("plan-schema", "$.plan.id")]
 
 
 @pytest.mark.parametrize(("name", "said"), [("福祉／健康課", "「／」"), ("福祉:課", "「:」"),
                                             ("課\u202exslx.exe", "U+202E"),
                                             ("CON.x", "「CON」"), ("福" * 70, "70 文字")])
 def test_the_finding_names_what_in_the_name_breaks_the_rule(name: str, said: str) -> None:
-    [found] = [f for f in check_plan(with_department(name)) if f.code == "plan-unsafe-name"]
+    [found] = [f for f in plan_findings(with_department(name)) if f.code == "plan-unsafe-name"]
     assert said in found.message and "$.departments[3].name" in found.message
     assert "\u202e" not in found.message  # shown, never applied
 

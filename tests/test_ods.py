@@ -26,7 +26,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.reading.ods_workbook import read_ods_identity
 from consolidator.reading.raw_workbook import RawWorkbook
 from consolidator.reading.workbook import read_workbook
-from consolidator.safety.verdict import check_workbook
+from consolidator.safety.verdict import verdict_of
 from consolidator.templates.generate import generate_templates
 from helpers.filling import complete_values, fill_workbook, realistic_values, set_modified
 from helpers.hostile_corpus import minimal_xls
@@ -52,7 +52,7 @@ def test_every_ods_template_reads_like_its_xlsx(default_templates: dict[str, Pat
     assert set(default_ods_templates) == set(default_templates) and len(default_templates) == 17
     for department, ods in default_ods_templates.items():
         assert ods.suffix == ".ods"
-        verdict = check_workbook(ods)
+        verdict = verdict_of(ods)
         assert (verdict.kind, verdict.ok, verdict.findings) == ("ods", True, []), department
         assert _comparable(read_workbook(ods)) == _comparable(
             read_workbook(default_templates[department])), department
@@ -156,7 +156,7 @@ def test_generate_format_ods(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [made] = list(tmp_path.iterdir())
     assert made.name == "令和4年度_高齢福祉課_実施状況報告.ods"
-    assert check_workbook(made).ok
+    assert verdict_of(made).ok
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +169,7 @@ def ods_corpus(tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.mark.parametrize("name", sorted(ODS_EXPECTED))
 def test_ods_hostile_file_reports_exactly_its_code(name: str, ods_corpus: Path) -> None:
-    verdict = check_workbook(ods_corpus / name)
+    verdict = verdict_of(ods_corpus / name)
     code = ODS_EXPECTED[name]
     assert [f.code for f in verdict.findings] == ([code] if code else []), verdict.findings
     assert verdict.ok == (code in ("", "file-macro"))
@@ -179,7 +179,7 @@ def test_ods_hostile_file_reports_exactly_its_code(name: str, ods_corpus: Path) 
 def test_legacy_xls_stays_rejected(tmp_path: Path) -> None:
     path = tmp_path / "昔の様式.xls"
     path.write_bytes(minimal_xls())
-    verdict = check_workbook(path)
+    verdict = verdict_of(path)
     assert (verdict.kind, verdict.ok, [f.code for f in verdict.findings]) == (
         "xls", False, ["file-legacy-xls"])
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from consolidator.feedback.package import Package, PackageError, relationships
+from consolidator.feedback.package import PackageError, PatchedWorkbook, relationships
 from consolidator.package_parts import UnsafeContent, resolve_target
 from consolidator.safety.xml_parts import read_xml_part
 from helpers.hostile_corpus import edit, read_entries, write_zip
@@ -55,7 +55,7 @@ def test_the_feedback_reads_relationships_inside_the_package(
     template = next(iter(mini_templates.values()))
     assert b'Target="/xl/worksheets/sheet1.xml"' in dict(read_entries(template))[WB_RELS]
     path = _with_rels_target(template, tmp_path / "climb.xlsx", "../../../etc/x.xml")
-    targets = {r.target for r in relationships(Package(path), "xl/workbook.xml")}
+    targets = {r.target for r in relationships(PatchedWorkbook(path), "xl/workbook.xml")}
     assert "etc/x.xml" in targets
     assert not any(t.startswith(("..", "/")) for t in targets), targets
 
@@ -80,7 +80,7 @@ def test_both_sides_refuse_the_same_parts(name: str, tmp_path: Path,
                      edit(read_entries(template), "xl/styles.xml", lambda _: HOSTILE[name]))
     with zipfile.ZipFile(path) as zf, pytest.raises(UnsafeContent):
         read_xml_part(zf, "xl/styles.xml")
-    pkg = Package(path)
+    pkg = PatchedWorkbook(path)
     with pytest.raises(PackageError):
         pkg.read("xl/styles.xml")
     assert b"<sheets>" in pkg.read("xl/workbook.xml")  # the clean parts still read

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.templates.generate import generate_templates, template_filename
 from consolidator.templates.model import FORMAT_VERSION, INDICATOR_SHEET
 from helpers.filling import by_department, complete_values, fields_of, fill_workbook, submit_all
@@ -71,7 +71,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_changed_plan_is_valid(changed: Path) -> None:
-    assert list(check_plan(json.loads(changed.read_text("utf-8")))) == []
+    assert list(plan_findings(json.loads(changed.read_text("utf-8")))) == []
 
 
 def test_next_templates_reflect_the_changes(changed: Path, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_unknown_old_name_without_alias_is_refused(tmp_path: Path,
 def test_an_alias_may_not_be_a_current_name() -> None:
     doc = changed_plan()
     doc["departments"][0]["aliases"] = [ELDER]
-    assert [(f.code, f.path) for f in check_plan(doc)] == [
+    assert [(f.code, f.path) for f in plan_findings(doc)] == [
         ("plan-alias-conflict", "$.departments[0].aliases[0]")]
 
 

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, default_plan_text, schema
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.plan.migrate import CURRENT_VERSION
 from helpers.paths import DEFAULT_PLAN, MINI_PLAN, OVERRIDES, SEED_REPORT
 
@@ -49,7 +49,7 @@ def test_show_summary_and_json() -> None:
 def test_validate_default_is_clean() -> None:
     result = CliRunner().invoke(main, ["plan", "validate", str(DEFAULT_PLAN)])
     assert result.exit_code == 0, result.output
-    assert check_plan(Catalog.default().doc).errors == []
+    assert plan_findings(Catalog.default().doc).errors == []
 
 
 def _broken() -> dict[str, Any]:
@@ -64,7 +64,7 @@ def _broken() -> dict[str, Any]:
 
 def test_broken_catalog_reports_every_error_with_its_path() -> None:
     doc = _broken()
-    found = check_plan(doc)
+    found = plan_findings(doc)
     got = sorted((f.code, f.path) for f in found.errors)
     base = "$.goals[0].activities[0].initiatives"
     second = doc["goals"][0]["activities"][0]["initiatives"][1]

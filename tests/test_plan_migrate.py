@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog, canonical_json, dump_json
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.plan.migrate import CURRENT_VERSION, upgrade
 from helpers.paths import MINI_PLAN, MINI_PLAN_V1, MINI_PLAN_V2, MINI_PLAN_V3
 
@@ -94,7 +94,7 @@ def test_a_v2_value_for_no_measure_is_left_for_the_checker(v2: dict[str, Any]) -
     upgraded = upgrade(v2)
     left = upgraded["goals"][0]["activities"][0]["initiatives"][0]["previous"]["values"]
     assert list(left) == ["9-9-9-c9"]
-    found = check_plan(v2)
+    found = plan_findings(v2)
     assert [(f.code, f.path) for f in found] == [
         ("plan-schema", "$.goals[0].activities[0].initiatives[0].previous")]
     assert "想定外の項目「values」" in found.errors[0].message
@@ -116,9 +116,9 @@ def _reads_the_same(old: Catalog, new: Catalog) -> None:
 
 
 @pytest.mark.parametrize("version", ["v1", "v2", "v3"])
-def test_check_plan_accepts_an_older_document(version: str,
-                                              request: pytest.FixtureRequest) -> None:
-    assert list(check_plan(request.getfixturevalue(version))) == []
+def test_plan_findings_accept_an_older_document(version: str,
+                                                request: pytest.FixtureRequest) -> None:
+    assert list(plan_findings(request.getfixturevalue(version))) == []
 
 
 @pytest.mark.parametrize("path", [MINI_PLAN_V1, MINI_PLAN_V2, MINI_PLAN_V3],
@@ -151,11 +151,11 @@ def test_the_new_fields_are_plan_content(v4: dict[str, Any]) -> None:
     an explanation carried in a measure's history."""
     measure = v4["goals"][0]["activities"][0]["initiatives"][0]["indicators"][0]["measures"][0]
     measure["change_factor"] = 5
-    assert check_plan(v4).errors == []
+    assert plan_findings(v4).errors == []
     changed = Catalog(v4)
     assert changed.content_hash != Catalog.from_path(MINI_PLAN).content_hash
     measure["change_factor"] = 1  # a factor must be more than 1
-    assert [f.code for f in check_plan(v4)] == ["plan-schema"]
+    assert [f.code for f in plan_findings(v4)] == ["plan-schema"]
 
 
 @pytest.mark.parametrize("doc", [None, [], ["units"], "units", 1, {"schema_version": 99},

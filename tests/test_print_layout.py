@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from consolidator.checks.log import LOG_PRINTED, LOG_WIDTHS, SUMMARY_WIDTHS
 from consolidator.feedback.reminders import LIST_WIDTHS
 from consolidator.messages.outputs import LOG_HEADER
 from consolidator.plan.catalog import Catalog
@@ -27,6 +26,7 @@ from consolidator.table_sheets import (
     add_table_sheet,
     printed_points,
 )
+from consolidator.validation_log import LOG_PRINTED, LOG_WIDTHS, SUMMARY_WIDTHS
 
 
 def _written(tmp_path: Path, header: tuple[str, ...], rows: list[list[object]],

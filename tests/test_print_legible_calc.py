@@ -18,7 +18,6 @@ import pdfplumber
 import pytest
 
 from calc.session import CalcSession
-from consolidator.checks.log import write_department_table
 from consolidator.jobs.demo import run_demo
 from consolidator.jobs.reminders import remind_departments
 from consolidator.messages.correction import FEEDBACK_HEADER
@@ -26,6 +25,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.report.master_writer import REPORT_POINTS
 from consolidator.table_sheets import FONT_POINTS
 from consolidator.text_layout import line_points
+from consolidator.validation_log import write_department_table
 from helpers.printed_pages import (
     FLOOR,
     heading_pattern,

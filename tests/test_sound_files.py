@@ -21,7 +21,7 @@ import pytest
 
 from calc.session import CalcSession
 from consolidator.feedback.findings_sheet import sheet_parts
-from consolidator.feedback.package import REL_NS, Package, prefix_of
+from consolidator.feedback.package import REL_NS, PatchedWorkbook, prefix_of
 from consolidator.jobs.runs import JobResult, run_consolidate, run_validate
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
@@ -118,7 +118,7 @@ def test_notes_on_two_sheets_get_shape_ids_of_their_own(first: Round) -> None:
 
 def _legacy_drawings(path: Path) -> dict[str, tuple[str | None, bytes]]:
     """Sheet → (the prefix its root declares for relationships, its legacyDrawing element)."""
-    pkg = Package(path)
+    pkg = PatchedWorkbook(path)
     out = {}
     for sheet, part in sheet_parts(pkg):
         xml = pkg.read(part)
@@ -137,9 +137,9 @@ def test_a_sheet_excel_saved_gets_its_note_with_its_own_prefixes(first: Round) -
     prefix, element = _legacy_drawings(annotated)[sheet]
     assert prefix == "r" and re.fullmatch(rb'<legacyDrawing r:id="[\w-]+"/>', element)
     assert prefix_of(parts(first.returns[ELDERLY])[dict(sheet_parts(
-        Package(first.returns[ELDERLY])))[sheet]], REL_NS) is None
+        PatchedWorkbook(first.returns[ELDERLY])))[sheet]], REL_NS) is None
     after = parts(annotated)
-    part = dict(sheet_parts(Package(annotated)))[sheet]
+    part = dict(sheet_parts(PatchedWorkbook(annotated)))[sheet]
     assert b"<x14:cfRule" in after[part] and b'mc:Ignorable="x14ac"' in after[part]
     assert b"<mc:AlternateContent" in after["xl/workbook.xml"]
     with warnings.catch_warnings():  # openpyxl drops the x14 rule, saying so

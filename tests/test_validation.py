@@ -406,7 +406,7 @@ def test_reference_row_deleted_is_reported(tmp_path: Path, mini_templates: dict[
 
 def test_console_table_totals_and_unplaced_files(tmp_path: Path, mini_templates: dict[str, Path],
                                                  mini_catalog: Catalog) -> None:
-    from consolidator.checks.log import console_lines
+    from consolidator.validation_log import console_lines
 
     folder = tmp_path / "s"
     submit_all(mini_templates, folder, skip=("高齢福祉課",))

@@ -8,8 +8,9 @@
   when its bytes did not change; the progress of a run. ``check_isolated`` there is the one
   place a file is checked in an isolated child with a run's limits (``diff`` uses it too).
 - ``result``: what validating a folder gives (submissions, the file chosen per department).
-- ``log``: the validation log (.xlsx, .csv, .jsonl) and the table of one department's findings.
 - ``changes``: what changed between two versions of a department's workbook (``diff``).
+
+The validation log they lead to is written by :mod:`consolidator.validation_log`.
 """
 
 # The module whose task the reading children run (``checked_files._check_item``): the CLI

@@ -52,7 +52,7 @@ _NOT_CACHED = ("internal-error",)  # a bug's result is never kept: it is checked
 FILES_PER_CHILD = 500
 
 
-def check_files(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
+def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
                 workers: int | None = None, cache: ResultCache | None = None,
                 progress: Progress | None = None) -> list[Submission]:
     """The :class:`Submission` of every candidate, in no particular order (see the module).
@@ -98,7 +98,7 @@ def check_isolated(files: Iterable[FileToCheck], catalog: Catalog, year: int, li
     """Each file checked in an isolated child with ``limits`` (its time and memory, and every
     limit of the safety checks and the reading: :func:`~consolidator.checks.one_file.
     process_file`): the one place a returned file is checked, for ``validate`` and
-    ``consolidate`` (:func:`check_files`) and ``diff``
+    ``consolidate`` (:func:`all_results`) and ``diff``
     (:func:`consolidator.checks.changes.read_versions`).
 
     ``files`` are taken lazily, one at a time as a child is free (``workers`` children).

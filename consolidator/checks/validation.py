@@ -18,7 +18,7 @@ from pathlib import Path
 from consolidator.cache.codec import PackedSubmission
 from consolidator.cache.store import ResultCache, context_of, open_cache
 from consolidator.checks.changes import changed_fields
-from consolidator.checks.checked_files import Progress, check_files
+from consolidator.checks.checked_files import Progress, all_results
 from consolidator.checks.result import ValidationResult
 from consolidator.findings import Finding, Findings, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -60,7 +60,7 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     candidates, skipped = discover(folder)
     findings = Findings()
     findings.extend(skipped)
-    subs = check_files(candidates, catalog, year, limits, workers, cache, progress)
+    subs = all_results(candidates, catalog, year, limits, workers, cache, progress)
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
     at = {id(s): i for i, s in enumerate(subs)}

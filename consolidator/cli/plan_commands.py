@@ -136,7 +136,7 @@ def plan_import(report: str, out: str | None, overrides: str | None, folder: str
         return
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
-    from consolidator.plan.check import check_plan
+    from consolidator.plan.conformance import plan_findings
     from consolidator.plan.report_import.importer import import_report
 
     text = Path(report).read_text("utf-8")
@@ -144,7 +144,7 @@ def plan_import(report: str, out: str | None, overrides: str | None, folder: str
     doc, found = import_report(text, fixes)
     for f in found:
         click.echo(f"[{f.severity_label}] {f.code} {f.message}")
-    unsafe = [f for f in check_plan(doc) if f.code == "plan-unsafe-name"]
+    unsafe = [f for f in plan_findings(doc) if f.code == "plan-unsafe-name"]
     if unsafe:  # a catalog naming files outside their folder is never written
         print_findings(unsafe)
         click.echo(cli_text("plan-invalid", file=report, count=len(unsafe)))
@@ -195,9 +195,9 @@ def _import_workbook(path: Path, out: Path) -> None:
     from consolidator.atomic import write_text_atomic
     from consolidator.plan.catalog import dump_json
     from consolidator.plan.workbook_import import import_workbook
-    from consolidator.safety.verdict import check_workbook
+    from consolidator.safety.verdict import verdict_of
 
-    safety = check_workbook(path)
+    safety = verdict_of(path)
     if not safety.ok:
         print_findings(safety.findings)
         raise click.ClickException(cli_text("plan-book-not-written", file=path,

@@ -101,9 +101,9 @@ def fields(workbook: str, as_json: bool) -> None:
     """
     from consolidator.reading.field_map import NotATemplate, field_map
     from consolidator.reading.malformed import MalformedWorkbook
-    from consolidator.safety.verdict import check_workbook
+    from consolidator.safety.verdict import verdict_of
 
-    safety = check_workbook(Path(workbook))
+    safety = verdict_of(Path(workbook))
     if not safety.ok:
         raise click.ClickException("\n".join(f"{f.message} → {f.action}"
                                              for f in safety.findings))
@@ -243,7 +243,7 @@ def _print_held(job: JobResult) -> None:
 
 
 def _print_departments(job: JobResult) -> None:
-    from consolidator.checks.log import console_lines
+    from consolidator.validation_log import console_lines
 
     for line in console_lines(list(job.validation.findings), job.validation.department_rows()):
         click.echo(line)

@@ -105,7 +105,7 @@ def create_app(workspace: Workspace, guard: Guard) -> Flask:
                 "year_label": fill(DESK_TEXT["header-year"], year=wareki(project.year))}
 
     @app.before_request
-    def check() -> Any:
+    def admit() -> Any:
         root = request.script_root
         if request.method == "GET" and request.host in guard.hosts() \
                 and same(root, guard.root) and same(request.args.get(TOKEN_PARAM), guard.token):

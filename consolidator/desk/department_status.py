@@ -10,7 +10,7 @@
 - otherwise (no run yet, files added or changed since, the plan replaced on 計画, a ledger that
   cannot be read) the rows come from the validation of the folder as it is now
   (:func:`department_status`, the numbers the next run will record, without the history:
-  versions are the files in the folder, no arrival time), and the page offers to check the
+  versions are the files in the folder, no arrival time), and the page offers to validate the
   folder, which records the run.
 
 Either way, the findings listed under a department are the folder's, marked as the next run
@@ -36,7 +36,7 @@ from consolidator.ledger.status import Status, ledger_status, recorded_files
 
 
 @dataclass(frozen=True)
-class DepartmentStatus:
+class StatusRow:
     """One row of 状況."""
 
     department: str
@@ -62,11 +62,12 @@ class UnplacedFile:
 class StatusView:
     """Everything 状況 shows."""
 
-    rows: list[DepartmentStatus]
+    rows: list[StatusRow]
     unplaced: list[UnplacedFile]
     missing_values: int
     recorded: Status | None  # the ledger's status, when it is of the folder as it is now
-    needs_check: bool  # the ledger has no run of the folder as it is now (and there is one to make)
+    # the ledger has no run of the folder as it is now (and there is one to make)
+    needs_validation: bool
     ledger_problem: str | None = None  # why the ledger could not be read (its error), if so
     plan_replaced: bool = False  # the ledger's runs were made with the plan replaced since
 
@@ -74,7 +75,7 @@ class StatusView:
     def nothing_yet(self) -> bool:
         """Nothing has come in: no department's file, no file at all, no run recorded."""
         return not any(r.received or r.versions for r in self.rows) and not self.unplaced \
-            and not self.needs_check and self.recorded is None
+            and not self.needs_validation and self.recorded is None
 
     @property
     def errors(self) -> int:
@@ -111,10 +112,10 @@ def status_view(result: ValidationResult, ledger: Path, digests: dict[str, str],
     unplaced = unplaced_files(findings)
     if recorded is not None:
         return StatusView(from_ledger(recorded, findings), unplaced, recorded.missing_values,
-                          recorded, needs_check=False)
+                          recorded, needs_validation=False)
     return StatusView(department_status(marked_result), unplaced,
                       missing_values(marked_result), None,
-                      needs_check=bool(digests) or files is not None, ledger_problem=problem,
+                      needs_validation=bool(digests) or files is not None, ledger_problem=problem,
                       plan_replaced=not trust_ledger and files is not None)
 
 
@@ -133,16 +134,16 @@ def marked(ledger: Path, result: ValidationResult, digests: dict[str, str]) -> l
     return copy.findings.items
 
 
-def from_ledger(status: Status, findings: list[Finding]) -> list[DepartmentStatus]:
+def from_ledger(status: Status, findings: list[Finding]) -> list[StatusRow]:
     """The ledger's rows (``consolidator status``), each with the department's findings."""
     mine = _by_department(findings)
-    return [DepartmentStatus(
-        department=d.unit, received=d.submitted, file=d.file or "", versions=d.versions,
+    return [StatusRow(
+        department=d.department, received=d.submitted, file=d.file or "", versions=d.versions,
         errors=d.errors, warnings=d.warnings, accepted=d.accepted, last_seen=d.last_seen,
-        findings=mine.get(d.unit, [])) for d in status.departments]
+        findings=mine.get(d.department, [])) for d in status.departments]
 
 
-def department_status(result: ValidationResult) -> list[DepartmentStatus]:
+def department_status(result: ValidationResult) -> list[StatusRow]:
     """One row per department of the catalog, in the catalog's order, from the validation
     alone (the numbers of the command line's table and the log's 担当別 sheet,
     :meth:`ValidationResult.department_rows`), for a folder the ledger has no run of. As
@@ -153,7 +154,7 @@ def department_status(result: ValidationResult) -> list[DepartmentStatus]:
     for row in result.department_rows():
         department = str(row["department"])
         not_used = cast(list[str], row["not_used"])
-        rows.append(DepartmentStatus(
+        rows.append(StatusRow(
             department=department, received=bool(row["received"]), file=str(row["file"]),
             versions=len(not_used) + (1 if row["received"] else 0),
             errors=count([f for f in mine.get(department, []) if f.code != NOTHING_SENT],

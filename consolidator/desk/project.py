@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.checks.log import department_log_name
 from consolidator.feedback.department_files import ods_workbook_name
 from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
@@ -27,6 +26,7 @@ from consolidator.plan.catalog import Catalog
 from consolidator.publish import PUBLISHED_KINDS, published_name
 from consolidator.safe_paths import UnsafePath, output_path
 from consolidator.templates.generate import parse_year, template_filename
+from consolidator.validation_log import department_log_name
 
 
 @dataclass(frozen=True)

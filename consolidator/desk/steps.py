@@ -18,7 +18,7 @@ from pathlib import Path
 from consolidator.desk.project import Project
 
 # (key, the page it is done on): the text is DESK_TEXT["step-<key>"] and "step-<key>-text".
-STEPS = (("plan", "plan.show"), ("forms", "forms.show"), ("send", "forms.show"),
+STEPS = (("plan", "plan.show"), ("workbooks", "workbooks.show"), ("send", "workbooks.show"),
          ("receive", "submit.show"), ("consolidate", "consolidate.show"),
          ("report", "consolidate.show"))
 DONE, CURRENT, TODO = "done", "current", "todo"
@@ -44,7 +44,7 @@ def current_step(project: Project, plan_file: Path, all_received: bool) -> str:
         return "consolidate" if all_received else "receive"
     if project.templates_present():
         return "send"
-    return "forms" if plan_file.is_file() else "plan"
+    return "workbooks" if plan_file.is_file() else "plan"
 
 
 def year_steps(current: str) -> list[Step]:

@@ -54,7 +54,7 @@ from consolidator.output_names import PLAN_FILE
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
 from consolidator.safe_paths import WrittenFiles
-from consolidator.safety.verdict import check_workbook
+from consolidator.safety.verdict import verdict_of
 from consolidator.submission import Submission
 from consolidator.templates.generate import generate_templates
 
@@ -195,7 +195,7 @@ class Workspace:
             self.last_generated = Generated(paths, drafts, paths.failed + drafts.failed)
         return self.last_generated
 
-    def check(self) -> JobResult:
+    def validate(self) -> JobResult:
         """``consolidator validate`` on the project folder: the run recorded in the ledger, the
         logs and what goes back to each department written (as after an upload)."""
         p = self.project
@@ -333,7 +333,7 @@ class Workspace:
                 refused = make("file-too-large", file=upload.name, size_mb=f"{limit}+",
                                limit_mb=limit)
                 return self._keep_plan(PlanImport(upload.name, [refused]))
-            safety = check_workbook(path, self.limits)
+            safety = verdict_of(path, self.limits)
             if not safety.ok:
                 return self._keep_plan(PlanImport(upload.name, list(safety.findings)))
             doc, found = import_workbook(path)

@@ -19,7 +19,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from consolidator.checks.log import department_row
 from consolidator.feedback.findings_sheet import (
     Row,
     put_first,
@@ -29,12 +28,13 @@ from consolidator.feedback.findings_sheet import (
 )
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
-from consolidator.feedback.package import CONTENT_TYPES, Package, PackageError
+from consolidator.feedback.package import CONTENT_TYPES, PackageError, PatchedWorkbook
 from consolidator.feedback.styles import add_highlight_formats, add_sheet_formats, our_dxf_ids
 from consolidator.findings import ERROR, SEVERITY_ORDER, Finding, count
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import SEVERITY_LABELS, fill
 from consolidator.messages.correction import FEEDBACK_HEADER, FEEDBACK_TEXT
+from consolidator.validation_log import department_row
 
 NOTE_MARKER = FEEDBACK_TEXT["note-title"].split("{", 1)[0]  # how our notes begin
 
@@ -64,7 +64,7 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
     ones to send back (open errors and warnings of this file); ``file_label`` names the file
     on the 確認事項 sheet. ``src`` is only read. Raises :class:`PackageError` when the file
     cannot be annotated safely (the caller then sends the table of findings instead)."""
-    pkg = Package(src, limits)
+    pkg = PatchedWorkbook(src, limits)
     if not pkg.has("xl/workbook.xml") or not pkg.has(CONTENT_TYPES):
         raise PackageError("not an .xlsx package")
     if b"macroenabled" in pkg.read(CONTENT_TYPES).lower():
@@ -130,7 +130,7 @@ def finding_row(f: Finding, sheets: set[str]) -> Row:
                target=(f.sheet, cell) if cell and f.sheet else None)
 
 
-def _check_well_formed(pkg: Package) -> None:
+def _check_well_formed(pkg: PatchedWorkbook) -> None:
     """Every XML part we changed or added parses (VML is left out: Excel's own VML is not
     always well-formed XML, and ours is appended to it as text)."""
     for name in pkg.changed():

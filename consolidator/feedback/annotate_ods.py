@@ -42,7 +42,7 @@ from consolidator.feedback.odf_content import (
     tables,
     with_attribute,
 )
-from consolidator.feedback.package import Package, PackageError, escape, parse
+from consolidator.feedback.package import PackageError, PatchedWorkbook, escape, parse
 from consolidator.feedback.styles import (
     ERROR_FILL,
     ERROR_FONT,
@@ -78,7 +78,7 @@ def annotate_ods(src: Path, dst: Path, findings: list[Finding], request: Request
     arguments as :func:`consolidator.feedback.annotate.annotate_workbook`. ``src`` is only
     read. Raises :class:`PackageError` when it cannot be annotated safely (the caller then
     sends the table of findings instead)."""
-    pkg = Package(src, limits)
+    pkg = PatchedWorkbook(src, limits)
     if not pkg.has(MIMETYPE) or pkg.read(MIMETYPE).strip() != ODS_MIMETYPE \
             or not pkg.has(CONTENT):
         raise PackageError("not an .ods package")

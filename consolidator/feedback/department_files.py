@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from consolidator.checks.log import department_log_name as workbook_name
-from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
 from consolidator.feedback.annotate_ods import annotate_ods
@@ -49,6 +47,8 @@ from consolidator.messages.correction import MAIL_TEXT
 from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
 from consolidator.safe_paths import UnsafePath, not_written, output_path
 from consolidator.submission import Submission
+from consolidator.validation_log import department_log_name as workbook_name
+from consolidator.validation_log import write_department_table
 
 # Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
 # a template made from an older catalog (the secretariat compares the catalogs), and the

@@ -17,8 +17,8 @@ from consolidator.cell_address import quote_sheet
 from consolidator.feedback.package import (
     MAIN_NS,
     REL_NS,
-    Package,
     PackageError,
+    PatchedWorkbook,
     add_override,
     add_relationship,
     escape,
@@ -134,7 +134,7 @@ _VIEW = re.compile(rb"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>")
 _TAB_SELECTED = re.compile(rb'(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected="(?:1|true)"')
 
 
-def sheet_parts(pkg: Package) -> list[tuple[str, str]]:
+def sheet_parts(pkg: PatchedWorkbook) -> list[tuple[str, str]]:
     """(sheet name, part) of every sheet, in the workbook's order."""
     xml = pkg.read(WORKBOOK)
     targets = {r.rid: r.target for r in relationships(pkg, WORKBOOK)}
@@ -147,7 +147,7 @@ def sheet_parts(pkg: Package) -> list[tuple[str, str]]:
     return out
 
 
-def put_first(pkg: Package, name: str, xml: bytes) -> None:
+def put_first(pkg: PatchedWorkbook, name: str, xml: bytes) -> None:
     """Make ``xml`` the workbook's first sheet, named ``name`` (replacing a sheet of that
     name), the one the workbook opens on and the only one selected."""
     wb = pkg.read(WORKBOOK)
@@ -205,7 +205,7 @@ _FIRST_TITLES_SWAPPED = re.compile(
     rb'\bname="_xlnm\.Print_Titles"[^>]*?(?:/>|>.*?</\1definedName>)', re.S)
 
 
-def set_first_print_titles(pkg: Package, name: str, row: int) -> None:
+def set_first_print_titles(pkg: PatchedWorkbook, name: str, row: int) -> None:
     """Row ``row`` (the table's header) of the first sheet (``name``) printed on every page:
     its print titles, replacing those the sheet had (an earlier annotation's)."""
     wb = pkg.read(WORKBOOK)

@@ -17,8 +17,8 @@ from consolidator.feedback.highlight import WORKSHEET_ORDER
 from consolidator.feedback.package import (
     MAIN_NS,
     REL_NS,
-    Package,
     PackageError,
+    PatchedWorkbook,
     add_override,
     add_relationship,
     ensure_default,
@@ -70,7 +70,7 @@ _ATTR_REF = re.compile(rb'\bref="([A-Z]{1,3}\d+)"')
 _ATTR_AUTHOR = re.compile(rb'\bauthorId="(\d+)"')
 
 
-def add_notes(pkg: Package, sheet_part: str, notes: list[Note], author: str, marker: str
+def add_notes(pkg: PatchedWorkbook, sheet_part: str, notes: list[Note], author: str, marker: str
               ) -> list[str]:
     """Put ``notes`` on the sheet at ``sheet_part`` (an earlier annotation's notes removed
     first: written by ``author``, or starting with ``marker``, as Calc keeps the text of a

@@ -47,7 +47,7 @@ class PackageError(Exception):
     """The package cannot be patched safely (missing part, unexpected XML, a DTD)."""
 
 
-class Package:
+class PatchedWorkbook:
     """The parts of an .xlsx file, by name. Reads are capped; changes are kept in memory
     until :meth:`save` writes a new file (the source is never written)."""
 
@@ -264,7 +264,7 @@ class Relationship:
     external: bool
 
 
-def relationships(pkg: Package, part: str) -> list[Relationship]:
+def relationships(pkg: PatchedWorkbook, part: str) -> list[Relationship]:
     name = rels_name(part)
     if not pkg.has(name):
         return []
@@ -278,7 +278,7 @@ def relationships(pkg: Package, part: str) -> list[Relationship]:
     return out
 
 
-def add_relationship(pkg: Package, part: str, kind: str, target_part: str) -> str:
+def add_relationship(pkg: PatchedWorkbook, part: str, kind: str, target_part: str) -> str:
     """Add a relationship of ``part`` (type ``REL_TYPE + kind``) to ``target_part``;
     returns its id."""
     name = rels_name(part)
@@ -300,7 +300,7 @@ def add_relationship(pkg: Package, part: str, kind: str, target_part: str) -> st
     return rid
 
 
-def add_override(pkg: Package, part: str, content_type: str) -> None:
+def add_override(pkg: PatchedWorkbook, part: str, content_type: str) -> None:
     xml = pkg.read(CONTENT_TYPES)
     if re.search(rb'PartName="/' + re.escape(part.encode()) + rb'"', xml, re.I):
         return
@@ -309,7 +309,7 @@ def add_override(pkg: Package, part: str, content_type: str) -> None:
     pkg.write(CONTENT_TYPES, xml[:end] + element + xml[end:])
 
 
-def ensure_default(pkg: Package, extension: str, content_type: str) -> None:
+def ensure_default(pkg: PatchedWorkbook, extension: str, content_type: str) -> None:
     xml = pkg.read(CONTENT_TYPES)
     if re.search(rb'Extension="' + extension.encode() + rb'"', xml, re.I):
         return

@@ -19,7 +19,7 @@ from consolidator.colours import (
     WARNING_FONT,
 )
 from consolidator.feedback.findings_sheet import POINTS, TITLE_POINTS
-from consolidator.feedback.package import Package, PackageError, insert_child, main_prefix
+from consolidator.feedback.package import PackageError, PatchedWorkbook, insert_child, main_prefix
 from consolidator.text_layout import FONT
 
 STYLES = "xl/styles.xml"
@@ -95,7 +95,7 @@ def _dxf(fill: str, font: str, bold: bool) -> str:
             f'<fgColor rgb="{fill}"/><bgColor rgb="{fill}"/></patternFill></fill></dxf>')
 
 
-def add_highlight_formats(pkg: Package) -> tuple[int, int]:
+def add_highlight_formats(pkg: PatchedWorkbook) -> tuple[int, int]:
     """The error and the warning highlight added to the styles; their dxf ids."""
     xml, first = append_items(pkg.read(STYLES), "dxfs", "dxf",
                               [_dxf(ERROR_FILL, ERROR_FONT, True),
@@ -107,7 +107,7 @@ def add_highlight_formats(pkg: Package) -> tuple[int, int]:
 _RGB = re.compile(rb'rgb="([0-9A-Fa-f]{8})"')
 
 
-def our_dxf_ids(pkg: Package) -> set[int]:
+def our_dxf_ids(pkg: PatchedWorkbook) -> set[int]:
     """Indexes of the differential formats that carry our highlight colours (of this or an
     earlier annotation, as Excel or Calc saved them again)."""
     xml = pkg.read(STYLES)
@@ -146,7 +146,7 @@ def _xf(font: int, fill: int, border: int, wrap: bool = True) -> str:
             f"{align}</xf>")
 
 
-def add_sheet_formats(pkg: Package) -> dict[str, int]:
+def add_sheet_formats(pkg: PatchedWorkbook) -> dict[str, int]:
     """The cell formats of the 確認事項 sheet (:data:`SHEET_FORMATS`) → their xf index."""
     xml = pkg.read(STYLES)
     xml, f0 = append_items(xml, "fonts", "font", [

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 
-from consolidator.feedback.package import Package, PackageError, escape
+from consolidator.feedback.package import PackageError, PatchedWorkbook, escape
 from consolidator.text_layout import display_width
 
 V_NS, O_NS, X_NS = ("urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office",
@@ -69,13 +69,13 @@ def _declared(vml: bytes) -> set[int]:
     return {int(x) for m in _IDMAP.finditer(vml) for x in re.findall(rb"\d+", m.group(1))}
 
 
-def blocks_elsewhere(pkg: Package, name: str) -> set[int]:
+def blocks_elsewhere(pkg: PatchedWorkbook, name: str) -> set[int]:
     """The shape-id blocks the workbook's VML drawings other than ``name`` use."""
     return set().union(*(blocks_of(pkg.read(n)) for n in pkg.names()
                          if n.lower().endswith(".vml") and n != name))
 
 
-def free_block(pkg: Package) -> int:
+def free_block(pkg: PatchedWorkbook) -> int:
     """A shape-id block (``o:idmap data``) no VML drawing of the workbook uses."""
     return max(blocks_elsewhere(pkg, "") | {0}) + 1
 

@@ -169,7 +169,7 @@ def _unfinished(folder: WorkingFolder, catalog: Catalog, year: int, force: bool
     if status is None:
         return [make("next-year-no-run", year=label, file=str(folder.ledger))]
     found = []
-    missing = [d.unit for d in status.departments if not d.submitted]
+    missing = [d.department for d in status.departments if not d.submitted]
     if missing:
         found.append(make("next-year-units-missing", year=label, count=len(missing),
                           departments=OUTPUT_TEXT["list-separator"].join(missing)))

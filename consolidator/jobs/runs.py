@@ -8,7 +8,6 @@ from pathlib import Path
 from consolidator.atomic import placed_beside, same_workbook, write_text_atomic, write_with
 from consolidator.cache.store import cache_path
 from consolidator.checks.checked_files import Progress
-from consolidator.checks.log import write_logs
 from consolidator.checks.validation import ValidationResult, validate_reusing
 from consolidator.feedback.department_files import DepartmentFiles
 from consolidator.jobs.correction import (
@@ -23,6 +22,7 @@ from consolidator.report.master_writer import write_master
 from consolidator.report.merge import Consolidated, consolidate
 from consolidator.report.next_plan import next_catalog
 from consolidator.safe_paths import output_path
+from consolidator.validation_log import write_logs
 
 
 @dataclass

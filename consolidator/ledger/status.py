@@ -28,7 +28,7 @@ from consolidator.text_layout import display_width, pad, rpad
 
 @dataclass(frozen=True)
 class DepartmentStatus:
-    unit: str
+    department: str
     submitted: bool
     file: str | None
     versions: int
@@ -38,10 +38,11 @@ class DepartmentStatus:
     last_seen: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The object ``status --json`` prints: exactly the keys the issue names."""
+        """The object ``status --json`` prints: exactly the keys the issue names (the
+        department's key is ``unit``, as scripts reading it have always had it)."""
         d = asdict(self)
         d.pop("last_seen")
-        return d
+        return {"unit": d.pop("department"), **d}
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def status_lines(status: Status, year_label: str) -> list[str]:
     t = STATUS_TEXT
     header = [t["department"], t["submitted"], t["file"], t["versions"], t["errors"],
               t["warnings"], t["accepted"], t["last-seen"]]
-    rows = [[d.unit, t["yes"] if d.submitted else t["no"], d.file or "", str(d.versions),
+    rows = [[d.department, t["yes"] if d.submitted else t["no"], d.file or "", str(d.versions),
              str(d.errors), str(d.warnings), str(d.accepted), when(d.last_seen)]
             for d in status.departments]
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]

@@ -209,5 +209,5 @@ JUDGEMENT_TEXT: dict[str, str] = {
     "not-evaluated": "評価対象外",
 }
 
-# The columns consolidator.analysis adds to 指標一覧.
+# The columns consolidator.master_analysis adds to 指標一覧.
 ANALYSIS_COLUMNS: dict[str, str] = {"year": "年度", "file": "ファイル"}

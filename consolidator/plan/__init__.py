@@ -4,7 +4,7 @@
 - ``migrate``: catalogs of earlier schema versions, upgraded when read.
 - ``change_rule``: when a value is far from last year's actual or the target (the template's
   colours and the validation).
-- ``check``: every schema and consistency error of a catalog, as findings.
+- ``conformance``: every schema and consistency error of a catalog, as findings.
 - ``plan_file``: a catalog file (``--plan``) read once, checked, then used.
 - ``diff``: what changed between two catalogs.
 - ``summary``: the readable overview ``plan show`` prints.

@@ -1,8 +1,9 @@
 """A plan catalog file (``--plan``, ``plan validate``): read once, checked, then used.
 
 The one place a catalog JSON file is read: its text parsed once, every schema and
-consistency error found (:func:`consolidator.plan.check.check_plan`), and the catalog built
-from the same document, so a file is never parsed twice nor used when it is invalid.
+consistency error found (:func:`consolidator.plan.conformance.plan_findings`), and the
+catalog built from the same document, so a file is never parsed twice nor used when it is
+invalid.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from consolidator.findings import Findings
 from consolidator.plan.catalog import Catalog
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 
 
 def read_plan_file(path: str | Path) -> tuple[Catalog | None, Findings]:
@@ -24,5 +25,5 @@ def read_plan_file(path: str | Path) -> tuple[Catalog | None, Findings]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         found.add("plan-json", file=str(path), detail=str(exc))
         return None, found
-    found = check_plan(doc)
+    found = plan_findings(doc)
     return (Catalog(doc, source=str(path)) if found.valid else None), found

@@ -3,7 +3,7 @@
 Each sheet is found by name and each column by its heading (:mod:`.workbook_layout`); the
 rows are assembled into the catalog document in their order, every value remembering the
 sheet and cell it came from. The document is then checked by the same rules as any catalog
-(:func:`consolidator.plan.check.check_plan`), each finding reported at its sheet and cell. A
+(:func:`.conformance.plan_findings`), each finding reported at its sheet and cell. A
 department written under a former name (担当一覧's 旧名称) is read as the department's name
 now. A measure naming the measure of the previous plan it continues (前計画の指標ID) takes
 that measure's past values from 前計画の実績.
@@ -18,7 +18,7 @@ from typing import Any
 from consolidator.findings import Findings
 from consolidator.messages.plan_book import PLAN_BOOK_ITEMS
 from consolidator.plan.catalog import CATEGORIES, COUNCIL
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.plan.migrate import CURRENT_VERSION
 from consolidator.plan.workbook_cells import Cells, Grid, UnreadableBook, read_sheets
 from consolidator.plan.workbook_layout import (
@@ -75,7 +75,7 @@ def import_workbook(path: Path) -> tuple[dict[str, Any] | None, Findings]:
     if tables is None:
         return None, findings
     doc = _build(book, grids[PLAN_SHEET], tables)
-    checked = check_plan(doc, locate=lambda code, p: _locate(book, code, p))
+    checked = plan_findings(doc, locate=lambda code, p: _locate(book, code, p))
     findings.extend(f for f in checked if (f.sheet, f.cell) not in book.cells.reported
                     or f.sheet is None)
     return (None if findings.errors else doc), findings

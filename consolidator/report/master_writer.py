@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
-from consolidator.checks.log import add_log_sheet, add_summary_sheet, sorted_findings
 from consolidator.colours import (
     ERROR_FILL,
     ERROR_FONT,
@@ -48,6 +47,7 @@ from consolidator.table_sheets import (
     write_cell,
 )
 from consolidator.text_layout import FONT, row_height
+from consolidator.validation_log import add_log_sheet, add_summary_sheet, sorted_findings
 
 # 指標一覧's columns when the catalog carries no past year (see indicator_header).
 INDICATOR_HEADER = tuple(h for k, h in INDICATOR_COLUMNS.items() if k != "past_years")

@@ -12,7 +12,7 @@ all of that, so this module looks at the bytes first:
 
 The next steps live beside it: :mod:`consolidator.safety.xml_parts` (reading one part, capped and
 never with a DTD) and :mod:`consolidator.safety.content_scan` (every part and the grid:
-``scan_parts``, and ``check_workbook`` = both steps as a pipeline runs them).
+``scan_parts``, and ``verdict_of`` = both steps as a pipeline runs them).
 
 Every problem is a :class:`~consolidator.findings.Finding` (codes in the ``file safety``
 section of :mod:`consolidator.messages`); nothing here raises for a bad file. Macros and

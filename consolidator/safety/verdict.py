@@ -1,6 +1,6 @@
 """The full safety verdict on one returned file, as a pipeline runs it.
 
-:func:`check_workbook` = :func:`~consolidator.safety.file_check.check_file` (bytes and zip
+:func:`verdict_of` = :func:`~consolidator.safety.file_check.check_file` (bytes and zip
 directory), then, if the file passed, :func:`~consolidator.safety.content_scan.scan_parts`
 (every XML part and the grid; an .ods through :mod:`consolidator.safety.odf_scan`). Used
 where one verdict is wanted at once (``consolidator fields``); the validator runs the two steps
@@ -17,7 +17,7 @@ from consolidator.safety.content_scan import scan_parts
 from consolidator.safety.file_check import SafetyReport, check_file
 
 
-def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
+def verdict_of(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetyReport:
     """The verdict on ``path``: its kind, whether a parser may read it, and the findings."""
     report = check_file(path, limits)
     if report.ok and report.kind in ("xlsx", "xlsm", "ods"):

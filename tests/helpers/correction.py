@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 
 from consolidator.feedback.findings_sheet import sheet_parts
-from consolidator.feedback.package import Package
+from consolidator.feedback.package import PatchedWorkbook
 from consolidator.feedback.styles import OUR_FILLS
 from consolidator.findings import ERROR, WARNING
 
@@ -201,7 +201,7 @@ def excel_markup(src: Path, dst: Path, sheet: str) -> None:
     ``mc:Ignorable`` and an ``mc:AlternateContent`` (the folder it was saved in), and the sheet
     ``sheet`` with ``mc:Ignorable`` (``x14ac:dyDescent`` on its rows) and a conditional format
     that only the 2010 schema holds (a rule on another sheet, in ``extLst``)."""
-    part = dict(sheet_parts(Package(src)))[sheet]
+    part = dict(sheet_parts(PatchedWorkbook(src)))[sheet]
     entries = parts(src)
     ignorable = (f' xmlns:mc="{_MC}" mc:Ignorable="x14ac" '
                  'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"')

@@ -75,7 +75,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def row_cells(html: str, department: str) -> dict[str, str]:
     """data-testid → text of the cells of a department's row on 状況 (without its links' tags)."""
-    row = re.search(rf'<tr id="unit-{re.escape(department)}".*?</tr>', html, re.S)
+    row = re.search(rf'<tr id="department-{re.escape(department)}".*?</tr>', html, re.S)
     assert row, department
     return {k: re.sub(r"<[^>]*>", "", v).strip() for k, v in re.findall(
         r'<td[^>]*data-testid="([a-z-]+)"[^>]*>(.*?)</td>', row.group(0), re.S)}

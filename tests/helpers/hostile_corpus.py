@@ -6,7 +6,7 @@ workbook (the tests pass a generated one; :func:`make_base` makes a small one wi
     python3 tests/helpers/hostile_corpus.py BASE.xlsx OUTDIR
 
 :func:`build_corpus` returns file name -> the finding code that
-:func:`consolidator.safety.verdict.check_workbook` must report for it ("" = the file must pass
+:func:`consolidator.safety.verdict.verdict_of` must report for it ("" = the file must pass
 the safety checks without any finding); :data:`EXPECTED` lists every case.
 """
 

@@ -7,7 +7,7 @@ Calc), and the ODS hostile corpus built from one clean generated .ods.
 :mod:`consolidator.templates.ods_writer` (one element per cell, no repetition), found through
 the public ``fields`` map as :func:`consolidator.jobs.filling.fill_fields` does for .xlsx.
 :func:`build_ods_corpus` returns file name → the finding code
-:func:`consolidator.safety.verdict.check_workbook` must report (:data:`ODS_EXPECTED`).
+:func:`consolidator.safety.verdict.verdict_of` must report (:data:`ODS_EXPECTED`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from filelock import FileLock
 
 from consolidator.jobs.publishing import run_report
 from consolidator.plan.catalog import Catalog
-from consolidator.plan.check import check_plan
+from consolidator.plan.conformance import plan_findings
 from consolidator.publish.model import value_line
 from consolidator.templates.generate import generate_templates
 from helpers.filling import by_department, seed_values, submit_all
@@ -60,7 +60,7 @@ def make_seed_report(root: Path) -> dict[str, Any]:
     holds none of them, consolidated and published under ``root / "output"``."""
     original = Catalog.default()
     catalog = stripped_catalog(original)
-    assert check_plan(catalog.doc).valid
+    assert plan_findings(catalog.doc).valid
     assert all(not i.data.get("previous") for i in catalog.initiatives)
     assert all(m.actual_of(SEED_YEAR) is None for m in catalog.measures)
     templates = by_department(generate_templates(catalog, SEED_YEAR, root / "templates"))

@@ -2,7 +2,7 @@
 
 - :mod:`.home`: はじめに, the steps of the year and where the folder is at;
 - :mod:`.plan`: 計画, the plan at a glance, the plan workbook to download and take back in;
-- :mod:`.forms`: 様式, generating the templates (and their e-mail drafts), downloading them;
+- :mod:`.workbooks`: 様式, generating the templates (and their e-mail drafts), downloading them;
 - :mod:`.submit`: 提出, dropping returned files, saved and checked at once;
 - :mod:`.status`: 状況, one row per department (the ledger's), accepting warnings, drafts and
   reminders;
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from consolidator.desk.pages import consolidate, forms, home, plan, status, submit
+from consolidator.desk.pages import consolidate, home, plan, status, submit, workbooks
 from consolidator.desk.workspace import Workspace
 
 
@@ -32,7 +32,7 @@ class Page:
 PAGES = [
     Page("home", "home.show", home.blueprint),
     Page("plan", "plan.show", plan.blueprint),
-    Page("forms", "forms.show", forms.blueprint),
+    Page("workbooks", "workbooks.show", workbooks.blueprint),
     Page("submit", "submit.show", submit.blueprint),
     Page("status", "status.show", status.blueprint),
     Page("consolidate", "consolidate.show", consolidate.blueprint),

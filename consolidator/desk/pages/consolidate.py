@@ -22,12 +22,12 @@ from consolidator.publish import PUBLISHED_KINDS
 from consolidator.report.merge import JUDGEMENTS
 
 
-def blueprint(ws: Workspace) -> Blueprint:
+def blueprint(workspace: Workspace) -> Blueprint:
     bp = Blueprint("consolidate", __name__)
 
     @bp.get("/consolidate")
     def show() -> Any:
-        job = ws.last_job
+        job = workspace.last_job
         overview = []
         if job is not None and job.consolidated is not None:
             for goal, per_judgement in job.consolidated.judgement_counts():
@@ -44,64 +44,65 @@ def blueprint(ws: Workspace) -> Blueprint:
         return render_template(
             "consolidate.html", active="consolidate", job=job, overview=overview,
             judgements=[JUDGEMENT_TEXT[j] for j in JUDGEMENTS], counts=counts,
-            master=ws.project.servable(ws.project.master()) is not None,
-            log=ws.project.servable(ws.project.log()) is not None,
-            next_plan=ws.project.servable(ws.project.next_plan()) is not None,
+            master=workspace.project.servable(workspace.project.master()) is not None,
+            log=workspace.project.servable(workspace.project.log()) is not None,
+            next_plan=workspace.project.servable(workspace.project.next_plan()) is not None,
             published=[kind for kind in PUBLISHED_KINDS
-                       if ws.project.servable(ws.project.published(kind)) is not None],
-            **_year_step(ws))
+                       if workspace.project.servable(workspace.project.published(kind))
+                       is not None],
+            **_year_step(workspace))
 
     @bp.post("/consolidate")
     def run() -> Any:
-        ws.consolidate()
+        workspace.consolidate()
         return redirect("/consolidate")
 
     @bp.post("/next-year")
     def go_next_year() -> Any:
         if request.form.get("confirm") != "1":  # the box is required on the page too
-            ws.last_year_step = YearStep(False)
+            workspace.last_year_step = YearStep(False)
         else:
-            ws.next_year(force=request.form.get("force") == "1")
-        ws.last_step_was_undo = False
+            workspace.next_year(force=request.form.get("force") == "1")
+        workspace.last_step_was_undo = False
         return redirect("/consolidate")
 
     @bp.post("/next-year/undo")
     def undo_next_year() -> Any:
-        ws.undo_next_year()
-        ws.last_step_was_undo = True
+        workspace.undo_next_year()
+        workspace.last_step_was_undo = True
         return redirect("/consolidate")
 
     @bp.get("/consolidate/progress")
     def progress() -> Any:
         """How far the running consolidation is: ``{"running", "done", "total"}`` (total
         null while consolidate does not report it)."""
-        state = ws.progress.snapshot()
+        state = workspace.progress.snapshot()
         return jsonify(running=state.running, done=state.done, total=state.total)
 
     @bp.get("/download/master")
     def master() -> Any:
-        return send(ws.project, ws.project.master())
+        return send(workspace.project, workspace.project.master())
 
     @bp.get("/download/log")
     def log() -> Any:
-        return send(ws.project, ws.project.log())
+        return send(workspace.project, workspace.project.log())
 
     @bp.get("/download/published/<kind>")
     def published(kind: str) -> Any:
         """A form of the published report: only one of the fixed kinds, by a fixed name."""
-        return send(ws.project, ws.project.published(kind))
+        return send(workspace.project, workspace.project.published(kind))
 
     @bp.get("/download/next-plan")
     def next_plan() -> Any:
-        return send(ws.project, ws.project.next_plan())
+        return send(workspace.project, workspace.project.next_plan())
 
     return bp
 
 
-def _year_step(ws: Workspace) -> dict[str, Any]:
+def _year_step(workspace: Workspace) -> dict[str, Any]:
     """What the 次の年度へ section shows: the year and its archive, whether the last step
     can be undone, and the last step's outcome."""
-    y, step, undo = YEAR_STEP_DESK_TEXT, ws.last_year_step, ws.last_step_was_undo
+    y, step, undo = YEAR_STEP_DESK_TEXT, workspace.last_year_step, workspace.last_step_was_undo
     message = ""
     if step is not None:
         if step.done:
@@ -111,8 +112,8 @@ def _year_step(ws: Workspace) -> dict[str, Any]:
             message = y["not-confirmed"]
         else:
             message = y["undo-refused" if undo else "refused"]
-    return {"y": y, "year_label": wareki(ws.project.year),
-            "archive": archive_name(ws.project.year),
-            "can_undo": undo_record(ws.project).is_file(),
+    return {"y": y, "year_label": wareki(workspace.project.year),
+            "archive": archive_name(workspace.project.year),
+            "can_undo": undo_record(workspace.project).is_file(),
             "step_message": message, "step_ok": bool(step and step.done),
             "step_findings": step.findings if step else []}

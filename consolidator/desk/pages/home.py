@@ -12,17 +12,17 @@ from consolidator.desk.steps import current_step, year_steps
 from consolidator.desk.workspace import PLAN_FILE, Workspace
 
 
-def blueprint(ws: Workspace) -> Blueprint:
+def blueprint(workspace: Workspace) -> Blueprint:
     bp = Blueprint("home", __name__)
 
     @bp.get("/")
     def show() -> Any:
-        view = ws.status()
+        view = workspace.status()
         received = sum(1 for r in view.rows if r.received)
-        current = current_step(ws.project, ws.project.root / PLAN_FILE,
+        current = current_step(workspace.project, workspace.project.root / PLAN_FILE,
                                all_received=received == len(view.rows))
         return render_template("home.html", active="home", steps=year_steps(current),
                                view=None if view.nothing_yet else view, received=received,
-                               root=str(ws.project.root.resolve()))
+                               root=str(workspace.project.root.resolve()))
 
     return bp

@@ -22,23 +22,23 @@ from consolidator.safe_paths import output_path
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def blueprint(ws: Workspace) -> Blueprint:
+def blueprint(workspace: Workspace) -> Blueprint:
     bp = Blueprint("plan", __name__)
 
     @bp.get("/plan")
     def show() -> Any:
-        catalog = ws.project.catalog
+        catalog = workspace.project.catalog
         departments = [(name, len(catalog.initiatives_for(name)),
                         len(catalog.measures_owned_by(name)))
                        for name in catalog.department_names]
         return render_template(
             "plan.html", active="plan", headline=summary_lines(catalog)[:3],
             source=catalog.source, goals=catalog.goals, departments=departments,
-            imported=ws.last_plan_import)
+            imported=workspace.last_plan_import)
 
     @bp.get("/plan/workbook")
     def export() -> Any:
-        catalog = ws.project.catalog
+        catalog = workspace.project.catalog
         name = fill(DESK_TEXT["plan-workbook-file"], plan=catalog.plan_id)
         with tempfile.TemporaryDirectory() as tmp:
             path = output_path(Path(tmp), name)  # the plan's id is in it
@@ -52,7 +52,7 @@ def blueprint(ws: Workspace) -> Blueprint:
         sent = request.files.get("plan")
         if sent is None or not sent.filename:
             return redirect("/plan")
-        ws.import_plan(Upload(sent.filename, sent.stream))
+        workspace.import_plan(Upload(sent.filename, sent.stream))
         return redirect("/plan")
 
     return bp

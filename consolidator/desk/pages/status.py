@@ -31,17 +31,17 @@ from consolidator.templates.model import build
 MAX_TEXT_CHARS = 1000
 
 
-def blueprint(ws: Workspace) -> Blueprint:
+def blueprint(workspace: Workspace) -> Blueprint:
     bp = Blueprint("status", __name__)
 
     @bp.get("/status")
     def show() -> Any:
-        view = ws.status()
-        p = ws.project
+        view = workspace.status()
+        p = workspace.project
         # What the last acceptance or reminder gave is said once, on the page that follows it.
-        accepted, ws.last_accept = ws.last_accept, None
-        reminded, ws.last_remind = ws.last_remind, False
-        remind_refused, ws.remind_refused = ws.remind_refused, None
+        accepted, workspace.last_accept = workspace.last_accept, None
+        reminded, workspace.last_remind = workspace.last_remind, False
+        remind_refused, workspace.remind_refused = workspace.remind_refused, None
         rows = view.rows
         recorded = ""
         if view.recorded is not None:
@@ -68,12 +68,12 @@ def blueprint(ws: Workspace) -> Blueprint:
 
     @bp.get("/status/versions/<department>")
     def versions(department: str) -> Any:
-        if department not in ws.project.catalog.department_names:
+        if department not in workspace.project.catalog.department_names:
             abort(404)
-        p = ws.project
+        p = workspace.project
         problem, kept = None, []
         try:
-            kept = department_versions(ws.ledger, department, p.year)
+            kept = department_versions(workspace.ledger, department, p.year)
         except sqlite3.Error as exc:  # damaged or locked: said, as on 状況
             problem = f"{type(exc).__name__}: {exc}"
         model = build(p.catalog, department, p.year)
@@ -84,9 +84,9 @@ def blueprint(ws: Workspace) -> Blueprint:
                                versions=list(zip(kept, changes, strict=True)),
                                problem=problem, when=when, shown=shown)
 
-    @bp.post("/status/check")
-    def check() -> Any:
-        ws.check()
+    @bp.post("/status/validate")
+    def validate() -> Any:
+        workspace.validate()
         return redirect("/status")
 
     @bp.post("/status/accept")
@@ -95,33 +95,34 @@ def blueprint(ws: Workspace) -> Blueprint:
         # As the finding has them (a value is at most 200 characters and an ellipsis).
         code, department, subject, value = (form.get(k, "")[:MAX_TEXT_CHARS]
                                             for k in ("code", "department", "subject", "value"))
-        if not code or department not in ws.project.catalog.department_names:
+        if not code or department not in workspace.project.catalog.department_names:
             abort(404)
-        ws.accept((code, department, subject, value), form_text("reason", MAX_TEXT_CHARS),
-                  form_text("by"), replace=form.get("replace") == "1")
-        return redirect(f"/status#{quote(f'unit-{department}')}")
+        workspace.accept((code, department, subject, value),
+                         form_text("reason", MAX_TEXT_CHARS), form_text("by"),
+                         replace=form.get("replace") == "1")
+        return redirect(f"/status#{quote(f'department-{department}')}")
 
     @bp.post("/status/remind")
     def remind() -> Any:
-        ws.remind(form_text("deadline"), form_text("contact"),
-                  past_deadline=bool(request.form.get("past_deadline")))
+        workspace.remind(form_text("deadline"), form_text("contact"),
+                         past_deadline=bool(request.form.get("past_deadline")))
         return redirect("/status#missing")
 
     @bp.get("/status/log/<department>")
     def department_log(department: str) -> Any:
-        return send(ws.project, ws.project.department_log(department))
+        return send(workspace.project, workspace.project.department_log(department))
 
     @bp.get("/status/mail/<department>")
     def department_mail(department: str) -> Any:
-        return send(ws.project, ws.project.department_mail(department))
+        return send(workspace.project, workspace.project.department_mail(department))
 
     @bp.get("/status/reminder/<department>")
     def reminder(department: str) -> Any:
-        return send(ws.project, ws.project.reminder(department))
+        return send(workspace.project, workspace.project.reminder(department))
 
     @bp.get("/status/reminders.xlsx")
     def reminder_list() -> Any:
-        return send(ws.project, ws.project.reminder_list())
+        return send(workspace.project, workspace.project.reminder_list())
 
     return bp
 

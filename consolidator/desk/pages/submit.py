@@ -11,19 +11,19 @@ from consolidator.desk.workspace import Upload, Workspace
 from consolidator.limits import MiB
 
 
-def blueprint(ws: Workspace) -> Blueprint:
+def blueprint(workspace: Workspace) -> Blueprint:
     bp = Blueprint("submit", __name__)
 
     @bp.get("/submit")
     def show() -> Any:
-        return render_template("submit.html", active="submit", report=ws.last_upload,
-                               max_files=ws.limits.max_upload_files,
-                               max_mb=ws.limits.max_file_bytes // MiB)
+        return render_template("submit.html", active="submit", report=workspace.last_upload,
+                               max_files=workspace.limits.max_upload_files,
+                               max_mb=workspace.limits.max_file_bytes // MiB)
 
     @bp.post("/submit")
     def upload() -> Any:
         files = [Upload(f.filename or "", f.stream) for f in request.files.getlist("files")]
-        ws.upload(files)
+        workspace.upload(files)
         return redirect("/submit")
 
     return bp

@@ -53,7 +53,7 @@ class _Located(Findings):
         return super().add(code, value=value, **where)
 
 
-def check_plan(doc: Any, locate: Locate | None = None) -> Findings:
+def plan_findings(doc: Any, locate: Locate | None = None) -> Findings:
     """All schema errors; all consistency errors, unless a schema error is in what the
     consistency checks read.
 

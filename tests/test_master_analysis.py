@@ -1,4 +1,5 @@
-"""consolidator.analysis: 指標一覧 of several years' masters as one DataFrame (extra: pandas)."""
+"""consolidator.master_analysis: 指標一覧 of several years' masters as one DataFrame (extra:
+pandas)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consolidator.analysis import NotAMaster, indicator_table, is_past_year_column
 from consolidator.jobs.filling import fill_fields
 from consolidator.jobs.runs import run_consolidate
+from consolidator.master_analysis import NotAMaster, indicator_table, is_past_year_column
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.field_map import field_map
 from consolidator.templates.generate import generate_templates

@@ -4,7 +4,7 @@ Optional: needs the ``analysis`` extra (``pip install 'consolidator[analysis]'``
 installs pandas; nothing else in the toolkit imports pandas. Typical use, the values of every
 year side by side::
 
-    from consolidator.analysis import indicator_table
+    from consolidator.master_analysis import indicator_table
     table = indicator_table(["output/master_2021.xlsx", "output/master_2022.xlsx"])
     table.pivot(index="指標ID", columns="年度", values="実績値")
 

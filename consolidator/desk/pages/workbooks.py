@@ -18,39 +18,39 @@ from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 
 
-def blueprint(ws: Workspace) -> Blueprint:
-    bp = Blueprint("forms", __name__)
+def blueprint(workspace: Workspace) -> Blueprint:
+    bp = Blueprint("workbooks", __name__)
 
-    @bp.get("/forms")
+    @bp.get("/workbooks")
     def show() -> Any:
-        return render_template("forms.html", active="forms",
-                               templates=ws.project.templates_present(),
-                               drafts=dict(ws.project.send_out_mails_present()),
-                               generated=ws.last_generated)
+        return render_template("workbooks.html", active="workbooks",
+                               templates=workspace.project.templates_present(),
+                               drafts=dict(workspace.project.send_out_mails_present()),
+                               generated=workspace.last_generated)
 
-    @bp.post("/forms/generate")
+    @bp.post("/workbooks/generate")
     def generate() -> Any:
-        ws.generate(form_text("deadline"), form_text("contact"),
-                    mail=bool(request.form.get("mail")))
-        return redirect("/forms")
+        workspace.generate(form_text("deadline"), form_text("contact"),
+                           mail=bool(request.form.get("mail")))
+        return redirect("/workbooks")
 
-    @bp.get("/forms/template/<department>")
+    @bp.get("/workbooks/template/<department>")
     def template(department: str) -> Any:
-        return send(ws.project, ws.project.template(department))
+        return send(workspace.project, workspace.project.template(department))
 
-    @bp.get("/forms/mail/<department>")
+    @bp.get("/workbooks/mail/<department>")
     def send_out_mail(department: str) -> Any:
-        return send(ws.project, ws.project.send_out_mail(department))
+        return send(workspace.project, workspace.project.send_out_mail(department))
 
-    @bp.get("/forms/all.zip")
+    @bp.get("/workbooks/all.zip")
     def all_templates() -> Any:
-        return _zip(ws.project.templates_present(),
-                    fill(DESK_TEXT["zip-name"], year=wareki(ws.project.year)))
+        return _zip(workspace.project.templates_present(),
+                    fill(DESK_TEXT["zip-name"], year=wareki(workspace.project.year)))
 
-    @bp.get("/forms/drafts.zip")
+    @bp.get("/workbooks/drafts.zip")
     def all_drafts() -> Any:
-        return _zip(ws.project.send_out_mails_present(),
-                    fill(DESK_TEXT["drafts-zip-name"], year=wareki(ws.project.year)))
+        return _zip(workspace.project.send_out_mails_present(),
+                    fill(DESK_TEXT["drafts-zip-name"], year=wareki(workspace.project.year)))
 
     return bp
 
