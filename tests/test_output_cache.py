@@ -156,6 +156,7 @@ def test_a_file_changed_or_removed_by_someone_is_written_again(
     (out / DEPARTMENT_FILES / f"{ELDERLY}_確認事項.xlsx").unlink()
     (out / "master_2022.xlsx").unlink()
     (out / "validation_log.csv").write_text("x", "utf-8")
+    (out / "plan_2023.json").write_text("{}", "utf-8")
     _run(folder, mini_catalog, out)
     assert outputs_of(out) == outputs_of(cold)
 

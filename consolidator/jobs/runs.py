@@ -95,7 +95,8 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
             merged = consolidate(result)
             target = master_path(out_dir, year)
             kept: list[Path | None] = []  # the previous master's copy, when there is a new one
-            master = _cached(outputs, "master", _master_digest(target, result), held,
+            made_from = _master_digest(out_dir, result)  # the master's and next plan's
+            master = _cached(outputs, "master", made_from, held,
                              lambda: [write_with(
                                  target, lambda tmp: write_master(tmp, merged),
                                  same=same_workbook,
@@ -103,8 +104,8 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
             for old, new in held:  # an output held open in Excel: said in the log too
                 result.findings.add("output-held-open", path=str(new), old=old.name, new=new.name)
             logs = _write_logs(out_dir, result, outputs, held)
-            plan = write_text_atomic(output_path(out_dir, next_plan_name(year)),
-                                     dump_json(next_catalog(merged)))
+            plan = _cached(outputs, "next-plan", made_from, held, lambda: [write_text_atomic(
+                output_path(out_dir, next_plan_name(year)), dump_json(next_catalog(merged)))])[0]
     return JobResult(result, {**_actual(logs, held), "departments": sent.folder}, master,
                      plan, kept[0] if kept else None, merged, sent, held,
                      master_changed=bool(kept))
@@ -125,12 +126,12 @@ def _output_cache(state: Path, reuse: bool) -> Iterator[OutputCache]:
         outputs.close()
 
 
-def _master_digest(target: Path, result: ValidationResult) -> str:
-    """What the master is made from: the plan, the year, the limits and messages (the result
-    cache's context), the files used (name and SHA-256: their values follow from these and
-    the context), every finding and the 提出状況 rows."""
+def _master_digest(out_dir: Path, result: ValidationResult) -> str:
+    """What the master (and next year's catalog) is made from: the plan, the year, the files
+    used (name and SHA-256: their values follow from these, the limits and the messages, which
+    are in the code's fingerprint or the findings), every finding and the 提出状況 rows."""
     chosen = {d: (s.file, s.sha256) for d, s in result.chosen.items()}
-    return inputs_digest(str(target), result.catalog.doc, result.year, chosen,
+    return inputs_digest(str(out_dir), result.catalog.doc, result.year, chosen,
                          [f.to_dict() for f in result.findings], result.department_rows())
 
 
