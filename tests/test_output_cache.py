@@ -12,6 +12,8 @@ writes is tests/test_result_cache.py's.)
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,6 +27,7 @@ from consolidator.plan.catalog import Catalog
 from helpers.correction import mark_for_acceptance
 from helpers.filling import realistic_values, submit_all
 from helpers.outputs import outputs_of
+from helpers.paths import MINI_PLAN
 
 YEAR = 2022
 CITY, ELDERLY = "地域福祉課", "高齢福祉課"
@@ -175,3 +178,21 @@ def test_a_damaged_record_is_set_aside_and_everything_written(
     before = _stamps(out)  # the next run: recorded again, the departments not rebuilt
     _run(folder, mini_catalog, out)
     assert not (_department(CITY) | _department(ELDERLY)) & _rewritten(before, out)
+
+
+def test_a_warm_run_does_not_load_the_reading_side(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """Every file in the result cache: the parent never imports the reading and the rules
+    (nor marks an .ods); a file to check loads them (in the children)."""
+    folder, out, _ = _run_once(tmp_path, mini_templates, mini_catalog)
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from consolidator.jobs.runs import run_consolidate\n"
+            "from consolidator.plan.catalog import Catalog\n"
+            f"job = run_consolidate(Path({str(folder)!r}), Catalog.from_path({str(MINI_PLAN)!r}),"
+            f" {YEAR}, Path({str(out)!r}))\n"
+            "print(job.validation.reused, sorted(m for m in sys.modules if m in ("
+            "'consolidator.checks.one_file', 'consolidator.checks.value_rules',"
+            " 'consolidator.feedback.annotate_ods', 'python_calamine')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split() == [str(len(list(folder.iterdir()))), "[]"], done.stderr

@@ -23,7 +23,7 @@ annotated gets the table instead, and the log says so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -33,7 +33,6 @@ from consolidator.checks.log import department_log_name as workbook_name
 from consolidator.checks.log import write_department_table
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.annotate_ods import annotate_ods
 from consolidator.feedback.drafts import (
     draft,
     draft_name,
@@ -183,7 +182,11 @@ def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request
     """The annotated workbook written into ``folder`` (its path; an .ods for an .ods), or
     None when it could not be."""
     ods = src.suffix.lower() == ".ods"
-    annotate = annotate_ods if ods else annotate_workbook
+    annotate: Callable[..., object] = annotate_workbook
+    if ods:  # loaded only when an .ods is marked
+        from consolidator.feedback.annotate_ods import annotate_ods
+
+        annotate = annotate_ods
     target = output_path(folder, (ods_workbook_name if ods else workbook_name)(
         request.department))
     try:
