@@ -3,10 +3,10 @@
 A department's annotated workbook and draft are neither rendered nor written again when its
 files, findings, acceptances, deadline, contact and the plan are those they were written from
 and the files are still as written; changing any one of these rebuilds that department's
-files (and only its). The master and the logs likewise. The record of what was written
-(``.consolidator-outputs.sqlite3`` in the working folder) is never trusted: a damaged one is
-set aside and every output written again. (That a warm run writes exactly what a cold run
-writes is tests/test_result_cache.py's.)
+files (and only its). The master, the logs and the published report likewise. The record
+of what was written (``.consolidator-outputs.sqlite3`` in the working folder) is never
+trusted: a damaged one is set aside and every output written again. (That a warm run
+writes exactly what a cold run writes is tests/test_result_cache.py's.)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from consolidator.cache.outputs import OUTPUTS_NAME, open_outputs, outputs_path
 from consolidator.checks.validation import validate_folder
 from consolidator.cli import main
 from consolidator.feedback.department_files import write_department_files
+from consolidator.jobs.publishing import publish_consolidated
 from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.plan.catalog import Catalog
 from helpers.correction import mark_for_acceptance
@@ -196,3 +197,22 @@ def test_a_warm_run_does_not_load_the_reading_side(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120)
     assert done.stdout.split() == [str(len(list(folder.iterdir()))), "[]"], done.stderr
+
+
+def test_the_published_report_is_rewritten_only_when_its_document_changes(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """The desk's 集約 publishes after each run: the same document and open data leave the
+    five files as they are; another value rewrites them."""
+    folder, out, _ = _run_once(tmp_path, mini_templates, mini_catalog)
+    publish_consolidated(out, _run(folder, mini_catalog, out).consolidated)  # + 公表ページ.txt
+    first = publish_consolidated(out, _run(folder, mini_catalog, out).consolidated)
+    names = {p.relative_to(out).as_posix() for p in first.files}
+    assert len(names) == 5, first.skipped  # every form drawn here (else none is kept)
+    before = _stamps(out)
+    publish_consolidated(out, _run(folder, mini_catalog, out).consolidated)
+    assert not names & _rewritten(before, out)
+    again = _submit(mini_templates, mini_catalog, tmp_path / "again",
+                    {**MISTAKES, CITY: {**MISTAKES[CITY], "2-1-1-c1.value": 4}})
+    (folder / again[CITY].name).write_bytes(again[CITY].read_bytes())
+    publish_consolidated(out, _run(folder, mini_catalog, out).consolidated)
+    assert names <= _rewritten(before, out)

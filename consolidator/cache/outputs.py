@@ -22,8 +22,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,16 @@ def _stamp(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
+
+
+@contextmanager
+def opened_outputs(state: Path, reuse: bool = True) -> Iterator[OutputCache]:
+    """The output cache of the working folder ``state`` for the block, closed after it."""
+    outputs = open_outputs(outputs_path(state), reuse=reuse)
+    try:
+        yield outputs
+    finally:
+        outputs.close()
 
 
 def open_outputs(path: Path, *, reuse: bool = True) -> OutputCache:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from consolidator.atomic import placed_beside, same_workbook, write_text_atomic, write_with
-from consolidator.cache.outputs import OutputCache, inputs_digest, open_outputs, outputs_path
+from consolidator.cache.outputs import OutputCache, inputs_digest, opened_outputs
 from consolidator.cache.store import cache_path
 from consolidator.checks.checked_files import Progress
 from consolidator.checks.log import write_logs
@@ -63,7 +62,7 @@ def run_validate(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
     lock) the validation logs and what goes back to each department. The submissions are
     only read."""
     with exclusive(out_dir), placed_beside() as held, \
-            _output_cache(state or out_dir, reuse) as outputs:
+            opened_outputs(state or out_dir, reuse) as outputs:
         result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
         result.findings.extend(outputs.findings)
@@ -85,7 +84,7 @@ def run_consolidate(submissions: Path, catalog: Catalog, year: int, out_dir: Pat
     department and next year's catalog, each atomically, holding the folder's lock. The
     submissions are only read."""
     with exclusive(out_dir), placed_beside() as held, \
-            _output_cache(state or out_dir, reuse) as outputs:
+            opened_outputs(state or out_dir, reuse) as outputs:
         result = validate_reusing(submissions, catalog, year, cache_path(state or out_dir),
                                   reuse=reuse, progress=progress)
         result.findings.extend(outputs.findings)
@@ -115,15 +114,6 @@ def _actual(logs: dict[str, Path], held: list[tuple[Path, Path]]) -> dict[str, P
     """The log paths as written: a log held open was written beside it."""
     instead = dict(held)
     return {key: instead.get(path, path) for key, path in logs.items()}
-
-
-@contextmanager
-def _output_cache(state: Path, reuse: bool) -> Iterator[OutputCache]:
-    outputs = open_outputs(outputs_path(state), reuse=reuse)
-    try:
-        yield outputs
-    finally:
-        outputs.close()
 
 
 def _master_digest(out_dir: Path, result: ValidationResult) -> str:
