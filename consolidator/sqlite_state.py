@@ -69,3 +69,22 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("RELEASE inner_block")
         raise
     conn.execute("RELEASE inner_block")
+
+
+def why_not_ours(conn: sqlite3.Connection, application_id: int, version: int,
+                 probes: Iterable[str]) -> tuple[str, bool]:
+    """``("", False)`` when ``conn`` is a file of ours (``PRAGMA application_id``) of this
+    layout (``PRAGMA user_version``) that SQLite finds sound and in which every query of
+    ``probes`` runs; else why not, and whether it is ours of another layout. SQLite's errors
+    (a file that is no database) go on to the caller."""
+    app = conn.execute("PRAGMA application_id").fetchone()[0]
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app != application_id:
+        return "application_id", False
+    if found != version:
+        return f"user_version {found}", True
+    if conn.execute("PRAGMA quick_check(1)").fetchone()[0] not in ("ok", b"ok"):
+        return "quick_check", False  # (b"ok": a connection reading text as bytes)
+    for probe in probes:
+        conn.execute(probe)
+    return "", False

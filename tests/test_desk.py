@@ -170,7 +170,8 @@ def test_an_upload_named_with_parent_dirs_lands_inside_submissions_never_overwri
         assert done.status_code == 302
     saved = files_below(project.parent)
     assert {f for f in saved if not f.startswith("project/output/")} - {
-        "project/ledger.sqlite3", "project/.consolidator-cache.sqlite3"} == {
+        "project/ledger.sqlite3", "project/.consolidator-cache.sqlite3",
+        "project/.consolidator-outputs.sqlite3"} == {
         "project/submissions/x.xlsx", "project/submissions/x (2).xlsx"}
     assert saved["project/submissions/x.xlsx"] == first.read_bytes()
     assert saved["project/submissions/x (2).xlsx"] == second.read_bytes()

@@ -104,7 +104,9 @@ def test_log_and_department_file_open_in_excel(run_twice: tuple[Path, Path],
     assert department_logs
     before = {p: p.read_bytes() for p in [log, *department_logs]}
     hold(monkeypatch, log, *department_logs)
-    job = run_consolidate(folder, mini_catalog, YEAR, out)
+    unchanged = run_consolidate(folder, mini_catalog, YEAR, out)  # issue 27: nothing to write
+    assert unchanged.held == [] and {p: p.read_bytes() for p in before} == before
+    job = run_consolidate(folder, mini_catalog, YEAR, out, reuse=False)  # all written again
     assert {p: p.read_bytes() for p in before} == before
     beside = {old: new for old, new in job.held}
     assert beside[log] == out / "validation_log (2).xlsx" == job.logs["xlsx"]

@@ -141,3 +141,47 @@ def test_a_ledger_of_a_newer_version_is_left_alone(tmp_path: Path,
         "ledger-newer"]
     assert ledger.read_bytes() == before
     assert job.validation.valid
+
+
+class _Counting:
+    """A ledger connection that counts the statements it is given (``executemany`` once)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn, self.statements = conn, 0
+
+    def execute(self, *args: object) -> sqlite3.Cursor:
+        self.statements += 1
+        return self.conn.execute(*args)  # type: ignore[arg-type]
+
+    def executemany(self, *args: object) -> sqlite3.Cursor:
+        self.statements += 1
+        return self.conn.executemany(*args)  # type: ignore[arg-type]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_a_run_is_recorded_in_as_many_statements_for_many_files_as_for_few(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """Issue 27: the ledger's rows of a run (one per file) are written together, not one
+    statement per file; a run of many copies of the files takes no more statements."""
+    from consolidator.ledger.records import record_run
+    from consolidator.ledger.schema import open_ledger
+
+    files = _submit(mini_templates, mini_catalog, tmp_path / "s")
+    counts = []
+    for copies in (0, 12):
+        for k in range(copies):
+            for p in files.values():  # other bytes: each copy is a file of its own
+                (tmp_path / "s" / f"{p.stem}_{k}.xlsx").write_bytes(p.read_bytes() + bytes(k + 1))
+        job = run_validate(tmp_path / "s", mini_catalog, YEAR, tmp_path / f"out{copies}",
+                           ledger=tmp_path / f"l{copies}.sqlite3")
+        conn, _ = open_ledger(tmp_path / f"l{copies}.sqlite3")
+        counting = _Counting(conn)
+        record_run(counting, job.validation, tmp_path / "s", "validate", 0)  # type: ignore[arg-type]
+        conn.close()
+        counts.append(counting.statements)
+        recorded = _rows(tmp_path / f"l{copies}.sqlite3",
+                         "SELECT COUNT(*) FROM run_files WHERE run_id = 2")
+        assert recorded == [(len(job.validation.submissions),)]
+    assert counts[0] == counts[1]

@@ -6,4 +6,8 @@ again; its checked result is reused.
 - ``store``: the cache file (SQLite, ``output/.consolidator-cache.sqlite3``): keyed by the
   file's SHA-256 and name and by the context of the run (catalog, year, tool, rules, limits);
   a damaged, foreign or other-version file is set aside and rebuilt, never trusted.
+- ``outputs``: the output cache (``.consolidator-outputs.sqlite3`` beside it): which outputs
+  (a department's workbook and draft, the master, the logs) were written from which inputs,
+  so a re-run leaves an output whose inputs did not change as it is; never trusted (the
+  files must still be as written), a damaged one set aside.
 """

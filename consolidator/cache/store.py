@@ -45,7 +45,7 @@ from consolidator.atomic import set_aside
 from consolidator.cache.codec import FORMAT, Record, RecordDamaged, decode
 from consolidator.findings import Finding, make
 from consolidator.limits import Limits
-from consolidator.sqlite_state import connect, transaction
+from consolidator.sqlite_state import connect, transaction, why_not_ours
 from consolidator.submission import Submission
 
 CACHE_NAME = ".consolidator-cache.sqlite3"
@@ -269,22 +269,14 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
         conn = _connect(path)
     except sqlite3.Error as exc:
         return None, f"{type(exc).__name__}: {exc}", False
-    older = False
     try:
-        app = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if app != APPLICATION_ID:
-            why = "application_id"
-        elif version != SCHEMA_VERSION:
-            why, older = f"user_version {version}", True
-        elif conn.execute("PRAGMA quick_check(1)").fetchone()[0] != b"ok":  # text as bytes
-            why = "quick_check"
-        else:
-            conn.execute("SELECT key, head, body, checksum, run FROM results LIMIT 1")
-            conn.execute("SELECT id, started_at FROM runs LIMIT 1")
+        why, older = why_not_ours(conn, APPLICATION_ID, SCHEMA_VERSION, [
+            "SELECT key, head, body, checksum, run FROM results LIMIT 1",
+            "SELECT id, started_at FROM runs LIMIT 1"])
+        if not why:
             return conn, "", False
     except sqlite3.Error as exc:
-        why = f"{type(exc).__name__}: {exc}"
+        why, older = f"{type(exc).__name__}: {exc}", False
     conn.close()
     return None, why, older
 

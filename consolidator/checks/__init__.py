@@ -13,6 +13,9 @@
 The validation log they lead to is written by :mod:`consolidator.validation_log`.
 """
 
-# The module whose task the reading children run (``checked_files._check_item``): the CLI
-# starts the fork server with it before its own imports (safety.isolation.start_early).
-CHILD_TASKS = "consolidator.checks.checked_files"
+# The modules of the task the reading children run (``checked_files._check_item``, which
+# runs ``one_file.process_file``; the cell reader): the CLI starts the fork server with them
+# loaded before its own imports (safety.isolation.start_early). The parent itself does not
+# load the reading side until a file has to be checked.
+CHILD_TASKS = ("consolidator.checks.checked_files", "consolidator.checks.one_file",
+               "python_calamine")

@@ -43,7 +43,17 @@ def same(a: Any, b: Any) -> bool:
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """The field ids whose values differ between two versions (sorted)."""
-    return sorted(k for k in set(before) | set(after) if not same(before.get(k), after.get(k)))
+    return changed_from(before, normalised(after))
+
+
+def normalised(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as compared (:func:`changed_from`: one version compared with many)."""
+    return {k: _norm(v) for k, v in values.items()}
+
+
+def changed_from(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """:func:`changed_fields` against values already :func:`normalised`."""
+    return sorted(k for k in set(before) | set(after) if _norm(before.get(k)) != after.get(k))
 
 
 @dataclass(frozen=True)

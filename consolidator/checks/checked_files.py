@@ -22,10 +22,6 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-# The cell reader, imported here so that the fork server (which imports this module, see
-# run_isolated) has it loaded before it forks the reading children.
-import python_calamine  # noqa: F401
-
 from consolidator.cache.codec import (
     NotRecordable,
     PackedSubmission,
@@ -34,11 +30,11 @@ from consolidator.cache.codec import (
     share_texts,
 )
 from consolidator.cache.store import ResultCache
-from consolidator.checks.one_file import process_file
+from consolidator.checks import CHILD_TASKS
 from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.intake import Candidate
-from consolidator.safety.isolation import outcome_finding, run_isolated
+from consolidator.safety.isolation import outcome_finding, run_isolated, start_early
 from consolidator.safety.package import Package, read_package
 from consolidator.submission import Submission
 
@@ -108,6 +104,7 @@ def check_isolated(files: Iterable[FileToCheck], catalog: Catalog, year: int, li
     :class:`~consolidator.cache.codec.PackedSubmission`) and when the child failed (timed
     out, ran out of memory, crashed): the submission holds only that finding, and the file's
     SHA-256 and size when it was read."""
+    start_early(CHILD_TASKS)  # the fork server with the reading side loaded (if not yet)
     task = partial(_check_item, catalog, year, limits)
     for item, outcome in run_isolated(task, files, timeout_s=limits.parse_timeout_s,
                                       memory_bytes=limits.child_memory_bytes, workers=workers,
@@ -154,6 +151,10 @@ def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck
                 ) -> tuple[Submission, Record | None]:
     """The child's task (:func:`check_isolated`): check the file's bytes; its result (kept
     small) and its record for the cache (None when it is not to be kept)."""
+    # Imported here, not by the parent: a run whose every file is in the cache never loads
+    # the reading and the rules (the fork server has them loaded: CHILD_TASKS).
+    from consolidator.checks.one_file import process_file
+
     display, package, path = item
     sub = process_file(Path(path), display, catalog, year, limits, package=package)
     if any(f.code in _NOT_CACHED for f in sub.findings):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from consolidator.cache.codec import PackedSubmission
 from consolidator.cache.store import ResultCache, context_of, open_cache
-from consolidator.checks.changes import changed_fields
+from consolidator.checks.changes import changed_from, normalised
 from consolidator.checks.checked_files import Progress, all_results
 from consolidator.checks.result import ValidationResult
 from consolidator.findings import Finding, Findings, make
@@ -126,12 +126,14 @@ def saved_time(modified: str | None) -> datetime | None:
 
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:
     out = []
+    compared: dict[str, dict[str, object]] = {}  # department → its used file's values
     for s in subs:
         if not s.usable or s.department is None or s is chosen.get(s.department):
             continue
         used = chosen[s.department]
-        mine, theirs = _values(s), _values(used)  # a packed submission is read back once
-        differ = changed_fields(mine, theirs)
+        if s.department not in compared:
+            compared[s.department] = normalised(_values(used))
+        differ = changed_from(_values(s), compared[s.department])  # packed: read back once
         listed = (OUTPUT_TEXT["list-separator"].join(differ[:5])
                   + ("…" if len(differ) > 5 else ""))
         out.append(make("duplicate-not-used", file=s.file, department=s.department, used=used.file,

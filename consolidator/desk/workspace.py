@@ -404,7 +404,7 @@ class Workspace:
                 job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
                                       progress=self.progress.update, state=p.state)
                 if job.consolidated is not None:  # the published report beside the master
-                    publish_consolidated(p.output, job.consolidated)
+                    publish_consolidated(p.output, job.consolidated, state=p.state)
             finally:
                 self.progress.finish()
         self._remember(job.validation, before)

@@ -23,14 +23,14 @@ annotated gets the table instead, and the log says so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
+from consolidator.cache.outputs import OutputCache, inputs_digest
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.annotate_ods import annotate_ods
 from consolidator.feedback.drafts import (
     draft,
     draft_name,
@@ -79,13 +79,18 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                            limits: Limits = DEFAULT_LIMITS, *,
                            only: Collection[str] | None = None,
                            request: tuple[str, str] | None = None,
-                           deadline_passed: bool = False) -> DepartmentFiles:
+                           deadline_passed: bool = False,
+                           outputs: OutputCache | None = None) -> DepartmentFiles:
     """Write into ``folder`` what goes back to each department after the run ``result`` of
     the files in ``submissions`` (which are only read); see the module. ``only``: these
     departments (``remind``: those whose file has errors); ``request``: the deadline and
     contact every department is given (default: those of its template), and
-    ``deadline_passed`` whether that deadline has passed (the drafts say so)."""
+    ``deadline_passed`` whether that deadline has passed (the drafts say so).
+    ``outputs``: the output cache; a department whose files, findings (accepted ones
+    included), request and plan are those its files in ``folder`` were written from, and
+    whose files are still as written, keeps them: neither rendered nor written again."""
     out = DepartmentFiles(folder)
+    plan = inputs_digest(str(folder), result.catalog.doc, result.year, asdict(limits))
     request_default = request or usual_request(result)
     tried: set[str] = set()  # departments something was (to be) written for
     for department in result.catalog.department_names:
@@ -109,6 +114,13 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                  if request
                  else _request(department, result.year, chosen, request_default))
         tried.add(department)
+        key = f"department:{department}"
+        digest = _department_digest(plan, department, kind, asked, result)
+        if outputs is not None and (reused := outputs.unchanged(key, digest)) is not None:
+            (workbook, draft_path), annotated = reused
+            out.sent.append(Sent(department, workbook, draft_path, annotated, mine))
+            continue
+        reported = len(out.findings)
         try:
             written = None if chosen is None else _annotate(
                 submissions / chosen.file, folder, mine, asked, chosen.file, limits, out)
@@ -116,9 +128,17 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
                 written = write_file(output_path(folder, workbook_name(department)),
                                      partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
-            out.sent.append(_with_draft(out, department, written, kind, mine, asked, result))
+            sent = _with_draft(out, department, written, kind, mine, asked, result)
+            out.sent.append(sent)
+            if outputs is not None:  # kept only when written as meant, and nothing to say
+                if len(out.findings) == reported and _where_meant(sent, folder):
+                    outputs.wrote(key, digest, [sent.workbook, sent.draft], sent.annotated)
+                else:
+                    outputs.forget(key)
         except (UnsafePath, OSError) as exc:  # held open in Excel, no room, a name that is
             # no file name: the others still get theirs
+            if outputs is not None:
+                outputs.forget(key)
             out.findings.append(not_written(exc, department, workbook_name(department),
                                             "feedback-not-written"))
     # Kept: what this run wrote, and the files it meant to replace (one held open in Excel
@@ -128,6 +148,28 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
              for name in (workbook_name, ods_workbook_name, draft_name)}
     _remove_stale(folder, kept)
     return out
+
+
+def _department_digest(plan: str, department: str, kind: str, asked: Request,
+                       result: ValidationResult) -> str:
+    """What a department's files are made from: the plan (and folder, year, limits), its
+    files (names and SHA-256), all its findings (accepted ones too), what it is asked
+    (deadline, contact), its address."""
+    files = sorted((s.file, s.sha256, s.size) for s in result.submissions
+                   if s.department == department)
+    chosen = result.chosen.get(department)
+    return inputs_digest(plan, department, kind, asdict(asked), files,
+                         chosen.file if chosen else None,
+                         [f.to_dict() for f in result.findings if f.department == department],
+                         result.catalog.email_of(department))
+
+
+def _where_meant(sent: Sent, folder: Path) -> bool:
+    """The workbook and the draft were written under their own names (not beside a file
+    held open)."""
+    return sent.workbook.parent == folder and sent.workbook.name in (workbook_name(sent.department),
+                                   ods_workbook_name(sent.department)) \
+        and sent.draft == folder / draft_name(sent.department)
 
 
 def ods_workbook_name(department: str) -> str:
@@ -140,7 +182,11 @@ def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request
     """The annotated workbook written into ``folder`` (its path; an .ods for an .ods), or
     None when it could not be."""
     ods = src.suffix.lower() == ".ods"
-    annotate = annotate_ods if ods else annotate_workbook
+    annotate: Callable[..., object] = annotate_workbook
+    if ods:  # loaded only when an .ods is marked
+        from consolidator.feedback.annotate_ods import annotate_ods
+
+        annotate = annotate_ods
     target = output_path(folder, (ods_workbook_name if ods else workbook_name)(
         request.department))
     try:

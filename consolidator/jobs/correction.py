@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from consolidator.cache.outputs import OutputCache
 from consolidator.checks.result import ValidationResult
 from consolidator.feedback.department_files import DepartmentFiles, write_department_files
 from consolidator.ledger.acceptance import apply_acceptances
@@ -87,9 +88,11 @@ def _roll_back(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def write_department_outputs(out_dir: Path, result: ValidationResult, submissions: Path
-                             ) -> DepartmentFiles:
-    """``<out>/担当別/``: each department's annotated workbook (or table) and draft."""
-    files = write_department_files(out_dir / DEPARTMENT_LOG_DIR, result, submissions)
+def write_department_outputs(out_dir: Path, result: ValidationResult, submissions: Path,
+                             outputs: OutputCache | None = None) -> DepartmentFiles:
+    """``<out>/担当別/``: each department's annotated workbook (or table) and draft (those
+    of a department whose inputs did not change left as they are, see ``outputs``)."""
+    files = write_department_files(out_dir / DEPARTMENT_LOG_DIR, result, submissions,
+                                   outputs=outputs)
     result.findings.extend(files.findings)
     return files

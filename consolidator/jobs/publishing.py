@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consolidator.atomic import placed_beside
+from consolidator.cache.outputs import opened_outputs
 from consolidator.cache.store import cache_path
 from consolidator.checks.checked_files import Progress
 from consolidator.checks.validation import validate_reusing
@@ -56,8 +57,12 @@ def run_report(submissions: Path, catalog: Catalog, year: int, out_dir: Path,
     return ReportJob(merged, published, held)
 
 
-def publish_consolidated(out_dir: Path, consolidated: Consolidated) -> Published:
+def publish_consolidated(out_dir: Path, consolidated: Consolidated, *,
+                         state: Path | None = None) -> Published:
     """The published report of a year just consolidated (the desk's 集約), written into
-    ``out_dir/公表/`` holding the folder's lock."""
-    with exclusive(out_dir):
-        return write_published(out_dir, consolidated)
+    ``out_dir/公表/`` holding the folder's lock; left as it is when its document and open
+    data did not change (the output cache in ``state``, the working folder, default
+    ``out_dir``)."""
+    with exclusive(out_dir), opened_outputs(state or out_dir) as outputs:
+        consolidated.validation.findings.extend(outputs.findings)
+        return write_published(out_dir, consolidated, outputs)

@@ -69,7 +69,7 @@ def record_run(conn: sqlite3.Connection, result: ValidationResult, folder: Path,
     stamp = now()
     known = [(s, d) for s in result.submissions if (d := _digest_of(s, folder)) is not None]
     with transaction(conn):
-        ids = {s.file: _file(conn, s, d, result.year, stamp) for s, d in known}
+        ids = _files(conn, known, stamp)
         _earlier_versions(conn, result, ids)
         record = _decide(conn, result, ids)
         run_id = _run(conn, result, command, folder, len(known), missing_values, stamp)
@@ -124,24 +124,34 @@ def mark_earlier_versions(result: ValidationResult, first_run: dict[str, int | N
         else f for f in result.findings]
 
 
-def _file(conn: sqlite3.Connection, s: Submission, d: tuple[str, int], year: int,
-          stamp: str) -> int:
-    sha, size = d
-    conn.execute(
+def _files(conn: sqlite3.Connection, known: list[tuple[Submission, tuple[str, int]]],
+           stamp: str) -> dict[str, int]:
+    """Each file (by SHA-256) added or its row brought up to date, its name listed, and the
+    values of a usable file kept, in one statement each (not one per file); name → file id.
+    The values of a file already known with its values are not encoded again (its bytes are
+    the same, so are they)."""
+    conn.executemany(
         "INSERT INTO files (sha256, size, department, year, saved_at, first_seen, last_seen,"
         " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET"
         " last_seen = excluded.last_seen,"
         " department = COALESCE(excluded.department, files.department),"
         " year = COALESCE(excluded.year, files.year),"
         " saved_at = COALESCE(excluded.saved_at, files.saved_at)",
-        (sha, size, s.department, s.identity.year if s.identity else None, s.modified, stamp,
-         stamp, REJECTED))
-    file_id = int(conn.execute("SELECT id FROM files WHERE sha256 = ?", (sha,)).fetchone()[0])
-    conn.execute("INSERT OR IGNORE INTO file_names VALUES (?, ?, ?)", (file_id, s.file, stamp))
-    if s.usable:
-        conn.executemany("INSERT OR IGNORE INTO file_fields VALUES (?, ?, ?)",
-                         [(file_id, k, _json(v)) for k, v in s.typed.items()])
-    return file_id
+        [(sha, size, s.department, s.identity.year if s.identity else None, s.modified, stamp,
+          stamp, REJECTED) for s, (sha, size) in known])
+    shas = {sha for _, (sha, _) in known}
+    by_sha = {sha: int(fid) for fid, sha in conn.execute("SELECT id, sha256 FROM files")
+              if sha in shas}
+    ids = {s.file: by_sha[sha] for s, (sha, _) in known}
+    conn.executemany("INSERT OR IGNORE INTO file_names VALUES (?, ?, ?)",
+                     [(ids[s.file], s.file, stamp) for s, _ in known])
+    with_values = {int(fid) for (fid,) in conn.execute(
+        "SELECT DISTINCT file_id FROM file_fields")}
+    conn.executemany("INSERT OR IGNORE INTO file_fields VALUES (?, ?, ?)",
+                     [(ids[s.file], k, _json(v)) for s, _ in known
+                      if s.usable and ids[s.file] not in with_values
+                      for k, v in s.typed.items()])
+    return ids
 
 
 def _json(value: Any) -> str:
@@ -170,9 +180,9 @@ def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, i
         fid = ids[s.file]
         if fid not in status or rank[mine] > rank[status[fid][0]]:
             status[fid] = (mine, used_ids.get(s.department or "") if mine == SUPERSEDED else None)
-    for fid, (st, by) in status.items():
-        conn.execute("UPDATE files SET status = ?, superseded_by = ? WHERE id = ?",
-                     (st, by, fid))
+    conn.executemany("UPDATE files SET status = ?, superseded_by = ? WHERE id = ?",
+                     [(st, by, fid) for fid, (st, by) in status.items()])
+    names = _names(conn)
     for department, new_id in used_ids.items():
         sub = result.chosen[department]
         for old_id, first_seen in before[department]:
@@ -180,22 +190,25 @@ def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, i
                          (SUPERSEDED, new_id, old_id))
             record.findings.append(make(
                 "resubmission-used", department=department, file=sub.file,
-                previous=_name(conn, old_id), previous_seen=first_seen[:10],
+                previous=names.get(old_id, ""), previous_seen=first_seen[:10],
                 changed=len(changed_fields(_fields(conn, old_id), sub.typed))))
         record.versions[department] = int(conn.execute(
             "SELECT COUNT(*) FROM files WHERE department = ? AND year = ? AND status IN (?, ?)",
             (department, result.year, USED, SUPERSEDED)).fetchone()[0])
         record.superseded[department] = [
-            f"{_name(conn, fid)}({seen[:10]})" for fid, seen in conn.execute(
+            f"{names.get(fid, '')}({seen[:10]})" for fid, seen in conn.execute(
                 "SELECT id, first_seen FROM files WHERE superseded_by = ? ORDER BY first_seen",
                 (new_id,)).fetchall()]
     return record
 
 
-def _name(conn: sqlite3.Connection, file_id: int) -> str:
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM file_names WHERE file_id = ? ORDER BY first_seen, name", (file_id,))]
-    return OUTPUT_TEXT["list-separator"].join(names)
+def _names(conn: sqlite3.Connection) -> dict[int, str]:
+    """file id → its names, in the order they were first seen (one query for all)."""
+    names: dict[int, list[str]] = {}
+    for fid, name in conn.execute("SELECT file_id, name FROM file_names"
+                                  " ORDER BY file_id, first_seen, name"):
+        names.setdefault(int(fid), []).append(name)
+    return {fid: OUTPUT_TEXT["list-separator"].join(n) for fid, n in names.items()}
 
 
 def _fields(conn: sqlite3.Connection, file_id: int) -> dict[str, Any]:
@@ -220,6 +233,7 @@ def _run_files(conn: sqlite3.Connection, run_id: int, result: ValidationResult,
     for f in result.findings:
         if f.file:
             by_file.setdefault(f.file, []).append(f)
+    rows = []
     for s in result.submissions:
         if s.file not in ids:
             continue
@@ -227,12 +241,12 @@ def _run_files(conn: sqlite3.Connection, run_id: int, result: ValidationResult,
         chosen = result.chosen.get(s.department or "")
         status = USED if s.used else SUPERSEDED if s.usable else REJECTED
         by = ids.get(chosen.file) if status == SUPERSEDED and chosen else None
-        conn.execute("INSERT INTO run_files (run_id, name, file_id, department, status,"
+        rows.append((run_id, s.file, ids[s.file], s.department, status, by,
+                     count(mine, ERROR), count(mine, WARNING), count(mine, INFO),
+                     count_accepted(mine)))
+    conn.executemany("INSERT INTO run_files (run_id, name, file_id, department, status,"
                      " superseded_by, errors, warnings, infos, accepted)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (run_id, s.file, ids[s.file], s.department, status, by,
-                      count(mine, ERROR), count(mine, WARNING), count(mine, INFO),
-                      count_accepted(mine)))
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _findings(conn: sqlite3.Connection, run_id: int, findings: Any, ids: dict[str, int]

@@ -29,6 +29,9 @@ OUTPUTS: dict[str, Message] = {
                         "対応は不要です。{aside} は念のため残したもので、確認が済めば削除して構いません。"),
     "cache-unavailable": (I, "前回までの検証結果の保存ファイル {file} を使えませんでした({detail})。検証は保存ファイルを使わずに行い、今回の結果は保存していません。",
                           "結果には影響ありません。出力先フォルダの空き容量と書き込みの権限を確認してください。"),
+    # The output cache (.consolidator-outputs.sqlite3 in the working folder): derived data.
+    "output-cache-set-aside": (I, "作成済みの出力ファイルの記録 {file} が壊れているか、このツールのものではなかったため({detail})、{aside} に名前を変えて残し、新しく作りました。今回は出力ファイルをすべて作り直しています。",
+                               "対応は不要です。{aside} は念のため残したもので、確認が済めば削除して構いません。"),
 }
 
 # Why a name cannot be part of a file name: the reasons of consolidator.safe_paths.

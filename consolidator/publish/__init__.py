@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from consolidator.cache.outputs import OutputCache, inputs_digest
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
@@ -68,11 +69,14 @@ def published_name(kind: str, year: int) -> str:
     return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
-def write_published(out_dir: Path, c: Consolidated) -> Published:
+def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None = None
+                    ) -> Published:
     """Write the published report of ``c`` into ``out_dir/公表/``: the HTML, the open data
     (CSV, xlsx), the PDF and the Word file, each atomically; the secretariat's page file is
     read (created with guidance when missing, never overwritten). A form whose engine (or,
-    for the PDF, a Japanese font) is missing is left out, said in ``skipped``."""
+    for the PDF, a Japanese font) is missing is left out, said in ``skipped``. ``outputs``:
+    the output cache; when the document and the open data are those the files in place were
+    written from, and the files are still as written, they are left as they are."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
     from consolidator.publish.open_data import (
@@ -87,6 +91,9 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
     folder.mkdir(parents=True, exist_ok=True)
     doc = build_document(c, load_pages(folder))
     rows = open_data_rows(c)  # one table, two files
+    digest = inputs_digest(str(folder), repr(doc), rows)
+    if outputs is not None and (kept := outputs.unchanged("published", digest)) is not None:
+        return Published(folder, kept[0], doc)
     files = [
         write_html(output_path(folder, published_name("html", c.year)), doc),
         write_open_data_csv(output_path(folder, published_name("csv", c.year)), rows),
@@ -100,4 +107,11 @@ def write_published(out_dir: Path, c: Consolidated) -> Published:
         skipped.append(make("docx-engine-missing", file=published_name("docx", c.year)))
     else:
         files.append(write_docx(output_path(folder, published_name("docx", c.year)), doc))
+    if outputs is not None:  # kept only when every form was written, each under its name
+        meant = {output_path(folder, published_name(kind, c.year))
+                 for kind in ("html", "csv", "xlsx", "pdf", "docx")}
+        if not skipped and set(files) == meant:
+            outputs.wrote("published", digest, files)
+        else:
+            outputs.forget("published")
     return Published(folder, files, doc, skipped)

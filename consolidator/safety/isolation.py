@@ -168,8 +168,8 @@ class _Feed:
             pool.dispatch(self.ahead.pop(), timeout_s)
 
 
-def start_early(module: str) -> None:
-    """Start the fork server now, importing ``module`` (the module of the task that will be
+def start_early(modules: str | tuple[str, ...]) -> None:
+    """Start the fork server now, importing ``modules`` (those of the task that will be
     run), so that its start — a fresh interpreter and that import, a few hundred ms — overlaps
     with what the caller does before its first item. Nothing in portable mode (there is no
     fork server); harmless when :func:`run_isolated` is never called."""
@@ -177,7 +177,8 @@ def start_early(module: str) -> None:
         return
     from multiprocessing import forkserver
 
-    mp.get_context("forkserver").set_forkserver_preload(["__main__", module])
+    names = [modules] if isinstance(modules, str) else list(modules)
+    mp.get_context("forkserver").set_forkserver_preload(["__main__", *names])
     forkserver.ensure_running()
 
 
