@@ -5,6 +5,14 @@ Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on s
 
 from __future__ import annotations
 
+import sys
+
+# The suite's own start: each pytest worker rewrites every test module's asserts and compiles
+# the toolkit, and a CLI test's subprocess compiles the toolkit again, unless the bytecode is
+# kept. Kept (in __pycache__/, which git ignores) even where PYTHONDONTWRITEBYTECODE is set, as
+# on the development machines: about 3 s of the fast loop on two cores.
+sys.dont_write_bytecode = False
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +24,7 @@ from consolidator.templates.generate import generate_templates
 from helpers.connections import ConnectionWatch
 from helpers.filling import by_department
 from helpers.hostile_folder import HostileFolder, build_hostile_folder
+from helpers.made_once import made_once
 from helpers.paths import MINI_PLAN
 
 
@@ -40,18 +49,19 @@ def mini_templates(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catal
 @pytest.fixture(scope="session")
 def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                       ) -> dict[str, Path]:
-    """department → its generated template (the default plan's report year)."""
-    out = tmp_path_factory.mktemp("default_templates")
-    return by_department(generate_templates(default_catalog, default_catalog.report_year, out))
+    """department → its generated template (the default plan's report year); made once for
+    the test run (:mod:`helpers.made_once`)."""
+    return made_once(tmp_path_factory, "default_templates", lambda out: by_department(
+        generate_templates(default_catalog, default_catalog.report_year, out)))
 
 
 @pytest.fixture(scope="session")
 def default_ods_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                           ) -> dict[str, Path]:
-    """department → its template drawn as .ods (``generate --format ods``)."""
-    out = tmp_path_factory.mktemp("default_ods_templates")
-    return by_department(generate_templates(default_catalog, default_catalog.report_year, out,
-                                            fmt="ods"))
+    """department → its template drawn as .ods (``generate --format ods``); made once for the
+    test run."""
+    return made_once(tmp_path_factory, "default_ods_templates", lambda out: by_department(
+        generate_templates(default_catalog, default_catalog.report_year, out, fmt="ods")))
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +71,8 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
     """Every hostile-corpus file (the .xlsx and the .ods sets) and the 17 clean submissions in
     one folder, built once. Read only: each test writes its output next to it
     (``hostile_folder.path.parent / "out_…"``)."""
-    return build_hostile_folder(tmp_path_factory.mktemp("hostile") / "submissions",
-                                default_templates, default_ods_templates)
+    return made_once(tmp_path_factory, "hostile", lambda root: build_hostile_folder(
+        root / "submissions", default_templates, default_ods_templates))
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +87,18 @@ def sqlite_connections_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Conne
     if left:
         pytest.fail(f"{len(left)} SQLite connection(s) left open, opened at:\n"
                     + "\n".join(left), pytrace=False)
+
+
+# The files that take longest in the fast loop (measured, about 3 s or more on two cores),
+# scheduled first: pytest-xdist (--dist loadfile) hands out whole files in collection order,
+# and a long file started last leaves the other worker idle while it runs.
+LONGEST_FIRST = ("test_published_report.py", "test_consolidation.py", "test_published_docx.py",
+                 "test_result_cache.py", "test_validation.py", "test_habits.py",
+                 "test_output_cache.py", "test_ods.py", "test_golden.py", "test_isolation.py",
+                 "test_published_pdf.py", "test_file_safety.py", "test_no_data_loss.py",
+                 "test_architecture.py", "test_plan_book.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept

@@ -50,6 +50,7 @@ def test_import_contracts_hold() -> None:
     assert f"{len(contracts)} kept, 0 broken" in done.stdout
 
 
+@pytest.mark.slow  # lint-imports on a copy of the tree, once a case: in the full suite
 @pytest.mark.parametrize(("module", "bad_import", "contract"), [
     ("validation_log.py", "import consolidator.cli", "cli → jobs"),
     ("templates/writer.py", "import consolidator.reading.workbook", "Writers never import"),

@@ -18,9 +18,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,6 +48,7 @@ from helpers.desk import (
     page,
     post,
     sent,
+    serving,
 )
 from helpers.filling import submit_all
 
@@ -414,7 +414,7 @@ def test_a_body_over_the_limit_is_refused_in_japanese_before_it_is_read(
     limit = 1024 * 1024
     desk = make_desk(project, mini_catalog, limits=replace(DEFAULT_LIMITS,
                                                            max_upload_bytes=limit))
-    with _serving(desk):
+    with serving(desk):
         browser = _Browser(desk.url)
         status, headers, body = _raw(desk.port, (
             f"POST {browser.root}/submit HTTP/1.1\r\nHost: 127.0.0.1:{desk.port}\r\n"
@@ -536,18 +536,6 @@ def test_the_printed_address_carries_a_new_root_and_key_at_every_start(
 
 # ---- pages answer while a long job runs ---------------------------------------------------
 
-@contextmanager
-def _serving(desk: Any) -> Iterator[None]:
-    thread = threading.Thread(target=desk.server.run, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        desk.server.task_dispatcher.shutdown()  # the requests' threads first, then the socket
-        desk.server.close()
-        thread.join(10)
-
-
 class _Browser:
     """The user's browser on a running desk: real HTTP, the cookie, the form's key."""
 
@@ -580,6 +568,7 @@ class _Browser:
         return self.request("POST", path, f"csrf={self.form}".encode())
 
 
+@pytest.mark.slow  # a real server and a job held long on purpose: in the full suite
 def test_pages_answer_and_other_changes_are_told_busy_while_a_long_job_runs(
         project: Path, mini_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     started, release = threading.Event(), threading.Event()
@@ -592,7 +581,7 @@ def test_pages_answer_and_other_changes_are_told_busy_while_a_long_job_runs(
 
     monkeypatch.setattr(workspace_module, "run_consolidate", long_consolidation)
     desk = make_desk(project, mini_catalog)
-    with _serving(desk), ThreadPoolExecutor(12) as pool:
+    with serving(desk), ThreadPoolExecutor(12) as pool:
         browser = _Browser(desk.url)
         job = pool.submit(browser.post, "/consolidate")
         assert started.wait(30)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from consolidator.cli import main
 from consolidator.plan.catalog import Catalog
-from helpers.desk import BASE, TERMINAL, desk_client, download, post, sent
+from helpers.desk import BASE, TERMINAL, desk_client, download, post, sent, serving
 from helpers.filling import submit_all
 from helpers.paths import MINI_PLAN
 
@@ -129,8 +129,6 @@ def test_the_desk_works_on_the_year_the_folder_names(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``year`` in consolidator.toml is the desk's year, as it is every command's: not the
     plan's report year (令和4)."""
-    import threading
-
     from consolidator.desk.server import make_desk
 
     (project / "consolidator.toml").write_text('year = "令和5"\n', "utf-8")
@@ -143,14 +141,8 @@ def test_the_desk_works_on_the_year_the_folder_names(
     assert done.exit_code == 0 and started == [2023], done.output
 
     desk = make_desk(project, mini_catalog)  # the server reads it too
-    thread = threading.Thread(target=desk.server.run, daemon=True)
-    thread.start()
-    try:
+    with serving(desk):
         page = _page_served(desk, "/workbooks")
-    finally:
-        desk.server.task_dispatcher.shutdown()
-        desk.server.close()
-        thread.join(10)
     assert "令和5年度" in page and "令和4年度" not in page
 
     client, ws = desk_client(project, mini_catalog, year=2023)  # a plan taken in keeps it

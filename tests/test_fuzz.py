@@ -93,6 +93,7 @@ def _mutate_part(base: Path, dst: Path, part: str, kind: Mutation, rng: random.R
     return f"{part}: {ops[0]}"
 
 
+@pytest.mark.slow  # every mutation kind validated: in the full suite with the fuzz run
 def test_every_mutation_kind_ends_as_findings(bases: list[Path], tmp_path: Path,
                                               default_catalog: Catalog) -> None:
     """Every mutant is reported without a bug of the reader, and every kind of mutation

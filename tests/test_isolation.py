@@ -25,7 +25,9 @@ MiB = 1024 * 1024
 
 # Both ways a worker is started and capped, whatever CONSOLIDATOR_PORTABLE says: fork server
 # with RLIMIT_AS (Linux), spawn with the parent watching memory through psutil (Windows, macOS).
-MODES = [False, True]
+# The spawn mode (the Windows and macOS path) starts a fresh interpreter a worker: seconds a
+# test, in the full suite (and CI's portable re-run), not the fast loop.
+MODES = [False, pytest.param(True, marks=pytest.mark.slow)]
 MODE_IDS = ["forkserver-rlimit", "spawn-psutil"]
 
 

@@ -162,6 +162,7 @@ def test_sigkill_never_damages_the_previous_master(clean_folder: Path, tmp_path:
 
 # ---- one run at a time ---------------------------------------------------------------------------
 
+@pytest.mark.slow  # two whole runs as processes, one held: in the full suite
 def test_second_run_on_the_same_folder_is_refused(clean_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -47,6 +47,7 @@ def _comparable(raw: RawWorkbook) -> dict[str, Any]:
             "meta": {k: v for k, v in raw.meta.items() if k != GENERATED}}
 
 
+@pytest.mark.slow  # all 17 departments filled and read in both formats: in the full suite
 def test_every_ods_template_reads_like_its_xlsx(default_templates: dict[str, Path],
                                                 default_ods_templates: dict[str, Path]) -> None:
     assert set(default_ods_templates) == set(default_templates) and len(default_templates) == 17

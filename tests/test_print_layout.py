@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 import xlsxwriter
 
 from consolidator.feedback.reminders import LIST_WIDTHS
@@ -106,6 +107,7 @@ def test_the_template_sheets_fit_one_page_wide_at_8_points() -> None:
         assert scale >= PRINT_FLOOR_SCALE, (name, scale)
 
 
+@pytest.mark.slow  # every department's template measured: in the full suite
 def test_the_template_prints_one_page_wide_and_the_cover_on_one_page(
         tmp_path: Path, default_catalog: Catalog) -> None:
     """The page set-up of both formats: A4 landscape, one page wide, as many pages high as it

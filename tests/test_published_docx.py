@@ -160,6 +160,7 @@ def test_docx_structure_is_the_htmls(seed_report: dict[str, Any]) -> None:
     assert entries == [h for level, h in page.headings if level == 4]
 
 
+@pytest.mark.slow  # the Open XML SDK's rules over the whole file: in the full suite
 def test_docx_has_no_schema_error(seed_report: dict[str, Any], tmp_path: Path) -> None:
     """openxml-audit (the Open XML SDK's schema and semantic rules, in Python) finds nothing;
     the same check sees an element out of place."""

@@ -42,6 +42,7 @@ sys.exit(pytest.main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow  # a second interpreter with lxml hidden: in the full suite
 def test_round_trips_without_lxml(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_LXML, "-q", "-p", "no:cacheprovider",

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +97,28 @@ def upload(client: Any, paths: list[Path]) -> None:
     """提出: the files dropped on the page under their own names (saved and checked)."""
     assert post(client, "/submit", {"files": [sent(p, p.name) for p in paths]}
                 ).status_code == 302
+
+
+@contextmanager
+def serving(desk: Any) -> Iterator[None]:
+    """``desk`` (:func:`consolidator.desk.server.make_desk`) answering real HTTP in a thread
+    for the block, then stopped: the requests' threads first, then the socket. The loop may
+    be waiting on the socket as it is closed: what that raises once stopping is the stop."""
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            desk.server.run()
+        except (OSError, ValueError):  # the socket closed under the loop's select
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        desk.server.task_dispatcher.shutdown()
+        desk.server.close()
+        thread.join(10)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import os
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 
 from consolidator.jobs.publishing import run_report
 from consolidator.plan.catalog import Catalog
@@ -22,6 +20,7 @@ from consolidator.plan.conformance import plan_findings
 from consolidator.publish.model import value_line
 from consolidator.templates.generate import generate_templates
 from helpers.filling import by_department, seed_values, submit_all
+from helpers.made_once import made_once
 
 SEED_YEAR = 2021
 SEED_TEXT = Path(__file__).parent.parent / "data" / "seed_report_r3.txt"
@@ -73,21 +72,15 @@ def make_seed_report(root: Path) -> dict[str, Any]:
 
 
 def shared_seed_report(tmp_path_factory: pytest.TempPathFactory, name: str) -> dict[str, Any]:
-    """:func:`make_seed_report` made once for the whole test run, whichever worker asks first
-    (the others wait, then read what it made): the seed's year takes seconds to publish and
-    three test files read it. Every caller gets its own copy of the dict (the files are
-    shared: read them, never change them). ``name``: the caller's folder when there is no
-    shared one (a run without workers)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        return make_seed_report(tmp_path_factory.mktemp(name))
-    shared = base.parent / "seed_report"
-    made = shared / "made.pickle"
-    with FileLock(str(shared) + ".lock"):
-        if not made.is_file():
-            shared.mkdir(exist_ok=True)
-            made.write_bytes(pickle.dumps(make_seed_report(shared)))
-    return dict(pickle.loads(made.read_bytes()))
+    """:func:`make_seed_report` made once for the whole test run (:mod:`helpers.made_once`):
+    the seed's year takes seconds to publish and three test files read it. ``name``: the
+    caller's folder when the run has no workers."""
+    return dict(made_once(tmp_path_factory, name if _alone() else "seed_report",
+                          make_seed_report))
+
+
+def _alone() -> bool:
+    return os.environ.get("PYTEST_XDIST_WORKER") is None
 
 
 def _seed_lines() -> list[tuple[int, str]]:
