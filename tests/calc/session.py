@@ -56,6 +56,9 @@ def _driver_env() -> dict[str, str]:
 def _soffice_env() -> dict[str, str]:
     env = _driver_env()
     env.setdefault("SAL_USE_VCLPLUGIN", "svp")
+    # No .~lock files: the generated templates are shared by the test workers
+    # (helpers.made_once), and a second Calc refuses to load a file another one holds.
+    env["SAL_ENABLE_FILE_LOCKING"] = "0"
     return env
 
 
