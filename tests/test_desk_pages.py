@@ -40,7 +40,7 @@ from helpers.desk import (
     upload,
 )
 from helpers.filling import realistic_values, set_modified, submit_all
-from helpers.paths import ROOT
+from helpers.paths import MINI_PLAN, ROOT
 
 YEAR = 2022
 PAGES = ("/", "/plan", "/workbooks", "/submit", "/status", "/consolidate")
@@ -314,3 +314,14 @@ def test_an_information_and_a_warning_do_not_look_alike(
                       r'<span class="badge badge-\w+">(.*?)</span>', html)
     assert {severity: word for severity, word in rows} == {
         "error": "エラー", "warning": "警告", "info": "お知らせ"}
+
+
+def test_a_folder_whose_settings_name_a_plan_starts_at_the_templates(
+        project: Path, mini_catalog: Catalog) -> None:
+    """A folder taken to the next year on the command line holds no plan.json, but its
+    consolidator.toml names next year's plan: はじめに is at 様式を作る, not 計画を確かめる."""
+    (project / "plan_2023.json").write_text(MINI_PLAN.read_text("utf-8"), "utf-8")
+    (project / "consolidator.toml").write_text('plan = "plan_2023.json"\n', "utf-8")
+    client, _ws = desk_client(project, mini_catalog)
+    assert not (project / "plan.json").exists()
+    assert _current(client) == "workbooks"

@@ -4,7 +4,8 @@
 - a master newer than every returned file: 報告書 (the published report is beside it);
 - returned files: 集約 once every department's is in, else 受け取る;
 - templates: 配る;
-- a plan taken in on 計画 (``plan.json``): 様式を作る;
+- a plan taken in (on 計画, ``plan.json``, or the plan the folder's settings name, e.g. next
+  year's after 次の年度へ on the command line): 様式を作る;
 - nothing yet: 計画を確かめる.
 
 Each step before the current one is done, each after it still to come.
