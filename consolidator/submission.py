@@ -63,3 +63,16 @@ class Submission:
     @property
     def usable(self) -> bool:
         return self.identity is not None
+
+
+def comparable(v: Any) -> Any:
+    """A value as two versions of a file are compared on it
+    (:mod:`consolidator.checks.changes`): blank is None, numbers are floats, texts without
+    their line-end differences and surrounding spaces."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip() or None

@@ -36,7 +36,10 @@ from consolidator.cache.codec import (
     Record,
     RecordDamaged,
     decode,
+    differing_fields,
     encode,
+    pack,
+    value_digests,
 )
 from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
 from consolidator.checks.validation import validate_folder, validate_reusing
@@ -368,6 +371,55 @@ def test_a_value_a_record_cannot_hold_is_not_recorded() -> None:
         encode(Submission(file="x.xlsx", typed={"a": "\ud800"}))
 
 
+_VARIANTS: list[dict[str, Any]] = [
+    {}, {"a": None}, {"a": ""}, {"a": "  "}, {"a": "x"}, {"a": " x\r\n"}, {"a": "x\n"},
+    {"a": 1}, {"a": 1.0}, {"a": "1"}, {"a": "1.0"}, {"a": True}, {"a": "True"}, {"a": 0.0},
+    {"a": -0.0}, {"a": False}, {"a": datetime(2023, 3, 31)}, {"a": "2023-03-31 00:00:00"},
+    {"a": 2**60}, {"a": float("inf")}, {"a": "x", "b": 2}, {"b": 2}, {"a": "\ud800"},
+]
+
+
+@pytest.mark.parametrize("before", _VARIANTS)
+def test_the_digests_of_values_differ_exactly_where_the_values_do(before: dict[str, Any]) -> None:
+    from consolidator.checks.changes import changed_fields
+
+    for after in _VARIANTS:
+        a, b = value_digests(before), value_digests(after)
+        assert a is not None and b is not None
+        assert differing_fields(a, b) == changed_fields(before, after), (before, after)
+    assert value_digests({"a": float("nan")}) is None  # NaN equals nothing: compared in full
+
+
+def test_an_unused_duplicate_is_compared_without_reading_a_body_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidator.checks import validation
+
+    def sub(name: str, modified: str, **values: Any) -> Submission:
+        s = _submission()
+        s.file, s.modified = name, modified
+        s.entries = {k: Entry(k, v, "活動指標", "I4") for k, v in values.items()}
+        back = decode(encode(s))
+        back.mtime = 1.0
+        return back
+
+    subs = [sub("a.xlsx", "2023-05-01T00:00:00Z", x="1", y=2),
+            sub("b.xlsx", "2023-05-02T00:00:00Z", x="1", y=3, z="new"),
+            sub("c.xlsx", "2023-04-01T00:00:00Z", x=" 1", y=3.0, z="new")]
+    expected = validation._duplicate_findings(list(subs), validation.choose(subs))
+    assert [f.message for f in expected] == [
+        make("duplicate-not-used", file=f, department=COUNCIL, used="b.xlsx", differ=n,
+             differ_list=listed).message
+        for f, n, listed in (("a.xlsx", 2, ":y、z"), ("c.xlsx", 0, ""))]
+
+    def no_body(self: PackedSubmission) -> Any:
+        raise AssertionError("a body read back")
+
+    monkeypatch.setattr(PackedSubmission, "entries", property(no_body))
+    monkeypatch.setattr(PackedSubmission, "entry_values", no_body)
+    assert validation._duplicate_findings(subs, validation.choose(subs)) == expected
+    assert isinstance(pack(subs[0]), PackedSubmission)
+
+
 def _head(change: Any) -> Any:
     """A mutation of a record's head, as its JSON."""
     def mutate(r: Record) -> Record:
@@ -386,10 +438,12 @@ def _head(change: Any) -> Any:
     _head(lambda h: h["findings"][0].pop()),
     _head(lambda h: h.update(identity=[*h["identity"][:1], "2022", *h["identity"][2:]])),
     _head(lambda h: h.update(more=1)),
+    _head(lambda h: h.update(digests="a\tnot-hex")),
+    _head(lambda h: h.update(digests=["a", "0" * 16])),
     lambda r: Record(r.head, r.body[:-2]),
     lambda r: Record(r.head, b""),
 ], ids=["cut", "not-an-object", "size-type", "file-findings", "severity", "finding-short",
-        "year-type", "unknown-key", "body-cut", "body-empty"])
+        "year-type", "unknown-key", "digests", "digests-type", "body-cut", "body-empty"])
 def test_a_record_that_is_not_one_is_refused(mutate: Any) -> None:
     with pytest.raises(RecordDamaged):
         decode(mutate(encode(_submission())))

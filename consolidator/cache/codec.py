@@ -19,7 +19,10 @@ as the same types; a value of any other type makes the submission not recordable
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import re
 import sys
 import zlib
 from collections.abc import Callable
@@ -28,9 +31,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from consolidator.findings import ERROR, INFO, WARNING, Finding
-from consolidator.submission import Entry, Identity, Submission
+from consolidator.submission import Entry, Identity, Submission, comparable
 
-FORMAT = 1  # the record's layout; part of the cache's context (see store.py)
+FORMAT = 2  # the record's layout; part of the cache's context (see store.py)
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 _IDENTITY_FIELDS = tuple(f.name for f in fields(Identity))
@@ -49,6 +52,7 @@ class NotRecordable(ValueError):
 class Record:
     head: bytes  # JSON, UTF-8
     body: bytes  # JSON, UTF-8, zlib-compressed
+    digests: str | None = None  # the head's, when made by encode (not stored apart)
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -65,7 +69,46 @@ def encode(sub: Submission) -> Record:
     body = {"entries": [[e.field_id, _value(e.value), e.sheet, e.cell]
                         for e in sub.entries.values()],
             "typed": [[k, _value(v)] for k, v in sub.typed.items()]}
-    return Record(_dumps(head), zlib.compress(_dumps(body), 1))
+    head["digests"] = digests = value_digests({k: e.value for k, e in sub.entries.items()})
+    return Record(_dumps(head), zlib.compress(_dumps(body), 1), digests)
+
+
+def value_digests(values: dict[str, Any]) -> str | None:
+    """A digest of each accepted value as duplicates are compared
+    (:func:`consolidator.checks.changes.normalised`), one line ``field id<TAB>digest`` per
+    field whose value is not blank, in field-id order: two files' values differ exactly
+    where their lines do (a blank and a missing field are the same). Kept in the head, so
+    that an unused duplicate is compared without reading its body back
+    (:func:`differing_fields`). None when a value has no such digest (NaN, which equals
+    nothing, or a field id with a tab or a line break)."""
+    lines = []
+    for k, raw in sorted(values.items()):
+        v = comparable(raw)
+        if v is None:
+            continue
+        if type(v) is float:
+            if math.isnan(v):
+                return None
+            text = "f" + repr(v + 0.0)  # -0.0 == 0.0
+        else:
+            text = "s" + str(v)
+        if "\t" in k or "\n" in k or not k:
+            return None
+        lines.append(k + "\t" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                                digest_size=8).hexdigest())
+    return "\n".join(lines)
+
+
+_DIGESTS = re.compile(r"(?:[^\t\n]+\t[0-9a-f]{16}(?:\n[^\t\n]+\t[0-9a-f]{16})*)?")
+
+
+def differing_fields(a: str, b: str) -> list[str]:
+    """The field ids (sorted) whose values differ between two :func:`value_digests`."""
+    if a == b:
+        return []
+    # A field differs exactly where its line is on one side only (one line a field a side).
+    lines = (set(a.split("\n")) ^ set(b.split("\n"))) - {""}  # "": no field at all
+    return sorted({line.partition("\t")[0] for line in lines})
 
 
 def _dumps(doc: Any) -> bytes:
@@ -106,13 +149,16 @@ def decode(record: Record) -> PackedSubmission:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
         raise RecordDamaged(f"{type(exc).__name__}: {exc}") from exc
-    return PackedSubmission.of(sub, record.body)
+    digests = head["digests"]
+    _expect(digests is None or (type(digests) is str and _DIGESTS.fullmatch(digests) is not None),
+            "digests")
+    return PackedSubmission.of(sub, record.body, digests)
 
 
 def _head(head: Any) -> Submission:
     _expect(isinstance(head, dict) and set(head) == {
         "file", "department", "identity", "modified", "file_findings", "findings", "sha256",
-        "size"}, "head")
+        "size", "digests"}, "head")
     identity = head["identity"]
     if identity is not None:
         _expect(isinstance(identity, list) and len(identity) == len(_IDENTITY_FIELDS), "identity")
@@ -262,13 +308,14 @@ class PackedSubmission(Submission):
     packs them again. :meth:`unpacked` gives a plain :class:`Submission`."""
 
     body: bytes
+    digests: str | None  # of the accepted values (:func:`value_digests`)
 
     @classmethod
-    def of(cls, sub: Submission, body: bytes) -> PackedSubmission:
+    def of(cls, sub: Submission, body: bytes, digests: str | None) -> PackedSubmission:
         packed = cls.__new__(cls)
         state = {f.name: getattr(sub, f.name) for f in fields(Submission)
                  if f.name not in ("entries", "typed")}
-        packed.__dict__.update(state, body=body)
+        packed.__dict__.update(state, body=body, digests=digests)
         return packed
 
     @property  # type: ignore[override]
@@ -277,7 +324,8 @@ class PackedSubmission(Submission):
 
     @entries.setter
     def entries(self, value: dict[str, Entry]) -> None:
-        self.body = encode(Submission(file="", entries=value, typed=self.typed)).body
+        record = encode(Submission(file="", entries=value, typed=self.typed))
+        self.body, self.digests = record.body, record.digests
 
     @property  # type: ignore[override]
     def typed(self) -> dict[str, Any]:
@@ -304,6 +352,7 @@ def pack(sub: Submission) -> Submission:
     if isinstance(sub, PackedSubmission):
         return sub
     try:
-        return PackedSubmission.of(sub, encode(sub).body)
+        record = encode(sub)
+        return PackedSubmission.of(sub, record.body, record.digests)
     except NotRecordable:
         return sub

@@ -23,18 +23,9 @@ from consolidator.messages.correction import VERSION_DIFF_HEADER as DIFF_HEADER
 from consolidator.messages.correction import VERSION_DIFF_TEXT as DIFF_TEXT
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Submission
+from consolidator.submission import comparable as _norm
 from consolidator.templates.model import TemplateModel, build
 from consolidator.text_layout import display_width, pad
-
-
-def _norm(v: Any) -> Any:
-    if v is None or v == "":
-        return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, (int, float)):
-        return float(v)
-    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip() or None
 
 
 def same(a: Any, b: Any) -> bool:

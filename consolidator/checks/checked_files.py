@@ -163,7 +163,7 @@ def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck
         record = encode(sub)
     except NotRecordable:
         return sub, None
-    return PackedSubmission.of(sub, record.body), record
+    return PackedSubmission.of(sub, record.body, record.digests), record
 
 
 def _mtime(path: str) -> float:

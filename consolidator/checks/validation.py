@@ -15,7 +15,7 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from consolidator.cache.codec import PackedSubmission
+from consolidator.cache.codec import PackedSubmission, differing_fields
 from consolidator.cache.store import ResultCache, context_of, open_cache
 from consolidator.checks.changes import changed_from, normalised
 from consolidator.checks.checked_files import Progress, all_results
@@ -63,6 +63,7 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     subs = all_results(candidates, catalog, year, limits, workers, cache, progress)
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
+    duplicates = _duplicate_findings(subs, chosen)  # while the used files are still packed
     at = {id(s): i for i, s in enumerate(subs)}
     for department, s in chosen.items():  # the files used: their values as plain objects
         if isinstance(s, PackedSubmission):
@@ -71,7 +72,7 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
         # An unused duplicate keeps what concerns the file (a macro, an external link);
         # its values are not used, so neither are the findings about them.
         findings.extend(s.findings if s.used or not s.usable else s.findings[:s.file_findings])
-    findings.extend(_duplicate_findings(subs, chosen))
+    findings.extend(duplicates)
     arrived = {s.department for s in subs if s.department}  # incl. files a bug stopped
     for department in catalog.department_names:
         if department not in chosen and department not in arrived:
@@ -85,12 +86,13 @@ def choose(subs: list[Submission]) -> dict[str, Submission]:
     :func:`saved_time`), then the latest file time, then the first name; the others are
     listed as not used."""
     chosen: dict[str, Submission] = {}
+    ranks: dict[str, tuple[bool, float, float, str]] = {}  # department → its best's rank
     for s in subs:
         if not s.usable or s.department is None:
             continue
-        best = chosen.get(s.department)
-        if best is None or _rank(s) > _rank(best):
-            chosen[s.department] = s
+        rank = _rank(s)
+        if s.department not in ranks or rank > ranks[s.department]:
+            chosen[s.department], ranks[s.department] = s, rank
     for s in chosen.values():
         s.used = True
     return chosen
@@ -131,9 +133,13 @@ def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -
         if not s.usable or s.department is None or s is chosen.get(s.department):
             continue
         used = chosen[s.department]
-        if s.department not in compared:
-            compared[s.department] = normalised(_values(used))
-        differ = changed_from(_values(s), compared[s.department])  # packed: read back once
+        if (isinstance(s, PackedSubmission) and isinstance(used, PackedSubmission)
+                and s.digests is not None and used.digests is not None):
+            differ = differing_fields(s.digests, used.digests)  # neither body read back
+        else:
+            if s.department not in compared:
+                compared[s.department] = normalised(_values(used))
+            differ = changed_from(_values(s), compared[s.department])  # packed: read back once
         listed = (OUTPUT_TEXT["list-separator"].join(differ[:5])
                   + ("…" if len(differ) > 5 else ""))
         out.append(make("duplicate-not-used", file=s.file, department=s.department, used=used.file,
