@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from consolidator.cell_text import fit_cell_text
@@ -39,6 +40,29 @@ UNIT_POINTS = 7.0
 COLUMN_POINTS = 6.0
 
 
+@dataclass(frozen=True)
+class PreparedTable:
+    """A table's rows made ready to write (:func:`prepare_table`): each text already cut to
+    a cell's limit, each row's height, which columns hold numbers. Made once, it is written
+    into as many workbooks as show the table (the log sheet: the master and the log)."""
+
+    header: tuple[str, ...]
+    widths: tuple[int, ...]
+    rows: list[list[Any]]
+    heights: list[float]
+    numeric: list[bool]
+
+
+def prepare_table(header: tuple[str, ...], rows: list[list[Any]], widths: tuple[int, ...]
+                  ) -> PreparedTable:
+    """``rows`` under ``header`` made ready for :func:`add_prepared_sheet`."""
+    heights = [row_height(((str(v), w) for v, w in zip(row, widths, strict=False)
+                           if isinstance(v, str)), points=FONT_POINTS) for row in rows]
+    fitted = [[fit_cell_text(v) if isinstance(v, str) else v for v in row] for row in rows]
+    return PreparedTable(header, widths, fitted, heights,
+                         [_numeric(rows, c) for c in range(len(header))])
+
+
 def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list[Any]],
                     widths: tuple[int, ...], printed: int | None = None) -> Any:
     """A sheet holding one Excel table: header, frozen, filterable; strings stay strings.
@@ -46,6 +70,13 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     ``printed``: how many leading columns print (default all): the machine columns a reader
     does not need on paper (項目ID, 出典, コード) are the table's last; they stay in the
     sheet."""
+    return add_prepared_sheet(wb, name, prepare_table(header, rows, widths), printed)
+
+
+def add_prepared_sheet(wb: Any, name: str, table: PreparedTable, printed: int | None = None
+                       ) -> Any:
+    """:func:`add_table_sheet` of a table already prepared (:func:`prepare_table`)."""
+    header, widths, rows = table.header, table.widths, table.rows
     ws = wb.add_worksheet(name)
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": FONT})
     head_style = {"bold": True, "bg_color": "#D9E2F3", "border": 1, "text_wrap": True,
@@ -54,16 +85,15 @@ def add_table_sheet(wb: Any, name: str, header: tuple[str, ...], rows: list[list
     head_right = wb.add_format({**head_style, "align": "right"})
     for c, w in enumerate(widths):
         ws.set_column(c, c, w, wrap)
-    columns = [{"header": h, "header_format": head_right if _numeric(rows, c) else head}
+    columns = [{"header": h, "header_format": head_right if table.numeric[c] else head}
                for c, h in enumerate(header)]
     last_row = max(1, len(rows))
     ws.add_table(0, 0, last_row, len(header) - 1, {
         "columns": columns, "style": "Table Style Light 9", "autofilter": True})
-    for r, row in enumerate(rows, start=1):
+    for r, (row, height) in enumerate(zip(rows, table.heights, strict=True), start=1):
         for c, v in enumerate(row):
-            write_cell(ws, r, c, v)
-        ws.set_row(r, row_height(((str(v), w) for v, w in zip(row, widths, strict=False)
-                                  if isinstance(v, str)), points=FONT_POINTS))
+            write_cell(ws, r, c, v, fitted=True)
+        ws.set_row(r, height)
     ws.set_row(0, row_height(zip(header, widths, strict=False), points=FONT_POINTS))
     ws.freeze_panes(1, 0)
     printed = len(header) if printed is None else printed
@@ -124,12 +154,14 @@ def _numeric(rows: list[list[Any]], col: int) -> bool:
     return bool(values) and 2 * numbers >= len(values)
 
 
-def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None, *,
+               fitted: bool = False) -> None:
     """Numbers as numbers, everything else as a plain string (never a formula or a link).
 
     Longer text than a cell holds is cut with a visible marker (the validator has already
-    reported it as too long). xlsxwriter answers problems with a return code, not an
-    exception: anything but 0 is raised here.
+    reported it as too long; ``fitted``: the text is already cut, :func:`prepare_table`).
+    xlsxwriter answers problems with a return code, not an exception: anything but 0 is
+    raised here.
     """
     if value is None or value == "":
         ret = ws.write_blank(row, col, None, fmt)
@@ -138,6 +170,7 @@ def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None
     elif isinstance(value, (int, float)):
         ret = ws.write_number(row, col, value, fmt)
     else:
-        ret = ws.write_string(row, col, fit_cell_text(str(value)), fmt)
+        text = value if fitted and isinstance(value, str) else fit_cell_text(str(value))
+        ret = ws.write_string(row, col, text, fmt)
     if ret not in (0, None):
         raise RuntimeError(f"xlsxwriter returned {ret} for cell ({row}, {col})")

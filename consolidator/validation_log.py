@@ -27,7 +27,12 @@ from consolidator.messages.outputs import (
 )
 from consolidator.output_names import LOG_KINDS, log_name
 from consolidator.safe_paths import output_path
-from consolidator.table_sheets import add_table_sheet
+from consolidator.table_sheets import (
+    PreparedTable,
+    add_prepared_sheet,
+    add_table_sheet,
+    prepare_table,
+)
 from consolidator.templates.model import format_words
 from consolidator.text_layout import display_width, pad, rpad
 
@@ -152,8 +157,22 @@ def _acceptance_column(ws: Any, rows: int) -> None:
 
 
 def add_log_sheet(wb: Any, name: str, findings: list[Finding]) -> Any:
-    return add_table_sheet(wb, name, LOG_HEADER, [log_row(f) for f in findings], LOG_WIDTHS,
-                           LOG_PRINTED)
+    return add_prepared_sheet(wb, name, log_table(findings), LOG_PRINTED)
+
+
+_LAST_LOG: list[tuple[list[Finding], PreparedTable]] = []  # the last log table prepared
+
+
+def log_table(findings: list[Finding]) -> PreparedTable:
+    """The log sheet's rows prepared (:func:`~consolidator.table_sheets.prepare_table`):
+    the master and ``validation_log.xlsx`` show the same findings, so the rows are made
+    once and written into both (made again for findings that differ in anything)."""
+    last = _LAST_LOG[0] if _LAST_LOG else None
+    if last is not None and last[0] == findings:
+        return last[1]
+    table = prepare_table(LOG_HEADER, [log_row(f) for f in findings], LOG_WIDTHS)
+    _LAST_LOG[:] = [(list(findings), table)]
+    return table
 
 
 def add_summary_sheet(wb: Any, name: str, department_rows: list[dict[str, Any]]) -> Any:

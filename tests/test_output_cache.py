@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from consolidator.cache.outputs import OUTPUTS_NAME, open_outputs, outputs_path
@@ -216,3 +217,27 @@ def test_the_published_report_is_rewritten_only_when_its_document_changes(
     (folder / again[CITY].name).write_bytes(again[CITY].read_bytes())
     publish_consolidated(out, _run(folder, mini_catalog, out).consolidated)
     assert names <= _rewritten(before, out)
+
+
+def test_the_log_sheets_rows_are_prepared_once_for_the_master_and_the_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: the master's log sheet and validation_log.xlsx show the same findings; their
+    rows (texts cut to a cell, heights) are made once and written into both."""
+    import xlsxwriter
+
+    from consolidator import table_sheets, validation_log
+    from consolidator.findings import make
+
+    findings = [make("unit-missing", department=f"課{i}") for i in range(5)]
+    made: list[int] = []
+    prepare = table_sheets.prepare_table
+    monkeypatch.setattr(validation_log, "_LAST_LOG", [])
+    monkeypatch.setattr(validation_log, "prepare_table",
+                        lambda *a: made.append(1) or prepare(*a))
+    for name in ("a.xlsx", "b.xlsx"):
+        wb = xlsxwriter.Workbook(str(tmp_path / name))
+        validation_log.add_log_sheet(wb, "log", list(findings))
+        wb.close()
+    assert len(made) == 1
+    assert validation_log.log_table(findings[:4]) is not validation_log.log_table(findings)
+    assert len(made) == 3  # other findings: made again
