@@ -49,19 +49,21 @@ def mini_templates(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catal
 @pytest.fixture(scope="session")
 def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                       ) -> dict[str, Path]:
-    """department → its generated template (the default plan's report year); made once for
-    the test run (:mod:`helpers.made_once`)."""
-    return made_once(tmp_path_factory, "default_templates", lambda out: by_department(
-        generate_templates(default_catalog, default_catalog.report_year, out)))
+    """department → its generated template (the default plan's report year). Made in each
+    worker, not once for the run (:mod:`helpers.made_once`): LibreOffice in one worker
+    failed to load a template another worker's LibreOffice had open."""
+    out = tmp_path_factory.mktemp("default_templates")
+    return by_department(generate_templates(default_catalog, default_catalog.report_year, out))
 
 
 @pytest.fixture(scope="session")
 def default_ods_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                           ) -> dict[str, Path]:
-    """department → its template drawn as .ods (``generate --format ods``); made once for the
-    test run."""
-    return made_once(tmp_path_factory, "default_ods_templates", lambda out: by_department(
-        generate_templates(default_catalog, default_catalog.report_year, out, fmt="ods")))
+    """department → its template drawn as .ods (``generate --format ods``); in each worker, as
+    the .xlsx templates."""
+    out = tmp_path_factory.mktemp("default_ods_templates")
+    return by_department(generate_templates(default_catalog, default_catalog.report_year, out,
+                                            fmt="ods"))
 
 
 @pytest.fixture(scope="session")

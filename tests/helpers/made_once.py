@@ -2,10 +2,12 @@
 run: the first worker that asks makes it under a file lock, the others wait and read it.
 
 pytest-xdist runs a session fixture once in each worker; with the suite spread over two
-workers, the generated templates, the hostile folder and the seed's published year would be
-made twice. Here they are made in the run's shared temporary folder (the parent of each
-worker's) and their result kept as a pickle beside it. Every caller gets its own copy of the
-result; the files are shared: read them, never change them.
+workers, the hostile folder and the seed's published year would be made twice. (Not for
+files LibreOffice opens from several workers at once: the generated templates stay per
+worker, after one Calc failed to load a template another worker's Calc held.) Here they are
+made in the run's shared temporary folder (the parent of each worker's) and their result kept
+as a pickle beside it. Every caller gets its own copy of the result; the files are shared:
+read them, never change them.
 """
 
 from __future__ import annotations
