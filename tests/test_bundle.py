@@ -73,6 +73,7 @@ def test_licences_come_from_the_metadata(tmp_path: Path) -> None:
     assert "a 1.0" in table and "(a-1.0-py3-none-any.whl)" in table
 
 
+@pytest.mark.slow  # the bundle's texts made: in the full suite
 def test_the_it_read_me_says_what_the_desk_guards_on_a_shared_pc(tmp_path: Path) -> None:
     """README_IT.txt sums up README's 「デスクの安全」 for the IT department of a city whose
     staff share a terminal server or a virtual desktop: what protects, what does not."""

@@ -407,6 +407,7 @@ def _raw(port: int, request: bytes) -> tuple[str, dict[str, str], str]:
     return status, headers, body.decode("utf-8")
 
 
+@pytest.mark.slow  # a real server and a raw socket: in the full suite
 def test_a_body_over_the_limit_is_refused_in_japanese_before_it_is_read(
         project: Path, mini_catalog: Catalog) -> None:
     """waitress refuses it from the Content-Length alone (nothing of the body is sent here),

@@ -29,6 +29,7 @@ def _year(catalog: Catalog, year: int, value: int, root: Path) -> Path:
     return job.master
 
 
+@pytest.mark.slow  # two whole years consolidated: in the full suite
 def test_two_years_side_by_side(tmp_path: Path, mini_catalog: Catalog) -> None:
     first = _year(mini_catalog, 2022, 5, tmp_path)
     second = _year(Catalog.from_path(tmp_path / "out" / "plan_2023.json"), 2023, 7, tmp_path)

@@ -173,6 +173,7 @@ def test_docx_has_no_schema_error(seed_report: dict[str, Any], tmp_path: Path) -
     assert not validator.validate(str(tmp_path / "bad.docx")).is_valid
 
 
+@pytest.mark.slow  # the Open XML SDK's rules over the whole file: in the full suite
 def test_open_data_workbook_has_no_schema_error(seed_report: dict[str, Any]) -> None:
     """The same run's table of indicators (.xlsx) passes openxml-audit too (the known false
     positives of helpers/ooxml_audit.py left out)."""
