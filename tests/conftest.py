@@ -90,17 +90,3 @@ def sqlite_connections_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Conne
         pytest.fail(f"{len(left)} SQLite connection(s) left open, opened at:\n"
                     + "\n".join(left), pytrace=False)
 
-
-# The files that take longest in the fast loop (measured, about 3 s or more on two cores),
-# scheduled first: pytest-xdist (--dist loadfile) hands out whole files in collection order,
-# and a long file started last leaves the other worker idle while it runs.
-LONGEST_FIRST = ("test_published_report.py", "test_consolidation.py", "test_published_docx.py",
-                 "test_result_cache.py", "test_validation.py", "test_habits.py",
-                 "test_output_cache.py", "test_ods.py", "test_golden.py", "test_isolation.py",
-                 "test_published_pdf.py", "test_file_safety.py", "test_no_data_loss.py",
-                 "test_architecture.py", "test_plan_book.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order kept
