@@ -122,7 +122,7 @@ def structure_problems(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    report = shared_seed_report(tmp_path_factory, "seed_docx")
+    report = shared_seed_report(tmp_path_factory)
     report["docx"] = report["root"] / "output" / "公表" / SEED_DOCX
     return report
 

@@ -90,7 +90,7 @@ def document_text(pages: list[str], repeated: set[str]) -> str:
 @pytest.fixture(scope="module")
 def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     need_japanese_font()
-    seed = shared_seed_report(tmp_path_factory, "seed_pdf")
+    seed = shared_seed_report(tmp_path_factory)
     pdf = seed["folder"] / SEED_PDF
     assert pdf.is_file(), seed["job"].published.skipped
     return {**seed, "pdf": pdf, "html": seed["folder"] / "令和3年度_実施状況報告.html"}

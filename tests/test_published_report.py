@@ -143,7 +143,7 @@ def structure_problems(page: Page, raw: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return shared_seed_report(tmp_path_factory, "seed_report")
+    return shared_seed_report(tmp_path_factory)
 
 
 def test_fidelity_to_the_seed(seed_report: dict[str, Any]) -> None:

@@ -21,6 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from consolidator.cell_address import col_number, quote_sheet
+from consolidator.colours import (
+    ERROR_FILL,
+    ERROR_FONT,
+    GRID,
+    HEADER_FILL,
+    LINK_FONT,
+    WARNING_FILL,
+    WARNING_FONT,
+)
 from consolidator.feedback.annotate import (
     LEGEND,
     NOTE_MARKER,
@@ -43,15 +52,6 @@ from consolidator.feedback.odf_content import (
     with_attribute,
 )
 from consolidator.feedback.package import PackageError, PatchedWorkbook, escape, parse
-from consolidator.feedback.styles import (
-    ERROR_FILL,
-    ERROR_FONT,
-    GRID,
-    HEADER_FILL,
-    LINK_FONT,
-    WARNING_FILL,
-    WARNING_FONT,
-)
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, Severity
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages.correction import FEEDBACK_HEADER, FEEDBACK_TEXT

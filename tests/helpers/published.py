@@ -5,7 +5,6 @@ form's text back."""
 from __future__ import annotations
 
 import copy
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,16 +70,10 @@ def make_seed_report(root: Path) -> dict[str, Any]:
             "folder": folder, "html": folder / SEED_HTML}
 
 
-def shared_seed_report(tmp_path_factory: pytest.TempPathFactory, name: str) -> dict[str, Any]:
+def shared_seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """:func:`make_seed_report` made once for the whole test run (:mod:`helpers.made_once`):
-    the seed's year takes seconds to publish and three test files read it. ``name``: the
-    caller's folder when the run has no workers."""
-    return dict(made_once(tmp_path_factory, name if _alone() else "seed_report",
-                          make_seed_report))
-
-
-def _alone() -> bool:
-    return os.environ.get("PYTEST_XDIST_WORKER") is None
+    the seed's year takes seconds to publish and three test files read it."""
+    return dict(made_once(tmp_path_factory, "seed_report", make_seed_report))
 
 
 def _seed_lines() -> list[tuple[int, str]]:
