@@ -98,6 +98,15 @@ def _place(tmp: Path, target: Path) -> Path:
     raise PermissionError(f"{target}: held open, and no free name beside it")
 
 
+def place(done: Path, target: Path) -> Path:
+    """Move a file written in full elsewhere on the same file system (``done``: a form drawn
+    in a child process, already flushed) onto ``target`` as :func:`write_with` would: one
+    rename, beside ``target`` when another program holds it open. Returns where it went."""
+    placed = _place(done, target)
+    _fsync_dir(target.parent)
+    return placed
+
+
 def _mode_for(target: Path) -> int:
     try:
         return stat.S_IMODE(target.stat().st_mode)

@@ -245,10 +245,12 @@ def test_nothing_is_served_from_outside_the_project(project: Path, mini_catalog:
 
 def test_consolidate_from_the_page_writes_what_the_command_writes(
         project: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
-    client = _client(project, mini_catalog)
+    client, workspace = desk_client(project, mini_catalog)
     chosen = [sent(p, p.name) for p in filled.values()]
     assert post(client, "/submit", {"files": chosen}).status_code == 302
     assert post(client, "/consolidate").status_code == 302
+    # the PDF and the Word file are drawn after 集約 answered (tests/test_desk_drawing.py)
+    assert workspace.drawings.wait(60)
     page = client.get("/consolidate", base_url=BASE).get_data(as_text=True)
     assert 'data-testid="download-master"' in page and 'data-testid="overview"' in page
     status, data, headers = download(client, "/download/master")

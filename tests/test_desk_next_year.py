@@ -63,6 +63,7 @@ def test_next_year_and_back_on_the_desk(project: Path, mini_catalog: Catalog,
     assert post(client, "/submit", {"files": [sent(p, p.name) for p in filled.values()]}
                 ).status_code == 302
     assert post(client, "/consolidate").status_code == 302
+    assert ws.drawings.wait(60)  # the PDF and the Word file drawn after 集約 answered
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
 
     post(client, "/next-year", {})  # not confirmed

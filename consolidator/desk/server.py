@@ -41,6 +41,14 @@ class Desk:
     server: Any  # waitress's server
     url: str  # the address with the key, to open once
     port: int
+    workspace: Workspace | None = None
+
+    def close(self) -> None:
+        """Stop serving, then let a drawing of the published report end (waited for a
+        while, then ended: nothing half-written left)."""
+        self.server.close()
+        if self.workspace is not None:
+            self.workspace.close()
 
 
 def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = None,
@@ -70,7 +78,7 @@ def make_desk(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None
         early_page(app, guard.root, DESK_TEXT["unreadable-heading"],
                    DESK_TEXT["unreadable-request"]), SECURITY_HEADERS)
     return Desk(server, f"http://{LOOPBACK}:{bound}{guard.root}/?{TOKEN_PARAM}={guard.token}",
-                bound)
+                bound, workspace)
 
 
 def listening_socket(port: int, *, windows: bool = sys.platform == "win32",
@@ -114,4 +122,4 @@ def serve(folder: Path, catalog: Catalog, *, port: int = 0, year: int | None = N
     except KeyboardInterrupt:
         pass
     finally:
-        desk.server.close()
+        desk.close()

@@ -40,6 +40,9 @@ from consolidator.desk.uploads import (
 from consolidator.feedback.drafts import write_send_out_drafts
 from consolidator.findings import Finding, make
 from consolidator.folder_settings import update_settings
+from consolidator.jobs.drawing import Drawings, DrawingView, Task
+from consolidator.jobs.drawing import has_leftovers as drawing_leftovers
+from consolidator.jobs.drawing import remove_leftovers as remove_drawing_leftovers
 from consolidator.jobs.next_year import YearStep, next_year, undo_next_year
 from consolidator.jobs.output_folder import OutputBusy, exclusive
 from consolidator.jobs.publishing import publish_consolidated
@@ -53,6 +56,7 @@ from consolidator.messages.desk import DESK_TEXT
 from consolidator.output_names import PLAN_FILE
 from consolidator.plan.catalog import Catalog, dump_json
 from consolidator.plan.workbook_import import import_workbook
+from consolidator.publish import draw_slow_forms, publish_folder
 from consolidator.safe_paths import WrittenFiles
 from consolidator.safety.verdict import verdict_of
 from consolidator.submission import Submission
@@ -60,6 +64,10 @@ from consolidator.templates.generate import generate_templates
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 _log = logging.getLogger(__name__)
+# How long a download of a form being drawn waits for it, and how long 次の年度へ and the
+# desk's end wait for a running drawing (then it is ended: nothing half-written is left).
+DOWNLOAD_WAIT_S = 10.0
+DRAWING_WAIT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -116,10 +124,13 @@ class Generated:
 class Workspace:
     """The project folder with the desk's lock and its last results (in memory only)."""
 
-    def __init__(self, project: Project, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, project: Project, limits: Limits = DEFAULT_LIMITS,
+                 draw: Task = draw_slow_forms) -> None:
         self.project = project
         self.limits = limits
         self._changing = threading.Lock()
+        # The published report's PDF and Word file, drawn after 集約 has answered.
+        self.drawings = Drawings(self._changing, draw)
         self._checking = threading.Lock()
         self._checked: tuple[Fingerprint, ValidationResult] | None = None
         self._digests: tuple[Fingerprint, dict[str, str]] | None = None
@@ -283,12 +294,26 @@ class Workspace:
 
     def tidy(self) -> None:
         """Remove what an upload cut short by a crash left in ``submissions/`` (the desk's
-        own temporaries only, :func:`~consolidator.desk.uploads.remove_leftovers`), holding
-        the output folder's lock as an upload does; left for later while a run holds it."""
+        own temporaries only, :func:`~consolidator.desk.uploads.remove_leftovers`) and what a
+        drawing of the published report left in ``公表/``
+        (:func:`~consolidator.jobs.drawing.remove_leftovers`), holding the output folder's
+        lock as an upload does; left for later while a run holds it."""
         p = self.project
-        if has_leftovers(p.submissions):
+        drawn = publish_folder(p.output)
+        if has_leftovers(p.submissions) or drawing_leftovers(drawn):
             with self._changing, suppress(OutputBusy), exclusive(p.output):
                 remove_leftovers(p.submissions)
+                if self.drawings.wait(0):  # none of this desk's own runs
+                    remove_drawing_leftovers(drawn)
+
+    def close(self, timeout: float = DRAWING_WAIT_S) -> None:
+        """The desk's end: a drawing of the published report still running is waited for
+        (up to ``timeout`` seconds), then ended and its temporary files removed."""
+        self.drawings.close(timeout)
+
+    def drawing(self) -> DrawingView:
+        """The published report's slow forms: being drawn, not drawn, and why."""
+        return self.drawings.view()
 
     def _save(self, upload: Upload) -> UploadedFile:
         row = UploadedFile(upload.name)
@@ -363,7 +388,9 @@ class Workspace:
         archive folder, next year's plan (from 集約) the folder's; nothing moves when it is
         refused (the step's findings say why)."""
         p = self.project
+        self.drawings.wait(DRAWING_WAIT_S)  # this year's report complete before it moves
         with self._changing:
+            self.drawings.stop()
             step = next_year(p, p.catalog, p.year, force=force)
             if step.done and step.plan is not None:
                 self._before_step = p.catalog
@@ -376,7 +403,9 @@ class Workspace:
         new year has no submission; its plan is the one in use before the step (the
         settings' after a restart)."""
         p = self.project
+        self.drawings.wait(DRAWING_WAIT_S)
         with self._changing:
+            self.drawings.stop()
             step = undo_next_year(p)
             if step.done:
                 plan = p.settings()[0].plan_path(p.root)
@@ -395,7 +424,10 @@ class Workspace:
         """``consolidator consolidate`` on the project folder (``run_consolidate`` holds the
         output folder's lock itself), then the published report (``consolidator report``'s
         files, from the same merge, into ``output/公表/``), its progress (files checked of
-        all) reported to :attr:`progress`, which the page polls while it waits."""
+        all) reported to :attr:`progress`, which the page polls while it waits. Of the
+        published report, the HTML and the open data are written here; the PDF and the Word
+        file are drawn in the background (:attr:`drawings`, superseding a drawing still
+        running), unless the report did not change."""
         p = self.project
         with self._changing:
             before = fingerprint(p.submissions)
@@ -404,7 +436,10 @@ class Workspace:
                 job = run_consolidate(p.submissions, p.catalog, p.year, p.output,
                                       progress=self.progress.update, state=p.state)
                 if job.consolidated is not None:  # the published report beside the master
-                    publish_consolidated(p.output, job.consolidated, state=p.state)
+                    published = publish_consolidated(p.output, job.consolidated,
+                                                     state=p.state, later=True)
+                    if published.pending is not None:
+                        self.drawings.start(published.pending, p.output, p.state)
             finally:
                 self.progress.finish()
         self._remember(job.validation, before)

@@ -7,6 +7,8 @@
   desk's reminder button: :func:`~consolidator.jobs.reminders.remind`).
 - ``publishing``: ``report``, the published report (公表) of a submissions folder,
   consolidated in memory (see :mod:`consolidator.publish`).
+- ``drawing``: the published report's PDF and Word file drawn in a child process after the
+  desk's 集約 has answered; superseded by a newer one, its failures kept as findings.
 - ``working_folder``: the working folder's layout and settings; its ledger and result cache
   (kept beside the settings, adopted once from ``output/``).
 - ``next_year``: ``next-year``, the year's files into its archive folder and next year's plan

@@ -186,6 +186,13 @@ PUBLISH: dict[str, Message] = {
                                "ほかの公表資料は書き出しました。",
                             "PowerShell かコマンドプロンプトで pip install \"consolidator[report]\" を実行してから、"
                             "consolidator report を実行し直してください。"),
+    # The desk draws the PDF and the Word file after its 集約 has answered
+    # (consolidator.jobs.drawing): what went wrong there, said on its 集約 page.
+    "published-drawing-failed": (W, "公表資料({file})を作れませんでした({detail})。HTML・CSV・Excel の公表資料は書き出しました。",
+                                 "もう一度「集約する」を押してください。同じメッセージが続くときは、このメッセージをツールの担当者に伝えてください。"),
+    "published-drawing-busy": (W, "公表資料({file})を作りましたが、ほかの処理が output フォルダを使い続けていたため置けませんでした。"
+                                  "HTML・CSV・Excel の公表資料は書き出しました。",
+                               "ほかの処理が終わってから、もう一度「集約する」を押してください。"),
 }
 
 # The Word form (令和N年度_実施状況報告.docx): what only it needs.

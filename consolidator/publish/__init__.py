@@ -50,9 +50,29 @@ class Published:
     # A form that could not be drawn here (its engine not installed, no font with the
     # characters it needs), with what to do: the other forms are written all the same.
     skipped: list[Finding] = field(default_factory=list)
+    # The slow forms still to draw (``write_published(later=True)``, the desk); None: none.
+    pending: Pending | None = None
+
+
+@dataclass
+class Pending:
+    """The slow forms of a published report still to draw: the folder and year they go to,
+    the document they are drawn from, the digest of its inputs (the output cache's) and the
+    quick forms already written from it (as written: beside a file held open)."""
+
+    folder: Path
+    year: int
+    document: Document
+    digest: str
+    files: list[Path]
+    # Size and time of last change of each of ``files`` as written: when one of them is no
+    # longer so, another run wrote the report since, and what is drawn is not placed.
+    stamps: list[tuple[int, int] | None] = field(default_factory=list)
 
 
 PUBLISHED_KINDS = ("html", "pdf", "docx", "csv", "xlsx")
+QUICK_KINDS = ("html", "csv", "xlsx")  # written at once, even by the desk's 集約
+SLOW_KINDS = ("pdf", "docx")  # python-docx and Typst: most of a report's time
 
 
 def publish_folder(out_dir: Path) -> Path:
@@ -69,14 +89,20 @@ def published_name(kind: str, year: int) -> str:
     return fill(OPEN_DATA_NAME, year=wareki(year), ext=kind)
 
 
-def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None = None
-                    ) -> Published:
+def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None = None,
+                    *, later: bool = False) -> Published:
     """Write the published report of ``c`` into ``out_dir/公表/``: the HTML, the open data
     (CSV, xlsx), the PDF and the Word file, each atomically; the secretariat's page file is
     read (created with guidance when missing, never overwritten). A form whose engine (or,
     for the PDF, a Japanese font) is missing is left out, said in ``skipped``. ``outputs``:
     the output cache; when the document and the open data are those the files in place were
-    written from, and the files are still as written, they are left as they are."""
+    written from, and the files are still as written, they are left as they are.
+
+    ``later`` (the desk): only the quick forms (:data:`QUICK_KINDS`) are written here; the
+    slow ones (:data:`SLOW_KINDS`) are left to draw, said in :attr:`Published.pending`
+    (:func:`draw_slow_forms` draws them, :func:`record_published` records the whole report
+    in the output cache once they are in place). Until then the output cache does not hold
+    the report as written."""
     from consolidator.publish.html import write_html
     from consolidator.publish.model import build_document
     from consolidator.publish.open_data import (
@@ -85,7 +111,6 @@ def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None 
         write_open_data_xlsx,
     )
     from consolidator.publish.pages import load_pages
-    from consolidator.publish.word import docx_engine, write_docx
 
     folder = publish_folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,19 +124,58 @@ def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None 
         write_open_data_csv(output_path(folder, published_name("csv", c.year)), rows),
         write_open_data_xlsx(output_path(folder, published_name("xlsx", c.year)), rows),
     ]
-    from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
-
-    pdf, skipped = write_pdf(output_path(folder, published_name("pdf", c.year)), doc)
-    files += [pdf] if pdf is not None else []
-    if docx_engine() is None:
-        skipped.append(make("docx-engine-missing", file=published_name("docx", c.year)))
-    else:
-        files.append(write_docx(output_path(folder, published_name("docx", c.year)), doc))
-    if outputs is not None:  # kept only when every form was written, each under its name
-        meant = {output_path(folder, published_name(kind, c.year))
-                 for kind in ("html", "csv", "xlsx", "pdf", "docx")}
-        if not skipped and set(files) == meant:
-            outputs.wrote("published", digest, files)
-        else:
-            outputs.forget("published")
+    if later:
+        if outputs is not None:
+            outputs.forget("published")  # recorded once every form is in place
+        return Published(folder, files, doc,
+                         pending=Pending(folder, c.year, doc, digest, files, file_stamps(files)))
+    drawn, skipped = draw_slow_forms(folder, doc, c.year)
+    files += drawn
+    if outputs is not None:
+        record_published(outputs, Pending(folder, c.year, doc, digest, files[:3]), drawn,
+                         skipped)
     return Published(folder, files, doc, skipped)
+
+
+def file_stamps(files: list[Path]) -> list[tuple[int, int] | None]:
+    """Size and time of last change of each file (None: not there)."""
+    found: list[tuple[int, int] | None] = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            found.append(None)
+            continue
+        found.append((st.st_size, st.st_mtime_ns))
+    return found
+
+
+def draw_slow_forms(folder: Path, doc: Document, year: int) -> tuple[list[Path], list[Finding]]:
+    """Draw the slow forms of ``doc`` (:data:`SLOW_KINDS`: the PDF, then the Word file) into
+    ``folder`` under their names, each atomically: (the files written, the findings of a
+    form not drawn). The same call whether the report is written at once (``report``) or
+    the forms are drawn later in a child process (the desk's 集約)."""
+    from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
+    from consolidator.publish.word import docx_engine, write_docx
+
+    pdf, skipped = write_pdf(output_path(folder, published_name("pdf", year)), doc)
+    files = [pdf] if pdf is not None else []
+    if docx_engine() is None:
+        skipped.append(make("docx-engine-missing", file=published_name("docx", year)))
+    else:
+        files.append(write_docx(output_path(folder, published_name("docx", year)), doc))
+    return files, skipped
+
+
+def record_published(outputs: OutputCache, pending: Pending, drawn: list[Path],
+                     skipped: list[Finding]) -> None:
+    """Record the published report in the output cache when every form was written, each
+    under its name (the quick ones in ``pending``, the slow ones ``drawn``); else forget it
+    (the next run draws it again)."""
+    folder, year = pending.folder, pending.year
+    meant = {output_path(folder, published_name(kind, year)) for kind in PUBLISHED_KINDS}
+    files = [*pending.files, *drawn]
+    if not skipped and set(files) == meant:
+        outputs.wrote("published", pending.digest, files)
+    else:
+        outputs.forget("published")

@@ -33,9 +33,12 @@ TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validat
 
 
 def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS,
-                year: int = 2022) -> tuple[Any, Workspace]:
-    """A test client of a desk on ``project`` (its key already a cookie), and its workspace."""
-    workspace = Workspace(Project(project, catalog, year), limits)
+                year: int = 2022, draw: Any = None) -> tuple[Any, Workspace]:
+    """A test client of a desk on ``project`` (its key already a cookie), and its workspace;
+    ``draw``: what the child drawing the published report's PDF and Word file runs
+    (:mod:`helpers.drawing`; default the real drawing)."""
+    workspace = Workspace(Project(project, catalog, year), limits,
+                          **({} if draw is None else {"draw": draw}))
     app = create_app(workspace, GUARD)
     client = app.test_client()
     client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1", path=f"{PAGES_ROOT}/")
@@ -120,5 +123,5 @@ def serving(desk: Any) -> Iterator[None]:
     finally:
         stopping.set()
         desk.server.task_dispatcher.shutdown()
-        desk.server.close()
+        desk.close()
         thread.join(10)

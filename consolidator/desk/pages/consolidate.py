@@ -1,6 +1,8 @@
 """集約: ``consolidate`` on the project folder — its progress polled by the page while it runs
-(:mod:`consolidator.desk.progress`) — then the master, the log
-and next year's catalog to download, and the 概要 figures (判定 per basic goal) on the page;
+(:mod:`consolidator.desk.progress`) — then the master, the log, next year's catalog and the
+published report to download (its PDF and Word file said to be in the making while they are
+drawn after the run, :mod:`consolidator.jobs.drawing`), and the 概要 figures (判定 per basic
+goal) on the page;
 次の年度へ (``next-year``, confirmed on the page, and ``--force`` as a second box) and its
 元に戻す (``next-year --undo``)."""
 
@@ -8,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
 
 from consolidator.desk.pages.downloads import send
-from consolidator.desk.workspace import Workspace
+from consolidator.desk.workspace import DOWNLOAD_WAIT_S, Workspace
 from consolidator.findings import ERROR, WARNING
 from consolidator.japanese_values import wareki
 from consolidator.jobs.next_year import YearStep, archive_name, undo_record
 from consolidator.messages import MASTER_TEXT, fill
+from consolidator.messages.desk import DESK_TEXT
 from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.messages.outputs import JUDGEMENT_TEXT
 from consolidator.publish import PUBLISHED_KINDS
@@ -47,10 +50,7 @@ def blueprint(workspace: Workspace) -> Blueprint:
             master=workspace.project.servable(workspace.project.master()) is not None,
             log=workspace.project.servable(workspace.project.log()) is not None,
             next_plan=workspace.project.servable(workspace.project.next_plan()) is not None,
-            published=[kind for kind in PUBLISHED_KINDS
-                       if workspace.project.servable(workspace.project.published(kind))
-                       is not None],
-            **_year_step(workspace))
+            **_published(workspace), **_year_step(workspace))
 
     @bp.post("/consolidate")
     def run() -> Any:
@@ -89,7 +89,20 @@ def blueprint(workspace: Workspace) -> Blueprint:
 
     @bp.get("/download/published/<kind>")
     def published(kind: str) -> Any:
-        """A form of the published report: only one of the fixed kinds, by a fixed name."""
+        """A form of the published report: only one of the fixed kinds, by a fixed name. A
+        form being drawn is waited for a while (then said to be still in the making); one
+        the last drawing did not give is not handed out as if it were new."""
+        if kind in workspace.drawing().drawing:
+            workspace.drawings.wait(DOWNLOAD_WAIT_S)
+        view = workspace.drawing()
+        if kind in view.drawing:
+            text = fill(DESK_TEXT["published-drawing-download"],
+                        form=DESK_TEXT.get(f"download-published-{kind}", kind))
+            page = render_template("message.html", heading=DESK_TEXT["published-drawing-heading"],
+                                   text=text, active="consolidate")
+            return page, 503, {"Retry-After": "5"}
+        if kind in view.failed:
+            abort(404)
         return send(workspace.project, workspace.project.published(kind))
 
     @bp.get("/download/next-plan")
@@ -97,6 +110,23 @@ def blueprint(workspace: Workspace) -> Blueprint:
         return send(workspace.project, workspace.project.next_plan())
 
     return bp
+
+
+def _published(workspace: Workspace) -> dict[str, Any]:
+    """The forms of the published report on the page: each kind with its state — ``ready``
+    (its link), ``drawing`` (being drawn after 集約: said so, no link to an older file),
+    ``failed`` (the last drawing did not give it) — and the findings of its drawing."""
+    view, project = workspace.drawing(), workspace.project
+    shown = []
+    for kind in PUBLISHED_KINDS:
+        if kind in view.drawing:
+            shown.append((kind, "drawing"))
+        elif kind in view.failed:
+            shown.append((kind, "failed"))
+        elif project.servable(project.published(kind)) is not None:
+            shown.append((kind, "ready"))
+    return {"published": shown, "drawing": bool(view.drawing),
+            "published_findings": view.findings}
 
 
 def _year_step(workspace: Workspace) -> dict[str, Any]:
