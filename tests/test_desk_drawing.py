@@ -29,7 +29,7 @@ from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.plan.catalog import Catalog
 from helpers import drawing
-from helpers.desk import desk_client, download, page, post, upload
+from helpers.desk import BASE, desk_client, download, page, post, upload
 from helpers.filling import submit_all
 
 YEAR = 2022
@@ -86,6 +86,12 @@ def _state(html: str) -> dict[str, str]:
     return found
 
 
+def _progress(client: Any) -> dict[str, Any]:
+    done = client.get("/consolidate/progress", base_url=BASE)
+    assert done.status_code == 200
+    return dict(done.get_json())
+
+
 def _same_form(a: Path, b: Path) -> bool:
     """The same file but for the time it was written (a Word file's docProps/core.xml; a
     PDF's dates and the IDs Typst makes from them)."""
@@ -122,9 +128,14 @@ def test_consolidate_answers_before_the_word_and_pdf_exist_and_they_appear_after
     assert _state(html) == {"html": "ready", "csv": "ready", "xlsx": "ready",
                             "pdf": "drawing", "docx": "drawing"}
     assert fill(DESK_TEXT["published-drawing"], form=DESK_TEXT["download-published-pdf"]) in html
+    assert "data-drawing-poll=" in html  # desk.js shows the page again once they are done
+    assert _progress(client)["drawing"] is True
     gate.touch()
     assert workspace.drawings.wait(WAIT_S)
-    assert _state(page(client, "/consolidate")) == dict.fromkeys(PUBLISHED, "ready")
+    assert _progress(client)["drawing"] is False
+    html = page(client, "/consolidate")
+    assert _state(html) == dict.fromkeys(PUBLISHED, "ready")
+    assert "data-drawing-poll=" not in html
     for kind, name in PUBLISHED.items():
         status, data, _ = download(client, f"/download/published/{kind}")
         assert status == 200 and data == (published / name).read_bytes(), kind
@@ -166,11 +177,25 @@ def test_a_failure_of_the_drawing_is_said_on_the_page(
     assert 'data-testid="published-findings"' in html
     assert html.count('data-code="published-drawing-failed"') == 2
     assert PUBLISHED["pdf"] in html and PUBLISHED["docx"] in html
-    assert ("typst stopped" if draw is drawing.failing else "exit code 3") in html
+    for kind in SLOW:
+        assert (f"{kind} stopped" if draw is drawing.failing else "exit code 3") in html
     for kind in SLOW:
         assert download(client, f"/download/published/{kind}")[0] == 404
         assert not (published / PUBLISHED[kind]).exists()
     assert not list(published.glob(LEFTOVER_PREFIX + "*"))  # what it began is removed
+
+
+def test_a_form_whose_drawing_fails_is_said_and_the_other_is_placed(
+        tmp_path: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    client, workspace, published = _desk(tmp_path, mini_catalog, filled, drawing.word_failing)
+    assert post(client, "/consolidate").status_code == 302
+    assert workspace.drawings.wait(WAIT_S)
+    html = page(client, "/consolidate")
+    assert _state(html)["pdf"] == "ready" and _state(html)["docx"] == "not-drawn"
+    assert html.count('data-code="published-drawing-failed"') == 1
+    assert "python-docx stopped" in html
+    assert (published / PUBLISHED["pdf"]).is_file()
+    assert not (published / PUBLISHED["docx"]).exists()
 
 
 @pytest.mark.slow

@@ -2,21 +2,21 @@
 for a program that stays running (the desk): its 集約 answers once the master, the logs, the
 department files and the quick forms are written.
 
-One drawing at a time, in a child process (the fork server's on Linux, a spawned interpreter
-elsewhere, as :mod:`consolidator.safety.isolation` chooses): Typst keeps a few hundred MiB
-after compiling, which the child gives back when it ends. The child draws
-(:func:`~consolidator.publish.draw_slow_forms`, the very call ``report`` makes) into a
-temporary folder of its own inside ``公表/`` (``.consolidator-drawing-<random>``, which the
-output folder's lock leaves alone); the parent then puts each file in place by one rename,
-holding the caller's lock and the output folder's, and records the report in the output
-cache (:func:`~consolidator.jobs.publishing.place_drawn`).
+One drawing at a time, each form in a child process of its own, both at once (the fork
+server's on Linux, a spawned interpreter elsewhere, as :mod:`consolidator.safety.isolation`
+chooses): Typst keeps a few hundred MiB after compiling, which the child gives back when it
+ends. The children draw (:func:`~consolidator.publish.draw_slow_forms`, the very call
+``report`` makes) into a temporary folder inside ``公表/`` (``.consolidator-drawing-<random>``,
+which the output folder's lock leaves alone); the parent then puts each file in place by one
+rename, holding the caller's lock and the output folder's, and records the report in the
+output cache (:func:`~consolidator.jobs.publishing.place_drawn`).
 
-- A newer drawing supersedes the running one: its child is ended, its folder removed, nothing
-  of it placed. A drawing of the same document goes on (only the quick forms it is placed
+- A newer drawing supersedes the running one: its children are ended, its folder removed,
+  nothing of it placed. A drawing of the same document goes on (only the quick forms it is placed
   beside are the newer ones).
 - What is drawn is placed only when the quick forms are still as written with it (another
   run, e.g. ``consolidator report``, may have written the report since).
-- A failure (the child raised, crashed or was killed; a file that could not be placed; the
+- A failure (a child raised, crashed or was killed; a file that could not be placed; the
   output folder held by another run for longer than :data:`PLACE_WAIT_S`) is a finding per
   form not drawn (``published-drawing-failed``, ``published-drawing-busy``), kept in
   :meth:`Drawings.view` for the pages, with the findings of a form skipped (no Typst, no
@@ -49,7 +49,9 @@ LEFTOVER_PREFIX = ".consolidator-drawing-"
 PLACE_WAIT_S = 120.0  # how long the drawn forms wait for another run to free the output folder
 _POLL_S = 0.05
 
-Task = Callable[[Path, Document, int], tuple[list[Path], list[Finding]]]
+Task = Callable[[Path, Document, int, tuple[str, ...]], tuple[list[Path], list[Finding]]]
+# What one child gave: (the files drawn, the findings of a form skipped), or why it failed.
+Outcome = tuple[list[Path], list[Finding]] | str
 
 
 @dataclass
@@ -69,7 +71,7 @@ class _Job:
     state: Path | None
     folder: Path  # the child's temporary folder
     cancelled: bool = False
-    process: Any = None
+    processes: list[Any] = field(default_factory=list)
 
 
 class Drawings:
@@ -140,8 +142,9 @@ class Drawings:
         if job is None:
             return
         job.cancelled = True
-        if job.process is not None and job.process.is_alive():
-            job.process.kill()
+        for process in job.processes:
+            if process.is_alive():
+                process.kill()
         self._job = None
         self._cond.notify_all()
 
@@ -151,72 +154,67 @@ class Drawings:
                 thread.join(timeout)
 
     def _run(self, job: _Job) -> None:
-        names = [published_name(kind, job.pending.year) for kind in SLOW_KINDS]
+        names = dict(zip(SLOW_KINDS, (published_name(k, job.pending.year) for k in SLOW_KINDS),
+                         strict=True))
         findings: list[Finding] = []
         given: set[str] = set()  # the forms drawn and placed
         try:
-            outcome = self._draw(job)
-            if outcome is None:
+            outcomes = self._draw(job)
+            if outcomes is None:
                 return  # superseded
-            if isinstance(outcome, str):
-                findings = [make("published-drawing-failed", file=name, detail=outcome)
-                            for name in names]
-                return
-            drawn, skipped = outcome
-            findings = list(skipped)
-            placed = self._place(job, drawn, skipped)
+            drawn: list[Path] = []
+            for kind, outcome in outcomes.items():
+                if isinstance(outcome, str):
+                    findings.append(make("published-drawing-failed", file=names[kind],
+                                         detail=outcome))
+                else:
+                    drawn += outcome[0]
+                    findings += outcome[1]
+            placed = self._place(job, drawn, findings)
             if placed is None:  # superseded, or another run wrote the report since: its
-                given = set(names)  # forms are the ones in place
+                given = set(names.values())  # forms are the ones in place
             else:
                 given = {p.name for p in drawn}
         except OutputBusy:
-            findings = [make("published-drawing-busy", file=name) for name in names]
+            findings = [make("published-drawing-busy", file=name) for name in names.values()]
         except Exception as exc:  # noqa: BLE001 - said on the page, never silent
             findings = [make("published-drawing-failed", file=name,
-                             detail=f"{type(exc).__name__}: {exc}") for name in names]
+                             detail=f"{type(exc).__name__}: {exc}") for name in names.values()]
         finally:
             shutil.rmtree(job.folder, ignore_errors=True)
             with self._cond:
                 if self._job is job:
-                    failed = tuple(kind for kind, name in zip(SLOW_KINDS, names, strict=True)
-                                   if name not in given)
+                    failed = tuple(kind for kind, name in names.items() if name not in given)
                     self._view = DrawingView((), failed, findings)
                     self._job = None
                     self._cond.notify_all()
 
-    def _draw(self, job: _Job) -> tuple[list[Path], list[Finding]] | str | None:
-        """The child's outcome: the files drawn and the findings of a form skipped; a text
-        saying why it failed; None when superseded."""
+    def _draw(self, job: _Job) -> dict[str, Outcome] | None:
+        """Each slow form drawn in a child of its own, at the same time (the PDF and the
+        Word file take about as long; a machine with two cores draws both in the time of
+        one): what each gave; None when superseded."""
         ctx: Any = mp.get_context("spawn" if portable_mode() else "forkserver")
-        receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_child, daemon=True, name="published-drawing",
-                              args=(send, self._task, str(job.folder), job.pending.document,
-                                    job.pending.year))
-        with self._cond:
-            if job.cancelled:
-                return None
-            job.process = process
-            process.start()
-        send.close()
+        children = []
         try:
-            result: Any = None
-            while process.is_alive() or receive.poll():
-                if wait([receive, process.sentinel]) and receive.poll():
-                    try:
-                        result = receive.recv()
-                    except EOFError:
-                        pass
-                    break
-            process.join()
+            with self._cond:
+                if job.cancelled:
+                    return None
+                for kind in SLOW_KINDS:
+                    receive, send = ctx.Pipe(duplex=False)
+                    process = ctx.Process(target=_child, daemon=True,
+                                          name=f"published-drawing-{kind}",
+                                          args=(send, self._task, str(job.folder),
+                                                job.pending.document, job.pending.year,
+                                                (kind,)))
+                    children.append((kind, process, receive))
+                    job.processes.append(process)
+                    process.start()
+                    send.close()
+            outcomes = {kind: _outcome(process, receive) for kind, process, receive in children}
         finally:
-            receive.close()
-        if job.cancelled:
-            return None
-        if result is None:
-            return f"exit code {process.exitcode}"
-        if result[0] == "failed":
-            return str(result[1])
-        return [job.folder / name for name in result[1]], list(result[2])
+            for _kind, _process, receive in children:
+                receive.close()
+        return None if job.cancelled else outcomes
 
     def _place(self, job: _Job, drawn: list[Path], skipped: list[Finding]) -> list[Path] | None:
         """Put ``drawn`` in place holding the program's lock and the output folder's, waiting
@@ -242,11 +240,32 @@ class Drawings:
             time.sleep(_POLL_S)
 
 
-def _child(send: Connection, task: Task, folder: str, doc: Document, year: int) -> None:
-    """In the child: draw, then send back ("ok", names, findings) or ("failed", why)."""
+def _outcome(process: Any, receive: Connection) -> Outcome:
+    """What a child sent once it is done, or why it sent nothing (its exit code)."""
+    result: Any = None
+    while process.is_alive() or receive.poll():
+        if wait([receive, process.sentinel]) and receive.poll():
+            try:
+                result = receive.recv()
+            except EOFError:
+                pass
+            break
+    process.join()
+    if result is None:
+        return f"exit code {process.exitcode}"
+    if result[0] == "failed":
+        return str(result[1])
+    folder = Path(result[3])
+    return [folder / name for name in result[1]], list(result[2])
+
+
+def _child(send: Connection, task: Task, folder: str, doc: Document, year: int,
+           kinds: tuple[str, ...]) -> None:
+    """In the child: draw ``kinds``, then send back ("ok", names, findings, folder) or
+    ("failed", why)."""
     try:
-        files, skipped = task(Path(folder), doc, year)
-        send.send(("ok", [p.name for p in files], skipped))
+        files, skipped = task(Path(folder), doc, year, kinds)
+        send.send(("ok", [p.name for p in files], skipped, folder))
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which says it
         send.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:

@@ -150,20 +150,26 @@ def file_stamps(files: list[Path]) -> list[tuple[int, int] | None]:
     return found
 
 
-def draw_slow_forms(folder: Path, doc: Document, year: int) -> tuple[list[Path], list[Finding]]:
-    """Draw the slow forms of ``doc`` (:data:`SLOW_KINDS`: the PDF, then the Word file) into
-    ``folder`` under their names, each atomically: (the files written, the findings of a
-    form not drawn). The same call whether the report is written at once (``report``) or
-    the forms are drawn later in a child process (the desk's 集約)."""
-    from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
-    from consolidator.publish.word import docx_engine, write_docx
+def draw_slow_forms(folder: Path, doc: Document, year: int,
+                    kinds: tuple[str, ...] = SLOW_KINDS) -> tuple[list[Path], list[Finding]]:
+    """Draw the slow forms of ``doc`` (``kinds`` of :data:`SLOW_KINDS`: the PDF, then the Word
+    file) into ``folder`` under their names, each atomically: (the files written, the findings
+    of a form not drawn). The same call whether the report is written at once (``report``)
+    or each form is drawn later in a child process of its own (the desk's 集約)."""
+    files: list[Path] = []
+    skipped: list[Finding] = []
+    if "pdf" in kinds:
+        from consolidator.publish.pdf import write_pdf  # typst: imported only when writing
 
-    pdf, skipped = write_pdf(output_path(folder, published_name("pdf", year)), doc)
-    files = [pdf] if pdf is not None else []
-    if docx_engine() is None:
-        skipped.append(make("docx-engine-missing", file=published_name("docx", year)))
-    else:
-        files.append(write_docx(output_path(folder, published_name("docx", year)), doc))
+        pdf, skipped = write_pdf(output_path(folder, published_name("pdf", year)), doc)
+        files += [pdf] if pdf is not None else []
+    if "docx" in kinds:
+        from consolidator.publish.word import docx_engine, write_docx
+
+        if docx_engine() is None:
+            skipped.append(make("docx-engine-missing", file=published_name("docx", year)))
+        else:
+            files.append(write_docx(output_path(folder, published_name("docx", year)), doc))
     return files, skipped
 
 

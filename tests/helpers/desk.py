@@ -27,6 +27,9 @@ FORM = "f" * 43  # the form's key, in the desk's pages
 
 
 GUARD = Guard(TOKEN, PORT, PAGES_ROOT, FORM)
+# Every workspace desk_client made: closed after each test (tests/conftest.py), so that no
+# drawing of the published report goes on into the next test.
+OPENED: list[Workspace] = []
 # A command, an option or a command name, as a terminal would want it typed: no page says one.
 TERMINAL = re.compile(r"consolidator |--[a-z]|pip install|(?<![A-Za-z_])(validate|consolidate|"
                       r"generate|diff|status|accept|remind|report|export|import|desk)(?![A-Za-z_])")
@@ -39,6 +42,7 @@ def desk_client(project: Path, catalog: Catalog, limits: Limits = DEFAULT_LIMITS
     (:mod:`helpers.drawing`; default the real drawing)."""
     workspace = Workspace(Project(project, catalog, year), limits,
                           **({} if draw is None else {"draw": draw}))
+    OPENED.append(workspace)
     app = create_app(workspace, GUARD)
     client = app.test_client()
     client.set_cookie(f"desk-{PORT}", TOKEN, domain="127.0.0.1", path=f"{PAGES_ROOT}/")

@@ -16,24 +16,35 @@ from consolidator.publish.model import Document
 GATE_WAIT_S = 60.0  # a gate never opened: the child gives up (the test has failed by then)
 
 
-def gated(gate: str, folder: Path, doc: Document, year: int
+def gated(gate: str, folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
           ) -> tuple[list[Path], list[Finding]]:
     """The real drawing, once the file ``gate`` exists; ``gate + ".started"`` is written when
-    the child begins (so a test knows it runs)."""
-    Path(gate + ".started").write_text(str(os.getpid()), encoding="utf-8")
+    the child drawing the PDF begins (so a test knows it runs)."""
+    if "pdf" in kinds:
+        Path(gate + ".started").write_text(str(os.getpid()), encoding="utf-8")
     deadline = time.monotonic() + GATE_WAIT_S
     while not Path(gate).exists() and time.monotonic() < deadline:
         time.sleep(0.005)
-    return draw_slow_forms(folder, doc, year)
+    return draw_slow_forms(folder, doc, year, kinds)
 
 
-def failing(folder: Path, doc: Document, year: int) -> tuple[list[Path], list[Finding]]:
+def failing(folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
+            ) -> tuple[list[Path], list[Finding]]:
     """A drawing that fails half-way, a file begun in its folder."""
-    (folder / "half-written.pdf").write_bytes(b"%PDF-1.7\n")
-    raise RuntimeError("typst stopped")
+    (folder / f"half-written.{kinds[0]}").write_bytes(b"%PDF-1.7\n")
+    raise RuntimeError(f"{kinds[0]} stopped")
 
 
-def crashing(folder: Path, doc: Document, year: int) -> tuple[list[Path], list[Finding]]:
+def crashing(folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
+             ) -> tuple[list[Path], list[Finding]]:
     """A child that dies without a word (as a native crash or the system's OOM killer)."""
-    (folder / "half-written.docx").write_bytes(b"PK")
+    (folder / f"half-written.{kinds[0]}").write_bytes(b"PK")
     os._exit(3)
+
+
+def word_failing(folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
+                 ) -> tuple[list[Path], list[Finding]]:
+    """The real PDF; the Word file fails."""
+    if "docx" in kinds:
+        raise RuntimeError("python-docx stopped")
+    return draw_slow_forms(folder, doc, year, kinds)

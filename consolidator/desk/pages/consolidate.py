@@ -75,9 +75,11 @@ def blueprint(workspace: Workspace) -> Blueprint:
     @bp.get("/consolidate/progress")
     def progress() -> Any:
         """How far the running consolidation is: ``{"running", "done", "total"}`` (total
-        null while consolidate does not report it)."""
+        null while consolidate does not report it), and ``drawing``: whether the published
+        report's PDF or Word file is still being drawn after it."""
         state = workspace.progress.snapshot()
-        return jsonify(running=state.running, done=state.done, total=state.total)
+        return jsonify(running=state.running, done=state.done, total=state.total,
+                       drawing=bool(workspace.drawing().drawing))
 
     @bp.get("/download/master")
     def master() -> Any:

@@ -40,6 +40,21 @@
     window.setTimeout(ask, 300);
   }
 
+  // After 集約 the published report's PDF and Word file are drawn in the background: while
+  // the page says they are being made, ask the desk every second, and show the page again
+  // (with their links) once they are done. Without this script the page says to reload it.
+  document.querySelectorAll("[data-drawing-poll]").forEach(function (list) {
+    function ask() {
+      fetch(list.getAttribute("data-drawing-poll"), {credentials: "same-origin", cache: "no-store"})
+        .then(function (r) { return r.json(); })
+        .then(function (state) {
+          if (state.drawing === false) { window.location.reload(); } else { window.setTimeout(ask, 1000); }
+        })
+        .catch(function () { window.setTimeout(ask, 3000); });
+    }
+    window.setTimeout(ask, 1000);
+  });
+
   // The request's body is the files and, per file, a part's headers (its name, its type):
   // counted generously, so that a selection this lets through is not over the limit.
   var PART_BYTES = 1024;
