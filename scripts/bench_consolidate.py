@@ -108,8 +108,9 @@ def filled_17(folder: Path) -> list[Path]:
     return out
 
 
-def variant(src: bytes, k: int) -> bytes:
-    """Copy ``k`` of a filled workbook: its texts say which copy it is, its numbers differ."""
+def variant(src: bytes, k: int, twelve: int | None = None) -> bytes:
+    """Copy ``k`` of a filled workbook: its texts say which copy it is, its numbers differ
+    (each value 12 is ``twelve``, default ``12 + k % 7``)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(src)) as zin, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -117,7 +118,8 @@ def variant(src: bytes, k: int) -> bytes:
             data = zin.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 data = data.replace(STATUS_TEXT.encode(), f"{STATUS_TEXT}[{k}]".encode())
-                data = re.sub(rb"<v>12</v>", f"<v>{12 + k % 7}</v>".encode(), data)
+                data = re.sub(rb"<v>12</v>", f"<v>{12 + k % 7 if twelve is None else twelve}</v>"
+                              .encode(), data)
             zout.writestr(info, data)
     return out.getvalue()
 
@@ -413,7 +415,7 @@ def desk(work: Path, filled: list[Path], repeat: int) -> list[str]:
 
     # The departments whose file holds a 12 to change: each upload changes the published
     # report (the filled texts are not STATUS_TEXT, so variant() leaves most files as they were).
-    changing = [p for p in filled if _bumped(p.read_bytes(), 0) != _bumped(p.read_bytes(), 1)]
+    changing = [p for p in filled if _holds_twelve(p.read_bytes())]
     same, upload, after, drawn = [], [], [], []
     try:
         for k in range(1, repeat + 1):
@@ -421,7 +423,7 @@ def desk(work: Path, filled: list[Path], repeat: int) -> list[str]:
             assert not background or not workspace.drawing().drawing, "drawn again"
             source = changing[k % len(changing)]
             sent = Upload(f"再送{k}_{source.name}",
-                          io.BytesIO(_bumped(source.read_bytes(), k)))
+                          io.BytesIO(variant(source.read_bytes(), k, twelve=100 + k)))
             upload.append(timed(lambda sent=sent: workspace.upload([sent])))
             start = time.perf_counter()
             workspace.consolidate()
@@ -442,17 +444,10 @@ def desk(work: Path, filled: list[Path], repeat: int) -> list[str]:
             f"集約 after it {_runs(after)}; drawn {_runs(drawn)}"]
 
 
-def _bumped(src: bytes, k: int) -> bytes:
-    """A filled workbook whose values 12 are now ``100 + k`` (k = 0: as it was, rewritten)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(src)) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if k and info.filename.startswith("xl/worksheets/"):
-                data = data.replace(b"<v>12</v>", f"<v>{100 + k}</v>".encode())
-            zout.writestr(info, data)
-    return out.getvalue()
+def _holds_twelve(src: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(src)) as z:
+        return any(b"<v>12</v>" in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/"))
 
 
 def _runs(times: list[float]) -> str:
