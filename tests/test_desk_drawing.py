@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -24,6 +25,7 @@ import pytest
 from consolidator.desk.pages import consolidate as consolidate_page
 from consolidator.desk.workspace import Workspace
 from consolidator.jobs.drawing import LEFTOVER_PREFIX
+from consolidator.jobs.next_year import archive_name
 from consolidator.jobs.publishing import run_report
 from consolidator.messages import fill
 from consolidator.messages.desk import DESK_TEXT
@@ -285,3 +287,21 @@ def test_the_desks_end_stops_a_drawing_and_leaves_nothing_half_written(
     (left / PUBLISHED["pdf"]).write_bytes(b"%PDF half")
     Workspace(workspace.project).tidy()
     assert not left.exists()
+
+
+@pytest.mark.slow
+def test_next_year_waits_for_the_drawing_so_the_year_moves_whole(
+        tmp_path: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    gate, draw = _gate(tmp_path)
+    client, workspace, _published = _desk(tmp_path, mini_catalog, filled, draw)
+    assert post(client, "/consolidate").status_code == 302
+    opening = threading.Timer(0.2, gate.touch)
+    opening.start()
+    try:
+        assert post(client, "/next-year", {"confirm": "1"}).status_code == 302
+    finally:
+        opening.join()
+    assert workspace.last_year_step is not None and workspace.last_year_step.done
+    archived = tmp_path / "project" / archive_name(YEAR) / "output" / "公表"
+    assert sorted(p.name for p in archived.iterdir()) == sorted(
+        [*PUBLISHED.values(), "公表ページ.txt"])

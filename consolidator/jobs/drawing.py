@@ -102,7 +102,14 @@ class Drawings:
                 job.pending = pending
                 return
             self._cancel()
-            folder = Path(tempfile.mkdtemp(prefix=LEFTOVER_PREFIX, dir=pending.folder))
+            try:
+                folder = Path(tempfile.mkdtemp(prefix=LEFTOVER_PREFIX, dir=pending.folder))
+            except OSError as exc:  # the disk full, no right to write: said, not drawn
+                self._view = DrawingView((), SLOW_KINDS, [
+                    make("published-drawing-failed", file=published_name(kind, pending.year),
+                         detail=f"{type(exc).__name__}: {exc.strerror or exc}")
+                    for kind in SLOW_KINDS])
+                return
             job = self._job = _Job(pending, out_dir, state, folder)
             self._view = DrawingView(drawing=SLOW_KINDS)
             thread = threading.Thread(target=self._run, args=(job,), daemon=True,
@@ -124,8 +131,8 @@ class Drawings:
         """End the running drawing (its child, its folder); nothing of it is placed, and its
         forms are no longer said to be drawn."""
         with self._cond:
-            self._cancel()
-            self._view = DrawingView()
+            if self._cancel():
+                self._view = DrawingView()
         self._join(5.0)
 
     def close(self, timeout: float) -> None:
@@ -137,16 +144,17 @@ class Drawings:
         self.stop()
 
     # ---- the drawing thread ----------------------------------------------------------------
-    def _cancel(self) -> None:  # holding self._cond
+    def _cancel(self) -> bool:  # holding self._cond; whether a drawing was running
         job = self._job
         if job is None:
-            return
+            return False
         job.cancelled = True
         for process in job.processes:
             if process.is_alive():
                 process.kill()
         self._job = None
         self._cond.notify_all()
+        return True
 
     def _join(self, timeout: float) -> None:
         for thread in list(self._threads):
