@@ -15,7 +15,9 @@
 The PDF and Word engines are the ``report`` extra: without one, its file is skipped with a
 finding in :attr:`Published.skipped` and the other forms are written.
 
-:func:`write_published` writes them all under ``<out>/公表/``.
+:func:`write_published` writes them all under ``<out>/公表/``; for the desk (``later``) only
+the quick forms, the slow ones (:func:`draw_slow_forms`) drawn afterwards in child processes
+(:mod:`consolidator.jobs.drawing`) and recorded with :func:`record_published`.
 """
 
 from __future__ import annotations
