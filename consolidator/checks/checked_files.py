@@ -33,7 +33,7 @@ from consolidator.cache.store import ResultCache
 from consolidator.checks import CHILD_TASKS
 from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
-from consolidator.reading.intake import Candidate
+from consolidator.reading.discovery import Candidate
 from consolidator.safety.isolation import outcome_finding, run_isolated, start_early
 from consolidator.safety.package import Package, read_package
 from consolidator.submission import Submission
@@ -50,10 +50,14 @@ FILES_PER_CHILD = 500
 
 def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
                 workers: int | None = None, cache: ResultCache | None = None,
-                progress: Progress | None = None) -> list[Submission]:
+                progress: Progress | None = None, *, mtimes: dict[str, float] | None = None,
+                digests: dict[str, str] | None = None) -> list[Submission]:
     """The :class:`Submission` of every candidate, in no particular order (see the module).
-    Nothing here raises for a file: what cannot be read or checked is a finding."""
-    run = _Run(len(candidates), cache, progress)
+    Nothing here raises for a file: what cannot be read or checked is a finding.
+    ``mtimes``: each file's time of last change as the folder was listed (else read after
+    the file); ``digests``: the SHA-256 of files already hashed in this run, looked up in
+    the cache without reading them again."""
+    run = _Run(len(candidates), cache, progress, mtimes or {}, digests or {})
     run.tick(0)
     if not candidates:
         return []
@@ -63,7 +67,7 @@ def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits
         share_texts(sub)
         if record is not None and cache is not None and item.package is not None:
             cache.put(item.package.sha256, item.display, record)
-        sub.mtime = _mtime(item.path)
+        sub.mtime = run.mtime(item.display, item.path)
         run.found.append(sub)
         run.tick(1)
     return run.found
@@ -124,6 +128,8 @@ class _Run:
     total: int
     cache: ResultCache | None
     progress: Progress | None
+    mtimes: dict[str, float]
+    digests: dict[str, str]
     done: int = 0
     found: list[Submission] = field(default_factory=list)
 
@@ -136,15 +142,31 @@ class _Run:
         """The files to check in a child. Taken lazily, one at a time as a child is free; a
         file the cache knows is added to the results here."""
         for c in candidates:
+            hashed = self.digests.get(c.display)
+            if hashed is not None and self.cache is not None:  # hashed already: not read again
+                if not self._known(c, hashed):
+                    yield file_to_check(c.path, c.display, limits)
+                continue
             item = file_to_check(c.path, c.display, limits)
-            if item.package is not None and self.cache is not None:
-                known = self.cache.get(item.package.sha256, c.display)
-                if known is not None:
-                    known.mtime = _mtime(str(c.path))
-                    self.found.append(known)
-                    self.tick(1)
-                    continue
+            if (item.package is not None and self.cache is not None
+                    and self._known(c, item.package.sha256)):
+                continue
             yield item
+
+    def _known(self, c: Candidate, sha256: str) -> bool:
+        """The cache's result for ``c`` with these bytes added to the results, if it has one."""
+        assert self.cache is not None
+        known = self.cache.get(sha256, c.display)
+        if known is None:
+            return False
+        known.mtime = self.mtime(c.display, str(c.path))
+        self.found.append(known)
+        self.tick(1)
+        return True
+
+    def mtime(self, display: str, path: str) -> float:
+        when = self.mtimes.get(display)
+        return _mtime(path) if when is None else when
 
 
 def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck

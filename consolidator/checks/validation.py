@@ -12,10 +12,12 @@ is built from.
 from __future__ import annotations
 
 import math
+import os
 from datetime import datetime
 from pathlib import Path
 
-from consolidator.cache.codec import PackedSubmission, differing_fields
+from consolidator.cache.codec import PackedSubmission, RecordDamaged, differing_fields
+from consolidator.cache.folder import decode_folder, encode_folder
 from consolidator.cache.store import ResultCache, context_of, open_cache
 from consolidator.checks.changes import changed_from, normalised
 from consolidator.checks.checked_files import Progress, all_results
@@ -24,7 +26,8 @@ from consolidator.findings import Finding, Findings, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES, OUTPUT_TEXT
 from consolidator.plan.catalog import Catalog
-from consolidator.reading.intake import discover
+from consolidator.reading.discovery import Candidate, discover
+from consolidator.safety.package import read_package
 from consolidator.submission import Submission
 
 
@@ -58,16 +61,33 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     duplicates and the departments that sent nothing. ``progress(done, total)`` is called as
     files are checked. The input files are only read."""
     candidates, skipped = discover(folder)
+    stamps = _stamps(candidates) if cache is not None and candidates else None
+    stats = None
+    digests: dict[str, str] = {}  # display → SHA-256, of the files hashed for the folder's row
+    if cache is not None and stamps is not None:
+        stats = cache.folder_stats([(c.display, *stamps[c.display][:2]) for c in candidates],
+                                   skipped)
+        whole = _whole_folder(cache, stats, candidates, stamps, limits, digests)
+        if whole is not None:
+            subs, chosen, found = whole
+            if progress is not None:  # as file by file: each was read and hashed
+                for done in range(len(subs) + 1):
+                    progress(done, len(subs))
+            _unpack_chosen(subs, chosen)
+            return ValidationResult(catalog, year, subs, chosen, Findings(found))
     findings = Findings()
     findings.extend(skipped)
-    subs = all_results(candidates, catalog, year, limits, workers, cache, progress)
+    subs = all_results(candidates, catalog, year, limits, workers, cache, progress,
+                       mtimes=None if stamps is None else {d: t[2] for d, t in stamps.items()},
+                       digests=digests)
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
     duplicates = _duplicate_findings(subs, chosen)  # while the used files are still packed
-    at = {id(s): i for i, s in enumerate(subs)}
-    for department, s in chosen.items():  # the files used: their values as plain objects
-        if isinstance(s, PackedSubmission):
-            chosen[department] = subs[at[id(s)]] = s.unpacked()
+    # What the folder's row keeps of each file, taken while every file is still packed (None:
+    # a file whose result is not kept, so neither is the folder's).
+    packed = ([(s.body, s.digests) for s in subs if isinstance(s, PackedSubmission) and s.sha256]
+              if stats is not None else [])
+    _unpack_chosen(subs, chosen)
     for s in subs:
         # An unused duplicate keeps what concerns the file (a macro, an external link);
         # its values are not used, so neither are the findings about them.
@@ -77,7 +97,65 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     for department in catalog.department_names:
         if department not in chosen and department not in arrived:
             findings.add("unit-missing", department=department)
+    if cache is not None and stats is not None and len(packed) == len(subs):
+        sha = {s.file: s.sha256 for s in subs}
+        cache.put_folder(stats, cache.folder_key(stats, [sha[c.display] for c in candidates]),
+                         encode_folder(subs, [b for b, _ in packed], [d for _, d in packed],
+                                       chosen, list(findings)))
     return ValidationResult(catalog, year, subs, chosen, findings)
+
+
+def _stamps(candidates: list[Candidate]) -> dict[str, tuple[int, int, float]] | None:
+    """Each file's (size, mtime in ns, mtime) as the folder is listed; None when one cannot be
+    read (the folder's row is then neither used nor kept)."""
+    stamps = {}
+    try:
+        for c in candidates:
+            st = os.stat(c.path)
+            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime)
+    except OSError:
+        return None
+    return stamps
+
+
+def _whole_folder(cache: ResultCache, stats: str, candidates: list[Candidate],
+                  stamps: dict[str, tuple[int, int, float]], limits: Limits,
+                  digests: dict[str, str]
+                  ) -> tuple[list[Submission], dict[str, Submission], list[Finding]] | None:
+    """The folder's whole result from the cache when every input is as when it was kept:
+    the files listed with the same sizes and times (``stats``), then hashed (filling
+    ``digests``), their SHA-256 the same. None otherwise; a row that does not decode, or not
+    into these files, is dropped with a finding."""
+    stored = cache.stored_folder(stats)
+    if stored is None:
+        return None
+    key, data = stored
+    for c in candidates:  # a file changed with the same size and time must still be seen
+        try:
+            digests[c.display] = read_package(c.path, limits).sha256
+        except OSError:
+            return None
+    if cache.folder_key(stats, [digests[c.display] for c in candidates]) != key:
+        return None
+    try:
+        subs, chosen, found = decode_folder(data)
+        if (len(subs) != len(candidates)
+                or any(digests.get(s.file) != s.sha256 or stamps[s.file][2] != s.mtime
+                       for s in subs)):
+            raise RecordDamaged("not these files")
+    except (RecordDamaged, KeyError) as exc:
+        cache.folder_damaged(str(exc))
+        return None
+    cache.folder_reused(len(subs))
+    return subs, chosen, found
+
+
+def _unpack_chosen(subs: list[Submission], chosen: dict[str, Submission]) -> None:
+    """The files used: their values as plain objects (in ``subs`` too)."""
+    at = {id(s): i for i, s in enumerate(subs)}
+    for department, s in chosen.items():
+        if isinstance(s, PackedSubmission):
+            chosen[department] = subs[at[id(s)]] = s.unpacked()
 
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
