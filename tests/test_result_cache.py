@@ -43,8 +43,9 @@ from consolidator.cache.codec import (
     pack,
     value_digests,
 )
+from consolidator.cache.listing import folder_unchanged
 from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
-from consolidator.checks import validation
+from consolidator.checks import checked_files
 from consolidator.checks.validation import validate_folder, validate_reusing
 from consolidator.cli import main
 from consolidator.cli.app import PROGRESS_MIN, progress_bar
@@ -513,14 +514,14 @@ def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """One item per run that looked its files up one by one (did not reuse the folder's
     whole result)."""
     calls: list[int] = []
-    real = validation.all_results
+    real = checked_files.all_results
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         if args[5] is not None:  # with a result cache (not a cold run to compare with)
             calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(validation, "all_results", spy)
+    monkeypatch.setattr(checked_files, "all_results", spy)
     return calls
 
 
@@ -676,3 +677,28 @@ def test_a_cache_of_the_layout_before_is_migrated(tmp_path: Path, folder: Path,
     with closing(sqlite3.connect(cache_path(out))) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
         assert conn.execute("SELECT COUNT(*) FROM folder").fetchone()[0] == 1
+
+
+def test_the_reading_children_are_started_only_when_the_folder_changed(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidator.safety import isolation
+    from helpers.paths import MINI_PLAN
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    shutil.copytree(folder, subs)
+    started: list[int] = []
+    real = isolation.start_early
+    monkeypatch.setattr(isolation, "start_early", lambda m: (started.append(1), real(m)))
+    args = ["consolidate", str(subs), "--out", str(out), "--plan", str(MINI_PLAN),
+            "--year", str(YEAR)]
+    assert not folder_unchanged(cache_path(out), subs)  # no cache yet
+    for touch, no_cache, expected in [(False, False, 1), (False, False, 1), (True, False, 2),
+                                      (False, False, 2), (False, True, 3)]:
+        if touch:  # one file's time: the listing differs (its result is still reused)
+            os.utime(subs / "メモ.xlsx", (1_800_000_000, 1_800_000_000))
+        run = CliRunner().invoke(main, [*args, "--no-cache"] if no_cache else args)
+        assert run.exit_code == 1, run.output
+        assert len(started) == expected
+    assert folder_unchanged(cache_path(out), subs)
+    (subs / "メモ.xlsx").unlink()
+    assert not folder_unchanged(cache_path(out), subs)

@@ -19,7 +19,8 @@ entry of another catalog or tool version has another key and is never used.
 Beside the rows of the files, one row (table ``folder``) holds the whole folder's result of
 the last run that went through every file and could keep each one's result
 (:mod:`consolidator.cache.folder`), under two keys: ``stats``, the context with every
-file's name, size and time of last change (and the files skipped), and ``key``, that with
+file's name, size and time of last change and the files skipped (the ``listing``, also kept
+alone: :mod:`consolidator.cache.listing`), and ``key``, that with
 every file's SHA-256. A run whose files have the stored ``stats`` hashes them (a file
 changed with the same size and time must still be seen) and, when ``key`` is the same too,
 takes the whole result from that row: no file is looked up, no department's file chosen
@@ -65,7 +66,8 @@ SCHEMA_VERSION = 2  # PRAGMA user_version: the layout below (1: without ``folder
 _FOLDER_TABLE = """
 CREATE TABLE folder (
     id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: the last complete run's
-    stats TEXT NOT NULL,       -- sha256(context, every file's name, size and mtime)
+    listing TEXT NOT NULL,     -- every file's name, size and mtime (consolidator.cache.listing)
+    stats TEXT NOT NULL,       -- sha256(context, listing)
     key TEXT NOT NULL,         -- sha256(stats, every file's SHA-256)
     data BLOB NOT NULL,        -- the folder's result (consolidator.cache.folder)
     checksum BLOB NOT NULL     -- sha256(key, data)
@@ -143,13 +145,10 @@ class ResultCache:
         self._folder_hit = False  # the whole result came from the folder's row
         self._folder_stored = False  # this run stored the folder's row
 
-    def folder_stats(self, stamps: list[tuple[str, int, int]],
-                     skipped: list[Finding]) -> str:
-        """The first key of the folder's row: the context, every file's (name, size, mtime in
-        ns) in the folder's order and the files skipped (their findings)."""
-        text = json.dumps([self.context, stamps, [f.to_dict() for f in skipped]],
-                          ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def folder_stats(self, listing: str) -> str:
+        """The first key of the folder's row: the context with the folder's ``listing``
+        (:func:`~consolidator.cache.listing.listing_digest`)."""
+        return hashlib.sha256(f"{self.context}\0{listing}".encode()).hexdigest()
 
     @staticmethod
     def folder_key(stats: str, digests: list[str]) -> str:
@@ -186,14 +185,16 @@ class ResultCache:
         self.hits += files
         self._folder_hit = True
 
-    def put_folder(self, stats: str, key: str, data: bytes) -> None:
-        """Keep ``data`` as the folder's result under ``stats`` and ``key``."""
+    def put_folder(self, listing: str, stats: str, key: str, data: bytes) -> None:
+        """Keep ``data`` as the folder's result under ``stats`` and ``key`` (and the
+        ``listing`` they were made from)."""
         if self.conn is None:
             return
         try:
-            self.conn.execute("INSERT OR REPLACE INTO folder (id, stats, key, data, checksum)"
-                              " VALUES (1, ?, ?, ?, ?)",
-                              (stats, key, data, _checksum(key, b"", data)))
+            self.conn.execute("INSERT OR REPLACE INTO folder"
+                              " (id, listing, stats, key, data, checksum)"
+                              " VALUES (1, ?, ?, ?, ?, ?)",
+                              (listing, stats, key, data, _checksum(key, b"", data)))
             self._folder_stored = True
         except sqlite3.Error as exc:
             self._give_up(exc)
@@ -363,7 +364,7 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
         why, older = why_not_ours(conn, APPLICATION_ID, SCHEMA_VERSION, [
             "SELECT key, head, body, checksum, run FROM results LIMIT 1",
             "SELECT id, started_at FROM runs LIMIT 1",
-            "SELECT id, stats, key, data, checksum FROM folder LIMIT 1"])
+            "SELECT id, listing, stats, key, data, checksum FROM folder LIMIT 1"])
         if not why:
             return conn, "", False
     except sqlite3.Error as exc:

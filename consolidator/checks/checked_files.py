@@ -16,7 +16,7 @@ them, and each result is kept with its entries and cell values compressed
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -31,16 +31,13 @@ from consolidator.cache.codec import (
 )
 from consolidator.cache.store import ResultCache
 from consolidator.checks import CHILD_TASKS
+from consolidator.checks.result import Progress
 from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.discovery import Candidate
 from consolidator.safety.isolation import outcome_finding, run_isolated, start_early
 from consolidator.safety.package import Package, read_package
 from consolidator.submission import Submission
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called after each file of the folder is checked (``done`` of
-``total``), and once with ``(0, total)`` before the first."""
 
 _NOT_CACHED = ("internal-error",)  # a bug's result is never kept: it is checked again
 # A reading child is replaced after this many files: leaks stay bounded, and each new child's

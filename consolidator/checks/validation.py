@@ -12,16 +12,14 @@ is built from.
 from __future__ import annotations
 
 import math
-import os
 from datetime import datetime
 from pathlib import Path
 
 from consolidator.cache.codec import PackedSubmission, RecordDamaged, differing_fields
 from consolidator.cache.folder import decode_folder, encode_folder
+from consolidator.cache.listing import listing_digest, stamps_of
 from consolidator.cache.store import ResultCache, context_of, open_cache
-from consolidator.checks.changes import changed_from, normalised
-from consolidator.checks.checked_files import Progress, all_results
-from consolidator.checks.result import ValidationResult
+from consolidator.checks.result import Progress, ValidationResult
 from consolidator.findings import Finding, Findings, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES, OUTPUT_TEXT
@@ -61,12 +59,12 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     duplicates and the departments that sent nothing. ``progress(done, total)`` is called as
     files are checked. The input files are only read."""
     candidates, skipped = discover(folder)
-    stamps = _stamps(candidates) if cache is not None and candidates else None
-    stats = None
+    stamps = stamps_of(candidates) if cache is not None and candidates else None
+    listing = stats = None
     digests: dict[str, str] = {}  # display → SHA-256, of the files hashed for the folder's row
     if cache is not None and stamps is not None:
-        stats = cache.folder_stats([(c.display, *stamps[c.display][:2]) for c in candidates],
-                                   skipped)
+        listing = listing_digest(candidates, stamps, [f.file or "" for f in skipped])
+        stats = cache.folder_stats(listing)
         whole = _whole_folder(cache, stats, candidates, stamps, limits, digests)
         if whole is not None:
             subs, chosen, found = whole
@@ -75,6 +73,9 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
                     progress(done, len(subs))
             _unpack_chosen(subs, chosen)
             return ValidationResult(catalog, year, subs, chosen, Findings(found))
+    # Loaded only when the files are looked up one by one (the reading children's side).
+    from consolidator.checks.checked_files import all_results
+
     findings = Findings()
     findings.extend(skipped)
     subs = all_results(candidates, catalog, year, limits, workers, cache, progress,
@@ -83,8 +84,8 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
     duplicates = _duplicate_findings(subs, chosen)  # while the used files are still packed
-    # What the folder's row keeps of each file, taken while every file is still packed (None:
-    # a file whose result is not kept, so neither is the folder's).
+    # What the folder's row keeps of each file, taken while every file is still packed (one
+    # short: a file whose result is not kept, so neither is the folder's).
     packed = ([(s.body, s.digests) for s in subs if isinstance(s, PackedSubmission) and s.sha256]
               if stats is not None else [])
     _unpack_chosen(subs, chosen)
@@ -97,25 +98,14 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     for department in catalog.department_names:
         if department not in chosen and department not in arrived:
             findings.add("unit-missing", department=department)
-    if cache is not None and stats is not None and len(packed) == len(subs):
+    if cache is not None and listing is not None and stats is not None \
+            and len(packed) == len(subs):
         sha = {s.file: s.sha256 for s in subs}
-        cache.put_folder(stats, cache.folder_key(stats, [sha[c.display] for c in candidates]),
+        cache.put_folder(listing, stats,
+                         cache.folder_key(stats, [sha[c.display] for c in candidates]),
                          encode_folder(subs, [b for b, _ in packed], [d for _, d in packed],
                                        chosen, list(findings)))
     return ValidationResult(catalog, year, subs, chosen, findings)
-
-
-def _stamps(candidates: list[Candidate]) -> dict[str, tuple[int, int, float]] | None:
-    """Each file's (size, mtime in ns, mtime) as the folder is listed; None when one cannot be
-    read (the folder's row is then neither used nor kept)."""
-    stamps = {}
-    try:
-        for c in candidates:
-            st = os.stat(c.path)
-            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime)
-    except OSError:
-        return None
-    return stamps
 
 
 def _whole_folder(cache: ResultCache, stats: str, candidates: list[Candidate],
@@ -205,6 +195,8 @@ def saved_time(modified: str | None) -> datetime | None:
 
 
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:
+    from consolidator.checks.changes import changed_from, normalised
+
     out = []
     compared: dict[str, dict[str, object]] = {}  # department → its used file's values
     for s in subs:

@@ -1,0 +1,62 @@
+"""What the submissions folder looks like from outside: every file's name, size and time of
+last change, and the files skipped. Its digest is kept with the folder's whole result (the
+result cache's ``folder`` row, :mod:`consolidator.cache.store`), so that before anything else
+is loaded a run can tell whether it will most likely take that result whole
+(:func:`folder_unchanged`): the command line then does not start the reading children's
+fork server, which such a run never uses (a few hundred ms of CPU on a machine whose cores
+are shared). Only a guess: the run itself still hashes every file and compares everything
+else (the plan, the year, the limits, the code) before it reuses anything, and starts the
+children when a file has to be checked after all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from consolidator.reading.discovery import Candidate, discover
+
+
+def stamps_of(candidates: list[Candidate]) -> dict[str, tuple[int, int, float]] | None:
+    """Each file's (size, mtime in ns, mtime) as the folder is listed; None when one cannot be
+    read."""
+    stamps = {}
+    try:
+        for c in candidates:
+            st = os.stat(c.path)
+            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime)
+    except OSError:
+        return None
+    return stamps
+
+
+def listing_digest(candidates: list[Candidate], stamps: dict[str, tuple[int, int, float]],
+                   skipped: list[str]) -> str:
+    """The digest of the folder's listing: every file's (name, size, mtime in ns) in the
+    folder's order, and the names of the files skipped."""
+    text = json.dumps([[(c.display, *stamps[c.display][:2]) for c in candidates], skipped],
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def folder_unchanged(cache_file: Path, folder: Path) -> bool:
+    """Whether ``folder`` is listed as when the result cache at ``cache_file`` kept its whole
+    result (False when there is no such result or anything cannot be read)."""
+    try:
+        if not cache_file.is_file():
+            return False
+        with closing(sqlite3.connect(f"{cache_file.resolve().as_uri()}?mode=ro", uri=True,
+                                     timeout=1)) as conn:
+            row = conn.execute("SELECT listing FROM folder").fetchone()
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    if row is None:
+        return False
+    candidates, skipped = discover(folder)
+    stamps = stamps_of(candidates)
+    return stamps is not None and bool(candidates) and row[0] == listing_digest(
+        candidates, stamps, [f.file or "" for f in skipped])
