@@ -6,7 +6,9 @@ It holds what :func:`~consolidator.checks.validation.validate_folder` returns bu
 and the year (which are in the key): every submission in order (its head, as a file's
 record has it, with its file time and whether it was used, and its body, the compressed
 record body kept as it is: never decompressed when nothing needs the values), which one
-was chosen per department, and the run's findings in order.
+was chosen per department, and the run's findings in order. Not the digests of each file's
+values (:func:`~consolidator.cache.codec.value_digests`, most of a file's head): they are
+for choosing between a department's files, which a reused result never does again.
 
 The format is JSON (compressed) followed by the bodies, never pickle. Every text is held once
 in a table and named by its index, so that a text many files repeat (a department, a code,
@@ -27,7 +29,7 @@ from consolidator.cache.codec import PackedSubmission, RecordDamaged
 from consolidator.findings import ERROR, INFO, WARNING, Finding
 from consolidator.submission import Identity, Submission
 
-FOLDER_FORMAT = 1  # the layout below; part of the key (see store.py)
+FOLDER_FORMAT = 1  # the layout below (a change of this code also changes the key: store.py)
 
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 _IDENTITY_FIELDS = tuple(f.name for f in fields(Identity))
@@ -51,11 +53,11 @@ class _Texts:
         return i
 
 
-def encode_folder(subs: list[Submission], bodies: list[bytes], digests: list[str | None],
+def encode_folder(subs: list[Submission], bodies: list[bytes],
                   chosen: dict[str, Submission], findings: list[Finding]) -> bytes:
     """The record of a folder's result: ``subs`` in order, each with its compressed record body
-    and value digests (``bodies[i]``, ``digests[i]``), the file ``chosen`` per department (one
-    of ``subs``) and the run's ``findings`` in order."""
+    (``bodies[i]``), the file ``chosen`` per department (one of ``subs``) and the run's
+    ``findings`` in order."""
     text = _Texts()
     rows: list[list[int]] = []
     by_id: dict[int, int] = {}
@@ -69,13 +71,13 @@ def encode_folder(subs: list[Submission], bodies: list[bytes], digests: list[str
 
     at = {id(s): i for i, s in enumerate(subs)}
     out_subs = []
-    for s, body, digest in zip(subs, bodies, digests, strict=True):
+    for s, body in zip(subs, bodies, strict=True):
         identity = None if s.identity is None else [
             getattr(s.identity, n) if n in ("year", "recovered") else text(getattr(s.identity, n))
             for n in _IDENTITY_FIELDS]
         out_subs.append([text(s.file), text(s.department), identity, text(s.modified), s.mtime,
                          [finding(f) for f in s.findings], s.file_findings, s.used,
-                         text(s.sha256), s.size, digest, len(body)])
+                         text(s.sha256), s.size, len(body)])
     doc = {"format": FOLDER_FORMAT, "subs": out_subs,
            "chosen": [[text(d), at[id(s)]] for d, s in chosen.items()],
            "result": [finding(f) for f in findings], "findings": rows,
@@ -126,16 +128,13 @@ def _decode(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[
     subs: list[Submission] = []
     offset = _LENGTH + n
     for row in doc["subs"]:
-        _expect(type(row) is list and len(row) == 12, "submission")
+        _expect(type(row) is list and len(row) == 11, "submission")
         (file, department, identity, modified, mtime, own, file_findings, used, sha256, size,
-         digests, length) = row
+         length) = row
         _expect(type(mtime) in (int, float) and type(own) is list
                 and type(file_findings) is int and 0 <= file_findings <= len(own)
                 and type(used) is bool and type(size) is int and type(length) is int
                 and 0 <= length <= len(data) - offset, "submission")
-        # (digests: only compared when duplicates are chosen again, which a reused folder
-        # never is; a text, as a file's record has it)
-        _expect(digests is None or type(digests) is str, "digests")
         packed = PackedSubmission.__new__(PackedSubmission)
         packed.__dict__.update(
             file=text(file, none=False), department=text(department),
@@ -143,7 +142,7 @@ def _decode(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[
             modified=text(modified), mtime=float(mtime),
             findings=[found[i] for i in own if _index(i, len(found))],
             file_findings=file_findings, used=used, sha256=text(sha256, none=False),
-            size=size, body=data[offset:offset + length], digests=digests)
+            size=size, body=data[offset:offset + length], digests=None)
         offset += length
         subs.append(packed)
     _expect(offset == len(data), "bodies")

@@ -86,7 +86,7 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     duplicates = _duplicate_findings(subs, chosen)  # while the used files are still packed
     # What the folder's row keeps of each file, taken while every file is still packed (one
     # short: a file whose result is not kept, so neither is the folder's).
-    packed = ([(s.body, s.digests) for s in subs if isinstance(s, PackedSubmission) and s.sha256]
+    packed = ([s.body for s in subs if isinstance(s, PackedSubmission) and s.sha256]
               if stats is not None else [])
     _unpack_chosen(subs, chosen)
     for s in subs:
@@ -103,8 +103,7 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
         sha = {s.file: s.sha256 for s in subs}
         cache.put_folder(listing, stats,
                          cache.folder_key(stats, [sha[c.display] for c in candidates]),
-                         encode_folder(subs, [b for b, _ in packed], [d for _, d in packed],
-                                       chosen, list(findings)))
+                         encode_folder(subs, packed, chosen, list(findings)))
     return ValidationResult(catalog, year, subs, chosen, findings)
 
 
