@@ -48,6 +48,12 @@ def test_the_folder_is_listed_as_before(tmp_path: Path) -> None:
     assert "linked-folder/c.xlsx" not in [c.display for c in found]
 
 
+def test_a_missing_folder_or_a_file_lists_nothing(tmp_path: Path) -> None:
+    (tmp_path / "file.xlsx").write_bytes(b"x")
+    for folder in (tmp_path / "missing", tmp_path / "file.xlsx"):
+        assert discover(folder) == ([], []) and _as_before(folder) == ([], [])
+
+
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
                     reason="permissions: not on Windows, and root reads every folder")
 def test_a_folder_that_cannot_be_listed_is_passed_over(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ from consolidator.cache.codec import (
 )
 from consolidator.cache.listing import folder_unchanged
 from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
-from consolidator.checks import checked_files
+from consolidator.checks import checked_files, validation
 from consolidator.checks.validation import validate_folder, validate_reusing
 from consolidator.cli import main
 from consolidator.cli.app import PROGRESS_MIN, progress_bar
@@ -538,7 +538,8 @@ def _cold(folder: Path, catalog: Catalog, year: int = YEAR, limits: Any = None) 
 
 
 def test_the_folder_result_is_reused_when_nothing_changed(
-        tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int]) -> None:
+        tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     first = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
     assert (first.reused, looked_up) == (0, [1])
@@ -551,8 +552,23 @@ def test_the_folder_result_is_reused_when_nothing_changed(
     subs = tmp_path / "subs"
     shutil.copytree(folder, subs)
     shutil.copy2(tmp_path / "c.xlsx", subs / f"{CITY}_提出.xlsx")
+    gets: list[str] = []
+    real_get = store.ResultCache.get
+
+    def get(self: Any, sha256: str, name: str) -> Any:
+        gets.append(name)
+        return real_get(self, sha256, name)
+
+    monkeypatch.setattr(store.ResultCache, "get", get)
     changed = validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
     assert (changed.reused, looked_up) == (_files(subs) - 1, [1, 1])
+    assert gets == [f"{CITY}_提出.xlsx"]  # the others taken from the folder's row
+    assert _as_checked(changed) == _as_checked(_cold(subs, mini_catalog))
+    # and their own rows kept: without the folder's row, every file is still found
+    with closing(sqlite3.connect(cache_path(out))) as conn, conn:
+        conn.execute("DELETE FROM folder")
+    again = validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    assert (again.reused, len(gets)) == (_files(subs), 1 + _files(subs))
 
 
 def _same_size_and_time(subs: Path) -> None:
@@ -589,9 +605,22 @@ def _lock_file(subs: Path) -> None:
 
 @pytest.mark.parametrize("change", [_same_size_and_time, _added, _removed, _renamed, _touched,
                                     _lock_file])
+@pytest.mark.parametrize("ctime", [True, False], ids=["ctime", "no-ctime"])
 def test_a_changed_folder_is_not_taken_whole(tmp_path: Path, folder: Path,
                                              mini_catalog: Catalog, looked_up: list[int],
-                                             change: Any) -> None:
+                                             change: Any, ctime: bool,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``no-ctime``: as on a file system whose status-change time says nothing (the listing
+    then matches after a write that kept the size and the file time: the files' SHA-256
+    must tell)."""
+    if not ctime:
+        real = validation.stamps_of
+
+        def without_ctime(candidates: Any) -> Any:
+            stamps = real(candidates)
+            return stamps and {k: (*v[:3], 0) for k, v in stamps.items()}
+
+        monkeypatch.setattr(validation, "stamps_of", without_ctime)
     subs, out = tmp_path / "subs", tmp_path / "out"
     shutil.copytree(folder, subs)
     validate_reusing(subs, mini_catalog, YEAR, cache_path(out))

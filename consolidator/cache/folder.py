@@ -6,11 +6,14 @@ It holds what :func:`~consolidator.checks.validation.validate_folder` returns bu
 and the year (which are in the key): every submission in order (its head, as a file's
 record has it, with its file time and whether it was used, and its body, the compressed
 record body kept as it is: never decompressed when nothing needs the values), which one
-was chosen per department, and the run's findings in order. Not the digests of each file's
-values (:func:`~consolidator.cache.codec.value_digests`, most of a file's head): they are
-for choosing between a department's files, which a reused result never does again.
+was chosen per department, and the run's findings in order; apart, the digests of each
+file's values (:func:`~consolidator.cache.codec.value_digests`, most of a file's head),
+read only when the record serves file by file (a folder with a file changed: the others are
+taken from it, and a department's files are then chosen again), never for a result reused
+whole.
 
-The format is JSON (compressed) followed by the bodies, never pickle. Every text is held once
+The format is two parts of JSON (compressed, each after its length) followed by the bodies,
+never pickle. Every text is held once
 in a table and named by its index, so that a text many files repeat (a department, a code,
 an action) is one object in memory, as :func:`~consolidator.cache.codec.share_texts` makes
 it for a file's record. :func:`decode_folder` checks the type of every value it builds and
@@ -25,7 +28,7 @@ import zlib
 from dataclasses import fields
 from typing import Any
 
-from consolidator.cache.codec import PackedSubmission, RecordDamaged
+from consolidator.cache.codec import DIGESTS, PackedSubmission, RecordDamaged
 from consolidator.findings import ERROR, INFO, WARNING, Finding
 from consolidator.submission import Identity, Submission
 
@@ -53,11 +56,11 @@ class _Texts:
         return i
 
 
-def encode_folder(subs: list[Submission], bodies: list[bytes],
+def encode_folder(subs: list[Submission], bodies: list[bytes], digests: list[str | None],
                   chosen: dict[str, Submission], findings: list[Finding]) -> bytes:
     """The record of a folder's result: ``subs`` in order, each with its compressed record body
-    (``bodies[i]``), the file ``chosen`` per department (one of ``subs``) and the run's
-    ``findings`` in order."""
+    and the digests of its values (``bodies[i]``, ``digests[i]``), the file ``chosen`` per
+    department (one of ``subs``) and the run's ``findings`` in order."""
     text = _Texts()
     rows: list[list[int]] = []
     by_id: dict[int, int] = {}
@@ -82,16 +85,22 @@ def encode_folder(subs: list[Submission], bodies: list[bytes],
            "chosen": [[text(d), at[id(s)]] for d, s in chosen.items()],
            "result": [finding(f) for f in findings], "findings": rows,
            "texts": list(text.index)}
+    return _part(doc) + _part(digests) + b"".join(bodies)
+
+
+def _part(doc: Any) -> bytes:
     packed = zlib.compress(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
                            .encode("utf-8"), 1)
-    return len(packed).to_bytes(_LENGTH, "big") + packed + b"".join(bodies)
+    return len(packed).to_bytes(_LENGTH, "big") + packed
 
 
-def decode_folder(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[Finding]]:
+def decode_folder(data: bytes, *, digests: bool = False
+                  ) -> tuple[list[Submission], dict[str, Submission], list[Finding]]:
     """The submissions (packed), the file chosen per department and the findings a record of
-    :func:`encode_folder` holds; :class:`RecordDamaged` for anything that is not one."""
+    :func:`encode_folder` holds (``digests``: with each file's value digests, else None);
+    :class:`RecordDamaged` for anything that is not one."""
     try:
-        return _decode(data)
+        return _decode(data, digests)
     except RecordDamaged:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
@@ -99,10 +108,18 @@ def decode_folder(data: bytes) -> tuple[list[Submission], dict[str, Submission],
         raise RecordDamaged(f"folder: {type(exc).__name__}: {exc}") from exc
 
 
-def _decode(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[Finding]]:
-    n = int.from_bytes(data[:_LENGTH], "big")
-    _expect(len(data) >= _LENGTH + n, "length")
-    doc = json.loads(zlib.decompress(data[_LENGTH:_LENGTH + n]).decode("utf-8"))
+def _read_part(data: bytes, at: int) -> tuple[bytes, int]:
+    """The compressed JSON at ``at`` and where what follows it begins."""
+    n = int.from_bytes(data[at:at + _LENGTH], "big")
+    _expect(len(data) >= at + _LENGTH + n, "length")
+    return data[at + _LENGTH:at + _LENGTH + n], at + _LENGTH + n
+
+
+def _decode(data: bytes, with_digests: bool
+            ) -> tuple[list[Submission], dict[str, Submission], list[Finding]]:
+    core, at = _read_part(data, 0)
+    doc = json.loads(zlib.decompress(core).decode("utf-8"))
+    digest_part, offset = _read_part(data, at)
     _expect(isinstance(doc, dict) and set(doc) == {
         "format", "subs", "chosen", "result", "findings", "texts"}
         and doc["format"] == FOLDER_FORMAT, "folder")
@@ -126,7 +143,6 @@ def _decode(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[
                 "finding")
         found.append(f)
     subs: list[Submission] = []
-    offset = _LENGTH + n
     for row in doc["subs"]:
         _expect(type(row) is list and len(row) == 11, "submission")
         (file, department, identity, modified, mtime, own, file_findings, used, sha256, size,
@@ -146,6 +162,13 @@ def _decode(data: bytes) -> tuple[list[Submission], dict[str, Submission], list[
         offset += length
         subs.append(packed)
     _expect(offset == len(data), "bodies")
+    if with_digests:
+        digests = json.loads(zlib.decompress(digest_part).decode("utf-8"))
+        _expect(type(digests) is list and len(digests) == len(subs)
+                and all(d is None or (type(d) is str and DIGESTS.fullmatch(d) is not None)
+                        for d in digests), "digests")
+        for s, d in zip(subs, digests, strict=True):
+            s.__dict__["digests"] = d
     chosen: dict[str, Submission] = {}
     for row in doc["chosen"]:
         _expect(type(row) is list and len(row) == 2 and _index(row[1], len(subs)), "chosen")

@@ -1,5 +1,7 @@
-"""What the submissions folder looks like from outside: every file's name, size and time of
-last change, and the files skipped. Its digest is kept with the folder's whole result (the
+"""What the submissions folder looks like from outside: every file's name, size, time of last
+change and time of last status change (``st_ctime``: any write to the file changes it, and
+no program sets it back, unlike the time of last change; on Windows the creation time), and
+the files skipped. Its digest is kept with the folder's whole result (the
 result cache's ``folder`` row, :mod:`consolidator.cache.store`), so that before anything else
 is loaded a run can tell whether it will most likely take that result whole
 (:func:`folder_unchanged`): the command line then does not start the reading children's
@@ -20,25 +22,28 @@ from pathlib import Path
 
 from consolidator.reading.discovery import Candidate, discover
 
+Stamps = dict[str, tuple[int, int, float, int]]
 
-def stamps_of(candidates: list[Candidate]) -> dict[str, tuple[int, int, float]] | None:
-    """Each file's (size, mtime in ns, mtime) as the folder is listed; None when one cannot be
-    read."""
+
+def stamps_of(candidates: list[Candidate]) -> Stamps | None:
+    """Each file's (size, mtime in ns, mtime, ctime in ns) as the folder is listed; None when
+    one cannot be read."""
     stamps = {}
     try:
         for c in candidates:
             st = os.stat(c.path)
-            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime)
+            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime, st.st_ctime_ns)
     except OSError:
         return None
     return stamps
 
 
-def listing_digest(candidates: list[Candidate], stamps: dict[str, tuple[int, int, float]],
-                   skipped: list[str]) -> str:
-    """The digest of the folder's listing: every file's (name, size, mtime in ns) in the
-    folder's order, and the names of the files skipped."""
-    text = json.dumps([[(c.display, *stamps[c.display][:2]) for c in candidates], skipped],
+def listing_digest(candidates: list[Candidate], stamps: Stamps, skipped: list[str]) -> str:
+    """The digest of the folder's listing: every file's (name, size, mtime and ctime in ns) in
+    the folder's order, and the names of the files skipped."""
+    text = json.dumps([[(c.display, size, mtime, ctime)
+                        for c in candidates
+                        for size, mtime, _, ctime in [stamps[c.display]]], skipped],
                       ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

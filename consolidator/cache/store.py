@@ -24,8 +24,10 @@ alone: :mod:`consolidator.cache.listing`), and ``key``, that with
 every file's SHA-256. A run whose files have the stored ``stats`` hashes them (a file
 changed with the same size and time must still be seen) and, when ``key`` is the same too,
 takes the whole result from that row: no file is looked up, no department's file chosen
-again. Otherwise the files are looked up one by one as before (the SHA-256 already computed
-is used, no file is read twice). A folder row that does not decode is dropped with a
+again. Otherwise, in the same context, the row serves file by file: a file whose name and
+SHA-256 it holds is taken from it (its row in ``results`` kept), the others are looked up
+one by one as before (the SHA-256 already computed is used, no file is read twice), and a
+department's files are chosen again. A folder row that does not decode is dropped with a
 finding (``cache-folder-damaged``) and rebuilt; the run goes on file by file.
 
 Never trusted, never fatal: a file that is not a SQLite database, another program's database
@@ -66,11 +68,12 @@ SCHEMA_VERSION = 2  # PRAGMA user_version: the layout below (1: without ``folder
 _FOLDER_TABLE = """
 CREATE TABLE folder (
     id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: the last complete run's
-    listing TEXT NOT NULL,     -- every file's name, size and mtime (consolidator.cache.listing)
+    context TEXT NOT NULL,     -- the run's context (see context_of)
+    listing TEXT NOT NULL,     -- every file's name, size and times (consolidator.cache.listing)
     stats TEXT NOT NULL,       -- sha256(context, listing)
     key TEXT NOT NULL,         -- sha256(stats, every file's SHA-256)
     data BLOB NOT NULL,        -- the folder's result (consolidator.cache.folder)
-    checksum BLOB NOT NULL     -- sha256(key, data)
+    checksum BLOB NOT NULL     -- sha256(context, stats, key, data)
 );
 """
 _SCHEMA = _FOLDER_TABLE + """
@@ -144,6 +147,7 @@ class ResultCache:
         self.hits = self.misses = 0
         self._folder_hit = False  # the whole result came from the folder's row
         self._folder_stored = False  # this run stored the folder's row
+        self._kept: list[str] = []  # keys of files' rows taken from the folder's row
 
     def folder_stats(self, listing: str) -> str:
         """The first key of the folder's row: the context with the folder's ``listing``
@@ -155,24 +159,37 @@ class ResultCache:
         """The second key: ``stats`` with every file's SHA-256 (in the folder's order)."""
         return hashlib.sha256("\0".join([stats, *digests]).encode()).hexdigest()
 
-    def stored_folder(self, stats: str) -> tuple[str, bytes] | None:
-        """(key, data) of the folder's row when it was stored under ``stats``; None when there
-        is none, when nothing is to be reused, or when its checksum does not match (the row is
-        then dropped with a finding, :meth:`folder_damaged`)."""
+    def stored_folder(self) -> tuple[str, str, bytes] | None:
+        """(stats, key, data) of the folder's row when it was stored in this run's context;
+        None when there is none, when nothing is to be reused, or when its checksum does not
+        match (the row is then dropped with a finding, :meth:`folder_damaged`)."""
         if self.conn is None or not self.reuse:
             return None
         try:
-            row = self.conn.execute("SELECT stats, key, data, checksum FROM folder").fetchone()
+            row = self.conn.execute("SELECT context, stats, key, data, checksum FROM folder"
+                                    ).fetchone()
         except sqlite3.Error as exc:
             self._give_up(exc)
             return None
-        if row is None or row[0] != stats.encode():
+        if row is None or row[0] != self.context.encode():
             return None  # (text comes back as bytes: see _connect)
-        if not all(isinstance(v, bytes) for v in row) or _checksum(
-                row[1].decode("utf-8", "replace"), b"", row[2]) != row[3]:
+        if not all(isinstance(v, bytes) for v in row):
+            self.folder_damaged("types")
+            return None
+        stats, key = (v.decode("utf-8", "replace") for v in row[1:3])
+        if _checksum(self._folder_sum(stats, key), b"", row[3]) != row[4]:
             self.folder_damaged("checksum")
             return None
-        return row[1].decode("utf-8", "replace"), row[2]
+        return stats, key, row[3]
+
+    def _folder_sum(self, stats: str, key: str) -> str:
+        return f"{self.context}\0{stats}\0{key}"
+
+    def keep(self, sha256: str, name: str) -> None:
+        """A file's result was taken from the folder's row: it counts as reused, and its own
+        row is kept as this run's."""
+        self.hits += 1
+        self._kept.append(self._key(sha256, name))
 
     def folder_damaged(self, detail: str) -> None:
         """The folder's row is not what a run wrote: dropped (this run stores its own), said."""
@@ -192,9 +209,10 @@ class ResultCache:
             return
         try:
             self.conn.execute("INSERT OR REPLACE INTO folder"
-                              " (id, listing, stats, key, data, checksum)"
-                              " VALUES (1, ?, ?, ?, ?, ?)",
-                              (listing, stats, key, data, _checksum(key, b"", data)))
+                              " (id, context, listing, stats, key, data, checksum)"
+                              " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                              (self.context, listing, stats, key, data,
+                               _checksum(self._folder_sum(stats, key), b"", data)))
             self._folder_stored = True
         except sqlite3.Error as exc:
             self._give_up(exc)
@@ -260,6 +278,8 @@ class ResultCache:
             if self._folder_hit:  # no file looked up: every file's row is still the folder's
                 self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
             elif complete:
+                self.conn.executemany("UPDATE results SET run = ? WHERE key = ?",
+                                      [(self.run, key) for key in self._kept])
                 self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
                 self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
                 if not self._folder_stored:  # a file's result could not be kept
@@ -364,7 +384,7 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
         why, older = why_not_ours(conn, APPLICATION_ID, SCHEMA_VERSION, [
             "SELECT key, head, body, checksum, run FROM results LIMIT 1",
             "SELECT id, started_at FROM runs LIMIT 1",
-            "SELECT id, listing, stats, key, data, checksum FROM folder LIMIT 1"])
+            "SELECT id, context, listing, stats, key, data, checksum FROM folder LIMIT 1"])
         if not why:
             return conn, "", False
     except sqlite3.Error as exc:

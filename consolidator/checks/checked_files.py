@@ -48,13 +48,15 @@ FILES_PER_CHILD = 500
 def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
                 workers: int | None = None, cache: ResultCache | None = None,
                 progress: Progress | None = None, *, mtimes: dict[str, float] | None = None,
-                digests: dict[str, str] | None = None) -> list[Submission]:
+                digests: dict[str, str] | None = None,
+                known: dict[tuple[str, str], Submission] | None = None) -> list[Submission]:
     """The :class:`Submission` of every candidate, in no particular order (see the module).
     Nothing here raises for a file: what cannot be read or checked is a finding.
     ``mtimes``: each file's time of last change as the folder was listed (else read after
     the file); ``digests``: the SHA-256 of files already hashed in this run, looked up in
-    the cache without reading them again."""
-    run = _Run(len(candidates), cache, progress, mtimes or {}, digests or {})
+    the cache without reading them again; ``known``: results by (name, SHA-256) taken from the
+    cache's folder row (:mod:`consolidator.cache.folder`) before the files' own rows."""
+    run = _Run(len(candidates), cache, progress, mtimes or {}, digests or {}, known or {})
     run.tick(0)
     if not candidates:
         return []
@@ -127,6 +129,7 @@ class _Run:
     progress: Progress | None
     mtimes: dict[str, float]
     digests: dict[str, str]
+    known: dict[tuple[str, str], Submission]
     done: int = 0
     found: list[Submission] = field(default_factory=list)
 
@@ -153,7 +156,12 @@ class _Run:
     def _known(self, c: Candidate, sha256: str) -> bool:
         """The cache's result for ``c`` with these bytes added to the results, if it has one."""
         assert self.cache is not None
-        known = self.cache.get(sha256, c.display)
+        known = self.known.pop((c.display, sha256), None)
+        if known is not None:  # from the folder's row: its run's choice undone
+            known.used = False
+            self.cache.keep(sha256, c.display)
+        else:
+            known = self.cache.get(sha256, c.display)
         if known is None:
             return False
         known.mtime = self.mtime(c.display, str(c.path))

@@ -44,12 +44,13 @@ def _walk(folder: Path, parts: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]
     folder), as the parts of their paths relative to it: what ``folder.rglob("*")`` filtered
     on ``is_file() and not is_symlink()`` gives, from one directory listing per folder (the
     type of an entry comes with the listing: no file is looked at on its own). A folder that
-    cannot be listed is passed over, as pathlib does."""
+    is not there or cannot be listed is passed over, as pathlib does (nothing for a
+    ``folder`` that is missing or not a folder)."""
     try:
         with os.scandir(folder / Path(*parts) if parts else folder) as entries:
             listed = [(e.name, e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
                       for e in entries]
-    except PermissionError:
+    except OSError:
         return
     for name, is_dir, is_file in listed:
         if is_dir:
