@@ -654,8 +654,9 @@ def test_another_plan_year_limits_or_code_is_not_taken_whole(
 
 def _folder_row(path: Path, change: Any) -> None:
     with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
-        key, data = conn.execute("SELECT key, data FROM folder").fetchone()
-        data, checksum = change(key, data)
+        context, stats, key, data = conn.execute(
+            "SELECT context, stats, key, data FROM folder").fetchone()
+        data, checksum = change(f"{context}\0{stats}\0{key}", data)  # what the checksum covers
         conn.execute("UPDATE folder SET data = ?, checksum = ?", (data, checksum))
 
 
@@ -674,7 +675,16 @@ def _forged_folder(key: str, data: bytes) -> tuple[bytes, bytes]:
     return forged, _checksum(key, b"", forged)
 
 
-@pytest.mark.parametrize("damage", [_flipped_folder, _forged_folder])
+def _forged_bodies(key: str, data: bytes) -> tuple[bytes, bytes]:
+    """A matching checksum, the record's JSON intact, every file's body not one."""
+    at = 0
+    for _ in range(2):  # the two JSON parts, each after its length
+        at += 8 + int.from_bytes(data[at:at + 8], "big")
+    forged = data[:at] + b"x" * (len(data) - at)
+    return forged, _checksum(key, b"", forged)
+
+
+@pytest.mark.parametrize("damage", [_flipped_folder, _forged_folder, _forged_bodies])
 def test_a_damaged_folder_row_is_dropped_said_and_the_run_goes_on(
         tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int],
         damage: Any) -> None:
@@ -685,6 +695,7 @@ def test_a_damaged_folder_row_is_dropped_said_and_the_run_goes_on(
     assert looked_up == [1, 1]
     said = [f for f in again.findings if f.code == "cache-folder-damaged"]
     assert [f.severity for f in said] == ["info"]
+    assert ("(checksum)" in said[0].message) == (damage is _flipped_folder)  # forged: decoded
     assert again.reused == _files(folder)  # every file's own row still used
     cold = _as_checked(_cold(folder, mini_catalog))
     assert _as_checked(again)[:2] == cold[:2]

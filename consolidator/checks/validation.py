@@ -72,7 +72,6 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
             if progress is not None:  # as file by file: each was read and hashed
                 for done in range(len(subs) + 1):
                     progress(done, len(subs))
-            _unpack_chosen(subs, chosen)
             return ValidationResult(catalog, year, subs, chosen, Findings(found))
     # Loaded only when the files are looked up one by one (the reading children's side).
     from consolidator.checks.checked_files import all_results
@@ -131,6 +130,7 @@ def _from_folder_row(cache: ResultCache, stats: str, candidates: list[Candidate]
                     or any(digests.get(s.file) != s.sha256 or stamps[s.file][2] != s.mtime
                            for s in subs)):
                 raise RecordDamaged("not these files")
+            _unpack_chosen(subs, chosen)  # (their bodies read: one that is not one, damaged)
             cache.folder_reused(len(subs))
             return subs, chosen, found
         for s in decode_folder(data, digests=True)[0]:
