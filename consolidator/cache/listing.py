@@ -1,7 +1,8 @@
 """What the submissions folder looks like from outside: every file's name, size, time of last
 change and time of last status change (``st_ctime``: any write to the file changes it, and
-no program sets it back, unlike the time of last change; on Windows the creation time), and
-the files skipped. Its digest is kept with the folder's whole result (the
+no program sets it back, unlike the time of last change; not on Windows, where it is the
+creation time, deprecated as such since Python 3.12, and says nothing of a write), and the
+files skipped. Its digest is kept with the folder's whole result (the
 result cache's ``folder`` row, :mod:`consolidator.cache.store`), so that before anything else
 is loaded a run can tell whether it will most likely take that result whole
 (:func:`folder_unchanged`): the command line then does not start the reading children's
@@ -17,6 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -32,10 +34,14 @@ def stamps_of(candidates: list[Candidate]) -> Stamps | None:
     try:
         for c in candidates:
             st = os.stat(c.path)
-            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime, st.st_ctime_ns)
+            stamps[c.display] = (st.st_size, st.st_mtime_ns, st.st_mtime, _ctime(st))
     except OSError:
         return None
     return stamps
+
+
+def _ctime(st: os.stat_result) -> int:
+    return 0 if sys.platform == "win32" else st.st_ctime_ns
 
 
 def listing_digest(candidates: list[Candidate], stamps: Stamps, skipped: list[str]) -> str:
