@@ -278,13 +278,16 @@ def measure(n: int, folder: Path, out: Path, repeat: int, pandas_repeat: int,
 # The phases of a run in the parent process: (label, [(file ending, function)]) whose
 # cumulative times (cProfile) make the phase. The reading children's share (the parent waits
 # for them in run_isolated) is split by an in-process profile of their task (CHILD_PHASES).
+# The folder's whole result (issue 27): read, decoded and kept within validate_folder.
+FOLDER_ROW = [("cache/folder.py", "decode_folder"), ("cache/folder.py", "encode_folder"),
+              ("cache/store.py", "stored_folder"), ("cache/store.py", "put_folder")]
 PARENT_PHASES = [
     ("hashing (each file read once + SHA-256)", [("safety/package.py", "read_package")]),
     ("cache (result cache look-ups and stores, output cache)",
      [("cache/store.py", "get"), ("cache/store.py", "put"), ("cache/store.py", "open_cache"),
       ("cache/store.py", "close"), ("cache/outputs.py", "open_outputs"),
       ("cache/outputs.py", "unchanged"), ("cache/outputs.py", "wrote"),
-      ("cache/outputs.py", "inputs_digest")]),
+      ("cache/outputs.py", "inputs_digest"), *FOLDER_ROW]),
     ("checks in the parent (choosing, duplicates)", [("checks/validation.py", "validate_folder")]),
     ("master writing (merge + workbook)", [("report/master_writer.py", "write_master"),
                                           ("report/merge.py", "consolidate")]),
@@ -327,7 +330,14 @@ def parent_profile(folder: Path, out: Path, work: Path, *, fresh: bool
     isolated = _cumulative(stats, [("safety/isolation.py", "run_isolated")])
     inside = _cumulative(stats, [("safety/package.py", "read_package"), ("cache/store.py", "get")])
     phases["children"] = max(0.0, isolated - inside)
-    phases[checks] = max(0.0, phases[checks] - isolated)
+    # validate_folder also holds the folder's row (cache) and the files hashed for it (hashing)
+    hashed_for_row = sum(
+        by_caller[3] for (path, _, func), v in stats.items()
+        if path.endswith("safety/package.py") and func == "read_package"
+        for (c_path, _, c_func), by_caller in v[4].items()
+        if c_path.endswith("checks/validation.py") and c_func == "_hashed")
+    phases[checks] = max(0.0, phases[checks] - isolated - _cumulative(stats, FOLDER_ROW)
+                         - hashed_for_row)
     phases["other (in the run)"] = max(0.0, job - sum(phases.values()))
     phases["start-up (interpreter, imports, the plan; the summary printed)"] = total - job
     return phases, total

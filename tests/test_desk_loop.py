@@ -32,7 +32,7 @@ from click.testing import CliRunner
 from consolidator.cli import main
 from consolidator.desk.pages.status import when
 from consolidator.desk.progress import ProgressState
-from consolidator.feedback.drafts import draft_name
+from consolidator.feedback.request import draft_name
 from consolidator.japanese_values import wareki
 from consolidator.ledger.status import ledger_status
 from consolidator.messages import fill

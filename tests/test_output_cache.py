@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from consolidator.cache.outputs import OUTPUTS_NAME, open_outputs, outputs_path
+from consolidator.checks import checked_files
 from consolidator.checks.validation import validate_folder
 from consolidator.cli import main
 from consolidator.feedback.department_files import write_department_files
@@ -101,10 +102,14 @@ def test_a_changed_file_rebuilds_its_department_only(
 
 
 def test_an_acceptance_rebuilds_its_department(
-        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     folder, out = tmp_path / "s", tmp_path / "out"
     _submit(mini_templates, mini_catalog, folder)
     first = _run(folder, mini_catalog, out)
+    # The folder's whole result is reused (no file looked up): the acceptance is applied to
+    # it afterwards, as to a result checked again.
+    monkeypatch.setattr(checked_files, "all_results", lambda *a, **k: pytest.fail("looked up"))
     before = _stamps(out)
     mark_for_acceptance(first.logs["xlsx"], {"value-tenfold": "新基準による集計のため"})
     accepted = CliRunner().invoke(main, ["accept", str(first.logs["xlsx"]), "--by", "山田"])

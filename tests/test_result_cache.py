@@ -13,6 +13,7 @@ ours never stops a run.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import zlib
 from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -41,12 +43,15 @@ from consolidator.cache.codec import (
     pack,
     value_digests,
 )
+from consolidator.cache.listing import folder_unchanged
 from consolidator.cache.store import CACHE_NAME, _checksum, cache_path, open_cache
+from consolidator.checks import checked_files, validation
 from consolidator.checks.validation import validate_folder, validate_reusing
 from consolidator.cli import main
 from consolidator.cli.app import PROGRESS_MIN, progress_bar
 from consolidator.findings import ERROR, make
 from consolidator.jobs.runs import run_consolidate
+from consolidator.limits import DEFAULT_LIMITS
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Entry, Identity, Submission
 from consolidator.templates.generate import generate_templates
@@ -267,6 +272,7 @@ def _other_layout(path: Path) -> None:
 def _flipped_row(path: Path) -> None:
     with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
         conn.execute("UPDATE results SET body = X'00' || substr(body, 2)")
+        conn.execute("DELETE FROM folder")  # the files' rows looked up (see test_folder_*)
 
 
 def _forged_row(path: Path) -> None:
@@ -276,6 +282,7 @@ def _forged_row(path: Path) -> None:
             head, body = b'{"file": 1}', b"x"
             conn.execute("UPDATE results SET head = ?, body = ?, checksum = ? WHERE key = ?",
                          (head, body, _checksum(key, head, body), key))
+        conn.execute("DELETE FROM folder")
 
 
 @pytest.mark.parametrize("damage, said", [
@@ -498,3 +505,240 @@ def test_the_bar_shows_on_a_terminal_for_many_files(
     said = err.getvalue()
     assert ("ファイルを検証しています" in said and f"{total}/{total}" in said) is shown
     assert said == "" or shown
+
+
+# ---- the whole folder's result (issue 27) ---------------------------------------------------
+
+@pytest.fixture
+def looked_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per run that looked its files up one by one (did not reuse the folder's
+    whole result)."""
+    calls: list[int] = []
+    real = checked_files.all_results
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        if args[5] is not None:  # with a result cache (not a cold run to compare with)
+            calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checked_files, "all_results", spy)
+    return calls
+
+
+def _as_checked(result: Any) -> Any:
+    """All a run takes from validating: every file as checked, the files used, the findings."""
+    return ([(s.file, s.department, s.identity, s.modified, s.mtime, s.findings,
+              s.file_findings, s.used, s.sha256, s.size, s.entries, s.typed)
+             for s in result.submissions],
+            {d: s.file for d, s in result.chosen.items()}, list(result.findings))
+
+
+def _cold(folder: Path, catalog: Catalog, year: int = YEAR, limits: Any = None) -> Any:
+    return validate_folder(folder, catalog, year, limits or DEFAULT_LIMITS, workers=1)
+
+
+def test_the_folder_result_is_reused_when_nothing_changed(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert (first.reused, looked_up) == (0, [1])
+    again = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert (again.reused, looked_up) == (_files(folder), [1])  # no file looked up
+    assert _as_checked(again) == _as_checked(first) == _as_checked(_cold(folder, mini_catalog))
+    # the files' rows are kept while the folder's row is used: one file changed, the others
+    # are still found
+    _with_value(folder / f"{CITY}_提出.xlsx", tmp_path / "c.xlsx", b"<v>3</v>", b"<v>5</v>")
+    subs = tmp_path / "subs"
+    shutil.copytree(folder, subs)
+    shutil.copy2(tmp_path / "c.xlsx", subs / f"{CITY}_提出.xlsx")
+    gets: list[str] = []
+    real_get = store.ResultCache.get
+
+    def get(self: Any, sha256: str, name: str) -> Any:
+        gets.append(name)
+        return real_get(self, sha256, name)
+
+    monkeypatch.setattr(store.ResultCache, "get", get)
+    changed = validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    assert (changed.reused, looked_up) == (_files(subs) - 1, [1, 1])
+    assert gets == [f"{CITY}_提出.xlsx"]  # the others taken from the folder's row
+    assert _as_checked(changed) == _as_checked(_cold(subs, mini_catalog))
+    # and their own rows kept: without the folder's row, every file is still found
+    with closing(sqlite3.connect(cache_path(out))) as conn, conn:
+        conn.execute("DELETE FROM folder")
+    again = validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    assert (again.reused, len(gets)) == (_files(subs), 1 + _files(subs))
+
+
+def _same_size_and_time(subs: Path) -> None:
+    """One byte of a workbook's compressed data changed: same size, same file time."""
+    city = subs / f"{CITY}_提出.xlsx"
+    stat = city.stat()
+    data = bytearray(city.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    city.write_bytes(bytes(data))
+    os.utime(city, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert city.stat().st_size == stat.st_size
+
+
+def _added(subs: Path) -> None:
+    shutil.copy2(subs / f"{CITY}_提出.xlsx", subs / f"{CITY}_再提出.xlsx")
+
+
+def _removed(subs: Path) -> None:
+    shutil.rmtree(subs / "古い版")
+
+
+def _renamed(subs: Path) -> None:
+    (subs / f"{COUNCIL}_提出.xlsx").rename(subs / f"{COUNCIL}_提出2.xlsx")
+
+
+def _touched(subs: Path) -> None:
+    """Only the file time (which decides between two files of a department)."""
+    os.utime(subs / "古い版" / f"{CITY}_提出.xlsx", (1_900_000_000, 1_900_000_000))
+
+
+def _lock_file(subs: Path) -> None:
+    (subs / f"~${CITY}_提出.xlsx").write_bytes(b"lock")
+
+
+@pytest.mark.parametrize("change", [_same_size_and_time, _added, _removed, _renamed, _touched,
+                                    _lock_file])
+@pytest.mark.parametrize("ctime", [True, False], ids=["ctime", "no-ctime"])
+def test_a_changed_folder_is_not_taken_whole(tmp_path: Path, folder: Path,
+                                             mini_catalog: Catalog, looked_up: list[int],
+                                             change: Any, ctime: bool,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``no-ctime``: as on a file system whose status-change time says nothing (the listing
+    then matches after a write that kept the size and the file time: the files' SHA-256
+    must tell)."""
+    if not ctime:
+        real = validation.stamps_of
+
+        def without_ctime(candidates: Any) -> Any:
+            stamps = real(candidates)
+            return stamps and {k: (*v[:3], 0) for k, v in stamps.items()}
+
+        monkeypatch.setattr(validation, "stamps_of", without_ctime)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    shutil.copytree(folder, subs)
+    validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    change(subs)
+    again = validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    assert looked_up == [1, 1]
+    assert _as_checked(again) == _as_checked(_cold(subs, mini_catalog))
+    validate_reusing(subs, mini_catalog, YEAR, cache_path(out))
+    assert looked_up == [1, 1]  # and taken whole again once it is kept
+
+
+def test_another_plan_year_limits_or_code_is_not_taken_whole(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    doc = mini_catalog.doc
+    other = Catalog({**doc, "departments": [{**d, "email": "x@city.example.jp"}
+                                            for d in doc["departments"]]})
+    limits = dataclasses.replace(DEFAULT_LIMITS, parse_timeout_s=DEFAULT_LIMITS.parse_timeout_s + 1)
+    validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    for n, (catalog, year, limits_now) in enumerate(
+            [(other, YEAR, DEFAULT_LIMITS), (other, YEAR + 1, DEFAULT_LIMITS),
+             (other, YEAR + 1, limits)], start=2):
+        again = validate_reusing(folder, catalog, year, cache_path(out), limits=limits_now)
+        assert len(looked_up) == n
+        assert _as_checked(again) == _as_checked(_cold(folder, catalog, year, limits_now))
+    monkeypatch.setattr(store, "code_fingerprint", lambda: "the rules' code changed")
+    validate_reusing(folder, other, YEAR + 1, cache_path(out), limits=limits)
+    assert len(looked_up) == 5
+
+
+def _folder_row(path: Path, change: Any) -> None:
+    with closing(sqlite3.connect(path)) as conn, conn:  # closed, and committed first
+        context, stats, key, data = conn.execute(
+            "SELECT context, stats, key, data FROM folder").fetchone()
+        data, checksum = change(f"{context}\0{stats}\0{key}", data)  # what the checksum covers
+        conn.execute("UPDATE folder SET data = ?, checksum = ?", (data, checksum))
+
+
+def _flipped_folder(key: str, data: bytes) -> tuple[bytes, bytes]:
+    flipped = data[:20] + bytes([data[20] ^ 1]) + data[21:]
+    return flipped, _checksum(key, b"", data)  # the old checksum: it no longer matches
+
+
+def _forged_folder(key: str, data: bytes) -> tuple[bytes, bytes]:
+    """A matching checksum over what is not a folder's record: texts where indices go."""
+    n = int.from_bytes(data[:8], "big")
+    doc = json.loads(zlib.decompress(data[8:8 + n]))
+    doc["findings"][0][0] = "code"
+    packed = zlib.compress(json.dumps(doc).encode())
+    forged = len(packed).to_bytes(8, "big") + packed + data[8 + n:]
+    return forged, _checksum(key, b"", forged)
+
+
+def _forged_bodies(key: str, data: bytes) -> tuple[bytes, bytes]:
+    """A matching checksum, the record's JSON intact, every file's body not one."""
+    at = 0
+    for _ in range(2):  # the two JSON parts, each after its length
+        at += 8 + int.from_bytes(data[at:at + 8], "big")
+    forged = data[:at] + b"x" * (len(data) - at)
+    return forged, _checksum(key, b"", forged)
+
+
+@pytest.mark.parametrize("damage", [_flipped_folder, _forged_folder, _forged_bodies])
+def test_a_damaged_folder_row_is_dropped_said_and_the_run_goes_on(
+        tmp_path: Path, folder: Path, mini_catalog: Catalog, looked_up: list[int],
+        damage: Any) -> None:
+    out = tmp_path / "out"
+    validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    _folder_row(cache_path(out), damage)
+    again = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert looked_up == [1, 1]
+    said = [f for f in again.findings if f.code == "cache-folder-damaged"]
+    assert [f.severity for f in said] == ["info"]
+    assert ("(checksum)" in said[0].message) == (damage is _flipped_folder)  # forged: decoded
+    assert again.reused == _files(folder)  # every file's own row still used
+    cold = _as_checked(_cold(folder, mini_catalog))
+    assert _as_checked(again)[:2] == cold[:2]
+    assert [f for f in again.findings if f not in said] == cold[2]
+    rebuilt = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert looked_up == [1, 1] and _as_checked(rebuilt) == cold
+
+
+def test_a_cache_of_the_layout_before_is_migrated(tmp_path: Path, folder: Path,
+                                                  mini_catalog: Catalog) -> None:
+    out = tmp_path / "out"
+    validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    with closing(sqlite3.connect(cache_path(out))) as conn, conn:
+        conn.execute("DROP TABLE folder")
+        conn.execute("PRAGMA user_version = 1")
+    again = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
+    assert again.reused == _files(folder)  # the files' rows kept, nothing said
+    assert not [f for f in again.findings if f.code.startswith("cache-")]
+    with closing(sqlite3.connect(cache_path(out))) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+        assert conn.execute("SELECT COUNT(*) FROM folder").fetchone()[0] == 1
+
+
+def test_the_reading_children_are_started_only_when_the_folder_changed(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidator.safety import isolation
+    from helpers.paths import MINI_PLAN
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    shutil.copytree(folder, subs)
+    started: list[int] = []
+    real = isolation.start_early
+    monkeypatch.setattr(isolation, "start_early", lambda m: (started.append(1), real(m)))
+    args = ["consolidate", str(subs), "--out", str(out), "--plan", str(MINI_PLAN),
+            "--year", str(YEAR)]
+    assert not folder_unchanged(cache_path(out), subs)  # no cache yet
+    for touch, no_cache, expected in [(False, False, 1), (False, False, 1), (True, False, 2),
+                                      (False, False, 2), (False, True, 3)]:
+        if touch:  # one file's time: the listing differs (its result is still reused)
+            os.utime(subs / "メモ.xlsx", (1_800_000_000, 1_800_000_000))
+        run = CliRunner().invoke(main, [*args, "--no-cache"] if no_cache else args)
+        assert run.exit_code == 1, run.output
+        assert len(started) == expected
+    assert folder_unchanged(cache_path(out), subs)
+    (subs / "メモ.xlsx").unlink()
+    assert not folder_unchanged(cache_path(out), subs)

@@ -99,7 +99,7 @@ def value_digests(values: dict[str, Any]) -> str | None:
     return "\n".join(lines)
 
 
-_DIGESTS = re.compile(r"(?:[^\t\n]+\t[0-9a-f]{16}(?:\n[^\t\n]+\t[0-9a-f]{16})*)?")
+DIGESTS = re.compile(r"(?:[^\t\n]+\t[0-9a-f]{16}(?:\n[^\t\n]+\t[0-9a-f]{16})*)?")
 
 
 def differing_fields(a: str, b: str) -> list[str]:
@@ -150,7 +150,7 @@ def decode(record: Record) -> PackedSubmission:
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
         raise RecordDamaged(f"{type(exc).__name__}: {exc}") from exc
     digests = head["digests"]
-    _expect(digests is None or (type(digests) is str and _DIGESTS.fullmatch(digests) is not None),
+    _expect(digests is None or (type(digests) is str and DIGESTS.fullmatch(digests) is not None),
             "digests")
     return PackedSubmission.of(sub, record.body, digests)
 

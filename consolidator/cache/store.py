@@ -16,6 +16,20 @@ key made of
 A file replaced by another with the same name has another SHA-256 and is checked again; an
 entry of another catalog or tool version has another key and is never used.
 
+Beside the rows of the files, one row (table ``folder``) holds the whole folder's result of
+the last run that went through every file and could keep each one's result
+(:mod:`consolidator.cache.folder`), under two keys: ``stats``, the context with every
+file's name, size and time of last change and the files skipped (the ``listing``, also kept
+alone: :mod:`consolidator.cache.listing`), and ``key``, that with
+every file's SHA-256. A run whose files have the stored ``stats`` hashes them (a file
+changed with the same size and time must still be seen) and, when ``key`` is the same too,
+takes the whole result from that row: no file is looked up, no department's file chosen
+again. Otherwise, in the same context, the row serves file by file: a file whose name and
+SHA-256 it holds is taken from it (its row in ``results`` kept), the others are looked up
+one by one as before (the SHA-256 already computed is used, no file is read twice), and a
+department's files are chosen again. A folder row that does not decode is dropped with a
+finding (``cache-folder-damaged``) and rebuilt; the run goes on file by file.
+
 Never trusted, never fatal: a file that is not a SQLite database, another program's database
 or one SQLite finds damaged is renamed aside (``.consolidator-cache.damaged-<time>.sqlite3``,
 never deleted) and a new cache started; our own cache of another layout is deleted and
@@ -50,8 +64,19 @@ from consolidator.submission import Submission
 
 CACHE_NAME = ".consolidator-cache.sqlite3"
 APPLICATION_ID = 0x43524331  # "CRC1": PRAGMA application_id of our cache files
-SCHEMA_VERSION = 1  # PRAGMA user_version: the layout below
-_SCHEMA = """
+SCHEMA_VERSION = 2  # PRAGMA user_version: the layout below (1: without ``folder``)
+_FOLDER_TABLE = """
+CREATE TABLE folder (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: the last complete run's
+    context TEXT NOT NULL,     -- the run's context (see context_of)
+    listing TEXT NOT NULL,     -- every file's name, size and times (consolidator.cache.listing)
+    stats TEXT NOT NULL,       -- sha256(context, listing)
+    key TEXT NOT NULL,         -- sha256(stats, every file's SHA-256)
+    data BLOB NOT NULL,        -- the folder's result (consolidator.cache.folder)
+    checksum BLOB NOT NULL     -- sha256(context, stats, key, data)
+);
+"""
+_SCHEMA = _FOLDER_TABLE + """
 CREATE TABLE results (
     key TEXT PRIMARY KEY,      -- sha256(context, file sha256, file name)
     head BLOB NOT NULL,        -- the record's head (JSON)
@@ -120,6 +145,85 @@ class ResultCache:
         self.run = 0
         self.findings: list[Finding] = []
         self.hits = self.misses = 0
+        self._folder_hit = False  # the whole result came from the folder's row
+        self._folder_stored = False  # this run stored the folder's row
+        self._kept: list[str] = []  # keys of files' rows taken from the folder's row
+
+    def folder_stats(self, listing: str) -> str:
+        """The first key of the folder's row: the context with the folder's ``listing``
+        (:func:`~consolidator.cache.listing.listing_digest`)."""
+        return hashlib.sha256(f"{self.context}\0{listing}".encode()).hexdigest()
+
+    @staticmethod
+    def folder_key(stats: str, digests: list[str]) -> str:
+        """The second key: ``stats`` with every file's SHA-256 (in the folder's order)."""
+        return hashlib.sha256("\0".join([stats, *digests]).encode()).hexdigest()
+
+    def stored_folder(self) -> tuple[str, str, bytes] | None:
+        """(stats, key, data) of the folder's row when it was stored in this run's context;
+        None when there is none, when nothing is to be reused, or when its checksum does not
+        match (the row is then dropped with a finding, :meth:`folder_damaged`)."""
+        if self.conn is None or not self.reuse:
+            return None
+        try:
+            row = self.conn.execute("SELECT context, stats, key, data, checksum FROM folder"
+                                    ).fetchone()
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return None
+        if row is None or row[0] != self.context.encode():
+            return None  # (text comes back as bytes: see _connect)
+        if not all(isinstance(v, bytes) for v in row):
+            self.folder_damaged("types")
+            return None
+        stats, key = (v.decode("utf-8", "replace") for v in row[1:3])
+        if _checksum(self._folder_sum(stats, key), b"", row[3]) != row[4]:
+            self.folder_damaged("checksum")
+            return None
+        return stats, key, row[3]
+
+    def _folder_sum(self, stats: str, key: str) -> str:
+        return f"{self.context}\0{stats}\0{key}"
+
+    def keep(self, sha256: str, name: str) -> None:
+        """A file's result was taken from the folder's row: it counts as reused, and its own
+        row is kept as this run's."""
+        self.hits += 1
+        self._kept.append(self._key(sha256, name))
+
+    def folder_damaged(self, detail: str) -> None:
+        """The folder's row is not what a run wrote: dropped (this run stores its own), said."""
+        self.findings.append(make("cache-folder-damaged", file=CACHE_NAME, detail=detail))
+        self._forget_folder()
+
+    def folder_reused(self, files: int) -> None:
+        """The whole result was taken from the folder's row: every file counts as reused, and
+        the files' rows, not looked up, are all kept."""
+        self.hits += files
+        self._folder_hit = True
+
+    def put_folder(self, listing: str, stats: str, key: str, data: bytes) -> None:
+        """Keep ``data`` as the folder's result under ``stats`` and ``key`` (and the
+        ``listing`` they were made from)."""
+        if self.conn is None:
+            return
+        try:
+            self.conn.execute("INSERT OR REPLACE INTO folder"
+                              " (id, context, listing, stats, key, data, checksum)"
+                              " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                              (self.context, listing, stats, key, data,
+                               _checksum(self._folder_sum(stats, key), b"", data)))
+            self._folder_stored = True
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+
+    def _forget_folder(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.execute("DELETE FROM folder")
+        except sqlite3.Error as exc:
+            self._give_up(exc)
 
     def _key(self, sha256: str, name: str) -> str:
         return hashlib.sha256(f"{self.context}\0{sha256}\0{name}".encode()).hexdigest()
@@ -171,9 +275,15 @@ class ResultCache:
         if self.conn is None:
             return
         try:
-            if complete:
+            if self._folder_hit:  # no file looked up: every file's row is still the folder's
+                self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
+            elif complete:
+                self.conn.executemany("UPDATE results SET run = ? WHERE key = ?",
+                                      [(self.run, key) for key in self._kept])
                 self.conn.execute("DELETE FROM results WHERE run != ?", (self.run,))
                 self.conn.execute("DELETE FROM runs WHERE id != ?", (self.run,))
+                if not self._folder_stored:  # a file's result could not be kept
+                    self.conn.execute("DELETE FROM folder")
         except sqlite3.Error as exc:
             self._give_up(exc)
             return
@@ -270,15 +380,28 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
     except sqlite3.Error as exc:
         return None, f"{type(exc).__name__}: {exc}", False
     try:
+        _migrate(conn)
         why, older = why_not_ours(conn, APPLICATION_ID, SCHEMA_VERSION, [
             "SELECT key, head, body, checksum, run FROM results LIMIT 1",
-            "SELECT id, started_at FROM runs LIMIT 1"])
+            "SELECT id, started_at FROM runs LIMIT 1",
+            "SELECT id, context, listing, stats, key, data, checksum FROM folder LIMIT 1"])
         if not why:
             return conn, "", False
     except sqlite3.Error as exc:
         why, older = f"{type(exc).__name__}: {exc}", False
     conn.close()
     return None, why, older
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Our cache of layout 1 brought to layout 2 (the ``folder`` table added, its rows kept);
+    anything else left for :func:`~consolidator.sqlite_state.why_not_ours` to judge."""
+    if (conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
+            or conn.execute("PRAGMA user_version").fetchone()[0] != 1):
+        return
+    with transaction(conn):
+        conn.execute(_FOLDER_TABLE)
+        conn.execute("PRAGMA user_version = 2")
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

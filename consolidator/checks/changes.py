@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.cache.codec import PackedSubmission
-from consolidator.checks.checked_files import check_isolated, file_to_check
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import OUTPUT_TEXT, fill
 from consolidator.messages.correction import VERSION_DIFF_HEADER as DIFF_HEADER
@@ -76,6 +75,9 @@ def read_versions(paths: list[Path], catalog: Catalog, year: int,
     parent, then the safety checks and the reading in an isolated child
     (:func:`~consolidator.checks.checked_files.check_isolated`). One :class:`Submission`
     per path, in the order given; what could not be read is a finding, nothing raises."""
+    # (the reading children's side: not loaded by a run that only compares values)
+    from consolidator.checks.checked_files import check_isolated, file_to_check
+
     out: dict[str, Submission] = {}
     files = (file_to_check(p, p.name, limits) for p in paths)
     for item, sub, _record in check_isolated(files, catalog, year, limits,

@@ -16,7 +16,7 @@ them, and each result is kept with its entries and cell values compressed
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -31,16 +31,13 @@ from consolidator.cache.codec import (
 )
 from consolidator.cache.store import ResultCache
 from consolidator.checks import CHILD_TASKS
+from consolidator.checks.result import Progress
 from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
-from consolidator.reading.intake import Candidate
+from consolidator.reading.discovery import Candidate
 from consolidator.safety.isolation import outcome_finding, run_isolated, start_early
 from consolidator.safety.package import Package, read_package
 from consolidator.submission import Submission
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called after each file of the folder is checked (``done`` of
-``total``), and once with ``(0, total)`` before the first."""
 
 _NOT_CACHED = ("internal-error",)  # a bug's result is never kept: it is checked again
 # A reading child is replaced after this many files: leaks stay bounded, and each new child's
@@ -50,10 +47,16 @@ FILES_PER_CHILD = 500
 
 def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits: Limits,
                 workers: int | None = None, cache: ResultCache | None = None,
-                progress: Progress | None = None) -> list[Submission]:
+                progress: Progress | None = None, *, mtimes: dict[str, float] | None = None,
+                digests: dict[str, str] | None = None,
+                known: dict[tuple[str, str], Submission] | None = None) -> list[Submission]:
     """The :class:`Submission` of every candidate, in no particular order (see the module).
-    Nothing here raises for a file: what cannot be read or checked is a finding."""
-    run = _Run(len(candidates), cache, progress)
+    Nothing here raises for a file: what cannot be read or checked is a finding.
+    ``mtimes``: each file's time of last change as the folder was listed (else read after
+    the file); ``digests``: the SHA-256 of files already hashed in this run, looked up in
+    the cache without reading them again; ``known``: results by (name, SHA-256) taken from the
+    cache's folder row (:mod:`consolidator.cache.folder`) before the files' own rows."""
+    run = _Run(len(candidates), cache, progress, mtimes or {}, digests or {}, known or {})
     run.tick(0)
     if not candidates:
         return []
@@ -63,7 +66,7 @@ def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits
         share_texts(sub)
         if record is not None and cache is not None and item.package is not None:
             cache.put(item.package.sha256, item.display, record)
-        sub.mtime = _mtime(item.path)
+        sub.mtime = run.mtime(item.display, item.path)
         run.found.append(sub)
         run.tick(1)
     return run.found
@@ -124,6 +127,9 @@ class _Run:
     total: int
     cache: ResultCache | None
     progress: Progress | None
+    mtimes: dict[str, float]
+    digests: dict[str, str]
+    known: dict[tuple[str, str], Submission]
     done: int = 0
     found: list[Submission] = field(default_factory=list)
 
@@ -136,15 +142,36 @@ class _Run:
         """The files to check in a child. Taken lazily, one at a time as a child is free; a
         file the cache knows is added to the results here."""
         for c in candidates:
+            hashed = self.digests.get(c.display)
+            if hashed is not None and self.cache is not None:  # hashed already: not read again
+                if not self._known(c, hashed):
+                    yield file_to_check(c.path, c.display, limits)
+                continue
             item = file_to_check(c.path, c.display, limits)
-            if item.package is not None and self.cache is not None:
-                known = self.cache.get(item.package.sha256, c.display)
-                if known is not None:
-                    known.mtime = _mtime(str(c.path))
-                    self.found.append(known)
-                    self.tick(1)
-                    continue
+            if (item.package is not None and self.cache is not None
+                    and self._known(c, item.package.sha256)):
+                continue
             yield item
+
+    def _known(self, c: Candidate, sha256: str) -> bool:
+        """The cache's result for ``c`` with these bytes added to the results, if it has one."""
+        assert self.cache is not None
+        known = self.known.pop((c.display, sha256), None)
+        if known is not None:  # from the folder's row: its run's choice undone
+            known.used = False
+            self.cache.keep(sha256, c.display)
+        else:
+            known = self.cache.get(sha256, c.display)
+        if known is None:
+            return False
+        known.mtime = self.mtime(c.display, str(c.path))
+        self.found.append(known)
+        self.tick(1)
+        return True
+
+    def mtime(self, display: str, path: str) -> float:
+        when = self.mtimes.get(display)
+        return _mtime(path) if when is None else when
 
 
 def _check_item(catalog: Catalog, year: int, limits: Limits, item: FileToCheck

@@ -3,11 +3,16 @@ all findings (what the log, the console and the master are made from)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from consolidator.findings import ERROR, WARNING, Findings, count, count_accepted
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Submission
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called after each file of the folder is checked (``done`` of
+``total``), and once with ``(0, total)`` before the first."""
 
 NOTHING_SENT = "unit-missing"  # the finding of a department that sent no file: it is 未提出
 

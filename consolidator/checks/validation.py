@@ -15,16 +15,17 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from consolidator.cache.codec import PackedSubmission, differing_fields
+from consolidator.cache.codec import PackedSubmission, RecordDamaged, differing_fields
+from consolidator.cache.folder import decode_folder, encode_folder
+from consolidator.cache.listing import Stamps, listing_digest, stamps_of
 from consolidator.cache.store import ResultCache, context_of, open_cache
-from consolidator.checks.changes import changed_from, normalised
-from consolidator.checks.checked_files import Progress, all_results
-from consolidator.checks.result import ValidationResult
+from consolidator.checks.result import Progress, ValidationResult
 from consolidator.findings import Finding, Findings, make
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages import MESSAGES, OUTPUT_TEXT
 from consolidator.plan.catalog import Catalog
-from consolidator.reading.intake import discover
+from consolidator.reading.discovery import Candidate, discover
+from consolidator.safety.package import read_package
 from consolidator.submission import Submission
 
 
@@ -58,16 +59,36 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     duplicates and the departments that sent nothing. ``progress(done, total)`` is called as
     files are checked. The input files are only read."""
     candidates, skipped = discover(folder)
+    stamps = stamps_of(candidates) if cache is not None and candidates else None
+    listing = stats = None
+    digests: dict[str, str] = {}  # display → SHA-256, of the files hashed for the folder's row
+    known: dict[tuple[str, str], Submission] = {}  # (name, SHA-256) → its result, from that row
+    if cache is not None and stamps is not None:
+        listing = listing_digest(candidates, stamps, [f.file or "" for f in skipped])
+        stats = cache.folder_stats(listing)
+        whole = _from_folder_row(cache, stats, candidates, stamps, limits, digests, known)
+        if whole is not None:
+            subs, chosen, found = whole
+            if progress is not None:  # as file by file: each was read and hashed
+                for done in range(len(subs) + 1):
+                    progress(done, len(subs))
+            return ValidationResult(catalog, year, subs, chosen, Findings(found))
+    # Loaded only when the files are looked up one by one (the reading children's side).
+    from consolidator.checks.checked_files import all_results
+
     findings = Findings()
     findings.extend(skipped)
-    subs = all_results(candidates, catalog, year, limits, workers, cache, progress)
+    subs = all_results(candidates, catalog, year, limits, workers, cache, progress,
+                       mtimes=None if stamps is None else {d: t[2] for d, t in stamps.items()},
+                       digests=digests, known=known)
     subs.sort(key=lambda s: s.file)
     chosen = choose(subs)
     duplicates = _duplicate_findings(subs, chosen)  # while the used files are still packed
-    at = {id(s): i for i, s in enumerate(subs)}
-    for department, s in chosen.items():  # the files used: their values as plain objects
-        if isinstance(s, PackedSubmission):
-            chosen[department] = subs[at[id(s)]] = s.unpacked()
+    # What the folder's row keeps of each file, taken while every file is still packed (one
+    # short: a file whose result is not kept, so neither is the folder's).
+    packed = ([(s.body, s.digests) for s in subs
+               if isinstance(s, PackedSubmission) and s.sha256] if stats is not None else [])
+    _unpack_chosen(subs, chosen)
     for s in subs:
         # An unused duplicate keeps what concerns the file (a macro, an external link);
         # its values are not used, so neither are the findings about them.
@@ -77,7 +98,65 @@ def validate_folder(folder: Path, catalog: Catalog, year: int,
     for department in catalog.department_names:
         if department not in chosen and department not in arrived:
             findings.add("unit-missing", department=department)
+    if cache is not None and listing is not None and stats is not None \
+            and len(packed) == len(subs):
+        sha = {s.file: s.sha256 for s in subs}
+        cache.put_folder(listing, stats,
+                         cache.folder_key(stats, [sha[c.display] for c in candidates]),
+                         encode_folder(subs, [b for b, _ in packed], [d for _, d in packed],
+                                       chosen, list(findings)))
     return ValidationResult(catalog, year, subs, chosen, findings)
+
+
+def _from_folder_row(cache: ResultCache, stats: str, candidates: list[Candidate],
+                     stamps: Stamps, limits: Limits, digests: dict[str, str],
+                     known: dict[tuple[str, str], Submission]
+                     ) -> tuple[list[Submission], dict[str, Submission], list[Finding]] | None:
+    """The folder's whole result from the cache when every input is as when it was kept:
+    the files listed alike (``stats``), then hashed (filling ``digests``: a file changed with
+    the same size and times must still be seen), their SHA-256 the same. Otherwise, when the
+    row is of this run's context, ``known`` filled with the results it holds by file name and
+    SHA-256 (for the files to be taken from it one by one), and None. A row that does not
+    decode, or not into these files, is dropped with a finding."""
+    stored = cache.stored_folder()
+    if stored is None:
+        return None
+    stored_stats, key, data = stored
+    try:
+        if stored_stats == stats and _hashed(candidates, limits, digests) \
+                and cache.folder_key(stats, [digests[c.display] for c in candidates]) == key:
+            subs, chosen, found = decode_folder(data)
+            if (len(subs) != len(candidates)
+                    or any(digests.get(s.file) != s.sha256 or stamps[s.file][2] != s.mtime
+                           for s in subs)):
+                raise RecordDamaged("not these files")
+            _unpack_chosen(subs, chosen)  # (their bodies read: one that is not one, damaged)
+            cache.folder_reused(len(subs))
+            return subs, chosen, found
+        for s in decode_folder(data, digests=True)[0]:
+            known[(s.file, s.sha256)] = s
+    except (RecordDamaged, KeyError) as exc:
+        known.clear()
+        cache.folder_damaged(str(exc))
+    return None
+
+
+def _hashed(candidates: list[Candidate], limits: Limits, digests: dict[str, str]) -> bool:
+    """Every file read and hashed into ``digests`` (False when one cannot be read)."""
+    for c in candidates:
+        try:
+            digests[c.display] = read_package(c.path, limits).sha256
+        except OSError:
+            return False
+    return True
+
+
+def _unpack_chosen(subs: list[Submission], chosen: dict[str, Submission]) -> None:
+    """The files used: their values as plain objects (in ``subs`` too)."""
+    at = {id(s): i for i, s in enumerate(subs)}
+    for department, s in chosen.items():
+        if isinstance(s, PackedSubmission):
+            chosen[department] = subs[at[id(s)]] = s.unpacked()
 
 
 def choose(subs: list[Submission]) -> dict[str, Submission]:
@@ -127,6 +206,8 @@ def saved_time(modified: str | None) -> datetime | None:
 
 
 def _duplicate_findings(subs: list[Submission], chosen: dict[str, Submission]) -> list[Finding]:
+    from consolidator.checks.changes import changed_from, normalised
+
     out = []
     compared: dict[str, dict[str, object]] = {}  # department → its used file's values
     for s in subs:

@@ -93,10 +93,11 @@ def main() -> None:
 def load_catalog(plan_path: str | None) -> Catalog:
     """The catalog to work with; a --plan file is checked first and refused when invalid."""
     from consolidator.plan.catalog import Catalog
-    from consolidator.plan.plan_file import read_plan_file
 
     if plan_path is None:
         return Catalog.default()
+    from consolidator.plan.plan_file import read_plan_file  # (jsonschema: only for a file)
+
     catalog, found = read_plan_file(plan_path)
     if catalog is None:
         print_findings(found)

@@ -27,12 +27,16 @@ def report(submissions: str | None, plan_path: str | None, year: str | None,
     Example:
         consolidator report submissions/ --out output/
     """
+    from consolidator.cli.working_folder import in_folder
     from consolidator.cli.yearly import _run, _start_children
+
+    where = in_folder(folder)
+    _start_children(where, submissions, out_dir, no_cache)
     from consolidator.jobs.publishing import run_report
     from consolidator.messages.publish import PUBLISH_CLI
 
-    _start_children()
-    job = _run(run_report, submissions, plan_path, year, out_dir, ledger, no_cache, folder)
+    job = _run(run_report, submissions, plan_path, year, out_dir, ledger, no_cache, folder,
+               where)
     published = job.published
     doc = published.document
     pages = doc.pages

@@ -137,10 +137,12 @@ def validate(submissions: str | None, plan_path: str | None, year: str | None,
         consolidator validate submissions/
         consolidator validate --folder 福祉計画
     """
-    _start_children()
+    where = in_folder(folder)
+    _start_children(where, submissions, out_dir, no_cache)
     from consolidator.jobs.runs import run_validate
 
-    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache, folder)
+    job = _run(run_validate, submissions, plan_path, year, out_dir, ledger, no_cache, folder,
+               where)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -163,11 +165,12 @@ def consolidate(submissions: str | None, plan_path: str | None, year: str | None
     Example:
         consolidator consolidate submissions/ --out output/
     """
-    _start_children()
+    where = in_folder(folder)
+    _start_children(where, submissions, out_dir, no_cache)
     from consolidator.jobs.runs import run_consolidate
 
     job = _run(run_consolidate, submissions, plan_path, year, out_dir, ledger, no_cache,
-               folder)
+               folder, where)
     _print_departments(job)
     click.echo(cli_text("log-written", path=job.logs["xlsx"]))
     click.echo(cli_text("department-logs-written", path=job.logs["departments"]))
@@ -178,8 +181,19 @@ def consolidate(submissions: str | None, plan_path: str | None, year: str | None
     sys.exit(0 if job.validation.valid else 1)
 
 
-def _start_children() -> None:
-    """The reading children's fork server starts while this process imports the library."""
+def _start_children(where: Where, submissions: str | None, out_dir: str | None,
+                    no_cache: bool) -> None:
+    """The reading children's fork server starts while this process imports the library;
+    not when the folder is listed as when the result cache kept its whole result (the run
+    will most likely check no file: it starts them itself if it has to)."""
+    from consolidator.cache.listing import folder_unchanged
+    from consolidator.cache.store import cache_path
+    from consolidator.output_names import OUTPUT_DIR, SUBMISSIONS_DIR
+
+    state = where.state or where.path(out_dir, OUTPUT_DIR)
+    if not no_cache and folder_unchanged(cache_path(state),
+                                         where.path(submissions, SUBMISSIONS_DIR)):
+        return
     from consolidator.checks import CHILD_TASKS
     from consolidator.safety.isolation import start_early
 

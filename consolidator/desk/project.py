@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.feedback.department_files import ods_workbook_name
-from consolidator.feedback.drafts import draft_name
 from consolidator.feedback.reminders import reminder_name
+from consolidator.feedback.request import draft_name
 from consolidator.folder_settings import read_settings
 from consolidator.jobs.working_folder import WorkingFolder
 from consolidator.messages.correction import REMIND_TEXT

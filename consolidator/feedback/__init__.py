@@ -3,6 +3,8 @@
 - :mod:`.department_files`: what each department gets after a run (annotated workbook or
   table, and the draft), in ``output/担当別/``.
 - :mod:`.drafts`: e-mail drafts (.eml) with a workbook attached (also ``generate --mail``).
+- :mod:`.request`: what a department was asked and its draft's name (all a re-run needs when
+  nothing a department gets changed: the writers above are loaded only to write).
 - :mod:`.reminders`: ``remind``'s drafts (the template attached) and 督促一覧.xlsx.
 - :mod:`.annotate`: the annotated copy of the file the department sent (``annotate_workbook``).
 - :mod:`.annotate_ods`: the same for an .ods (``annotate_ods``), its own .ods marked.

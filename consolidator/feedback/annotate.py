@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 from consolidator.feedback.findings_sheet import (
@@ -29,6 +28,7 @@ from consolidator.feedback.findings_sheet import (
 from consolidator.feedback.highlight import add_highlights, remove_highlights
 from consolidator.feedback.notes import Note, add_notes
 from consolidator.feedback.package import CONTENT_TYPES, PackageError, PatchedWorkbook
+from consolidator.feedback.request import Request
 from consolidator.feedback.styles import add_highlight_formats, add_sheet_formats, our_dxf_ids
 from consolidator.findings import ERROR, SEVERITY_ORDER, Finding, count
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -37,17 +37,6 @@ from consolidator.messages.correction import FEEDBACK_HEADER, FEEDBACK_TEXT
 from consolidator.validation_log import department_row
 
 NOTE_MARKER = FEEDBACK_TEXT["note-title"].split("{", 1)[0]  # how our notes begin
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the department was asked, as ``generate`` wrote it into its template."""
-
-    department: str
-    year_label: str  # 令和4年
-    deadline: str
-    contact: str
-    passed: bool = False  # the deadline has passed (a reminder says so)
 
 
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")

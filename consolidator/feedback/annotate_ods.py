@@ -33,7 +33,6 @@ from consolidator.colours import (
 from consolidator.feedback.annotate import (
     LEGEND,
     NOTE_MARKER,
-    Request,
     cell_notes,
     finding_row,
     marked_cell,
@@ -52,6 +51,7 @@ from consolidator.feedback.odf_content import (
     with_attribute,
 )
 from consolidator.feedback.package import PackageError, PatchedWorkbook, escape, parse
+from consolidator.feedback.request import Request
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, Severity
 from consolidator.limits import DEFAULT_LIMITS, Limits
 from consolidator.messages.correction import FEEDBACK_HEADER, FEEDBACK_TEXT

@@ -30,15 +30,7 @@ from pathlib import Path
 
 from consolidator.cache.outputs import OutputCache, inputs_digest
 from consolidator.checks.result import ValidationResult
-from consolidator.feedback.annotate import Request, annotate_workbook
-from consolidator.feedback.drafts import (
-    draft,
-    draft_name,
-    items_text,
-    mail_body,
-    write_draft,
-    write_file,
-)
+from consolidator.feedback.request import Request, draft_name
 from consolidator.findings import ERROR, SEVERITY_ORDER, WARNING, Finding, count, make
 from consolidator.japanese_values import wareki
 from consolidator.limits import DEFAULT_LIMITS, Limits
@@ -48,7 +40,6 @@ from consolidator.messages.outputs import DEPARTMENT_LOG_SUFFIX
 from consolidator.safe_paths import UnsafePath, not_written, output_path
 from consolidator.submission import Submission
 from consolidator.validation_log import department_log_name as workbook_name
-from consolidator.validation_log import write_department_table
 
 # Findings for the secretariat, not the department: a bug of the toolkit (never forwarded),
 # a template made from an older catalog (the secretariat compares the catalogs), and the
@@ -125,6 +116,9 @@ def write_department_files(folder: Path, result: ValidationResult, submissions: 
             written = None if chosen is None else _annotate(
                 submissions / chosen.file, folder, mine, asked, chosen.file, limits, out)
             if written is None:
+                from consolidator.feedback.drafts import write_file
+                from consolidator.validation_log import write_department_table
+
                 written = write_file(output_path(folder, workbook_name(department)),
                                      partial(write_department_table, findings=mine))
                 kind = "fix-list" if chosen is not None else kind
@@ -181,6 +175,11 @@ def _annotate(src: Path, folder: Path, findings: list[Finding], request: Request
               limits: Limits, out: DepartmentFiles) -> Path | None:
     """The annotated workbook written into ``folder`` (its path; an .ods for an .ods), or
     None when it could not be."""
+    # The writers are loaded only when something is written: a re-run whose departments'
+    # inputs did not change never loads them (nor the e-mail's, below).
+    from consolidator.feedback.annotate import annotate_workbook
+    from consolidator.feedback.drafts import write_file
+
     ods = src.suffix.lower() == ".ods"
     annotate: Callable[..., object] = annotate_workbook
     if ods:  # loaded only when an .ods is marked
@@ -210,6 +209,8 @@ def _with_draft(out: DepartmentFiles, department: str, workbook: Path, kind: str
     """The draft that sends ``workbook``; ``kind`` is its body (a key of MAIL_BODIES): the
     marked workbook, the list of a file that was read, or of one that was not; with warnings
     only, the first two ask to confirm (:data:`CONFIRMING`)."""
+    from consolidator.feedback.drafts import draft, items_text, mail_body, write_draft
+
     errors, warnings = count(findings, ERROR), count(findings, WARNING)
     body = kind if errors else CONFIRMING.get(kind, kind)
     counted = fill(MAIL_TEXT["counted-warnings" if warnings else "counted"], errors=errors,

@@ -21,6 +21,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 from consolidator.atomic import write_with
+from consolidator.feedback.request import draft_name
 from consolidator.findings import Finding
 from consolidator.japanese_values import wareki
 from consolidator.messages import TEMPLATE_TEXT, fill
@@ -64,10 +65,6 @@ def mail_body(kind: str, values: Mapping[str, object], passed: bool = False) -> 
     if passed:
         parts = tuple("deadline-passed" if part == "deadline" else part for part in parts)
     return "".join(fill(MAIL_TEXT[part], **values) for part in parts)
-
-
-def draft_name(department: str) -> str:
-    return f"{department}{MAIL_TEXT['file-suffix']}"
 
 
 def items_text(findings: list[Finding], max_items: int = MAX_ITEMS) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from consolidator.atomic import place, placed_beside
 from consolidator.cache.outputs import opened_outputs
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress
+from consolidator.checks.result import Progress
 from consolidator.checks.validation import validate_reusing
 from consolidator.findings import Finding
 from consolidator.jobs.correction import ledger_path

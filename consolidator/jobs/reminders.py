@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress
+from consolidator.checks.result import Progress
 from consolidator.checks.validation import validate_reusing
 from consolidator.feedback.department_files import (
     NOT_FOR_DEPARTMENTS,

@@ -9,7 +9,7 @@ from pathlib import Path
 from consolidator.atomic import placed_beside, same_workbook, write_text_atomic, write_with
 from consolidator.cache.outputs import OutputCache, inputs_digest, opened_outputs
 from consolidator.cache.store import cache_path
-from consolidator.checks.checked_files import Progress
+from consolidator.checks.result import Progress
 from consolidator.checks.validation import ValidationResult, validate_reusing
 from consolidator.feedback.department_files import DepartmentFiles
 from consolidator.jobs.correction import (

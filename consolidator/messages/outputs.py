@@ -27,6 +27,9 @@ OUTPUTS: dict[str, Message] = {
                       "対応は不要です。次の実行からは変わっていないファイルの検証が省略されます。"),
     "cache-set-aside": (I, "前回までの検証結果の保存ファイル {file} が壊れているか、このツールのものではなかったため({detail})、{aside} に名前を変えて残し、新しく作りました。今回はすべてのファイルを検証し直しています。",
                         "対応は不要です。{aside} は念のため残したもので、確認が済めば削除して構いません。"),
+    # The folder's whole result kept in the result cache file (one row): derived data.
+    "cache-folder-damaged": (I, "前回の検証結果のうちフォルダ全体の結果({file} 内)が壊れていたため({detail})、使わずに作り直しました。今回は各ファイルの保存済みの結果から組み立て直しています。",
+                             "対応は不要です。結果には影響ありません。"),
     "cache-unavailable": (I, "前回までの検証結果の保存ファイル {file} を使えませんでした({detail})。検証は保存ファイルを使わずに行い、今回の結果は保存していません。",
                           "結果には影響ありません。出力先フォルダの空き容量と書き込みの権限を確認してください。"),
     # The output cache (.consolidator-outputs.sqlite3 in the working folder): derived data.

@@ -8,7 +8,8 @@
   function (``read_ods_identity``).
 - ``malformed``: the reader's own error (a malformed file) and the strict helpers raising it.
 - ``sparse_sheet``: sheets too sparse and wide for a dense reader.
-- ``intake``: which files are in the folder and which department/year each is for.
+- ``discovery``: which files are in the folder (all a fully cached run needs of the reading).
+- ``intake``: which department/year each file is for.
 - ``recognition``: the department and year of a copy that lost its identity, from its titles
   and keys.
 - ``sheet_layout``: a copy without its field list: its input sheets (also renamed) and

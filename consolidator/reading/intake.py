@@ -1,4 +1,5 @@
-"""Intake: which files are in the submissions folder, and what each one is.
+"""Intake: what each file of the submissions folder is (the folder listed:
+:mod:`consolidator.reading.discovery`).
 
 Files are identified by their content — the identity written into every template (hidden
 sheet ``_meta`` and the document properties) — never by their name. A file that lost both
@@ -7,10 +8,6 @@ sheet ``_meta`` and the document properties) — never by their name. A file tha
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
@@ -22,33 +19,6 @@ from consolidator.templates.model import DEPARTMENT_KEY, META_SHEET, READABLE_FO
 
 # The identity written into every template (``_meta`` and the custom properties).
 IDENTITY_KEYS = ("format_version", "plan_id", "catalog_hash", "fiscal_year", DEPARTMENT_KEY)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    path: Path
-    display: str  # relative to the submissions folder, as the log shows it
-
-
-def discover(folder: Path) -> tuple[list[Candidate], list[Finding]]:
-    """Every regular file below ``folder`` in a stable order; lock and hidden files skipped."""
-    found: list[Candidate] = []
-    skipped: list[Finding] = []
-    for path in sorted(_walk(folder)):
-        display = path.relative_to(folder).as_posix()
-        if path.name.startswith("~$"):
-            skipped.append(make("file-skipped-lock", file=display))
-        elif any(part.startswith(".") for part in path.relative_to(folder).parts):
-            skipped.append(make("file-skipped-hidden", file=display))
-        else:
-            found.append(Candidate(path, display))
-    return found, skipped
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for p in folder.rglob("*"):
-        if p.is_file() and not p.is_symlink():
-            yield p
 
 
 def identify(raw: RawWorkbook, catalog: Catalog, year: int, file: str
