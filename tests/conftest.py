@@ -5,6 +5,7 @@ Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on s
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 # The suite's own start: each pytest worker rewrites every test module's asserts and compiles
@@ -46,24 +47,37 @@ def mini_templates(tmp_path_factory: pytest.TempPathFactory, mini_catalog: Catal
     return by_department(generate_templates(mini_catalog, 2022, out))
 
 
+def _worker_copy(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 made: dict[str, Path]) -> dict[str, Path]:
+    """``made`` (department → a file :func:`made_once` made) copied into this worker's own
+    temporary folder."""
+    out = tmp_path_factory.mktemp(name)
+    for path in made.values():
+        shutil.copy2(path, out / path.name)
+    return {department: out / path.name for department, path in made.items()}
+
+
 @pytest.fixture(scope="session")
 def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                       ) -> dict[str, Path]:
-    """department → its generated template (the default plan's report year). Made in each
-    worker, not once for the run (:mod:`helpers.made_once`): LibreOffice in one worker
-    failed to load a template another worker's LibreOffice had open."""
-    out = tmp_path_factory.mktemp("default_templates")
-    return by_department(generate_templates(default_catalog, default_catalog.report_year, out))
+    """department → its generated template (the default plan's report year). Generated once
+    for the run (:mod:`helpers.made_once`), then copied into each worker's own folder: a
+    worker never opens another's files (LibreOffice in one worker failed to load a template
+    another worker's LibreOffice had open)."""
+    return _worker_copy(tmp_path_factory, "default_templates", made_once(
+        tmp_path_factory, "default_templates_made", lambda out: by_department(
+            generate_templates(default_catalog, default_catalog.report_year, out))))
 
 
 @pytest.fixture(scope="session")
 def default_ods_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
                           ) -> dict[str, Path]:
-    """department → its template drawn as .ods (``generate --format ods``); in each worker, as
-    the .xlsx templates."""
-    out = tmp_path_factory.mktemp("default_ods_templates")
-    return by_department(generate_templates(default_catalog, default_catalog.report_year, out,
-                                            fmt="ods"))
+    """department → its template drawn as .ods (``generate --format ods``); generated once
+    and copied into each worker, as the .xlsx templates."""
+    return _worker_copy(tmp_path_factory, "default_ods_templates", made_once(
+        tmp_path_factory, "default_ods_templates_made", lambda out: by_department(
+            generate_templates(default_catalog, default_catalog.report_year, out,
+                               fmt="ods"))))
 
 
 @pytest.fixture(scope="session")

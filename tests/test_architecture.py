@@ -8,6 +8,7 @@ writer importing a reader.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import os
@@ -81,7 +82,8 @@ def test_contracts_catch_a_wrong_import(tmp_path: Path, module: str, bad_import:
     assert contract in broken
 
 
-def _literals(path: Path) -> list[tuple[int, str]]:
+@functools.cache  # two tests read every module's literals: walked once
+def _literals(path: Path) -> tuple[tuple[int, str], ...]:
     tree = ast.parse(path.read_text("utf-8"))
     docstrings = set()
     for node in ast.walk(tree):
@@ -89,9 +91,9 @@ def _literals(path: Path) -> list[tuple[int, str]]:
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 docstrings.add(id(body[0].value))
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and id(node) not in docstrings]
+    return tuple((node.lineno, node.value) for node in ast.walk(tree)
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                 and id(node) not in docstrings)
 
 
 def test_japanese_texts_are_in_the_messages_package() -> None:

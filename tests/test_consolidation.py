@@ -18,7 +18,7 @@ from consolidator.plan.conformance import plan_findings
 from consolidator.report.master_writer import INDICATOR_HEADER, MISSING_HEADER, actual_text
 from consolidator.templates.generate import generate_templates
 from consolidator.templates.model import IND_COL
-from helpers.filling import by_department, complete_values, seed_values, submit_all
+from helpers.filling import complete_values, submit_all
 from helpers.master import (
     all_texts,
     cell_values,
@@ -27,19 +27,17 @@ from helpers.master import (
     report_texts,
     sheet_rows,
 )
-
-SEED_YEAR = 2021
+from helpers.published import shared_seed_report
 
 
 @pytest.fixture(scope="module")
 def seed_round_trip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    catalog = Catalog.default()
-    root = tmp_path_factory.mktemp("seed")
-    templates = by_department(generate_templates(catalog, SEED_YEAR, root / "templates"))
-    submit_all(templates, root / "submissions",
-               values=lambda _department, template: seed_values(catalog, template))
-    job = run_consolidate(root / "submissions", catalog, SEED_YEAR, root / "output")
-    return {"catalog": catalog, "job": job, "root": root}
+    """The seed's values typed into the 令和3 templates of a catalog stripped of every 令和3
+    text and value, and consolidated (:func:`helpers.published.make_seed_report`, shared with
+    the published report's tests): what the master holds of the seed came from the files.
+    ``catalog``: the default catalog, the seed's values in it (what to expect)."""
+    seed = shared_seed_report(tmp_path_factory)
+    return {"catalog": seed["original"], "job": seed["consolidated"], "root": seed["root"]}
 
 
 def test_seed_round_trip_every_value_in_indicator_list(seed_round_trip: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import zlib
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from consolidator.checks.validation import validate_folder, validate_reusing
 from consolidator.cli import main
 from consolidator.cli.app import PROGRESS_MIN, progress_bar
 from consolidator.findings import ERROR, make
-from consolidator.jobs.runs import run_consolidate
+from consolidator.jobs.runs import JobResult, run_consolidate
 from consolidator.limits import DEFAULT_LIMITS
 from consolidator.plan.catalog import Catalog
 from consolidator.submission import Entry, Identity, Submission
@@ -106,33 +107,57 @@ def _first_run(folder: Path, catalog: Catalog, out: Path) -> None:
     assert run_consolidate(folder, catalog, YEAR, out).validation.reused == 0
 
 
-def _twins(tmp_path: Path, folder: Path, catalog: Catalog) -> tuple[Path, Path]:
-    """Two copies of an output folder after a first run (ledger and cache included)."""
-    _first_run(folder, catalog, tmp_path / "first")
-    a, b = tmp_path / "a", tmp_path / "b"
-    shutil.copytree(tmp_path / "first", a)
-    shutil.copytree(tmp_path / "first", b)
-    return a, b
+@pytest.fixture(scope="module")
+def first_out(tmp_path_factory: pytest.TempPathFactory, folder: Path,
+              mini_catalog: Catalog) -> Path:
+    """The output folder of a first run on ``folder`` (ledger and cache included). Read
+    only: a test runs again on its own copy (:func:`_copy_of`)."""
+    out = tmp_path_factory.mktemp("first_run") / "out"
+    _first_run(folder, mini_catalog, out)
+    return out
+
+
+@dataclass
+class Cold:
+    """A second run from a copy of the first run's folder, the cache not used (``--no-cache``):
+    what a run with the cache must find and write."""
+
+    job: JobResult
+    outputs: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory, folder: Path, mini_catalog: Catalog,
+         first_out: Path) -> Cold:
+    out = _copy_of(first_out, tmp_path_factory.mktemp("cold"))
+    job = run_consolidate(folder, mini_catalog, YEAR, out, reuse=False)
+    assert job.validation.reused == 0
+    return Cold(job, outputs_of(out))
+
+
+def _copy_of(first_out: Path, tmp_path: Path) -> Path:
+    """A copy of the first run's output folder for a test to run again in."""
+    return Path(shutil.copytree(first_out, tmp_path / "again"))
 
 
 # ---- reused, and the same -----------------------------------------------------------------
 
 def test_a_warm_run_writes_exactly_what_a_cold_run_writes(tmp_path: Path, folder: Path,
-                                                          mini_catalog: Catalog) -> None:
-    cold_out, warm_out = _twins(tmp_path, folder, mini_catalog)
-    cold = run_consolidate(folder, mini_catalog, YEAR, cold_out, reuse=False)
+                                                          mini_catalog: Catalog,
+                                                          first_out: Path, cold: Cold) -> None:
+    warm_out = _copy_of(first_out, tmp_path)
     warm = run_consolidate(folder, mini_catalog, YEAR, warm_out)
-    assert (cold.validation.reused, warm.validation.reused) == (0, _files(folder))
+    assert warm.validation.reused == _files(folder)
     assert {f.code for f in warm.validation.findings} >= {
         "value-not-number", "duplicate-not-used", "file-not-workbook"}
     written = outputs_of(warm_out)
     assert {"master_2022.xlsx", "validation_log.xlsx", "validation_log.csv",
             "validation_log.jsonl", "plan_2023.json"} <= set(written)
     assert any(name.endswith(".eml") for name in written)
-    assert written == outputs_of(cold_out)
+    assert written == cold.outputs
     assert [(s.file, s.sha256, s.used, s.entries, s.typed)
             for s in warm.validation.submissions] == [
-        (s.file, s.sha256, s.used, s.entries, s.typed) for s in cold.validation.submissions]
+        (s.file, s.sha256, s.used, s.entries, s.typed) for s in cold.job.validation.submissions]
 
 
 @pytest.mark.slow
@@ -291,12 +316,12 @@ def _forged_row(path: Path) -> None:
     (_flipped_row, None), (_forged_row, None),
 ], ids=["garbage", "truncated", "foreign", "other-layout", "flipped-row", "forged-row"])
 def test_a_damaged_or_foreign_cache_never_stops_a_run(tmp_path: Path, folder: Path,
-                                                      mini_catalog: Catalog, damage: Any,
+                                                      mini_catalog: Catalog, first_out: Path,
+                                                      cold: Cold, damage: Any,
                                                       said: str | None) -> None:
-    cold_out, damaged_out = _twins(tmp_path, folder, mini_catalog)
+    damaged_out = _copy_of(first_out, tmp_path)
     damage(damaged_out / CACHE_NAME)
     damaged = (damaged_out / CACHE_NAME).read_bytes()
-    cold = run_consolidate(folder, mini_catalog, YEAR, cold_out, reuse=False)
     job = run_consolidate(folder, mini_catalog, YEAR, damaged_out)
     assert job.validation.reused == 0
     extra = [f for f in job.validation.findings if f.code.startswith("cache-")]
@@ -310,9 +335,9 @@ def test_a_damaged_or_foreign_cache_never_stops_a_run(tmp_path: Path, folder: Pa
     else:
         assert aside == []
     if not said:
-        assert outputs_of(damaged_out) == outputs_of(cold_out)
+        assert outputs_of(damaged_out) == cold.outputs
     assert [f for f in job.validation.findings if f not in extra] == list(
-        cold.validation.findings)
+        cold.job.validation.findings)
     again = run_consolidate(folder, mini_catalog, YEAR, damaged_out)
     assert again.validation.reused == _files(folder)  # rebuilt, and trusted again
 

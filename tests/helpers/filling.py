@@ -7,14 +7,16 @@ built from the public ``fields`` map and the plan catalog, never from private li
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from consolidator.jobs.filling import fill_fields as fill_workbook
+from consolidator.jobs.filling import fill_fields
 from consolidator.messages import REASONS
 from consolidator.plan.catalog import Catalog, MeasureView
 from consolidator.reading.field_map import field_map
@@ -27,9 +29,58 @@ __all__ = ["Submitted", "by_department", "by_name", "cell_of", "complete_values"
 Values = dict[str, Any]
 
 
+# ---- filling one template ------------------------------------------------------------------
+
+_FILLED: OrderedDict[str, bytes] = OrderedDict()  # what a filling wrote, by what it was made of
+_FILLED_KEPT = 300  # fillings kept (the most recently made or used): a few MB
+
+
+def fill_workbook(src: Path, dst: Path, values: Mapping[str, Any],
+                  cells: Mapping[tuple[str, str], Any] | None = None) -> None:
+    """:func:`consolidator.jobs.filling.fill_fields`: ``values`` (field id → value) typed
+    into a copy of the template ``src`` saved as ``dst``, ``cells`` by address.
+
+    Most tests type the same complete values into the same few templates: a filling this
+    process already made from the same template bytes and the same values (each of the same
+    type) is written again from its bytes, its saved time (``dcterms:modified``) set to now
+    as openpyxl's save sets it. The file is the one the filling would write; the first
+    filling of each kind is still made by ``fill_fields``."""
+    key = _filling_key(src, values, cells)
+    made = _FILLED.get(key)
+    if made is None:
+        fill_fields(src, dst, dict(values), dict(cells) if cells else None)
+        made = dst.read_bytes()
+    else:
+        dst.write_bytes(made)
+        set_modified(dst, datetime.now(UTC).replace(microsecond=0).isoformat())
+    _FILLED[key] = made
+    _FILLED.move_to_end(key)
+    while len(_FILLED) > _FILLED_KEPT:
+        _FILLED.popitem(last=False)
+
+
+def _filling_key(src: Path, values: Mapping[str, Any],
+                 cells: Mapping[tuple[str, str], Any] | None) -> str:
+    """The template's bytes and every value typed, with its type (1, 1.0, "1" and True are
+    four fillings)."""
+    def typed(items: Iterable[tuple[Any, Any]]) -> list[str]:
+        return [f"{k!r}={type(v).__module__}.{type(v).__qualname__}:{v!r}" for k, v in items]
+    h = hashlib.sha256(src.read_bytes())
+    h.update("\n".join([*typed(values.items()), "--", *typed((cells or {}).items())]).encode())
+    return h.hexdigest()
+
+
+_FIELDS: dict[str, list[dict[str, Any]]] = {}  # the fields map, by the workbook's bytes
+
+
 def fields_of(path: Path) -> dict[str, dict[str, Any]]:
-    """field id → its row of the public ``fields`` map (sheet, cell, role, department …)."""
-    return {row["field_id"]: row for row in field_map(path)}
+    """field id → its row of the public ``fields`` map (sheet, cell, role, department …);
+    read once for the same bytes (a template is asked for its fields by every filling), each
+    caller given rows of its own."""
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _FIELDS:
+        _FIELDS[key] = field_map(path)
+    return {row["field_id"]: dict(row) for row in _FIELDS[key]}
 
 
 def cell_of(template: Path, field_id: str) -> tuple[str, str]:

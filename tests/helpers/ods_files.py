@@ -22,7 +22,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from consolidator.cell_address import col_number
-from consolidator.reading.field_map import field_map
+from helpers.filling import fields_of
 from helpers.hostile_corpus import BILLION_LAUGHS, XXE, Entries, _bomb_zip, edit, read_entries
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -86,7 +86,7 @@ def _put(cell: ET.Element, value: Any) -> None:
 def fill_ods(src: Path, dst: Path, values: dict[str, Any],
              cells: dict[tuple[str, str], Any] | None = None) -> None:
     """Write ``values`` (field id → value) into a copy of the generated .ods ``src``."""
-    where = {row["field_id"]: row for row in field_map(src)}
+    where = fields_of(src)
     entries = read_entries(src)
     data = dict(entries)[CONTENT]
     _namespaces(data)

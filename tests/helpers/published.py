@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from consolidator.cache.store import cache_path
 from consolidator.jobs.publishing import run_report
+from consolidator.jobs.runs import run_consolidate
 from consolidator.plan.catalog import Catalog
 from consolidator.plan.conformance import plan_findings
 from consolidator.publish.model import value_line
@@ -55,7 +58,9 @@ def stripped_catalog(original: Catalog) -> Catalog:
 
 def make_seed_report(root: Path) -> dict[str, Any]:
     """The seed's 実施状況, 予定 and 実績値 typed into the 令和3 templates of a catalog that
-    holds none of them, consolidated and published under ``root / "output"``."""
+    holds none of them, published under ``root / "output"`` (``report``), and consolidated
+    under ``root / "consolidated"`` (``consolidate``: the master, next year's plan; its
+    result cache a copy of the report's, so the files are checked once)."""
     original = Catalog.default()
     catalog = stripped_catalog(original)
     assert plan_findings(catalog.doc).valid
@@ -65,14 +70,18 @@ def make_seed_report(root: Path) -> dict[str, Any]:
     submit_all(templates, root / "submissions",
                values=lambda _department, template: seed_values(original, template))
     job = run_report(root / "submissions", catalog, SEED_YEAR, root / "output")
+    (root / "consolidated").mkdir()
+    shutil.copy2(cache_path(root / "output"), cache_path(root / "consolidated"))
+    consolidated = run_consolidate(root / "submissions", catalog, SEED_YEAR,
+                                   root / "consolidated")
     folder = root / "output" / "公表"
     return {"original": original, "catalog": catalog, "job": job, "root": root,
-            "folder": folder, "html": folder / SEED_HTML}
+            "folder": folder, "html": folder / SEED_HTML, "consolidated": consolidated}
 
 
 def shared_seed_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """:func:`make_seed_report` made once for the whole test run (:mod:`helpers.made_once`):
-    the seed's year takes seconds to publish and three test files read it."""
+    the seed's year takes seconds to publish and four test files read it."""
     return dict(made_once(tmp_path_factory, "seed_report", make_seed_report))
 
 
