@@ -10,7 +10,9 @@ stored for the next run. When every file is found, no child is started.
 
 Memory stays flat in the number of files: files are read one at a time as the children take
 them, and each result is kept with its entries and cell values compressed
-(:class:`~consolidator.cache.codec.PackedSubmission`, about a kilobyte a file).
+(:class:`~consolidator.cache.codec.PackedSubmission`), those compressed bodies in a temporary
+file (:class:`~consolidator.cache.codec.BodyFile`), read back when used: the parent holds
+about 2 KB of each file (its head, findings and value digests).
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from consolidator.cache.codec import (
+    BodyFile,
     NotRecordable,
     PackedSubmission,
     Record,
+    body_file,
     encode,
     share_texts,
+    spill,
 )
 from consolidator.cache.store import ResultCache
 from consolidator.checks import CHILD_TASKS
@@ -57,6 +62,7 @@ def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits
     run.tick(0)
     if not candidates:
         return []
+    run.bodies = body_file()
     n = workers or max(1, min(len(candidates), os.cpu_count() or 1))
     for item, sub, record in check_isolated(run.to_check(candidates, limits), catalog, year,
                                             limits, workers=n):
@@ -64,7 +70,7 @@ def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits
         if record is not None and cache is not None and item.package is not None:
             cache.put(item.package.sha256, item.display, record)
         sub.mtime = _mtime(item.path)
-        run.found.append(sub)
+        run.found.append(spill(sub, run.bodies))
         run.tick(1)
     return run.found
 
@@ -126,6 +132,7 @@ class _Run:
     progress: Progress | None
     done: int = 0
     found: list[Submission] = field(default_factory=list)
+    bodies: BodyFile | None = None  # where the packed results' bodies are kept
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -141,7 +148,7 @@ class _Run:
                 known = self.cache.get(item.package.sha256, c.display)
                 if known is not None:
                     known.mtime = _mtime(str(c.path))
-                    self.found.append(known)
+                    self.found.append(spill(known, self.bodies))
                     self.tick(1)
                     continue
             yield item
