@@ -144,6 +144,9 @@ def change_one_value(folder: Path, turn: int) -> None:
     stat = path.stat()
     with zipfile.ZipFile(path) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
+    sheets = [data for info, data in parts if info.filename.startswith("xl/worksheets/")]
+    if not any(old in data for data in sheets):  # a folder kept (--reuse): the other way
+        old, new = new, old
     out = io.BytesIO()
     changed = False
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
