@@ -179,11 +179,14 @@ def consolidate(submissions: str | None, plan_path: str | None, year: str | None
 
 
 def _start_children() -> None:
-    """The reading children's fork server starts while this process imports the library."""
+    """The reading children's fork server starts while this process imports the library (and
+    stops once a run of many files is checked: its memory given back for the outputs)."""
     from consolidator.checks import CHILD_TASKS
+    from consolidator.checks.checked_files import give_back_children
     from consolidator.safety.isolation import start_early
 
     start_early(CHILD_TASKS)
+    give_back_children()
 
 
 T = TypeVar("T")
