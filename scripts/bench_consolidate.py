@@ -3,6 +3,7 @@
     python3 scripts/bench_consolidate.py                     # N = 17, 1000 and 10000
     python3 scripts/bench_consolidate.py -n 17 -n 1000 --repeat 5
     python3 scripts/bench_consolidate.py -n 1000 --pandas-sample 200 --keep /tmp/bench
+    python3 scripts/bench_consolidate.py -n 1000 --pandas-sample 200 --keep /tmp/bench --reuse
     python3 scripts/bench_consolidate.py -n 200 --compare-isolation 3 --no-startup
     python3 scripts/bench_consolidate.py -n 1000 --only-profile       # where the time goes
     python3 scripts/bench_consolidate.py -n 17 --desk 5               # the desk's 集約
@@ -150,6 +151,9 @@ def change_one_value(folder: Path, turn: int) -> None:
     stat = path.stat()
     with zipfile.ZipFile(path) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
+    sheets = [data for info, data in parts if info.filename.startswith("xl/worksheets/")]
+    if not any(old in data for data in sheets):  # a folder kept (--reuse): the other way
+        old, new = new, old
     out = io.BytesIO()
     changed = False
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -581,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pandas-sample", type=int, metavar="K",
                     help="read K files of N with pandas and scale the time (default: all)")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: use the submissions a run kept there (subsN holding N "
+                         "files) instead of building them again")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
     ap.add_argument("--no-bytecode", action="store_true",
                     help="leave the environment's bytecode settings as they are")
@@ -621,7 +628,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         results: dict[int, dict[str, Runs]] = {}
         for n in sizes:
-            folder = build_submissions(n, filled, work / f"subs{n}")
+            folder = work / f"subs{n}"
+            if not (args.reuse and folder.is_dir() and len(list(folder.iterdir())) == n):
+                build_submissions(n, filled, folder)
             if args.only_profile:
                 print("\n".join(profile(n, folder, work / f"prof{n}", work)), flush=True)
                 continue

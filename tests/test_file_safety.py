@@ -243,6 +243,40 @@ def test_legal_strings_pass(text: str, base: Path, tmp_path: Path) -> None:
     assert scan_parts(_with_sheet2(base, tmp_path, xml)) == []
 
 
+def test_control_references_are_found_among_text_written_as_references(
+        base: Path, tmp_path: Path) -> None:
+    """Issue 27: text written as character references (&#20013;) is common; the exact search
+    for a control character's reference starts at the first reference that may be short,
+    and still finds one after thousands of long ones (and leading zeros hide nothing)."""
+    long_refs = "&#20013;&#22830;" * 2_000
+    for hidden, found in (("&#1;", True), ("&#x1F;", True), ("&#0000031;", True),
+                          ("&#10;&#13;&#9;", False), ("&#00020013;", False), ("&#65;", False)):
+        xml = (f'<worksheet {MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+               f'{long_refs}{hidden}{long_refs}</t></is></c></row></sheetData></worksheet>')
+        codes = {f.code for f in scan_parts(_with_sheet2(base, tmp_path, xml))}
+        assert codes == ({"string-control-char"} if found else set()), hidden
+
+
+def test_the_control_character_search_is_the_exact_regex() -> None:
+    """The fast path of :func:`content_scan._has_ctrl` answers as the exact regexes alone."""
+    import random
+
+    def exact(data: bytes) -> bool:
+        if data.translate(None, content_scan._NOT_CTRL):
+            return True
+        if any(data[max(0, m.start() - 6):m.start()].upper() != b"_X005F"
+               for m in content_scan._ESC_CTRL.finditer(data)):
+            return True
+        return content_scan._REF_CTRL.search(data) is not None
+
+    rng = random.Random(27)
+    cases = [(f % v).encode() for v in range(300)
+             for f in ("&#%d;", "&#0%d;", "&#x%x;", "&#X0%X;", "a&#12345;&#%d;b", "&#%d")]
+    cases += [bytes(rng.choice(b"&#x0123456789;aAbB_") for _ in range(rng.randint(1, 16)))
+              for _ in range(20_000)]
+    assert [content_scan._has_ctrl(c) for c in cases] == [exact(c) for c in cases]
+
+
 def test_findings_per_code_are_capped(base: Path, tmp_path: Path) -> None:
     cells = "".join(f'<c r="XF{chr(69 + i % 20)}{i + 1}"><v>1</v></c>' for i in range(30))
     xml = f'<worksheet {MAIN}><sheetData><row r="1">{cells}</row></sheetData></worksheet>'

@@ -200,3 +200,39 @@ def test_the_watched_cap_ends_a_growing_worker() -> None:
     assert out["64"].error_code == "memory" and out["64"].limit == 256 * MiB
     assert "上限を超えた" in out["64"].detail, out["64"].detail
     assert out["2"].ok and out["2"].value == 2
+
+
+@pytest.mark.skipif(portable_mode(), reason="no fork server in portable mode")
+def test_a_long_run_of_the_command_line_gives_the_fork_server_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_templates: dict[str, Path],
+        mini_catalog: object) -> None:
+    """Issue 27: a command of the command line (``give_back_children``) stops the children's
+    fork server once a run of more than GIVE_BACK_AFTER files is checked (its memory given
+    back while the outputs are written); a short run keeps it, and so does any later run
+    (the request is used up by the first)."""
+    from multiprocessing import forkserver
+
+    from consolidator.checks import checked_files
+    from consolidator.checks.validation import validate_folder
+    from helpers.filling import complete_values, submit_all
+
+    submit_all(mini_templates, tmp_path / "s", values=lambda d, t: complete_values(t))
+    server = forkserver._forkserver  # type: ignore[attr-defined]
+
+    def check() -> None:
+        result = validate_folder(tmp_path / "s", mini_catalog, 2022)  # type: ignore[arg-type]
+        assert len(result.chosen) == len(mini_templates)
+
+    monkeypatch.setattr(checked_files, "GIVE_BACK_AFTER", len(mini_templates))
+    checked_files.give_back_children()
+    check()  # not more than GIVE_BACK_AFTER: kept, and the request used up
+    pid = server._forkserver_pid
+    assert pid is not None
+    monkeypatch.setattr(checked_files, "GIVE_BACK_AFTER", len(mini_templates) - 1)
+    check()  # long, but not asked: kept
+    assert server._forkserver_pid == pid
+    checked_files.give_back_children()
+    check()
+    assert server._forkserver_pid is None  # stopped and reaped
+    check()  # a later run starts it again
+    assert server._forkserver_pid is not None

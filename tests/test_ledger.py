@@ -185,3 +185,44 @@ def test_a_run_is_recorded_in_as_many_statements_for_many_files_as_for_few(
                          "SELECT COUNT(*) FROM run_files WHERE run_id = 2")
         assert recorded == [(len(job.validation.submissions),)]
     assert counts[0] == counts[1]
+
+
+def test_recording_a_run_holds_the_values_of_one_file_at_a_time(
+        tmp_path: Path, mini_templates: dict[str, Path], mini_catalog: Catalog) -> None:
+    """Issue 27: every usable file's values go into the ledger (``file_fields``) one file at
+    a time, not as one list of every value of every file (at 10,000 files that list took
+    85 MiB at once): the peak memory of recording a run grows with the number of files by
+    what is kept of each file (its name, id, status), not by its values."""
+    import tracemalloc
+
+    from consolidator.checks.validation import validate_folder
+    from consolidator.ledger.records import record_run
+    from consolidator.ledger.schema import open_ledger
+
+    files = _submit(mini_templates, mini_catalog, tmp_path / "s")
+    peaks: dict[int, int] = {}
+    rows: dict[int, int] = {}
+    for copies in (3, 9):
+        folder = tmp_path / f"s{copies}"
+        folder.mkdir()
+        for k in range(copies):
+            for p in files.values():  # other bytes: each copy is a file of its own
+                (folder / f"{p.stem}_{k}.xlsx").write_bytes(p.read_bytes() + bytes(k + 1))
+        result = validate_folder(folder, mini_catalog, YEAR)
+        n = len(result.submissions)
+        rows[n] = sum(len(s.typed) for s in result.submissions if s.usable)
+        conn, _ = open_ledger(tmp_path / f"l{copies}.sqlite3")
+        tracemalloc.start()
+        try:
+            record_run(conn, result, folder, "validate", 0)
+            peaks[n] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            conn.close()
+        assert _rows(tmp_path / f"l{copies}.sqlite3", "SELECT COUNT(*) FROM file_fields") \
+            == [(rows[n],)]
+    (few, low), (many, high) = sorted(peaks.items())
+    per_file = (high - low) / (many - few)
+    values_per_file = (rows[many] - rows[few]) / (many - few)
+    assert values_per_file >= 10  # the files hold values: a list of them all would show
+    assert per_file < 1_000

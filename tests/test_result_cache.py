@@ -767,3 +767,37 @@ def test_the_reading_children_are_started_only_when_the_folder_changed(
     assert folder_unchanged(cache_path(out), subs)
     (subs / "メモ.xlsx").unlink()
     assert not folder_unchanged(cache_path(out), subs)
+
+
+def test_bodies_kept_in_a_file_read_back_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: the parent keeps each packed result's body in a temporary file
+    (:func:`consolidator.cache.codec.spill`) and reads it back unchanged, however the reads
+    and the appends interleave; entries or values assigned afterwards stay in memory. Without
+    a temporary file the bodies simply stay in memory."""
+    from consolidator.cache.codec import SpilledSubmission, body_file, pack, spill
+
+    subs = [pack(Submission(
+        file=f"f{k}.xlsx", department="市社協",
+        entries={f"a{i}": Entry(f"a{i}", i * k + 0.5, "実績", f"B{i}") for i in range(30)},
+        typed={f"a{i}": f"値{i}・{k}" for i in range(30)})) for k in range(40)]
+    bodies = body_file()
+    assert bodies is not None
+    spilled = [spill(s, bodies) for s in subs[:20]]
+    for k in (7, 3, 19, 0):  # reads between appends
+        assert spilled[k].unpacked() == subs[k].unpacked()
+        spilled.append(spill(subs[len(spilled)], bodies))
+    spilled += [spill(s, bodies) for s in subs[len(spilled):]]
+    for s, packed in zip(spilled, subs, strict=True):
+        assert isinstance(s, SpilledSubmission) and "body" not in vars(s)
+        assert (s.body, s.digests, s.entries, s.typed, s.entry_values()) == (
+            packed.body, packed.digests, packed.entries, packed.typed, packed.entry_values())
+    spilled[5].typed = {"a1": "直した"}
+    assert spilled[5].typed == {"a1": "直した"} and spilled[5].entries == subs[5].entries
+    assert spilled[6].typed == subs[6].typed
+
+    def no_file(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.TemporaryFile", no_file)
+    assert body_file() is None
+    assert spill(subs[0], None) is subs[0]

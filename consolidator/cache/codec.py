@@ -24,6 +24,8 @@ import json
 import math
 import re
 import sys
+import tempfile
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -166,7 +168,7 @@ def _head(head: Any) -> Submission:
         _expect(all(isinstance(values[k], str) for k in _IDENTITY_FIELDS
                     if k not in ("year", "recovered"))
                 and type(values["year"]) is int and type(values["recovered"]) is bool, "identity")
-        identity = Identity(**{k: _shared(v) for k, v in values.items()})
+        identity = _shared_identity(Identity(**values))
     findings = head["findings"]
     _expect(isinstance(findings, list), "findings")
     file_findings = head["file_findings"]
@@ -195,7 +197,7 @@ def share_texts(sub: Submission) -> Submission:
     parent's memory small per file. Returns ``sub``, changed."""
     sub.file, sub.department = _shared(sub.file), _shared(sub.department)
     if sub.identity is not None:
-        sub.identity = Identity(*(_shared(getattr(sub.identity, n)) for n in _IDENTITY_FIELDS))
+        sub.identity = _shared_identity(sub.identity)
     sub.findings = [Finding(*(getattr(f, n) if n in _OWN else _shared(getattr(f, n))
                               for n in _FINDING_FIELDS)) for f in sub.findings]
     return sub
@@ -206,6 +208,21 @@ _OWN = ("message", "value", "cell")  # texts of one finding alone: not worth sha
 
 def _shared(v: Any) -> Any:
     return sys.intern(v) if type(v) is str else v
+
+
+_IDENTITIES: dict[Identity, Identity] = {}  # one object for the many files of one identity
+
+
+def _shared_identity(identity: Identity) -> Identity:
+    """One object for every file of the same identity (every copy of a department's
+    template has the same), its texts shared; a small table, emptied when full."""
+    known = _IDENTITIES.get(identity)
+    if known is None:
+        known = Identity(*(_shared(getattr(identity, n)) for n in _IDENTITY_FIELDS))
+        if len(_IDENTITIES) >= 256:
+            _IDENTITIES.clear()
+        _IDENTITIES[known] = known
+    return known
 
 
 def _body(body: bytes) -> dict[str, list[list[Any]]]:
@@ -344,6 +361,87 @@ class PackedSubmission(Submission):
         state = {f.name: getattr(self, f.name) for f in fields(Submission)
                  if f.name not in ("entries", "typed")}
         return Submission(**state, entries=entries, typed=typed)
+
+
+class BodyFile:
+    """The bodies of a run's packed submissions in a temporary file rather than in memory
+    (issue 27: at 10,000 files their bytes, and the heap they fragment, were what the
+    parent kept of each file besides its head). Appended once, read back on each access
+    (a seek and a read, under a lock: the desk's threads may share a result); the file goes
+    when the last submission holding it does."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="consolidator-bodies-")
+        self._lock = threading.Lock()
+        self._end = 0
+        self._read = False
+
+    def __del__(self) -> None:
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
+
+    def put(self, body: bytes) -> tuple[int, int]:
+        with self._lock:
+            at = self._end
+            if self._read:  # the file was read since: back to its end
+                self._file.seek(at)
+                self._read = False
+            self._file.write(body)
+            self._end += len(body)
+        return at, len(body)
+
+    def get(self, at: int, size: int) -> bytes:
+        with self._lock:
+            self._read = True
+            self._file.seek(at)
+            data = self._file.read(size)
+        if len(data) != size:
+            raise RecordDamaged("body file")
+        return data
+
+
+class SpilledSubmission(PackedSubmission):
+    """A :class:`PackedSubmission` whose body is in a :class:`BodyFile` (see :func:`spill`),
+    read back on each access; assigning its entries or typed values keeps them in memory."""
+
+    @property  # type: ignore[override]
+    def body(self) -> bytes:
+        state = self.__dict__
+        kept = state.get("body")
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        return state["_bodies"].get(state["_at"], state["_size"])  # type: ignore[no-any-return]
+
+    @body.setter
+    def body(self, value: bytes) -> None:
+        self.__dict__["body"] = value
+
+
+def spill(sub: Submission, bodies: BodyFile | None) -> Submission:
+    """``sub`` with its body in ``bodies`` (a :class:`SpilledSubmission`) when it is packed;
+    as it is otherwise, without a body file, or when the file cannot be written."""
+    if bodies is None or type(sub) is not PackedSubmission:
+        return sub
+    try:
+        at, size = bodies.put(sub.body)
+    except OSError:
+        return sub
+    spilled = SpilledSubmission.__new__(SpilledSubmission)
+    state = spilled.__dict__
+    state.update(sub.__dict__)
+    del state["body"]
+    state["_bodies"], state["_at"], state["_size"] = bodies, at, size
+    return spilled
+
+
+def body_file() -> BodyFile | None:
+    """A new :class:`BodyFile`, or None when no temporary file can be made (the bodies then
+    stay in memory)."""
+    try:
+        return BodyFile()
+    except OSError:
+        return None
 
 
 def pack(sub: Submission) -> Submission:

@@ -10,7 +10,9 @@ stored for the next run. When every file is found, no child is started.
 
 Memory stays flat in the number of files: files are read one at a time as the children take
 them, and each result is kept with its entries and cell values compressed
-(:class:`~consolidator.cache.codec.PackedSubmission`, about a kilobyte a file).
+(:class:`~consolidator.cache.codec.PackedSubmission`), those compressed bodies in a temporary
+file (:class:`~consolidator.cache.codec.BodyFile`), read back when used: the parent holds
+about 2 KB of each file (its head, findings and value digests).
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from consolidator.cache.codec import (
+    BodyFile,
     NotRecordable,
     PackedSubmission,
     Record,
+    body_file,
     encode,
     share_texts,
+    spill,
 )
 from consolidator.cache.store import ResultCache
 from consolidator.checks import CHILD_TASKS
@@ -35,7 +40,12 @@ from consolidator.checks.result import Progress
 from consolidator.limits import Limits
 from consolidator.plan.catalog import Catalog
 from consolidator.reading.discovery import Candidate
-from consolidator.safety.isolation import outcome_finding, run_isolated, start_early
+from consolidator.safety.isolation import (
+    outcome_finding,
+    portable_mode,
+    run_isolated,
+    start_early,
+)
 from consolidator.safety.package import Package, read_package
 from consolidator.submission import Submission
 
@@ -60,16 +70,48 @@ def all_results(candidates: list[Candidate], catalog: Catalog, year: int, limits
     run.tick(0)
     if not candidates:
         return []
+    run.bodies = body_file()
     n = workers or max(1, min(len(candidates), os.cpu_count() or 1))
+    checked = 0
     for item, sub, record in check_isolated(run.to_check(candidates, limits), catalog, year,
                                             limits, workers=n):
         share_texts(sub)
         if record is not None and cache is not None and item.package is not None:
             cache.put(item.package.sha256, item.display, record)
         sub.mtime = run.mtime(item.display, item.path)
-        run.found.append(sub)
+        run.found.append(spill(sub, run.bodies))
         run.tick(1)
+        checked += 1
+    _given_back(checked)
     return run.found
+
+
+# A command of the command line checks its folder once (give_back_children): after a run of
+# more than GIVE_BACK_AFTER files in the children, their fork server is stopped, and its memory
+# (~30 MB: the reading side imported) given back while the outputs are written (issue 27: the
+# peak of 10,000 files). The desk keeps its fork server; a later run would start it again.
+GIVE_BACK_AFTER = 500
+_GIVE_BACK = [False]
+
+
+def give_back_children() -> None:
+    """Stop the children's fork server once the next run of many files is checked (any run
+    uses the request up)."""
+    _GIVE_BACK[0] = True
+
+
+def _given_back(checked: int) -> None:
+    asked, _GIVE_BACK[0] = _GIVE_BACK[0], False
+    if not (asked and checked > GIVE_BACK_AFTER) or portable_mode():
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:  # the standard library's own way (its tests use it)
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 class FileToCheck(NamedTuple):
@@ -132,6 +174,7 @@ class _Run:
     known: dict[tuple[str, str], Submission]
     done: int = 0
     found: list[Submission] = field(default_factory=list)
+    bodies: BodyFile | None = None  # where the packed results' bodies are kept
 
     def tick(self, n: int) -> None:
         self.done += n
@@ -165,7 +208,7 @@ class _Run:
         if known is None:
             return False
         known.mtime = self.mtime(c.display, str(c.path))
-        self.found.append(known)
+        self.found.append(spill(known, self.bodies))
         self.tick(1)
         return True
 

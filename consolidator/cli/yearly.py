@@ -195,9 +195,11 @@ def _start_children(where: Where, submissions: str | None, out_dir: str | None,
                                          where.path(submissions, SUBMISSIONS_DIR)):
         return
     from consolidator.checks import CHILD_TASKS
+    from consolidator.checks.checked_files import give_back_children
     from consolidator.safety.isolation import start_early
 
     start_early(CHILD_TASKS)
+    give_back_children()
 
 
 T = TypeVar("T")

@@ -90,11 +90,20 @@ def _has_ctrl(data: bytes) -> bool:
     """Whether ``data`` holds a control character, raw, escaped or as a reference."""
     if data.translate(None, _NOT_CTRL):
         return True
-    # (the regex engine finds a literal prefix faster than bytes.find; "&" is rare: memchr)
+    # (the regex engine finds a literal prefix faster than bytes.find)
     for m in _ESC_CTRL.finditer(data):
         if data[max(0, m.start() - 6):m.start()].upper() != b"_X005F":
             return True
-    return b"&" in data and _REF_CTRL.search(data) is not None
+    if b"&#" not in data:
+        return False
+    # Text written as references (&#20013;) is common and the exact regex is slow to try at
+    # each: it starts where the first reference that may be short is (three digits or more,
+    # no leading zero: at least 100, never a control character).
+    short = _SHORT_REF.search(data)
+    return short is not None and _REF_CTRL.search(data, short.start()) is not None
+
+
+_SHORT_REF = re.compile(rb"&#(?![1-9][0-9][0-9])")
 
 
 def _may_hold_long_text(data: bytes, delimiter: bytes, limit: int, start: int = 0,
