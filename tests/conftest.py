@@ -5,6 +5,7 @@ Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on s
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 
@@ -22,6 +23,7 @@ import pytest
 from calc.fixtures import calc  # noqa: F401  (LibreOffice session, see tests/calc)
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
+from helpers import filling
 from helpers.connections import ConnectionWatch
 from helpers.filling import by_department
 from helpers.hostile_folder import HostileFolder, build_hostile_folder
@@ -115,6 +117,23 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
     (``hostile_folder.path.parent / "out_…"``)."""
     return made_once(tmp_path_factory, "hostile", lambda root: build_hostile_folder(
         root / "submissions", default_templates, default_ods_templates))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fillings_shared_by_the_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """With workers, a filling one worker made is read by the others (see
+    :data:`helpers.filling.SHARED_FILLINGS`): the same complete values are typed into the same
+    templates in test files that run in different workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp().parent / "fillings"
+    shared.mkdir(exist_ok=True)
+    filling.SHARED_FILLINGS = shared
+    try:
+        yield
+    finally:
+        filling.SHARED_FILLINGS = None
 
 
 @pytest.fixture(autouse=True)
