@@ -5,6 +5,7 @@ Helpers live in tests/helpers/ (imported as ``helpers``: pytest puts tests/ on s
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 
@@ -14,7 +15,7 @@ import sys
 # on the development machines: about 3 s of the fast loop on two cores.
 sys.dont_write_bytecode = False
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from calc.fixtures import calc  # noqa: F401  (LibreOffice session, see tests/calc)
 from consolidator.plan.catalog import Catalog
 from consolidator.templates.generate import generate_templates
+from helpers import filling
 from helpers.connections import ConnectionWatch
 from helpers.filling import by_department
 from helpers.hostile_folder import HostileFolder, build_hostile_folder
@@ -69,15 +71,41 @@ def default_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog:
             generate_templates(default_catalog, default_catalog.report_year, out))))
 
 
+class _TemplatesMadeWhenRead(Mapping[str, Path]):
+    """department → its template drawn as .ods, each made the first time it is read: once
+    for the run (:mod:`helpers.made_once`), then copied into this worker's own folder, as
+    the .xlsx templates. The fast loop reads three of the 17 (all 17 take seconds to draw)."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> None:
+        self._factory, self._catalog = tmp_path_factory, catalog
+        self._made: dict[str, Path] = {}
+
+    def __getitem__(self, department: str) -> Path:
+        if department not in self._catalog.department_names:
+            raise KeyError(department)
+        if department not in self._made:
+            catalog = self._catalog
+            number = catalog.department_names.index(department)
+            made = made_once(self._factory, f"default_ods_template_{number}",
+                             lambda out: by_department(generate_templates(
+                                 catalog, catalog.report_year, out, fmt="ods",
+                                 only=[department])))
+            self._made |= _worker_copy(self._factory, "default_ods_template", made)
+        return self._made[department]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalog.department_names)
+
+    def __len__(self) -> int:
+        return len(self._catalog.department_names)
+
+
 @pytest.fixture(scope="session")
 def default_ods_templates(tmp_path_factory: pytest.TempPathFactory, default_catalog: Catalog
-                          ) -> dict[str, Path]:
-    """department → its template drawn as .ods (``generate --format ods``); generated once
-    and copied into each worker, as the .xlsx templates."""
-    return _worker_copy(tmp_path_factory, "default_ods_templates", made_once(
-        tmp_path_factory, "default_ods_templates_made", lambda out: by_department(
-            generate_templates(default_catalog, default_catalog.report_year, out,
-                               fmt="ods"))))
+                          ) -> Mapping[str, Path]:
+    """department → its template drawn as .ods (``generate --format ods``), each made when
+    a test first reads it (see :class:`_TemplatesMadeWhenRead`)."""
+    return _TemplatesMadeWhenRead(tmp_path_factory, default_catalog)
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +117,23 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory,
     (``hostile_folder.path.parent / "out_…"``)."""
     return made_once(tmp_path_factory, "hostile", lambda root: build_hostile_folder(
         root / "submissions", default_templates, default_ods_templates))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fillings_shared_by_the_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """With workers, a filling one worker made is read by the others (see
+    :data:`helpers.filling.SHARED_FILLINGS`): the same complete values are typed into the same
+    templates in test files that run in different workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp().parent / "fillings"
+    shared.mkdir(exist_ok=True)
+    filling.SHARED_FILLINGS = shared
+    try:
+        yield
+    finally:
+        filling.SHARED_FILLINGS = None
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ built from the public ``fields`` map and the plan catalog, never from private li
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import zipfile
 from collections import OrderedDict
@@ -33,6 +34,10 @@ Values = dict[str, Any]
 
 _FILLED: OrderedDict[str, bytes] = OrderedDict()  # what a filling wrote, by what it was made of
 _FILLED_KEPT = 300  # fillings kept (the most recently made or used): a few MB
+# Where the workers of one test run keep the fillings they made, each under its key (set by
+# the conftest when the run has workers): a filling one worker made is read by the others,
+# not made again. None: each process keeps its own only.
+SHARED_FILLINGS: Path | None = None
 
 
 def fill_workbook(src: Path, dst: Path, values: Mapping[str, Any],
@@ -41,15 +46,20 @@ def fill_workbook(src: Path, dst: Path, values: Mapping[str, Any],
     into a copy of the template ``src`` saved as ``dst``, ``cells`` by address.
 
     Most tests type the same complete values into the same few templates: a filling this
-    process already made from the same template bytes and the same values (each of the same
-    type) is written again from its bytes, its saved time (``dcterms:modified``) set to now
+    process (or, with workers, another worker of the run: :data:`SHARED_FILLINGS`) already
+    made from the same template bytes and the same values (each of the same type) is written
+    again from its bytes, its saved time (``dcterms:modified``) set to now
     as openpyxl's save sets it. The file is the one the filling would write; the first
     filling of each kind is still made by ``fill_fields``."""
     key = _filling_key(src, values, cells)
     made = _FILLED.get(key)
+    if made is None and SHARED_FILLINGS is not None and (SHARED_FILLINGS / key).is_file():
+        made = (SHARED_FILLINGS / key).read_bytes()  # another worker made it
     if made is None:
         fill_fields(src, dst, dict(values), dict(cells) if cells else None)
         made = dst.read_bytes()
+        if SHARED_FILLINGS is not None:
+            _share(key, made)
     else:
         dst.write_bytes(made)
         set_modified(dst, datetime.now(UTC).replace(microsecond=0).isoformat())
@@ -57,6 +67,15 @@ def fill_workbook(src: Path, dst: Path, values: Mapping[str, Any],
     _FILLED.move_to_end(key)
     while len(_FILLED) > _FILLED_KEPT:
         _FILLED.popitem(last=False)
+
+
+def _share(key: str, made: bytes) -> None:
+    """``made`` kept in :data:`SHARED_FILLINGS` for the other workers: written under a name
+    of its own, then renamed, so that a worker reads a whole filling or none."""
+    assert SHARED_FILLINGS is not None
+    part = SHARED_FILLINGS / f"{key}.{os.getpid()}.part"
+    part.write_bytes(made)
+    os.replace(part, SHARED_FILLINGS / key)
 
 
 def _filling_key(src: Path, values: Mapping[str, Any],
