@@ -11,6 +11,7 @@ still running: nothing here depends on how fast the machine is.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import threading
@@ -24,6 +25,7 @@ import pytest
 
 from consolidator.desk.pages import consolidate as consolidate_page
 from consolidator.desk.workspace import Workspace
+from consolidator.jobs import drawing as jobs_drawing
 from consolidator.jobs.drawing import LEFTOVER_PREFIX
 from consolidator.jobs.next_year import archive_name
 from consolidator.jobs.publishing import run_report
@@ -198,6 +200,41 @@ def test_a_form_whose_drawing_fails_is_said_and_the_other_is_placed(
     assert "python-docx stopped" in html
     assert (published / PUBLISHED["pdf"]).is_file()
     assert not (published / PUBLISHED["docx"]).exists()
+
+
+def test_a_drawing_that_never_ends_is_ended_at_its_deadline_and_said(
+        tmp_path: Path, mini_catalog: Catalog, filled: dict[str, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs_drawing, "DRAW_TIMEOUT_S", 0.5)
+    client, workspace, published = _desk(tmp_path, mini_catalog, filled, drawing.hanging)
+    assert post(client, "/consolidate").status_code == 302
+    assert workspace.drawings.wait(WAIT_S)  # ended long before the child's own GATE_WAIT_S
+    html = page(client, "/consolidate")
+    assert _state(html)["pdf"] == "not-drawn" and _state(html)["docx"] == "not-drawn"
+    assert html.count('data-code="published-drawing-timeout"') == 2
+    assert "0.5 秒たってもできあがらない" in html
+    assert not (published / PUBLISHED["pdf"]).exists()
+    assert not list(published.glob(LEFTOVER_PREFIX + "*"))
+
+
+def test_a_drawn_form_older_than_the_report_is_not_handed_out_after_a_restart(
+        tmp_path: Path, mini_catalog: Catalog, filled: dict[str, Path]) -> None:
+    """The desk ended while drawing a newer report (or the drawing failed, then the desk was
+    started again): the PDF and Word file in place are the earlier report's; the new desk
+    knows nothing of the drawing, and still offers neither."""
+    client, workspace, published = _desk(tmp_path, mini_catalog, filled)
+    assert post(client, "/consolidate").status_code == 302
+    assert workspace.drawings.wait(WAIT_S)
+    assert set(_state(page(client, "/consolidate")).values()) == {"ready"}
+    html = published / PUBLISHED["html"]
+    later = max((published / PUBLISHED[k]).stat().st_mtime_ns for k in SLOW) + 10**9
+    os.utime(html, ns=(later, later))  # the newer report's quick forms, written by its 集約
+    workspace.close(timeout=1.0)
+    again, _restarted = desk_client(tmp_path / "project", mini_catalog, year=YEAR)
+    shown = _state(page(again, "/consolidate"))
+    assert (shown["html"], shown["pdf"], shown["docx"]) == ("ready", "not-drawn", "not-drawn")
+    for kind in SLOW:
+        assert download(again, f"/download/published/{kind}")[0] == 404
 
 
 @pytest.mark.slow

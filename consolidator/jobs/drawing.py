@@ -43,15 +43,16 @@ from consolidator.jobs.output_folder import OutputBusy
 from consolidator.jobs.publishing import place_drawn
 from consolidator.publish import SLOW_KINDS, Pending, draw_slow_forms, published_name
 from consolidator.publish.model import Document
-from consolidator.safety.isolation import portable_mode
+from consolidator.safety.isolation import describe_exit, portable_mode
 
 LEFTOVER_PREFIX = ".consolidator-drawing-"
 PLACE_WAIT_S = 120.0  # how long the drawn forms wait for another run to free the output folder
+DRAW_TIMEOUT_S = 600.0  # a child drawing longer is ended (Typst took 3.6 s for a plan 10 × ours)
 _POLL_S = 0.05
 
 Task = Callable[[Path, Document, int, tuple[str, ...]], tuple[list[Path], list[Finding]]]
 # What one child gave: (the files drawn, the findings of a form skipped), or why it failed.
-Outcome = tuple[list[Path], list[Finding]] | str
+Outcome = tuple[list[Path], list[Finding]] | Finding
 
 
 @dataclass
@@ -171,10 +172,9 @@ class Drawings:
             if outcomes is None:
                 return  # superseded
             drawn: list[Path] = []
-            for kind, outcome in outcomes.items():
-                if isinstance(outcome, str):
-                    findings.append(make("published-drawing-failed", file=names[kind],
-                                         detail=outcome))
+            for outcome in outcomes.values():
+                if isinstance(outcome, Finding):
+                    findings.append(outcome)
                 else:
                     drawn += outcome[0]
                     findings += outcome[1]
@@ -218,7 +218,10 @@ class Drawings:
                     job.processes.append(process)
                     process.start()
                     send.close()
-            outcomes = {kind: _outcome(process, receive) for kind, process, receive in children}
+            deadline = time.monotonic() + DRAW_TIMEOUT_S
+            outcomes = {kind: _outcome(process, receive, published_name(kind, job.pending.year),
+                                       deadline)
+                        for kind, process, receive in children}
         finally:
             for _kind, _process, receive in children:
                 receive.close()
@@ -248,11 +251,18 @@ class Drawings:
             time.sleep(_POLL_S)
 
 
-def _outcome(process: Any, receive: Connection) -> Outcome:
-    """What a child sent once it is done, or why it sent nothing (its exit code)."""
+def _outcome(process: Any, receive: Connection, file: str, deadline: float) -> Outcome:
+    """What the child drawing ``file`` sent once it is done, or the finding of why it sent
+    nothing: how it ended (as the reading children's are said), or that it was still drawing
+    at ``deadline`` (then it is ended)."""
     result: Any = None
     while process.is_alive() or receive.poll():
-        if wait([receive, process.sentinel]) and receive.poll():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            process.kill()
+            process.join()
+            return make("published-drawing-timeout", file=file, limit=f"{DRAW_TIMEOUT_S:g}")
+        if wait([receive, process.sentinel], left) and receive.poll():
             try:
                 result = receive.recv()
             except EOFError:
@@ -260,9 +270,9 @@ def _outcome(process: Any, receive: Connection) -> Outcome:
             break
     process.join()
     if result is None:
-        return f"exit code {process.exitcode}"
+        return make("published-drawing-failed", file=file, detail=describe_exit(process.exitcode))
     if result[0] == "failed":
-        return str(result[1])
+        return make("published-drawing-failed", file=file, detail=str(result[1]))
     folder = Path(result[3])
     return [folder / name for name in result[1]], list(result[2])
 

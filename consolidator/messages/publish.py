@@ -190,6 +190,9 @@ PUBLISH: dict[str, Message] = {
     # (consolidator.jobs.drawing): what went wrong there, said on its 集約 page.
     "published-drawing-failed": (W, "公表資料({file})を作れませんでした({detail})。HTML・CSV・Excel の公表資料は書き出しました。",
                                  "もう一度「集約する」を押してください。同じメッセージが続くときは、このメッセージをツールの担当者に伝えてください。"),
+    "published-drawing-timeout": (W, "公表資料({file})が {limit} 秒たってもできあがらないため、作るのをやめました。"
+                                     "HTML・CSV・Excel の公表資料は書き出しました。",
+                                  "もう一度「集約する」を押してください。同じメッセージが続くときは、このメッセージをツールの担当者に伝えてください。"),
     "published-drawing-busy": (W, "公表資料({file})を作りましたが、ほかの処理が output フォルダを使い続けていたため置けませんでした。"
                                   "HTML・CSV・Excel の公表資料は書き出しました。",
                                "ほかの処理が終わってから、もう一度「集約する」を押してください。"),

@@ -450,17 +450,21 @@ class _Pool:
         exitcode = worker.process.exitcode
         tail = _tail(worker.stderr_fd)
         self._retire(worker)
-        if exitcode is not None and exitcode < 0:
-            try:
-                what = signal.Signals(-exitcode).name
-            except ValueError:
-                what = f"signal {-exitcode}"
-        else:
-            what = f"exit code {exitcode}"
+        what = describe_exit(exitcode)
         detail = f"{what}: {tail}" if tail else what
         if any(sign in tail for sign in _OOM_SIGNS):
             return Outcome(False, None, MEMORY, detail[:_DETAIL_MAX], elapsed, self.memory_bytes)
         return Outcome(False, None, CRASHED, detail[:_DETAIL_MAX], elapsed)
+
+
+def describe_exit(exitcode: int | None) -> str:
+    """How a child that sent no reply ended: the signal's name, or its exit code."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit code {exitcode}"
 
 
 def _unlink(path: str) -> None:

@@ -48,3 +48,11 @@ def word_failing(folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
     if "docx" in kinds:
         raise RuntimeError("python-docx stopped")
     return draw_slow_forms(folder, doc, year, kinds)
+
+
+def hanging(folder: Path, doc: Document, year: int, kinds: tuple[str, ...]
+            ) -> tuple[list[Path], list[Finding]]:
+    """A drawing that never ends (a library caught in a loop): the parent's deadline ends it."""
+    (folder / f"half-written.{kinds[0]}").write_bytes(b"%PDF-1.7\n")
+    time.sleep(GATE_WAIT_S)
+    return [], []

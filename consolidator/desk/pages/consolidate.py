@@ -21,7 +21,7 @@ from consolidator.messages import MASTER_TEXT, fill
 from consolidator.messages.desk import DESK_TEXT
 from consolidator.messages.folder import YEAR_STEP_DESK_TEXT
 from consolidator.messages.outputs import JUDGEMENT_TEXT
-from consolidator.publish import PUBLISHED_KINDS
+from consolidator.publish import PUBLISHED_KINDS, SLOW_KINDS
 from consolidator.report.merge import JUDGEMENTS
 
 
@@ -99,11 +99,11 @@ def blueprint(workspace: Workspace) -> Blueprint:
         view = workspace.drawing()
         if kind in view.drawing:
             text = fill(DESK_TEXT["published-drawing-download"],
-                        form=DESK_TEXT.get(f"download-published-{kind}", kind))
+                        form=DESK_TEXT[f"download-published-{kind}"])
             page = render_template("message.html", heading=DESK_TEXT["published-drawing-heading"],
                                    text=text, active="consolidate")
             return page, 503, {"Retry-After": "5"}
-        if kind in view.failed:
+        if kind in view.failed or _older_than_the_report(workspace, kind):
             abort(404)
         return send(workspace.project, workspace.project.published(kind))
 
@@ -123,12 +123,28 @@ def _published(workspace: Workspace) -> dict[str, Any]:
     for kind in PUBLISHED_KINDS:
         if kind in view.drawing:
             shown.append((kind, "drawing"))
-        elif kind in view.failed:
+        elif kind in view.failed or _older_than_the_report(workspace, kind):
             shown.append((kind, "failed"))
         elif project.servable(project.published(kind)) is not None:
             shown.append((kind, "ready"))
     return {"published": shown, "drawing": bool(view.drawing),
             "published_findings": view.findings}
+
+
+def _older_than_the_report(workspace: Workspace, kind: str) -> bool:
+    """Whether ``kind``, a form drawn after 集約, is older than the HTML written by 集約: of an
+    earlier report (a drawing the desk's end cut short, or that failed before a restart, left
+    the previous one in place), so not to be handed out as if new. Drawn forms are put in place
+    after the HTML they go with, and ``report`` writes them after it too."""
+    if kind not in SLOW_KINDS:
+        return False
+    project = workspace.project
+    form, html = project.published(kind), project.published("html")
+    try:
+        return (form is not None and html is not None
+                and form.stat().st_mtime_ns < html.stat().st_mtime_ns)
+    except OSError:  # one of them is not there
+        return False
 
 
 def _year_step(workspace: Workspace) -> dict[str, Any]:
