@@ -27,10 +27,6 @@ from consolidator.templates.model import TemplateModel, build
 from consolidator.text_layout import display_width, pad
 
 
-def same(a: Any, b: Any) -> bool:
-    return bool(_norm(a) == _norm(b))
-
-
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """The field ids whose values differ between two versions (sorted)."""
     return changed_from(before, normalised(after))
