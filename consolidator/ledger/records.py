@@ -139,14 +139,18 @@ def _files(conn: sqlite3.Connection, known: list[tuple[Submission, tuple[str, in
         " saved_at = COALESCE(excluded.saved_at, files.saved_at)",
         [(sha, size, s.department, s.identity.year if s.identity else None, s.modified, stamp,
           stamp, REJECTED) for s, (sha, size) in known])
-    shas = {sha for _, (sha, _) in known}
-    by_sha = {sha: int(fid) for fid, sha in conn.execute("SELECT id, sha256 FROM files")
-              if sha in shas}
+    # Only this run's files are looked up (the ledger holds every year's files and values).
+    shas = sorted({sha for _, (sha, _) in known})
+    by_sha = {sha: int(fid) for fid, sha in conn.execute(
+        "SELECT id, sha256 FROM files WHERE sha256 IN (SELECT value FROM json_each(?))",
+        (json.dumps(shas),))}
     ids = {s.file: by_sha[sha] for s, (sha, _) in known}
     conn.executemany("INSERT OR IGNORE INTO file_names VALUES (?, ?, ?)",
                      [(ids[s.file], s.file, stamp) for s, _ in known])
     with_values = {int(fid) for (fid,) in conn.execute(
-        "SELECT DISTINCT file_id FROM file_fields")}
+        "SELECT DISTINCT file_id FROM file_fields"
+        " WHERE file_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(ids.values()))),))}
     # A generator, not a list: each file's values are read back (its body unpacked) and
     # written one file at a time, so memory does not grow with the number of files (a list
     # of every row of 10,000 files held 85 MiB at once).
@@ -185,7 +189,7 @@ def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, i
             status[fid] = (mine, used_ids.get(s.department or "") if mine == SUPERSEDED else None)
     conn.executemany("UPDATE files SET status = ?, superseded_by = ? WHERE id = ?",
                      [(st, by, fid) for fid, (st, by) in status.items()])
-    names = _names(conn)
+    names = _names(conn, [fid for rows in before.values() for fid, _ in rows])
     for department, new_id in used_ids.items():
         sub = result.chosen[department]
         for old_id, first_seen in before[department]:
@@ -205,11 +209,14 @@ def _decide(conn: sqlite3.Connection, result: ValidationResult, ids: dict[str, i
     return record
 
 
-def _names(conn: sqlite3.Connection) -> dict[int, str]:
-    """file id → its names, in the order they were first seen (one query for all)."""
+def _names(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """file id → its names, in the order they were first seen, for the files ``ids`` (one
+    query for all)."""
     names: dict[int, list[str]] = {}
     for fid, name in conn.execute("SELECT file_id, name FROM file_names"
-                                  " ORDER BY file_id, first_seen, name"):
+                                  " WHERE file_id IN (SELECT value FROM json_each(?))"
+                                  " ORDER BY file_id, first_seen, name",
+                                  (json.dumps(sorted(set(ids))),)):
         names.setdefault(int(fid), []).append(name)
     return {fid: OUTPUT_TEXT["list-separator"].join(n) for fid, n in names.items()}
 
