@@ -729,21 +729,6 @@ def test_a_damaged_folder_row_is_dropped_said_and_the_run_goes_on(
     assert looked_up == [1, 1] and _as_checked(rebuilt) == cold
 
 
-def test_a_cache_of_the_layout_before_is_migrated(tmp_path: Path, folder: Path,
-                                                  mini_catalog: Catalog) -> None:
-    out = tmp_path / "out"
-    validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
-    with closing(sqlite3.connect(cache_path(out))) as conn, conn:
-        conn.execute("DROP TABLE folder")
-        conn.execute("PRAGMA user_version = 1")
-    again = validate_reusing(folder, mini_catalog, YEAR, cache_path(out))
-    assert again.reused == _files(folder)  # the files' rows kept, nothing said
-    assert not [f for f in again.findings if f.code.startswith("cache-")]
-    with closing(sqlite3.connect(cache_path(out))) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
-        assert conn.execute("SELECT COUNT(*) FROM folder").fetchone()[0] == 1
-
-
 def test_the_reading_children_are_started_only_when_the_folder_changed(
         tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from consolidator.safety import isolation

@@ -380,7 +380,6 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
     except sqlite3.Error as exc:
         return None, f"{type(exc).__name__}: {exc}", False
     try:
-        _migrate(conn)
         why, older = why_not_ours(conn, APPLICATION_ID, SCHEMA_VERSION, [
             "SELECT key, head, body, checksum, run FROM results LIMIT 1",
             "SELECT id, started_at FROM runs LIMIT 1",
@@ -391,17 +390,6 @@ def _open_ours(path: Path) -> tuple[sqlite3.Connection | None, str, bool]:
         why, older = f"{type(exc).__name__}: {exc}", False
     conn.close()
     return None, why, older
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Our cache of layout 1 brought to layout 2 (the ``folder`` table added, its rows kept);
-    anything else left for :func:`~consolidator.sqlite_state.why_not_ours` to judge."""
-    if (conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
-            or conn.execute("PRAGMA user_version").fetchone()[0] != 1):
-        return
-    with transaction(conn):
-        conn.execute(_FOLDER_TABLE)
-        conn.execute("PRAGMA user_version = 2")
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
