@@ -83,7 +83,7 @@ class OutputCache:
             return None
         try:
             files, extra = json.loads(row[1]), json.loads(row[2])
-            if not all(_stamp(Path(path)) == [size, mtime] for path, size, mtime in files):
+            if not all(file_stamp(Path(path)) == (size, mtime) for path, size, mtime in files):
                 return None
             paths = [Path(path) for path, _, _ in files]
         except (ValueError, TypeError):  # a row that is not what we wrote: not trusted
@@ -96,7 +96,7 @@ class OutputCache:
         ``extra``, plain values)."""
         if self.conn is None:
             return
-        stamps = [[str(p), *stamp] for p in files if (stamp := _stamp(p)) is not None]
+        stamps = [[str(p), *stamp] for p in files if (stamp := file_stamp(p)) is not None]
         if len(stamps) != len(files):
             self.forget(name)
             return
@@ -123,12 +123,13 @@ class OutputCache:
             self.conn = None
 
 
-def _stamp(path: Path) -> list[int] | None:
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's size and time of last change, as an output is known by (None: not there)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return st.st_size, st.st_mtime_ns
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consolidator.atomic import place, placed_beside
-from consolidator.cache.outputs import opened_outputs
+from consolidator.cache.outputs import file_stamp, opened_outputs
 from consolidator.cache.store import cache_path
 from consolidator.checks.result import Progress
 from consolidator.checks.validation import validate_reusing
@@ -22,7 +22,6 @@ from consolidator.plan.catalog import Catalog
 from consolidator.publish import (
     Pending,
     Published,
-    file_stamps,
     record_published,
     write_published,
 )
@@ -88,7 +87,7 @@ def place_drawn(out_dir: Path, pending: Pending, drawn: list[Path], skipped: lis
     None, and nothing placed, when the quick forms are no longer as ``pending`` wrote them
     (another run wrote the published report since: what was drawn is not its)."""
     with exclusive(out_dir), opened_outputs(state or out_dir) as outputs:
-        if file_stamps(pending.files) != pending.stamps:
+        if [file_stamp(p) for p in pending.files] != pending.stamps:
             return None
         placed = [place(path, output_path(pending.folder, path.name)) for path in drawn]
         record_published(outputs, pending, placed, skipped)

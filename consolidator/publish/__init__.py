@@ -28,7 +28,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consolidator.cache.outputs import OutputCache, inputs_digest
+from consolidator.cache.outputs import OutputCache, file_stamp, inputs_digest
 from consolidator.findings import Finding, make
 from consolidator.japanese_values import wareki
 from consolidator.messages import fill
@@ -133,7 +133,8 @@ def write_published(out_dir: Path, c: Consolidated, outputs: OutputCache | None 
         if outputs is not None:
             outputs.forget("published")  # recorded once every form is in place
         return Published(folder, files, doc,
-                         pending=Pending(folder, c.year, doc, digest, files, file_stamps(files)))
+                         pending=Pending(folder, c.year, doc, digest, files,
+                                         [file_stamp(p) for p in files]))
     drawn, skipped = draw_slow_forms(folder, doc, c.year)
     files += drawn
     if outputs is not None:
@@ -156,19 +157,6 @@ def document_digest(doc: Document) -> str:
     except (pickle.PicklingError, TypeError, ValueError, RecursionError):
         return hashlib.sha256(repr(doc).encode("utf-8")).hexdigest()
     return hashlib.sha256(buffer.getvalue()).hexdigest()
-
-
-def file_stamps(files: list[Path]) -> list[tuple[int, int] | None]:
-    """Size and time of last change of each file (None: not there)."""
-    found: list[tuple[int, int] | None] = []
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            found.append(None)
-            continue
-        found.append((st.st_size, st.st_mtime_ns))
-    return found
 
 
 def draw_slow_forms(folder: Path, doc: Document, year: int,
