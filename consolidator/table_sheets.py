@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from consolidator.cell_text import fit_cell_text
+from consolidator.colours import HEADER_FILL, css
 from consolidator.text_layout import FONT, row_height
 
 A4 = 9  # xlsxwriter's paper index
@@ -79,7 +80,7 @@ def add_prepared_sheet(wb: Any, name: str, table: PreparedTable, printed: int | 
     header, widths, rows = table.header, table.widths, table.rows
     ws = wb.add_worksheet(name)
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_name": FONT})
-    head_style = {"bold": True, "bg_color": "#D9E2F3", "border": 1, "text_wrap": True,
+    head_style = {"bold": True, "bg_color": css(HEADER_FILL), "border": 1, "text_wrap": True,
                   "valign": "top", "font_name": FONT}
     head = wb.add_format(head_style)
     head_right = wb.add_format({**head_style, "align": "right"})

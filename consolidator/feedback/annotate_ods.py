@@ -29,6 +29,7 @@ from consolidator.colours import (
     LINK_FONT,
     WARNING_FILL,
     WARNING_FONT,
+    css,
 )
 from consolidator.feedback.annotate import (
     LEGEND,
@@ -68,8 +69,9 @@ CM_PER_WIDTH = 0.2  # an Excel column width unit (one digit of 11 pt) in centime
 
 
 def odf_colour(argb: str) -> str:
-    """``FFFFA7A7`` (ARGB, as styles.py holds them) → ``#ffa7a7``."""
-    return "#" + argb[-6:].lower()
+    """``FFFFA7A7`` (ARGB, as consolidator.colours holds them) → ``#ffa7a7``: :func:`css` in
+    lower case, as Calc writes it back (a returned file's colours are compared with these)."""
+    return css(argb).lower()
 
 
 def annotate_ods(src: Path, dst: Path, findings: list[Finding], request: Request,

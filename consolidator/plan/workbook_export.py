@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from consolidator.cell_text import XLSX_OPTIONS
+from consolidator.colours import HEADER_FILL, css
 from consolidator.messages.plan_book import (
     PLAN_BOOK_GUIDE,
     PLAN_BOOK_HEADERS,
@@ -210,7 +211,7 @@ def _ranges(lists: dict[str, list[str]]) -> dict[str, str]:
 def _choices(wb: Any, lists: dict[str, list[str]]) -> None:
     """The 選択肢 sheet, last: one column per list (a unit may be added below its list)."""
     ws = wb.add_worksheet(CHOICES_SHEET)
-    head = wb.add_format({"font_name": FONT, "bold": True, "bg_color": "#D9E2F3"})
+    head = wb.add_format({"font_name": FONT, "bold": True, "bg_color": css(HEADER_FILL)})
     for col, (key, values) in enumerate(lists.items()):
         ws.set_column(col, col, 12)
         write_cell(ws, 0, col, PLAN_BOOK_HEADERS["choices"][key], head)

@@ -15,6 +15,8 @@ from consolidator.cell_text import XLSX_OPTIONS
 from consolidator.colours import (
     ERROR_FILL,
     ERROR_FONT,
+    GRID,
+    HEADER_FILL,
     MISSING_CHART,
     MISSING_FILL,
     MISSING_FONT,
@@ -88,7 +90,7 @@ class _Formats:
     def __init__(self, wb: Any) -> None:
         base = {"font_name": FONT, "font_size": REPORT_POINTS, "text_wrap": True,
                 "valign": "top"}
-        box = {**base, "border": 1, "border_color": "#A6A6A6"}
+        box = {**base, "border": 1, "border_color": css(GRID)}
         title = {**base, "bold": True, "font_size": TITLE_POINTS}
         self.title = wb.add_format({**title, "text_wrap": False})
         self.wrapped_title = wb.add_format(title)
@@ -96,7 +98,7 @@ class _Formats:
         self.initiative = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS,
                                          "bg_color": "#BDD7EE"})
         self.block = wb.add_format({**base, "bold": True})
-        self.header = wb.add_format({**box, "bold": True, "bg_color": "#D9E2F3"})
+        self.header = wb.add_format({**box, "bold": True, "bg_color": css(HEADER_FILL)})
         self.cell = wb.add_format(box)
         missing = {"bg_color": css(MISSING_FILL), "font_color": css(MISSING_FONT)}
         error = {"bg_color": css(ERROR_FILL), "font_color": css(ERROR_FONT)}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from consolidator.colours import HEADER_FILL, css
 from consolidator.japanese_values import wareki
 from consolidator.messages import MASTER_TEXT, fill
 from consolidator.messages.outputs import TREND_TEXT
@@ -102,7 +103,7 @@ def add_trend_sheet(wb: Any, c: Consolidated) -> Any:
     base = {"font_name": FONT, "font_size": POINTS, "valign": "top"}
     title = wb.add_format({**base, "bold": True, "font_size": TITLE_POINTS})
     heading = wb.add_format({**base, "bold": True, "font_size": HEADING_POINTS})
-    header = wb.add_format({**base, "bold": True, "bg_color": "#D9E2F3", "border": 1,
+    header = wb.add_format({**base, "bold": True, "bg_color": css(HEADER_FILL), "border": 1,
                             "text_wrap": True})
     cell = wb.add_format({**base, "border": 1, "text_wrap": True})
     number = wb.add_format({**base, "border": 1, "num_format": "#,##0.###"})

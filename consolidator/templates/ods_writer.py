@@ -69,6 +69,7 @@ from odf.table import (
 from odf.text import P, PageCount, PageNumber
 
 from consolidator.cell_address import col_letters
+from consolidator.colours import GRID, css
 from consolidator.messages import TEMPLATE_TEXT, fill
 from consolidator.templates.model import (
     COVER_SHEET,
@@ -108,7 +109,7 @@ from consolidator.text_layout import FONT, row_height
 
 FILLS = {"header": HEADER_FILL, "goal": GOAL_FILL, "initiative": INITIATIVE_FILL,
          "reference": REFERENCE_FILL, "indicator": REFERENCE_FILL, "input": REFERENCE_FILL}
-BORDER = "0.74pt solid #a6a6a6"
+BORDER = f"0.74pt solid {css(GRID).lower()}"
 COVER_WIDTH = 110
 FOOTER_LINE = 11  # points: the footer's line, as Calc converts the .xlsx's (Excel's 11 pt)
 CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
