@@ -74,7 +74,7 @@ def annotate_workbook(src: Path, dst: Path, findings: list[Finding], request: Re
         add_notes(pkg, part, cell_notes(mine), FEEDBACK_TEXT["note-author"], NOTE_MARKER)
     styles = add_sheet_formats(pkg)
     rows = [finding_row(f, set(parts)) for f in ordered]
-    top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
+    top = top_lines(request, findings, file_label)  # then the legend
     put_first(pkg, sheet_name, sheet_xml(top, LEGEND, FEEDBACK_HEADER, rows, styles))
     set_first_print_titles(pkg, sheet_name, len(top) + 2)  # the lines, the legend, the header
     _check_well_formed(pkg)
@@ -88,14 +88,14 @@ LEGEND = (FEEDBACK_TEXT["legend-error"], FEEDBACK_TEXT["legend-warning"], FEEDBA
 
 def top_lines(request: Request, findings: list[Finding], file_label: str) -> list[str]:
     """The lines above the table of the 確認事項 sheet: title, deadline, contact, the file and
-    its counts, how to use the sheet, a blank line."""
+    its counts, how to use the sheet (the legend follows them)."""
     return [fill(FEEDBACK_TEXT["title"], department=request.department,
                  year=request.year_label),
             fill(FEEDBACK_TEXT["deadline"], deadline=request.deadline),
             fill(FEEDBACK_TEXT["contact"], contact=request.contact),
             fill(FEEDBACK_TEXT["file"], file=file_label, errors=count(findings, ERROR),
                  warnings=len(findings) - count(findings, ERROR)),
-            FEEDBACK_TEXT["how-to"], ""]
+            FEEDBACK_TEXT["how-to"]]
 
 
 def cell_notes(findings: list[Finding]) -> list[Note]:

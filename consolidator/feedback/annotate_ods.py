@@ -108,7 +108,7 @@ def annotate_ods(src: Path, dst: Path, findings: list[Finding], request: Request
                                         note.text, defaults.get(col, "Default"))
         xml = edit_cells(xml, where, names, edits)
     rows = [finding_row(f, set(sheets)) for f in ordered]
-    top = top_lines(request, findings, file_label)[:-1]  # the legend in the blank line's place
+    top = top_lines(request, findings, file_label)  # then the legend
     table = _findings_table(names, sheet_name, top, rows,
                             _SheetStyles(names, new_styles, styles.taken))
     xml = _put_first(_add_automatic_styles(xml, names, new_styles), names, table)
